@@ -1,0 +1,81 @@
+// Applies the approximation knobs to an exact netlist by swapping cell kinds.
+#include "circuit/approximation.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace axbnn {
+
+bool selectedByKnobs(const Netlist& netlist, int index, const ApproxConfig& config)
+{
+    const CellInstance& c = netlist.cells[index];
+    return c.column < config.lsbColumns || c.level < config.levels;
+}
+
+namespace {
+
+void checkIndices(const std::vector<int>& ids, const Netlist& netlist, const char* what)
+{
+    for (int id : ids)
+        if (id < 0 || id >= static_cast<int>(netlist.cells.size()))
+            throw std::invalid_argument(std::string(what) + " cell id " + std::to_string(id) +
+                                        " is out of range (the circuit has " +
+                                        std::to_string(netlist.cells.size()) + " cells)");
+}
+
+const CellType& replacement(const CellLibrary& library, const std::string& name, int inputs,
+                            const char* role)
+{
+    const CellType& cell = library.at(name);
+    if (cell.inputs != inputs || !cell.hasCarry)
+        throw std::invalid_argument("cell '" + name + "' cannot replace a " + role + ": it needs " +
+                                    std::to_string(inputs) + " inputs and a carry output");
+    return cell;
+}
+
+} // namespace
+
+Netlist applyApproximation(const Netlist& exact, const CellLibrary& library,
+                           const ApproxConfig& config)
+{
+    if (config.lsbColumns < 0 || config.levels < 0)
+        throw std::invalid_argument("approximation knobs must be >= 0");
+    checkIndices(config.extraCells, exact, "approximate");
+    checkIndices(config.exactCells, exact, "exact");
+    Netlist out = exact;
+    int faType = -1, haType = -1;
+    for (size_t i = 0; i < exact.types.size(); ++i) {
+        if (exact.types[i].name == "fa")
+            faType = static_cast<int>(i);
+        if (exact.types[i].name == "ha")
+            haType = static_cast<int>(i);
+    }
+    const int faRepl = replacement(library, config.faCell, 3, "full adder").isExact()
+                           ? -1
+                           : out.typeIndex(library, config.faCell);
+    int haRepl = -1;
+    if (!config.haCell.empty())
+        haRepl = replacement(library, config.haCell, 2, "half adder").isExact()
+                     ? -1
+                     : out.typeIndex(library, config.haCell);
+    std::vector<char> pick(exact.cells.size(), 0);
+    for (size_t i = 0; i < exact.cells.size(); ++i)
+        pick[i] = selectedByKnobs(exact, static_cast<int>(i), config);
+    for (int id : config.extraCells)
+        pick[id] = 1;
+    for (int id : config.exactCells)
+        pick[id] = 0;
+    for (size_t i = 0; i < out.cells.size(); ++i) {
+        if (!pick[i])
+            continue;
+        CellInstance& c = out.cells[i];
+        if (c.type == faType && faRepl >= 0)
+            c.type = faRepl;
+        else if (c.type == haType && haRepl >= 0)
+            c.type = haRepl;
+    }
+    out.dropUnusedTypes();
+    return out;
+}
+
+} // namespace axbnn

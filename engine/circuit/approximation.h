@@ -1,0 +1,33 @@
+// The approximation knobs of DOMAIN.md section 3: which cells of an exact
+// netlist are replaced by approximate cells of the same arity.
+#pragma once
+
+#include "circuit/netlist.h"
+
+#include <string>
+#include <vector>
+
+namespace axbnn {
+
+struct ApproxConfig {
+    int lsbColumns = 0;            // cells in columns < lsbColumns
+    int levels = 0;                // cells on levels < levels
+    std::vector<int> extraCells;   // cell indices approximated in addition
+    std::vector<int> exactCells;   // cell indices kept exact whatever the knobs say
+    std::string faCell = "maj-fa"; // replacement for full adders
+    std::string haCell;            // replacement for half adders ("" = keep exact)
+
+    bool isExact() const { return lsbColumns == 0 && levels == 0 && extraCells.empty(); }
+};
+
+// Whether the knobs select cell `index` of `netlist` (before type checks).
+bool selectedByKnobs(const Netlist& netlist, int index, const ApproxConfig& config);
+
+// Returns a copy of the exact netlist with the selected full adders ("fa")
+// replaced by config.faCell and, if set, half adders ("ha") by config.haCell.
+// Sum-only cells are never replaced. Throws std::invalid_argument for unknown
+// or ill-shaped cells, negative knobs and cell indices out of range.
+Netlist applyApproximation(const Netlist& exact, const CellLibrary& library,
+                           const ApproxConfig& config);
+
+} // namespace axbnn

@@ -1,0 +1,254 @@
+// Default SKY130 cell table and the JSON loader for user cell libraries.
+#include "circuit/cell_library.h"
+
+#include <nlohmann/json.hpp>
+
+#include <bit>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace axbnn {
+
+int CellType::error(unsigned combination) const
+{
+    const int ones = std::popcount(combination & ((1u << inputs) - 1));
+    return sum(combination) + 2 * carry(combination) - ones;
+}
+
+bool CellType::isExact() const
+{
+    for (unsigned i = 0; i < (1u << inputs); ++i) {
+        const int ones = std::popcount(i);
+        if (hasCarry ? error(i) != 0 : sum(i) != (ones & 1))
+            return false;
+    }
+    return true;
+}
+
+namespace {
+
+// Delay (ps): sky130_fd_sc_hd tt_025C_1v80 liberty, slowest input pin to the
+// output, mean of cell_rise and cell_fall at input transition 0.0531 ns and the
+// load index nearest 3.4 fF. Energy per output transition (fJ): mean of the
+// internal rise_power/fall_power at the same point plus the load's
+// 0.5 * C * V^2 = 0.5 * 3.4 fF * (1.8 V)^2 = 5.5 fJ. docs/cell-library.md.
+constexpr double kLoadEnergy = 5.5;
+constexpr double kFaSumDelay = 503.0, kFaCarryDelay = 290.3;
+constexpr double kFaSumEnergy = 6.92 + kLoadEnergy, kFaCarryEnergy = 7.18 + kLoadEnergy;
+constexpr double kHaSumDelay = 285.6, kHaCarryDelay = 168.5;
+constexpr double kHaSumEnergy = 5.81 + kLoadEnergy, kHaCarryEnergy = 5.94 + kLoadEnergy;
+constexpr double kXor2Delay = 149.5, kXor2Energy = 8.38 + kLoadEnergy;
+constexpr double kXor3Area = 23.7728, kXor3Delay = 381.6, kXor3Energy = 44.91 + kLoadEnergy;
+constexpr double kMajDelay = 256.0, kMajEnergy = 13.49 + kLoadEnergy;
+constexpr double kInvDelay = 48.8, kInvEnergy = 2.71 + kLoadEnergy;
+constexpr double kOr2Delay = 162.7, kOr2Energy = 9.53 + kLoadEnergy;
+
+// Areas: sky130_fd_sc_hd cell width x 2.72 um row height (DOMAIN.md section 4,
+// SkyWater SKY130 PDK, sky130_fd_sc_hd). Delays and energies: see
+// docs/cell-library.md for the liberty arcs and load they were read at.
+// Transistor counts: static CMOS, counted as Yosys `stat -tech cmos` counts the
+// gates of each cell's textbook implementation (docs/cell-library.md).
+CellType makeCell(std::string name, std::string description, int inputs, bool hasCarry,
+                  uint8_t sumTable, uint8_t carryTable, double area, int transistors,
+                  double delaySum, double delayCarry, double energySum, double energyCarry)
+{
+    CellType c;
+    c.name = std::move(name);
+    c.description = std::move(description);
+    c.inputs = inputs;
+    c.hasCarry = hasCarry;
+    c.sumTable = sumTable;
+    c.carryTable = hasCarry ? carryTable : 0;
+    c.areaUm2 = area;
+    c.transistors = transistors;
+    c.delaySumPs = delaySum;
+    c.delayCarryPs = hasCarry ? delayCarry : 0.0;
+    c.energySumFj = energySum;
+    c.energyCarryFj = hasCarry ? energyCarry : 0.0;
+    return c;
+}
+
+} // namespace
+
+CellLibrary CellLibrary::defaults()
+{
+    CellLibrary lib;
+    lib.source_ = "SKY130 sky130_fd_sc_hd, tt_025C_1v80 (built-in)";
+    // Exact cells used by the builders.
+    lib.add(makeCell("fa", "exact full adder (fa_1)", 3, true, 0x96, 0xE8, 20.0192, 28,
+                     kFaSumDelay, kFaCarryDelay, kFaSumEnergy, kFaCarryEnergy));
+    lib.add(makeCell("ha", "exact half adder (ha_1)", 2, true, 0x6, 0x8, 12.512, 18,
+                     kHaSumDelay, kHaCarryDelay, kHaSumEnergy, kHaCarryEnergy));
+    lib.add(makeCell("xor2", "sum-only half adder, top column (xor2_1)", 2, false, 0x6, 0,
+                     8.7584, 12, kXor2Delay, 0, kXor2Energy, 0));
+    lib.add(makeCell("xor3", "sum-only full adder, top column (xor3_1)", 3, false, 0x96, 0,
+                     kXor3Area, 24, kXor3Delay, 0, kXor3Energy, 0));
+    // Approximate cells (DOMAIN.md section 3).
+    lib.add(makeCell("maj-fa", "MAJ-FA: C = MAJ(a,b,c), S = NOT C (maj3_1 + inv_1)", 3, true,
+                     0x17, 0xE8, 10.0096 + 3.7536, 12, kMajDelay + kInvDelay, kMajDelay,
+                     kInvEnergy, kMajEnergy));
+    lib.add(makeCell("maj", "carry-only: C = MAJ(a,b,c), S = 0 (maj3_1)", 3, true, 0x00, 0xE8,
+                     10.0096, 12, 0, kMajDelay, 0, kMajEnergy));
+    lib.add(makeCell("or-ha", "OR half adder: S = a OR b, C = 0 (or2_1)", 2, true, 0xE, 0x0, 6.256,
+                     6, kOr2Delay, 0, kOr2Energy, 0));
+    return lib;
+}
+
+const CellType* CellLibrary::find(std::string_view name) const
+{
+    for (const auto& c : cells_)
+        if (c.name == name)
+            return &c;
+    return nullptr;
+}
+
+const CellType& CellLibrary::at(std::string_view name) const
+{
+    if (const auto* c = find(name))
+        return *c;
+    throw std::invalid_argument("unknown cell '" + std::string(name) + "' (known: " + names() + ")");
+}
+
+void CellLibrary::add(CellType cell)
+{
+    for (auto& c : cells_) {
+        if (c.name == cell.name) {
+            c = std::move(cell);
+            return;
+        }
+    }
+    cells_.push_back(std::move(cell));
+}
+
+std::string CellLibrary::names() const
+{
+    std::string out;
+    for (const auto& c : cells_)
+        out += (out.empty() ? "" : ", ") + c.name;
+    return out;
+}
+
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void fail(const std::string& origin, const std::string& what)
+{
+    throw std::runtime_error(origin + ": " + what);
+}
+
+double number(const json& j, const char* key, const std::string& where, const std::string& origin,
+              double fallback)
+{
+    if (!j.contains(key))
+        return fallback;
+    const auto& v = j.at(key);
+    if (!v.is_number())
+        fail(origin, where + "." + key + " must be a number");
+    const double x = v.get<double>();
+    if (!std::isfinite(x) || x < 0 || x > 1e9)
+        fail(origin, where + "." + key + " must be a finite number >= 0");
+    return x;
+}
+
+uint8_t table(const json& j, const char* key, int inputs, const std::string& where,
+              const std::string& origin)
+{
+    const auto& v = j.at(key);
+    if (!v.is_string())
+        fail(origin, where + "." + key + " must be a string of 0/1, one per input combination");
+    const auto s = v.get<std::string>();
+    if (s.size() != (1u << inputs))
+        fail(origin, where + "." + key + " must have " + std::to_string(1u << inputs) +
+                         " characters (input combination i = a + 2b + 4c), got " +
+                         std::to_string(s.size()));
+    uint8_t t = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '0' && s[i] != '1')
+            fail(origin, where + "." + key + " may only contain 0 and 1");
+        if (s[i] == '1')
+            t |= uint8_t(1u << i);
+    }
+    return t;
+}
+
+std::pair<double, double> pair(const json& j, const char* key, const std::string& where,
+                               const std::string& origin)
+{
+    if (!j.contains(key))
+        return {0.0, 0.0};
+    const auto& v = j.at(key);
+    if (v.is_number()) {
+        const double x = number(j, key, where, origin, 0);
+        return {x, x};
+    }
+    if (!v.is_object())
+        fail(origin, where + "." + key + " must be a number or {\"sum\": .., \"carry\": ..}");
+    return {number(v, "sum", where + "." + key, origin, 0),
+            number(v, "carry", where + "." + key, origin, 0)};
+}
+
+} // namespace
+
+CellLibrary CellLibrary::fromJsonText(std::string_view text, const std::string& origin)
+{
+    json doc;
+    try {
+        doc = json::parse(text);
+    } catch (const json::parse_error& e) {
+        fail(origin, std::string("not valid JSON: ") + e.what());
+    }
+    if (!doc.is_object() || !doc.contains("cells") || !doc["cells"].is_array())
+        fail(origin, "expected an object with a \"cells\" array");
+    CellLibrary lib = defaults();
+    lib.source_ = origin;
+    int index = 0;
+    for (const auto& c : doc["cells"]) {
+        const std::string where = "cells[" + std::to_string(index++) + "]";
+        if (!c.is_object())
+            fail(origin, where + " must be an object");
+        if (!c.contains("name") || !c["name"].is_string() || c["name"].get<std::string>().empty())
+            fail(origin, where + ".name must be a non-empty string");
+        CellType cell;
+        cell.name = c["name"].get<std::string>();
+        for (char ch : cell.name)
+            if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_'))
+                fail(origin, where + ".name may only contain letters, digits, '-' and '_'");
+        if (!c.contains("inputs") || !c["inputs"].is_number_integer() ||
+            (c["inputs"].get<int>() != 2 && c["inputs"].get<int>() != 3))
+            fail(origin, where + ".inputs must be 2 or 3");
+        cell.inputs = c["inputs"].get<int>();
+        if (!c.contains("sum"))
+            fail(origin, where + ".sum is missing");
+        cell.sumTable = table(c, "sum", cell.inputs, where, origin);
+        cell.hasCarry = c.contains("carry");
+        if (cell.hasCarry)
+            cell.carryTable = table(c, "carry", cell.inputs, where, origin);
+        cell.description = c.value("description", std::string("user cell"));
+        cell.areaUm2 = number(c, "area_um2", where, origin, 0);
+        const double t = number(c, "transistors", where, origin, 0);
+        if (t != std::floor(t))
+            fail(origin, where + ".transistors must be a whole number");
+        cell.transistors = static_cast<int>(t);
+        std::tie(cell.delaySumPs, cell.delayCarryPs) = pair(c, "delay_ps", where, origin);
+        std::tie(cell.energySumFj, cell.energyCarryFj) = pair(c, "energy_fj", where, origin);
+        if (!cell.hasCarry)
+            cell.delayCarryPs = cell.energyCarryFj = 0;
+        lib.add(std::move(cell));
+    }
+    return lib;
+}
+
+CellLibrary CellLibrary::fromJsonFile(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw std::runtime_error(path + ": cannot open cell library file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return fromJsonText(text.str(), path);
+}
+
+} // namespace axbnn

@@ -1,0 +1,91 @@
+// Cell counts, area, transistors, static timing and switching energy.
+#include "circuit/cost_model.h"
+
+#include "circuit/simulator.h"
+#include "util/random_bits.h"
+
+#include <algorithm>
+#include <bit>
+#include <stdexcept>
+
+namespace axbnn {
+
+double criticalPathPs(const Netlist& netlist)
+{
+    std::vector<double> arrival(netlist.signalCount, 0.0);
+    for (const auto& c : netlist.cells) {
+        const CellType& t = netlist.typeOf(c);
+        double in = 0.0;
+        for (int i = 0; i < t.inputs; ++i)
+            in = std::max(in, arrival[c.in[i]]);
+        arrival[c.sum] = in + t.delaySumPs;
+        if (c.carry != kNoSignal)
+            arrival[c.carry] = in + t.delayCarryPs;
+    }
+    double worst = 0.0;
+    for (Signal s : netlist.outputs)
+        worst = std::max(worst, arrival[s]);
+    return worst;
+}
+
+double switchingEnergyFj(const Netlist& netlist, const CostOptions& options)
+{
+    if (netlist.cells.empty())
+        return 0.0;
+    if (options.energyVectors < 128)
+        throw std::invalid_argument("energy estimate needs at least 128 vectors");
+    const int words = options.energyVectors / 64;
+    std::vector<uint64_t> inputs(static_cast<size_t>(netlist.inputs) * words);
+    Rng rng(options.seed);
+    BernoulliWords(options.p).fill(inputs, rng);
+    const Simulator sim(netlist);
+    std::vector<uint64_t> slots;
+    sim.runAll(inputs, words, slots);
+    // Toggles between vector t and t+1: lane i against lane i+1 of the same
+    // word, and lane 63 against lane 0 of the next word.
+    auto toggles = [&](Signal s) {
+        const uint64_t* w = slots.data() + static_cast<size_t>(s) * words;
+        uint64_t n = 0;
+        for (int k = 0; k < words; ++k) {
+            uint64_t shifted = w[k] >> 1;
+            uint64_t valid = ~0ull >> 1;
+            if (k + 1 < words) {
+                shifted |= w[k + 1] << 63;
+                valid = ~0ull;
+            }
+            n += std::popcount((w[k] ^ shifted) & valid);
+        }
+        return static_cast<double>(n);
+    };
+    const double pairs = static_cast<double>(words) * 64 - 1;
+    double energy = 0.0;
+    for (const auto& c : netlist.cells) {
+        const CellType& t = netlist.typeOf(c);
+        energy += toggles(c.sum) / pairs * t.energySumFj;
+        if (c.carry != kNoSignal)
+            energy += toggles(c.carry) / pairs * t.energyCarryFj;
+    }
+    return energy;
+}
+
+CircuitCost computeCost(const Netlist& netlist, const CostOptions& options)
+{
+    CircuitCost cost;
+    for (const auto& t : netlist.types)
+        cost.counts[t.name] = 0;
+    for (const auto& c : netlist.cells) {
+        const CellType& t = netlist.typeOf(c);
+        ++cost.counts[t.name];
+        cost.areaUm2 += t.areaUm2;
+        cost.transistors += t.transistors;
+        if (!t.isExact())
+            ++cost.approximateCells;
+    }
+    cost.cells = static_cast<int>(netlist.cells.size());
+    cost.delayPs = criticalPathPs(netlist);
+    cost.energyFj = switchingEnergyFj(netlist, options);
+    cost.outputBits = netlist.outputBits();
+    return cost;
+}
+
+} // namespace axbnn

@@ -1,0 +1,40 @@
+// Cost metrics of a netlist (DOMAIN.md section 4): cell counts, area,
+// transistors, static-timing critical path and switching energy.
+#pragma once
+
+#include "circuit/netlist.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace axbnn {
+
+struct CostOptions {
+    double p = 0.5;              // probability that an input bit is 1
+    int energyVectors = 8192;    // random vectors simulated for switching activity
+    uint64_t seed = 1;
+};
+
+struct CircuitCost {
+    std::map<std::string, int> counts; // cell kind -> instances
+    int cells = 0;
+    int approximateCells = 0;
+    double areaUm2 = 0.0;
+    long transistors = 0;
+    double delayPs = 0.0;     // longest input-to-output path
+    double energyFj = 0.0;    // mean energy per evaluation (new input vector)
+    int outputBits = 0;
+};
+
+// Arrival time of every signal: max over a cell's inputs plus its arc delay.
+double criticalPathPs(const Netlist& netlist);
+
+// Expected switching energy per evaluation from a bit-parallel simulation of
+// consecutive independent Bernoulli(p) vectors: sum over cell outputs of
+// toggle probability times the cell's energy per output transition.
+double switchingEnergyFj(const Netlist& netlist, const CostOptions& options);
+
+CircuitCost computeCost(const Netlist& netlist, const CostOptions& options = {});
+
+} // namespace axbnn

@@ -1,0 +1,72 @@
+// Netlist helpers: topology names, type lookup, bit widths.
+#include "circuit/netlist.h"
+
+#include <stdexcept>
+
+namespace axbnn {
+
+std::string topologyName(Topology topology)
+{
+    switch (topology) {
+    case Topology::AdderTree: return "adder-tree";
+    case Topology::Wallace: return "wallace";
+    case Topology::Dadda: return "dadda";
+    case Topology::Chain: return "chain";
+    }
+    return "adder-tree";
+}
+
+Topology parseTopology(const std::string& name)
+{
+    for (Topology t : {Topology::AdderTree, Topology::Wallace, Topology::Dadda, Topology::Chain})
+        if (topologyName(t) == name)
+            return t;
+    throw std::invalid_argument("unknown topology '" + name +
+                                "' (known: adder-tree, wallace, dadda, chain)");
+}
+
+int Netlist::typeIndex(const CellLibrary& library, const std::string& name)
+{
+    for (size_t i = 0; i < types.size(); ++i)
+        if (types[i].name == name)
+            return static_cast<int>(i);
+    types.push_back(library.at(name));
+    return static_cast<int>(types.size() - 1);
+}
+
+int Netlist::approximateCellCount() const
+{
+    int n = 0;
+    for (const auto& c : cells)
+        n += isApproximate(c) ? 1 : 0;
+    return n;
+}
+
+void Netlist::dropUnusedTypes()
+{
+    std::vector<int> remap(types.size(), -1);
+    for (const auto& c : cells)
+        remap[c.type] = 0;
+    std::vector<CellType> kept;
+    for (size_t i = 0; i < types.size(); ++i) {
+        if (remap[i] == 0) {
+            remap[i] = static_cast<int>(kept.size());
+            kept.push_back(types[i]);
+        }
+    }
+    for (auto& c : cells)
+        c.type = remap[c.type];
+    types = std::move(kept);
+}
+
+int bitsFor(uint64_t maxValue)
+{
+    int bits = 0;
+    while (maxValue > 0) {
+        ++bits;
+        maxValue >>= 1;
+    }
+    return bits;
+}
+
+} // namespace axbnn

@@ -1,0 +1,15 @@
+// Builders for exact popcount netlists of N inputs in each topology
+// (DOMAIN.md section 2). Approximation is applied afterwards (approximation.h).
+#pragma once
+
+#include "circuit/netlist.h"
+
+namespace axbnn {
+
+inline constexpr int kMaxPopcountInputs = 65536;
+
+// Builds the exact popcount circuit from the library's "fa", "ha", "xor2" and
+// "xor3" cells. Throws std::invalid_argument for N outside 1..kMaxPopcountInputs.
+Netlist buildPopcount(int inputs, Topology topology, const CellLibrary& library);
+
+} // namespace axbnn
