@@ -14,6 +14,11 @@ namespace axbnn {
 
 enum class ErrorMethod { Auto, Exhaustive, Propagation, MonteCarlo };
 
+// Largest N analyzeExhaustive enumerates (2^30 vectors take seconds).
+inline constexpr int kMaxExhaustiveInputs = 30;
+// Propagation tracks at most this many low bits of a node's approximate value.
+inline constexpr int kMaxPropagationClassBits = 12;
+
 std::string errorMethodName(ErrorMethod method);
 ErrorMethod parseErrorMethod(const std::string& name); // throws std::invalid_argument
 
@@ -58,7 +63,8 @@ struct ErrorStats {
 ErrorStats analyzeExhaustive(const Netlist& netlist, const ErrorOptions& options);
 ErrorStats analyzeMonteCarlo(const Netlist& netlist, const ErrorOptions& options);
 // Throws std::invalid_argument if the netlist has no adder nodes (compressor
-// trees) or the propagation would exceed the options' budget.
+// trees), would need more than kMaxPropagationClassBits low bits of a value,
+// or the propagation would exceed the options' budget.
 ErrorStats analyzePropagation(const Netlist& netlist, const ErrorOptions& options);
 // Auto: exhaustive up to exhaustiveMaxInputs, else propagation where the
 // netlist has adder nodes and it fits the budget, else Monte Carlo.

@@ -125,8 +125,11 @@ void CellLibrary::add(CellType cell)
 std::string CellLibrary::names() const
 {
     std::string out;
-    for (const auto& c : cells_)
-        out += (out.empty() ? "" : ", ") + c.name;
+    for (const auto& c : cells_) {
+        if (!out.empty())
+            out += ", ";
+        out += c.name;
+    }
     return out;
 }
 

@@ -39,31 +39,43 @@ double switchingEnergyFj(const Netlist& netlist, const CostOptions& options)
     Rng rng(options.seed);
     BernoulliWords(options.p).fill(inputs, rng);
     const Simulator sim(netlist);
-    std::vector<uint64_t> slots;
-    sim.runAll(inputs, words, slots);
-    // Toggles between vector t and t+1: lane i against lane i+1 of the same
-    // word, and lane 63 against lane 0 of the next word.
-    auto toggles = [&](Signal s) {
-        const uint64_t* w = slots.data() + static_cast<size_t>(s) * words;
-        uint64_t n = 0;
-        for (int k = 0; k < words; ++k) {
-            uint64_t shifted = w[k] >> 1;
-            uint64_t valid = ~0ull >> 1;
-            if (k + 1 < words) {
-                shifted |= w[k + 1] << 63;
-                valid = ~0ull;
+    // Toggles between consecutive vectors t and t+1: lane i against lane i+1
+    // of a word, and lane 63 against lane 0 of the next word (kept in `last`).
+    std::vector<double> toggles(netlist.signalCount, 0.0);
+    std::vector<uint64_t> last(netlist.signalCount, 0);
+    std::vector<Signal> watched;
+    for (const auto& c : netlist.cells) {
+        watched.push_back(c.sum);
+        if (c.carry != kNoSignal)
+            watched.push_back(c.carry);
+    }
+    std::vector<uint64_t> scratch;
+    sim.forEachChunk(inputs, words, scratch, [&](const uint64_t* slots, size_t stride, int n, int w0) {
+        for (Signal s : watched) {
+            const uint64_t* w = slots + s * stride;
+            uint64_t count = 0;
+            if (w0 > 0)
+                count += (last[s] >> 63) ^ (w[0] & 1);
+            for (int k = 0; k < n; ++k) {
+                uint64_t shifted = w[k] >> 1;
+                uint64_t valid = ~0ull >> 1;
+                if (k + 1 < n) {
+                    shifted |= w[k + 1] << 63;
+                    valid = ~0ull;
+                }
+                count += std::popcount((w[k] ^ shifted) & valid);
             }
-            n += std::popcount((w[k] ^ shifted) & valid);
+            last[s] = w[n - 1];
+            toggles[s] += static_cast<double>(count);
         }
-        return static_cast<double>(n);
-    };
+    });
     const double pairs = static_cast<double>(words) * 64 - 1;
     double energy = 0.0;
     for (const auto& c : netlist.cells) {
         const CellType& t = netlist.typeOf(c);
-        energy += toggles(c.sum) / pairs * t.energySumFj;
+        energy += toggles[c.sum] / pairs * t.energySumFj;
         if (c.carry != kNoSignal)
-            energy += toggles(c.carry) / pairs * t.energyCarryFj;
+            energy += toggles[c.carry] / pairs * t.energyCarryFj;
     }
     return energy;
 }

@@ -99,39 +99,29 @@ void evalOps(const std::vector<Simulator::Op>& ops, uint64_t* slots, size_t stri
 
 } // namespace
 
+void Simulator::simulateChunk(std::span<const uint64_t> inputWords, int words, int w0, int n,
+                              std::vector<uint64_t>& scratch) const
+{
+    scratch.resize(static_cast<size_t>(slotCount_) * kChunk);
+    uint64_t* slots = scratch.data();
+    std::fill_n(slots + kConst0 * kChunk, kChunk, 0ull);
+    std::fill_n(slots + kConst1 * kChunk, kChunk, ~0ull);
+    for (int i = 0; i < inputs_; ++i)
+        std::copy_n(inputWords.data() + static_cast<size_t>(i) * words + w0, n,
+                    slots + (kFirstInput + i) * kChunk);
+    evalOps(ops_, slots, kChunk, n);
+}
+
 void Simulator::run(std::span<const uint64_t> inputWords, int words, std::span<uint64_t> outputWords,
                     std::vector<uint64_t>& scratch) const
 {
     if (inputWords.size() < static_cast<size_t>(inputs_) * words ||
         outputWords.size() < outputSlots_.size() * words)
         throw std::invalid_argument("simulation buffers are too small");
-    constexpr int kChunk = 8; // words per pass: keeps all slots in cache
-    scratch.resize(static_cast<size_t>(slotCount_) * kChunk);
-    for (int w0 = 0; w0 < words; w0 += kChunk) {
-        const int n = std::min(kChunk, words - w0);
-        uint64_t* slots = scratch.data();
-        std::fill(slots + kConst0 * kChunk, slots + kConst0 * kChunk + kChunk, 0ull);
-        std::fill(slots + kConst1 * kChunk, slots + kConst1 * kChunk + kChunk, ~0ull);
-        for (int i = 0; i < inputs_; ++i)
-            std::copy_n(inputWords.data() + static_cast<size_t>(i) * words + w0, n,
-                        slots + (kFirstInput + i) * kChunk);
-        evalOps(ops_, slots, kChunk, n);
+    forEachChunk(inputWords, words, scratch, [&](const uint64_t* slots, size_t stride, int n, int w0) {
         for (size_t o = 0; o < outputSlots_.size(); ++o)
-            std::copy_n(slots + outputSlots_[o] * kChunk, n, outputWords.data() + o * words + w0);
-    }
-}
-
-void Simulator::runAll(std::span<const uint64_t> inputWords, int words,
-                       std::vector<uint64_t>& slots) const
-{
-    if (inputWords.size() < static_cast<size_t>(inputs_) * words)
-        throw std::invalid_argument("simulation buffers are too small");
-    slots.assign(static_cast<size_t>(slotCount_) * words, 0ull);
-    std::fill_n(slots.data() + kConst1 * words, words, ~0ull);
-    for (int i = 0; i < inputs_; ++i)
-        std::copy_n(inputWords.data() + static_cast<size_t>(i) * words, words,
-                    slots.data() + static_cast<size_t>(kFirstInput + i) * words);
-    evalOps(ops_, slots.data(), words, words);
+            std::copy_n(slots + outputSlots_[o] * stride, n, outputWords.data() + o * words + w0);
+    });
 }
 
 uint64_t Simulator::evaluate(const std::vector<uint8_t>& bits) const

@@ -24,9 +24,19 @@ public:
     void run(std::span<const uint64_t> inputWords, int words, std::span<uint64_t> outputWords,
              std::vector<uint64_t>& scratch) const;
 
-    // Same, but keeps every signal's words in `slots` (slot-major, `words`
-    // per slot) so callers can read internal signals, e.g. for toggle counts.
-    void runAll(std::span<const uint64_t> inputWords, int words, std::vector<uint64_t>& slots) const;
+    // Simulates chunk by chunk and hands every chunk's signal words to
+    // `visit(slots, stride, count, firstWord)`: signal s, word firstWord + k
+    // is slots[s * stride + k] for k < count. For reading internal signals.
+    template <class Visit>
+    void forEachChunk(std::span<const uint64_t> inputWords, int words, std::vector<uint64_t>& scratch,
+                      Visit&& visit) const
+    {
+        for (int w0 = 0; w0 < words; w0 += kChunk) {
+            const int n = words - w0 < kChunk ? words - w0 : kChunk;
+            simulateChunk(inputWords, words, w0, n, scratch);
+            visit(static_cast<const uint64_t*>(scratch.data()), size_t{kChunk}, n, w0);
+        }
+    }
 
     // Slot of a netlist signal, -1 if it is not driven.
     int slotOf(Signal signal) const;
@@ -43,6 +53,10 @@ public:
     const std::vector<Op>& ops() const { return ops_; }
 
 private:
+    static constexpr int kChunk = 8; // words per pass: keeps all signals in cache
+    void simulateChunk(std::span<const uint64_t> inputWords, int words, int w0, int n,
+                       std::vector<uint64_t>& scratch) const;
+
     int inputs_ = 0;
     int slotCount_ = 0;
     std::vector<Op> ops_;

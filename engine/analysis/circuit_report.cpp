@@ -1,0 +1,26 @@
+// Glue from a circuit specification to netlist, cost and error statistics.
+#include "analysis/circuit_report.h"
+
+#include "circuit/popcount_builder.h"
+
+#include <stdexcept>
+
+namespace axbnn {
+
+CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& library)
+{
+    if (!(spec.p >= 0.0 && spec.p <= 1.0))
+        throw std::invalid_argument("p must be between 0 and 1");
+    CircuitReport r;
+    r.spec = spec;
+    r.spec.error.p = spec.p;
+    r.spec.cost.p = spec.p;
+    r.librarySource = library.source();
+    r.exact = buildPopcount(spec.inputs, spec.topology, library);
+    r.netlist = applyApproximation(r.exact, library, spec.approx);
+    r.cost = computeCost(r.netlist, r.spec.cost);
+    r.error = analyzeErrors(r.netlist, r.spec.error);
+    return r;
+}
+
+} // namespace axbnn

@@ -1,0 +1,152 @@
+// The approximation knobs select the right cells, and only those.
+#include "circuit/approximation.h"
+#include "circuit/popcount_builder.h"
+#include "circuit/simulator.h"
+
+#include <QtTest>
+
+#include <bit>
+
+using namespace axbnn;
+
+Q_DECLARE_METATYPE(axbnn::Topology)
+
+class TestApproximation : public QObject {
+    Q_OBJECT
+
+    const CellLibrary lib_ = CellLibrary::defaults();
+
+private slots:
+    void exactConfigIsTheExactCircuit()
+    {
+        const Netlist exact = buildPopcount(576, Topology::AdderTree, lib_);
+        const Netlist same = applyApproximation(exact, lib_, ApproxConfig{});
+        QCOMPARE(same.cells.size(), exact.cells.size());
+        QCOMPARE(same.approximateCellCount(), 0);
+        for (size_t i = 0; i < exact.cells.size(); ++i)
+            QCOMPARE(same.typeOf(same.cells[i]).name, exact.typeOf(exact.cells[i]).name);
+    }
+
+    void knobsReplaceExactlyTheSelectedFullAdders_data()
+    {
+        QTest::addColumn<Topology>("topology");
+        QTest::addColumn<int>("lsb");
+        QTest::addColumn<int>("levels");
+        for (Topology t : {Topology::AdderTree, Topology::Wallace, Topology::Dadda, Topology::Chain})
+            for (auto [lsb, levels] : {std::pair{1, 0}, {2, 0}, {4, 0}, {0, 1}, {0, 3}, {1, 2}})
+                QTest::addRow("%s-lsb%d-levels%d", topologyName(t).c_str(), lsb, levels)
+                    << t << lsb << levels;
+    }
+
+    void knobsReplaceExactlyTheSelectedFullAdders()
+    {
+        QFETCH(Topology, topology);
+        QFETCH(int, lsb);
+        QFETCH(int, levels);
+        const Netlist exact = buildPopcount(300, topology, lib_);
+        ApproxConfig config;
+        config.lsbColumns = lsb;
+        config.levels = levels;
+        const Netlist approx = applyApproximation(exact, lib_, config);
+        int replaced = 0;
+        for (size_t i = 0; i < exact.cells.size(); ++i) {
+            const CellInstance& c = exact.cells[i];
+            const bool selected = c.column < lsb || c.level < levels;
+            const bool isFa = exact.typeOf(c).name == "fa";
+            const std::string now = approx.typeOf(approx.cells[i]).name;
+            QCOMPARE(now, selected && isFa ? std::string("maj-fa") : exact.typeOf(c).name);
+            replaced += now == "maj-fa";
+        }
+        QCOMPARE(approx.approximateCellCount(), replaced);
+        if (topology != Topology::Chain) // the chain has no full adders
+            QVERIFY(replaced > 0);
+    }
+
+    void explicitCellListsOverrideTheKnobs()
+    {
+        const Netlist exact = buildPopcount(27, Topology::AdderTree, lib_);
+        ApproxConfig config;
+        config.lsbColumns = 1;
+        int firstFa = -1, laterFa = -1;
+        for (size_t i = 0; i < exact.cells.size(); ++i) {
+            if (exact.typeOf(exact.cells[i]).name != "fa")
+                continue;
+            if (exact.cells[i].column == 0 && firstFa < 0)
+                firstFa = static_cast<int>(i);
+            if (exact.cells[i].column > 0)
+                laterFa = static_cast<int>(i);
+        }
+        QVERIFY(firstFa >= 0 && laterFa >= 0);
+        config.exactCells = {firstFa};
+        config.extraCells = {laterFa};
+        const Netlist approx = applyApproximation(exact, lib_, config);
+        QVERIFY(!approx.isApproximate(approx.cells[firstFa]));
+        QVERIFY(approx.isApproximate(approx.cells[laterFa]));
+    }
+
+    void halfAdderReplacementIsOptional()
+    {
+        const Netlist exact = buildPopcount(64, Topology::AdderTree, lib_);
+        ApproxConfig config;
+        config.lsbColumns = 1;
+        const Netlist faOnly = applyApproximation(exact, lib_, config);
+        config.haCell = "or-ha";
+        const Netlist both = applyApproximation(exact, lib_, config);
+        int orHa = 0;
+        for (const auto& c : both.cells)
+            orHa += both.typeOf(c).name == "or-ha";
+        QVERIFY(orHa > 0);
+        QCOMPARE(both.approximateCellCount(), faOnly.approximateCellCount() + orHa);
+    }
+
+    // One MAJ-FA alone: 000 -> 1 and 111 -> 2, every other input exact.
+    void loneMajFaGivesItsTruthTable()
+    {
+        ApproxConfig config;
+        config.lsbColumns = 1;
+        const Netlist net = applyApproximation(buildPopcount(3, Topology::AdderTree, lib_), lib_, config);
+        QCOMPARE(net.cells.size(), size_t{1});
+        const Simulator sim(net);
+        for (unsigned v = 0; v < 8; ++v) {
+            const std::vector<uint8_t> bits{uint8_t(v & 1), uint8_t((v >> 1) & 1), uint8_t(v >> 2)};
+            const int exact = std::popcount(v);
+            const int expected = v == 0 ? 1 : v == 7 ? 2 : exact;
+            QCOMPARE(sim.evaluate(bits), static_cast<uint64_t>(expected));
+        }
+    }
+
+    void badConfigurationsAreRejected_data()
+    {
+        QTest::addColumn<QString>("what");
+        QTest::newRow("unknown cell") << "unknown";
+        QTest::newRow("2-input cell for full adders") << "arity";
+        QTest::newRow("sum-only cell") << "sum-only";
+        QTest::newRow("negative lsb") << "negative";
+        QTest::newRow("cell id out of range") << "range";
+        QTest::newRow("negative cell id") << "negative-id";
+    }
+
+    void badConfigurationsAreRejected()
+    {
+        QFETCH(QString, what);
+        const Netlist exact = buildPopcount(9, Topology::AdderTree, lib_);
+        ApproxConfig config;
+        config.lsbColumns = 1;
+        if (what == "unknown")
+            config.faCell = "nope";
+        else if (what == "arity")
+            config.faCell = "or-ha";
+        else if (what == "sum-only")
+            config.faCell = "xor3";
+        else if (what == "negative")
+            config.lsbColumns = -1;
+        else if (what == "range")
+            config.extraCells = {static_cast<int>(exact.cells.size())};
+        else
+            config.exactCells = {-1};
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, applyApproximation(exact, lib_, config));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestApproximation)
+#include "test_approximation.moc"

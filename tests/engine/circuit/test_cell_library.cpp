@@ -1,0 +1,159 @@
+// Cell truth tables, default SKY130 figures and the user JSON format.
+#include "circuit/cell_library.h"
+
+#include <QtTest>
+
+#include <bit>
+
+using namespace axbnn;
+
+class TestCellLibrary : public QObject {
+    Q_OBJECT
+
+private slots:
+    void exactCellsAreExact_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("exact");
+        QTest::newRow("fa") << "fa" << true;
+        QTest::newRow("ha") << "ha" << true;
+        QTest::newRow("xor2") << "xor2" << true;
+        QTest::newRow("xor3") << "xor3" << true;
+        QTest::newRow("maj-fa") << "maj-fa" << false;
+        QTest::newRow("maj") << "maj" << false;
+        QTest::newRow("or-ha") << "or-ha" << false;
+    }
+
+    void exactCellsAreExact()
+    {
+        QFETCH(QString, name);
+        QFETCH(bool, exact);
+        QCOMPARE(CellLibrary::defaults().at(name.toStdString()).isExact(), exact);
+    }
+
+    // DOMAIN.md section 3: MAJ-FA is wrong only for 000 (+1) and 111 (-1).
+    void majFaErrsOnlyOnAllZerosAndAllOnes()
+    {
+        const CellType& c = CellLibrary::defaults().at("maj-fa");
+        for (unsigned i = 0; i < 8; ++i) {
+            const int expected = i == 0 ? 1 : i == 7 ? -1 : 0;
+            QCOMPARE(c.error(i), expected);
+            QCOMPARE(c.carry(i), std::popcount(i) >= 2 ? 1 : 0);
+            QCOMPARE(c.sum(i), 1 - c.carry(i));
+        }
+    }
+
+    void carryOnlyMajAndOrHalfAdderErrors()
+    {
+        const CellLibrary lib = CellLibrary::defaults();
+        const CellType& maj = lib.at("maj");
+        const int majErrors[8] = {0, -1, -1, 0, -1, 0, 0, -1};
+        for (unsigned i = 0; i < 8; ++i)
+            QCOMPARE(maj.error(i), majErrors[i]);
+        const CellType& orHa = lib.at("or-ha");
+        const int orErrors[4] = {0, 0, 0, -1};
+        for (unsigned i = 0; i < 4; ++i)
+            QCOMPARE(orHa.error(i), orErrors[i]);
+    }
+
+    void defaultAreasAreSky130Figures()
+    {
+        const CellLibrary lib = CellLibrary::defaults();
+        QCOMPARE(lib.at("fa").areaUm2, 20.0192);
+        QCOMPARE(lib.at("ha").areaUm2, 12.512);
+        QCOMPARE(lib.at("xor2").areaUm2, 8.7584);
+        QCOMPARE(lib.at("maj").areaUm2, 10.0096);
+        QCOMPARE(lib.at("maj-fa").areaUm2, 10.0096 + 3.7536); // maj3_1 + inv_1
+        QVERIFY(lib.at("maj-fa").areaUm2 < lib.at("fa").areaUm2);
+        QVERIFY(lib.at("fa").delaySumPs > lib.at("maj-fa").delaySumPs);
+        for (const auto& c : lib.cells()) {
+            QVERIFY2(c.transistors > 0, c.name.c_str());
+            QVERIFY2(c.delaySumPs > 0 || c.sumTable == 0, c.name.c_str());
+            QVERIFY2(c.energySumFj > 0 || c.sumTable == 0, c.name.c_str());
+        }
+    }
+
+    void userCellFromJsonIsAddedBesideDefaults()
+    {
+        const auto lib = CellLibrary::fromJsonText(R"({"cells": [
+            {"name": "my-fa", "inputs": 3, "sum": "01101000", "carry": "00010111",
+             "area_um2": 11.5, "transistors": 16, "delay_ps": {"sum": 120, "carry": 90},
+             "energy_fj": 4.5},
+            {"name": "fa", "inputs": 3, "sum": "01101001", "carry": "00010111", "area_um2": 30}
+        ]})",
+                                                   "test.json");
+        const CellType& c = lib.at("my-fa");
+        QCOMPARE(c.inputs, 3);
+        QCOMPARE(c.areaUm2, 11.5);
+        QCOMPARE(c.transistors, 16);
+        QCOMPARE(c.delaySumPs, 120.0);
+        QCOMPARE(c.delayCarryPs, 90.0);
+        QCOMPARE(c.energyCarryFj, 4.5);
+        QCOMPARE(c.error(7), -1); // sum bit of 111 cleared
+        QVERIFY(!c.isExact());
+        QCOMPARE(lib.at("fa").areaUm2, 30.0); // overrides the default
+        QVERIFY(lib.find("maj-fa") != nullptr);
+        QCOMPARE(lib.source(), std::string("test.json"));
+    }
+
+    void malformedJsonIsRejectedWithItsReason_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("not json") << "{cells: [" << "not valid JSON";
+        QTest::newRow("no cells") << "{\"cell\": []}" << "\"cells\" array";
+        QTest::newRow("cell not object") << "{\"cells\": [3]}" << "cells[0] must be an object";
+        QTest::newRow("no name") << R"({"cells": [{"inputs": 2, "sum": "0110"}]})" << "name";
+        QTest::newRow("bad name") << R"({"cells": [{"name": "a b", "inputs": 2, "sum": "0110"}]})"
+                                  << "may only contain";
+        QTest::newRow("inputs 4") << R"({"cells": [{"name": "x", "inputs": 4, "sum": "0110"}]})"
+                                  << "inputs must be 2 or 3";
+        QTest::newRow("short table") << R"({"cells": [{"name": "x", "inputs": 3, "sum": "0110"}]})"
+                                     << "must have 8 characters";
+        QTest::newRow("bad digit") << R"({"cells": [{"name": "x", "inputs": 2, "sum": "01a0"}]})"
+                                   << "only contain 0 and 1";
+        QTest::newRow("no sum") << R"({"cells": [{"name": "x", "inputs": 2}]})" << "sum is missing";
+        QTest::newRow("negative area")
+            << R"({"cells": [{"name": "x", "inputs": 2, "sum": "0110", "area_um2": -1}]})"
+            << "area_um2";
+        QTest::newRow("string area")
+            << R"({"cells": [{"name": "x", "inputs": 2, "sum": "0110", "area_um2": "big"}]})"
+            << "area_um2 must be a number";
+        QTest::newRow("fractional transistors")
+            << R"({"cells": [{"name": "x", "inputs": 2, "sum": "0110", "transistors": 2.5}]})"
+            << "whole number";
+    }
+
+    void malformedJsonIsRejectedWithItsReason()
+    {
+        QFETCH(QString, json);
+        QFETCH(QString, reason);
+        try {
+            CellLibrary::fromJsonText(json.toStdString(), "bad.json");
+            QFAIL("accepted a malformed cell library");
+        } catch (const std::runtime_error& e) {
+            const QString message = QString::fromStdString(e.what());
+            QVERIFY2(message.startsWith("bad.json: "), qPrintable(message));
+            QVERIFY2(message.contains(reason), qPrintable(message));
+        }
+    }
+
+    void missingFileIsReported()
+    {
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                                 CellLibrary::fromJsonFile("/nonexistent/cells.json"));
+    }
+
+    void unknownCellNameListsKnownNames()
+    {
+        try {
+            CellLibrary::defaults().at("nand7");
+            QFAIL("unknown cell accepted");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY(QString(e.what()).contains("maj-fa"));
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestCellLibrary)
+#include "test_cell_library.moc"

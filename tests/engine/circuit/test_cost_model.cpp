@@ -1,0 +1,97 @@
+// Area, transistors, static timing and switching energy of netlists.
+#include "circuit/approximation.h"
+#include "circuit/cost_model.h"
+#include "circuit/popcount_builder.h"
+
+#include <QtTest>
+
+using namespace axbnn;
+
+class TestCostModel : public QObject {
+    Q_OBJECT
+
+    const CellLibrary lib_ = CellLibrary::defaults();
+
+private slots:
+    void areaAndTransistorsAreSumsOverCells()
+    {
+        const Netlist net = buildPopcount(100, Topology::Dadda, lib_);
+        const CircuitCost cost = computeCost(net);
+        double area = 0;
+        long transistors = 0;
+        int cells = 0;
+        for (const auto& [kind, n] : cost.counts) {
+            area += n * lib_.at(kind).areaUm2;
+            transistors += n * lib_.at(kind).transistors;
+            cells += n;
+        }
+        QCOMPARE(cells, cost.cells);
+        QVERIFY(qFuzzyCompare(cost.areaUm2, area));
+        QCOMPARE(cost.transistors, transistors);
+    }
+
+    void approximationSavesAreaAndDelay()
+    {
+        const Netlist exact = buildPopcount(576, Topology::AdderTree, lib_);
+        ApproxConfig config;
+        config.lsbColumns = 2;
+        const CircuitCost e = computeCost(exact);
+        const CircuitCost a = computeCost(applyApproximation(exact, lib_, config));
+        QVERIFY(a.areaUm2 < e.areaUm2);
+        QVERIFY(a.transistors < e.transistors);
+        QVERIFY(a.delayPs <= e.delayPs);
+        QVERIFY(a.approximateCells > 0);
+    }
+
+    void criticalPathOfLoneFullAdderIsItsSlowestArc()
+    {
+        const Netlist fa = buildPopcount(3, Topology::AdderTree, lib_);
+        const CellType& t = lib_.at("fa");
+        QCOMPARE(criticalPathPs(fa), std::max(t.delaySumPs, t.delayCarryPs));
+    }
+
+    void chainDelayGrowsLinearlyTreeDelayLogarithmically()
+    {
+        const double chain256 = criticalPathPs(buildPopcount(256, Topology::Chain, lib_));
+        const double chain1024 = criticalPathPs(buildPopcount(1024, Topology::Chain, lib_));
+        const double tree256 = criticalPathPs(buildPopcount(256, Topology::AdderTree, lib_));
+        const double tree1024 = criticalPathPs(buildPopcount(1024, Topology::AdderTree, lib_));
+        QVERIFY(chain1024 > 3.5 * chain256);
+        QVERIFY(tree1024 < 1.6 * tree256);
+        QVERIFY(tree1024 < chain1024 / 10);
+    }
+
+    // A lone full adder on uniform inputs: sum and carry each toggle with
+    // probability 1/2 between independent vectors.
+    void energyOfLoneFullAdderMatchesToggleProbability()
+    {
+        const Netlist fa = buildPopcount(3, Topology::AdderTree, lib_);
+        CostOptions options;
+        options.energyVectors = 1 << 16;
+        const CellType& t = lib_.at("fa");
+        const double expected = 0.5 * (t.energySumFj + t.energyCarryFj);
+        QVERIFY(std::abs(switchingEnergyFj(fa, options) - expected) < 0.02 * expected);
+    }
+
+    void constantInputsDoNotSwitch()
+    {
+        CostOptions options;
+        options.p = 0.0;
+        QCOMPARE(switchingEnergyFj(buildPopcount(64, Topology::Wallace, lib_), options), 0.0);
+        options.p = 1.0;
+        QCOMPARE(switchingEnergyFj(buildPopcount(64, Topology::AdderTree, lib_), options), 0.0);
+    }
+
+    void energyIsReproducibleForASeed()
+    {
+        const Netlist net = buildPopcount(200, Topology::AdderTree, lib_);
+        CostOptions options;
+        QCOMPARE(switchingEnergyFj(net, options), switchingEnergyFj(net, options));
+        CostOptions other = options;
+        other.seed = 99;
+        QVERIFY(switchingEnergyFj(net, options) != switchingEnergyFj(net, other));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestCostModel)
+#include "test_cost_model.moc"
