@@ -1,0 +1,80 @@
+// Registration and validation of the circuit options.
+#include "circuit_options.h"
+
+#include "circuit/popcount_builder.h"
+
+namespace axbnn::cli {
+
+void addCircuitOptions(CLI::App* cmd, CircuitOptions& o, bool withCellIds)
+{
+    cmd->add_option("--topology", o.topology,
+                    "Popcount structure: adder-tree (ripple-carry adders in a tree), wallace, "
+                    "dadda (compressor trees + final adder) or chain (accumulator)")
+        ->capture_default_str();
+    cmd->add_option("--cell", o.cell,
+                    "Approximate cell that replaces the selected full adders: maj-fa, maj or a "
+                    "3-input cell from --cells")
+        ->capture_default_str();
+    cmd->add_option("--ha-cell", o.haCell,
+                    "Approximate cell for selected half adders (e.g. or-ha); default: keep exact");
+    cmd->add_option("--approx-lsb", o.lsb,
+                    "Approximate the cells in the K least significant columns of every adder")
+        ->check(CLI::Range(0, 64))
+        ->capture_default_str();
+    cmd->add_option("--approx-levels", o.levels,
+                    "Approximate the cells on the first L tree levels (nearest the inputs)")
+        ->check(CLI::Range(0, 1 << 20))
+        ->capture_default_str();
+    if (withCellIds) {
+        cmd->add_option("--approx-cells", o.extraCells,
+                        "Cell ids to approximate in addition to the knobs (comma separated)")
+            ->delimiter(',');
+        cmd->add_option("--exact-cells", o.exactCells,
+                        "Cell ids to keep exact whatever the knobs select (comma separated)")
+            ->delimiter(',');
+    }
+    cmd->add_option("--p", o.p, "Probability that an input bit (XNOR output) is 1")
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
+    cmd->add_option("--cells", o.cellsFile,
+                    "Cell library JSON (docs/cell-library.md) extending the built-in SKY130 table")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--method", o.method,
+                    "Error analysis: auto, exhaustive, propagation or monte-carlo")
+        ->capture_default_str();
+    cmd->add_option("--samples", o.samples, "Monte Carlo input vectors")
+        ->check(CLI::Range(uint64_t{64}, uint64_t{1} << 32))
+        ->capture_default_str();
+    cmd->add_option("--seed", o.seed, "Random seed (Monte Carlo and energy)")->capture_default_str();
+    cmd->add_option("--epsilon", o.epsilon,
+                    "Propagation prunes probabilities below this value")
+        ->check(CLI::Range(0.0, 1e-3))
+        ->capture_default_str();
+}
+
+CellLibrary CircuitOptions::library() const
+{
+    return cellsFile.empty() ? CellLibrary::defaults() : CellLibrary::fromJsonFile(cellsFile);
+}
+
+CircuitSpec CircuitOptions::spec(int inputs) const
+{
+    CircuitSpec s;
+    s.inputs = inputs;
+    s.topology = parseTopology(topology);
+    s.approx.lsbColumns = lsb;
+    s.approx.levels = levels;
+    s.approx.extraCells = extraCells;
+    s.approx.exactCells = exactCells;
+    s.approx.faCell = cell;
+    s.approx.haCell = haCell;
+    s.p = p;
+    s.error.method = parseErrorMethod(method);
+    s.error.samples = samples;
+    s.error.seed = seed;
+    s.error.epsilon = epsilon;
+    s.cost.seed = seed;
+    return s;
+}
+
+} // namespace axbnn::cli

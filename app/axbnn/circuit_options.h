@@ -1,0 +1,36 @@
+// Options shared by every command that describes a popcount circuit.
+#pragma once
+
+#include "analysis/circuit_report.h"
+#include "circuit/cell_library.h"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace axbnn::cli {
+
+struct CircuitOptions {
+    std::string topology = "adder-tree";
+    std::string cell = "maj-fa";
+    std::string haCell;
+    int lsb = 0;
+    int levels = 0;
+    std::vector<int> extraCells;
+    std::vector<int> exactCells;
+    double p = 0.5;
+    std::string cellsFile;
+    std::string method = "auto";
+    uint64_t samples = 1u << 16;
+    uint64_t seed = 12345;
+    double epsilon = 1e-15;
+
+    CellLibrary library() const;
+    // Everything but the number of inputs; validates names.
+    CircuitSpec spec(int inputs) const;
+};
+
+// Registers the options on `cmd`; `withCellIds` adds --approx-cells/--exact-cells.
+void addCircuitOptions(CLI::App* cmd, CircuitOptions& options, bool withCellIds);
+
+} // namespace axbnn::cli

@@ -1,0 +1,13 @@
+// Subcommands of the axbnn command line; each registers its options on the
+// parent app and runs when selected.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace axbnn::cli {
+
+void addCircuitCommand(CLI::App& app);
+void addCellsCommand(CLI::App& app);
+void addCostTableCommand(CLI::App& app);
+
+} // namespace axbnn::cli

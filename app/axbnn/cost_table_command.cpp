@@ -1,0 +1,89 @@
+// `axbnn cost-table`: area, delay, energy and error of exact and approximate
+// popcounts against N for every topology, as a plot-ready CSV.
+#include "circuit_options.h"
+#include "commands.h"
+
+#include "util/atomic_file.h"
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+namespace axbnn::cli {
+namespace {
+
+struct CostTableArgs {
+    CircuitOptions circuit;
+    std::vector<int> inputs{9,   16,  25,   27,   36,   49,   64,   72,   81,   128,  144,
+                            147, 256, 288,  400,  512,  576,  1024, 1152, 1600, 2048, 2304,
+                            3136, 4096, 4608};
+    std::vector<std::string> topologies{"adder-tree", "wallace", "dadda", "chain"};
+    std::string out;
+};
+
+void runCostTable(const CostTableArgs& a)
+{
+    const CellLibrary library = a.circuit.library();
+    std::ostringstream csv;
+    csv << "inputs,topology,variant,cells,fa,ha,approximate_cells,area_um2,transistors,delay_ps,"
+           "energy_fj,output_bits,error_method,error_rate,mean_error,mae,wce\n";
+    for (const std::string& topology : a.topologies) {
+        for (int n : a.inputs) {
+            for (bool approximate : {false, true}) {
+                CircuitOptions o = a.circuit;
+                o.topology = topology;
+                if (!approximate)
+                    o.lsb = o.levels = 0;
+                const CircuitReport r = evaluateCircuit(o.spec(n), library);
+                const auto count = [&](const char* kind) {
+                    const auto it = r.cost.counts.find(kind);
+                    return it == r.cost.counts.end() ? 0 : it->second;
+                };
+                char line[512];
+                std::snprintf(line, sizeof line,
+                              "%d,%s,%s,%d,%d,%d,%d,%.4f,%ld,%.1f,%.2f,%d,%s,%.6g,%.6g,%.6g,%d\n", n,
+                              topology.c_str(), approximate ? "approximate" : "exact", r.cost.cells,
+                              count("fa"), count("ha"), r.cost.approximateCells, r.cost.areaUm2,
+                              r.cost.transistors, r.cost.delayPs, r.cost.energyFj,
+                              r.cost.outputBits, errorMethodName(r.error.method).c_str(),
+                              r.error.errorRate, r.error.meanError, r.error.mae, r.error.wce);
+                csv << line;
+                std::fprintf(stderr, "\r%s N=%d %s      ", topology.c_str(), n,
+                             approximate ? "approximate" : "exact");
+            }
+        }
+    }
+    std::fprintf(stderr, "\n");
+    if (a.out.empty() || a.out == "-")
+        std::cout << csv.str();
+    else
+        writeFileAtomically(a.out, csv.str());
+}
+
+} // namespace
+
+void addCostTableCommand(CLI::App& app)
+{
+    auto args = std::make_shared<CostTableArgs>();
+    args->circuit.lsb = 2;
+    CLI::App* cmd = app.add_subcommand(
+        "cost-table",
+        "CSV of area, delay, energy and error against N, exact and approximate, per topology");
+    cmd->add_option("--inputs,-n", args->inputs, "Values of N (comma separated)")
+        ->delimiter(',')
+        ->check(CLI::Range(1, 65536))
+        ->capture_default_str();
+    cmd->add_option("--topologies", args->topologies, "Topologies (comma separated)")
+        ->delimiter(',')
+        ->capture_default_str();
+    addCircuitOptions(cmd, args->circuit, false);
+    cmd->add_option("--out,-o", args->out, "CSV file to write (default: standard output)");
+    cmd->callback([args]() {
+        for (const auto& t : args->topologies)
+            parseTopology(t); // fail before computing anything
+        runCostTable(*args);
+    });
+}
+
+} // namespace axbnn::cli

@@ -1,0 +1,33 @@
+// axbnn: the headless command line of AxBNN Workbench.
+#include "commands.h"
+
+#include <exception>
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"AxBNN Workbench command line: approximate popcount circuits and binary neural "
+                 "networks.\nRun 'axbnn <command> --help' for the options of a command."};
+    app.name("axbnn");
+    app.require_subcommand(0, 1); // unknown words then name themselves in the error
+    app.failure_message([](const CLI::App*, const CLI::Error& e) {
+        return "axbnn: error: " + std::string(e.what()) + " (run with --help for usage)\n";
+    });
+    axbnn::cli::addCircuitCommand(app);
+    axbnn::cli::addCellsCommand(app);
+    axbnn::cli::addCostTableCommand(app);
+    try {
+        app.parse(argc, argv);
+        if (app.get_subcommands().empty()) {
+            std::cerr << "axbnn: error: a command is required (run with --help for the list)\n";
+            return 1;
+        }
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const std::exception& e) {
+        // Engine errors carry a message the user can act on.
+        std::cerr << "axbnn: error: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,108 @@
+// axbnn-workbench: the desktop GUI for exploring approximate popcount circuits.
+#include "main_window.h"
+#include "screenshot.h"
+
+#include "exploration_state.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+#include <cstdio>
+#include <stdexcept>
+
+namespace {
+
+struct DesignOption {
+    QCommandLineOption option;
+    void (*apply)(axbnn::CircuitSpec&, const QString&);
+};
+
+int toInt(const QString& text)
+{
+    bool ok = false;
+    const int value = text.toInt(&ok);
+    if (!ok)
+        throw std::invalid_argument("'" + text.toStdString() + "' is not an integer");
+    return value;
+}
+
+double toDouble(const QString& text)
+{
+    bool ok = false;
+    const double value = text.toDouble(&ok);
+    if (!ok)
+        throw std::invalid_argument("'" + text.toStdString() + "' is not a number");
+    return value;
+}
+
+// The design the window opens on; the names match the axbnn command line.
+const QList<DesignOption>& designOptions()
+{
+    using axbnn::CircuitSpec;
+    static const QList<DesignOption> options{
+        {{"inputs", "Number of popcount inputs N (default 576).", "n"},
+         [](CircuitSpec& s, const QString& v) { s.inputs = toInt(v); }},
+        {{"topology", "adder-tree, wallace, dadda or chain (default adder-tree).", "name"},
+         [](CircuitSpec& s, const QString& v) {
+             s.topology = axbnn::parseTopology(v.toStdString());
+         }},
+        {{"cell", "Approximate cell replacing full adders: maj-fa or maj.", "name"},
+         [](CircuitSpec& s, const QString& v) { s.approx.faCell = v.toStdString(); }},
+        {{"approx-lsb", "Approximate the K least significant columns of every adder.", "k"},
+         [](CircuitSpec& s, const QString& v) { s.approx.lsbColumns = toInt(v); }},
+        {{"approx-levels", "Approximate the first L tree levels.", "l"},
+         [](CircuitSpec& s, const QString& v) { s.approx.levels = toInt(v); }},
+        {{"p", "Probability that an input bit is 1 (default 0.5).", "p"},
+         [](CircuitSpec& s, const QString& v) { s.p = toDouble(v); }},
+    };
+    return options;
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("AxBNN"));
+    QApplication::setApplicationName(QStringLiteral("axbnn-workbench"));
+    QApplication::setApplicationDisplayName(QStringLiteral("AxBNN Workbench"));
+    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Explore approximate popcount circuits for binary neural networks."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Render the window once the first results are in, save it as a PNG to "
+                       "<file> and quit (works with QT_QPA_PLATFORM=offscreen)."),
+        QStringLiteral("file"));
+    parser.addOption(screenshot);
+    for (const DesignOption& design : designOptions())
+        parser.addOption(design.option);
+    parser.process(app);
+
+    axbnn::CircuitSpec design;
+    try {
+        for (const DesignOption& option : designOptions())
+            if (parser.isSet(option.option))
+                option.apply(design, parser.value(option.option));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "axbnn-workbench: %s\n", e.what());
+        return 2;
+    }
+    // Out-of-range values are reported by the engine, in the window.
+    axbnn::gui::ExplorationState state(design, axbnn::CellLibrary::defaults());
+
+    MainWindow window(&state);
+    if (parser.isSet(screenshot)) {
+        // A fixed size and no saved layout, so the picture is reproducible.
+        scheduleScreenshot(&window, &state, parser.value(screenshot), 120'000);
+    } else {
+        window.restoreLayout();
+    }
+    window.show();
+    state.refresh();
+    return QApplication::exec();
+}

@@ -1,0 +1,171 @@
+// The axbnn command line: JSON output fields, help text, and one clear error
+// line with a non-zero exit for every kind of bad input.
+#include <QtTest>
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out, err;
+};
+
+Run axbnn(const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral(AXBNN_CLI), args);
+    Run r;
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = "timed out";
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+QJsonObject json(const QStringList& args)
+{
+    const Run r = axbnn(args + QStringList{"--json"});
+    if (r.exitCode != 0)
+        qWarning() << r.err;
+    return QJsonDocument::fromJson(r.out.toUtf8()).object();
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+private slots:
+    void jsonHasEveryDocumentedField()
+    {
+        const QJsonObject j = json({"circuit", "--inputs", "576", "--approx-lsb", "2"});
+        for (const char* key : {"inputs", "output_bits", "topology", "counts", "area_um2",
+                                "transistors", "delay_ps", "energy_fj", "error"})
+            QVERIFY2(j.contains(key), key);
+        QCOMPARE(j["inputs"].toInt(), 576);
+        QCOMPARE(j["output_bits"].toInt(), 10);
+        QCOMPARE(j["topology"].toString(), QString("adder-tree"));
+        QVERIFY(j["counts"].toObject()["maj-fa"].toInt() > 0);
+        const QJsonObject e = j["error"].toObject();
+        for (const char* key : {"method", "error_rate", "mean_error", "mae", "mse", "wce"})
+            QVERIFY2(e.contains(key), key);
+        QCOMPARE(e["method"].toString(), QString("propagation"));
+        QVERIFY(e["error_rate"].toDouble() > 0 && e["error_rate"].toDouble() < 1);
+    }
+
+    void exactCircuitReportsZeroError()
+    {
+        const QJsonObject j = json({"circuit", "-n", "9", "--topology", "dadda"});
+        const QJsonObject e = j["error"].toObject();
+        QCOMPARE(e["method"].toString(), QString("exhaustive"));
+        QCOMPARE(e["error_rate"].toDouble(), 0.0);
+        QCOMPARE(e["wce"].toInt(), 0);
+    }
+
+    void approximationIsCheaperThanExact()
+    {
+        const QJsonObject exact = json({"circuit", "-n", "300"});
+        const QJsonObject approx = json({"circuit", "-n", "300", "--approx-levels", "2"});
+        QVERIFY(approx["area_um2"].toDouble() < exact["area_um2"].toDouble());
+        QVERIFY(approx["transistors"].toInt() < exact["transistors"].toInt());
+    }
+
+    void summaryIsReadable()
+    {
+        const Run r = axbnn({"circuit", "--inputs", "49", "--approx-lsb", "1"});
+        QCOMPARE(r.exitCode, 0);
+        for (const char* word : {"area", "transistors", "delay", "energy", "error rate", "MAE", "WCE"})
+            QVERIFY2(r.out.contains(word), word);
+    }
+
+    void verilogIsWrittenAndUnwritablePathFails()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("p.v");
+        QCOMPARE(axbnn({"circuit", "-n", "25", "--verilog", path}).exitCode, 0);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readAll().contains("module popcount"));
+        const Run bad = axbnn({"circuit", "-n", "25", "--verilog", dir.filePath("no/such/dir/p.v")});
+        QVERIFY(bad.exitCode != 0);
+        QVERIFY(!QFile::exists(dir.filePath("no/such/dir/p.v")));
+    }
+
+    void helpDocumentsEveryOption()
+    {
+        const Run top = axbnn({"--help"});
+        QCOMPARE(top.exitCode, 0);
+        QVERIFY(top.out.contains("circuit"));
+        const Run r = axbnn({"circuit", "--help"});
+        QCOMPARE(r.exitCode, 0);
+        for (const char* opt : {"--inputs", "--topology", "--cell", "--ha-cell", "--approx-lsb",
+                                "--approx-levels", "--approx-cells", "--p", "--json", "--verilog",
+                                "--cells", "--method", "--samples"})
+            QVERIFY2(r.out.contains(opt), opt);
+    }
+
+    void badInputGivesOneErrorLine_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("mention");
+        QTest::newRow("N = 0") << QStringList{"circuit", "--inputs", "0"} << "--inputs";
+        QTest::newRow("negative N") << QStringList{"circuit", "--inputs", "-4"} << "--inputs";
+        QTest::newRow("absurd N") << QStringList{"circuit", "--inputs", "99999999999"} << "--inputs";
+        QTest::newRow("N not a number") << QStringList{"circuit", "--inputs", "many"} << "--inputs";
+        QTest::newRow("missing N") << QStringList{"circuit"} << "--inputs";
+        QTest::newRow("unknown topology")
+            << QStringList{"circuit", "-n", "9", "--topology", "tree"} << "topology";
+        QTest::newRow("unknown cell") << QStringList{"circuit", "-n", "9", "--cell", "nand"} << "nand";
+        QTest::newRow("wrong arity cell")
+            << QStringList{"circuit", "-n", "9", "--approx-lsb", "1", "--cell", "or-ha"} << "or-ha";
+        QTest::newRow("p > 1") << QStringList{"circuit", "-n", "9", "--p", "1.5"} << "--p";
+        QTest::newRow("negative lsb") << QStringList{"circuit", "-n", "9", "--approx-lsb", "-1"}
+                                      << "--approx-lsb";
+        QTest::newRow("absurd lsb") << QStringList{"circuit", "-n", "9", "--approx-lsb", "1000"}
+                                    << "--approx-lsb";
+        QTest::newRow("cell id out of range")
+            << QStringList{"circuit", "-n", "9", "--approx-cells", "500"} << "500";
+        QTest::newRow("unknown method") << QStringList{"circuit", "-n", "9", "--method", "guess"}
+                                        << "guess";
+        QTest::newRow("missing cell file")
+            << QStringList{"circuit", "-n", "9", "--cells", "/no/such.json"} << "/no/such.json";
+        QTest::newRow("malformed cell file") << QStringList{"circuit", "-n", "9", "--cells", "@bad"}
+                                             << "not valid JSON";
+        QTest::newRow("unknown command") << QStringList{"frobnicate"} << "frobnicate";
+        QTest::newRow("unknown option") << QStringList{"circuit", "-n", "9", "--fast"} << "--fast";
+    }
+
+    void badInputGivesOneErrorLine()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, mention);
+        QTemporaryDir dir;
+        for (QString& a : args) {
+            if (a == "@bad") {
+                a = dir.filePath("bad.json");
+                QFile f(a);
+                QVERIFY(f.open(QIODevice::WriteOnly));
+                f.write("{\"cells\": [ {\"name\": ");
+            }
+        }
+        const Run r = axbnn(args);
+        QVERIFY2(r.exitCode > 0, qPrintable(QString::number(r.exitCode) + r.err));
+        const QStringList lines = r.err.trimmed().split('\n');
+        QCOMPARE(lines.size(), 1);
+        QVERIFY2(lines[0].startsWith("axbnn: error: "), qPrintable(lines[0]));
+        QVERIFY2(lines[0].contains(mention), qPrintable(lines[0]));
+        QVERIFY(r.out.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
