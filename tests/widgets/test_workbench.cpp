@@ -1,0 +1,261 @@
+// The exploration state, its background evaluation and the panels that read
+// and change it (run with QT_QPA_PLATFORM=offscreen).
+#include "controls_panel.h"
+#include "cost_plot_panel.h"
+#include "error_plot_panel.h"
+#include "exploration_state.h"
+#include "latest_only_runner.h"
+#include "summary_panel.h"
+
+#include "circuit/popcount_builder.h"
+
+#include <QtTest>
+
+#include <qcustomplot.h>
+
+#include <stdexcept>
+
+using namespace axbnn;
+using namespace axbnn::gui;
+
+namespace {
+
+constexpr int kTimeoutMs = 120'000;
+
+// Area the engine computes for a spec, independently of the GUI.
+double engineArea(const CircuitSpec& spec, const CellLibrary& library)
+{
+    const Netlist exact = buildPopcount(spec.inputs, spec.topology, library);
+    return computeCost(applyApproximation(exact, library, spec.approx)).areaUm2;
+}
+
+double leadingNumber(const QLabel* label) { return label->text().section(u' ', 0, 0).toDouble(); }
+
+bool waitForReport(const ExplorationState& state, int lsbColumns)
+{
+    return QTest::qWaitFor(
+        [&] {
+            return !state.isBusy() && state.report() &&
+                   state.report()->spec.approx.lsbColumns == lsbColumns;
+        },
+        kTimeoutMs);
+}
+
+} // namespace
+
+class TestWorkbench : public QObject {
+    Q_OBJECT
+
+private slots:
+    void settersSignalOnlyRealChanges_data()
+    {
+        QTest::addColumn<QString>("setter");
+        for (const char* setter : {"inputs", "topology", "cell", "lsb", "levels", "p"})
+            QTest::newRow(setter) << QString::fromLatin1(setter);
+    }
+
+    void settersSignalOnlyRealChanges()
+    {
+        QFETCH(QString, setter);
+        ExplorationState state;
+        const auto apply = [&] {
+            if (setter == u"inputs") state.setInputs(100);
+            if (setter == u"topology") state.setTopology(Topology::Dadda);
+            if (setter == u"cell") state.setFaCell(QStringLiteral("maj"));
+            if (setter == u"lsb") state.setLsbColumns(2);
+            if (setter == u"levels") state.setLevels(3);
+            if (setter == u"p") state.setP(0.25);
+        };
+        QSignalSpy changed(&state, &ExplorationState::changed);
+        apply();
+        QCOMPARE(changed.count(), 1);
+        apply();
+        QCOMPARE(changed.count(), 1);
+    }
+
+    void runnerDeliversOnlyTheNewestResult()
+    {
+        QObject context;
+        QList<int> delivered;
+        QList<bool> busy;
+        LatestOnlyRunner<int> runner(&context, {[&](auto value) { delivered << *value; },
+                                                [](const QString&) { QFAIL("no failure expected"); },
+                                                [&](bool b) { busy << b; }});
+        auto gate = std::make_shared<QSemaphore>();
+        runner.submit([gate] {
+            gate->acquire(); // still running while the newer requests arrive
+            return 1;
+        });
+        runner.submit([] { return 2; }); // replaced before it starts
+        runner.submit([] { return 3; });
+        gate->release();
+        QVERIFY(QTest::qWaitFor([&] { return !runner.isBusy(); }, kTimeoutMs));
+        QCOMPARE(delivered, QList<int>{3});
+        QCOMPARE(runner.droppedCount(), 1);
+        QCOMPARE(busy, (QList<bool>{true, false}));
+    }
+
+    void runnerTurnsExceptionsIntoFailures()
+    {
+        QObject context;
+        QString message;
+        LatestOnlyRunner<int> runner(&context, {[](auto) { QFAIL("no result expected"); },
+                                                [&](const QString& m) { message = m; }, {}});
+        runner.submit([]() -> int { throw std::invalid_argument("lsb columns must be >= 0"); });
+        QVERIFY(QTest::qWaitFor([&] { return !runner.isBusy(); }, kTimeoutMs));
+        QCOMPARE(message, QStringLiteral("lsb columns must be >= 0"));
+    }
+
+    void engineErrorsReachTheSummary()
+    {
+        ExplorationState state;
+        SummaryPanel summary(&state);
+        state.setLevels(-1);
+        auto* status = summary.findChild<QLabel*>(QStringLiteral("statusLabel"));
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(u"error: "), kTimeoutMs);
+        QVERIFY(!state.report());
+    }
+
+    void lsbSliderShrinksTheDisplayedArea()
+    {
+        ExplorationState state;
+        ControlsPanel controls(&state);
+        SummaryPanel summary(&state);
+        auto* slider = controls.findChild<QSlider*>(QStringLiteral("lsbSlider"));
+        auto* area = summary.findChild<QLabel*>(QStringLiteral("areaValue"));
+        auto* status = summary.findChild<QLabel*>(QStringLiteral("statusLabel"));
+        QVERIFY(slider && area && status);
+
+        state.refresh();
+        QVERIFY(waitForReport(state, 0));
+        const double exactArea = leadingNumber(area);
+        QVERIFY(qAbs(exactArea - engineArea(state.spec(), state.library())) < 0.1);
+        const QString exactText = area->text();
+
+        QTest::keyClick(slider, Qt::Key_Right);
+        QTest::keyClick(slider, Qt::Key_Right);
+        QCOMPARE(state.spec().approx.lsbColumns, 2);
+        QCOMPARE(status->text(), QStringLiteral("computing…"));
+        QVERIFY(waitForReport(state, 2));
+        QVERIFY(area->text() != exactText);
+        QVERIFY(leadingNumber(area) < exactArea);
+        QCOMPARE(status->text(), QStringLiteral("ready"));
+    }
+
+    void staleResultIsDropped()
+    {
+        ExplorationState state;
+        SummaryPanel summary(&state);
+        state.refresh();
+        QVERIFY(waitForReport(state, 0));
+
+        QSignalSpy reports(&state, &ExplorationState::reportReady);
+        state.setLsbColumns(1); // starts computing
+        state.setLsbColumns(3); // makes the first computation stale
+        QVERIFY(waitForReport(state, 3));
+        QTest::qWait(200); // a late stale report would land here
+        QCOMPARE(reports.count(), 1);
+        const auto shown = reports.at(0).at(0).value<std::shared_ptr<const CircuitReport>>();
+        QCOMPARE(shown->spec.approx.lsbColumns, 3);
+
+        const double expected = engineArea(state.spec(), state.library());
+        auto* area = summary.findChild<QLabel*>(QStringLiteral("areaValue"));
+        QCOMPARE(area->text(), QString::number(expected, 'f', 1) + QStringLiteral(" µm²"));
+        QVERIFY(summary.findChild<QLabel*>(QStringLiteral("designValue"))->text().contains(u"LSB 3"));
+    }
+
+    void errorPlotBarsHoldTheWholeDistribution()
+    {
+        ExplorationState state;
+        ErrorPlotPanel panel(&state);
+        state.setLsbColumns(2);
+        QVERIFY(waitForReport(state, 2));
+
+        auto* plot = panel.findChild<QCustomPlot*>(QStringLiteral("errorPlot"));
+        QVERIFY(plot);
+        auto* bars = plot->findChild<QCPBars*>(QStringLiteral("errorBars"));
+        QVERIFY(bars);
+        QCOMPARE(bars->data()->size(), static_cast<int>(state.report()->error.pmf.size()));
+        QVERIFY(bars->data()->size() > 1); // an approximate adder tree makes errors
+        double total = 0.0;
+        for (const QCPBarsData& bar : *bars->data())
+            total += bar.value;
+        QVERIFY2(qAbs(total - 1.0) < 1e-6, qPrintable(QString::number(total, 'g', 17)));
+        QCOMPARE(plot->xAxis->label(), QStringLiteral("error e = approximate - exact"));
+    }
+
+    void costPlotShowsApproximateBelowExact()
+    {
+        ExplorationState state;
+        CostPlotPanel panel(&state);
+        state.setLsbColumns(2);
+        QVERIFY(QTest::qWaitFor([&] { return state.costSweep() && !state.isCostSweepBusy(); },
+                                kTimeoutMs));
+        QVERIFY(waitForReport(state, 2));
+
+        auto* plot = panel.findChild<QCustomPlot*>(QStringLiteral("costPlot"));
+        QVERIFY(plot);
+        auto* exact = plot->findChild<QCPGraph*>(QStringLiteral("exact"));
+        auto* approximate = plot->findChild<QCPGraph*>(QStringLiteral("approximate"));
+        auto* current = plot->findChild<QCPGraph*>(QStringLiteral("current design"));
+        QVERIFY(exact && approximate && current);
+        QCOMPARE(exact->data()->size(), static_cast<int>(kCostSweepInputs.size()));
+        QCOMPARE(approximate->data()->size(), exact->data()->size());
+        for (int i = 0; i < exact->data()->size(); ++i) {
+            QCOMPARE(exact->data()->at(i)->key, double(kCostSweepInputs[i]));
+            QVERIFY(approximate->data()->at(i)->value < exact->data()->at(i)->value);
+        }
+        QCOMPARE(current->data()->size(), 1);
+        QCOMPARE(current->data()->at(0)->key, 576.0);
+        QCOMPARE(current->data()->at(0)->value, state.report()->cost.areaUm2);
+    }
+
+    void kernelHelperSetsInputs()
+    {
+        ExplorationState state;
+        ControlsPanel controls(&state);
+        auto* k = controls.findChild<QSpinBox*>(QStringLiteral("kernelSizeSpin"));
+        auto* channels = controls.findChild<QSpinBox*>(QStringLiteral("channelsSpin"));
+        auto* inputs = controls.findChild<QSpinBox*>(QStringLiteral("inputsSpin"));
+        QVERIFY(k && channels && inputs);
+        k->setValue(5);
+        channels->setValue(32);
+        QCOMPARE(state.spec().inputs, 5 * 5 * 32);
+        QCOMPARE(inputs->value(), 800);
+        k->setValue(15); // 225 x 32 fits; C is capped so N stays <= 16384
+        QCOMPARE(state.spec().inputs, 225 * 32);
+        QCOMPARE(channels->maximum(), 16384 / 225);
+    }
+
+    void controlsFollowTheState()
+    {
+        ExplorationState state;
+        ControlsPanel controls(&state);
+        state.setTopology(Topology::Dadda);
+        state.setLevels(4);
+        QCOMPARE(controls.findChild<QComboBox*>(QStringLiteral("topologyCombo"))->currentText(),
+                 QStringLiteral("dadda"));
+        QCOMPARE(controls.findChild<QSlider*>(QStringLiteral("levelsSlider"))->value(), 4);
+        QCOMPARE(controls.findChild<QLabel*>(QStringLiteral("levelsValue"))->text(),
+                 QStringLiteral("4"));
+    }
+
+    void everyControlHasATooltip()
+    {
+        ExplorationState state;
+        ControlsPanel controls(&state);
+        const auto widgets = controls.findChildren<QWidget*>();
+        int checked = 0;
+        for (QWidget* w : widgets) {
+            if (!qobject_cast<QAbstractSpinBox*>(w) && !qobject_cast<QComboBox*>(w) &&
+                !qobject_cast<QSlider*>(w))
+                continue;
+            QVERIFY2(!w->toolTip().isEmpty(), qPrintable(w->objectName()));
+            ++checked;
+        }
+        QCOMPARE(checked, 8);
+    }
+};
+
+QTEST_MAIN(TestWorkbench)
+#include "test_workbench.moc"

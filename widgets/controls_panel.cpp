@@ -1,0 +1,200 @@
+// Builds the control widgets and forwards every edit to the exploration state.
+#include "controls_panel.h"
+
+#include "exploration_state.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace axbnn::gui {
+
+namespace {
+
+constexpr int kMaxInputs = 16384;
+constexpr int kMaxLsbColumns = 6;
+constexpr int kMaxLevels = 8;
+
+// A slider with a label showing its value, in one row.
+QWidget* sliderRow(QSlider* slider, QLabel* value)
+{
+    auto* row = new QWidget;
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(slider, 1);
+    value->setMinimumWidth(value->fontMetrics().horizontalAdvance(QStringLiteral("00")));
+    value->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    layout->addWidget(value);
+    return row;
+}
+
+QSlider* makeSlider(int maximum, const QString& objectName, const QString& tip)
+{
+    auto* slider = new QSlider(Qt::Horizontal);
+    slider->setRange(0, maximum);
+    slider->setPageStep(1);
+    slider->setTickPosition(QSlider::TicksBelow);
+    slider->setTickInterval(1);
+    slider->setObjectName(objectName);
+    slider->setToolTip(tip);
+    return slider;
+}
+
+} // namespace
+
+ControlsPanel::ControlsPanel(ExplorationState* state, QWidget* parent)
+    : QWidget(parent), state_(state)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(buildInputsGroup());
+    layout->addWidget(buildCircuitGroup());
+    layout->addWidget(buildApproximationGroup());
+    layout->addWidget(buildStatisticsGroup());
+    layout->addStretch(1);
+
+    syncFromState();
+    connect(state_, &ExplorationState::changed, this, &ControlsPanel::syncFromState);
+}
+
+QWidget* ControlsPanel::buildInputsGroup()
+{
+    auto* group = new QGroupBox(tr("Inputs"));
+    auto* form = new QFormLayout(group);
+
+    inputs_ = new QSpinBox;
+    inputs_->setObjectName(QStringLiteral("inputsSpin"));
+    inputs_->setRange(1, kMaxInputs);
+    inputs_->setToolTip(tr("N: number of bits the popcount adds (XNOR outputs of one neuron, "
+                           "k x k x C for a convolution)"));
+    form->addRow(tr("N"), inputs_);
+    connect(inputs_, &QSpinBox::valueChanged, state_, &ExplorationState::setInputs);
+
+    kernelSize_ = new QSpinBox;
+    kernelSize_->setObjectName(QStringLiteral("kernelSizeSpin"));
+    kernelSize_->setRange(1, 15);
+    kernelSize_->setValue(3);
+    kernelSize_->setToolTip(tr("Kernel size k of a k x k convolution; sets N = k x k x C"));
+    channels_ = new QSpinBox;
+    channels_->setObjectName(QStringLiteral("channelsSpin"));
+    channels_->setRange(1, kMaxInputs / 9);
+    channels_->setValue(64);
+    channels_->setToolTip(tr("Input channels C of the convolution; sets N = k x k x C"));
+
+    auto* kernel = new QWidget;
+    auto* row = new QHBoxLayout(kernel);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(new QLabel(tr("k")));
+    row->addWidget(kernelSize_, 1);
+    row->addWidget(new QLabel(tr("C")));
+    row->addWidget(channels_, 1);
+    auto* kernelLabel = new QLabel(tr("Kernel k·k·C"));
+    kernelLabel->setToolTip(tr("Sets N from a k x k convolution over C input channels"));
+    form->addRow(kernelLabel, kernel);
+    connect(kernelSize_, &QSpinBox::valueChanged, this, &ControlsPanel::applyKernel);
+    connect(channels_, &QSpinBox::valueChanged, this, &ControlsPanel::applyKernel);
+    return group;
+}
+
+QWidget* ControlsPanel::buildCircuitGroup()
+{
+    auto* group = new QGroupBox(tr("Circuit"));
+    auto* form = new QFormLayout(group);
+
+    topology_ = new QComboBox;
+    topology_->setObjectName(QStringLiteral("topologyCombo"));
+    for (const Topology t : {Topology::AdderTree, Topology::Wallace, Topology::Dadda, Topology::Chain})
+        topology_->addItem(QString::fromStdString(topologyName(t)), static_cast<int>(t));
+    topology_->setToolTip(tr("Popcount structure: adder tree of ripple-carry adders, Wallace or "
+                             "Dadda compressor trees, or an accumulator chain"));
+    form->addRow(tr("Topology"), topology_);
+    connect(topology_, &QComboBox::currentIndexChanged, this, [this](int index) {
+        state_->setTopology(static_cast<Topology>(topology_->itemData(index).toInt()));
+    });
+
+    cell_ = new QComboBox;
+    cell_->setObjectName(QStringLiteral("cellCombo"));
+    for (const char* name : {"maj-fa", "maj"}) {
+        const CellType* type = state_->library().find(name);
+        cell_->addItem(QString::fromLatin1(name));
+        if (type)
+            cell_->setItemData(cell_->count() - 1, QString::fromStdString(type->description),
+                               Qt::ToolTipRole);
+    }
+    cell_->setToolTip(tr("Approximate cell that replaces the selected full adders"));
+    form->addRow(tr("Approximate cell"), cell_);
+    connect(cell_, &QComboBox::currentTextChanged, state_, &ExplorationState::setFaCell);
+    return group;
+}
+
+QWidget* ControlsPanel::buildApproximationGroup()
+{
+    auto* group = new QGroupBox(tr("Approximation"));
+    auto* form = new QFormLayout(group);
+
+    lsb_ = makeSlider(kMaxLsbColumns, QStringLiteral("lsbSlider"),
+                      tr("Full adders in the k least significant columns of every adder "
+                         "become approximate (lower-part approximation); 0 = off"));
+    lsbValue_ = new QLabel;
+    lsbValue_->setObjectName(QStringLiteral("lsbValue"));
+    form->addRow(tr("LSB columns"), sliderRow(lsb_, lsbValue_));
+    connect(lsb_, &QSlider::valueChanged, state_, &ExplorationState::setLsbColumns);
+
+    levels_ = makeSlider(kMaxLevels, QStringLiteral("levelsSlider"),
+                         tr("Full adders on the first L levels of the tree (nearest the "
+                            "inputs) become approximate; 0 = off"));
+    levelsValue_ = new QLabel;
+    levelsValue_->setObjectName(QStringLiteral("levelsValue"));
+    form->addRow(tr("Tree levels"), sliderRow(levels_, levelsValue_));
+    connect(levels_, &QSlider::valueChanged, state_, &ExplorationState::setLevels);
+    return group;
+}
+
+QWidget* ControlsPanel::buildStatisticsGroup()
+{
+    auto* group = new QGroupBox(tr("Input statistics"));
+    auto* form = new QFormLayout(group);
+    p_ = new QDoubleSpinBox;
+    p_->setObjectName(QStringLiteral("pSpin"));
+    p_->setRange(0.0, 1.0);
+    p_->setSingleStep(0.05);
+    p_->setDecimals(2);
+    p_->setToolTip(tr("Probability that an input bit (XNOR output) is 1; inputs are "
+                      "independent Bernoulli(p)"));
+    form->addRow(tr("p"), p_);
+    connect(p_, &QDoubleSpinBox::valueChanged, state_, &ExplorationState::setP);
+    return group;
+}
+
+void ControlsPanel::applyKernel()
+{
+    const int k2 = kernelSize_->value() * kernelSize_->value();
+    channels_->setMaximum(kMaxInputs / k2); // may clamp C, which calls us again
+    state_->setInputs(k2 * channels_->value());
+}
+
+void ControlsPanel::syncFromState()
+{
+    const CircuitSpec& spec = state_->spec();
+    const QSignalBlocker blockInputs(inputs_), blockTopology(topology_), blockCell(cell_),
+        blockLsb(lsb_), blockLevels(levels_), blockP(p_);
+    inputs_->setValue(spec.inputs);
+    topology_->setCurrentIndex(topology_->findData(static_cast<int>(spec.topology)));
+    const QString cell = QString::fromStdString(spec.approx.faCell);
+    if (cell_->findText(cell) < 0)
+        cell_->addItem(cell); // a library cell chosen elsewhere
+    cell_->setCurrentText(cell);
+    lsb_->setValue(spec.approx.lsbColumns);
+    lsbValue_->setText(QString::number(spec.approx.lsbColumns));
+    levels_->setValue(spec.approx.levels);
+    levelsValue_->setText(QString::number(spec.approx.levels));
+    p_->setValue(spec.p);
+}
+
+} // namespace axbnn::gui

@@ -1,0 +1,45 @@
+// The controls of the circuit being explored: inputs, topology, approximate
+// cell, approximation knobs and input statistics. Writes only to the state.
+#pragma once
+
+#include <QWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QSlider;
+class QSpinBox;
+
+namespace axbnn::gui {
+
+class ExplorationState;
+
+class ControlsPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit ControlsPanel(ExplorationState* state, QWidget* parent = nullptr);
+
+private:
+    QWidget* buildInputsGroup();
+    QWidget* buildCircuitGroup();
+    QWidget* buildApproximationGroup();
+    QWidget* buildStatisticsGroup();
+    void applyKernel();
+    // Shows the state's values without feeding them back to it.
+    void syncFromState();
+
+    ExplorationState* state_;
+    QSpinBox* inputs_ = nullptr;
+    QSpinBox* kernelSize_ = nullptr;
+    QSpinBox* channels_ = nullptr;
+    QComboBox* topology_ = nullptr;
+    QComboBox* cell_ = nullptr;
+    QSlider* lsb_ = nullptr;
+    QLabel* lsbValue_ = nullptr;
+    QSlider* levels_ = nullptr;
+    QLabel* levelsValue_ = nullptr;
+    QDoubleSpinBox* p_ = nullptr;
+};
+
+} // namespace axbnn::gui

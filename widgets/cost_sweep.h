@@ -1,0 +1,35 @@
+// Cost of exact and approximate popcounts over a range of input counts, for
+// the area-against-N curve. Qt-free: a candidate for engine/analysis/.
+#pragma once
+
+#include "circuit/approximation.h"
+#include "circuit/cost_model.h"
+
+#include <array>
+#include <span>
+#include <vector>
+
+namespace axbnn::gui {
+
+// Typical XNOR-popcount widths: k x k x C kernels of common BNN layers.
+inline constexpr std::array<int, 10> kCostSweepInputs{9, 25, 49, 81, 144, 288, 576, 1152, 2304, 4608};
+
+struct CostSweepPoint {
+    int inputs = 0;
+    CircuitCost exact;
+    CircuitCost approximate;
+};
+
+struct CostSweep {
+    Topology topology = Topology::AdderTree;
+    ApproxConfig approx;
+    std::vector<CostSweepPoint> points; // in the order of the requested inputs
+};
+
+// Builds, approximates and costs each size; no error analysis. Energy is only
+// a rough estimate here (the minimum number of simulated vectors) to stay
+// fast: use area, transistors and delay. Throws like applyApproximation.
+CostSweep computeCostSweep(std::span<const int> inputs, Topology topology,
+                           const ApproxConfig& approx, const CellLibrary& library);
+
+} // namespace axbnn::gui

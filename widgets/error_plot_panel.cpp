@@ -1,0 +1,105 @@
+// Draws ErrorStats::pmf as bars, one per integer error value.
+#include "error_plot_panel.h"
+
+#include "exploration_state.h"
+
+#include <QCheckBox>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+#include <qcustomplot.h>
+
+namespace axbnn::gui {
+
+ErrorPlotPanel::ErrorPlotPanel(ExplorationState* state, QWidget* parent) : QWidget(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    plot_ = new QCustomPlot;
+    plot_->setObjectName(QStringLiteral("errorPlot"));
+    plot_->setToolTip(tr("Probability of each error value e under the stated inputs"));
+    plot_->plotLayout()->insertRow(0);
+    title_ = new QCPTextElement(plot_, tr("P(e)"));
+    plot_->plotLayout()->addElement(0, 0, title_);
+    plot_->xAxis->setLabel(tr("error e = approximate - exact"));
+    plot_->yAxis->setLabel(tr("probability"));
+    auto integers = QSharedPointer<QCPAxisTickerFixed>::create(); // errors are integers
+    integers->setTickStep(1.0);
+    integers->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    plot_->xAxis->setTicker(integers);
+    bars_ = new QCPBars(plot_->xAxis, plot_->yAxis);
+    bars_->setObjectName(QStringLiteral("errorBars"));
+    bars_->setName(tr("P(e)"));
+    bars_->setWidth(0.8);
+    bars_->setPen(QPen(QColor(31, 119, 180)));
+    bars_->setBrush(QColor(31, 119, 180, 160));
+    plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    layout->addWidget(plot_, 1);
+
+    logScale_ = new QCheckBox(tr("Logarithmic probability axis"));
+    logScale_->setObjectName(QStringLiteral("errorLogScale"));
+    logScale_->setToolTip(tr("Show rare large errors next to the common small ones"));
+    layout->addWidget(logScale_);
+    connect(logScale_, &QCheckBox::toggled, this, &ErrorPlotPanel::applyScale);
+
+    connect(state, &ExplorationState::reportReady, this,
+            [this](const std::shared_ptr<const CircuitReport>& report) { showReport(*report); });
+    connect(state, &ExplorationState::failed, this, &ErrorPlotPanel::showFailure);
+    if (state->report())
+        showReport(*state->report());
+}
+
+void ErrorPlotPanel::showReport(const CircuitReport& report)
+{
+    const ErrorStats& e = report.error;
+    QVector<double> keys, values;
+    keys.reserve(static_cast<qsizetype>(e.pmf.size()));
+    values.reserve(static_cast<qsizetype>(e.pmf.size()));
+    for (const auto& [error, probability] : e.pmf) {
+        keys << error;
+        values << probability;
+    }
+    bars_->setData(keys, values, true);
+    // The precision statement is too long for a title: the summary and the tooltip show it.
+    title_->setText(tr("P(e) for N = %1 (%2)")
+                        .arg(report.spec.inputs)
+                        .arg(QString::fromStdString(errorMethodName(e.method))));
+    plot_->setToolTip(tr("Probability of each error value e = approximate - exact; %1")
+                          .arg(QString::fromStdString(e.precision)));
+    applyScale();
+}
+
+void ErrorPlotPanel::showFailure(const QString& message)
+{
+    bars_->data()->clear();
+    title_->setText(tr("no distribution: %1").arg(message));
+    plot_->replot();
+}
+
+void ErrorPlotPanel::applyScale()
+{
+    const bool log = logScale_->isChecked();
+    plot_->yAxis->setScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    if (log)
+        plot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+    else
+        plot_->yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+
+    bool found = false;
+    const QCPRange keys = bars_->getKeyRange(found);
+    plot_->xAxis->setRange(found ? QCPRange(keys.lower - 1.0, keys.upper + 1.0) : QCPRange(-1, 1));
+    double smallest = 1.0, largest = 0.0; // over the positive probabilities
+    for (const QCPBarsData& bar : *bars_->data()) {
+        if (bar.value > 0.0) {
+            smallest = std::min(smallest, bar.value);
+            largest = std::max(largest, bar.value);
+        }
+    }
+    if (log)
+        plot_->yAxis->setRange(smallest / 2.0, 2.0);
+    else
+        plot_->yAxis->setRange(0.0, largest > 0.0 ? largest * 1.1 : 1.0);
+    plot_->replot();
+}
+
+} // namespace axbnn::gui

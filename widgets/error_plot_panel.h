@@ -1,0 +1,34 @@
+// Bar chart of the error distribution P(e) of the latest circuit report.
+#pragma once
+
+#include "analysis/circuit_report.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QCPBars;
+class QCPTextElement;
+class QCustomPlot;
+
+namespace axbnn::gui {
+
+class ExplorationState;
+
+class ErrorPlotPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit ErrorPlotPanel(ExplorationState* state, QWidget* parent = nullptr);
+
+private:
+    void showReport(const CircuitReport& report);
+    void showFailure(const QString& message);
+    void applyScale();
+
+    QCustomPlot* plot_ = nullptr;
+    QCPBars* bars_ = nullptr;
+    QCPTextElement* title_ = nullptr;
+    QCheckBox* logScale_ = nullptr;
+};
+
+} // namespace axbnn::gui

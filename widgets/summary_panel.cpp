@@ -1,0 +1,161 @@
+// Formats a CircuitReport into labels; greys them while a newer one computes.
+#include "summary_panel.h"
+
+#include "exploration_state.h"
+
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QStringList>
+#include <QVBoxLayout>
+
+namespace axbnn::gui {
+
+namespace {
+
+// Fixed notation with a C-locale decimal point, so values read the same everywhere.
+QString fixed(double value, int decimals) { return QString::number(value, 'f', decimals); }
+QString general(double value) { return QString::number(value, 'g', 4); }
+
+// "value ± ci" when Monte Carlo gave a confidence half-width.
+QString withCi(const QString& value, double ci)
+{
+    return ci > 0.0 ? QStringLiteral("%1 ± %2").arg(value, general(ci)) : value;
+}
+
+QString describe(const CircuitSpec& spec)
+{
+    QString approx = QStringLiteral("exact");
+    if (!spec.approx.isExact())
+        approx = QStringLiteral("%1 on LSB %2 / levels %3")
+                     .arg(QString::fromStdString(spec.approx.faCell))
+                     .arg(spec.approx.lsbColumns)
+                     .arg(spec.approx.levels);
+    return QStringLiteral("N = %1, %2, %3, p = %4")
+        .arg(spec.inputs)
+        .arg(QString::fromStdString(topologyName(spec.topology)), approx, fixed(spec.p, 2));
+}
+
+} // namespace
+
+SummaryPanel::SummaryPanel(ExplorationState* state, QWidget* parent) : QWidget(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    status_ = new QLabel(tr("no result yet"));
+    status_->setObjectName(QStringLiteral("statusLabel"));
+    status_->setWordWrap(true);
+    layout->addWidget(status_);
+
+    values_ = new QWidget;
+    auto* valuesLayout = new QVBoxLayout(values_);
+    valuesLayout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(values_);
+
+    auto* design = new QFormLayout;
+    design_ = addValue(design, tr("Design"), QStringLiteral("designValue"),
+                       tr("The specification these numbers were computed for"));
+    valuesLayout->addLayout(design);
+
+    auto* costGroup = new QGroupBox(tr("Cost"));
+    auto* cost = new QFormLayout(costGroup);
+    area_ = addValue(cost, tr("Area"), QStringLiteral("areaValue"),
+                     tr("Sum of cell areas (cell library, um^2)"));
+    transistors_ = addValue(cost, tr("Transistors"), QStringLiteral("transistorsValue"),
+                            tr("Sum of cell transistor counts"));
+    delay_ = addValue(cost, tr("Delay"), QStringLiteral("delayValue"),
+                      tr("Critical path from any input to any output (static timing, ps)"));
+    energy_ = addValue(cost, tr("Energy"), QStringLiteral("energyValue"),
+                       tr("Mean switching energy per new input vector (simulated, fJ)"));
+    cells_ = addValue(cost, tr("Cells"), QStringLiteral("cellsValue"),
+                      tr("Cell instances, of which approximate"));
+    cellCounts_ = addValue(cost, tr("By kind"), QStringLiteral("cellCountsValue"),
+                           tr("Instances of each cell kind"));
+    valuesLayout->addWidget(costGroup);
+
+    auto* errorGroup = new QGroupBox(tr("Error (e = approximate - exact)"));
+    auto* error = new QFormLayout(errorGroup);
+    errorRate_ = addValue(error, tr("Error rate"), QStringLiteral("errorRateValue"),
+                          tr("P(e != 0)"));
+    meanError_ = addValue(error, tr("Mean error"), QStringLiteral("meanErrorValue"),
+                          tr("E[e], the bias"));
+    mae_ = addValue(error, tr("MAE"), QStringLiteral("maeValue"), tr("Mean absolute error E|e|"));
+    mse_ = addValue(error, tr("MSE"), QStringLiteral("mseValue"), tr("Mean squared error E[e^2]"));
+    wce_ = addValue(error, tr("WCE"), QStringLiteral("wceValue"),
+                    tr("Worst-case error max |e| over inputs of nonzero probability"));
+    method_ = addValue(error, tr("Method"), QStringLiteral("methodValue"),
+                       tr("How the error statistics were computed"));
+    precision_ = addValue(error, tr("Precision"), QStringLiteral("precisionValue"),
+                          tr("What the error numbers are exact to"));
+    valuesLayout->addWidget(errorGroup);
+    layout->addStretch(1);
+
+    values_->setEnabled(false);
+    connect(state, &ExplorationState::reportReady, this,
+            [this](const std::shared_ptr<const CircuitReport>& report) { showReport(*report); });
+    connect(state, &ExplorationState::busyChanged, this, &SummaryPanel::showBusy);
+    connect(state, &ExplorationState::failed, this, &SummaryPanel::showFailure);
+    if (state->report())
+        showReport(*state->report());
+    showBusy(state->isBusy());
+}
+
+QLabel* SummaryPanel::addValue(QFormLayout* form, const QString& label, const QString& objectName,
+                               const QString& tip)
+{
+    auto* value = new QLabel(QStringLiteral("–"));
+    value->setObjectName(objectName);
+    value->setToolTip(tip);
+    value->setWordWrap(true);
+    value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* name = new QLabel(label);
+    name->setToolTip(tip);
+    form->addRow(name, value);
+    return value;
+}
+
+void SummaryPanel::showReport(const CircuitReport& report)
+{
+    const CircuitCost& c = report.cost;
+    const ErrorStats& e = report.error;
+    design_->setText(describe(report.spec));
+    area_->setText(fixed(c.areaUm2, 1) + QStringLiteral(" µm²"));
+    transistors_->setText(QString::number(c.transistors));
+    delay_->setText(fixed(c.delayPs, 1) + QStringLiteral(" ps"));
+    energy_->setText(fixed(c.energyFj, 1) + QStringLiteral(" fJ"));
+    cells_->setText(tr("%1 (%2 approximate)").arg(c.cells).arg(c.approximateCells));
+    QStringList counts;
+    for (const auto& [kind, n] : c.counts)
+        counts << QStringLiteral("%1 %2").arg(QString::fromStdString(kind)).arg(n);
+    cellCounts_->setText(counts.join(QStringLiteral(", ")));
+
+    errorRate_->setText(withCi(general(e.errorRate), e.errorRateCi));
+    meanError_->setText(withCi(general(e.meanError), e.meanErrorCi));
+    mae_->setText(withCi(general(e.mae), e.maeCi));
+    mse_->setText(withCi(general(e.mse), e.mseCi));
+    wce_->setText(e.wceExact ? QString::number(e.wce) : tr("%1 (largest observed)").arg(e.wce));
+    const QString method = QString::fromStdString(errorMethodName(e.method));
+    method_->setText(e.samples > 0 ? tr("%1, %2 vectors").arg(method).arg(e.samples) : method);
+    precision_->setText(QString::fromStdString(e.precision)); // the engine states pruning etc.
+
+    status_->setStyleSheet({});
+    status_->setText(tr("ready"));
+    values_->setEnabled(true);
+}
+
+void SummaryPanel::showBusy(bool busy)
+{
+    if (!busy)
+        return; // the result or the failure that ends the computation updates the view
+    status_->setStyleSheet({});
+    status_->setText(tr("computing…"));
+    values_->setEnabled(false);
+}
+
+void SummaryPanel::showFailure(const QString& message)
+{
+    status_->setStyleSheet(QStringLiteral("color: #b00020;"));
+    status_->setText(tr("error: %1").arg(message));
+    values_->setEnabled(false);
+}
+
+} // namespace axbnn::gui
