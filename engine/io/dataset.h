@@ -1,0 +1,67 @@
+// Labelled image sets for evaluation (DOMAIN.md section 8,
+// docs/dataset-format.md): Fashion-MNIST from its Debian package, directories
+// of IDX files and HDF5 files.
+#pragma once
+
+#include "bnn/model.h"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace axbnn {
+
+struct Dataset {
+    Shape shape; // of one image, e.g. 28 x 28 x 1
+    std::vector<uint8_t> images; // count * H * W * C pixels 0..255; image, row, column, channel order
+    std::vector<uint8_t> labels; // count class indices, each < classNames.size()
+    int count = 0;
+    std::vector<std::string> classNames;
+    std::string source; // where it was loaded from, for reports
+
+    int classes() const { return static_cast<int>(classNames.size()); }
+    std::span<const uint8_t> image(int i) const
+    {
+        const auto n = static_cast<size_t>(shape.size());
+        return std::span<const uint8_t>(images).subspan(static_cast<size_t>(i) * n, n);
+    }
+};
+
+// Where the Debian package dataset-fashion-mnist installs its IDX files.
+inline constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+
+// "T-shirt/top", "Trouser", ..., "Ankle boot".
+const std::vector<std::string>& fashionMnistClassNames();
+
+// Sizes agree and every label names a class; throws std::invalid_argument.
+void validateDataset(const Dataset& dataset);
+
+// An images file (IDX, 3 dimensions n x H x W or 4 dimensions n x H x W x C)
+// with its labels file (1 dimension n). Empty `classNames`: "0", "1", ...
+// up to the largest label.
+Dataset loadIdxDataset(const std::string& imagesPath, const std::string& labelsPath,
+                       std::vector<std::string> classNames);
+
+// The test split (t10k-*) or the training split (train-*) of Fashion-MNIST
+// in `dir`, files {t10k,train}-{images-idx3,labels-idx1}-ubyte[.gz].
+Dataset loadFashionMnist(const std::string& dir = kFashionMnistDir, bool test = true);
+
+// Like loadFashionMnist for any MNIST-style directory. Class names come from
+// class_names.txt in the directory (one per line) if present, else the
+// Fashion-MNIST names if the directory name contains "fashion", else digits.
+Dataset loadIdxDirectory(const std::string& dir, bool test = true);
+
+// HDF5: /images uint8 [n,H,W,C] or [n,H,W], /labels integer [n], optional
+// root attribute class_names.
+Dataset loadDatasetH5(const std::string& path);
+// Writes atomically: /images uint8 [n,H,W,C] and /labels uint8 [n], both
+// deflate-compressed, and the class names.
+void saveDatasetH5(const Dataset& dataset, const std::string& path);
+
+// "fashion-mnist" (test split), "fashion-mnist:train", "fashion-mnist:test",
+// a directory of IDX files (optionally with ":train" / ":test") or an HDF5
+// dataset file.
+Dataset loadDataset(const std::string& spec);
+
+} // namespace axbnn

@@ -1,0 +1,388 @@
+// Datasets: Fashion-MNIST from its Debian package, IDX files (plain and
+// gzip), HDF5 dataset files, the spec strings, and their error messages.
+#include "io/dataset.h"
+#include "io/hdf5_io.h"
+#include "io/idx_file.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace axbnn;
+namespace fs = std::filesystem;
+
+namespace {
+
+bool fashionMnistInstalled()
+{
+    return fs::exists(fs::path(kFashionMnistDir) / "t10k-images-idx3-ubyte.gz")
+        && fs::exists(fs::path(kFashionMnistDir) / "train-labels-idx1-ubyte.gz");
+}
+
+template <class F> QString errorOf(F&& f)
+{
+    try {
+        f();
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
+}
+
+IdxArray ramp(std::vector<uint32_t> dims, int modulo = 256)
+{
+    IdxArray a{std::move(dims), {}};
+    size_t n = 1;
+    for (uint32_t d : a.dims)
+        n *= d;
+    for (size_t i = 0; i < n; ++i)
+        a.data.push_back(uint8_t((i * 7 + 1) % size_t(modulo)));
+    return a;
+}
+
+void writeBytes(const std::string& path, const std::string& bytes)
+{
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+std::string readBytes(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+Dataset smallDataset()
+{
+    Dataset d;
+    d.shape = {4, 3, 2};
+    d.count = 5;
+    for (int i = 0; i < d.count * d.shape.size(); ++i)
+        d.images.push_back(uint8_t(i * 13));
+    d.labels = {0, 2, 1, 2, 0};
+    d.classNames = {"zero", "one", "two"};
+    d.source = "test";
+    return d;
+}
+
+void checkFashionMnist(const Dataset& d, int count)
+{
+    QCOMPARE(d.count, count);
+    QCOMPARE(d.shape, (Shape{28, 28, 1}));
+    QCOMPARE(d.images.size(), size_t(count) * 784);
+    QCOMPARE(d.labels.size(), size_t(count));
+    QCOMPARE(d.classes(), 10);
+    QCOMPARE(d.classNames.front(), std::string("T-shirt/top"));
+    QCOMPARE(d.classNames.back(), std::string("Ankle boot"));
+    std::vector<int> perClass(10, 0);
+    for (uint8_t l : d.labels) {
+        QVERIFY(l < 10);
+        ++perClass[l];
+    }
+    for (int n : perClass)
+        QCOMPARE(n, count / 10);
+    QCOMPARE(d.image(count - 1).size(), size_t(784));
+    validateDataset(d);
+}
+
+} // namespace
+
+class TestDataset : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    std::string path(const std::string& name) const
+    {
+        return dir_.filePath(QString::fromStdString(name)).toStdString();
+    }
+
+    // A directory with an MNIST-style test split (and, if `train`, a training split).
+    std::string idxDir(const std::string& name, bool train, const std::string& classNames = "")
+    {
+        const std::string d = path(name);
+        fs::create_directories(d);
+        writeIdxFile(d + "/t10k-images-idx3-ubyte.gz", ramp({6, 5, 4}));
+        writeIdxFile(d + "/t10k-labels-idx1-ubyte.gz", ramp({6}, 3));
+        if (train) {
+            writeIdxFile(d + "/train-images-idx3-ubyte", ramp({9, 5, 4}));
+            writeIdxFile(d + "/train-labels-idx1-ubyte", ramp({9}, 3));
+        }
+        if (!classNames.empty())
+            writeBytes(d + "/class_names.txt", classNames);
+        return d;
+    }
+
+private slots:
+    void initTestCase() { QVERIFY(dir_.isValid()); }
+
+    void fashionMnistTestSplitHasThousandPerClass()
+    {
+        if (!fashionMnistInstalled())
+            QSKIP("the Debian package dataset-fashion-mnist is not installed");
+        const Dataset d = loadFashionMnist();
+        checkFashionMnist(d, 10000);
+        QCOMPARE(d.source, std::string("fashion-mnist:test"));
+    }
+
+    void fashionMnistTrainSplitHasSixThousandPerClass()
+    {
+        if (!fashionMnistInstalled())
+            QSKIP("the Debian package dataset-fashion-mnist is not installed");
+        const Dataset d = loadDataset("fashion-mnist:train");
+        checkFashionMnist(d, 60000);
+        QCOMPARE(d.source, std::string("fashion-mnist:train"));
+    }
+
+    void fashionMnistSpecIsTheTestSplit()
+    {
+        if (!fashionMnistInstalled())
+            QSKIP("the Debian package dataset-fashion-mnist is not installed");
+        const Dataset a = loadDataset("fashion-mnist");
+        const Dataset b = loadDataset("fashion-mnist:test");
+        QCOMPARE(a.count, 10000);
+        QCOMPARE(a.labels, b.labels);
+        QCOMPARE(a.images, b.images);
+    }
+
+    void missingFashionMnistNamesTheFile()
+    {
+        const QString error = errorOf([&] { loadFashionMnist(path("nowhere"), true); });
+        QVERIFY2(error.startsWith("fashion-mnist: " + QString::fromStdString(path("nowhere"))
+                                  + "/t10k-images-idx3-ubyte.gz not found"),
+                 qPrintable(error));
+    }
+
+    void idxRoundTrip_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("gzip");
+        QTest::newRow("plain") << "a-idx3-ubyte" << false;
+        QTest::newRow("gzip") << "a-idx3-ubyte.gz" << true;
+    }
+
+    void idxRoundTrip()
+    {
+        QFETCH(QString, name);
+        QFETCH(bool, gzip);
+        const std::string file = path(name.toStdString());
+        const IdxArray a = ramp({7, 3, 2});
+        writeIdxFile(file, a);
+        const std::string bytes = readBytes(file);
+        QCOMPARE(bytes.substr(0, 2), gzip ? std::string("\x1f\x8b") : std::string("\0\0", 2));
+        if (!gzip)
+            QCOMPARE(bytes.substr(0, 8), std::string("\0\0\x08\x03\0\0\0\x07", 8));
+        const IdxArray b = readIdxFile(file);
+        QCOMPARE(b.dims, a.dims);
+        QCOMPARE(b.data, a.data);
+    }
+
+    void badIdxFileIsRejected_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("damage");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("truncated plain")
+            << "t-idx3-ubyte" << 0
+            << "truncated: the header promises 10 x 4 x 4 = 160 bytes of data, found 100";
+        QTest::newRow("truncated gzip") << "t-idx3-ubyte.gz" << 0 << "truncated";
+        QTest::newRow("bad magic") << "m-idx3-ubyte" << 1 << "not an IDX file (magic 0x12340803";
+        QTest::newRow("float type") << "f-idx3-ubyte" << 2 << "IDX element type 0x0D is not supported";
+        QTest::newRow("too many dims")
+            << "d-idx3-ubyte" << 3 << "IDX files with 9 dimensions are not supported";
+        QTest::newRow("trailing data") << "x-idx3-ubyte" << 4 << "unexpected data after the 160 bytes";
+        QTest::newRow("short header") << "h-idx3-ubyte" << 5 << "truncated: no complete IDX header";
+        QTest::newRow("missing") << "nothing-idx3-ubyte" << 6 << "not found";
+        QTest::newRow("corrupt gzip") << "c-idx3-ubyte.gz" << 7 << "cannot read";
+    }
+
+    void badIdxFileIsRejected()
+    {
+        QFETCH(QString, name);
+        QFETCH(int, damage);
+        QFETCH(QString, expected);
+        const std::string file = path(name.toStdString());
+        writeIdxFile(file, ramp({10, 4, 4}));
+        std::string plain = readBytes(path("ref-idx3-ubyte"));
+        if (plain.empty()) {
+            writeIdxFile(path("ref-idx3-ubyte"), ramp({10, 4, 4}));
+            plain = readBytes(path("ref-idx3-ubyte"));
+        }
+        switch (damage) {
+        case 0: {
+            const std::string bytes = name.endsWith(".gz") ? readBytes(file) : plain;
+            writeBytes(file, bytes.substr(0, name.endsWith(".gz") ? bytes.size() / 2 : 16 + 100));
+            break;
+        }
+        case 1: writeBytes(file, "\x12\x34" + plain.substr(2)); break;
+        case 2: plain[2] = 0x0D, writeBytes(file, plain); break;
+        case 3: plain[3] = 9, writeBytes(file, plain); break;
+        case 4: writeBytes(file, plain + "junk"); break;
+        case 5: writeBytes(file, plain.substr(0, 10)); break;
+        case 6: fs::remove(file); break;
+        case 7: {
+            std::string bytes = readBytes(file);
+            for (size_t i = 12; i < bytes.size() - 8; ++i)
+                bytes[i] = char(0xff - i);
+            writeBytes(file, bytes);
+            break;
+        }
+        }
+        const QString error = errorOf([&] { readIdxFile(file); });
+        QVERIFY2(error.startsWith(QString::fromStdString(file) + ": "), qPrintable(error));
+        QVERIFY2(error.contains(expected), qPrintable(error));
+    }
+
+    void idxDirectoryLoadsBothSplitsWithClassNames()
+    {
+        const std::string d = idxDir("mine", true, "red\ngreen\r\nblue\n\n");
+        const Dataset test = loadDataset(d);
+        QCOMPARE(test.count, 6);
+        QCOMPARE(test.shape, (Shape{5, 4, 1}));
+        QCOMPARE(test.classNames, (std::vector<std::string>{"red", "green", "blue"}));
+        QCOMPARE(test.images, ramp({6, 5, 4}).data);
+        QCOMPARE(test.labels, ramp({6}, 3).data);
+        QCOMPARE(test.source, d + ":test");
+        const Dataset train = loadDataset(d + ":train");
+        QCOMPARE(train.count, 9);
+        QCOMPARE(train.source, d + ":train");
+    }
+
+    void idxDirectoryClassNamesFallBackToFashionOrDigits()
+    {
+        QCOMPARE(loadIdxDirectory(idxDir("my-fashion-copy", false)).classNames, fashionMnistClassNames());
+        QCOMPARE(loadIdxDirectory(idxDir("digits", false)).classNames,
+                 (std::vector<std::string>{"0", "1", "2"}));
+        const QString error = errorOf([&] { loadDataset(idxDir("testonly", false) + ":train"); });
+        QVERIFY2(error.contains("train-images-idx3-ubyte.gz not found"), qPrintable(error));
+    }
+
+    void inconsistentIdxPairIsRejected_data()
+    {
+        QTest::addColumn<int>("damage");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("count mismatch") << 0 << "has 6 images but";
+        QTest::newRow("label too large")
+            << 1 << "t10k-labels-idx1-ubyte.gz: label 3 at index 2 is not below the class count 3";
+        QTest::newRow("labels 2-D") << 2 << "expected labels of 1 dimension, found 2";
+        QTest::newRow("images 1-D") << 3
+                                    << "expected images of 3 (n x H x W) or 4 (n x H x W x C) dimensions";
+    }
+
+    void inconsistentIdxPairIsRejected()
+    {
+        QFETCH(int, damage);
+        QFETCH(QString, expected);
+        const std::string d = idxDir("bad" + std::to_string(damage), false, "a\nb\nc\n");
+        switch (damage) {
+        case 0: writeIdxFile(d + "/t10k-labels-idx1-ubyte.gz", ramp({5}, 3)); break;
+        case 1: writeIdxFile(d + "/t10k-labels-idx1-ubyte.gz", ramp({6}, 4)); break;
+        case 2: writeIdxFile(d + "/t10k-labels-idx1-ubyte.gz", ramp({6, 1}, 3)); break;
+        case 3: writeIdxFile(d + "/t10k-images-idx3-ubyte.gz", ramp({6})); break;
+        }
+        const QString error = errorOf([&] { loadDataset(d); });
+        QVERIFY2(error.contains(expected), qPrintable(error));
+    }
+
+    void h5RoundTripIsIdentical()
+    {
+        const Dataset d = smallDataset();
+        saveDatasetH5(d, path("small.h5"));
+        const Dataset e = loadDataset(path("small.h5"));
+        QCOMPARE(e.shape, d.shape);
+        QCOMPARE(e.count, d.count);
+        QCOMPARE(e.images, d.images);
+        QCOMPARE(e.labels, d.labels);
+        QCOMPARE(e.classNames, d.classNames);
+        QCOMPARE(e.source, path("small.h5"));
+    }
+
+    void h5ThreeDimensionalImagesAndDigitNames()
+    {
+        {
+            h5::NewFile f(path("plain.h5"));
+            const std::vector<uint8_t> images(3 * 2 * 2, 9);
+            const std::vector<int32_t> labels = {4, 0, 2};
+            f.root().writeDataset<uint8_t>("images", {3, 2, 2}, images.data());
+            f.root().writeDataset<int32_t>("labels", {3}, labels.data());
+            f.commit();
+        }
+        const Dataset d = loadDatasetH5(path("plain.h5"));
+        QCOMPARE(d.shape, (Shape{2, 2, 1}));
+        QCOMPARE(d.labels, (std::vector<uint8_t>{4, 0, 2}));
+        QCOMPARE(d.classNames, (std::vector<std::string>{"0", "1", "2", "3", "4"}));
+    }
+
+    void badH5DatasetIsRejected_data()
+    {
+        QTest::addColumn<int>("damage");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("float images") << 0 << "/images: expected uint8 pixels 0..255, found float32";
+        QTest::newRow("label not a class")
+            << 1 << "/labels: label 3 at index 1 is not a class (0..2, from class_names)";
+        QTest::newRow("label count") << 2 << "/labels: expected shape [5] (one label per image), found [4]";
+        QTest::newRow("no labels") << 3
+                                   << "no dataset 'labels'; an HDF5 dataset file holds /images and /labels";
+        QTest::newRow("images 2-D")
+            << 4 << "/images: expected shape [n, height, width, channels] or [n, height, width]";
+        QTest::newRow("negative label") << 5 << "/labels: label -1 at index 0";
+        QTest::newRow("not HDF5") << 6 << "not a readable HDF5 file";
+    }
+
+    void badH5DatasetIsRejected()
+    {
+        QFETCH(int, damage);
+        QFETCH(QString, expected);
+        const std::string file = path("bad" + std::to_string(damage) + ".h5");
+        if (damage == 6) {
+            writeBytes(file, std::string(3000, 'x'));
+        } else {
+            h5::NewFile f(file);
+            const h5::Object& root = f.root();
+            const std::vector<float> floats(5 * 4, 0.5f);
+            const std::vector<uint8_t> pixels(5 * 4 * 3, 1);
+            std::vector<int32_t> labels = {0, 1, 2, 0, 1};
+            root.writeAttribute("class_names", std::vector<std::string>{"a", "b", "c"});
+            if (damage == 0)
+                root.writeDataset<float>("images", {5, 4}, floats.data());
+            else if (damage == 4)
+                root.writeDataset<uint8_t>("images", {5, 12}, pixels.data());
+            else
+                root.writeDataset<uint8_t>("images", {5, 4, 3}, pixels.data());
+            if (damage == 1)
+                labels[1] = 3;
+            if (damage == 5)
+                labels[0] = -1;
+            if (damage != 3)
+                root.writeDataset<int32_t>("labels", {damage == 2 ? 4u : 5u}, labels.data());
+            f.commit();
+        }
+        const QString error = errorOf([&] { loadDatasetH5(file); });
+        QVERIFY2(error.startsWith(QString::fromStdString(file) + ": "), qPrintable(error));
+        QVERIFY2(error.contains(expected), qPrintable(error));
+    }
+
+    void invalidDatasetIsNotSaved()
+    {
+        Dataset d = smallDataset();
+        d.labels[3] = 7;
+        const QString error = errorOf([&] { saveDatasetH5(d, path("never.h5")); });
+        QVERIFY2(error.contains("label 7 of image 3 is not below the class count 3"), qPrintable(error));
+        QVERIFY(!fs::exists(path("never.h5")));
+        d = smallDataset();
+        d.images.pop_back();
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, saveDatasetH5(d, path("never.h5")));
+    }
+
+    void unknownSpecIsExplained()
+    {
+        QVERIFY(errorOf([&] { loadDataset("mnist-fancy"); }).contains("no such dataset"));
+        QVERIFY(errorOf([&] { loadDataset(""); }).contains("no dataset given"));
+        saveDatasetH5(smallDataset(), path("split.h5"));
+        QVERIFY(
+            errorOf([&] { loadDataset(path("split.h5") + ":train"); }).contains("has no train/test split"));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestDataset)
+#include "test_dataset.moc"
