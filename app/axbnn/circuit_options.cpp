@@ -16,7 +16,8 @@ void addCircuitOptions(CLI::App* cmd, CircuitOptions& o, bool withCellIds)
                     "3-input cell from --cells")
         ->capture_default_str();
     cmd->add_option("--ha-cell", o.haCell,
-                    "Approximate cell for selected half adders (e.g. or-ha); default: keep exact");
+                    "Approximate cell for selected half adders (e.g. or-ha); none: keep exact")
+        ->capture_default_str();
     cmd->add_option("--approx-lsb", o.lsb,
                     "Approximate the cells in the K least significant columns of every adder")
         ->check(CLI::Range(0, 64))
@@ -67,7 +68,7 @@ CircuitSpec CircuitOptions::spec(int inputs) const
     s.approx.extraCells = extraCells;
     s.approx.exactCells = exactCells;
     s.approx.faCell = cell;
-    s.approx.haCell = haCell;
+    s.approx.haCell = haCell == "none" ? std::string() : haCell;
     s.p = p;
     s.error.method = parseErrorMethod(method);
     s.error.samples = samples;

@@ -66,7 +66,7 @@ void runCostTable(const CostTableArgs& a)
 void addCostTableCommand(CLI::App& app)
 {
     auto args = std::make_shared<CostTableArgs>();
-    args->circuit.lsb = 2;
+    args->circuit.lsb = 2; // approximate rows: MAJ-FA in the 2 LSB columns
     CLI::App* cmd = app.add_subcommand(
         "cost-table",
         "CSV of area, delay, energy and error against N, exact and approximate, per topology");

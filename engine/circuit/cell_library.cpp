@@ -48,8 +48,9 @@ constexpr double kOr2Delay = 162.7, kOr2Energy = 9.53 + kLoadEnergy;
 // Areas: sky130_fd_sc_hd cell width x 2.72 um row height (DOMAIN.md section 4,
 // SkyWater SKY130 PDK, sky130_fd_sc_hd). Delays and energies: see
 // docs/cell-library.md for the liberty arcs and load they were read at.
-// Transistor counts: static CMOS, counted as Yosys `stat -tech cmos` counts the
-// gates of each cell's textbook implementation (docs/cell-library.md).
+// Transistor counts: static CMOS built from simple gates (NAND/NOR/AOI/OAI/
+// XOR/inverter), as Yosys `abc -g cmos` + `stat -tech cmos` counts one
+// isolated instance of each cell (docs/verilog.md).
 CellType makeCell(std::string name, std::string description, int inputs, bool hasCarry,
                   uint8_t sumTable, uint8_t carryTable, double area, int transistors,
                   double delaySum, double delayCarry, double energySum, double energyCarry)
@@ -77,7 +78,7 @@ CellLibrary CellLibrary::defaults()
     CellLibrary lib;
     lib.source_ = "SKY130 sky130_fd_sc_hd, tt_025C_1v80 (built-in)";
     // Exact cells used by the builders.
-    lib.add(makeCell("fa", "exact full adder (fa_1)", 3, true, 0x96, 0xE8, 20.0192, 28,
+    lib.add(makeCell("fa", "exact full adder (fa_1)", 3, true, 0x96, 0xE8, 20.0192, 36,
                      kFaSumDelay, kFaCarryDelay, kFaSumEnergy, kFaCarryEnergy));
     lib.add(makeCell("ha", "exact half adder (ha_1)", 2, true, 0x6, 0x8, 12.512, 18,
                      kHaSumDelay, kHaCarryDelay, kHaSumEnergy, kHaCarryEnergy));
@@ -87,10 +88,10 @@ CellLibrary CellLibrary::defaults()
                      kXor3Area, 24, kXor3Delay, 0, kXor3Energy, 0));
     // Approximate cells (DOMAIN.md section 3).
     lib.add(makeCell("maj-fa", "MAJ-FA: C = MAJ(a,b,c), S = NOT C (maj3_1 + inv_1)", 3, true,
-                     0x17, 0xE8, 10.0096 + 3.7536, 12, kMajDelay + kInvDelay, kMajDelay,
+                     0x17, 0xE8, 10.0096 + 3.7536, 16, kMajDelay + kInvDelay, kMajDelay,
                      kInvEnergy, kMajEnergy));
     lib.add(makeCell("maj", "carry-only: C = MAJ(a,b,c), S = 0 (maj3_1)", 3, true, 0x00, 0xE8,
-                     10.0096, 12, 0, kMajDelay, 0, kMajEnergy));
+                     10.0096, 14, 0, kMajDelay, 0, kMajEnergy));
     lib.add(makeCell("or-ha", "OR half adder: S = a OR b, C = 0 (or2_1)", 2, true, 0xE, 0x0, 6.256,
                      6, kOr2Delay, 0, kOr2Energy, 0));
     return lib;
