@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the main job: the workbench when a
+# display is available, otherwise the headless demo.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x build/bin/axbnn-workbench ]; then
+  exec build/bin/axbnn-workbench "$@"
+fi
+echo "== headless demo: the popcount of a VGG3 second-layer kernel (N = 3*3*64 = 576)"
+echo "-- exact adder tree"
+build/bin/axbnn circuit --inputs 576
+echo "-- MAJ-FA in the 2 least significant columns of every adder"
+build/bin/axbnn circuit --inputs 576 --approx-lsb 2 --cell maj-fa
+echo "-- cost against kernel size, every topology (docs/cost-vs-n.csv)"
+build/bin/axbnn cost-table --inputs 9,25,49,147,576,1152,3136,4608 --out build/cost-vs-n.csv
+column -s, -t < build/cost-vs-n.csv | cut -c1-150
