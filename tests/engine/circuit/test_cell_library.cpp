@@ -34,7 +34,8 @@ private slots:
     // DOMAIN.md section 3: MAJ-FA is wrong only for 000 (+1) and 111 (-1).
     void majFaErrsOnlyOnAllZerosAndAllOnes()
     {
-        const CellType& c = CellLibrary::defaults().at("maj-fa");
+        const CellLibrary lib = CellLibrary::defaults();
+        const CellType& c = lib.at("maj-fa");
         for (unsigned i = 0; i < 8; ++i) {
             const int expected = i == 0 ? 1 : i == 7 ? -1 : 0;
             QCOMPARE(c.error(i), expected);
