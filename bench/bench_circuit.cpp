@@ -26,7 +26,6 @@ void metricsAndErrors(benchmark::State& state)
     for (auto _ : state) {
         CircuitReport r = evaluateCircuit(s, lib);
         benchmark::DoNotOptimize(r.error.errorRate);
-        state.counters["error_rate"] = r.error.errorRate;
     }
 }
 
