@@ -44,7 +44,7 @@ void addCircuitOptions(CLI::App* cmd, CircuitOptions& o, bool withCellIds)
                     "Error analysis: auto, exhaustive, propagation or monte-carlo")
         ->capture_default_str();
     cmd->add_option("--samples", o.samples, "Monte Carlo input vectors")
-        ->check(CLI::Range(uint64_t{64}, uint64_t{1} << 32))
+        ->check(CLI::Range(uint64_t{64}, uint64_t{1} << 24))
         ->capture_default_str();
     cmd->add_option("--seed", o.seed, "Random seed (Monte Carlo and energy)")->capture_default_str();
     cmd->add_option("--epsilon", o.epsilon,
