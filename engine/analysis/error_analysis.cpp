@@ -96,6 +96,25 @@ void setMomentsFromPmf(ErrorStats& stats, const std::map<int, double>& pmf)
     }
 }
 
+namespace {
+
+// P(e | s) of one exact sum from its error counts.
+ConditionalRow conditionalRow(int sum, const SumErrorCounts::Row& row, double probabilityOfSum,
+                              uint64_t samples)
+{
+    ConditionalRow c;
+    c.sum = sum;
+    c.probabilityOfSum = probabilityOfSum;
+    c.samples = samples;
+    for (size_t i = 0; i < row.counts.size(); ++i)
+        if (row.counts[i] > 0)
+            c.errors[row.offset + static_cast<int>(i)] =
+                static_cast<double>(row.counts[i]) / static_cast<double>(row.total);
+    return c;
+}
+
+} // namespace
+
 ErrorStats exactStatsFromCounts(const SumErrorCounts& counts, double p, bool conditional)
 {
     const int n = counts.inputs();
@@ -119,16 +138,8 @@ ErrorStats exactStatsFromCounts(const SumErrorCounts& counts, double p, bool con
                 any = true;
             }
         }
-        if (conditional && row.total > 0) {
-            ConditionalRow c;
-            c.sum = s;
-            c.probabilityOfSum = static_cast<double>(row.total) * w;
-            for (size_t i = 0; i < row.counts.size(); ++i)
-                if (row.counts[i] > 0)
-                    c.errors[row.offset + static_cast<int>(i)] =
-                        static_cast<double>(row.counts[i]) / static_cast<double>(row.total);
-            stats.conditional.push_back(std::move(c));
-        }
+        if (conditional && row.total > 0)
+            stats.conditional.push_back(conditionalRow(s, row, static_cast<double>(row.total) * w, 0));
     }
     setMomentsFromPmf(stats, pmf);
     stats.wce = std::max(std::abs(stats.minError), std::abs(stats.maxError));
@@ -162,17 +173,8 @@ ErrorStats sampledStatsFromCounts(const SumErrorCounts& counts, double p, bool c
             stats.maxError = any ? std::max(stats.maxError, e) : e;
             any = true;
         }
-        if (conditional && row.total > 0) {
-            ConditionalRow c;
-            c.sum = s;
-            c.probabilityOfSum = binomialPmf(n, s, p);
-            c.samples = row.total;
-            for (size_t i = 0; i < row.counts.size(); ++i)
-                if (row.counts[i] > 0)
-                    c.errors[row.offset + static_cast<int>(i)] =
-                        static_cast<double>(row.counts[i]) / static_cast<double>(row.total);
-            stats.conditional.push_back(std::move(c));
-        }
+        if (conditional && row.total > 0)
+            stats.conditional.push_back(conditionalRow(s, row, binomialPmf(n, s, p), row.total));
     }
     setMomentsFromPmf(stats, pmf);
     stats.wce = std::max(std::abs(stats.minError), std::abs(stats.maxError));

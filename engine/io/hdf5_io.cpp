@@ -2,6 +2,8 @@
 // silenced, every failure turned into a message naming file and object.
 #include "io/hdf5_io.h"
 
+#include "util/atomic_file.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -541,21 +543,9 @@ Object openFile(const std::string& path)
 NewFile::NewFile(const std::string& path)
     : path_(path)
 {
-    namespace fs = std::filesystem;
     silenceErrors();
-    if (path.empty())
-        throw std::runtime_error("no output file name given");
-    const fs::path target(path);
-    if (fs::is_directory(target))
-        throw std::runtime_error(path + ": is a directory");
-    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    std::string name = "."; // built step by step: GCC 12 warns falsely (-Wrestrict) on "." + string
-    name += target.filename().string();
-    name += ".XXXXXX";
-    std::string tmpl = (dir / name).string();
-    const int fd = mkstemp(tmpl.data());
-    if (fd < 0)
-        throw std::runtime_error(path + ": cannot write (" + std::strerror(errno) + ")");
+    std::string tmpl;
+    const int fd = createTempBeside(path, tmpl);
     ::close(fd);
     tmp_ = tmpl;
     Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);

@@ -11,7 +11,7 @@
 
 namespace axbnn {
 
-void writeFileAtomically(const std::string& path, std::string_view content)
+int createTempBeside(const std::string& path, std::string& tempPath)
 {
     namespace fs = std::filesystem;
     if (path.empty())
@@ -20,12 +20,19 @@ void writeFileAtomically(const std::string& path, std::string_view content)
     if (fs::is_directory(target))
         throw std::runtime_error(path + ": is a directory");
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    std::string name = ".";
+    std::string name = "."; // built step by step: GCC 12 warns falsely (-Wrestrict) on "." + string
     name.append(target.filename().string()).append(".XXXXXX");
-    std::string tmpl = (dir / name).string();
-    const int fd = mkstemp(tmpl.data());
+    tempPath = (dir / name).string();
+    const int fd = mkstemp(tempPath.data());
     if (fd < 0)
         throw std::runtime_error(path + ": cannot write (" + std::strerror(errno) + ")");
+    return fd;
+}
+
+void writeFileAtomically(const std::string& path, std::string_view content)
+{
+    std::string tmpl;
+    const int fd = createTempBeside(path, tmpl);
     bool ok = true;
     size_t done = 0;
     while (ok && done < content.size()) {
