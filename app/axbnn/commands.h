@@ -9,5 +9,6 @@ namespace axbnn::cli {
 void addCircuitCommand(CLI::App& app);
 void addCellsCommand(CLI::App& app);
 void addCostTableCommand(CLI::App& app);
+void addModelCommands(CLI::App& app); // eval, model info
 
 } // namespace axbnn::cli

@@ -16,6 +16,7 @@ int main(int argc, char** argv)
     axbnn::cli::addCircuitCommand(app);
     axbnn::cli::addCellsCommand(app);
     axbnn::cli::addCostTableCommand(app);
+    axbnn::cli::addModelCommands(app);
     try {
         app.parse(argc, argv);
         if (app.get_subcommands().empty()) {

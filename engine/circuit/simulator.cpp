@@ -64,7 +64,15 @@ Simulator::Simulator(const Netlist& netlist) : inputs_(netlist.inputs)
         if (op.hasCarry)
             slotOfSignal_[c.carry] = static_cast<int>(c.carry);
         ops_.push_back(op);
+        detail::CellOp cell = detail::makeCellOp(op.sumTable, op.carryTable, op.hasCarry, op.arity);
+        cell.a = op.in[0] * kChunk;
+        cell.b = op.in[1] * kChunk;
+        cell.c = op.in[2] * kChunk;
+        cell.sum = op.sum * kChunk;
+        cell.carry = op.carry * kChunk;
+        cellOps_.push_back(cell);
     }
+    evalCells_ = detail::evalCellsFunction(kChunk);
     for (Signal s : netlist.outputs) {
         if (slotOfSignal_.at(s) < 0)
             throw std::logic_error("netlist output is undriven");
@@ -77,28 +85,6 @@ int Simulator::slotOf(Signal signal) const
     return signal < slotOfSignal_.size() ? slotOfSignal_[signal] : -1;
 }
 
-namespace {
-
-// Evaluates all ops on `words` words per slot stored at slots[slot * stride + w].
-void evalOps(const std::vector<Simulator::Op>& ops, uint64_t* slots, size_t stride, int words)
-{
-    for (const auto& op : ops) {
-        const uint64_t* a = slots + op.in[0] * stride;
-        const uint64_t* b = slots + op.in[1] * stride;
-        const uint64_t* c = slots + op.in[2] * stride;
-        uint64_t* s = slots + op.sum * stride;
-        uint64_t* k = slots + op.carry * stride;
-        for (int w = 0; w < words; ++w) {
-            const uint64_t x = a[w], y = b[w], z = c[w];
-            s[w] = evalTable(op.sumTable, op.arity, x, y, z);
-            if (op.hasCarry)
-                k[w] = evalTable(op.carryTable, op.arity, x, y, z);
-        }
-    }
-}
-
-} // namespace
-
 void Simulator::simulateChunk(std::span<const uint64_t> inputWords, int words, int w0, int n,
                               std::vector<uint64_t>& scratch) const
 {
@@ -109,7 +95,10 @@ void Simulator::simulateChunk(std::span<const uint64_t> inputWords, int words, i
     for (int i = 0; i < inputs_; ++i)
         std::copy_n(inputWords.data() + static_cast<size_t>(i) * words + w0, n,
                     slots + (kFirstInput + i) * kChunk);
-    evalOps(ops_, slots, kChunk, n);
+    // All kChunk words are evaluated even when n < kChunk: the unused words
+    // hold stale values nobody reads, and fixed-width kernels vectorise.
+    (void)n;
+    evalCells_(cellOps_.data(), cellOps_.size(), slots);
 }
 
 void Simulator::run(std::span<const uint64_t> inputWords, int words, std::span<uint64_t> outputWords,

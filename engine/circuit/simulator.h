@@ -1,6 +1,7 @@
 // Bit-parallel netlist simulation: every 64-bit word carries 64 input vectors.
 #pragma once
 
+#include "circuit/cell_eval.h"
 #include "circuit/netlist.h"
 
 #include <cstdint>
@@ -60,6 +61,8 @@ private:
     int inputs_ = 0;
     int slotCount_ = 0;
     std::vector<Op> ops_;
+    std::vector<detail::CellOp> cellOps_; // ops_ compiled for the kChunk-word kernel
+    detail::EvalCellsFn evalCells_ = nullptr;
     std::vector<int> slotOfSignal_;
     std::vector<uint32_t> outputSlots_;
 };

@@ -1,0 +1,238 @@
+// `axbnn eval` and `axbnn model info`: run a BNN through exact or approximate
+// popcount units, and list a model's layers with their popcount cost.
+#include "circuit_options.h"
+#include "commands.h"
+
+#include "bnn/inference.h"
+#include "bnn/mitigation.h"
+#include "circuit/popcount_builder.h"
+#include "io/dataset.h"
+#include "io/inference_json.h"
+#include "io/model_file.h"
+#include "util/atomic_file.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+namespace axbnn::cli {
+namespace {
+
+struct EvalArgs {
+    CircuitOptions circuit;
+    std::string model;
+    std::string data = "fashion-mnist";
+    int limit = 0;
+    std::string config;
+    std::string popcount = "auto";
+    int unitWidth = 0;
+    bool includeScores = false;
+    std::string mitigation = "none";
+    std::string calibration = "fashion-mnist:train";
+    int calibrationLimit = 1000;
+    int threads = 0;
+    std::string predictions;
+    bool json = false;
+};
+
+InferenceConfig makeConfig(const EvalArgs& a, const Model& model)
+{
+    if (!a.config.empty())
+        return loadLayerConfig(a.config, model, a.circuit.library());
+    const bool knobs = a.circuit.lsb > 0 || a.circuit.levels > 0;
+    if (a.popcount == "exact" || (a.popcount == "auto" && !knobs))
+        return InferenceConfig{};
+    const CircuitSpec spec = a.circuit.spec(1);
+    PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(spec.topology, spec.approx, a.unitWidth);
+    if (!a.circuit.cellsFile.empty())
+        unit.library = a.circuit.library();
+    return InferenceConfig::withCircuit(model, unit, a.includeScores);
+}
+
+void runEval(const EvalArgs& a)
+{
+    const Model model = loadModel(a.model);
+    const Dataset data = loadDataset(a.data);
+    const int count = a.limit > 0 ? std::min(a.limit, data.count) : data.count;
+    InferenceConfig config = makeConfig(a, model);
+    config.threads = a.threads;
+    MitigationReport mitigation;
+    if (a.mitigation == "bias") {
+        const Dataset calibration = loadDataset(a.calibration);
+        mitigation = biasCompensation(model, config, calibration,
+                                      std::min(a.calibrationLimit, calibration.count));
+    } else if (a.mitigation != "none") {
+        throw std::invalid_argument("unknown mitigation '" + a.mitigation + "' (known: none, bias)");
+    }
+    const InferenceEngine engine(model, config);
+    const auto start = std::chrono::steady_clock::now();
+    const std::vector<int> predicted = engine.predict(data, 0, count);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    int correct = 0;
+    for (int i = 0; i < count; ++i)
+        correct += predicted[i] == data.labels[i];
+    const double accuracy = count > 0 ? static_cast<double>(correct) / count : 0.0;
+    if (!a.predictions.empty()) {
+        std::ostringstream out;
+        for (int p : predicted)
+            out << p << "\n";
+        writeFileAtomically(a.predictions, out.str());
+    }
+    nlohmann::json layers = nlohmann::json::array();
+    for (size_t i = 0; i < model.layers.size(); ++i) {
+        const PopcountUnit& unit = engine.unit(static_cast<int>(i));
+        layers.push_back({{"layer", i},
+                          {"name", model.layers[i].name},
+                          {"popcount", unit.isExact() ? "exact" : "circuit"},
+                          {"threshold_shift", config.shiftFor(static_cast<int>(i))}});
+    }
+    if (a.json) {
+        nlohmann::json j = {{"model", a.model},       {"data", data.source},
+                            {"accuracy", accuracy},   {"samples", count},
+                            {"correct", correct},     {"seconds", seconds},
+                            {"images_per_second", seconds > 0 ? count / seconds : 0.0},
+                            {"threads", engine.threads()},
+                            {"mitigation", mitigationJson(mitigation, a.mitigation)},
+                            {"layers", layers}};
+        std::cout << j.dump(2) << "\n";
+        return;
+    }
+    std::printf("model     %s\n", a.model.c_str());
+    std::printf("data      %s, %d images\n", data.source.c_str(), count);
+    for (const auto& l : layers)
+        std::printf("  layer %-3d %-12s popcount %s%s\n", l["layer"].get<int>(),
+                    l["name"].get<std::string>().c_str(), l["popcount"].get<std::string>().c_str(),
+                    l["threshold_shift"].get<int>() != 0
+                        ? (", threshold shift " + std::to_string(l["threshold_shift"].get<int>())).c_str()
+                        : "");
+    std::printf("mitigation %s\n", a.mitigation.c_str());
+    std::printf("accuracy  %.4f (%d of %d)\n", accuracy, correct, count);
+    std::printf("time      %.3f s, %.0f images/s on %d threads\n", seconds,
+                seconds > 0 ? count / seconds : 0.0, engine.threads());
+}
+
+void runModelInfo(const std::string& path, const CircuitOptions& o, bool json)
+{
+    const Model model = loadModel(path);
+    const CellLibrary library = o.library();
+    nlohmann::json rows = nlohmann::json::array();
+    for (size_t i = 0; i < model.layers.size(); ++i) {
+        const Layer& l = model.layers[i];
+        nlohmann::json row = {{"layer", i},
+                              {"name", l.name},
+                              {"kind", layerKindName(l.kind)},
+                              {"in", {l.in.height, l.in.width, l.in.channels}},
+                              {"out", {l.out.height, l.out.width, l.out.channels}},
+                              {"fan_in", l.fanIn()}};
+        const bool popcount = l.kind == LayerKind::Conv || l.kind == LayerKind::Dense ||
+                              l.kind == LayerKind::Scores;
+        if (popcount) {
+            const CircuitSpec spec = o.spec(l.fanIn());
+            const Netlist exact = buildPopcount(l.fanIn(), spec.topology, library);
+            const Netlist approx = applyApproximation(exact, library, spec.approx);
+            CostOptions fast;
+            fast.energyVectors = 1024;
+            const CircuitCost ce = computeCost(exact, fast);
+            const CircuitCost ca = computeCost(approx, fast);
+            row["popcount_width"] = l.fanIn();
+            row["exact"] = {{"cells", ce.cells}, {"area_um2", ce.areaUm2}, {"delay_ps", ce.delayPs}};
+            row["approximate"] = {{"cells", ca.cells}, {"area_um2", ca.areaUm2}, {"delay_ps", ca.delayPs}};
+        }
+        rows.push_back(row);
+    }
+    if (json) {
+        std::cout << nlohmann::json{{"model", path},
+                                    {"input", {model.input.height, model.input.width, model.input.channels}},
+                                    {"classes", model.classes()},
+                                    {"dataset", model.meta.dataset},
+                                    {"accuracy_at_save", model.meta.accuracyAtSave},
+                                    {"layers", rows}}
+                         .dump(2)
+                  << "\n";
+        return;
+    }
+    std::printf("%s: input %dx%dx%d, %d classes, dataset %s\n", path.c_str(), model.input.height,
+                model.input.width, model.input.channels, model.classes(), model.meta.dataset.c_str());
+    std::printf("popcount per neuron: %s, approximate = --approx-lsb %d --approx-levels %d --cell %s\n",
+                o.topology.c_str(), o.lsb, o.levels, o.cell.c_str());
+    std::printf("%-3s %-12s %-9s %-12s %-12s %7s %12s %12s %10s\n", "#", "name", "kind", "in", "out",
+                "fan-in", "exact um^2", "approx um^2", "delay ps");
+    for (const auto& r : rows) {
+        auto shape = [](const nlohmann::json& s) {
+            return std::to_string(s[0].get<int>()) + "x" + std::to_string(s[1].get<int>()) + "x" +
+                   std::to_string(s[2].get<int>());
+        };
+        std::printf("%-3d %-12s %-9s %-12s %-12s %7d", r["layer"].get<int>(),
+                    r["name"].get<std::string>().c_str(), r["kind"].get<std::string>().c_str(),
+                    shape(r["in"]).c_str(), shape(r["out"]).c_str(), r["fan_in"].get<int>());
+        if (r.contains("exact"))
+            std::printf(" %12.1f %12.1f %10.0f", r["exact"]["area_um2"].get<double>(),
+                        r["approximate"]["area_um2"].get<double>(),
+                        r["exact"]["delay_ps"].get<double>());
+        std::printf("\n");
+    }
+}
+
+} // namespace
+
+void addModelCommands(CLI::App& app)
+{
+    auto args = std::make_shared<EvalArgs>();
+    CLI::App* eval = app.add_subcommand(
+        "eval", "Accuracy of a model on a dataset with exact or approximate popcount units");
+    eval->add_option("--model,-m", args->model, "Model file (HDF5, docs/model-format.md)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    eval->add_option("--data", args->data,
+                     "fashion-mnist[:train|:test], a directory of IDX files, or an HDF5 dataset")
+        ->capture_default_str();
+    eval->add_option("--limit", args->limit, "Evaluate only the first N images (0: all)")
+        ->check(CLI::Range(0, 100'000'000));
+    eval->add_option("--config", args->config,
+                     "Per-layer popcount configuration (JSON, docs/layer-config.md)")
+        ->check(CLI::ExistingFile);
+    eval->add_option("--popcount", args->popcount,
+                     "exact, circuit (simulate the circuit even with no approximation) or auto "
+                     "(circuit when an approximation knob is set)")
+        ->check(CLI::IsMember({"auto", "exact", "circuit"}))
+        ->capture_default_str();
+    eval->add_option("--unit-width", args->unitWidth,
+                     "Inputs per popcount unit; wider fan-ins split into chunks (0: whole fan-in)")
+        ->check(CLI::Range(0, 1 << 20));
+    eval->add_flag("--include-scores", args->includeScores,
+                   "Also use the approximate unit in the last (scores) layer");
+    eval->add_option("--mitigation", args->mitigation,
+                     "none, or bias: shift thresholds by the circuit's expected error")
+        ->check(CLI::IsMember({"none", "bias"}))
+        ->capture_default_str();
+    eval->add_option("--calibration", args->calibration,
+                     "Data whose XNOR statistics set the bias compensation")
+        ->capture_default_str();
+    eval->add_option("--calibration-limit", args->calibrationLimit, "Calibration images")
+        ->check(CLI::Range(1, 1'000'000))
+        ->capture_default_str();
+    eval->add_option("--threads", args->threads, "Worker threads (0: all cores)")
+        ->check(CLI::Range(0, 1024));
+    eval->add_option("--predictions", args->predictions,
+                     "Write one predicted class per line, in data order");
+    eval->add_flag("--json", args->json, "Print one JSON object");
+    addCircuitOptions(eval, args->circuit, false);
+    eval->callback([args]() { runEval(*args); });
+
+    auto info = std::make_shared<std::pair<std::string, CircuitOptions>>();
+    auto infoJson = std::make_shared<bool>(false);
+    info->second.lsb = 2;
+    CLI::App* model = app.add_subcommand("model", "Inspect model files");
+    model->require_subcommand(1);
+    CLI::App* infoCmd = model->add_subcommand("info", "Layers with fan-in and popcount cost");
+    infoCmd->add_option("file", info->first, "Model file")->required()->check(CLI::ExistingFile);
+    infoCmd->add_flag("--json", *infoJson, "Print JSON");
+    addCircuitOptions(infoCmd, info->second, false);
+    infoCmd->callback([info, infoJson]() { runModelInfo(info->first, info->second, *infoJson); });
+}
+
+} // namespace axbnn::cli

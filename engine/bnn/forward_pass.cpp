@@ -1,0 +1,254 @@
+// Layer by layer over a batch: InputConv (integer dot), binary layers (exact
+// XNOR-popcount, circuit lanes, or both with the error-bound skip), max-pool
+// as OR/AND on words, and the statistics/trace side channels.
+#include "bnn/forward_pass.h"
+
+#include "bnn/packed_bits.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace axbnn {
+
+ForwardPass::ForwardPass(const std::vector<LayerPlan>& plan) : plan_(plan), kernels_(xnorKernels())
+{
+    for (const LayerPlan& p : plan_) {
+        actStride_ = std::max(actStride_, static_cast<size_t>(p.positions) * p.outWords);
+        valueStride_ = std::max(valueStride_, static_cast<size_t>(p.positions) * p.outputs);
+        if (p.kind == LayerKind::Conv)
+            patchStride_ = std::max(patchStride_, static_cast<size_t>(p.positions) * p.patchWords);
+    }
+    in_.assign(actStride_ * kBatch, 0);
+    out_.assign(actStride_ * kBatch, 0);
+    exact_.assign(valueStride_ * kBatch, 0);
+    circuit_.assign(valueStride_ * kBatch, 0);
+    patches_.assign(patchStride_ * kBatch, 0);
+    skipOff_.assign(plan_.size(), 0);
+}
+
+void ForwardPass::run(const uint8_t* const* images, int count, float* scores, InferenceStats* stats,
+                      ForwardTrace* trace)
+{
+    count_ = std::clamp(count, 0, kBatch);
+    detail_ = stats || trace;
+    if (stats && stats->layers.size() < plan_.size())
+        stats->layers.resize(plan_.size());
+    if (trace)
+        trace->layers.assign(plan_.size(), {});
+    for (const LayerPlan& p : plan_) {
+        switch (p.kind) {
+        case LayerKind::InputConv: inputConvLayer(p, images); break;
+        case LayerKind::MaxPool: maxPoolLayer(p); break;
+        default: binaryLayer(p, scores); break;
+        }
+        if (stats)
+            collectStats(p, stats->layers[p.index]);
+        if (trace)
+            recordTrace(p, trace->layers[p.index]);
+        if (p.kind != LayerKind::Scores)
+            std::swap(in_, out_);
+    }
+    if (stats)
+        stats->images += count_;
+    if (trace && count_ > 0) {
+        const int classes = plan_.back().outputs;
+        trace->scores.assign(scores, scores + classes);
+        trace->prediction = static_cast<int>(std::max_element(scores, scores + classes) - scores);
+    }
+}
+
+void ForwardPass::inputConvLayer(const LayerPlan& p, const uint8_t* const* images)
+{
+    for (int img = 0; img < count_; ++img) {
+        int32_t* values = exact_.data() + img * valueStride_;
+        inputConv(p.conv, images[img], p.weightsT.data(), values, pixelPatch_, kernels_);
+        uint64_t* out = out_.data() + img * actStride_;
+        for (int pos = 0; pos < p.positions; ++pos)
+            kernels_.thresholdPack(values + static_cast<size_t>(pos) * p.outputs, p.gt.data(), p.invert.data(),
+                                   p.outputs, out + static_cast<size_t>(pos) * p.outWords);
+    }
+}
+
+void ForwardPass::binaryLayer(const LayerPlan& p, float* scores)
+{
+    const bool conv = p.kind == LayerKind::Conv;
+    const bool scoresLayer = p.kind == LayerKind::Scores;
+    const bool circuit = p.usesCircuit();
+    const bool skip = circuit && p.skip && !detail_ && !skipOff_[p.index];
+    const Shape o = p.out;
+    if (conv)
+        for (int img = 0; img < count_; ++img) {
+            uint64_t* patch = patches_.data() + img * patchStride_;
+            for (int y = 0; y < o.height; ++y)
+                for (int x = 0; x < o.width; ++x, patch += p.patchWords)
+                    gatherPatch(in_.data() + img * actStride_, p.in, p.conv.kernel, p.conv.stride, p.conv.padding, y,
+                                x, patch);
+        }
+    auto patchOf = [&](int img, int pos) -> const uint64_t* {
+        return conv ? patches_.data() + img * patchStride_ + static_cast<size_t>(pos) * p.patchWords
+                    : in_.data() + img * actStride_;
+    };
+
+    if (!circuit || skip || detail_) {
+        if (conv)
+            for (int img = 0; img < count_; ++img)
+                kernels_.xnorGemm(patchOf(img, 0), p.patchWords, p.positions, p.weightRows.data(), p.patchWords,
+                                  p.outputs, p.fanIn, exact_.data() + img * valueStride_, p.outputs);
+        else // one call for all images: each weight row serves the whole batch
+            kernels_.xnorGemm(in_.data(), actStride_, count_, p.weightRows.data(), p.patchWords, p.outputs, p.fanIn,
+                              exact_.data(), valueStride_);
+    }
+    if (!scoresLayer && (!circuit || skip))
+        for (int img = 0; img < count_; ++img)
+            for (int pos = 0; pos < p.positions; ++pos)
+                kernels_.thresholdPack(exact_.data() + img * valueStride_ + static_cast<size_t>(pos) * p.outputs,
+                                       p.gt.data(), p.invert.data(), p.outputs,
+                                       out_.data() + img * actStride_ + static_cast<size_t>(pos) * p.outWords);
+
+    if (circuit) {
+        tasks_.clear();
+        auto addTask = [&](int img, int pos, int g) {
+            const size_t at = img * valueStride_ + static_cast<size_t>(pos) * p.outputs + 64 * g;
+            if (skip) {
+                const int n = std::min(64, p.outputs - 64 * g);
+                bool decided = true;
+                for (int j = 0; j < n && decided; ++j)
+                    decided = p.decidedByBound(64 * g + j, exact_[at + j]);
+                if (decided) {
+                    ++skippedGroups_;
+                    return;
+                }
+            }
+            ++circuitGroups_;
+            CircuitTask t;
+            t.patch = patchOf(img, pos);
+            t.group = g;
+            if (!scoresLayer)
+                t.activations = out_.data() + img * actStride_ + static_cast<size_t>(pos) * p.outWords + g;
+            if (scoresLayer || detail_)
+                t.values = circuit_.data() + at;
+            tasks_.push_back(t);
+        };
+        // Group-major keeps the lanes of a run on the same weights (one word
+        // per element); a wide dense layer instead fills them with kLanes
+        // consecutive groups of one image (one vector load per element),
+        // all images of the batch in turn while those weights are in cache.
+        constexpr int kLanes = CircuitRunner::kLanes;
+        if (conv || p.groups < kLanes) {
+            for (int g = 0; g < p.groups; ++g)
+                for (int img = 0; img < count_; ++img)
+                    for (int pos = 0; pos < p.positions; ++pos)
+                        addTask(img, pos, g);
+        } else {
+            for (int g0 = 0; g0 < p.groups; g0 += kLanes)
+                for (int img = 0; img < count_; ++img)
+                    for (int g = g0; g < std::min(g0 + kLanes, p.groups); ++g)
+                        addTask(img, 0, g);
+        }
+        circuits_.run(p, tasks_);
+        // Auto: the check costs a whole exact pass; it pays only if most
+        // groups avoid the circuit (a group skips only when all 64 neurons
+        // are safe). The first batch where fewer than half skip turns it off
+        // for the rest of this pass; results are the same either way.
+        const size_t groups = static_cast<size_t>(count_) * p.positions * p.groups;
+        if (skip && p.skipAdaptive && (groups - tasks_.size()) * 2 < groups)
+            skipOff_[p.index] = 1;
+    }
+
+    if (scoresLayer) {
+        const std::vector<int32_t>& values = circuit ? circuit_ : exact_;
+        for (int img = 0; img < count_; ++img)
+            for (int j = 0; j < p.outputs; ++j)
+                scores[img * p.outputs + j] =
+                    scoreOf(p.scale[j], p.offset[j], values[img * valueStride_ + j] - p.shift, p.fanIn);
+    }
+}
+
+void ForwardPass::maxPoolLayer(const LayerPlan& p)
+{
+    const int words = p.outWords;
+    for (int img = 0; img < count_; ++img) {
+        const uint64_t* in = in_.data() + img * actStride_;
+        uint64_t* out = out_.data() + img * actStride_;
+        for (int y = 0; y < p.out.height; ++y)
+            for (int x = 0; x < p.out.width; ++x)
+                for (int w = 0; w < words; ++w) {
+                    uint64_t any = 0, all = ~0ull;
+                    for (int dy = 0; dy < p.pool; ++dy)
+                        for (int dx = 0; dx < p.pool; ++dx) {
+                            const uint64_t v =
+                                in[(static_cast<size_t>(y * p.pool + dy) * p.in.width + x * p.pool + dx) * words + w];
+                            any |= v;
+                            all &= v;
+                        }
+                    out[(static_cast<size_t>(y) * p.out.width + x) * words + w] =
+                        (any & p.poolOr[w]) | (all & ~p.poolOr[w]);
+                }
+    }
+}
+
+namespace {
+
+void addToHistogram(std::vector<uint64_t>& h, int offset, int64_t value)
+{
+    const int64_t i = std::clamp<int64_t>(value - offset, 0, static_cast<int64_t>(h.size()) - 1);
+    ++h[static_cast<size_t>(i)];
+}
+
+} // namespace
+
+void ForwardPass::collectStats(const LayerPlan& p, LayerStats& s) const
+{
+    if (p.kind == LayerKind::MaxPool)
+        return;
+    const bool thresholded = p.kind != LayerKind::Scores;
+    const bool circuit = p.usesCircuit();
+    if (thresholded && s.marginHistogram.empty()) {
+        const int64_t reach = p.kind == LayerKind::InputConv ? 255 * int64_t{p.fanIn} : p.fanIn;
+        const int half = static_cast<int>(std::min<int64_t>(reach + 2 + std::abs(p.shift), 1 << 16));
+        s.marginOffset = -half;
+        s.marginHistogram.assign(static_cast<size_t>(2 * half + 1), 0);
+    }
+    if (circuit && s.errorHistogram.empty()) {
+        s.errorOffset = -p.fanIn;
+        s.errorHistogram.assign(static_cast<size_t>(p.fanIn) + (size_t{1} << p.unit.valueBits()), 0);
+    }
+    for (int img = 0; img < count_; ++img)
+        for (int pos = 0; pos < p.positions; ++pos)
+            for (int o = 0; o < p.outputs; ++o) {
+                const size_t at = img * valueStride_ + static_cast<size_t>(pos) * p.outputs + o;
+                const int32_t exact = exact_[at];
+                ++s.neurons;
+                if (p.isBinary()) {
+                    s.xnorOnes += static_cast<uint64_t>(exact);
+                    s.xnorInputs += static_cast<uint64_t>(p.fanIn);
+                }
+                if (thresholded)
+                    addToHistogram(s.marginHistogram, s.marginOffset,
+                                   p.direction[o] * (int64_t{exact} - p.shift - p.threshold[o]));
+                if (!circuit)
+                    continue;
+                const int32_t approx = circuit_[at];
+                s.valueChanged += approx != exact;
+                addToHistogram(s.errorHistogram, s.errorOffset, int64_t{approx} - exact);
+                if (thresholded)
+                    s.flipped += (exact > p.gt[o]) != (approx > p.gt[o]);
+            }
+}
+
+void ForwardPass::recordTrace(const LayerPlan& p, LayerTrace& t) const
+{
+    if (p.kind != LayerKind::MaxPool) {
+        const std::vector<int32_t>& values = p.usesCircuit() ? circuit_ : exact_;
+        t.values.assign(values.begin(), values.begin() + static_cast<ptrdiff_t>(p.positions) * p.outputs);
+    }
+    if (p.kind == LayerKind::Scores)
+        return;
+    for (int pos = 0; pos < p.positions; ++pos)
+        for (int c = 0; c < p.outputs; ++c) {
+            const uint64_t w = out_[static_cast<size_t>(pos) * p.outWords + c / 64];
+            t.activations.push_back((w >> (c % 64)) & 1 ? 1 : -1);
+        }
+}
+
+} // namespace axbnn

@@ -1,0 +1,89 @@
+// Packing +1/-1 values into words and the weight layouts built at load time.
+#include "bnn/packed_bits.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace axbnn {
+
+PackedTensor packSigns(std::span<const int8_t> values, Shape shape)
+{
+    if (values.size() != static_cast<size_t>(shape.size()))
+        throw std::invalid_argument("packSigns: value count does not match the shape");
+    PackedTensor t(shape);
+    const int c = shape.channels;
+    for (int pos = 0; pos < shape.height * shape.width; ++pos)
+        for (int ch = 0; ch < c; ++ch)
+            if (values[static_cast<size_t>(pos) * c + ch] > 0)
+                t.words[static_cast<size_t>(pos) * t.wordsPerPosition + ch / 64] |= uint64_t{1} << (ch % 64);
+    return t;
+}
+
+std::vector<int8_t> unpackSigns(const PackedTensor& t)
+{
+    const int c = t.shape.channels;
+    std::vector<int8_t> values(static_cast<size_t>(t.shape.size()));
+    for (int pos = 0; pos < t.shape.height * t.shape.width; ++pos)
+        for (int ch = 0; ch < c; ++ch) {
+            const uint64_t w = t.words[static_cast<size_t>(pos) * t.wordsPerPosition + ch / 64];
+            values[static_cast<size_t>(pos) * c + ch] = (w >> (ch % 64)) & 1 ? 1 : -1;
+        }
+    return values;
+}
+
+std::vector<uint64_t> packWeightRows(std::span<const int8_t> weights, int outputs, int taps, int channels)
+{
+    const size_t fanIn = static_cast<size_t>(taps) * channels;
+    if (weights.size() != fanIn * outputs)
+        throw std::invalid_argument("packWeightRows: weight count does not match the shape");
+    const int tapWords = wordsFor(channels);
+    const size_t rowWords = static_cast<size_t>(taps) * tapWords;
+    std::vector<uint64_t> rows(rowWords * outputs, 0);
+    for (int o = 0; o < outputs; ++o)
+        for (int t = 0; t < taps; ++t)
+            for (int c = 0; c < channels; ++c)
+                if (weights[o * fanIn + static_cast<size_t>(t) * channels + c] > 0)
+                    rows[o * rowWords + static_cast<size_t>(t) * tapWords + c / 64] |= uint64_t{1} << (c % 64);
+    return rows;
+}
+
+std::vector<uint64_t> transposeWeightBits(std::span<const int8_t> weights, int outputs, int fanIn)
+{
+    if (weights.size() != static_cast<size_t>(fanIn) * outputs)
+        throw std::invalid_argument("transposeWeightBits: weight count does not match the shape");
+    const int groups = wordsFor(outputs);
+    std::vector<uint64_t> t(static_cast<size_t>(fanIn) * groups, 0);
+    for (int o = 0; o < outputs; ++o)
+        for (int i = 0; i < fanIn; ++i)
+            if (weights[static_cast<size_t>(o) * fanIn + i] > 0)
+                t[static_cast<size_t>(i) * groups + o / 64] |= uint64_t{1} << (o % 64);
+    return t;
+}
+
+void gatherPatch(const uint64_t* in, Shape inShape, int kernel, int stride, int padding, int oy, int ox,
+                 uint64_t* patch)
+{
+    // Plain loops: the runs are a few words long, too short for memcpy calls.
+    const int words = wordsFor(inShape.channels);
+    const int x0 = ox * stride - padding;
+    const bool rowInside = x0 >= 0 && x0 + kernel <= inShape.width;
+    for (int ky = 0; ky < kernel; ++ky) {
+        const int y = oy * stride + ky - padding;
+        if (y >= 0 && y < inShape.height && rowInside) { // k taps are contiguous in the input
+            const uint64_t* src = in + (static_cast<size_t>(y) * inShape.width + x0) * words;
+            for (int i = 0; i < kernel * words; ++i)
+                patch[i] = src[i];
+            patch += kernel * words;
+            continue;
+        }
+        for (int kx = 0; kx < kernel; ++kx, patch += words) {
+            const int x = x0 + kx;
+            const bool inside = y >= 0 && y < inShape.height && x >= 0 && x < inShape.width;
+            const uint64_t* src = in + (static_cast<size_t>(inside ? y : 0) * inShape.width + (inside ? x : 0)) * words;
+            for (int i = 0; i < words; ++i)
+                patch[i] = inside ? src[i] : 0;
+        }
+    }
+}
+
+} // namespace axbnn

@@ -1,0 +1,104 @@
+// Building a layer's popcount unit: chunking, one circuit per distinct chunk
+// width, and the unit's guaranteed error range.
+#include "bnn/popcount_unit.h"
+
+#include "analysis/error_analysis.h"
+#include "circuit/popcount_builder.h"
+
+#include <map>
+#include <stdexcept>
+#include <string>
+
+namespace axbnn {
+
+namespace {
+
+// The error range of a circuit when it is a bound over all input vectors:
+// exhaustive enumeration and propagation's interval pass are; Monte Carlo is not.
+bool errorRange(const Netlist& net, int& minError, int& maxError)
+{
+    if (net.approximateCellCount() == 0) {
+        minError = maxError = 0;
+        return true;
+    }
+    ErrorOptions options;
+    options.p = 0.5; // every input vector has nonzero probability
+    ErrorStats stats;
+    try {
+        if (net.inputs <= options.exhaustiveMaxInputs)
+            stats = analyzeExhaustive(net, options);
+        else
+            stats = analyzePropagation(net, options);
+    } catch (const std::invalid_argument&) {
+        return false; // compressor trees, or propagation beyond its budget
+    }
+    if (!stats.wceExact)
+        return false;
+    minError = stats.minError;
+    maxError = stats.maxError;
+    return true;
+}
+
+} // namespace
+
+PopcountUnit::PopcountUnit(int fanIn, const PopcountUnitConfig& config) : fanIn_(fanIn)
+{
+    if (fanIn < 1)
+        throw std::invalid_argument("popcount unit: fan-in must be at least 1");
+    valueBits_ = bitsFor(static_cast<uint64_t>(fanIn));
+    if (!config.circuit)
+        return;
+    if (config.unitWidth < 0)
+        throw std::invalid_argument("popcount unit width must be 0 (whole fan-in) or positive, not "
+                                    + std::to_string(config.unitWidth));
+    const int width = config.unitWidth == 0 || config.unitWidth > fanIn ? fanIn : config.unitWidth;
+    const CellLibrary library = config.library ? *config.library : CellLibrary::defaults();
+
+    std::map<int, Chunk> byWidth; // circuits shared between chunks of equal width
+    uint64_t maxValue = 0;
+    minError_ = maxError_ = 0;
+    for (int begin = 0; begin < fanIn; begin += width) {
+        const int w = std::min(width, fanIn - begin);
+        auto it = byWidth.find(w);
+        if (it == byWidth.end()) {
+            Chunk c;
+            c.width = w;
+            const Netlist exact = buildPopcount(w, config.topology, library);
+            auto net = std::make_shared<Netlist>(applyApproximation(exact, library, config.approx));
+            c.simulator = std::make_shared<Simulator>(*net);
+            c.lanes = std::make_shared<LaneSimulator>(*net);
+            if (!errorRange(*net, c.minError, c.maxError))
+                boundsKnown_ = false;
+            c.netlist = std::move(net);
+            it = byWidth.emplace(w, std::move(c)).first;
+        }
+        Chunk c = it->second;
+        c.begin = begin;
+        maxValue += (uint64_t{1} << c.netlist->outputBits()) - 1;
+        minError_ += c.minError;
+        maxError_ += c.maxError;
+        chunks_.push_back(std::move(c));
+    }
+    valueBits_ = bitsFor(maxValue);
+    if (valueBits_ > 31)
+        throw std::invalid_argument("popcount unit: summed circuit values exceed 31 bits");
+}
+
+int32_t PopcountUnit::evaluate(std::span<const uint8_t> xnorBits) const
+{
+    if (xnorBits.size() != static_cast<size_t>(fanIn_))
+        throw std::invalid_argument("popcount unit: expected one XNOR bit per fan-in element");
+    int32_t value = 0;
+    if (isExact()) {
+        for (uint8_t b : xnorBits)
+            value += b ? 1 : 0;
+        return value;
+    }
+    for (const Chunk& c : chunks_) {
+        const auto part = xnorBits.subspan(static_cast<size_t>(c.begin), static_cast<size_t>(c.width));
+        value += static_cast<int32_t>(c.simulator->evaluate(std::vector<uint8_t>(part.begin(), part.end())));
+    }
+    return value;
+}
+
+} // namespace axbnn

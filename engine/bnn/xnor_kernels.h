@@ -1,0 +1,92 @@
+// XNOR-popcount kernels (DOMAIN.md section 1): popcount(XNOR(x, w)) over a
+// fan-in of N bits = N - popcount(x XOR w), padding bits being 0 in both.
+// Each fast kernel has a plain reference twin over +1/-1 int8 values
+// (xnor_kernels_reference.cpp); tests/engine/bnn/test_xnor_kernels.cpp pits
+// them against each other. The instruction set follows detectedIsa().
+#pragma once
+
+#include "bnn/model.h"
+#include "util/cpu_dispatch.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace axbnn {
+
+// A convolution's shapes (Conv or InputConv; model.h semantics).
+struct ConvGeometry {
+    Shape in;
+    int outChannels = 1, kernel = 3, stride = 1, padding = 0;
+
+    Shape out() const
+    {
+        return {(in.height + 2 * padding - kernel) / stride + 1, (in.width + 2 * padding - kernel) / stride + 1,
+                outChannels};
+    }
+    int taps() const { return kernel * kernel; }
+    int fanIn() const { return taps() * in.channels; }
+    static ConvGeometry of(const Layer& l) { return {l.in, l.out.channels, l.kernel, l.stride, l.padding}; }
+};
+
+// The primitives, one table per instruction set.
+struct XnorKernels {
+    Isa isa = Isa::Portable;
+    // out[i * outStride + r] = fanIn - sum_k popcount(x_i[k] ^ w_r[k]) for
+    // i < count, r < rows, where x_i = x + i * xStride and w_r = w + r * words.
+    void (*xnorGemm)(const uint64_t* x, size_t xStride, int count, const uint64_t* w, int words, int rows,
+                     int fanIn, int32_t* out, size_t outStride) = nullptr;
+    // out[r] = sum_i values[i] * wT[elems[i] * rowStride + r] for r < rows
+    // (a sparse patch: pixel values and their fan-in indices); rowStride is a
+    // multiple of 16 and wT is zero beyond `rows`.
+    void (*intDot)(const int32_t* values, const int32_t* elems, int count, const int32_t* wT, int rows,
+                   int rowStride, int32_t* out) = nullptr;
+    // Bit r of out[r / 64] = (values[r] > gt[r]) XOR bit r of invert, r < n;
+    // bits >= n of the last word are 0.
+    void (*thresholdPack)(const int32_t* values, const int32_t* gt, const uint64_t* invert, int n,
+                          uint64_t* out) = nullptr;
+};
+
+// Kernels for `isa`; throws std::invalid_argument if this CPU lacks it.
+const XnorKernels& xnorKernels(Isa isa = detectedIsa());
+
+// --- Layer-level fast paths -------------------------------------------------
+
+// Binary convolution on a packed H x W x C tensor (PackedTensor layout) with
+// weight rows from packWeightRows(weights, C_out, k*k, C_in): out[pos * C_out
+// + o] = popcount of the XNOR outputs. `patches` is scratch (im2col buffer).
+void binaryConv(const ConvGeometry& g, const uint64_t* in, const uint64_t* weightRows, int32_t* out,
+                std::vector<uint64_t>& patches, const XnorKernels& k = xnorKernels());
+
+// Binary dense layer on a packed input of `words` words (any H x W x C
+// tensor, rows from packWeightRows(weights, outputs, H*W, C)).
+void binaryDense(const uint64_t* in, int words, int fanIn, const uint64_t* weightRows, int outputs,
+                 int32_t* out, const XnorKernels& k = xnorKernels());
+
+// InputConv weights as [fanIn][roundUp(outputs, 16)] int32 (+1/-1, then 0).
+int inputConvRowStride(int outputs);
+std::vector<int32_t> transposeInputWeights(std::span<const int8_t> weights, int outputs, int fanIn);
+
+// Integer convolution of 8-bit pixels (H x W x C) with +1/-1 weights;
+// padded pixels are 0. out[pos * C_out + o]. `patch` is scratch.
+void inputConv(const ConvGeometry& g, const uint8_t* pixels, const int32_t* weightsT, int32_t* out,
+               std::vector<int32_t>& patch, const XnorKernels& k = xnorKernels());
+
+// --- Reference twins: +1/-1 values, nested loops, no packing ----------------
+
+// in: H x W x C_in +1/-1; weights [C_out][ky][kx][C_in]; out [pos][C_out]
+// popcounts of XNOR, padded taps reading -1.
+void referenceBinaryConv(const ConvGeometry& g, std::span<const int8_t> in, std::span<const int8_t> weights,
+                         std::span<int32_t> out);
+// weights [outputs][inputs]; out[o] = number of i with in[i] == weight.
+void referenceBinaryDense(std::span<const int8_t> in, std::span<const int8_t> weights, int outputs,
+                          std::span<int32_t> out);
+// pixels H x W x C; out [pos][C_out] = sum of pixel * weight, padding 0.
+void referenceInputConv(const ConvGeometry& g, std::span<const uint8_t> pixels, std::span<const int8_t> weights,
+                        std::span<int32_t> out);
+// The thresholdPack contract, one bit at a time.
+void referenceThresholdPack(std::span<const int32_t> values, std::span<const int32_t> gt,
+                            std::span<const uint64_t> invert, std::span<uint64_t> out);
+
+} // namespace axbnn

@@ -1,0 +1,187 @@
+// Compiling a netlist for lane simulation: cells in netlist order, except
+// that a cell whose carry has a single reader is followed by that reader
+// when it is ready (the carry then stays in registers); slots are reused after
+// a signal's last reader (a LIFO free list keeps recently written words hot).
+#include "circuit/lane_simulator.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <utility>
+
+namespace axbnn {
+
+namespace {
+
+struct Readers {
+    std::vector<int> count;  // per signal: reading cells (an output counts as a reader)
+    std::vector<int> sole;   // per signal: the reading cell when count == 1
+};
+
+Readers readersOf(const Netlist& net)
+{
+    Readers r{std::vector<int>(net.signalCount, 0), std::vector<int>(net.signalCount, -1)};
+    for (size_t i = 0; i < net.cells.size(); ++i) {
+        const CellInstance& c = net.cells[i];
+        for (int k = 0; k < net.typeOf(c).inputs; ++k) {
+            ++r.count.at(c.in[k]);
+            r.sole[c.in[k]] = static_cast<int>(i);
+        }
+    }
+    for (Signal s : net.outputs)
+        r.count.at(s) += 2; // never kept in registers
+    return r;
+}
+
+// The cell that may take `cell`'s carry from registers, or -1.
+int carryReader(const Netlist& net, const Readers& r, int cell)
+{
+    const Signal k = net.cells[cell].carry;
+    if (k == kNoSignal || r.count[k] != 1)
+        return -1;
+    const int reader = r.sole[k];
+    const CellInstance& c = net.cells[reader];
+    const CellType& t = net.typeOf(c);
+    if (t.inputs != 3)
+        return -1;
+    const detail::CellCode code = detail::makeCellOp(t.sumTable, t.carryTable, c.carry != kNoSignal, 3).code;
+    return detail::isSymmetric3(code) || c.in[2] == k ? reader : -1;
+}
+
+// Netlist order (topological), but a carry's single reader right after its
+// producer whenever its other inputs are ready.
+std::vector<int> chainedOrder(const Netlist& net, const Readers& r, const std::vector<int>& producer)
+{
+    const size_t n = net.cells.size();
+    std::vector<int> pending(n, 0), order;
+    std::vector<char> emitted(n, 0);
+    std::vector<std::vector<int>> readersOfCell(n);
+    for (size_t i = 0; i < n; ++i)
+        for (int k = 0; k < net.typeOf(net.cells[i]).inputs; ++k)
+            if (const int p = producer[net.cells[i].in[k]]; p >= 0) {
+                ++pending[i];
+                readersOfCell[p].push_back(static_cast<int>(i));
+            }
+    order.reserve(n);
+    for (size_t next = 0; order.size() < n;) {
+        while (emitted[next])
+            ++next;
+        // All cells before `next` in netlist order are emitted, so it is ready.
+        for (int c = static_cast<int>(next); c >= 0;) {
+            emitted[c] = 1;
+            order.push_back(c);
+            for (int reader : readersOfCell[c])
+                --pending[reader];
+            const int y = carryReader(net, r, c);
+            c = y >= 0 && !emitted[y] && pending[y] == 0 ? y : -1;
+        }
+    }
+    return order;
+}
+
+} // namespace
+
+LaneSimulator::LaneSimulator(const Netlist& net, Isa isa)
+    : inputs_(net.inputs), eval_(detail::evalCellsFunction(kWords, isa))
+{
+    constexpr int kUnproduced = -1;
+    std::vector<int> producer(net.signalCount, kUnproduced);
+    for (size_t i = 0; i < net.cells.size(); ++i) {
+        producer.at(net.cells[i].sum) = static_cast<int>(i);
+        if (net.cells[i].carry != kNoSignal)
+            producer.at(net.cells[i].carry) = static_cast<int>(i);
+    }
+    const Readers readers = readersOf(net);
+    const std::vector<int> order = chainedOrder(net, readers, producer);
+
+    // Carries passed in registers: producer order[k] feeds order[k + 1].
+    std::vector<char> kept(net.signalCount, 0);
+    for (size_t k = 0; k + 1 < order.size(); ++k)
+        if (carryReader(net, readers, order[k]) == order[k + 1])
+            kept[net.cells[order[k]].carry] = 1;
+
+    // Last reader (position in `order`) of every signal; outputs live forever.
+    constexpr int kForever = 1 << 30;
+    std::vector<int> lastUse(net.signalCount, -1);
+    for (size_t k = 0; k < order.size(); ++k) {
+        const CellInstance& c = net.cells[order[k]];
+        for (int i = 0; i < net.typeOf(c).inputs; ++i)
+            lastUse.at(c.in[i]) = static_cast<int>(k);
+    }
+    for (Signal s : net.outputs)
+        lastUse.at(s) = kForever;
+
+    // Inputs occupy slots 0..N-1, then the two constants; cells take free slots.
+    std::vector<uint32_t> slotOf(net.signalCount, ~0u);
+    for (int i = 0; i < inputs_; ++i)
+        slotOf[kFirstInput + i] = static_cast<uint32_t>(i);
+    const0Slot_ = static_cast<uint32_t>(inputs_);
+    const1Slot_ = const0Slot_ + 1;
+    slotOf[kConst0] = const0Slot_;
+    slotOf[kConst1] = const1Slot_;
+    slotCount_ = const1Slot_ + 1;
+    std::vector<uint32_t> freeSlots;
+    auto allocate = [&](Signal s) {
+        if (freeSlots.empty()) {
+            slotOf[s] = slotCount_++;
+        } else {
+            slotOf[s] = freeSlots.back();
+            freeSlots.pop_back();
+        }
+    };
+    auto release = [&](Signal s, int k) {
+        if (s != kConst0 && s != kConst1 && !kept[s] && lastUse[s] == k) {
+            freeSlots.push_back(slotOf[s]);
+            lastUse[s] = -2; // released once even if read twice
+        }
+    };
+
+    ops_.reserve(order.size());
+    for (size_t k = 0; k < order.size(); ++k) {
+        const CellInstance& c = net.cells[order[k]];
+        const CellType& t = net.typeOf(c);
+        detail::CellOp op = detail::makeCellOp(t.sumTable, t.carryTable, c.carry != kNoSignal, t.inputs);
+        std::array<Signal, 3> in = c.in;
+        if (t.inputs == 3)
+            for (int i = 0; i < 2; ++i)
+                if (kept[in[i]])
+                    std::swap(in[i], in[2]); // symmetric cell: the register carry becomes input c
+        op.setFlags(t.inputs == 3 && kept[in[2]], op.hasCarry && kept[c.carry]);
+        uint32_t slot[3] = {const0Slot_, const0Slot_, const0Slot_};
+        for (int i = 0; i < t.inputs; ++i) {
+            if (i == 2 && op.cFromPrevious)
+                continue;
+            if (slotOf.at(in[i]) == ~0u)
+                throw std::logic_error("netlist cell reads an undriven signal");
+            slot[i] = slotOf[in[i]];
+        }
+        allocate(c.sum);
+        if (op.hasCarry && !op.carryToNext)
+            allocate(c.carry);
+        op.a = slot[0] * kWords;
+        op.b = slot[1] * kWords;
+        op.c = slot[2] * kWords;
+        op.sum = slotOf[c.sum] * kWords;
+        op.carry = (op.hasCarry && !op.carryToNext ? slotOf[c.carry] : slotOf[c.sum]) * kWords;
+        ops_.push_back(op);
+        for (int i = 0; i < t.inputs; ++i)
+            release(c.in[i], static_cast<int>(k));
+        // Outputs nobody reads are free again right after the cell.
+        if (lastUse[c.sum] == -1)
+            freeSlots.push_back(slotOf[c.sum]);
+        if (op.hasCarry && !op.carryToNext && lastUse[c.carry] == -1)
+            freeSlots.push_back(slotOf[c.carry]);
+    }
+    for (Signal s : net.outputs) {
+        if (slotOf.at(s) == ~0u)
+            throw std::logic_error("netlist output is undriven");
+        outputOffsets_.push_back(slotOf[s] * kWords);
+    }
+}
+
+void LaneSimulator::prepare(std::vector<uint64_t>& slots) const
+{
+    slots.assign(static_cast<size_t>(slotCount_) * kWords, 0);
+    std::fill_n(slots.begin() + static_cast<ptrdiff_t>(const1Slot_) * kWords, kWords, ~0ull);
+}
+
+} // namespace axbnn

@@ -1,0 +1,46 @@
+// A netlist compiled for the inference engine's bit-sliced popcounts: every
+// signal carries kWords 64-bit words (512 lanes), a carry read only by the
+// next cell stays in registers, and slots are reused after a signal's last
+// reader, so the working set stays in cache. Same values as Simulator.
+#pragma once
+
+#include "circuit/cell_eval.h"
+#include "circuit/netlist.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace axbnn {
+
+class LaneSimulator {
+public:
+    static constexpr int kWords = 8;
+
+    explicit LaneSimulator(const Netlist& netlist, Isa isa = detectedIsa());
+
+    int inputs() const { return inputs_; }
+    int outputBits() const { return static_cast<int>(outputOffsets_.size()); }
+    int cellCount() const { return static_cast<int>(ops_.size()); }
+    // Slots after reuse (inputs and the two constants included).
+    int slotCount() const { return static_cast<int>(slotCount_); }
+
+    // Sizes a slot buffer and writes the constant signals; once per buffer.
+    void prepare(std::vector<uint64_t>& slots) const;
+    // Input i's kWords words, to be written before every run(): slots 0..inputs-1.
+    static uint64_t* inputWords(uint64_t* slots, int i) { return slots + static_cast<size_t>(i) * kWords; }
+    // Evaluates every cell. Input slots may be overwritten (they are refilled
+    // for the next run); the output words stay valid until then.
+    void run(uint64_t* slots) const { eval_(ops_.data(), ops_.size(), slots); }
+    // Output bit `bit` (least significant first): kWords words.
+    const uint64_t* outputWords(const uint64_t* slots, int bit) const { return slots + outputOffsets_[bit]; }
+
+private:
+    int inputs_ = 0;
+    uint32_t slotCount_ = 0;
+    uint32_t const0Slot_ = 0, const1Slot_ = 0;
+    std::vector<detail::CellOp> ops_;
+    std::vector<uint32_t> outputOffsets_;
+    detail::EvalCellsFn eval_ = nullptr;
+};
+
+} // namespace axbnn

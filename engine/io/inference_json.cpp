@@ -1,0 +1,136 @@
+// Parses per-layer popcount configurations; serialises mitigation reports.
+#include "io/inference_json.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace axbnn {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void fail(const std::string& origin, const std::string& what)
+{
+    throw std::runtime_error(origin + ": " + what);
+}
+
+// One unit description: {"popcount": "exact"|"circuit", "topology", "cell",
+// "ha_cell", "approx_lsb", "approx_levels", "unit_width"}.
+PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std::string& origin,
+                             const CellLibrary& library)
+{
+    static const std::set<std::string> known{"popcount",  "topology",      "cell",      "ha_cell",
+                                             "approx_lsb", "approx_levels", "unit_width"};
+    if (!j.is_object())
+        fail(origin, where + " must be an object");
+    for (const auto& [key, value] : j.items())
+        if (!known.count(key))
+            fail(origin, where + ": unknown key '" + key + "'");
+    auto text = [&](const char* key, const std::string& fallback) {
+        if (!j.contains(key))
+            return fallback;
+        if (!j[key].is_string())
+            fail(origin, where + "." + key + " must be a string");
+        return j[key].get<std::string>();
+    };
+    auto integer = [&](const char* key, int lo, int hi) {
+        if (!j.contains(key))
+            return 0;
+        if (!j[key].is_number_integer() || j[key].get<long>() < lo || j[key].get<long>() > hi)
+            fail(origin, where + "." + key + " must be a whole number from " + std::to_string(lo) +
+                             " to " + std::to_string(hi));
+        return j[key].get<int>();
+    };
+    const std::string popcount = text("popcount", "circuit");
+    if (popcount == "exact")
+        return PopcountUnitConfig::exact();
+    if (popcount != "circuit")
+        fail(origin, where + ".popcount must be \"exact\" or \"circuit\"");
+    ApproxConfig approx;
+    approx.faCell = text("cell", "maj-fa");
+    approx.haCell = text("ha_cell", "");
+    approx.lsbColumns = integer("approx_lsb", 0, 64);
+    approx.levels = integer("approx_levels", 0, 1 << 20);
+    try {
+        library.at(approx.faCell);
+        if (!approx.haCell.empty())
+            library.at(approx.haCell);
+        PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(
+            parseTopology(text("topology", "adder-tree")), approx, integer("unit_width", 0, 1 << 20));
+        unit.library = library;
+        return unit;
+    } catch (const std::invalid_argument& e) {
+        fail(origin, where + ": " + e.what());
+    }
+}
+
+} // namespace
+
+InferenceConfig parseLayerConfig(std::string_view text, const std::string& origin, const Model& model,
+                                 const CellLibrary& library)
+{
+    json doc;
+    try {
+        doc = json::parse(text);
+    } catch (const json::parse_error& e) {
+        fail(origin, std::string("not valid JSON: ") + e.what());
+    }
+    if (!doc.is_object())
+        fail(origin, "expected an object with \"default\" and/or \"layers\"");
+    for (const auto& [key, value] : doc.items())
+        if (key != "default" && key != "layers" && key != "include_scores")
+            fail(origin, "unknown key '" + key + "'");
+    InferenceConfig config;
+    if (doc.contains("default")) {
+        const bool scores = doc.value("include_scores", false);
+        config = InferenceConfig::withCircuit(model, parseUnit(doc["default"], "default", origin, library),
+                                              scores);
+    }
+    config.popcount.resize(model.layers.size());
+    if (doc.contains("layers")) {
+        if (!doc["layers"].is_object())
+            fail(origin, "\"layers\" must be an object: layer name or index -> unit");
+        for (const auto& [key, value] : doc["layers"].items()) {
+            int index = -1;
+            for (size_t i = 0; i < model.layers.size(); ++i)
+                if (model.layers[i].name == key || std::to_string(i) == key)
+                    index = static_cast<int>(i);
+            if (index < 0)
+                fail(origin, "layers." + key + ": the model has no layer of that name or index");
+            const LayerKind kind = model.layers[index].kind;
+            if (kind != LayerKind::Conv && kind != LayerKind::Dense && kind != LayerKind::Scores)
+                fail(origin, "layers." + key + ": a " + layerKindName(kind) + " layer has no popcount");
+            config.popcount[index] = parseUnit(value, "layers." + key, origin, library);
+        }
+    }
+    return config;
+}
+
+InferenceConfig loadLayerConfig(const std::string& path, const Model& model, const CellLibrary& library)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw std::runtime_error(path + ": cannot open configuration file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parseLayerConfig(text.str(), path, model, library);
+}
+
+nlohmann::json mitigationJson(const MitigationReport& report, const std::string& method)
+{
+    json layers = json::array();
+    for (const auto& m : report.layers)
+        layers.push_back({{"layer", m.layer},
+                          {"xnor_one_fraction", m.xnorOneFraction},
+                          {"expected_error", m.expectedError},
+                          {"measured_error", m.measuredError},
+                          {"threshold_shift", m.shift}});
+    return {{"method", method},
+            {"calibration_images", report.calibrationImages},
+            {"extra_cells", report.extraCells},
+            {"layers", layers}};
+}
+
+} // namespace axbnn

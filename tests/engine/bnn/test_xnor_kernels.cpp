@@ -1,0 +1,199 @@
+// Every fast XNOR kernel, in every instruction set this CPU runs, equals its
+// reference twin on random shapes (channels not a multiple of 64, odd
+// kernels, stride 2, padding 0/1, fan-ins not a multiple of 64).
+#include "bnn/packed_bits.h"
+#include "bnn/xnor_kernels.h"
+#include "util/random_bits.h"
+
+#include <QtTest>
+
+using namespace axbnn;
+
+Q_DECLARE_METATYPE(axbnn::Isa)
+Q_DECLARE_METATYPE(axbnn::Shape)
+
+namespace {
+
+std::vector<int8_t> randomSigns(size_t n, Rng& rng)
+{
+    std::vector<int8_t> v(n);
+    for (int8_t& x : v)
+        x = rng.next() & 1 ? 1 : -1;
+    return v;
+}
+
+std::vector<Isa> isas()
+{
+    std::vector<Isa> r{Isa::Portable};
+    if (isaSupported(Isa::Avx2))
+        r.push_back(Isa::Avx2);
+    return r;
+}
+
+} // namespace
+
+class TestXnorKernels : public QObject {
+    Q_OBJECT
+
+private slots:
+    void packingRoundTrips()
+    {
+        Rng rng(1);
+        for (Shape s : {Shape{1, 1, 1}, Shape{3, 2, 64}, Shape{2, 3, 65}, Shape{4, 4, 130}}) {
+            const std::vector<int8_t> v = randomSigns(static_cast<size_t>(s.size()), rng);
+            const PackedTensor t = packSigns(v, s);
+            QCOMPARE(t.wordsPerPosition, wordsFor(s.channels));
+            QCOMPARE(unpackSigns(t), v);
+            for (int pos = 0; pos < s.height * s.width; ++pos) // channels beyond C stay 0
+                if (s.channels % 64)
+                    QCOMPARE(t.words[(pos + 1) * t.wordsPerPosition - 1] >> (s.channels % 64), uint64_t{0});
+        }
+    }
+
+    void binaryConvMatchesReference_data()
+    {
+        QTest::addColumn<Isa>("isa");
+        QTest::addColumn<int>("size");
+        QTest::addColumn<int>("cin");
+        QTest::addColumn<int>("cout");
+        QTest::addColumn<int>("kernel");
+        QTest::addColumn<int>("stride");
+        QTest::addColumn<int>("padding");
+        for (Isa isa : isas())
+            for (auto [size, cin, cout, k, stride, pad] :
+                 {std::tuple{5, 1, 1, 1, 1, 0}, {6, 3, 5, 3, 1, 1}, {7, 64, 64, 3, 1, 1}, {7, 65, 70, 3, 2, 1},
+                  {9, 100, 3, 5, 2, 0}, {8, 130, 129, 3, 1, 0}, {6, 17, 64, 5, 1, 1}, {5, 63, 2, 1, 2, 0},
+                  {4, 128, 31, 3, 2, 1}, {11, 2, 200, 7, 1, 1}})
+                QTest::addRow("%s-%dx%dx%d-%d-k%d-s%d-p%d", isaName(isa).c_str(), size, size, cin, cout, k,
+                              stride, pad)
+                    << isa << size << cin << cout << k << stride << pad;
+    }
+
+    void binaryConvMatchesReference()
+    {
+        QFETCH(Isa, isa);
+        QFETCH(int, size);
+        QFETCH(int, cin);
+        QFETCH(int, cout);
+        QFETCH(int, kernel);
+        QFETCH(int, stride);
+        QFETCH(int, padding);
+        Rng rng(static_cast<uint64_t>(size * 1000 + cin * 10 + kernel));
+        const ConvGeometry g{{size, size + 1, cin}, cout, kernel, stride, padding};
+        const auto in = randomSigns(static_cast<size_t>(g.in.size()), rng);
+        const auto w = randomSigns(static_cast<size_t>(cout) * g.fanIn(), rng);
+        std::vector<int32_t> expected(static_cast<size_t>(g.out().size())), got(expected.size(), -7);
+        referenceBinaryConv(g, in, w, expected);
+        const PackedTensor packed = packSigns(in, g.in);
+        const auto rows = packWeightRows(w, cout, g.taps(), cin);
+        std::vector<uint64_t> scratch;
+        binaryConv(g, packed.words.data(), rows.data(), got.data(), scratch, xnorKernels(isa));
+        QCOMPARE(got, expected);
+    }
+
+    void binaryDenseMatchesReference_data()
+    {
+        QTest::addColumn<Isa>("isa");
+        QTest::addColumn<Shape>("in");
+        QTest::addColumn<int>("outputs");
+        for (Isa isa : isas())
+            for (auto [in, outputs] : {std::pair{Shape{1, 1, 1}, 1}, {Shape{1, 1, 64}, 3}, {Shape{1, 1, 100}, 65},
+                                       {Shape{7, 7, 64}, 40}, {Shape{3, 3, 10}, 17}, {Shape{2, 5, 129}, 130},
+                                       {Shape{1, 1, 3136}, 9}, {Shape{1, 1, 700}, 300}})
+                QTest::addRow("%s-%dx%dx%d-%d", isaName(isa).c_str(), in.height, in.width, in.channels, outputs)
+                    << isa << in << outputs;
+    }
+
+    void binaryDenseMatchesReference()
+    {
+        QFETCH(Isa, isa);
+        QFETCH(Shape, in);
+        QFETCH(int, outputs);
+        Rng rng(static_cast<uint64_t>(in.size() + outputs));
+        const auto x = randomSigns(static_cast<size_t>(in.size()), rng);
+        const auto w = randomSigns(static_cast<size_t>(in.size()) * outputs, rng);
+        std::vector<int32_t> expected(static_cast<size_t>(outputs)), got(expected.size(), -7);
+        referenceBinaryDense(x, w, outputs, expected);
+        const PackedTensor packed = packSigns(x, in);
+        const auto rows = packWeightRows(w, outputs, in.height * in.width, in.channels);
+        binaryDense(packed.words.data(), static_cast<int>(packed.words.size()), in.size(), rows.data(), outputs,
+                    got.data(), xnorKernels(isa));
+        QCOMPARE(got, expected);
+    }
+
+    void inputConvMatchesReference_data()
+    {
+        QTest::addColumn<Isa>("isa");
+        QTest::addColumn<int>("cin");
+        QTest::addColumn<int>("cout");
+        QTest::addColumn<int>("kernel");
+        QTest::addColumn<int>("stride");
+        QTest::addColumn<int>("padding");
+        for (Isa isa : isas())
+            for (auto [cin, cout, k, stride, pad] :
+                 {std::tuple{1, 64, 3, 1, 1}, {1, 1, 1, 1, 0}, {3, 17, 3, 2, 1}, {1, 33, 5, 1, 2}, {2, 70, 7, 2, 3},
+                  {4, 16, 3, 1, 0}})
+                QTest::addRow("%s-c%d-%d-k%d-s%d-p%d", isaName(isa).c_str(), cin, cout, k, stride, pad)
+                    << isa << cin << cout << k << stride << pad;
+    }
+
+    void inputConvMatchesReference()
+    {
+        QFETCH(Isa, isa);
+        QFETCH(int, cin);
+        QFETCH(int, cout);
+        QFETCH(int, kernel);
+        QFETCH(int, stride);
+        QFETCH(int, padding);
+        Rng rng(static_cast<uint64_t>(cin * 100 + cout + kernel));
+        const ConvGeometry g{{12, 9, cin}, cout, kernel, stride, padding};
+        std::vector<uint8_t> pixels(static_cast<size_t>(g.in.size()));
+        for (uint8_t& p : pixels)
+            p = rng.next() % 3 == 0 ? 0 : static_cast<uint8_t>(rng.next() >> 56); // zeros as in real images
+        const auto w = randomSigns(static_cast<size_t>(cout) * g.fanIn(), rng);
+        std::vector<int32_t> expected(static_cast<size_t>(g.out().size())), got(expected.size(), -7);
+        referenceInputConv(g, pixels, w, expected);
+        const auto wT = transposeInputWeights(w, cout, g.fanIn());
+        std::vector<int32_t> scratch;
+        inputConv(g, pixels.data(), wT.data(), got.data(), scratch, xnorKernels(isa));
+        QCOMPARE(got, expected);
+    }
+
+    void thresholdPackMatchesReference_data()
+    {
+        QTest::addColumn<Isa>("isa");
+        QTest::addColumn<int>("n");
+        for (Isa isa : isas())
+            for (int n : {1, 7, 8, 63, 64, 65, 100, 128, 200, 2048})
+                QTest::addRow("%s-%d", isaName(isa).c_str(), n) << isa << n;
+    }
+
+    void thresholdPackMatchesReference()
+    {
+        QFETCH(Isa, isa);
+        QFETCH(int, n);
+        Rng rng(static_cast<uint64_t>(n));
+        std::vector<int32_t> values(static_cast<size_t>(n)), gt(values.size());
+        for (int i = 0; i < n; ++i) {
+            values[i] = static_cast<int32_t>(rng.next() % 21) - 10;
+            gt[i] = static_cast<int32_t>(rng.next() % 21) - 10;
+        }
+        std::vector<uint64_t> invert(static_cast<size_t>(wordsFor(n)));
+        for (uint64_t& w : invert)
+            w = rng.next(); // bits beyond n must not leak into the result
+        std::vector<uint64_t> expected(invert.size()), got(invert.size(), 0xdeadbeef);
+        referenceThresholdPack(values, gt, invert, expected);
+        xnorKernels(isa).thresholdPack(values.data(), gt.data(), invert.data(), n, got.data());
+        QCOMPARE(got, expected);
+    }
+
+    void portableIsAlwaysAvailable()
+    {
+        QVERIFY(isaSupported(Isa::Portable));
+        QVERIFY(isaSupported(detectedIsa()));
+        QCOMPARE(xnorKernels(Isa::Portable).isa, Isa::Portable);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestXnorKernels)
+#include "test_xnor_kernels.moc"
