@@ -5,12 +5,14 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # Build: compiler, CMake, git. Libraries: Qt 6, QCustomPlot, Eigen, HDF5, zlib,
-# nlohmann-json, CLI11, Google Benchmark. Peers for tests: Yosys, Icarus Verilog.
+# nlohmann-json, CLI11, Google Benchmark. Data: Fashion-MNIST. Peers for tests
+# and benchmarks: Yosys, Icarus Verilog, PyTorch (with h5py and OpenBLAS).
 packages=(
   build-essential cmake git pkg-config ninja-build
   qt6-base-dev qt6-qpa-plugins libgl-dev libqcustomplot-dev
   libeigen3-dev libhdf5-dev zlib1g-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
-  yosys iverilog
+  dataset-fashion-mnist
+  yosys iverilog python3-torch python3-h5py python3-numpy libopenblas0-pthread
 )
 missing=()
 for p in "${packages[@]}"; do
