@@ -36,7 +36,33 @@ struct EvalArgs {
     int threads = 0;
     std::string predictions;
     bool json = false;
+    bool stats = false;
 };
+
+// Per-layer statistics from real data (docs/inference.md).
+nlohmann::json layerStatsJson(const LayerStats& s)
+{
+    double errorSum = 0.0;
+    uint64_t errorCount = 0;
+    for (size_t k = 0; k < s.errorHistogram.size(); ++k) {
+        errorSum += static_cast<double>(s.errorHistogram[k]) * (static_cast<int>(k) + s.errorOffset);
+        errorCount += s.errorHistogram[k];
+    }
+    uint64_t near = 0; // neurons whose exact value is within 2 of the threshold
+    for (size_t k = 0; k < s.marginHistogram.size(); ++k) {
+        const int margin = static_cast<int>(k) + s.marginOffset;
+        if (margin >= -2 && margin <= 1)
+            near += s.marginHistogram[k];
+    }
+    const double n = s.neurons > 0 ? static_cast<double>(s.neurons) : 1.0;
+    return {{"neurons", s.neurons},
+            {"xnor_one_fraction", s.xnorInputs > 0 ? nlohmann::json(s.xnorOneFraction()) : nlohmann::json()},
+            {"near_threshold_fraction", static_cast<double>(near) / n},
+            {"value_changed_fraction", static_cast<double>(s.valueChanged) / n},
+            {"mean_error", errorCount > 0 ? errorSum / static_cast<double>(errorCount) : 0.0},
+            {"flipped_activations", s.flipped},
+            {"flipped_fraction", static_cast<double>(s.flipped) / n}};
+}
 
 InferenceConfig makeConfig(const EvalArgs& a, const Model& model)
 {
@@ -69,7 +95,8 @@ void runEval(const EvalArgs& a)
     }
     const InferenceEngine engine(model, config);
     const auto start = std::chrono::steady_clock::now();
-    const std::vector<int> predicted = engine.predict(data, 0, count);
+    const InferenceResult result = engine.run(data, 0, count, a.stats);
+    const std::vector<int>& predicted = result.predictions;
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     int correct = 0;
@@ -89,6 +116,8 @@ void runEval(const EvalArgs& a)
                           {"name", model.layers[i].name},
                           {"popcount", unit.isExact() ? "exact" : "circuit"},
                           {"threshold_shift", config.shiftFor(static_cast<int>(i))}});
+        if (a.stats && i < result.stats.layers.size() && result.stats.layers[i].neurons > 0)
+            layers.back()["stats"] = layerStatsJson(result.stats.layers[i]);
     }
     if (a.json) {
         nlohmann::json j = {{"model", a.model},       {"data", data.source},
@@ -109,6 +138,24 @@ void runEval(const EvalArgs& a)
                     l["threshold_shift"].get<int>() != 0
                         ? (", threshold shift " + std::to_string(l["threshold_shift"].get<int>())).c_str()
                         : "");
+    if (a.stats) {
+        std::printf("per-layer statistics (xnor=1: fraction of XNOR outputs that are 1; near: exact value\n"
+                    "within 2 of the threshold; changed: circuit value differs from exact; flipped:\n"
+                    "activations the circuit flips given the same layer inputs)\n");
+        for (const auto& l : layers) {
+            if (!l.contains("stats"))
+                continue;
+            const auto& st = l["stats"];
+            const std::string xnor = st["xnor_one_fraction"].is_null()
+                                         ? std::string("  n/a ")
+                                         : std::to_string(st["xnor_one_fraction"].get<double>()).substr(0, 6);
+            std::printf("  %-12s xnor=1 %s  near %.4f  changed %.4f  mean error %+.3f  flipped %.4f\n",
+                        l["name"].get<std::string>().c_str(), xnor.c_str(),
+                        st["near_threshold_fraction"].get<double>(),
+                        st["value_changed_fraction"].get<double>(), st["mean_error"].get<double>(),
+                        st["flipped_fraction"].get<double>());
+        }
+    }
     std::printf("mitigation %s\n", a.mitigation.c_str());
     std::printf("accuracy  %.4f (%d of %d)\n", accuracy, correct, count);
     std::printf("time      %.3f s, %.0f images/s on %d threads\n", seconds,
@@ -220,6 +267,9 @@ void addModelCommands(CLI::App& app)
     eval->add_option("--predictions", args->predictions,
                      "Write one predicted class per line, in data order");
     eval->add_flag("--json", args->json, "Print one JSON object");
+    eval->add_flag("--stats", args->stats,
+                   "Per-layer statistics: XNOR ones, values near thresholds, flipped activations "
+                   "(evaluates exact and circuit values of every neuron: slower)");
     addCircuitOptions(eval, args->circuit, false);
     eval->callback([args]() { runEval(*args); });
 

@@ -1,8 +1,12 @@
 // The axbnn command line: JSON output fields, help text, and one clear error
 // line with a non-zero exit for every kind of bad input.
+#include "bnn/random_model.h"
+#include "io/model_file.h"
+
 #include <QtTest>
 
 #include <QJsonDocument>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -14,7 +18,7 @@ struct Run {
     QString out, err;
 };
 
-Run axbnn(const QStringList& args)
+Run runCli(const QStringList& args)
 {
     QProcess p;
     p.start(QStringLiteral(AXBNN_CLI), args);
@@ -33,7 +37,7 @@ Run axbnn(const QStringList& args)
 
 QJsonObject json(const QStringList& args)
 {
-    const Run r = axbnn(args + QStringList{"--json"});
+    const Run r = runCli(args + QStringList{"--json"});
     if (r.exitCode != 0)
         qWarning() << r.err;
     return QJsonDocument::fromJson(r.out.toUtf8()).object();
@@ -81,7 +85,7 @@ private slots:
 
     void summaryIsReadable()
     {
-        const Run r = axbnn({"circuit", "--inputs", "49", "--approx-lsb", "1"});
+        const Run r = runCli({"circuit", "--inputs", "49", "--approx-lsb", "1"});
         QCOMPARE(r.exitCode, 0);
         for (const char* word : {"area", "transistors", "delay", "energy", "error rate", "MAE", "WCE"})
             QVERIFY2(r.out.contains(word), word);
@@ -91,26 +95,65 @@ private slots:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath("p.v");
-        QCOMPARE(axbnn({"circuit", "-n", "25", "--verilog", path}).exitCode, 0);
+        QCOMPARE(runCli({"circuit", "-n", "25", "--verilog", path}).exitCode, 0);
         QFile f(path);
         QVERIFY(f.open(QIODevice::ReadOnly));
         QVERIFY(f.readAll().contains("module popcount"));
-        const Run bad = axbnn({"circuit", "-n", "25", "--verilog", dir.filePath("no/such/dir/p.v")});
+        const Run bad = runCli({"circuit", "-n", "25", "--verilog", dir.filePath("no/such/dir/p.v")});
         QVERIFY(bad.exitCode != 0);
         QVERIFY(!QFile::exists(dir.filePath("no/such/dir/p.v")));
     }
 
     void helpDocumentsEveryOption()
     {
-        const Run top = axbnn({"--help"});
+        const Run top = runCli({"--help"});
         QCOMPARE(top.exitCode, 0);
         QVERIFY(top.out.contains("circuit"));
-        const Run r = axbnn({"circuit", "--help"});
+        const Run r = runCli({"circuit", "--help"});
         QCOMPARE(r.exitCode, 0);
         for (const char* opt : {"--inputs", "--topology", "--cell", "--ha-cell", "--approx-lsb",
                                 "--approx-levels", "--approx-cells", "--p", "--json", "--verilog",
                                 "--cells", "--method", "--samples"})
             QVERIFY2(r.out.contains(opt), opt);
+    }
+
+    void evalReportsAccuracyAndWritesPredictions()
+    {
+        QTemporaryDir dir;
+        const QString model = dir.filePath("small.h5");
+        axbnn::saveModel(axbnn::randomModel({28, 28, 1},
+                                            {{axbnn::LayerKind::InputConv, 8, 3, 1, 1},
+                                             {axbnn::LayerKind::MaxPool, 0, 0, 0, 0, 2},
+                                             {axbnn::LayerKind::Conv, 8, 3, 1, 1},
+                                             {axbnn::LayerKind::MaxPool, 0, 0, 0, 0, 2},
+                                             {axbnn::LayerKind::Dense, 64},
+                                             {axbnn::LayerKind::Scores, 10}},
+                                            11),
+                         model.toStdString());
+        const QString predictions = dir.filePath("pred.txt");
+        const QJsonObject exact = json({"eval", "--model", model, "--limit", "300", "--predictions",
+                                        predictions});
+        QCOMPARE(exact["samples"].toInt(), 300);
+        const double accuracy = exact["accuracy"].toDouble();
+        QVERIFY(accuracy >= 0.0 && accuracy <= 1.0);
+        QCOMPARE(exact["correct"].toInt(), qRound(accuracy * 300));
+        QFile f(predictions);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 300);
+        for (const QByteArray& l : lines)
+            QVERIFY(l.toInt() >= 0 && l.toInt() < 10);
+        // The exact circuit simulated gate by gate predicts what the plain count does.
+        const QJsonObject circuit = json({"eval", "--model", model, "--limit", "300", "--popcount",
+                                          "circuit"});
+        QCOMPARE(circuit["correct"].toInt(), exact["correct"].toInt());
+        const QJsonObject biased = json({"eval", "--model", model, "--limit", "100", "--approx-lsb",
+                                         "2", "--mitigation", "bias", "--calibration-limit", "50",
+                                         "--stats"});
+        const QJsonArray layers = biased["layers"].toArray();
+        QCOMPARE(layers[2].toObject()["popcount"].toString(), QString("circuit"));
+        QVERIFY(layers[2].toObject()["stats"].toObject()["value_changed_fraction"].toDouble() > 0);
+        QCOMPARE(biased["mitigation"].toObject()["layers"].toArray().size(), 2);
     }
 
     void badInputGivesOneErrorLine_data()
@@ -142,6 +185,11 @@ private slots:
                                              << "not valid JSON";
         QTest::newRow("unknown command") << QStringList{"frobnicate"} << "frobnicate";
         QTest::newRow("unknown option") << QStringList{"circuit", "-n", "9", "--fast"} << "--fast";
+        QTest::newRow("missing model") << QStringList{"eval", "--model", "/no/model.h5"} << "/no/model.h5";
+        QTest::newRow("model not HDF5") << QStringList{"eval", "--model", "@bad"} << "not a readable HDF5";
+        QTest::newRow("missing data") << QStringList{"model", "info", "/no/m.h5"} << "/no/m.h5";
+        QTest::newRow("unknown mitigation")
+            << QStringList{"eval", "--model", "@bad", "--mitigation", "magic"} << "magic";
     }
 
     void badInputGivesOneErrorLine()
@@ -157,7 +205,7 @@ private slots:
                 f.write("{\"cells\": [ {\"name\": ");
             }
         }
-        const Run r = axbnn(args);
+        const Run r = runCli(args);
         QVERIFY2(r.exitCode > 0, qPrintable(QString::number(r.exitCode) + r.err));
         const QStringList lines = r.err.trimmed().split('\n');
         QCOMPARE(lines.size(), 1);
