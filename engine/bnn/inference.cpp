@@ -134,11 +134,20 @@ InferenceResult InferenceEngine::run(const Dataset& data, int first, int count, 
     return result;
 }
 
+namespace {
+
+void checkImageSize(size_t pixels, const Shape& input)
+{
+    if (pixels != static_cast<size_t>(input.size()))
+        throw std::invalid_argument("image has " + std::to_string(pixels) + " pixels, the model expects " +
+                                    std::to_string(input.size()));
+}
+
+} // namespace
+
 int InferenceEngine::predictOne(std::span<const uint8_t> image) const
 {
-    if (image.size() != static_cast<size_t>(input_.size()))
-        throw std::invalid_argument("image has " + std::to_string(image.size()) + " pixels, the model expects "
-                                    + std::to_string(input_.size()));
+    checkImageSize(image.size(), input_);
     ForwardPass pass(*plan_);
     const uint8_t* images[1] = {image.data()};
     std::vector<float> scores(static_cast<size_t>(classes_));
@@ -148,9 +157,7 @@ int InferenceEngine::predictOne(std::span<const uint8_t> image) const
 
 ForwardTrace InferenceEngine::trace(std::span<const uint8_t> image) const
 {
-    if (image.size() != static_cast<size_t>(input_.size()))
-        throw std::invalid_argument("image has " + std::to_string(image.size()) + " pixels, the model expects "
-                                    + std::to_string(input_.size()));
+    checkImageSize(image.size(), input_);
     ForwardPass pass(*plan_);
     const uint8_t* images[1] = {image.data()};
     std::vector<float> scores(static_cast<size_t>(classes_));
