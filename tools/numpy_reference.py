@@ -11,31 +11,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
-try:
-    import numpy as np
-except ImportError as _e:
-    sys.exit(f"torch_reference.py: error: {_e}; run with Debian's /usr/bin/python3 "
-             "(python3-numpy, python3-h5py, python3-torch)")
+from axbnn_model import np  # noqa: F401  (numpy, with its clear import error)
 
-PROG = "torch_reference.py"
-MODEL_FORMAT = "axbnn-bnn"
-MODEL_FORMAT_VERSION = 1
-INPUT_ENCODING = "uint8 pixels 0..255"
-FASHION_DIR = "/usr/share/datasets/fashion-mnist"
-FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                   "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
-KINDS = ("inputconv", "conv", "dense", "maxpool", "scores")
-THRESHOLDED = ("inputconv", "conv", "dense")
-CONVS = ("inputconv", "conv")
-LAYER_DATASETS = {"weights", "weights_packed", "threshold", "direction", "score_scale", "score_offset"}
-META_KEYS = ("dataset", "class_names", "training_recipe", "accuracy_at_save", "approximation_config")
-MAX_DIM = 65535
-MAX_COUNT = 2**31 - 1
-EXACT_FLOAT32 = 2**24  # integers up to this magnitude are exact in float32
-
-
-class ToolError(Exception):
-    """A one-line, user-facing error (printed to stderr, exit status 1)."""
 
 
 
