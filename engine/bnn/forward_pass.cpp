@@ -59,14 +59,12 @@ void ForwardPass::run(const uint8_t* const* images, int count, float* scores, In
 
 void ForwardPass::inputConvLayer(const LayerPlan& p, const uint8_t* const* images)
 {
-    for (int img = 0; img < count_; ++img) {
-        int32_t* values = exact_.data() + img * valueStride_;
-        inputConv(p.conv, images[img], p.weightsT.data(), values, pixelPatch_, kernels_);
-        uint64_t* out = out_.data() + img * actStride_;
-        for (int pos = 0; pos < p.positions; ++pos)
-            kernels_.thresholdPack(values + static_cast<size_t>(pos) * p.outputs, p.gt.data(), p.invert.data(),
-                                   p.outputs, out + static_cast<size_t>(pos) * p.outWords);
-    }
+    // Values are only kept for statistics and traces; the kernel thresholds
+    // in registers otherwise.
+    for (int img = 0; img < count_; ++img)
+        kernels_.inputConv(p.inputWeights, images[img], p.gt.data(), p.invert.data(),
+                           detail_ ? exact_.data() + img * valueStride_ : nullptr, out_.data() + img * actStride_,
+                           pixelPatch_);
 }
 
 void ForwardPass::binaryLayer(const LayerPlan& p, float* scores)

@@ -103,6 +103,10 @@ InferenceResult InferenceEngine::run(const Dataset& data, int first, int count, 
         wake.notify_one();
     };
 
+    // A first report before any work, so a caller that cancels at once
+    // always gets InferenceCancelled, however quickly the batches finish.
+    if (progress && !progress(0, count))
+        throw InferenceCancelled();
     std::vector<std::thread> pool;
     for (int id = 0; id < workers; ++id)
         pool.emplace_back(work, id);

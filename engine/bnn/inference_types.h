@@ -98,8 +98,9 @@ struct InferenceResult {
     uint64_t skippedGroups = 0;        // groups decided by the error bound instead
 };
 
-// Called from the thread that called predict/run with (images done, total);
-// return false to cancel, which makes the call throw InferenceCancelled.
+// Called from the thread that called predict/run with (images done, total),
+// first with done = 0 before any work; return false to cancel, which makes
+// the call throw InferenceCancelled.
 using ProgressFn = std::function<bool(int done, int total)>;
 
 class InferenceCancelled : public std::runtime_error {

@@ -93,7 +93,7 @@ std::vector<LayerPlan> planLayers(const Model& model, const InferenceConfig& con
                 throw std::invalid_argument("layer " + std::to_string(i) + " '" + l.name + "': fan-in "
                                             + std::to_string(p.fanIn) + " is too large for 32-bit pixel sums");
             p.conv = ConvGeometry::of(l);
-            p.weightsT = transposeInputWeights(l.weights, p.outputs, p.fanIn);
+            p.inputWeights = prepareInputConv(p.conv, l.weights);
             planThresholds(l, p);
             break;
         case LayerKind::Conv:
@@ -104,7 +104,8 @@ std::vector<LayerPlan> planLayers(const Model& model, const InferenceConfig& con
                 p.conv = ConvGeometry::of(l);
             const int taps = conv ? l.kernel * l.kernel : l.in.height * l.in.width;
             p.patchWords = taps * p.inWords;
-            p.weightRows = packWeightRows(l.weights, p.outputs, taps, l.in.channels);
+            const auto rows = packWeightRows(l.weights, p.outputs, taps, l.in.channels);
+            p.weightRows = xnorKernels().layoutRows(rows.data(), p.outputs, p.patchWords);
             p.unit = PopcountUnit(p.fanIn, config.unitFor(p.index));
             if (l.kind != LayerKind::Scores)
                 planThresholds(l, p);

@@ -26,8 +26,8 @@ struct LayerPlan {
     int groups = 0;           // wordsFor(outputs): neuron groups of 64 per position
     int shift = 0;
 
-    std::vector<uint64_t> weightRows; // binary layers: [outputs][patchWords]
-    std::vector<int32_t> weightsT;    // InputConv: transposeInputWeights
+    std::vector<uint64_t> weightRows; // binary layers: [outputs][patchWords] in xnorKernels().layoutRows form
+    InputConvWeights inputWeights;    // InputConv
     // Thresholded layers, kernel form: activation bit = (value > gt) XOR invert.
     std::vector<int32_t> gt;
     std::vector<uint64_t> invert;     // groups words

@@ -30,18 +30,38 @@ struct ConvGeometry {
     static ConvGeometry of(const Layer& l) { return {l.in, l.out.channels, l.kernel, l.stride, l.padding}; }
 };
 
+// InputConv weights in the form the kernels use: fan-in elements in pairs
+// (int16 weight pairs, eight outputs per 16 lanes, so one multiply-add step
+// covers two taps of eight outputs) and, per element, its offset in the
+// zero-padded image. Built by prepareInputConv.
+struct InputConvWeights {
+    ConvGeometry g;
+    int pairs = 0;                   // ceil(fanIn / 2)
+    int blocks = 0;                  // ceil(outputs / 8)
+    int paddedWidth = 0, paddedHeight = 0;
+    int paddedSize = 0;              // padded pixels + 1 zero (the odd element's partner)
+    std::vector<int16_t> pairWeights; // [pairs][blocks * 8][2]: weights of elements 2j, 2j + 1
+    std::vector<int32_t> offsets;     // [2 * pairs]: element -> offset from the position's base
+};
+InputConvWeights prepareInputConv(const ConvGeometry& g, std::span<const int8_t> weights);
+
 // The primitives, one table per instruction set.
 struct XnorKernels {
     Isa isa = Isa::Portable;
+    // Weight rows (packWeightRows layout, `rows` x `words`) rearranged into
+    // the layout this table's xnorGemm reads.
+    std::vector<uint64_t> (*layoutRows)(const uint64_t* rows, int count, int words) = nullptr;
     // out[i * outStride + r] = fanIn - sum_k popcount(x_i[k] ^ w_r[k]) for
-    // i < count, r < rows, where x_i = x + i * xStride and w_r = w + r * words.
+    // i < count, r < rows, where x_i = x + i * xStride and w_r is row r of
+    // `w`, given in layoutRows form.
     void (*xnorGemm)(const uint64_t* x, size_t xStride, int count, const uint64_t* w, int words, int rows,
                      int fanIn, int32_t* out, size_t outStride) = nullptr;
-    // out[r] = sum_i values[i] * wT[elems[i] * rowStride + r] for r < rows
-    // (a sparse patch: pixel values and their fan-in indices); rowStride is a
-    // multiple of 16 and wT is zero beyond `rows`.
-    void (*intDot)(const int32_t* values, const int32_t* elems, int count, const int32_t* wT, int rows,
-                   int rowStride, int32_t* out) = nullptr;
+    // Integer convolution of 8-bit pixels with +1/-1 weights (padding 0),
+    // thresholded like thresholdPack per output position: values[pos *
+    // outputs + o] (skipped when null) and packed[pos * wordsFor(outputs) +
+    // o / 64] (skipped when null). `scratch` holds the padded image.
+    void (*inputConv)(const InputConvWeights& w, const uint8_t* pixels, const int32_t* gt, const uint64_t* invert,
+                      int32_t* values, uint64_t* packed, std::vector<int16_t>& scratch) = nullptr;
     // Bit r of out[r / 64] = (values[r] > gt[r]) XOR bit r of invert, r < n;
     // bits >= n of the last word are 0.
     void (*thresholdPack)(const int32_t* values, const int32_t* gt, const uint64_t* invert, int n,
@@ -64,14 +84,10 @@ void binaryConv(const ConvGeometry& g, const uint64_t* in, const uint64_t* weigh
 void binaryDense(const uint64_t* in, int words, int fanIn, const uint64_t* weightRows, int outputs,
                  int32_t* out, const XnorKernels& k = xnorKernels());
 
-// InputConv weights as [fanIn][roundUp(outputs, 16)] int32 (+1/-1, then 0).
-int inputConvRowStride(int outputs);
-std::vector<int32_t> transposeInputWeights(std::span<const int8_t> weights, int outputs, int fanIn);
-
 // Integer convolution of 8-bit pixels (H x W x C) with +1/-1 weights;
-// padded pixels are 0. out[pos * C_out + o]. `patch` is scratch.
-void inputConv(const ConvGeometry& g, const uint8_t* pixels, const int32_t* weightsT, int32_t* out,
-               std::vector<int32_t>& patch, const XnorKernels& k = xnorKernels());
+// padded pixels are 0. out[pos * C_out + o]. `scratch` is scratch.
+void inputConv(const InputConvWeights& w, const uint8_t* pixels, int32_t* out, std::vector<int16_t>& scratch,
+               const XnorKernels& k = xnorKernels());
 
 // --- Reference twins: +1/-1 values, nested loops, no packing ----------------
 

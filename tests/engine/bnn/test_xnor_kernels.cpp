@@ -132,7 +132,7 @@ private slots:
         for (Isa isa : isas())
             for (auto [cin, cout, k, stride, pad] :
                  {std::tuple{1, 64, 3, 1, 1}, {1, 1, 1, 1, 0}, {3, 17, 3, 2, 1}, {1, 33, 5, 1, 2}, {2, 70, 7, 2, 3},
-                  {4, 16, 3, 1, 0}})
+                  {4, 16, 3, 1, 0}, {1, 130, 3, 1, 1}, {3, 128, 4, 3, 0}})
                 QTest::addRow("%s-c%d-%d-k%d-s%d-p%d", isaName(isa).c_str(), cin, cout, k, stride, pad)
                     << isa << cin << cout << k << stride << pad;
     }
@@ -153,10 +153,33 @@ private slots:
         const auto w = randomSigns(static_cast<size_t>(cout) * g.fanIn(), rng);
         std::vector<int32_t> expected(static_cast<size_t>(g.out().size())), got(expected.size(), -7);
         referenceInputConv(g, pixels, w, expected);
-        const auto wT = transposeInputWeights(w, cout, g.fanIn());
-        std::vector<int32_t> scratch;
-        inputConv(g, pixels.data(), wT.data(), got.data(), scratch, xnorKernels(isa));
+        const InputConvWeights prepared = prepareInputConv(g, w);
+        std::vector<int16_t> scratch;
+        inputConv(prepared, pixels.data(), got.data(), scratch, xnorKernels(isa));
         QCOMPARE(got, expected);
+
+        // Thresholded in the kernel: the same bits as thresholding the
+        // reference values, with and without the values alongside.
+        const int positions = g.out().height * g.out().width, words = wordsFor(cout);
+        std::vector<int32_t> gt(static_cast<size_t>(cout));
+        for (int32_t& t : gt)
+            t = static_cast<int32_t>(rng.next() % 801) - 400;
+        std::vector<uint64_t> invert(static_cast<size_t>(words));
+        for (uint64_t& v : invert)
+            v = rng.next();
+        std::vector<uint64_t> bits(static_cast<size_t>(positions) * words), gotBits(bits.size(), 0xdeadbeef);
+        for (int pos = 0; pos < positions; ++pos)
+            referenceThresholdPack(std::span(expected).subspan(static_cast<size_t>(pos) * cout, cout), gt, invert,
+                                   std::span(bits).subspan(static_cast<size_t>(pos) * words, words));
+        xnorKernels(isa).inputConv(prepared, pixels.data(), gt.data(), invert.data(), nullptr, gotBits.data(),
+                                   scratch);
+        QCOMPARE(gotBits, bits);
+        std::fill(got.begin(), got.end(), -7);
+        std::fill(gotBits.begin(), gotBits.end(), 0);
+        xnorKernels(isa).inputConv(prepared, pixels.data(), gt.data(), invert.data(), got.data(), gotBits.data(),
+                                   scratch);
+        QCOMPARE(got, expected);
+        QCOMPARE(gotBits, bits);
     }
 
     void thresholdPackMatchesReference_data()
@@ -185,6 +208,24 @@ private slots:
         referenceThresholdPack(values, gt, invert, expected);
         xnorKernels(isa).thresholdPack(values.data(), gt.data(), invert.data(), n, got.data());
         QCOMPARE(got, expected);
+    }
+
+    // Every XNOR output 1, or every one 0, over a fan-in long enough that the
+    // AVX2 byte counters must be flushed several times (31 words at most).
+    void gemmExtremes()
+    {
+        for (Isa isa : isas())
+            for (int fanIn : {64 * 31, 64 * 31 + 1, 3136, 4608})
+                for (int8_t weight : {int8_t{1}, int8_t{-1}}) {
+                    const std::vector<int8_t> in(static_cast<size_t>(fanIn), 1);
+                    const std::vector<int8_t> w(static_cast<size_t>(fanIn) * 20, weight);
+                    const auto packed = packSigns(in, Shape{1, 1, fanIn}).words;
+                    const auto rows = packWeightRows(w, 20, 1, fanIn);
+                    std::vector<int32_t> got(20, -1);
+                    binaryDense(packed.data(), static_cast<int>(packed.size()), fanIn, rows.data(), 20, got.data(),
+                                xnorKernels(isa));
+                    QCOMPARE(got, std::vector<int32_t>(20, weight > 0 ? fanIn : 0));
+                }
     }
 
     void portableIsAlwaysAvailable()
