@@ -86,12 +86,13 @@ void runEval(const EvalArgs& a)
     InferenceConfig config = makeConfig(a, model);
     config.threads = a.threads;
     MitigationReport mitigation;
-    if (a.mitigation == "bias") {
+    if (a.mitigation == "bias" || a.mitigation == "tune") {
         const Dataset calibration = loadDataset(a.calibration);
-        mitigation = biasCompensation(model, config, calibration,
-                                      std::min(a.calibrationLimit, calibration.count));
+        const int n = std::min(a.calibrationLimit, calibration.count);
+        mitigation = a.mitigation == "bias" ? biasCompensation(model, config, calibration, n)
+                                            : thresholdTuning(model, config, calibration, n);
     } else if (a.mitigation != "none") {
-        throw std::invalid_argument("unknown mitigation '" + a.mitigation + "' (known: none, bias)");
+        throw std::invalid_argument("unknown mitigation '" + a.mitigation + "' (known: none, bias, tune)");
     }
     const InferenceEngine engine(model, config);
     const auto start = std::chrono::steady_clock::now();
@@ -157,6 +158,17 @@ void runEval(const EvalArgs& a)
         }
     }
     std::printf("mitigation %s\n", a.mitigation.c_str());
+    for (const LayerMitigation& m : mitigation.layers) {
+        if (mitigation.method == "tune")
+            std::printf("  layer %d: %d neurons re-tuned, shifts %+d..%+d, agreement with exact %.4f -> %.4f\n",
+                        m.layer, m.tunedNeurons, m.minShift, m.maxShift, m.agreementBefore, m.agreementAfter);
+        else
+            std::printf("  layer %d: threshold shift %+d (expected error %+.2f, measured %+.2f)\n", m.layer,
+                        m.shift, m.expectedError, m.measuredError);
+    }
+    if (mitigation.method != "none")
+        std::printf("  hardware: %d extra cells; threshold constants re-programmed, comparator widths unchanged\n",
+                    mitigation.extraCells);
     std::printf("accuracy  %.4f (%d of %d)\n", accuracy, correct, count);
     std::printf("time      %.3f s, %.0f images/s on %d threads\n", seconds,
                 seconds > 0 ? count / seconds : 0.0, engine.threads());
@@ -253,11 +265,12 @@ void addModelCommands(CLI::App& app)
     eval->add_flag("--include-scores", args->includeScores,
                    "Also use the approximate unit in the last (scores) layer");
     eval->add_option("--mitigation", args->mitigation,
-                     "none, or bias: shift thresholds by the circuit's expected error")
-        ->check(CLI::IsMember({"none", "bias"}))
+                     "none; bias: shift thresholds by the circuit's expected error; tune: re-fit each "
+                     "neuron's threshold on the calibration data")
+        ->check(CLI::IsMember({"none", "bias", "tune"}))
         ->capture_default_str();
     eval->add_option("--calibration", args->calibration,
-                     "Data whose XNOR statistics set the bias compensation")
+                     "Data that calibrates the mitigation (XNOR statistics or tuned thresholds)")
         ->capture_default_str();
     eval->add_option("--calibration-limit", args->calibrationLimit, "Calibration images")
         ->check(CLI::Range(1, 1'000'000))

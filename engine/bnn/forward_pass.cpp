@@ -203,7 +203,10 @@ void ForwardPass::collectStats(const LayerPlan& p, LayerStats& s) const
     const bool circuit = p.usesCircuit();
     if (thresholded && s.marginHistogram.empty()) {
         const int64_t reach = p.kind == LayerKind::InputConv ? 255 * int64_t{p.fanIn} : p.fanIn;
-        const int half = static_cast<int>(std::min<int64_t>(reach + 2 + std::abs(p.shift), 1 << 16));
+        int widest = 0;
+        for (int s : p.neuronShift)
+            widest = std::max(widest, std::abs(s));
+        const int half = static_cast<int>(std::min<int64_t>(reach + 2 + widest, 1 << 16));
         s.marginOffset = -half;
         s.marginHistogram.assign(static_cast<size_t>(2 * half + 1), 0);
     }
@@ -223,7 +226,7 @@ void ForwardPass::collectStats(const LayerPlan& p, LayerStats& s) const
                 }
                 if (thresholded)
                     addToHistogram(s.marginHistogram, s.marginOffset,
-                                   p.direction[o] * (int64_t{exact} - p.shift - p.threshold[o]));
+                                   p.direction[o] * (int64_t{exact} - p.neuronShift[o] - p.threshold[o]));
                 if (!circuit)
                     continue;
                 const int32_t approx = circuit_[at];

@@ -29,6 +29,17 @@ int InferenceConfig::shiftFor(int layer) const
     return layer >= 0 && static_cast<size_t>(layer) < thresholdShift.size() ? thresholdShift[layer] : 0;
 }
 
+int InferenceConfig::shiftFor(int layer, int neuron) const
+{
+    int s = shiftFor(layer);
+    if (layer >= 0 && static_cast<size_t>(layer) < neuronShift.size()) {
+        const auto& n = neuronShift[layer];
+        if (neuron >= 0 && static_cast<size_t>(neuron) < n.size())
+            s += n[neuron];
+    }
+    return s;
+}
+
 namespace {
 
 // Adds histogram b (offset ob) into a (offset oa), widening a as needed.

@@ -28,6 +28,11 @@ struct InferenceConfig {
     // layer scores (popcount - shift). shift = round(mean error) cancels the
     // systematic part of the circuit's error.
     std::vector<int> thresholdShift;
+    // Index = model layer, then neuron (output channel); missing = 0. Added
+    // to thresholdShift on thresholded layers only: per-neuron threshold
+    // tuning (DOMAIN.md section 6) moves each neuron's threshold to
+    // T + thresholdShift + neuronShift.
+    std::vector<std::vector<int>> neuronShift;
     int threads = 0; // 0: std::thread::hardware_concurrency()
     SkipMode skip = SkipMode::Auto;
 
@@ -37,6 +42,7 @@ struct InferenceConfig {
                                        bool includeScores = false);
     const PopcountUnitConfig& unitFor(int layer) const;
     int shiftFor(int layer) const;
+    int shiftFor(int layer, int neuron) const; // thresholdShift + neuronShift
 };
 
 // score_j = scale_j * (2 * pop_j - fanIn) + offset_j in float32 (model.h);

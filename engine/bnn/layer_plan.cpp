@@ -21,13 +21,14 @@ int32_t clampToInt32(int64_t v)
 
 // value - shift >= T  <=>  value > T + shift - 1 (direction +1);
 // value - shift <= T  <=>  NOT value > T + shift (direction -1).
-void planThresholds(const Layer& l, LayerPlan& p)
+void planThresholds(const Layer& l, const InferenceConfig& config, LayerPlan& p)
 {
     p.gt.resize(static_cast<size_t>(p.outputs));
     p.invert.assign(static_cast<size_t>(p.groups), 0);
     for (int o = 0; o < p.outputs; ++o) {
         const bool up = l.thresholds.direction[o] > 0;
-        p.gt[o] = clampToInt32(int64_t{l.thresholds.threshold[o]} + p.shift - (up ? 1 : 0));
+        p.neuronShift.push_back(config.shiftFor(p.index, o));
+        p.gt[o] = clampToInt32(int64_t{l.thresholds.threshold[o]} + p.neuronShift[o] - (up ? 1 : 0));
         if (!up)
             p.invert[o / 64] |= uint64_t{1} << (o % 64);
     }
@@ -72,6 +73,17 @@ bool skipPossible(const LayerPlan& p, SkipMode mode)
 std::vector<LayerPlan> planLayers(const Model& model, const InferenceConfig& config)
 {
     validateModel(model);
+    for (size_t i = 0; i < config.neuronShift.size() && i < model.layers.size(); ++i) {
+        const auto& shifts = config.neuronShift[i];
+        const Layer& l = model.layers[i];
+        const bool thresholded = l.kind == LayerKind::InputConv || l.kind == LayerKind::Conv
+                                 || l.kind == LayerKind::Dense;
+        if (!shifts.empty() && (!thresholded || static_cast<int>(shifts.size()) != l.out.channels))
+            throw std::invalid_argument("layer " + std::to_string(i) + " '" + l.name + "': "
+                                        + std::to_string(shifts.size()) + " per-neuron threshold shifts, but it has "
+                                        + (thresholded ? std::to_string(l.out.channels) + " neurons"
+                                                       : std::string("no thresholds")));
+    }
     std::vector<LayerPlan> plans;
     for (size_t i = 0; i < model.layers.size(); ++i) {
         const Layer& l = model.layers[i];
@@ -94,7 +106,7 @@ std::vector<LayerPlan> planLayers(const Model& model, const InferenceConfig& con
                                             + std::to_string(p.fanIn) + " is too large for 32-bit pixel sums");
             p.conv = ConvGeometry::of(l);
             p.inputWeights = prepareInputConv(p.conv, l.weights);
-            planThresholds(l, p);
+            planThresholds(l, config, p);
             break;
         case LayerKind::Conv:
         case LayerKind::Dense:
@@ -108,7 +120,7 @@ std::vector<LayerPlan> planLayers(const Model& model, const InferenceConfig& con
             p.weightRows = xnorKernels().layoutRows(rows.data(), p.outputs, p.patchWords);
             p.unit = PopcountUnit(p.fanIn, config.unitFor(p.index));
             if (l.kind != LayerKind::Scores)
-                planThresholds(l, p);
+                planThresholds(l, config, p);
             if (p.usesCircuit()) {
                 p.weightBitsT = transposeWeightBits(l.weights, p.outputs, p.fanIn);
                 if (l.kind != LayerKind::Scores)

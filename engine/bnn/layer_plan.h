@@ -35,6 +35,7 @@ struct LayerPlan {
     std::vector<float> scale, offset; // Scores, filled with 1 and 0 when the model has none
     std::vector<int8_t> direction;    // copies for statistics
     std::vector<int32_t> threshold;
+    std::vector<int> neuronShift;     // thresholded layers: the whole shift of each neuron
 
     // Circuit units.
     PopcountUnit unit;

@@ -40,6 +40,8 @@ MitigationReport biasCompensation(const Model& model, InferenceConfig& config,
         }
         m.measuredError = n > 0 ? sum / static_cast<double>(n) : 0.0;
         m.shift = static_cast<int>(std::lround(m.expectedError));
+        m.minShift = m.maxShift = m.shift;
+        m.thresholdBits = unit.valueBits();
         config.thresholdShift[i] = m.shift;
         report.layers.push_back(m);
     }

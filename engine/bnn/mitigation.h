@@ -1,6 +1,7 @@
 // Run-time error mitigation (DOMAIN.md section 6): bias compensation shifts
 // each approximate layer's thresholds by the error model's expected error at
-// the XNOR statistics measured on calibration data.
+// the XNOR statistics measured on calibration data; threshold tuning re-fits
+// every approximate neuron's threshold on calibration data.
 #pragma once
 
 #include "bnn/inference_types.h"
@@ -16,14 +17,24 @@ struct LayerMitigation {
     double xnorOneFraction = 0.0; // measured P(XNOR output = 1) on calibration data
     double expectedError = 0.0;   // error model: mean error at that p (sum over chunks)
     double measuredError = 0.0;   // mean of approximate - exact on calibration data
-    int shift = 0;                // round(expectedError), added to every threshold
+    int shift = 0;                // bias: round(expectedError), added to every threshold
+    // Tuning: per-neuron shifts (range), neurons whose threshold moved, and
+    // the fraction of calibration activations equal to the exact network's
+    // (given the tuned earlier layers) before and after this layer's tuning.
+    int minShift = 0, maxShift = 0;
+    int tunedNeurons = 0;
+    double agreementBefore = 0.0, agreementAfter = 0.0;
+    // Hardware: the comparator width of the layer's threshold constants (the
+    // unit's value bits); the tuned constants fit the same width.
+    int thresholdBits = 0;
 };
 
 struct MitigationReport {
     std::string method = "none";
     int calibrationImages = 0;
     std::vector<LayerMitigation> layers;
-    // Extra hardware: a shift changes the threshold constants only; no cells.
+    // Extra hardware: both methods change the threshold constants only (the
+    // comparators keep their width); no cells.
     int extraCells = 0;
 };
 
@@ -32,5 +43,11 @@ struct MitigationReport {
 // do not fit the model.
 MitigationReport biasCompensation(const Model& model, InferenceConfig& config,
                                   const Dataset& calibration, int count);
+
+// Sets config.neuronShift for every thresholded layer (Conv, Dense) with a
+// circuit unit, in layer order, each fitted on the first `count` calibration
+// images with the earlier layers already tuned; keeps config.thresholdShift.
+MitigationReport thresholdTuning(const Model& model, InferenceConfig& config, const Dataset& calibration,
+                                 int count);
 
 } // namespace axbnn

@@ -102,7 +102,8 @@ ForwardTrace ReferenceForward::run(std::span<const uint8_t> image) const
                                                 - trace.scores.begin());
         } else if (l.kind != LayerKind::MaxPool) {
             for (size_t n = 0; n < lt.values.size(); ++n)
-                lt.activations.push_back(activation(l, static_cast<int>(n % cout), lt.values[n], shift));
+                lt.activations.push_back(activation(l, static_cast<int>(n % cout), lt.values[n],
+                                                    config_.shiftFor(static_cast<int>(li), static_cast<int>(n % cout))));
         }
         act = lt.activations;
         trace.layers.push_back(std::move(lt));

@@ -121,12 +121,22 @@ InferenceConfig loadLayerConfig(const std::string& path, const Model& model, con
 nlohmann::json mitigationJson(const MitigationReport& report, const std::string& method)
 {
     json layers = json::array();
-    for (const auto& m : report.layers)
-        layers.push_back({{"layer", m.layer},
-                          {"xnor_one_fraction", m.xnorOneFraction},
-                          {"expected_error", m.expectedError},
-                          {"measured_error", m.measuredError},
-                          {"threshold_shift", m.shift}});
+    for (const auto& m : report.layers) {
+        json j = {{"layer", m.layer}, {"threshold_bits", m.thresholdBits}};
+        if (report.method == "tune") {
+            j["min_shift"] = m.minShift;
+            j["max_shift"] = m.maxShift;
+            j["tuned_neurons"] = m.tunedNeurons;
+            j["agreement_before"] = m.agreementBefore;
+            j["agreement_after"] = m.agreementAfter;
+        } else {
+            j["xnor_one_fraction"] = m.xnorOneFraction;
+            j["expected_error"] = m.expectedError;
+            j["measured_error"] = m.measuredError;
+            j["threshold_shift"] = m.shift;
+        }
+        layers.push_back(j);
+    }
     return {{"method", method},
             {"calibration_images", report.calibrationImages},
             {"extra_cells", report.extraCells},

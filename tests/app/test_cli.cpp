@@ -154,6 +154,16 @@ private slots:
         QCOMPARE(layers[2].toObject()["popcount"].toString(), QString("circuit"));
         QVERIFY(layers[2].toObject()["stats"].toObject()["value_changed_fraction"].toDouble() > 0);
         QCOMPARE(biased["mitigation"].toObject()["layers"].toArray().size(), 2);
+        const QJsonObject tuned = json({"eval", "--model", model, "--limit", "100", "--approx-lsb", "2",
+                                        "--mitigation", "tune", "--calibration-limit", "50"});
+        const QJsonObject tuning = tuned["mitigation"].toObject();
+        QCOMPARE(tuning["method"].toString(), QString("tune"));
+        QCOMPARE(tuning["layers"].toArray().size(), 2);
+        for (const auto& l : tuning["layers"].toArray()) {
+            const QJsonObject o = l.toObject();
+            QVERIFY(o["agreement_after"].toDouble() >= o["agreement_before"].toDouble());
+            QVERIFY(o["threshold_bits"].toInt() > 0);
+        }
     }
 
     void badInputGivesOneErrorLine_data()
