@@ -33,3 +33,20 @@ print(f"\n| threads | engine exact (images/s) | engine approximate (images/s) | 
 print("|---|---|---|---|---|---|")
 print(f"| {threads} | {exact:,.0f} | {approx:,.0f} | {torch:,.0f} | {exact / torch:.1f}x | {exact / approx:.2f}x |")
 PY
+
+# XNOR-popcount throughput of the largest layers' kernels against this
+# core's measured peak (bench/bench_xnor_peak.cpp), one core.
+build/bin/bench_xnor_peak --benchmark_format=json --benchmark_repetitions=3 \
+  --benchmark_report_aggregates_only=true > "$out/xnor_peak.json"
+python3 - "$out/xnor_peak.json" <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))["benchmarks"]
+rate = {r["run_name"]: r["words_per_second"] for r in rows if r.get("aggregate_name") == "median"}
+peak_name = max(("peakPopcnt", "peakNibbleTable"), key=lambda n: rate[n])
+peak = rate[peak_name]
+print(f"\n| kernel (one core, median of 3) | 64-bit words / s | XNOR outputs / s | fraction of peak |")
+print("|---|---|---|---|")
+for name, label in (("peakPopcnt", "peak: POPCNT, 4 chains"), ("peakNibbleTable", "peak: AVX2 nibble table"),
+                    ("layer/conv2", "conv2 (196 x 64 x 576)"), ("layer/fc1", "fc1 (64 images x 2048 x 3136)")):
+    print(f"| {label} | {rate[name] / 1e9:.2f} G | {64 * rate[name] / 1e9:.0f} G | {rate[name] / peak:.0%} |")
+PY
