@@ -180,6 +180,13 @@ InputConvWeights prepareInputConv(const ConvGeometry& g, std::span<const int8_t>
             w.pairWeights[(static_cast<size_t>(e / 2) * stride + o) * 2 + e % 2] =
                 weights[static_cast<size_t>(o) * fanIn + e];
     }
+    if (255 * fanIn <= 32767) {
+        const int stride16 = (outputs + 15) / 16 * 16;
+        w.tapWeights.assign(static_cast<size_t>(fanIn) * stride16, 0);
+        for (int e = 0; e < fanIn; ++e)
+            for (int o = 0; o < outputs; ++o)
+                w.tapWeights[static_cast<size_t>(e) * stride16 + o] = weights[static_cast<size_t>(o) * fanIn + e];
+    }
     return w;
 }
 

@@ -42,6 +42,9 @@ struct InputConvWeights {
     int paddedSize = 0;              // padded pixels + 1 zero (the odd element's partner)
     std::vector<int16_t> pairWeights; // [pairs][blocks * 8][2]: weights of elements 2j, 2j + 1
     std::vector<int32_t> offsets;     // [2 * pairs]: element -> offset from the position's base
+    // Small fan-ins (255 * fanIn fits int16): weights per element, outputs
+    // rounded up to 16, for 16-bit accumulation (empty otherwise).
+    std::vector<int16_t> tapWeights;  // [fanIn][roundUp(outputs, 16)]
 };
 InputConvWeights prepareInputConv(const ConvGeometry& g, std::span<const int8_t> weights);
 

@@ -1,8 +1,9 @@
 // The AVX2 kernels. XNOR-popcount: weight rows in blocks of 16 (four rows
 // per vector, one 64-bit word each), counted with the nibble-table
 // (pshufb) popcount into byte counters, summed per row with psadbw; every
-// input is XORed against 16 rows at once. InputConv: two taps of eight
-// outputs per multiply-add (pmaddwd), thresholds compared in registers.
+// input is XORed against 16 rows at once. InputConv: sixteen outputs per
+// sign-and-add in int16 where the sums fit, else two taps of eight outputs
+// per multiply-add (pmaddwd); thresholds compared in registers.
 #include "bnn/xnor_kernels_impl.h"
 
 #include "bnn/packed_bits.h"
@@ -140,6 +141,69 @@ template <bool Full>
     }
 }
 
+// The same for fan-ins whose sums fit int16 (255 * fanIn <= 32767): one
+// sign-and-add per tap for sixteen outputs, four accumulators for 64
+// outputs; positions whose pixels are all 0 (background) are skipped whole.
+template <bool Full>
+[[gnu::always_inline, gnu::target("avx2")]] inline void inputConvChunk16(const InputConvWeights& w,
+                                                                        const int16_t* img, int c, int n,
+                                                                        const int32_t* gt, const uint64_t* invert,
+                                                                        int32_t* values, uint64_t* packed)
+{
+    const ConvGeometry& g = w.g;
+    const Shape o = g.out();
+    const int outputs = g.outChannels, outWords = wordsFor(outputs), fanIn = g.fanIn();
+    const size_t stride16 = static_cast<size_t>(outputs + 15) / 16 * 16;
+    const int vecs = Full ? 4 : (n + 15) / 16;
+    int32_t offsets[128]; // local: the stores below cannot alias them
+    std::copy_n(w.offsets.data(), fanIn, offsets);
+    alignas(32) int16_t limit[64];
+    for (int j = 0; j < 64; ++j) // value > gt exactly as in int32, since |value| <= 32767
+        limit[j] = j < n && gt ? static_cast<int16_t>(std::clamp<int32_t>(gt[64 * c + j], -32768, 32767)) : 32767;
+    __m256i thr[4], acc[4];
+    for (int b = 0; b < 4; ++b)
+        thr[b] = _mm256_load_si256(reinterpret_cast<const __m256i*>(limit + 16 * b));
+    const int16_t* wc = w.tapWeights.data() + 64 * c;
+    const uint64_t valid = n == 64 ? ~0ull : (uint64_t{1} << n) - 1;
+    for (int y = 0; y < o.height; ++y)
+        for (int x = 0; x < o.width; ++x) {
+            const int16_t* at = img + positionBase(w, y, x);
+            int any = 0;
+            for (int e = 0; e < fanIn; ++e)
+                any |= at[offsets[e]];
+            for (int b = 0; b < 4; ++b)
+                acc[b] = _mm256_setzero_si256();
+            if (any)
+                for (int e = 0; e < fanIn; ++e) {
+                    const __m256i pv = _mm256_set1_epi16(at[offsets[e]]);
+                    const __m256i* we = reinterpret_cast<const __m256i*>(wc + e * stride16);
+                    for (int b = 0; b < vecs; ++b)
+                        acc[b] = _mm256_add_epi16(acc[b], _mm256_sign_epi16(pv, _mm256_loadu_si256(we + b)));
+                }
+            const size_t pos = static_cast<size_t>(y) * o.width + x;
+            if (values) {
+                alignas(32) int32_t tmp[64];
+                for (int b = 0; b < vecs; ++b) {
+                    _mm256_store_si256(reinterpret_cast<__m256i*>(tmp + 16 * b),
+                                       _mm256_cvtepi16_epi32(_mm256_castsi256_si128(acc[b])));
+                    _mm256_store_si256(reinterpret_cast<__m256i*>(tmp + 16 * b + 8),
+                                       _mm256_cvtepi16_epi32(_mm256_extracti128_si256(acc[b], 1)));
+                }
+                std::memcpy(values + pos * outputs + 64 * c, tmp, sizeof(int32_t) * n);
+            }
+            if (packed) {
+                // packs interleaves 128-bit halves; the permute restores order.
+                const __m256i lo = _mm256_permute4x64_epi64(
+                    _mm256_packs_epi16(_mm256_cmpgt_epi16(acc[0], thr[0]), _mm256_cmpgt_epi16(acc[1], thr[1])), 0xd8);
+                const __m256i hi = _mm256_permute4x64_epi64(
+                    _mm256_packs_epi16(_mm256_cmpgt_epi16(acc[2], thr[2]), _mm256_cmpgt_epi16(acc[3], thr[3])), 0xd8);
+                const uint64_t bits = static_cast<uint32_t>(_mm256_movemask_epi8(lo))
+                                      | static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(hi))) << 32;
+                packed[pos * outWords + c] = (bits ^ invert[c]) & valid;
+            }
+        }
+}
+
 } // namespace
 
 __attribute__((target("avx2"))) void inputConvAvx2(const InputConvWeights& w, const uint8_t* pixels,
@@ -150,7 +214,11 @@ __attribute__((target("avx2"))) void inputConvAvx2(const InputConvWeights& w, co
     const int outputs = w.g.outChannels;
     for (int c = 0; c * 64 < outputs; ++c) {
         const int n = std::min(64, outputs - 64 * c);
-        if (n == 64)
+        if (!w.tapWeights.empty() && n == 64)
+            inputConvChunk16<true>(w, img, c, n, gt, invert, values, packed);
+        else if (!w.tapWeights.empty())
+            inputConvChunk16<false>(w, img, c, n, gt, invert, values, packed);
+        else if (n == 64)
             inputConvChunk<true>(w, img, c, n, gt, invert, values, packed);
         else
             inputConvChunk<false>(w, img, c, n, gt, invert, values, packed);
