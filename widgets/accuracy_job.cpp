@@ -122,7 +122,8 @@ AccuracyResult computeAccuracy(const AccuracyRequest& request, const WorkProgres
 
 AccuracySweep computeAccuracySweep(const SweepRequest& request, const WorkProgress& progress)
 {
-    const AccuracyRequest& base = request.base;
+    AccuracyRequest base = request.base;
+    base.calibrationImages = request.calibrationImages;
     requireModel(base);
     const std::string mitigation = base.mitigation == "none" ? "bias" : base.mitigation;
     const Datasets data = resolve(base, true);

@@ -73,9 +73,10 @@ struct SweepRequest {
     AccuracyRequest base; // model, topology, cell, datasets; knobs are swept
     std::shared_ptr<const LoadedModel> comparison; // may be null
     int inputs = 576;
-    int maxLsb = 6;
-    int maxLevels = 8;
+    int maxLsb = 5;
+    int maxLevels = 4;
     int images = 500;
+    int calibrationImages = 300; // for the mitigated curve
     std::shared_ptr<const CellLibrary> library;
 };
 

@@ -68,6 +68,10 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
         accuracyFinal_ = final;
         emit accuracyChanged(result, final);
     });
+    connect(models_, &ModelEvaluator::layerCostsReady, this, [this](auto costs) {
+        layerCosts_ = costs;
+        emit layerCostsChanged(costs);
+    });
     connect(models_, &ModelEvaluator::sweepReady, this, [this](auto sweep) {
         accuracySweep_ = sweep;
         emit accuracySweepChanged(sweep);
@@ -202,6 +206,7 @@ void ExplorationState::setModel(std::shared_ptr<const LoadedModel> model, ModelS
     }
     model_ = std::move(model);
     selectedLayer_ = -1;
+    layerCosts_.reset();
     accuracySweep_.reset();
     emit modelChanged(slot);
     // The first layer with a popcount is the natural one to explore.
@@ -212,7 +217,7 @@ void ExplorationState::setModel(std::shared_ptr<const LoadedModel> model, ModelS
                 first = static_cast<int>(i);
     if (first >= 0)
         selectLayer(first);
-    evaluate(Accuracy | AccuracySweepOnly);
+    evaluate(Accuracy | AccuracySweepOnly | LayerCostsOnly);
 }
 
 void ExplorationState::selectLayer(int layer)
@@ -259,6 +264,8 @@ void ExplorationState::evaluate(int affects)
         sweepEvaluator_->evaluate(spec_.topology, knobsOnly(spec_.approx));
     if (!model_)
         return;
+    if (affects & Sweep || affects & LayerCostsOnly)
+        models_->evaluateLayerCosts(model_, spec_.topology, knobsOnly(spec_.approx), library_);
     AccuracyRequest request;
     request.model = model_;
     request.topology = spec_.topology;

@@ -92,6 +92,8 @@ public:
     std::shared_ptr<const AccuracyResult> accuracy() const { return accuracy_; }
     bool accuracyIsFinal() const { return accuracyFinal_; }
     std::shared_ptr<const AccuracySweep> accuracySweep() const { return accuracySweep_; }
+    // Per-layer exact and approximate popcount cost of the main model.
+    std::shared_ptr<const std::vector<LayerCost>> layerCosts() const { return layerCosts_; }
     void cancelAccuracy();
     // Recomputes everything for the current spec (also the first computation).
     void refresh();
@@ -111,9 +113,10 @@ signals:
     // then all test images (final true). Cleared (null) when stale.
     void accuracyChanged(std::shared_ptr<const axbnn::gui::AccuracyResult> result, bool final);
     void accuracySweepChanged(std::shared_ptr<const axbnn::gui::AccuracySweep> sweep);
+    void layerCostsChanged(std::shared_ptr<const std::vector<axbnn::gui::LayerCost>> costs);
 
 private:
-    enum Affects { Report = 1, Sweep = 2, Accuracy = 4, AccuracySweepOnly = 8 };
+    enum Affects { Report = 1, Sweep = 2, Accuracy = 4, AccuracySweepOnly = 8, LayerCostsOnly = 16 };
     void commit(int affects);
     void evaluate(int affects);
     void applyMeasuredP();
@@ -130,6 +133,7 @@ private:
     std::shared_ptr<const AccuracyResult> accuracy_;
     bool accuracyFinal_ = false;
     std::shared_ptr<const AccuracySweep> accuracySweep_;
+    std::shared_ptr<const std::vector<LayerCost>> layerCosts_;
     CircuitEvaluator* evaluator_;
     CostSweepEvaluator* sweepEvaluator_;
     ModelEvaluator* models_;

@@ -46,7 +46,10 @@ ModelEvaluator::ModelEvaluator(QObject* parent)
                     [this](const QString& message) { emit sweepFailed(message); },
                     [this](int done, int total) { emit sweepProgress(done, total); },
                     [this](bool busy) { emit sweepBusyChanged(busy); },
-                    [this] { emit sweepCancelled(); }})
+                    [this] { emit sweepCancelled(); }}),
+      layerCosts_(this, {[this](auto costs) { emit layerCostsReady(costs); },
+                         [this](const QString& message) { emit layerCostsFailed(message); },
+                         {}})
 {
 }
 
@@ -96,6 +99,15 @@ void ModelEvaluator::evaluateSweep(SweepRequest request)
     sweep_.submit([request = std::move(request)](JobControl<AccuracySweep>& control) {
         return computeAccuracySweep(
             request, [&control](int done, int total) { return control.progress(done, total); });
+    });
+}
+
+void ModelEvaluator::evaluateLayerCosts(std::shared_ptr<const LoadedModel> model, Topology topology,
+                                        const ApproxConfig& knobs,
+                                        std::shared_ptr<const CellLibrary> library)
+{
+    layerCosts_.submit([model = std::move(model), topology, knobs, library = std::move(library)] {
+        return computeLayerCosts(model->model, topology, knobs, *library);
     });
 }
 

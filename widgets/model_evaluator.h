@@ -37,6 +37,8 @@ public:
     void cancelAccuracy() { accuracy_.cancel(); }
     bool isAccuracyBusy() const { return accuracy_.isBusy(); }
     void evaluateSweep(SweepRequest request);
+    void evaluateLayerCosts(std::shared_ptr<const LoadedModel> model, Topology topology,
+                            const ApproxConfig& knobs, std::shared_ptr<const CellLibrary> library);
     void cancelSweep() { sweep_.cancel(); }
     bool isSweepBusy() const { return sweep_.isBusy(); }
 
@@ -57,6 +59,9 @@ signals:
     void sweepBusyChanged(bool busy);
     void sweepCancelled();
 
+    void layerCostsReady(std::shared_ptr<const std::vector<axbnn::gui::LayerCost>> costs);
+    void layerCostsFailed(const QString& message);
+
 private:
     LatestOnlyRunner<LoadedModel>& loader(ModelSlot slot);
     const LatestOnlyRunner<LoadedModel>& loader(ModelSlot slot) const;
@@ -67,6 +72,7 @@ private:
     LatestOnlyRunner<LoadedModel> comparisonLoader_;
     ProgressRunner<AccuracyResult> accuracy_;
     ProgressRunner<AccuracySweep> sweep_;
+    LatestOnlyRunner<std::vector<LayerCost>> layerCosts_;
 };
 
 } // namespace axbnn::gui

@@ -120,7 +120,7 @@ public:
                 error = QStringLiteral("unexpected error in a background computation");
             }
             control->post([this, result, error, cancelled](Handlers& h) {
-                setBusy(false);
+                // The outcome first, so that busyChanged(false) observers see it.
                 if (cancelled) {
                     if (h.cancelled)
                         h.cancelled();
@@ -129,6 +129,7 @@ public:
                 } else if (h.failed) {
                     h.failed(error);
                 }
+                setBusy(false);
             });
         });
     }

@@ -253,7 +253,7 @@ private slots:
             QVERIFY2(!w->toolTip().isEmpty(), qPrintable(w->objectName()));
             ++checked;
         }
-        QCOMPARE(checked, 8);
+        QCOMPARE(checked, 10); // N, k, C, topology, cell, 2 sliders, p, p source, mitigation
     }
 };
 
