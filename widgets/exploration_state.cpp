@@ -208,8 +208,8 @@ void ExplorationState::setModel(std::shared_ptr<const LoadedModel> model, ModelS
     selectedLayer_ = -1;
     layerCosts_.reset();
     accuracySweep_.reset();
-    emit modelChanged(slot);
-    // The first layer with a popcount is the natural one to explore.
+    // The first layer with a popcount is the natural one to explore; selected
+    // before modelChanged() so that its handlers may select another.
     int first = -1;
     if (model_)
         for (size_t i = 0; i < model_->model.layers.size() && first < 0; ++i)
@@ -217,6 +217,7 @@ void ExplorationState::setModel(std::shared_ptr<const LoadedModel> model, ModelS
                 first = static_cast<int>(i);
     if (first >= 0)
         selectLayer(first);
+    emit modelChanged(slot);
     evaluate(Accuracy | AccuracySweepOnly | LayerCostsOnly);
 }
 

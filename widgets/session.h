@@ -25,7 +25,16 @@ struct Session {
     QString comparisonPath;  // empty: none
     int selectedLayer = -1;
 
-    bool operator==(const Session&) const = default;
+    bool operator==(const Session& o) const
+    {
+        const ApproxConfig& a = approx;
+        const ApproxConfig& b = o.approx;
+        return inputs == o.inputs && topology == o.topology && a.lsbColumns == b.lsbColumns &&
+               a.levels == b.levels && a.extraCells == b.extraCells && a.exactCells == b.exactCells &&
+               a.faCell == b.faCell && a.haCell == b.haCell && p == o.p && measuredP == o.measuredP &&
+               mitigation == o.mitigation && modelPath == o.modelPath &&
+               comparisonPath == o.comparisonPath && selectedLayer == o.selectedLayer;
+    }
 };
 
 inline constexpr const char* kSessionFormat = "axbnn-session";

@@ -5,6 +5,7 @@
 #include "error_plot_panel.h"
 #include "exploration_state.h"
 #include "latest_only_runner.h"
+#include "plot_hover.h"
 #include "summary_panel.h"
 
 #include "circuit/popcount_builder.h"
@@ -182,6 +183,25 @@ private slots:
             total += bar.value;
         QVERIFY2(qAbs(total - 1.0) < 1e-6, qPrintable(QString::number(total, 'g', 17)));
         QCOMPARE(plot->xAxis->label(), QStringLiteral("error e = approximate - exact"));
+    }
+
+    void hoverReadsOutTheNearestBar()
+    {
+        ExplorationState state;
+        ErrorPlotPanel panel(&state);
+        panel.resize(600, 400);
+        state.setInputs(9);
+        state.setLsbColumns(1);
+        QVERIFY(waitForReport(state, 1));
+        auto* plot = panel.findChild<QCustomPlot*>(QStringLiteral("errorPlot"));
+        auto* bars = plot->findChild<QCPBars*>(QStringLiteral("errorBars"));
+        QVERIFY(bars && !bars->data()->isEmpty());
+        plot->replot(); // lays the axes out
+        const QCPBarsData& bar = *bars->data()->begin();
+        const QPointF pixel = bars->coordsToPixels(bar.key, bar.value);
+        const QString text = hoverText(plot, pixel.x(), pixel.y());
+        QVERIFY2(text.startsWith(QStringLiteral("P(e = %1) = ").arg(bar.key)), qPrintable(text));
+        QVERIFY(hoverText(plot, -1000, -1000).isEmpty());
     }
 
     void costPlotShowsApproximateBelowExact()
