@@ -54,6 +54,7 @@ int measureSliderLatency(QWidget* window, ExplorationState* state, const QList<i
     }
     std::printf("slider change -> summary and error plot redrawn (%s, %d changes per N)\n",
                 state->spec().approx.faCell.c_str(), repeats);
+    state->refresh(); // nothing is computed before the first refresh
     for (const int n : sizes) {
         state->setInputs(n);
         if (!waitForReport(state, n, state->spec().approx.lsbColumns)) {
