@@ -136,12 +136,7 @@ void ExplorationState::setP(double p)
     if (p == fixedP_)
         return;
     fixedP_ = p;
-    if (statistic_ == InputStatistic::Fixed || spec_.p == p) {
-        spec_.p = p;
-        commit(Report);
-    } else {
-        applyMeasuredP();
-    }
+    applyMeasuredP(); // the fixed p, unless a measured one is in use
 }
 
 void ExplorationState::setInputStatistic(InputStatistic statistic)
