@@ -96,8 +96,11 @@ public:
         auto alive = alive_;
         control->post = [this, context, alive, generation](std::function<void(Handlers&)> call) {
             // Queued on the application object; the checks run on the GUI thread.
+            QCoreApplication* app = QCoreApplication::instance();
+            if (!app)
+                return; // shutting down
             QMetaObject::invokeMethod(
-                QCoreApplication::instance(),
+                app,
                 [this, context, alive, generation, call = std::move(call)] {
                     if (!context || !*alive || generation != generation_)
                         return; // stale or orphaned
