@@ -9,6 +9,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMap>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
@@ -57,6 +58,7 @@ ControlsPanel::ControlsPanel(ExplorationState* state, QWidget* parent)
     layout->addWidget(buildCircuitGroup());
     layout->addWidget(buildApproximationGroup());
     layout->addWidget(buildStatisticsGroup());
+    layout->addWidget(buildMitigationGroup());
     layout->addStretch(1);
 
     syncFromState();
@@ -153,6 +155,12 @@ QWidget* ControlsPanel::buildApproximationGroup()
     levelsValue_->setObjectName(QStringLiteral("levelsValue"));
     form->addRow(tr("Tree levels"), sliderRow(levels_, levelsValue_));
     connect(levels_, &QSlider::valueChanged, state_, &ExplorationState::setLevels);
+
+    overrides_ = new QLabel;
+    overrides_->setObjectName(QStringLiteral("overridesValue"));
+    overrides_->setToolTip(tr("Cells forced approximate or exact by hand (circuit view); "
+                              "cleared when N or the topology changes"));
+    form->addRow(tr("Hand-picked"), overrides_);
     return group;
 }
 
@@ -169,6 +177,42 @@ QWidget* ControlsPanel::buildStatisticsGroup()
                       "independent Bernoulli(p)"));
     form->addRow(tr("p"), p_);
     connect(p_, &QDoubleSpinBox::valueChanged, state_, &ExplorationState::setP);
+
+    statistic_ = new QComboBox;
+    statistic_->setObjectName(QStringLiteral("statisticCombo"));
+    statistic_->addItem(tr("fixed p"), static_cast<int>(InputStatistic::Fixed));
+    statistic_->addItem(tr("measured from the model's data"), static_cast<int>(InputStatistic::Measured));
+    statistic_->setToolTip(tr("Where p comes from: the value above, or the selected layer's "
+                              "measured fraction of XNOR outputs that are 1 (exact inference on "
+                              "test images)"));
+    form->addRow(tr("Source"), statistic_);
+    connect(statistic_, &QComboBox::currentIndexChanged, this, [this](int index) {
+        state_->setInputStatistic(static_cast<InputStatistic>(statistic_->itemData(index).toInt()));
+    });
+    return group;
+}
+
+QWidget* ControlsPanel::buildMitigationGroup()
+{
+    auto* group = new QGroupBox(tr("Mitigation"));
+    auto* form = new QFormLayout(group);
+    mitigation_ = new QComboBox;
+    mitigation_->setObjectName(QStringLiteral("mitigationCombo"));
+    const QMap<QString, QString> tips{
+        {QStringLiteral("none"), tr("No mitigation")},
+        {QStringLiteral("bias"), tr("Bias compensation: shift each neuron's threshold by the error "
+                                    "model's expected error at the measured XNOR statistics (no "
+                                    "extra cells)")},
+        {QStringLiteral("tune"), tr("Threshold tuning: re-fit each threshold on calibration data")}};
+    for (const std::string& mode : mitigationModes()) {
+        const QString name = QString::fromStdString(mode);
+        mitigation_->addItem(name);
+        mitigation_->setItemData(mitigation_->count() - 1, tips.value(name, name), Qt::ToolTipRole);
+    }
+    mitigation_->setToolTip(tr("Run-time mitigation applied when computing the model's accuracy "
+                               "(calibrated on training images)"));
+    form->addRow(tr("Mode"), mitigation_);
+    connect(mitigation_, &QComboBox::currentTextChanged, state_, &ExplorationState::setMitigation);
     return group;
 }
 
@@ -183,7 +227,8 @@ void ControlsPanel::syncFromState()
 {
     const CircuitSpec& spec = state_->spec();
     const QSignalBlocker blockInputs(inputs_), blockTopology(topology_), blockCell(cell_),
-        blockLsb(lsb_), blockLevels(levels_), blockP(p_);
+        blockLsb(lsb_), blockLevels(levels_), blockP(p_), blockStatistic(statistic_),
+        blockMitigation(mitigation_), blockKernel(kernelSize_), blockChannels(channels_);
     inputs_->setValue(spec.inputs);
     topology_->setCurrentIndex(topology_->findData(static_cast<int>(spec.topology)));
     const QString cell = QString::fromStdString(spec.approx.faCell);
@@ -195,6 +240,25 @@ void ControlsPanel::syncFromState()
     levels_->setValue(spec.approx.levels);
     levelsValue_->setText(QString::number(spec.approx.levels));
     p_->setValue(spec.p);
+    const bool measured = state_->inputStatistic() == InputStatistic::Measured;
+    statistic_->setCurrentIndex(statistic_->findData(static_cast<int>(state_->inputStatistic())));
+    p_->setEnabled(!measured); // shows the measured p, read-only
+    mitigation_->setCurrentText(state_->mitigation());
+    overrides_->setText(tr("%1 approximate, %2 exact")
+                            .arg(spec.approx.extraCells.size())
+                            .arg(spec.approx.exactCells.size()));
+
+    // A selected convolution shows its kernel.
+    const auto model = state_->model();
+    const int layer = state_->selectedLayer();
+    if (model && layer >= 0) {
+        const Layer& l = model->model.layers[layer];
+        if (l.kind == LayerKind::Conv && l.fanIn() == spec.inputs) {
+            kernelSize_->setValue(l.kernel);
+            channels_->setMaximum(kMaxInputs / (l.kernel * l.kernel));
+            channels_->setValue(l.in.channels);
+        }
+    }
 }
 
 } // namespace axbnn::gui

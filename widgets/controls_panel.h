@@ -25,6 +25,7 @@ private:
     QWidget* buildCircuitGroup();
     QWidget* buildApproximationGroup();
     QWidget* buildStatisticsGroup();
+    QWidget* buildMitigationGroup();
     void applyKernel();
     // Shows the state's values without feeding them back to it.
     void syncFromState();
@@ -40,6 +41,9 @@ private:
     QSlider* levels_ = nullptr;
     QLabel* levelsValue_ = nullptr;
     QDoubleSpinBox* p_ = nullptr;
+    QComboBox* statistic_ = nullptr;
+    QComboBox* mitigation_ = nullptr;
+    QLabel* overrides_ = nullptr;
 };
 
 } // namespace axbnn::gui

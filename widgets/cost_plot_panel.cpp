@@ -1,7 +1,9 @@
-// Draws a CostSweep as two area curves on log-log axes and the latest report as a point.
+// Draws a CostSweep as area curves (left axis) and delay curves (right axis)
+// on log-log axes, and the latest report as a point on each.
 #include "cost_plot_panel.h"
 
 #include "exploration_state.h"
+#include "plot_hover.h"
 
 #include <QVBoxLayout>
 
@@ -11,10 +13,11 @@ namespace axbnn::gui {
 
 namespace {
 
-QCPGraph* addCurve(QCustomPlot* plot, const QString& name, const QColor& color, Qt::PenStyle style)
+QCPGraph* addCurve(QCustomPlot* plot, const QString& objectName, const QString& name,
+                   const QColor& color, Qt::PenStyle style, QCPAxis* valueAxis = nullptr)
 {
-    QCPGraph* graph = plot->addGraph();
-    graph->setObjectName(name);
+    QCPGraph* graph = plot->addGraph(plot->xAxis, valueAxis ? valueAxis : plot->yAxis);
+    graph->setObjectName(objectName);
     graph->setName(name);
     graph->setPen(QPen(color, 2, style));
     graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, color, Qt::white, 6));
@@ -31,21 +34,41 @@ CostPlotPanel::CostPlotPanel(ExplorationState* state, QWidget* parent) : QWidget
     plot_->setToolTip(tr("Area of the exact and the approximate popcount for typical input counts "
                          "(same topology and knobs); the red point is the current design"));
     plot_->plotLayout()->insertRow(0);
-    title_ = new QCPTextElement(plot_, tr("Area against N"));
+    title_ = new QCPTextElement(plot_, tr("Area and delay against N"));
     plot_->plotLayout()->addElement(0, 0, title_);
 
-    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
+    plot_->yAxis2->setVisible(true);
+    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis, plot_->yAxis2}) {
         axis->setScaleType(QCPAxis::stLogarithmic);
         axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
     }
     plot_->xAxis->setLabel(tr("inputs N (bits added by the popcount)"));
-    plot_->yAxis->setLabel(tr("area (µm²)"));
+    plot_->yAxis->setLabel(tr("area (µm²), circles"));
+    plot_->yAxis2->setLabel(tr("critical-path delay (ps), triangles"));
 
-    exact_ = addCurve(plot_, tr("exact"), QColor(90, 90, 90), Qt::DashLine);
-    approximate_ = addCurve(plot_, tr("approximate"), QColor(31, 119, 180), Qt::SolidLine);
-    current_ = addCurve(plot_, tr("current design"), QColor(214, 39, 40), Qt::SolidLine);
+    exact_ = addCurve(plot_, QStringLiteral("exact"), tr("area, exact"), QColor(90, 90, 90), Qt::DashLine);
+    approximate_ = addCurve(plot_, QStringLiteral("approximate"), tr("area, approximate"), QColor(31, 119, 180), Qt::SolidLine);
+    exactDelay_ = addCurve(plot_, QStringLiteral("exactDelay"), tr("delay, exact"), QColor(150, 150, 150), Qt::DashLine, plot_->yAxis2);
+    approximateDelay_ =
+        addCurve(plot_, QStringLiteral("approximateDelay"), tr("delay, approximate"), QColor(255, 127, 14), Qt::SolidLine, plot_->yAxis2);
+    for (QCPGraph* delay : {exactDelay_, approximateDelay_})
+        delay->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssTriangle, delay->pen().color(), Qt::white, 7));
+    current_ = addCurve(plot_, QStringLiteral("current design"), tr("current design"), QColor(214, 39, 40), Qt::SolidLine);
     current_->setLineStyle(QCPGraph::lsNone);
     current_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(214, 39, 40), 10));
+    currentDelay_ = addCurve(plot_, QStringLiteral("currentDelay"), tr("current design, delay"), QColor(214, 39, 40), Qt::SolidLine,
+                             plot_->yAxis2);
+    currentDelay_->setLineStyle(QCPGraph::lsNone);
+    currentDelay_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssTriangle, QColor(214, 39, 40), QColor(214, 39, 40), 11));
+    currentDelay_->removeFromLegend();
+    installHoverReadout(plot_, [this](const QCPAbstractPlottable* p, double key, double value) {
+        const bool delay = p->valueAxis() == plot_->yAxis2;
+        return tr("%1\nN = %2: %3 %4")
+            .arg(p->name())
+            .arg(key)
+            .arg(value, 0, 'f', 1)
+            .arg(delay ? tr("ps") : tr("µm²"));
+    });
     currentLine_ = new QCPItemStraightLine(plot_);
     currentLine_->setPen(QPen(QColor(214, 39, 40, 120), 1, Qt::DotLine));
     currentLine_->setVisible(false);
@@ -68,14 +91,18 @@ CostPlotPanel::CostPlotPanel(ExplorationState* state, QWidget* parent) : QWidget
 
 void CostPlotPanel::showSweep(const CostSweep& sweep)
 {
-    QVector<double> inputs, exact, approximate;
+    QVector<double> inputs, exact, approximate, exactDelay, approximateDelay;
     for (const CostSweepPoint& point : sweep.points) {
         inputs << point.inputs;
         exact << point.exact.areaUm2;
         approximate << point.approximate.areaUm2;
+        exactDelay << point.exact.delayPs;
+        approximateDelay << point.approximate.delayPs;
     }
     exact_->setData(inputs, exact, true);
     approximate_->setData(inputs, approximate, true);
+    exactDelay_->setData(inputs, exactDelay, true);
+    approximateDelay_->setData(inputs, approximateDelay, true);
     const QString approx =
         sweep.approx.isExact()
             ? tr("no approximation")
@@ -84,7 +111,7 @@ void CostPlotPanel::showSweep(const CostSweep& sweep)
                   .arg(sweep.approx.lsbColumns)
                   .arg(sweep.approx.levels);
     title_->setText(
-        tr("Area against N, %1, %2").arg(QString::fromStdString(topologyName(sweep.topology)), approx));
+        tr("Area and delay against N, %1, %2").arg(QString::fromStdString(topologyName(sweep.topology)), approx));
     rescale();
 }
 
@@ -92,6 +119,7 @@ void CostPlotPanel::showCurrent(const CircuitReport& report)
 {
     const double n = report.spec.inputs;
     current_->setData({n}, {report.cost.areaUm2}, true);
+    currentDelay_->setData({n}, {report.cost.delayPs}, true);
     currentLine_->point1->setCoords(n, 1.0);
     currentLine_->point2->setCoords(n, 2.0);
     currentLine_->setVisible(true);
@@ -100,8 +128,8 @@ void CostPlotPanel::showCurrent(const CircuitReport& report)
 
 void CostPlotPanel::showMessage(const QString& message)
 {
-    exact_->data()->clear();
-    approximate_->data()->clear();
+    for (QCPGraph* graph : {exact_, approximate_, exactDelay_, approximateDelay_})
+        graph->data()->clear();
     title_->setText(tr("no cost curve: %1").arg(message));
     plot_->replot();
 }
@@ -110,7 +138,7 @@ void CostPlotPanel::rescale()
 {
     plot_->rescaleAxes();
     // Some room around the points on the logarithmic axes.
-    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
+    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis, plot_->yAxis2}) {
         const QCPRange r = axis->range();
         if (r.lower > 0.0)
             axis->setRange(r.lower / 1.5, r.upper * 1.5);

@@ -1,5 +1,6 @@
-// Area against the number of inputs N for the exact and the approximate
-// popcount of the current topology and knobs, with the current design marked.
+// Area and delay against the number of inputs N for the exact and the
+// approximate popcount of the current topology and knobs, with the current
+// design marked.
 #pragma once
 
 #include "analysis/circuit_report.h"
@@ -35,6 +36,9 @@ private:
     QCPGraph* exact_ = nullptr;
     QCPGraph* approximate_ = nullptr;
     QCPGraph* current_ = nullptr;
+    QCPGraph* exactDelay_ = nullptr;
+    QCPGraph* approximateDelay_ = nullptr;
+    QCPGraph* currentDelay_ = nullptr;
     QCPItemStraightLine* currentLine_ = nullptr;
 };
 

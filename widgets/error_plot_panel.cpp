@@ -2,6 +2,7 @@
 #include "error_plot_panel.h"
 
 #include "exploration_state.h"
+#include "plot_hover.h"
 
 #include <QCheckBox>
 #include <QVBoxLayout>
@@ -34,6 +35,9 @@ ErrorPlotPanel::ErrorPlotPanel(ExplorationState* state, QWidget* parent) : QWidg
     bars_->setPen(QPen(QColor(31, 119, 180)));
     bars_->setBrush(QColor(31, 119, 180, 160));
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    installHoverReadout(plot_, [](const QCPAbstractPlottable*, double key, double value) {
+        return QObject::tr("P(e = %1) = %2").arg(key).arg(value, 0, 'g', 4);
+    });
     layout->addWidget(plot_, 1);
 
     logScale_ = new QCheckBox(tr("Logarithmic probability axis"));

@@ -4,7 +4,25 @@
 #include "circuit_evaluator.h"
 #include "cost_sweep_evaluator.h"
 
+#include <algorithm>
+
 namespace axbnn::gui {
+
+namespace {
+
+ApproxConfig knobsOnly(ApproxConfig approx)
+{
+    approx.extraCells.clear();
+    approx.exactCells.clear();
+    return approx;
+}
+
+void removeIndex(std::vector<int>& cells, int index)
+{
+    cells.erase(std::remove(cells.begin(), cells.end(), index), cells.end());
+}
+
+} // namespace
 
 ExplorationState::ExplorationState(QObject* parent)
     : ExplorationState(CircuitSpec{}, CellLibrary::defaults(), parent)
@@ -15,8 +33,10 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
     : QObject(parent),
       library_(std::make_shared<const CellLibrary>(std::move(library))),
       spec_(std::move(initial)),
+      fixedP_(spec_.p),
       evaluator_(new CircuitEvaluator(library_, this)),
-      sweepEvaluator_(new CostSweepEvaluator(library_, this))
+      sweepEvaluator_(new CostSweepEvaluator(library_, this)),
+      models_(new ModelEvaluator(this))
 {
     connect(evaluator_, &CircuitEvaluator::busyChanged, this, &ExplorationState::busyChanged);
     connect(evaluator_, &CircuitEvaluator::reportReady, this, [this](auto report) {
@@ -38,19 +58,43 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
         costSweep_.reset();
         emit costSweepFailed(message);
     });
+
+    connect(models_, &ModelEvaluator::modelLoaded, this,
+            [this](auto model, ModelSlot slot) { setModel(model, slot); });
+    connect(models_, &ModelEvaluator::modelLoadFailed, this,
+            [this](const QString& path, const QString& message) { emit modelLoadFailed(path, message); });
+    connect(models_, &ModelEvaluator::accuracyReady, this, [this](auto result, bool final) {
+        accuracy_ = result;
+        accuracyFinal_ = final;
+        emit accuracyChanged(result, final);
+    });
+    connect(models_, &ModelEvaluator::layerCostsReady, this, [this](auto costs) {
+        layerCosts_ = costs;
+        emit layerCostsChanged(costs);
+    });
+    connect(models_, &ModelEvaluator::sweepReady, this, [this](auto sweep) {
+        accuracySweep_ = sweep;
+        emit accuracySweepChanged(sweep);
+    });
 }
 
 ExplorationState::~ExplorationState() = default;
 
 bool ExplorationState::isBusy() const { return evaluator_->isBusy(); }
 bool ExplorationState::isCostSweepBusy() const { return sweepEvaluator_->isBusy(); }
+bool ExplorationState::isLoadingModel() const
+{
+    return models_->isLoading(ModelSlot::Main) || models_->isLoading(ModelSlot::Comparison);
+}
 
 void ExplorationState::setInputs(int inputs)
 {
     if (inputs == spec_.inputs)
         return;
+    const bool hadOverrides = !spec_.approx.extraCells.empty() || !spec_.approx.exactCells.empty();
     spec_.inputs = inputs;
-    commit(Affects::Report);
+    spec_.approx = knobsOnly(spec_.approx);
+    commit(Report | AccuracySweepOnly | (hadOverrides ? Accuracy : 0));
 }
 
 void ExplorationState::setTopology(Topology topology)
@@ -58,7 +102,8 @@ void ExplorationState::setTopology(Topology topology)
     if (topology == spec_.topology)
         return;
     spec_.topology = topology;
-    commit(Affects::ReportAndSweep);
+    spec_.approx = knobsOnly(spec_.approx);
+    commit(Report | Sweep | Accuracy | AccuracySweepOnly);
 }
 
 void ExplorationState::setFaCell(const QString& cell)
@@ -67,7 +112,7 @@ void ExplorationState::setFaCell(const QString& cell)
     if (name == spec_.approx.faCell)
         return;
     spec_.approx.faCell = name;
-    commit(Affects::ReportAndSweep);
+    commit(Report | Sweep | Accuracy | AccuracySweepOnly);
 }
 
 void ExplorationState::setLsbColumns(int columns)
@@ -75,7 +120,7 @@ void ExplorationState::setLsbColumns(int columns)
     if (columns == spec_.approx.lsbColumns)
         return;
     spec_.approx.lsbColumns = columns;
-    commit(Affects::ReportAndSweep);
+    commit(Report | Sweep | Accuracy);
 }
 
 void ExplorationState::setLevels(int levels)
@@ -83,29 +128,160 @@ void ExplorationState::setLevels(int levels)
     if (levels == spec_.approx.levels)
         return;
     spec_.approx.levels = levels;
-    commit(Affects::ReportAndSweep);
+    commit(Report | Sweep | Accuracy);
 }
 
 void ExplorationState::setP(double p)
 {
+    if (p == fixedP_)
+        return;
+    fixedP_ = p;
+    applyMeasuredP(); // the fixed p, unless a measured one is in use
+}
+
+void ExplorationState::setInputStatistic(InputStatistic statistic)
+{
+    if (statistic == statistic_)
+        return;
+    statistic_ = statistic;
+    applyMeasuredP();
+    emit changed(); // the mode itself changed even when p did not
+}
+
+void ExplorationState::applyMeasuredP()
+{
+    double p = fixedP_;
+    if (statistic_ == InputStatistic::Measured && model_ && selectedLayer_ >= 0 &&
+        static_cast<size_t>(selectedLayer_) < model_->xnorP.size() &&
+        model_->xnorP[selectedLayer_] >= 0.0)
+        p = model_->xnorP[selectedLayer_];
     if (p == spec_.p)
         return;
     spec_.p = p;
-    commit(Affects::Report);
+    commit(Report);
 }
 
-void ExplorationState::refresh()
+void ExplorationState::setCellApproximate(int index, bool approximate)
 {
-    evaluator_->evaluate(spec_);
-    sweepEvaluator_->evaluate(spec_.topology, spec_.approx);
+    std::vector<int> extra = spec_.approx.extraCells, exact = spec_.approx.exactCells;
+    removeIndex(extra, index);
+    removeIndex(exact, index);
+    (approximate ? extra : exact).push_back(index);
+    setCellOverrides(std::move(extra), std::move(exact));
 }
 
-void ExplorationState::commit(Affects affects)
+void ExplorationState::setCellOverrides(std::vector<int> extraCells, std::vector<int> exactCells)
+{
+    std::sort(extraCells.begin(), extraCells.end());
+    std::sort(exactCells.begin(), exactCells.end());
+    if (extraCells == spec_.approx.extraCells && exactCells == spec_.approx.exactCells)
+        return;
+    spec_.approx.extraCells = std::move(extraCells);
+    spec_.approx.exactCells = std::move(exactCells);
+    commit(Report | Accuracy);
+}
+
+void ExplorationState::setMitigation(const QString& mode)
+{
+    if (mode == mitigation_)
+        return;
+    mitigation_ = mode;
+    commit(Accuracy | AccuracySweepOnly);
+}
+
+void ExplorationState::openModel(const QString& path, ModelSlot slot) { models_->load(path, slot); }
+
+void ExplorationState::setModel(std::shared_ptr<const LoadedModel> model, ModelSlot slot)
+{
+    if (slot == ModelSlot::Comparison) {
+        comparison_ = std::move(model);
+        emit modelChanged(slot);
+        evaluate(AccuracySweepOnly);
+        return;
+    }
+    model_ = std::move(model);
+    selectedLayer_ = -1;
+    layerCosts_.reset();
+    accuracySweep_.reset();
+    // The first layer with a popcount is the natural one to explore; selected
+    // before modelChanged() so that its handlers may select another.
+    int first = -1;
+    if (model_)
+        for (size_t i = 0; i < model_->model.layers.size() && first < 0; ++i)
+            if (isApproximable(model_->model.layers[i]))
+                first = static_cast<int>(i);
+    if (first >= 0)
+        selectLayer(first);
+    emit modelChanged(slot);
+    evaluate(Accuracy | AccuracySweepOnly | LayerCostsOnly);
+}
+
+void ExplorationState::selectLayer(int layer)
+{
+    if (!model_ || layer < -1 || layer >= static_cast<int>(model_->model.layers.size()))
+        return;
+    if (layer == selectedLayer_)
+        return;
+    selectedLayer_ = layer;
+    emit changed();
+    if (layer >= 0 && model_->model.layers[layer].fanIn() > 0 &&
+        model_->model.layers[layer].kind != LayerKind::InputConv &&
+        model_->model.layers[layer].kind != LayerKind::MaxPool)
+        setInputs(model_->model.layers[layer].fanIn());
+    applyMeasuredP();
+}
+
+int ExplorationState::overrideLayer() const
+{
+    if (!model_ || selectedLayer_ < 0)
+        return -1;
+    return model_->model.layers[selectedLayer_].fanIn() == spec_.inputs ? selectedLayer_ : -1;
+}
+
+void ExplorationState::cancelAccuracy()
+{
+    models_->cancelAccuracy();
+    models_->cancelSweep();
+}
+
+void ExplorationState::refresh() { evaluate(Report | Sweep | Accuracy | AccuracySweepOnly); }
+
+void ExplorationState::commit(int affects)
 {
     emit changed();
-    evaluator_->evaluate(spec_);
-    if (affects == Affects::ReportAndSweep)
-        sweepEvaluator_->evaluate(spec_.topology, spec_.approx);
+    evaluate(affects);
+}
+
+void ExplorationState::evaluate(int affects)
+{
+    if (affects & Report)
+        evaluator_->evaluate(spec_);
+    if (affects & Sweep)
+        sweepEvaluator_->evaluate(spec_.topology, knobsOnly(spec_.approx));
+    if (!model_)
+        return;
+    if (affects & Sweep || affects & LayerCostsOnly)
+        models_->evaluateLayerCosts(model_, spec_.topology, knobsOnly(spec_.approx), library_);
+    AccuracyRequest request;
+    request.model = model_;
+    request.topology = spec_.topology;
+    request.approx = spec_.approx;
+    request.overrideLayer = overrideLayer();
+    request.mitigation = mitigation_.toStdString();
+    if (affects & Accuracy) {
+        accuracy_.reset();
+        accuracyFinal_ = false;
+        emit accuracyChanged(nullptr, false);
+        models_->evaluateAccuracy(request);
+    }
+    if (affects & AccuracySweepOnly) {
+        SweepRequest sweep;
+        sweep.base = request;
+        sweep.comparison = comparison_;
+        sweep.inputs = spec_.inputs;
+        sweep.library = library_;
+        models_->evaluateSweep(std::move(sweep));
+    }
 }
 
 } // namespace axbnn::gui

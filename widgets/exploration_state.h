@@ -1,8 +1,11 @@
-// The one exploration state of the workbench: the circuit being explored and
-// the latest results computed for it. Panels read and change only this.
+// The one exploration state of the workbench: the circuit being explored, the
+// loaded models and the latest results computed for them. Panels read and
+// change only this.
 #pragma once
 
+#include "accuracy_job.h"
 #include "cost_sweep.h"
+#include "model_evaluator.h"
 
 #include "analysis/circuit_report.h"
 #include "circuit/cell_library.h"
@@ -17,11 +20,18 @@ namespace axbnn::gui {
 class CircuitEvaluator;
 class CostSweepEvaluator;
 
+// Where the popcount's input statistic p comes from.
+enum class InputStatistic {
+    Fixed,    // the p the user set
+    Measured, // the selected layer's measured P(XNOR = 1) on the model's data
+};
+
 // Every setter emits changed() only when the value really changes, then asks
-// for fresh results: the circuit report always, the cost sweep only when the
-// topology or approximation changed (the sweep ignores N and p). Results
-// arrive later through reportReady() and costSweepReady(); engine errors
-// arrive as failed() / costSweepFailed() with the engine's message.
+// for fresh results: the circuit report always, the cost sweep when the
+// topology or approximation changed, accuracy and the accuracy sweep when
+// something they depend on changed and a model is loaded. Results arrive
+// later through the *Ready signals; engine errors through the *Failed
+// signals with the engine's message.
 class ExplorationState : public QObject {
     Q_OBJECT
 
@@ -32,8 +42,12 @@ public:
     ExplorationState(CircuitSpec initial, CellLibrary library, QObject* parent = nullptr);
     ~ExplorationState() override;
 
+    // spec().p is the effective p (measured when inputStatistic() is Measured
+    // and the selected layer has statistics).
     const CircuitSpec& spec() const { return spec_; }
+    double fixedP() const { return fixedP_; }
     const CellLibrary& library() const { return *library_; }
+    std::shared_ptr<const CellLibrary> sharedLibrary() const { return library_; }
     // Latest delivered results, null before the first one or after a failure.
     std::shared_ptr<const CircuitReport> report() const { return report_; }
     std::shared_ptr<const CostSweep> costSweep() const { return costSweep_; }
@@ -46,6 +60,41 @@ public:
     void setLsbColumns(int columns);
     void setLevels(int levels);
     void setP(double p);
+    void setInputStatistic(InputStatistic statistic);
+    InputStatistic inputStatistic() const { return statistic_; }
+    // Per-cell overrides of the current netlist (a click in the circuit view):
+    // forces cell `index` approximate or exact whatever the knobs say.
+    // Changing N or the topology clears them (indices name other cells then).
+    void setCellApproximate(int index, bool approximate);
+    void setCellOverrides(std::vector<int> extraCells, std::vector<int> exactCells);
+    void clearCellOverrides() { setCellOverrides({}, {}); }
+    // A mode of mitigationModes(): "none", "bias", ...
+    void setMitigation(const QString& mode);
+    QString mitigation() const { return mitigation_; }
+
+    // Models. openModel() loads in the background; on success the model
+    // replaces the slot's model, on failure modelLoadFailed() is emitted and
+    // the state is left as it was.
+    void openModel(const QString& path, ModelSlot slot = ModelSlot::Main);
+    void setModel(std::shared_ptr<const LoadedModel> model, ModelSlot slot = ModelSlot::Main);
+    std::shared_ptr<const LoadedModel> model() const { return model_; }
+    std::shared_ptr<const LoadedModel> comparisonModel() const { return comparison_; }
+    bool isLoadingModel() const;
+    // Selects a layer of the main model (-1: none); a layer with a popcount
+    // sets N to its fan-in (and p, if measured). Ignored when out of range.
+    void selectLayer(int layer);
+    int selectedLayer() const { return selectedLayer_; }
+    // Layer the per-cell overrides apply to in inference: the selected layer
+    // when N is its fan-in, else -1.
+    int overrideLayer() const;
+
+    ModelEvaluator* models() const { return models_; }
+    std::shared_ptr<const AccuracyResult> accuracy() const { return accuracy_; }
+    bool accuracyIsFinal() const { return accuracyFinal_; }
+    std::shared_ptr<const AccuracySweep> accuracySweep() const { return accuracySweep_; }
+    // Per-layer exact and approximate popcount cost of the main model.
+    std::shared_ptr<const std::vector<LayerCost>> layerCosts() const { return layerCosts_; }
+    void cancelAccuracy();
     // Recomputes everything for the current spec (also the first computation).
     void refresh();
 
@@ -57,17 +106,37 @@ signals:
     void costSweepBusyChanged(bool busy);
     void costSweepReady(std::shared_ptr<const axbnn::gui::CostSweep> sweep);
     void costSweepFailed(const QString& message);
+    // A model slot changed (loaded, replaced or cleared).
+    void modelChanged(axbnn::gui::ModelSlot slot);
+    void modelLoadFailed(const QString& path, const QString& message);
+    // Accuracy of the current configuration: the quick subset (final false),
+    // then all test images (final true). Cleared (null) when stale.
+    void accuracyChanged(std::shared_ptr<const axbnn::gui::AccuracyResult> result, bool final);
+    void accuracySweepChanged(std::shared_ptr<const axbnn::gui::AccuracySweep> sweep);
+    void layerCostsChanged(std::shared_ptr<const std::vector<axbnn::gui::LayerCost>> costs);
 
 private:
-    enum class Affects { Report, ReportAndSweep };
-    void commit(Affects affects);
+    enum Affects { Report = 1, Sweep = 2, Accuracy = 4, AccuracySweepOnly = 8, LayerCostsOnly = 16 };
+    void commit(int affects);
+    void evaluate(int affects);
+    void applyMeasuredP();
 
     std::shared_ptr<const CellLibrary> library_;
     CircuitSpec spec_;
+    double fixedP_ = 0.5;
+    InputStatistic statistic_ = InputStatistic::Fixed;
+    QString mitigation_ = QStringLiteral("none");
+    std::shared_ptr<const LoadedModel> model_, comparison_;
+    int selectedLayer_ = -1;
     std::shared_ptr<const CircuitReport> report_;
     std::shared_ptr<const CostSweep> costSweep_;
+    std::shared_ptr<const AccuracyResult> accuracy_;
+    bool accuracyFinal_ = false;
+    std::shared_ptr<const AccuracySweep> accuracySweep_;
+    std::shared_ptr<const std::vector<LayerCost>> layerCosts_;
     CircuitEvaluator* evaluator_;
     CostSweepEvaluator* sweepEvaluator_;
+    ModelEvaluator* models_;
 };
 
 } // namespace axbnn::gui

@@ -38,7 +38,8 @@ QString describe(const CircuitSpec& spec)
 
 } // namespace
 
-SummaryPanel::SummaryPanel(ExplorationState* state, QWidget* parent) : QWidget(parent)
+SummaryPanel::SummaryPanel(ExplorationState* state, QWidget* parent)
+    : QWidget(parent), state_(state)
 {
     auto* layout = new QVBoxLayout(this);
     status_ = new QLabel(tr("no result yet"));
@@ -87,6 +88,18 @@ SummaryPanel::SummaryPanel(ExplorationState* state, QWidget* parent) : QWidget(p
     precision_ = addValue(error, tr("Precision"), QStringLiteral("precisionValue"),
                           tr("What the error numbers are exact to"));
     valuesLayout->addWidget(errorGroup);
+
+    // Outside values_: accuracy has its own life cycle (it is not greyed by circuit updates).
+    auto* accuracyGroup = new QGroupBox(tr("Model accuracy"));
+    auto* accuracy = new QFormLayout(accuracyGroup);
+    accuracy_ = addValue(accuracy, tr("Accuracy"), QStringLiteral("accuracyValue"),
+                         tr("Test accuracy of the loaded model with this circuit in every conv "
+                            "and dense layer (and the chosen mitigation)"));
+    accuracyDelta_ = addValue(accuracy, tr("Change"), QStringLiteral("accuracyDeltaValue"),
+                              tr("Accuracy minus the exact model's accuracy on the same images, "
+                                 "in percentage points"));
+    layout->insertWidget(1, accuracyGroup); // near the top: always visible
+
     layout->addStretch(1);
 
     values_->setEnabled(false);
@@ -94,9 +107,35 @@ SummaryPanel::SummaryPanel(ExplorationState* state, QWidget* parent) : QWidget(p
             [this](const std::shared_ptr<const CircuitReport>& report) { showReport(*report); });
     connect(state, &ExplorationState::busyChanged, this, &SummaryPanel::showBusy);
     connect(state, &ExplorationState::failed, this, &SummaryPanel::showFailure);
+    connect(state, &ExplorationState::accuracyChanged, this, &SummaryPanel::showAccuracy);
+    connect(state, &ExplorationState::modelChanged, this, &SummaryPanel::showAccuracy);
     if (state->report())
         showReport(*state->report());
     showBusy(state->isBusy());
+    showAccuracy();
+}
+
+void SummaryPanel::showAccuracy()
+{
+    const auto result = state_->accuracy();
+    if (!state_->model()) {
+        accuracy_->setText(tr("no model loaded"));
+        accuracyDelta_->setText(QStringLiteral("–"));
+        return;
+    }
+    if (!result) {
+        accuracy_->setText(tr("computing…"));
+        accuracyDelta_->setText(QStringLiteral("–"));
+        return;
+    }
+    const QString scope =
+        result->complete ? tr("all %1 images").arg(result->images) : tr("first %1 images").arg(result->images);
+    accuracy_->setText(tr("%1 % (%2)").arg(fixed(100.0 * result->accuracy(), 2), scope));
+    const double delta = 100.0 * (result->accuracy() - result->exactAccuracy());
+    accuracyDelta_->setText(tr("%1%2 pp (exact %3 %)")
+                                .arg(delta >= 0.0 ? QStringLiteral("+") : QString())
+                                .arg(fixed(delta, 2))
+                                .arg(fixed(100.0 * result->exactAccuracy(), 2)));
 }
 
 QLabel* SummaryPanel::addValue(QFormLayout* form, const QString& label, const QString& objectName,

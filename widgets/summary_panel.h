@@ -27,6 +27,7 @@ private:
     void showReport(const CircuitReport& report);
     void showBusy(bool busy);
     void showFailure(const QString& message);
+    void showAccuracy();
 
     QLabel* status_ = nullptr;
     QLabel* design_ = nullptr;
@@ -44,6 +45,9 @@ private:
     QLabel* method_ = nullptr;
     QLabel* precision_ = nullptr;
     QWidget* values_ = nullptr;
+    ExplorationState* state_ = nullptr;
+    QLabel* accuracy_ = nullptr;
+    QLabel* accuracyDelta_ = nullptr;
 };
 
 } // namespace axbnn::gui

@@ -1,11 +1,15 @@
 // axbnn-workbench: the desktop GUI for exploring approximate popcount circuits.
+#include "latency.h"
 #include "main_window.h"
 #include "screenshot.h"
+#include "startup_files.h"
 
 #include "exploration_state.h"
+#include "session_actions.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QTabWidget>
 
 #include <cstdio>
 #include <stdexcept>
@@ -79,6 +83,28 @@ int main(int argc, char* argv[])
                        "<file> and quit (works with QT_QPA_PLATFORM=offscreen)."),
         QStringLiteral("file"));
     parser.addOption(screenshot);
+    const QCommandLineOption comparison(
+        QStringLiteral("comparison"),
+        QStringLiteral("Also open <model> as the comparison model (e.g. approximation-aware "
+                       "trained) in the accuracy plot."),
+        QStringLiteral("model"));
+    parser.addOption(comparison);
+    const QCommandLineOption noDefault(
+        QStringLiteral("no-default-model"),
+        QStringLiteral("Start with the circuit only instead of opening the sample VGG3 model."));
+    parser.addOption(noDefault);
+    const QCommandLineOption latency(
+        QStringLiteral("measure-latency"),
+        QStringLiteral("Time level-slider changes at N = 576 and 4608 (summary and error plot "
+                       "redrawn), print the figures and quit."));
+    parser.addOption(latency);
+    const QCommandLineOption tab(QStringLiteral("tab"),
+                                 QStringLiteral("Show plot tab <index> (0 = error distribution)."),
+                                 QStringLiteral("index"));
+    parser.addOption(tab);
+    parser.addPositionalArgument(
+        QStringLiteral("file"),
+        QStringLiteral("A model (.h5) to open, or a session (.json) to restore."), QStringLiteral("[file]"));
     for (const DesignOption& design : designOptions())
         parser.addOption(design.option);
     parser.process(app);
@@ -96,6 +122,32 @@ int main(int argc, char* argv[])
     axbnn::gui::ExplorationState state(design, axbnn::CellLibrary::defaults());
 
     MainWindow window(&state);
+    if (parser.isSet(latency)) {
+        window.show();
+        return measureSliderLatency(&window, &state, {576, 4608}, 15);
+    }
+
+    const QStringList files = parser.positionalArguments();
+    if (files.size() > 1) {
+        std::fprintf(stderr, "axbnn-workbench: give at most one model or session file\n");
+        return 2;
+    }
+    const QString file = files.value(0);
+    if (file.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive)) {
+        window.sessions()->openFile(file); // shows its own error box
+    } else if (!file.isEmpty()) {
+        state.openModel(file);
+    } else if (!parser.isSet(noDefault)) {
+        const QString sample = findDefaultModel();
+        if (!sample.isEmpty())
+            state.openModel(sample);
+    }
+    if (parser.isSet(comparison))
+        state.openModel(parser.value(comparison), axbnn::gui::ModelSlot::Comparison);
+
+    if (parser.isSet(tab))
+        if (auto* tabs = window.findChild<QTabWidget*>(QStringLiteral("plotTabs")))
+            tabs->setCurrentIndex(parser.value(tab).toInt());
     if (parser.isSet(screenshot)) {
         // A fixed size and no saved layout, so the picture is reproducible.
         scheduleScreenshot(&window, &state, parser.value(screenshot), 120'000);

@@ -1,18 +1,26 @@
 // Docks, tabs and menus of the workbench window, and their saved layout.
 #include "main_window.h"
 
+#include "accuracy_panel.h"
+#include "accuracy_plot_panel.h"
 #include "controls_panel.h"
 #include "cost_plot_panel.h"
 #include "error_plot_panel.h"
 #include "exploration_state.h"
+#include "model_panel.h"
+#include "pareto_plot_panel.h"
+#include "session_actions.h"
 #include "summary_panel.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QLabel>
 #include <QMenuBar>
 #include <QScrollArea>
 #include <QSettings>
 #include <QTabWidget>
+
+#include <qcustomplot.h>
 
 using namespace axbnn::gui;
 
@@ -29,35 +37,92 @@ MainWindow::MainWindow(ExplorationState* state, QWidget* parent) : QMainWindow(p
     plots->setObjectName(QStringLiteral("plotTabs"));
     plots->addTab(new ErrorPlotPanel(state), tr("Error distribution"));
     plots->addTab(new CostPlotPanel(state), tr("Cost against N"));
+    plots->addTab(new AccuracyPlotPanel(state), tr("Accuracy against level"));
+    plots->addTab(new ParetoPlotPanel(state), tr("Area against accuracy"));
     setCentralWidget(plots);
 
-    QDockWidget* controls = addDock(new ControlsPanel(state), tr("Circuit"),
+    auto* modelPanel = new ModelPanel(state);
+    QDockWidget* model = addDock(modelPanel, tr("Model"), QStringLiteral("modelDock"),
+                                 Qt::BottomDockWidgetArea, false);
+    QDockWidget* controls = addDock(new ControlsPanel(state), tr("Controls"),
                                     QStringLiteral("controlsDock"), Qt::LeftDockWidgetArea);
     QDockWidget* summary = addDock(new SummaryPanel(state), tr("Summary"),
                                    QStringLiteral("summaryDock"), Qt::RightDockWidgetArea);
+    QDockWidget* accuracy = addDock(new AccuracyPanel(state), tr("Accuracy"),
+                                    QStringLiteral("accuracyDock"), Qt::RightDockWidgetArea);
+    // The circuit view (QGraphicsView of the netlist) goes here: setCircuitView().
+    auto* placeholder = new QLabel(tr("The circuit view will appear here."));
+    placeholder->setAlignment(Qt::AlignCenter);
+    circuit_ = addDock(placeholder, tr("Circuit"), QStringLiteral("circuitDock"),
+                       Qt::BottomDockWidgetArea, false);
+    tabifyDockWidget(model, circuit_);
+    model->raise();
 
+    sessions_ = new SessionActions(state, this);
+    buildMenus(modelPanel, {model, circuit_, controls, summary, accuracy});
+
+    resize(1400, 900);
+    resizeDocks({controls, summary}, {300, 340}, Qt::Horizontal);
+    resizeDocks({model}, {260}, Qt::Vertical);
+}
+
+void MainWindow::buildMenus(ModelPanel* model, const QList<QDockWidget*>& docks)
+{
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open model…"), model, &ModelPanel::openModelDialog);
+    open->setShortcut(QKeySequence::Open);
+    QAction* compare =
+        file->addAction(tr("Open &comparison model…"), model, &ModelPanel::openComparisonDialog);
+    compare->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    file->addMenu(model->recentMenu());
+    file->addSeparator();
+    file->addAction(sessions_->openAction());
+    file->addAction(sessions_->saveAction());
+    file->addAction(sessions_->saveAsAction());
+    file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     quit->setShortcutContext(Qt::ApplicationShortcut);
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    view->addAction(controls->toggleViewAction());
-    view->addAction(summary->toggleViewAction());
 
-    resize(1280, 800);
-    resizeDocks({controls, summary}, {300, 340}, Qt::Horizontal);
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* fit = view->addAction(tr("&Fit plots"), this, [this] {
+        for (QCustomPlot* plot : findChildren<QCustomPlot*>()) {
+            plot->rescaleAxes();
+            plot->replot();
+        }
+    });
+    fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    auto* tabs = qobject_cast<QTabWidget*>(centralWidget());
+    for (int i = 0; i < tabs->count(); ++i) {
+        QAction* tab = view->addAction(tabs->tabText(i), tabs, [tabs, i] { tabs->setCurrentIndex(i); });
+        tab->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + i)));
+    }
+    view->addSeparator();
+    for (QDockWidget* dock : docks)
+        view->addAction(dock->toggleViewAction());
+}
+
+void MainWindow::setCircuitView(QWidget* view)
+{
+    QWidget* old = circuit_->widget();
+    circuit_->setWidget(view);
+    delete old;
 }
 
 QDockWidget* MainWindow::addDock(QWidget* panel, const QString& title, const QString& objectName,
-                                 Qt::DockWidgetArea area)
+                                 Qt::DockWidgetArea area, bool scroll)
 {
-    auto* scroll = new QScrollArea;
-    scroll->setWidget(panel);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
     auto* dock = new QDockWidget(title, this);
     dock->setObjectName(objectName); // saveState() needs it
-    dock->setWidget(scroll);
+    if (scroll) {
+        auto* scrollArea = new QScrollArea;
+        scrollArea->setWidget(panel);
+        scrollArea->setWidgetResizable(true);
+        scrollArea->setFrameShape(QFrame::NoFrame);
+        dock->setWidget(scrollArea);
+    } else {
+        dock->setWidget(panel);
+    }
     addDockWidget(area, dock);
     return dock;
 }

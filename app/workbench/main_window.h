@@ -8,6 +8,8 @@ class QDockWidget;
 
 namespace axbnn::gui {
 class ExplorationState;
+class ModelPanel;
+class SessionActions;
 }
 
 class MainWindow : public QMainWindow {
@@ -18,11 +20,18 @@ public:
 
     // Window geometry and dock layout from the last session (QSettings).
     void restoreLayout();
+    // The "Circuit" dock's content (the circuit view); replaces the placeholder.
+    void setCircuitView(QWidget* view);
+    axbnn::gui::SessionActions* sessions() const { return sessions_; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
     QDockWidget* addDock(QWidget* panel, const QString& title, const QString& objectName,
-                         Qt::DockWidgetArea area);
+                         Qt::DockWidgetArea area, bool scroll = true);
+    void buildMenus(axbnn::gui::ModelPanel* model, const QList<QDockWidget*>& docks);
+
+    axbnn::gui::SessionActions* sessions_ = nullptr;
+    QDockWidget* circuit_ = nullptr;
 };

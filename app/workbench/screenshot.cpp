@@ -1,4 +1,5 @@
-// Waits for the first circuit report and cost sweep, then grabs the window.
+// Waits for the first circuit report and cost sweep (and, with a model, its
+// full accuracy and level sweep), then grabs the window.
 #include "screenshot.h"
 
 #include "exploration_state.h"
@@ -47,7 +48,9 @@ void scheduleScreenshot(QWidget* window, ExplorationState* state, const QString&
     // Set once the outcome is decided: later results, failures and the timeout are moot.
     auto done = std::make_shared<bool>(false);
     auto tryGrab = [window, state, path, done] {
-        if (*done || !state->report() || !state->costSweep())
+        if (*done || !state->report() || !state->costSweep() || state->isLoadingModel())
+            return;
+        if (state->model() && !(state->accuracyIsFinal() && state->accuracySweep()))
             return;
         *done = true;
         // Let the panels' replots and layout settle before grabbing.
@@ -61,6 +64,10 @@ void scheduleScreenshot(QWidget* window, ExplorationState* state, const QString&
     };
     QObject::connect(state, &ExplorationState::reportReady, window, tryGrab);
     QObject::connect(state, &ExplorationState::costSweepReady, window, tryGrab);
+    QObject::connect(state, &ExplorationState::accuracyChanged, window, tryGrab);
+    QObject::connect(state, &ExplorationState::accuracySweepChanged, window, tryGrab);
+    // A model that fails to load leaves the circuit-only window.
+    QObject::connect(state, &ExplorationState::modelLoadFailed, window, tryGrab, Qt::QueuedConnection);
     auto failOnce = [done](const QString& message) {
         if (*done)
             return;

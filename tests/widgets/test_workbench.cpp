@@ -5,6 +5,7 @@
 #include "error_plot_panel.h"
 #include "exploration_state.h"
 #include "latest_only_runner.h"
+#include "plot_hover.h"
 #include "summary_panel.h"
 
 #include "circuit/popcount_builder.h"
@@ -184,6 +185,63 @@ private slots:
         QCOMPARE(plot->xAxis->label(), QStringLiteral("error e = approximate - exact"));
     }
 
+    // What a click in the circuit view does: one cell toggled, one more (or
+    // one fewer) approximate cell in the report; N changes clear the overrides.
+    void cellOverridesToggleSingleCells()
+    {
+        ExplorationState state;
+        state.setInputs(16);
+        state.setLsbColumns(1);
+        QVERIFY(waitForReport(state, 1));
+        const Netlist& netlist = state.report()->netlist;
+        const int base = state.report()->cost.approximateCells;
+        int exactFa = -1, approxFa = -1;
+        for (size_t i = 0; i < netlist.cells.size(); ++i) {
+            const std::string& kind = netlist.typeOf(netlist.cells[i]).name;
+            if (kind == "fa" && exactFa < 0)
+                exactFa = static_cast<int>(i);
+            if (kind == "maj-fa" && approxFa < 0)
+                approxFa = static_cast<int>(i);
+        }
+        QVERIFY(exactFa >= 0 && approxFa >= 0);
+
+        state.setCellApproximate(exactFa, true);
+        QVERIFY(QTest::qWaitFor([&] { return !state.isBusy() && state.report() &&
+                                             state.report()->spec.approx.extraCells.size() == 1; },
+                                kTimeoutMs));
+        QCOMPARE(state.report()->cost.approximateCells, base + 1);
+        state.setCellApproximate(approxFa, false);
+        QVERIFY(QTest::qWaitFor([&] { return !state.isBusy() && state.report() &&
+                                             state.report()->spec.approx.exactCells.size() == 1; },
+                                kTimeoutMs));
+        QCOMPARE(state.report()->cost.approximateCells, base);
+        state.setCellApproximate(exactFa, false); // moves the cell from one list to the other
+        QVERIFY(state.spec().approx.extraCells.empty());
+        QCOMPARE(state.spec().approx.exactCells, (std::vector<int>{std::min(exactFa, approxFa), std::max(exactFa, approxFa)}));
+
+        state.setInputs(25);
+        QVERIFY(state.spec().approx.extraCells.empty() && state.spec().approx.exactCells.empty());
+    }
+
+    void hoverReadsOutTheNearestBar()
+    {
+        ExplorationState state;
+        ErrorPlotPanel panel(&state);
+        panel.resize(600, 400);
+        state.setInputs(9);
+        state.setLsbColumns(1);
+        QVERIFY(waitForReport(state, 1));
+        auto* plot = panel.findChild<QCustomPlot*>(QStringLiteral("errorPlot"));
+        auto* bars = plot->findChild<QCPBars*>(QStringLiteral("errorBars"));
+        QVERIFY(bars && !bars->data()->isEmpty());
+        plot->replot(); // lays the axes out
+        const QCPBarsData& bar = *bars->data()->begin();
+        const QPointF pixel = bars->coordsToPixels(bar.key, bar.value);
+        const QString text = hoverText(plot, pixel.x(), pixel.y());
+        QVERIFY2(text.startsWith(QStringLiteral("P(e = %1) = ").arg(bar.key)), qPrintable(text));
+        QVERIFY(hoverText(plot, -1000, -1000).isEmpty());
+    }
+
     void costPlotShowsApproximateBelowExact()
     {
         ExplorationState state;
@@ -253,7 +311,7 @@ private slots:
             QVERIFY2(!w->toolTip().isEmpty(), qPrintable(w->objectName()));
             ++checked;
         }
-        QCOMPARE(checked, 8);
+        QCOMPARE(checked, 10); // N, k, C, topology, cell, 2 sliders, p, p source, mitigation
     }
 };
 

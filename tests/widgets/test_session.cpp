@@ -1,0 +1,167 @@
+// Session files: a saved session reopens to the same exploration state, and
+// bad files give one clear message (offscreen).
+#include "exploration_state.h"
+#include "session.h"
+#include "widget_test_support.h"
+
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace axbnn;
+using namespace axbnn::gui;
+using namespace axbnn::gui::test;
+
+namespace {
+
+constexpr int kTimeoutMs = 60'000;
+
+QString message(const std::function<void()>& f)
+{
+    try {
+        f();
+    } catch (const std::exception& e) {
+        return QString::fromUtf8(e.what());
+    }
+    return {};
+}
+
+} // namespace
+
+class TestSession : public QObject {
+    Q_OBJECT
+
+private slots:
+    void circuitSessionRoundTrips()
+    {
+        QTemporaryDir dir;
+        ExplorationState state;
+        state.setInputs(100);
+        state.setTopology(Topology::Dadda);
+        state.setFaCell(QStringLiteral("maj"));
+        state.setLsbColumns(2);
+        state.setLevels(1);
+        state.setP(0.3);
+        state.setMitigation(QStringLiteral("bias"));
+        state.setCellApproximate(7, true);
+        state.setCellApproximate(3, false);
+        const Session saved = captureSession(state);
+        const QString path = dir.filePath(QStringLiteral("s.json"));
+        saveSession(saved, path);
+
+        ExplorationState reopened;
+        applySession(reopened, loadSession(path));
+        QCOMPARE(captureSession(reopened), saved);
+        QCOMPARE(reopened.spec().inputs, 100);
+        QCOMPARE(reopened.spec().topology, Topology::Dadda);
+        QCOMPARE(reopened.spec().approx.extraCells, std::vector<int>{7});
+        QCOMPARE(reopened.spec().approx.exactCells, std::vector<int>{3});
+        QCOMPARE(reopened.spec().p, 0.3);
+        QCOMPARE(reopened.mitigation(), QStringLiteral("bias"));
+    }
+
+    void sessionWithModelRestoresLayerAndOverrides()
+    {
+        QTemporaryDir dir;
+        const QString model = writeModel(dir.path(), QStringLiteral("m.h5"), smallModel());
+        const QString comparison = writeModel(dir.path(), QStringLiteral("c.h5"), smallModel(6));
+        const auto data = smallDataset(120);
+
+        ExplorationState state;
+        state.models()->setDatasets(data, data);
+        QSignalSpy changed(&state, &ExplorationState::modelChanged);
+        state.openModel(model);
+        state.openModel(comparison, ModelSlot::Comparison);
+        QVERIFY(QTest::qWaitFor([&] { return state.model() && state.comparisonModel(); }, kTimeoutMs));
+        state.selectLayer(3);
+        state.setLsbColumns(1);
+        state.setCellApproximate(2, true);
+        state.setInputStatistic(InputStatistic::Measured);
+        const Session saved = captureSession(state);
+        QCOMPARE(saved.selectedLayer, 3);
+        QCOMPARE(saved.inputs, 128);
+        const QString path = dir.filePath(QStringLiteral("s.json"));
+        saveSession(saved, path);
+
+        ExplorationState reopened;
+        reopened.models()->setDatasets(data, data);
+        applySession(reopened, loadSession(path));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return reopened.model() && reopened.comparisonModel() && !reopened.isLoadingModel(); },
+            kTimeoutMs));
+        QCOMPARE(captureSession(reopened), saved);
+        QCOMPARE(reopened.spec().p, state.spec().p); // the same measured p
+        QCOMPARE(reopened.overrideLayer(), 3);
+    }
+
+    void jsonRoundTripKeepsEveryField()
+    {
+        Session s;
+        s.inputs = 4608;
+        s.topology = Topology::Wallace;
+        s.approx.faCell = "maj";
+        s.approx.haCell = "or-ha";
+        s.approx.lsbColumns = 3;
+        s.approx.levels = 2;
+        s.approx.extraCells = {1, 4};
+        s.approx.exactCells = {9};
+        s.p = 0.125;
+        s.measuredP = true;
+        s.mitigation = QStringLiteral("tune");
+        s.modelPath = QStringLiteral("/a/b.h5");
+        s.comparisonPath = QStringLiteral("/a/c.h5");
+        s.selectedLayer = 4;
+        const QByteArray text = QJsonDocument(sessionToJson(s)).toJson();
+        QCOMPARE(sessionFromJson(QJsonDocument::fromJson(text).object()), s);
+    }
+
+    void badSessionsNameTheProblem_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QString>("expected");
+        const QByteArray head = R"({"format":"axbnn-session","version":1,)";
+        QTest::newRow("not json") << QByteArray("{oops") << "not JSON";
+        QTest::newRow("wrong format") << QByteArray(R"({"format":"x","version":1})") << "not a workbench session";
+        QTest::newRow("future version")
+            << QByteArray(R"({"format":"axbnn-session","version":9})") << "unsupported session version";
+        QTest::newRow("no circuit") << head + R"("model":null})" << "circuit";
+        QTest::newRow("bad inputs")
+            << head + R"("circuit":{"inputs":0,"topology":"dadda","faCell":"maj","lsbColumns":0,"levels":0,"p":0.5}})"
+            << "circuit.inputs";
+        QTest::newRow("bad topology")
+            << head + R"("circuit":{"inputs":9,"topology":"ring","faCell":"maj","lsbColumns":0,"levels":0,"p":0.5}})"
+            << "circuit.topology";
+        QTest::newRow("p out of range")
+            << head + R"("circuit":{"inputs":9,"topology":"dadda","faCell":"maj","lsbColumns":0,"levels":0,"p":2}})"
+            << "circuit.p";
+        QTest::newRow("bad cells")
+            << head + R"("circuit":{"inputs":9,"topology":"dadda","faCell":"maj","lsbColumns":0,"levels":0,"p":0.5,"extraCells":[-1]}})"
+            << "circuit.extraCells";
+    }
+
+    void badSessionsNameTheProblem()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("bad.json"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(text);
+        file.close();
+        const QString error = message([&] { loadSession(path); });
+        QVERIFY2(error.contains(expected), qPrintable(error));
+        QVERIFY(error.contains(path));
+    }
+
+    void unwritableSessionThrowsAndLeavesNoFile()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("missing/dir/s.json"));
+        QVERIFY(!message([&] { saveSession(Session{}, path); }).isEmpty());
+        QVERIFY(!QFile::exists(path));
+    }
+};
+
+QTEST_MAIN(TestSession)
+#include "test_session.moc"

@@ -1,0 +1,50 @@
+// Small models and datasets for the widget tests: fast to load and to run.
+#pragma once
+
+#include "bnn/random_model.h"
+#include "io/dataset.h"
+#include "io/model_file.h"
+
+#include <QString>
+
+#include <memory>
+#include <string>
+
+namespace axbnn::gui::test {
+
+// inputconv 8x8x1 -> 8 ch, maxpool 2, conv 3x3x8 (fan-in 72), dense 4*4*8 -> 24
+// (fan-in 128), scores 24 -> 10.
+inline Model smallModel(uint64_t seed = 5)
+{
+    using L = LayerKind;
+    return randomModel({8, 8, 1},
+                       {{L::InputConv, 8, 3, 1, 1},
+                        {L::MaxPool, 0, 0, 1, 0, 2},
+                        {L::Conv, 8, 3, 1, 1},
+                        {L::Dense, 24},
+                        {L::Scores, 10}},
+                       seed);
+}
+
+// `count` random 8x8 images with random labels 0..9.
+inline std::shared_ptr<const Dataset> smallDataset(int count = 300, uint64_t seed = 9)
+{
+    Dataset d;
+    d.shape = {8, 8, 1};
+    d.count = count;
+    d.images = randomImages(d.shape, count, seed);
+    for (int i = 0; i < count; ++i)
+        d.labels.push_back(static_cast<uint8_t>((d.images[static_cast<size_t>(i) * 64] + i) % 10));
+    d.classNames = fashionMnistClassNames();
+    d.source = "random";
+    return std::make_shared<const Dataset>(std::move(d));
+}
+
+inline QString writeModel(const QString& dir, const QString& name, const Model& model)
+{
+    const QString path = dir + u'/' + name;
+    saveModel(model, path.toStdString());
+    return path;
+}
+
+} // namespace axbnn::gui::test

@@ -1,0 +1,117 @@
+// Per-layer cost, statistics and inference configuration of a loaded model.
+#include "model_analysis.h"
+
+#include "bnn/inference.h"
+#include "bnn/inference_types.h"
+#include "bnn/mitigation.h"
+#include "circuit/popcount_builder.h"
+#include "io/model_file.h"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+namespace axbnn::gui {
+
+LoadedModel loadModelWithStats(const std::string& path, const Dataset* data, int statImages)
+{
+    LoadedModel loaded;
+    loaded.path = path;
+    loaded.model = loadModel(path);
+    loaded.xnorP.assign(loaded.model.layers.size(), -1.0);
+    if (!data || data->shape != loaded.model.input || data->count == 0 || statImages <= 0)
+        return loaded;
+    const int count = std::min(statImages, data->count);
+    const InferenceEngine engine(loaded.model);
+    const InferenceResult run = engine.run(*data, 0, count, true);
+    for (size_t i = 0; i < loaded.model.layers.size(); ++i)
+        if (run.stats.layers[i].xnorInputs > 0)
+            loaded.xnorP[i] = run.stats.layers[i].xnorOneFraction();
+    loaded.statsImages = count;
+    return loaded;
+}
+
+bool isApproximable(const Layer& layer)
+{
+    return layer.kind == LayerKind::Conv || layer.kind == LayerKind::Dense;
+}
+
+std::vector<LayerCost> computeLayerCosts(const Model& model, Topology topology,
+                                         const ApproxConfig& knobs, const CellLibrary& library)
+{
+    CostOptions options;
+    options.energyVectors = 128; // the cost model's minimum: the table shows area
+    ApproxConfig approx = knobs;
+    approx.extraCells.clear(); // overrides index one netlist only
+    approx.exactCells.clear();
+
+    std::map<int, std::pair<CircuitCost, CircuitCost>> byFanIn;
+    std::vector<LayerCost> rows;
+    for (size_t i = 0; i < model.layers.size(); ++i) {
+        const Layer& layer = model.layers[i];
+        LayerCost row;
+        row.layer = static_cast<int>(i);
+        const bool binary = layer.kind == LayerKind::Conv || layer.kind == LayerKind::Dense ||
+                            layer.kind == LayerKind::Scores;
+        if (binary) {
+            row.fanIn = layer.fanIn();
+            row.popcountBits = bitsFor(static_cast<uint64_t>(row.fanIn));
+            auto it = byFanIn.find(row.fanIn);
+            if (it == byFanIn.end()) {
+                const Netlist exact = buildPopcount(row.fanIn, topology, library);
+                const Netlist approximate = applyApproximation(exact, library, approx);
+                it = byFanIn
+                         .emplace(row.fanIn, std::pair{computeCost(exact, options),
+                                                       computeCost(approximate, options)})
+                         .first;
+            }
+            row.exact = it->second.first;
+            row.approximated = isApproximable(layer);
+            row.approximate = row.approximated ? it->second.second : it->second.first;
+        }
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+InferenceConfig modelCircuitConfig(const Model& model, Topology topology, const ApproxConfig& approx,
+                                   int overrideLayer)
+{
+    ApproxConfig knobs = approx;
+    knobs.extraCells.clear();
+    knobs.exactCells.clear();
+    InferenceConfig config;
+    config.popcount.resize(model.layers.size());
+    for (size_t i = 0; i < model.layers.size(); ++i) {
+        if (!isApproximable(model.layers[i]))
+            continue;
+        const bool overridden = static_cast<int>(i) == overrideLayer;
+        ApproxConfig layerApprox = overridden ? approx : knobs;
+        if (layerApprox.isExact() && layerApprox.exactCells.empty())
+            continue; // exact popcount, no circuit to simulate
+        config.popcount[i] = PopcountUnitConfig::makeCircuit(topology, std::move(layerApprox));
+    }
+    return config;
+}
+
+const std::vector<std::string>& mitigationModes()
+{
+    static const std::vector<std::string> modes{"none", "bias"};
+    return modes;
+}
+
+void applyMitigation(const std::string& mode, const Model& model, InferenceConfig& config,
+                     const Dataset& calibration, int count)
+{
+    if (mode == "none") {
+        config.thresholdShift.clear();
+        return;
+    }
+    if (mode == "bias") {
+        biasCompensation(model, config, calibration, std::min(count, calibration.count));
+        return;
+    }
+    throw std::invalid_argument("unknown mitigation '" + mode + "' (known: none, bias)");
+}
+
+} // namespace axbnn::gui
