@@ -96,7 +96,7 @@ InferenceConfig modelCircuitConfig(const Model& model, Topology topology, const 
 
 const std::vector<std::string>& mitigationModes()
 {
-    static const std::vector<std::string> modes{"none", "bias"};
+    static const std::vector<std::string> modes{"none", "bias", "tune"};
     return modes;
 }
 
@@ -105,13 +105,18 @@ void applyMitigation(const std::string& mode, const Model& model, InferenceConfi
 {
     if (mode == "none") {
         config.thresholdShift.clear();
+        config.neuronShift.clear();
         return;
     }
     if (mode == "bias") {
         biasCompensation(model, config, calibration, std::min(count, calibration.count));
         return;
     }
-    throw std::invalid_argument("unknown mitigation '" + mode + "' (known: none, bias)");
+    if (mode == "tune") {
+        thresholdTuning(model, config, calibration, std::min(count, calibration.count));
+        return;
+    }
+    throw std::invalid_argument("unknown mitigation '" + mode + "' (known: none, bias, tune)");
 }
 
 } // namespace axbnn::gui

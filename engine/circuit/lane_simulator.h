@@ -25,14 +25,14 @@ public:
     int slotCount() const { return static_cast<int>(slotCount_); }
 
     // Sizes a slot buffer and writes the constant signals; once per buffer.
-    void prepare(std::vector<uint64_t>& slots) const;
-    // Input i's kWords words, to be written before every run(): slots 0..inputs-1.
-    static uint64_t* inputWords(uint64_t* slots, int i) { return slots + static_cast<size_t>(i) * kWords; }
-    // Evaluates every cell. Input slots may be overwritten (they are refilled
+    void prepare(std::vector<uint64_t>& signals) const;
+    // Input i's kWords words, to be written before every run(): signals 0..inputs-1.
+    static uint64_t* inputWords(uint64_t* signals, int i) { return signals + static_cast<size_t>(i) * kWords; }
+    // Evaluates every cell. Input signals may be overwritten (they are refilled
     // for the next run); the output words stay valid until then.
-    void run(uint64_t* slots) const { eval_(ops_.data(), ops_.size(), slots); }
+    void run(uint64_t* signals) const { eval_(ops_.data(), ops_.size(), signals); }
     // Output bit `bit` (least significant first): kWords words.
-    const uint64_t* outputWords(const uint64_t* slots, int bit) const { return slots + outputOffsets_[bit]; }
+    const uint64_t* outputWords(const uint64_t* signals, int bit) const { return signals + outputOffsets_[bit]; }
 
 private:
     int inputs_ = 0;
