@@ -355,15 +355,15 @@ def recalibrate(net, images, batch, inject, generator, count=10000):
                 net(images[b:b + batch], inject=inject, generator=generator)
 
 def train(args):
+    layers = architecture(args.arch, args.kernel, args.channels, args.hidden)
+    errors = load_error_model(args.error_model) if args.error_model else None
+    if errors:
+        check_fits(errors, layers)
     import torch
     import torch.nn.functional as F
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
-    layers = architecture(args.arch, args.kernel, args.channels, args.hidden)
-    errors = load_error_model(args.error_model) if args.error_model else None
-    if errors:
-        check_fits(errors, layers)
     train_data = ref.load_dataset("fashion-mnist:train")
     test_data = ref.load_dataset("fashion-mnist:test")
     n_train = min(args.limit, len(train_data.labels)) if args.limit else len(train_data.labels)
