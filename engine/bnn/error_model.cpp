@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <stdexcept>
 
 namespace axbnn {
@@ -163,14 +164,25 @@ ErrorModel abstractErrorModel(const Model& model, const InferenceConfig& config,
     result.circuit = layerConfigDocument(model, config);
     result.statistic = xnorP.empty() ? "iid" : "measured";
     result.seed = options.seed;
+    // Layers with the same fan-in and unit share their rows (VGG3 7x7: conv2
+    // and fc1 both count 3136 inputs); the seed is the same, so are the rows.
+    std::map<std::string, LayerErrorModel> computed;
     for (size_t i = 0; i < model.layers.size(); ++i) {
         const Layer& l = model.layers[i];
         const PopcountUnitConfig& cfg = config.unitFor(static_cast<int>(i));
         if (!hasPopcount(l.kind) || !cfg.circuit)
             continue;
-        const PopcountUnit unit(l.fanIn(), cfg);
         const double p = i < xnorP.size() ? xnorP[i] : 0.5;
-        LayerErrorModel layer = abstractLayerErrorModel(unit, p, options);
+        const std::string key = std::to_string(l.fanIn()) + unitConfigJson(cfg).dump() +
+                                (cfg.library ? cfg.library->source() : std::string());
+        LayerErrorModel layer;
+        if (auto it = computed.find(key); it != computed.end()) {
+            layer = it->second;
+            setErrorSummary(layer, p);
+        } else {
+            layer = abstractLayerErrorModel(PopcountUnit(l.fanIn(), cfg), p, options);
+            computed.emplace(key, layer);
+        }
         layer.layer = static_cast<int>(i);
         layer.kind = layerKindName(l.kind);
         layer.circuit = unitConfigJson(cfg);
