@@ -96,9 +96,13 @@ def load_error_model(path):
                 raise ToolError(f"{where}.conditional[{s}].p[{int(np.flatnonzero(p < 0)[0])}] is negative")
             if abs(p.sum() - 1.0) > 1e-9:
                 raise ToolError(f"{where}.conditional[{s}].p sums to {p.sum()}, not 1")
-            e_min.append(int(r.get("e_min")))
+            if not isinstance(r.get("e_min"), int):
+                raise ToolError(f"{where}.conditional[{s}].e_min must be a whole number")
+            e_min.append(r["e_min"])
             probs.append(p)
-        out.append({"layer": int(l.get("layer", -1)), "kind": l.get("kind"), "fan_in": n,
+        if not isinstance(l.get("layer", -1), int) or l.get("kind") not in ("conv", "dense", "scores", "unit"):
+            raise ToolError(f"{where}: \"layer\" must be a whole number and \"kind\" conv, dense, scores or unit")
+        out.append({"layer": l.get("layer", -1), "kind": l.get("kind"), "fan_in": n,
                     "e_min": e_min, "probs": probs, "mean_error": l.get("mean_error"),
                     "bit_flip_probability": l.get("bit_flip_probability")})
     return {"circuit": doc.get("circuit", {}), "layers": out, "path": path}
