@@ -1,0 +1,206 @@
+// `axbnn error-model`: the file it writes is the engine's error model, the
+// measured statistic is the one `axbnn eval --stats` reports, the circuit
+// document drives `axbnn eval --config`, and bad input gives one error line.
+#include "bnn/error_model.h"
+#include "bnn/random_model.h"
+#include "io/model_file.h"
+
+#include <QtTest>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+using namespace axbnn;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out, err;
+};
+
+Run runCli(const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral(AXBNN_CLI), args);
+    Run r;
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = "timed out";
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+QByteArray readAll(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QString smallModel(const QTemporaryDir& dir)
+{
+    const QString path = dir.filePath("small.h5");
+    saveModel(randomModel({28, 28, 1},
+                          {{LayerKind::InputConv, 8, 3, 1, 1},
+                           {LayerKind::MaxPool, 0, 0, 0, 0, 2},
+                           {LayerKind::Conv, 8, 3, 1, 1},
+                           {LayerKind::MaxPool, 0, 0, 0, 0, 2},
+                           {LayerKind::Dense, 64},
+                           {LayerKind::Scores, 10}},
+                          11),
+              path.toStdString());
+    return path;
+}
+
+} // namespace
+
+class TestCliErrorModel : public QObject {
+    Q_OBJECT
+
+private slots:
+    void bareUnitFileIsTheEngineModel()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("u.json");
+        const Run r = runCli({"error-model", "--fan-in", "10", "--approx-lsb", "1", "--p", "0.3", "--out", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("exhaustive"));
+        const ErrorModel m = loadErrorModel(out.toStdString());
+        QCOMPARE(m.layers.size(), size_t{1});
+        ApproxConfig a;
+        a.lsbColumns = 1;
+        const LayerErrorModel expect =
+            abstractLayerErrorModel(PopcountUnit(10, PopcountUnitConfig::makeCircuit(Topology::AdderTree, a)), 0.3);
+        QCOMPARE(m.layers[0].layer, -1);
+        QVERIFY(m.layers[0].probs == expect.probs);
+        QVERIFY(m.layers[0].eMin == expect.eMin);
+        QCOMPARE(m.layers[0].meanError, expect.meanError);
+        QCOMPARE(m.layers[0].xnorP, 0.3);
+    }
+
+    void sampledFileIsDeterministicAndThreadIndependent()
+    {
+        QTemporaryDir dir;
+        const QString a = dir.filePath("a.json"), b = dir.filePath("b.json");
+        const QStringList common{"error-model", "--fan-in", "300", "--approx-lsb", "2", "--samples", "512"};
+        QCOMPARE(runCli(common + QStringList{"--threads", "1", "--out", a}).exitCode, 0);
+        QCOMPARE(runCli(common + QStringList{"--threads", "2", "--out", b}).exitCode, 0);
+        QVERIFY(!readAll(a).isEmpty());
+        QCOMPARE(readAll(a), readAll(b));
+        QCOMPARE(loadErrorModel(a.toStdString()).layers[0].method, std::string("sampled"));
+    }
+
+    void modelLayersUseTheMeasuredStatistic()
+    {
+        QTemporaryDir dir;
+        const QString model = smallModel(dir);
+        const QString out = dir.filePath("m.json");
+        const Run r = runCli({"error-model", "--model", model, "--approx-lsb", "2", "--data", "fashion-mnist",
+                              "--limit", "60", "--samples", "512", "--out", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const ErrorModel m = loadErrorModel(out.toStdString());
+        QCOMPARE(m.statistic, std::string("measured"));
+        QCOMPARE(m.layers.size(), size_t{2});
+        QCOMPARE(m.layers[0].layer, 2);
+        QCOMPARE(m.layers[0].fanIn, 72);
+        QCOMPARE(m.layers[1].layer, 4);
+        QCOMPARE(m.layers[1].fanIn, 392);
+        checkErrorModelFits(m, loadModel(model.toStdString()));
+
+        // The same statistic `axbnn eval --stats` measures on the same images.
+        const Run stats = runCli({"eval", "--model", model, "--approx-lsb", "2", "--limit", "60", "--stats", "--json"});
+        QCOMPARE(stats.exitCode, 0);
+        const QJsonArray layers = QJsonDocument::fromJson(stats.out.toUtf8()).object()["layers"].toArray();
+        for (const LayerErrorModel& l : m.layers) {
+            const double p = layers[l.layer].toObject()["stats"].toObject()["xnor_one_fraction"].toDouble();
+            QVERIFY2(std::abs(p - l.xnorP) < 1e-12, qPrintable(QString("%1 vs %2").arg(p).arg(l.xnorP)));
+            QVERIFY(l.xnorP != 0.5);
+        }
+
+        // The file's circuit document is a layer configuration for `axbnn eval --config`.
+        const QString config = dir.filePath("circuit.json");
+        {
+            QFile f(config);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray::fromStdString(m.circuit.dump()));
+        }
+        const Run viaConfig = runCli({"eval", "--model", model, "--config", config, "--limit", "60", "--json"});
+        const Run viaKnobs = runCli({"eval", "--model", model, "--approx-lsb", "2", "--limit", "60", "--json"});
+        QCOMPARE(viaConfig.exitCode, 0);
+        const auto correct = [](const Run& run) {
+            return QJsonDocument::fromJson(run.out.toUtf8()).object()["correct"].toInt(-1);
+        };
+        QCOMPARE(correct(viaConfig), correct(viaKnobs));
+    }
+
+    void perLayerConfigSelectsLayers()
+    {
+        QTemporaryDir dir;
+        const QString model = smallModel(dir);
+        const QString config = dir.filePath("layers.json");
+        {
+            QFile f(config);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(R"({"layers": {"4": {"approx_lsb": 1, "unit_width": 100}}})");
+        }
+        const QString out = dir.filePath("m.json");
+        const Run r = runCli({"error-model", "--model", model, "--config", config, "--samples", "512", "--out", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const ErrorModel m = loadErrorModel(out.toStdString());
+        QCOMPARE(m.layers.size(), size_t{1});
+        QCOMPARE(m.layers[0].layer, 4);
+        QCOMPARE(m.layers[0].unitWidth, 100);
+        QCOMPARE(m.layers[0].xnorP, 0.5);
+        QCOMPARE(m.statistic, std::string("iid"));
+    }
+
+    void badInputGivesOneErrorLine_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("mention");
+        QTest::newRow("no source") << QStringList{"--approx-lsb", "1"} << "--model";
+        QTest::newRow("both sources") << QStringList{"--fan-in", "9", "--model", "MODEL", "--approx-lsb", "1"}
+                                      << "either";
+        QTest::newRow("no approximation") << QStringList{"--model", "MODEL"} << "--approx-lsb";
+        QTest::newRow("propagation") << QStringList{"--fan-in", "9", "--approx-lsb", "1", "--method", "propagation"}
+                                     << "P(e | s)";
+        QTest::newRow("data without model") << QStringList{"--fan-in", "9", "--approx-lsb", "1", "--data", "x"}
+                                            << "--model";
+        QTest::newRow("missing model") << QStringList{"--model", "/nonexistent.h5", "--approx-lsb", "1"}
+                                       << "nonexistent";
+        QTest::newRow("exhaustive too wide")
+            << QStringList{"--fan-in", "40", "--approx-lsb", "1", "--method", "exhaustive"} << "exhaustive";
+        QTest::newRow("unknown cell") << QStringList{"--fan-in", "9", "--approx-lsb", "1", "--cell", "nand"}
+                                      << "nand";
+        QTest::newRow("bad data") << QStringList{"--model", "MODEL", "--approx-lsb", "1", "--data", "/nonexistent"}
+                                  << "nonexistent";
+    }
+
+    void badInputGivesOneErrorLine()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, mention);
+        QTemporaryDir dir;
+        const QString model = smallModel(dir);
+        const QString out = dir.filePath("out.json");
+        args.replaceInStrings("MODEL", model);
+        const Run r = runCli(QStringList{"error-model"} + args + QStringList{"--out", out});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.startsWith("axbnn: error:"), qPrintable(r.err));
+        QCOMPARE(r.err.trimmed().count('\n'), 0);
+        QVERIFY2(r.err.contains(mention), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty() || !r.out.contains("wrote"));
+        QVERIFY(!QFile::exists(out));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliErrorModel)
+#include "test_cli_error_model.moc"

@@ -1,0 +1,110 @@
+#!/usr/bin/python3
+"""Error-model files (docs/error-model.md) for the Python tools: reading with the checks of
+loadErrorModel, the fit check against a layer list, and error injection with torch.searchsorted
+(used by tools/torch_train.py).
+"""
+import json
+
+from axbnn_model import np, ToolError  # noqa: F401  (numpy, with its clear import error)
+
+ERROR_FORMAT = "axbnn-error-model"
+
+
+def load_error_model(path):
+    """The error-model JSON, checked as loadErrorModel does (one-line ToolError otherwise)."""
+    try:
+        with open(path, "r", encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        raise ToolError(f"{path}: {e.strerror}") from None
+    try:
+        doc = json.loads(text)
+    except ValueError as e:
+        raise ToolError(f"{path}: not valid JSON ({e})") from None
+    if not isinstance(doc, dict) or doc.get("format") != ERROR_FORMAT:
+        raise ToolError(f"{path}: format is {json.dumps(doc.get('format') if isinstance(doc, dict) else None)}, "
+                        f"not \"{ERROR_FORMAT}\"; not an error-model file")
+    if doc.get("version") != 1:
+        raise ToolError(f"{path}: version {doc.get('version')} is not supported (this program reads version 1)")
+    layers = doc.get("layers")
+    if not isinstance(layers, list):
+        raise ToolError(f"{path}: missing \"layers\"")
+    out = []
+    for k, l in enumerate(layers):
+        where = f"{path}: layers[{k}]"
+        n = l.get("fan_in") if isinstance(l, dict) else None
+        if not isinstance(n, int) or n < 1:
+            raise ToolError(f"{where}.fan_in must be a whole number from 1")
+        rows = l.get("conditional")
+        if not isinstance(rows, list) or len(rows) != n + 1:
+            raise ToolError(f"{where}.conditional has {len(rows) if isinstance(rows, list) else 0} rows but "
+                            f"fan-in {n} needs {n + 1} (s = 0..{n})")
+        e_min, probs = [], []
+        for s, r in enumerate(rows):
+            if not isinstance(r, dict) or r.get("s") != s:
+                raise ToolError(f"{where}.conditional[{s}] has s = {r.get('s') if isinstance(r, dict) else None}; "
+                                f"rows must list s = 0..{n} in order")
+            p = np.asarray(r.get("p"), dtype=np.float64)
+            if p.ndim != 1 or p.size == 0 or not np.all(np.isfinite(p)):
+                raise ToolError(f"{where}.conditional[{s}].p must be a non-empty array of finite numbers")
+            if (p < 0).any():
+                raise ToolError(f"{where}.conditional[{s}].p[{int(np.flatnonzero(p < 0)[0])}] is negative")
+            if abs(p.sum() - 1.0) > 1e-9:
+                raise ToolError(f"{where}.conditional[{s}].p sums to {p.sum()}, not 1")
+            if not isinstance(r.get("e_min"), int):
+                raise ToolError(f"{where}.conditional[{s}].e_min must be a whole number")
+            e_min.append(r["e_min"])
+            probs.append(p)
+        if not isinstance(l.get("layer", -1), int) or l.get("kind") not in ("conv", "dense", "scores", "unit"):
+            raise ToolError(f"{where}: \"layer\" must be a whole number and \"kind\" conv, dense, scores or unit")
+        out.append({"layer": l.get("layer", -1), "kind": l.get("kind"), "fan_in": n,
+                    "e_min": e_min, "probs": probs, "mean_error": l.get("mean_error"),
+                    "bit_flip_probability": l.get("bit_flip_probability")})
+    return {"circuit": doc.get("circuit", {}), "layers": out, "path": path}
+
+
+class ErrorInjector:
+    """Draws e ~ P(e | s) for a tensor of popcounts s with torch.searchsorted (float64 tables)."""
+
+    def __init__(self, layer):
+        import torch
+        n = layer["fan_in"]
+        width = max(len(p) for p in layer["probs"])
+        cum = np.ones((n + 1, width), np.float64)
+        for s, p in enumerate(layer["probs"]):
+            c = np.cumsum(p) / p.sum()
+            c[-1] = 1.0                       # exact 1: a uniform number in [0, 1) never passes the row
+            cum[s, :len(c)] = c
+        # Row s occupies [2 s, 2 s + 1]: one sorted vector for all rows.
+        self.flat = torch.from_numpy((cum + 2.0 * np.arange(n + 1)[:, None]).reshape(-1))
+        self.e_min = torch.tensor(layer["e_min"], dtype=torch.int64)
+        self.width = width
+        self.fan_in = n
+
+    def sample(self, s, generator=None):
+        """s: integer-valued tensor (any shape, values 0..fan_in) -> int64 errors of the same shape."""
+        import torch
+        si = s.detach().round().to(torch.int64).clamp_(0, self.fan_in).contiguous()
+        u = torch.rand(si.shape, dtype=torch.float64, generator=generator)
+        idx = torch.searchsorted(self.flat, (2 * si).to(torch.float64) + u, right=True)
+        return self.e_min[si] + (idx - si * self.width)
+
+
+def check_fits(errors, layers):
+    """Refuses entries that are not binary layers of this network with the same kind and fan-in."""
+    for k, e in enumerate(errors["layers"]):
+        if e["layer"] < 0:
+            raise ToolError(f"{errors['path']}: entry {k} describes a bare popcount unit of fan-in {e['fan_in']}, "
+                            "not a model layer; make the error model for a model of this architecture "
+                            "(axbnn error-model --model FILE)")
+        where = f"error model layer {e['layer']}"
+        if e["layer"] >= len(layers):
+            raise ToolError(f"{where} does not exist: the model has {len(layers)} layers")
+        l = layers[e["layer"]]
+        if l.kind not in ("conv", "dense", "scores"):
+            raise ToolError(f"{where} is a {e['kind']} layer but model layer {e['layer']} is a {l.kind} layer, "
+                            "which has no popcount")
+        if e["kind"] != l.kind:
+            raise ToolError(f"{where} is a {e['kind']} layer but model layer {e['layer']} is a {l.kind} layer")
+        if e["fan_in"] != l.fan_in():
+            raise ToolError(f"{where} has fan-in {e['fan_in']} but model layer {e['layer']} has fan-in {l.fan_in()}")

@@ -1,0 +1,429 @@
+#!/usr/bin/python3
+"""Approximation-aware training of AxBNN models in PyTorch (DOMAIN.md sections 7 and 8).
+
+Trains the binarized networks of the workbench with ordinary tensor operations and writes the
+model file of docs/model-format.md, which `axbnn eval` runs bit-exactly:
+
+  fc:    inputconv 28 x 28 (a dense layer on the pixels) 784 -> H, dense H -> H, scores H -> 10
+  vgg3:  inputconv K x K 1 -> C pad K//2, max-pool 2, conv K x K C -> C pad K//2, max-pool 2,
+         dense 7*7*C -> H, scores H -> 10
+
+Every hidden layer is conv/dense -> (max-pool) -> batch-norm -> sign, without biases. The first
+layer multiplies the 8-bit pixels by binary weights; the others count XNORs (popcount s = (dot + N)/2).
+Weights and activations are binarized with the straight-through estimator (gradient passed where
+|x| <= 1, latent weights clipped to [-1, 1]); Adam with a cosine learning-rate decay; the last
+layer's batch-norm becomes the per-class score scale and offset.
+
+Error injection (--error-model FILE.json, docs/error-model.md): in every training forward pass
+each popcount s of a layer listed in the file gets an error e drawn from P(e | s) before the
+max-pool and batch-norm; the gradient passes straight through (s + e with e a constant). The draw
+is one torch.searchsorted of uniform numbers on the layer's cumulative table, flattened so that
+row s occupies [2 s, 2 s + 1] of one sorted vector.
+
+Folding (docs/model-format.md): sign(BN(v)) = +1 iff gamma (v - mean) / sqrt(var + eps) + beta >= 0,
+i.e. v >= t (gamma > 0: direction +1, T = ceil(t)) or v <= t (gamma < 0: direction -1,
+T = floor(t)) with t = mean - beta sqrt(var + eps) / gamma; the inputconv trains on pixels / 255, so
+its integer threshold is taken at 255 t. The reported accuracy comes from this script's own
+binarized forward pass (integer counts, batch-norm in float64, no injection); the written file is
+read back and evaluated with tools/torch_reference.py, which must predict the same classes.
+
+  /usr/bin/python3 tools/torch_train.py --arch fc|vgg3 [--kernel 3|5|7] [--channels 64]
+      [--hidden 2048] [--epochs E] [--error-model FILE.json] --out FILE.h5 [--seed S] [--batch B]
+      [--lr LR] [--threads T] [--limit N] [--test-limit N] [--json]
+  /usr/bin/python3 tools/torch_train.py --self-check --error-model FILE.json [--samples N]
+
+--self-check draws errors with the training injection for several s of every layer of the file
+and compares their frequencies with the table (5 standard errors); exit 1 on a mismatch.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+sys.dont_write_bytecode = True  # no tools/__pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import torch_reference as ref  # noqa: E402  (exits with a clear message without numpy)
+from axbnn_error_model import ErrorInjector, check_fits, load_error_model  # noqa: E402
+
+np = ref.np
+ToolError = ref.ToolError
+PROG = "torch_train.py"
+BN_EPS = 1e-5
+
+
+# ---- the network --------------------------------------------------------------------------
+
+def architecture(arch, kernel, channels, hidden):
+    """The layer list of the file (weights unset)."""
+    L = ref.Layer
+    if arch == "vgg3":
+        if kernel < 1 or kernel % 2 == 0 or kernel > 27:
+            raise ToolError(f"--kernel {kernel} does not fit a 28 x 28 image with 'same' padding (use 3, 5 or 7)")
+        c, k, p = channels, kernel, kernel // 2
+        return [L("inputconv", "conv1", (28, 28, 1), (28, 28, c), kernel=k, padding=p),
+                L("maxpool", "pool1", (28, 28, c), (14, 14, c), pool=2),
+                L("conv", "conv2", (14, 14, c), (14, 14, c), kernel=k, padding=p),
+                L("maxpool", "pool2", (14, 14, c), (7, 7, c), pool=2),
+                L("dense", "fc1", (7, 7, c), (1, 1, hidden)),
+                L("scores", "scores", (1, 1, hidden), (1, 1, 10))]
+    if arch == "fc":
+        return [L("inputconv", "fc1", (28, 28, 1), (1, 1, hidden), kernel=28, padding=0),
+                L("dense", "fc2", (1, 1, hidden), (1, 1, hidden)),
+                L("scores", "scores", (1, 1, hidden), (1, 1, 10))]
+    raise ToolError(f"unknown architecture '{arch}' (expected fc or vgg3)")
+
+
+def build_net(layers, errors):
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    class SignSTE(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return torch.where(x >= 0, 1.0, -1.0).to(x.dtype)
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * (x.abs() <= 1).to(g.dtype)
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = layers
+            self.weights = nn.ParameterList()
+            self.norms = nn.ModuleList()
+            self.slot = {}
+            self.injectors = {}
+            for i, l in enumerate(layers):
+                if l.kind == "maxpool":
+                    continue
+                shape = l.weight_shape()
+                fan = l.fan_in()
+                w = torch.empty(shape).uniform_(-1.0, 1.0) * min(1.0, 3.0 / math.sqrt(fan))
+                self.slot[i] = len(self.weights)
+                self.weights.append(nn.Parameter(w))
+                n = l.out_shape[2]
+                self.norms.append(nn.BatchNorm2d(n, eps=BN_EPS) if l.kind in ref.CONVS else
+                                  nn.BatchNorm1d(n, eps=BN_EPS))
+            for e in (errors["layers"] if errors else []):
+                self.injectors[e["layer"]] = ErrorInjector(e)
+
+        def weight(self, i):
+            return self.weights[self.slot[i]]
+
+        def forward(self, images, inject=True, generator=None):
+            """images: float32 [n, 1, 28, 28] pixels 0..255. Returns class scores [n, 10] (training form)."""
+            x = images / 255.0
+            n = x.shape[0]
+            for i, l in enumerate(self.layers):
+                if l.kind == "maxpool":
+                    continue
+                wb = SignSTE.apply(self.weight(i))
+                norm = self.norms[self.slot[i]]
+                fan = l.fan_in()
+                if l.kind == "inputconv":
+                    if l.kernel == 28 and l.padding == 0 and l.out_shape[:2] == (1, 1):   # the fc net
+                        v = F.linear(x.permute(0, 2, 3, 1).reshape(n, -1), wb.reshape(wb.shape[0], -1))
+                        v = v.view(n, -1, 1, 1)
+                    else:
+                        v = F.conv2d(x, wb.permute(0, 3, 1, 2), padding=l.padding)
+                elif l.kind == "conv":
+                    xp = F.pad(x, (l.padding,) * 4, value=-1.0) if l.padding else x
+                    v = (F.conv2d(xp, wb.permute(0, 3, 1, 2)) + fan) * 0.5          # popcount s
+                else:   # dense, scores: inputs in H, W, C order
+                    flat = x.permute(0, 2, 3, 1).reshape(n, -1)
+                    v = (F.linear(flat, wb) + fan) * 0.5
+                if inject and i in self.injectors:
+                    e = self.injectors[i].sample(v, generator).to(v.dtype)
+                    v = v + e                                                       # straight through
+                if l.kind == "scores":
+                    return norm(2.0 * v - fan)                                      # scale/offset per class
+                if l.kind == "dense":
+                    y = norm(v).view(n, -1, 1, 1)
+                else:
+                    if i + 1 < len(self.layers) and self.layers[i + 1].kind == "maxpool":
+                        v = F.max_pool2d(v, self.layers[i + 1].pool)
+                    y = norm(v)
+                x = SignSTE.apply(y)
+            raise AssertionError("no scores layer")
+
+    return Net()
+
+
+# ---- folding and the binarized forward ----------------------------------------------------
+
+def bn_params(norm):
+    g = norm.weight.detach().double().numpy()
+    b = norm.bias.detach().double().numpy()
+    m = norm.running_mean.detach().double().numpy()
+    v = norm.running_var.detach().double().numpy()
+    return g, b, m, v
+
+
+def fold(net, layers, meta):
+    """The trained network as an ref.Model: binary weights, integer thresholds with directions."""
+    out = []
+    for i, l in enumerate(layers):
+        f = ref.Layer(l.kind, l.name, l.in_shape, l.out_shape, kernel=l.kernel, stride=l.stride,
+                      padding=l.padding, pool=l.pool)
+        if l.kind != "maxpool":
+            w = net.weight(i).detach().numpy()
+            f.weights = np.where(w >= 0, 1, -1).astype(np.int8).reshape(l.weight_shape())
+            g, b, m, v = bn_params(net.norms[net.slot[i]])
+            sd = np.sqrt(v + BN_EPS)
+            if l.kind == "scores":
+                scale = g / sd
+                f.score_scale = scale.astype(np.float32)
+                f.score_offset = (b - scale * m).astype(np.float32)
+            else:
+                unit = 255.0 if l.kind == "inputconv" else 1.0   # inputconv trains on pixels / 255
+                lo, hi = f.threshold_range()
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    t = unit * (m - b * sd / g)
+                d = np.where(g >= 0, 1, -1).astype(np.int8)
+                thr = np.where(g > 0, np.ceil(t), np.floor(t))
+                # gamma = 0: the output is the constant sign of beta
+                thr = np.where(g == 0, np.where(b >= 0, lo, hi), thr)
+                f.threshold = np.clip(np.nan_to_num(thr, nan=0.0, posinf=hi, neginf=lo), lo, hi).astype(np.int64)
+                f.direction = d
+            for key, arr in zip(("bn_gamma", "bn_beta", "bn_mean", "bn_var"), (g, b, m, v)):
+                f.floats[key] = arr.astype(np.float32)
+        out.append(f)
+    return ref.Model((28, 28, 1), out, meta)
+
+
+def binarized_predict(net, layers, images, batch=500):
+    """This script's own bit-level forward pass: integer values, batch-norm sign in float64."""
+    import torch
+    import torch.nn.functional as F
+    preds = []
+    with torch.inference_mode():
+        for start in range(0, len(images), batch):
+            x = torch.from_numpy(np.ascontiguousarray(images[start:start + batch])).permute(0, 3, 1, 2).float()
+            n = x.shape[0]
+            for i, l in enumerate(layers):
+                if l.kind == "maxpool":
+                    continue
+                wb = torch.where(net.weight(i) >= 0, 1.0, -1.0)
+                if l.kind == "inputconv":   # the integer dot product (exact in float32), / 255 as in training
+                    if l.kernel == 28 and l.padding == 0 and l.out_shape[:2] == (1, 1):
+                        d = F.linear(x.permute(0, 2, 3, 1).reshape(n, -1), wb.reshape(wb.shape[0], -1))
+                        d = d.view(n, -1, 1, 1)
+                    else:
+                        d = F.conv2d(x, wb.permute(0, 3, 1, 2), padding=l.padding)
+                    v = d.double() / 255.0
+                elif l.kind == "conv":
+                    xp = F.pad(x, (l.padding,) * 4, value=-1.0) if l.padding else x
+                    v = ((F.conv2d(xp, wb.permute(0, 3, 1, 2)) + l.fan_in()) * 0.5).double()
+                else:
+                    flat = x.permute(0, 2, 3, 1).reshape(n, -1)
+                    v = ((F.linear(flat, wb) + l.fan_in()) * 0.5).double()
+                    if l.kind == "scores":
+                        g, b, m, var = bn_params(net.norms[net.slot[i]])
+                        scale = torch.from_numpy((g / np.sqrt(var + BN_EPS)).astype(np.float32))
+                        offset = torch.from_numpy((b - (g / np.sqrt(var + BN_EPS)) * m).astype(np.float32))
+                        scores = (2.0 * v - l.fan_in()).float() * scale + offset
+                        best = scores.max(dim=1, keepdim=True).values
+                        index = torch.arange(scores.shape[1]).view(1, -1).expand_as(scores)
+                        preds.append(torch.where(scores == best, index, scores.shape[1]).min(dim=1).values.numpy())
+                        break
+                    v = v.view(n, -1, 1, 1)
+                if i + 1 < len(layers) and layers[i + 1].kind == "maxpool":
+                    v = F.max_pool2d(v, layers[i + 1].pool)
+                g, b, m, var = (torch.from_numpy(a).view(1, -1, 1, 1) for a in bn_params(net.norms[net.slot[i]]))
+                y = g * (v - m) / torch.sqrt(var + BN_EPS) + b
+                x = torch.where(y >= 0, 1.0, -1.0).float()
+    return np.concatenate(preds)
+
+
+# ---- training -----------------------------------------------------------------------------
+
+def recalibrate(net, images, batch, inject, generator, count=10000):
+    """Batch-norm statistics as plain averages over up to `count` training images (the running
+    averages of a short run still remember their initial values, which would misplace thresholds)."""
+    import torch
+    for norm in net.norms:
+        norm.reset_running_stats()
+        norm.momentum = None
+    net.train()
+    with torch.no_grad():
+        for b in range(0, min(count, len(images)), batch):
+            if min(b + batch, len(images)) - b >= 2:
+                net(images[b:b + batch], inject=inject, generator=generator)
+
+def train(args):
+    layers = architecture(args.arch, args.kernel, args.channels, args.hidden)
+    errors = load_error_model(args.error_model) if args.error_model else None
+    if errors:
+        check_fits(errors, layers)
+    import torch
+    import torch.nn.functional as F
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    np.random.seed(args.seed)
+    train_data = ref.load_dataset("fashion-mnist:train")
+    test_data = ref.load_dataset("fashion-mnist:test")
+    n_train = min(args.limit, len(train_data.labels)) if args.limit else len(train_data.labels)
+    n_test = min(args.test_limit, len(test_data.labels)) if args.test_limit else len(test_data.labels)
+    images = torch.from_numpy(np.ascontiguousarray(train_data.images[:n_train])).permute(0, 3, 1, 2).float()
+    labels = torch.from_numpy(train_data.labels[:n_train].astype(np.int64))
+    net = build_net(layers, errors)
+    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
+    steps = args.epochs * math.ceil(n_train / args.batch)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda k: 0.5 * (1 + math.cos(math.pi * min(k, steps) / max(1, steps))))
+    gen = torch.Generator().manual_seed(args.seed)
+    noise = torch.Generator().manual_seed(args.seed + 1)
+    start = time.time()
+    log = []
+    for epoch in range(args.epochs):
+        net.train()
+        order = torch.randperm(n_train, generator=gen)
+        total, correct, loss_sum = 0, 0, 0.0
+        t0 = time.time()
+        for b in range(0, n_train, args.batch):
+            idx = order[b:b + args.batch]
+            if len(idx) < 2:
+                continue   # batch-norm needs two samples
+            out = net(images[idx], inject=True, generator=noise)
+            loss = F.cross_entropy(out, labels[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            with torch.no_grad():
+                for w in net.weights:
+                    w.clamp_(-1.0, 1.0)
+            total += len(idx)
+            correct += int((out.argmax(1) == labels[idx]).sum())
+            loss_sum += float(loss) * len(idx)
+        seconds = time.time() - t0
+        line = {"epoch": epoch + 1, "loss": loss_sum / max(1, total), "train_accuracy": correct / max(1, total),
+                "seconds": seconds}
+        log.append(line)
+        if not args.json:
+            print(f"epoch {epoch + 1}/{args.epochs}: loss {line['loss']:.4f}, train accuracy "
+                  f"{line['train_accuracy']:.4f}{' (errors injected)' if errors else ''}, {seconds:.1f} s", flush=True)
+    recalibrate(net, images, args.batch, errors is not None, noise)
+    net.eval()
+    test_images = test_data.images[:n_test]
+    pred = binarized_predict(net, layers, test_images)
+    correct = int((pred == test_data.labels[:n_test]).sum())
+    accuracy = correct / n_test
+    injected = None
+    if errors:   # the accuracy with injected errors, one draw per neuron (an estimate of the approximate one)
+        with torch.inference_mode():
+            x = torch.from_numpy(np.ascontiguousarray(test_images)).permute(0, 3, 1, 2).float()
+            hits = 0
+            for b in range(0, n_test, 500):
+                hits += int((net(x[b:b + 500], inject=True, generator=noise).argmax(1) ==
+                             torch.from_numpy(test_data.labels[b:min(b + 500, n_test)].astype(np.int64))).sum())
+            injected = hits / n_test
+    shape = f" --kernel {args.kernel} --channels {args.channels}" if args.arch == "vgg3" else ""
+    recipe = (f"tools/torch_train.py --arch {args.arch}{shape} --hidden {args.hidden} --epochs {args.epochs} "
+              f"--batch {args.batch} --lr {args.lr} --seed {args.seed}"
+              + (f" --limit {args.limit}" if args.limit else "")
+              + (f" --error-model {os.path.basename(args.error_model)}" if errors else "")
+              + f"; {n_train} Fashion-MNIST training images; binary weights and activations with the "
+                "straight-through estimator, Adam with cosine decay, batch-norm folded into thresholds"
+              + ("; popcount errors injected from P(e | s)" if errors else ""))
+    meta = {"dataset": "fashion-mnist", "class_names": list(ref.FASHION_CLASSES), "training_recipe": recipe,
+            "accuracy_at_save": float(accuracy),
+            "approximation_config": json.dumps(errors["circuit"], sort_keys=True) if errors else "",
+            "trainer": "tools/torch_train.py", "accuracy_test_images": str(n_test)}
+    if errors:
+        meta["error_model"] = os.path.basename(args.error_model)
+    model = fold(net, layers, meta)
+    ref.write_model(model, args.out)
+    back = ref.read_model(args.out)
+    with torch.inference_mode():
+        ref_pred, _, _ = ref.TorchNet(back).forward(test_images)
+    if not np.array_equal(ref_pred, pred):
+        raise ToolError(f"{args.out}: the folded model predicts differently from the trained network on "
+                        f"{int((ref_pred != pred).sum())} of {n_test} images (internal error)")
+    result = {"out": args.out, "arch": args.arch, "accuracy": accuracy, "correct": correct, "test_images": n_test,
+              "accuracy_injected": injected, "train_images": n_train, "epochs": log,
+              "seconds": time.time() - start}
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"test accuracy {accuracy:.4f} ({correct} of {n_test}), binarized forward pass"
+              + (f"; with injected errors {injected:.4f}" if injected is not None else ""))
+        print(f"wrote {args.out} (read back: the reference forward pass predicts the same classes)")
+    return 0
+
+
+def self_check(args):
+    """Injected errors against the table for several s of every layer."""
+    import torch
+    torch.set_num_threads(args.threads)
+    errors = load_error_model(args.error_model)
+    gen = torch.Generator().manual_seed(args.seed)
+    failures = []
+    for e in errors["layers"]:
+        inj = ErrorInjector(e)
+        n = e["fan_in"]
+        for s in sorted({0, n // 4, n // 2, (3 * n) // 4, n}):
+            draws = inj.sample(torch.full((args.samples,), float(s)), gen).numpy()
+            row, lo = e["probs"][s], e["e_min"][s]
+            freq = np.bincount(draws - lo, minlength=len(row)) / args.samples if (draws >= lo).all() else None
+            if freq is None or len(freq) > len(row):
+                failures.append(f"layer {e['layer']} s {s}: drew an error outside the table")
+                continue
+            tol = 5 * np.sqrt(row * (1 - row) / args.samples) + 1e-12
+            bad = np.flatnonzero(np.abs(freq - row) > tol)
+            if bad.size:
+                j = int(bad[0])
+                failures.append(f"layer {e['layer']} s {s}: P(e = {lo + j}) drawn {freq[j]:.5f}, table {row[j]:.5f}")
+            print(f"  layer {e['layer']} s {s}: {args.samples} draws, {len(row)} errors, max deviation "
+                  f"{np.max(np.abs(freq - row)):.2e}")
+    if failures:
+        for f in failures:
+            print(f"{PROG}: self-check FAILED: {f}", file=sys.stderr)
+        return 1
+    print("self-check passed: injected errors follow the tables")
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
+    parser.add_argument("--arch", default="vgg3", help="fc or vgg3")
+    parser.add_argument("--kernel", type=int, default=3, help="vgg3 kernel size (3, 5 or 7)")
+    parser.add_argument("--channels", type=int, default=64, help="vgg3 conv channels (default 64)")
+    parser.add_argument("--hidden", type=int, default=2048, help="hidden dense width (default 2048)")
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--error-model", help="inject errors from this error-model JSON (docs/error-model.md)")
+    parser.add_argument("--out", help="model file to write (HDF5, docs/model-format.md)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--batch", type=int, default=128)
+    parser.add_argument("--lr", type=float, default=0.005)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--limit", type=int, default=0, help="train on the first N training images (0: all)")
+    parser.add_argument("--test-limit", type=int, default=0, help="evaluate on the first N test images (0: all)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    parser.add_argument("--self-check", action="store_true", help="check the injection against --error-model")
+    parser.add_argument("--samples", type=int, default=200000, help="draws per s for --self-check")
+    args = parser.parse_args(argv)
+    try:
+        if args.threads < 1 or args.batch < 2 or args.epochs < 0 or args.limit < 0 or args.test_limit < 0 \
+                or args.channels < 1 or args.hidden < 1 or args.samples < 1 or not args.lr > 0:
+            raise ToolError("--threads and --channels/--hidden must be at least 1, --batch at least 2, --lr "
+                            "positive, --epochs/--limit/--test-limit not negative")
+        if args.self_check:
+            if not args.error_model:
+                raise ToolError("--self-check needs --error-model FILE.json")
+            return self_check(args)
+        if not args.out:
+            raise ToolError("--out FILE.h5 is required")
+        return train(args)
+    except ToolError as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
