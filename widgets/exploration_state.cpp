@@ -5,6 +5,17 @@
 #include "cost_sweep_evaluator.h"
 
 namespace axbnn::gui {
+namespace {
+
+// The cost sweep varies N, where cell ids of the current circuit mean nothing.
+ApproxConfig knobsOnly(ApproxConfig approx)
+{
+    approx.extraCells.clear();
+    approx.exactCells.clear();
+    return approx;
+}
+
+} // namespace
 
 ExplorationState::ExplorationState(QObject* parent)
     : ExplorationState(CircuitSpec{}, CellLibrary::defaults(), parent)
@@ -50,6 +61,9 @@ void ExplorationState::setInputs(int inputs)
     if (inputs == spec_.inputs)
         return;
     spec_.inputs = inputs;
+    // Cell ids name cells of one netlist; a new circuit starts from the knobs.
+    spec_.approx.extraCells.clear();
+    spec_.approx.exactCells.clear();
     commit(Affects::Report);
 }
 
@@ -58,6 +72,8 @@ void ExplorationState::setTopology(Topology topology)
     if (topology == spec_.topology)
         return;
     spec_.topology = topology;
+    spec_.approx.extraCells.clear();
+    spec_.approx.exactCells.clear();
     commit(Affects::ReportAndSweep);
 }
 
@@ -94,10 +110,21 @@ void ExplorationState::setP(double p)
     commit(Affects::Report);
 }
 
+void ExplorationState::toggleCell(int cellId)
+{
+    // The knobs' selection depends only on a cell's column and level, which
+    // the latest report's exact netlist holds when it is for this N and topology.
+    if (!report_ || report_->spec.inputs != spec_.inputs || report_->spec.topology != spec_.topology ||
+        cellId < 0 || cellId >= static_cast<int>(report_->exact.cells.size()))
+        return;
+    spec_.approx = axbnn::toggleCell(report_->exact, cellId, spec_.approx);
+    commit(Affects::Report);
+}
+
 void ExplorationState::refresh()
 {
     evaluator_->evaluate(spec_);
-    sweepEvaluator_->evaluate(spec_.topology, spec_.approx);
+    sweepEvaluator_->evaluate(spec_.topology, knobsOnly(spec_.approx));
 }
 
 void ExplorationState::commit(Affects affects)
@@ -105,7 +132,7 @@ void ExplorationState::commit(Affects affects)
     emit changed();
     evaluator_->evaluate(spec_);
     if (affects == Affects::ReportAndSweep)
-        sweepEvaluator_->evaluate(spec_.topology, spec_.approx);
+        sweepEvaluator_->evaluate(spec_.topology, knobsOnly(spec_.approx));
 }
 
 } // namespace axbnn::gui

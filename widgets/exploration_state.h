@@ -46,6 +46,9 @@ public:
     void setLsbColumns(int columns);
     void setLevels(int levels);
     void setP(double p);
+    // Flips one cell of the current circuit between exact and approximate
+    // (ApproxConfig extraCells / exactCells); ignored for ids out of range.
+    void toggleCell(int cellId);
     // Recomputes everything for the current spec (also the first computation).
     void refresh();
 

@@ -1,6 +1,7 @@
 // Docks, tabs and menus of the workbench window, and their saved layout.
 #include "main_window.h"
 
+#include "circuit_view.h"
 #include "controls_panel.h"
 #include "cost_plot_panel.h"
 #include "error_plot_panel.h"
@@ -31,6 +32,15 @@ MainWindow::MainWindow(ExplorationState* state, QWidget* parent) : QMainWindow(p
     plots->addTab(new CostPlotPanel(state), tr("Cost against N"));
     setCentralWidget(plots);
 
+    auto* circuitView = new CircuitView;
+    circuitView->setCellLibrary(state->library());
+    connect(state, &ExplorationState::reportReady, circuitView, &CircuitView::setReport);
+    connect(circuitView, &CircuitView::cellToggled, state, &ExplorationState::toggleCell);
+    auto* circuitDock = new QDockWidget(tr("Circuit view"), this);
+    circuitDock->setObjectName(QStringLiteral("circuitViewDock"));
+    circuitDock->setWidget(circuitView);
+    addDockWidget(Qt::BottomDockWidgetArea, circuitDock);
+
     QDockWidget* controls = addDock(new ControlsPanel(state), tr("Circuit"),
                                     QStringLiteral("controlsDock"), Qt::LeftDockWidgetArea);
     QDockWidget* summary = addDock(new SummaryPanel(state), tr("Summary"),
@@ -43,6 +53,7 @@ MainWindow::MainWindow(ExplorationState* state, QWidget* parent) : QMainWindow(p
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(controls->toggleViewAction());
     view->addAction(summary->toggleViewAction());
+    view->addAction(circuitDock->toggleViewAction());
 
     resize(1280, 800);
     resizeDocks({controls, summary}, {300, 340}, Qt::Horizontal);

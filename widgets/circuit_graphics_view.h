@@ -1,0 +1,43 @@
+// The interactive canvas of the circuit view: wheel and key zoom, drag to pan,
+// fit, click on a cell, tooltips computed when the mouse rests on an item.
+#pragma once
+
+#include <QGraphicsView>
+
+#include <functional>
+
+namespace axbnn::gui {
+
+class CellItem;
+
+class CircuitGraphicsView : public QGraphicsView {
+    Q_OBJECT
+
+public:
+    explicit CircuitGraphicsView(QWidget* parent = nullptr);
+
+    // Tooltip text of a cell, asked for when it is needed (always current).
+    std::function<QString(int cellId)> cellToolTip;
+
+    void zoomBy(double factor);
+    void fitAll();
+    double zoom() const { return transform().m11(); }
+    // The cell drawn at a viewport position; null where groups are shown.
+    CellItem* cellAt(const QPoint& viewportPos) const;
+
+signals:
+    void cellClicked(int cellId);
+
+protected:
+    void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    bool viewportEvent(QEvent* event) override;
+
+private:
+    QPoint pressPos_;
+    bool pressed_ = false;
+};
+
+} // namespace axbnn::gui
