@@ -10,6 +10,7 @@
 #include <QWheelEvent>
 
 #include <algorithm>
+#include <cmath>
 
 namespace axbnn::gui {
 
@@ -29,24 +30,35 @@ CircuitGraphicsView::CircuitGraphicsView(QWidget* parent) : QGraphicsView(parent
 
 void CircuitGraphicsView::zoomBy(double factor)
 {
+    const double sx = transform().m11(), sy = transform().m22();
+    if (sx <= 0 || sy <= 0)
+        return;
     // Between a twentieth of the fitted size and 8x the natural size.
     const QRectF rect = sceneRect();
     const double fitScale =
         rect.isEmpty() ? 1.0 : std::min(viewport()->width() / rect.width(), viewport()->height() / rect.height());
-    const double target = std::clamp(zoom() * factor, std::min(1.0, fitScale) / 20.0, 8.0);
-    scale(target / zoom(), target / zoom());
+    const double small = std::min(sx, sy), large = std::max(sx, sy);
+    const double newSmall = std::clamp(small * factor, std::min(1.0, fitScale) / 20.0, 8.0);
+    const double newLarge = factor > 1.0 ? std::max(large, newSmall) : large * newSmall / small;
+    const bool xSmall = sx <= sy;
+    scale((xSmall ? newSmall : newLarge) / sx, (xSmall ? newLarge : newSmall) / sy);
 }
 
 void CircuitGraphicsView::fitAll()
 {
     if (scene() != nullptr && !sceneRect().isEmpty())
-        fitInView(sceneRect(), Qt::KeepAspectRatio);
+        fitInView(sceneRect(), Qt::IgnoreAspectRatio);
+}
+
+double CircuitGraphicsView::levelOfDetail() const
+{
+    return std::sqrt(std::abs(transform().m11() * transform().m22()));
 }
 
 CellItem* CircuitGraphicsView::cellAt(const QPoint& viewportPos) const
 {
     const auto* circuit = qobject_cast<const CircuitScene*>(scene());
-    if (circuit == nullptr || (circuit->isGrouped() && zoom() < CircuitScene::kGroupLod))
+    if (circuit == nullptr || (circuit->isGrouped() && levelOfDetail() < CircuitScene::kGroupLod))
         return nullptr;
     for (QGraphicsItem* item : items(viewportPos))
         if (item->type() == CellItem::Type)
@@ -109,7 +121,7 @@ bool CircuitGraphicsView::viewportEvent(QEvent* event)
             text = cellToolTip(cell->cellId());
         else
             for (QGraphicsItem* item : items(help->pos()))
-                if (item->type() == GroupItem::Type && zoom() < CircuitScene::kGroupLod) {
+                if (item->type() == GroupItem::Type && levelOfDetail() < CircuitScene::kGroupLod) {
                     const auto* group = static_cast<GroupItem*>(item);
                     text = tr("%1 cells; zoom in to see them").arg(group->cells().size());
                     break;

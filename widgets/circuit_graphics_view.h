@@ -19,9 +19,14 @@ public:
     // Tooltip text of a cell, asked for when it is needed (always current).
     std::function<QString(int cellId)> cellToolTip;
 
+    // Zooming in first widens the stretched direction of a fitted overview
+    // until cells have their natural shape, then zooms both.
     void zoomBy(double factor);
+    // Fills the viewport, stretching one direction for very wide or tall
+    // circuits (an overview: rows stay apart even when the tree is 200:1).
     void fitAll();
-    double zoom() const { return transform().m11(); }
+    // The scale items see (QStyleOptionGraphicsItem::levelOfDetailFromTransform).
+    double levelOfDetail() const;
     // The cell drawn at a viewport position; null where groups are shown.
     CellItem* cellAt(const QPoint& viewportPos) const;
 

@@ -5,6 +5,7 @@
 #include <QPainter>
 
 #include <algorithm>
+#include <cmath>
 
 namespace axbnn::gui {
 
@@ -15,6 +16,13 @@ QColor CircuitPalette::errorScale(double t)
     if (t < 0.5)
         return QColor::fromRgbF(1.0, 1.0, 1.0 - 2.0 * t * 0.85);
     return QColor::fromRgbF(1.0, 1.0 - (t - 0.5) * 2.0 * 0.85, 0.15);
+}
+
+double CircuitPalette::logShare(double value, double max)
+{
+    if (!(value > 0.0) || !(max > 0.0))
+        return 0.0;
+    return std::clamp(1.0 + std::log10(value / max) / kDecades, 0.0, 1.0);
 }
 
 namespace {
@@ -55,8 +63,9 @@ void paintLegend(QPainter& p, const QRectF& rect, const LegendInfo& info)
         p.drawRect(QRectF(x, y, 160, 14));
         p.setPen(Qt::black);
         p.drawText(QRectF(x + 166, y - 2, 520, 18), Qt::AlignLeft | Qt::AlignVCenter,
-                   QObject::tr("E|error| a cell adds as %1: 0 to %2 (heavy outline: approximate now)")
+                   QObject::tr("E|error| a cell adds as %1, log scale: %2 to %3 (heavy outline: approximate now)")
                        .arg(kind)
+                       .arg(info.maxContribution * std::pow(10.0, -CircuitPalette::kDecades), 0, 'g', 2)
                        .arg(info.maxContribution, 0, 'g', 3));
     }
     p.setPen(QColor(90, 90, 90));

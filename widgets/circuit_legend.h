@@ -17,6 +17,10 @@ struct CircuitPalette {
     static QColor unknown() { return QColor(0xee, 0xee, 0xee); }
     // White (no error) through yellow to red (the largest contribution), t in [0, 1].
     static QColor errorScale(double t);
+    // Position of value on a log scale spanning kDecades decades below max:
+    // contributions grow with 2^column, so a linear scale leaves most cells white.
+    static constexpr double kDecades = 3.0;
+    static double logShare(double value, double max);
 };
 
 struct LegendInfo {

@@ -41,7 +41,7 @@ public:
 
 CellItem::CellItem(int cellId, const QRectF& rect) : id_(cellId), rect_(rect)
 {
-    setFlag(ItemUsesExtendedStyleOption);
+    // No ItemUsesExtendedStyleOption: exposedRect is unused and costly to map per item.
     setAcceptHoverEvents(false);
 }
 
@@ -62,10 +62,15 @@ void CellItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
         painter->fillRect(rect_, look_.fill);
         return;
     }
-    painter->setPen(look_.approximate ? QPen(QColor(90, 40, 0), 3.0) : QPen(QColor(70, 80, 95), 1.0));
+    // Cosmetic pens: stroking with a stretched (overview) transform is slow.
+    QPen pen = look_.approximate ? QPen(QColor(90, 40, 0), 2.5) : QPen(QColor(70, 80, 95), 1.0);
+    pen.setCosmetic(true);
+    painter->setPen(pen);
     painter->setBrush(look_.fill);
     painter->drawRect(rect_);
-    if (lod >= 0.5) {
+    const QTransform& t = painter->worldTransform();
+    const double stretch = std::abs(t.m11()) / std::max(1e-12, std::abs(t.m22()));
+    if (lod >= 0.5 && stretch > 0.5 && stretch < 2.0) { // no squashed text in overviews
         QFont font = painter->font();
         font.setPointSizeF(7.0);
         painter->setFont(font);
@@ -76,7 +81,7 @@ void CellItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
 
 GroupItem::GroupItem(const QRectF& rect, std::vector<int> cells) : rect_(rect), cells_(std::move(cells))
 {
-    setFlag(ItemUsesExtendedStyleOption);
+    // No ItemUsesExtendedStyleOption: exposedRect is unused and costly to map per item.
     setZValue(1);
 }
 
@@ -130,7 +135,9 @@ void CircuitScene::build(const CircuitLayout& layout, int groupThreshold)
     }
     if (grouped_)
         for (const LayoutGroup& g : layout.groups) {
-            auto* item = new GroupItem(QRectF(g.box.x, g.box.y, g.box.w, g.box.h), g.cells);
+            // Boxes fill most of the row band so that rows stay visible when tiny.
+            const double pad = CircuitLayout::kChannel * 0.3;
+            auto* item = new GroupItem(QRectF(g.box.x, g.box.y - pad, g.box.w, g.box.h + 2 * pad), g.cells);
             addItem(item);
             groups_.push_back(item);
         }
@@ -144,7 +151,8 @@ void CircuitScene::build(const CircuitLayout& layout, int groupThreshold)
         for (size_t k = 1; k < w.points.size(); ++k)
             path.lineTo(w.points[k].x, w.points[k].y);
     }
-    const QPen wirePen(QColor(90, 90, 90), 1.0);
+    QPen wirePen(QColor(90, 90, 90), 1.0);
+    wirePen.setCosmetic(true);
     for (auto& [key, path] : bundles)
         addItem(new WireBundle(path, wirePen));
     wireCount_ = static_cast<int>(layout.wires.size());

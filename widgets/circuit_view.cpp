@@ -159,7 +159,7 @@ void CircuitView::applyLooks()
         else if (!(*contrib)[i].replaceable)
             look.fill = CircuitPalette::sumOnly();
         else
-            look.fill = CircuitPalette::errorScale(maxMae > 0 ? (*contrib)[i].meanAbsError / maxMae : 0.0);
+            look.fill = CircuitPalette::errorScale(CircuitPalette::logShare((*contrib)[i].meanAbsError, maxMae));
     }
     scene_->setLooks(looks);
     legend_->setInfo({mode_ == ColourMode::ErrorContribution, maxMae,

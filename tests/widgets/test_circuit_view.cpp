@@ -307,7 +307,7 @@ private slots:
         // Fitted, the big circuits are far below the group zoom: no single cell is hit.
         CircuitGraphicsView* canvas = view.graphicsView();
         const QPoint onCell = canvas->mapFromScene(scene->cellItem(0)->sceneBoundingRect().center());
-        QCOMPARE(canvas->cellAt(onCell) == nullptr, grouped && canvas->zoom() < CircuitScene::kGroupLod);
+        QCOMPARE(canvas->cellAt(onCell) == nullptr, grouped && canvas->levelOfDetail() < CircuitScene::kGroupLod);
         const auto times = view.lastBuildTimes();
         qInfo("N = %d: %zu cells, layout %.1f ms (pool thread), items %.1f ms (GUI thread)", n,
               report->netlist.cells.size(), times.layoutMs, times.itemsMs);
