@@ -41,6 +41,7 @@ void CircuitGraphicsView::zoomBy(double factor)
     const double newSmall = std::clamp(small * factor, std::min(1.0, fitScale) / 20.0, 8.0);
     const double newLarge = factor > 1.0 ? std::max(large, newSmall) : large * newSmall / small;
     const bool xSmall = sx <= sy;
+    fitted_ = false;
     scale((xSmall ? newSmall : newLarge) / sx, (xSmall ? newLarge : newSmall) / sy);
 }
 
@@ -48,6 +49,14 @@ void CircuitGraphicsView::fitAll()
 {
     if (scene() != nullptr && !sceneRect().isEmpty())
         fitInView(sceneRect(), Qt::IgnoreAspectRatio);
+    fitted_ = true;
+}
+
+void CircuitGraphicsView::resizeEvent(QResizeEvent* event)
+{
+    QGraphicsView::resizeEvent(event);
+    if (fitted_)
+        fitAll();
 }
 
 double CircuitGraphicsView::levelOfDetail() const
@@ -106,6 +115,8 @@ void CircuitGraphicsView::mouseReleaseEvent(QMouseEvent* event)
     QGraphicsView::mouseReleaseEvent(event);
     const QPoint pos = event->position().toPoint();
     // A click, not the end of a pan.
+    if (pressed_ && (pos - pressPos_).manhattanLength() > 4)
+        fitted_ = false; // panned away from the overview
     if (pressed_ && event->button() == Qt::LeftButton && (pos - pressPos_).manhattanLength() <= 4)
         if (CellItem* cell = cellAt(pos))
             emit cellClicked(cell->cellId());

@@ -39,8 +39,10 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     bool viewportEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
+    bool fitted_ = false; // showing the fitted overview: refit on resize
     QPoint pressPos_;
     bool pressed_ = false;
 };

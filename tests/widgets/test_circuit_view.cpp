@@ -280,6 +280,34 @@ private slots:
         QVERIFY(view.circuitScene()->cellItem(fa)->look().fill != before);
     }
 
+    void keysZoomAndFitFollowsResize()
+    {
+        CircuitView view;
+        view.resize(900, 600);
+        view.show();
+        QVERIFY(showReport(view, makeReport(64, Topology::AdderTree)));
+        CircuitGraphicsView* canvas = view.graphicsView();
+        auto fillsViewport = [&] {
+            const QRect shown = canvas->mapFromScene(canvas->sceneRect()).boundingRect();
+            return std::abs(shown.width() - canvas->viewport()->width()) <= 6 &&
+                   std::abs(shown.height() - canvas->viewport()->height()) <= 6;
+        };
+        QVERIFY(fillsViewport());
+        const double fitted = canvas->levelOfDetail();
+        QTest::keyClick(canvas, Qt::Key_Plus);
+        QVERIFY(canvas->levelOfDetail() > fitted);
+        QVERIFY(!fillsViewport());
+        view.resize(700, 500); // zoomed by hand: a resize keeps the zoom
+        QTest::qWait(50);
+        QVERIFY(!fillsViewport());
+        QTest::keyClick(canvas, Qt::Key_F);
+        QVERIFY(fillsViewport());
+        view.resize(1000, 700); // fitted: a resize refits
+        QVERIFY(QTest::qWaitFor(fillsViewport, 2000));
+        QTest::keyClick(canvas, Qt::Key_Minus);
+        QVERIFY(!fillsViewport());
+    }
+
     void groupingStartsAboveTheThreshold_data()
     {
         QTest::addColumn<int>("n");
