@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # and benchmarks: Yosys, Icarus Verilog, PyTorch (with h5py and OpenBLAS).
 packages=(
   build-essential cmake git pkg-config ninja-build
-  qt6-base-dev qt6-qpa-plugins libgl-dev libqcustomplot-dev
+  qt6-base-dev qt6-qpa-plugins libgl-dev libqcustomplot-dev qt6-svg-dev
   libeigen3-dev libhdf5-dev zlib1g-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
   dataset-fashion-mnist
   yosys iverilog python3-torch python3-h5py python3-numpy libopenblas0-pthread

@@ -7,7 +7,6 @@
 #include <algorithm>
 
 namespace axbnn::gui {
-
 namespace {
 
 ApproxConfig knobsOnly(ApproxConfig approx)
@@ -168,6 +167,17 @@ void ExplorationState::setCellApproximate(int index, bool approximate)
     removeIndex(exact, index);
     (approximate ? extra : exact).push_back(index);
     setCellOverrides(std::move(extra), std::move(exact));
+}
+
+void ExplorationState::toggleCell(int cellId)
+{
+    // The knobs' selection depends only on a cell's column and level, which
+    // the latest report's exact netlist holds when it is for this N and topology.
+    if (!report_ || report_->spec.inputs != spec_.inputs || report_->spec.topology != spec_.topology ||
+        cellId < 0 || cellId >= static_cast<int>(report_->exact.cells.size()))
+        return;
+    const ApproxConfig toggled = axbnn::toggleCell(report_->exact, cellId, spec_.approx);
+    setCellOverrides(toggled.extraCells, toggled.exactCells);
 }
 
 void ExplorationState::setCellOverrides(std::vector<int> extraCells, std::vector<int> exactCells)

@@ -95,6 +95,9 @@ public:
     // Per-layer exact and approximate popcount cost of the main model.
     std::shared_ptr<const std::vector<LayerCost>> layerCosts() const { return layerCosts_; }
     void cancelAccuracy();
+    // Flips one cell of the current circuit between exact and approximate
+    // (ApproxConfig extraCells / exactCells); ignored for ids out of range.
+    void toggleCell(int cellId);
     // Recomputes everything for the current spec (also the first computation).
     void refresh();
 

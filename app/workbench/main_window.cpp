@@ -3,6 +3,7 @@
 
 #include "accuracy_panel.h"
 #include "accuracy_plot_panel.h"
+#include "circuit_view.h"
 #include "controls_panel.h"
 #include "cost_plot_panel.h"
 #include "error_plot_panel.h"
@@ -50,13 +51,15 @@ MainWindow::MainWindow(ExplorationState* state, QWidget* parent) : QMainWindow(p
                                    QStringLiteral("summaryDock"), Qt::RightDockWidgetArea);
     QDockWidget* accuracy = addDock(new AccuracyPanel(state), tr("Accuracy"),
                                     QStringLiteral("accuracyDock"), Qt::RightDockWidgetArea);
-    // The circuit view (QGraphicsView of the netlist) goes here: setCircuitView().
-    auto* placeholder = new QLabel(tr("The circuit view will appear here."));
-    placeholder->setAlignment(Qt::AlignCenter);
-    circuit_ = addDock(placeholder, tr("Circuit"), QStringLiteral("circuitDock"),
+    // The circuit view: the current netlist as a tree of cells; a click
+    // toggles a cell between exact and approximate.
+    auto* circuitView = new CircuitView;
+    circuitView->setCellLibrary(state->library());
+    connect(state, &ExplorationState::reportReady, circuitView, &CircuitView::setReport);
+    connect(circuitView, &CircuitView::cellToggled, state, &ExplorationState::toggleCell);
+    circuit_ = addDock(circuitView, tr("Circuit view"), QStringLiteral("circuitViewDock"),
                        Qt::BottomDockWidgetArea, false);
-    tabifyDockWidget(model, circuit_);
-    model->raise();
+    splitDockWidget(model, circuit_, Qt::Horizontal);
 
     sessions_ = new SessionActions(state, this);
     buildMenus(modelPanel, {model, circuit_, controls, summary, accuracy});

@@ -12,6 +12,32 @@ bool selectedByKnobs(const Netlist& netlist, int index, const ApproxConfig& conf
     return c.column < config.lsbColumns || c.level < config.levels;
 }
 
+bool isCellSelected(const Netlist& netlist, int index, const ApproxConfig& config)
+{
+    auto listed = [index](const std::vector<int>& ids) {
+        return std::find(ids.begin(), ids.end(), index) != ids.end();
+    };
+    if (listed(config.exactCells))
+        return false;
+    return listed(config.extraCells) || selectedByKnobs(netlist, index, config);
+}
+
+ApproxConfig toggleCell(const Netlist& netlist, int index, ApproxConfig config)
+{
+    if (index < 0 || index >= static_cast<int>(netlist.cells.size()))
+        throw std::invalid_argument("cell id " + std::to_string(index) + " is out of range (the circuit has " +
+                                    std::to_string(netlist.cells.size()) + " cells)");
+    const bool select = !isCellSelected(netlist, index, config);
+    std::erase(config.extraCells, index);
+    std::erase(config.exactCells, index);
+    const bool byKnobs = selectedByKnobs(netlist, index, config);
+    if (select && !byKnobs)
+        config.extraCells.push_back(index);
+    else if (!select && byKnobs)
+        config.exactCells.push_back(index);
+    return config;
+}
+
 namespace {
 
 void checkIndices(const std::vector<int>& ids, const Netlist& netlist, const char* what)

@@ -23,6 +23,15 @@ struct ApproxConfig {
 // Whether the knobs select cell `index` of `netlist` (before type checks).
 bool selectedByKnobs(const Netlist& netlist, int index, const ApproxConfig& config);
 
+// Whether cell `index` is selected for approximation: by the knobs or
+// extraCells, and not listed in exactCells.
+bool isCellSelected(const Netlist& netlist, int index, const ApproxConfig& config);
+
+// The config with cell `index` flipped between selected and not, using
+// extraCells / exactCells only where the knobs disagree (the circuit view's
+// click). Throws std::invalid_argument for an index out of range.
+ApproxConfig toggleCell(const Netlist& netlist, int index, ApproxConfig config);
+
 // Returns a copy of the exact netlist with the selected full adders ("fa")
 // replaced by config.faCell and, if set, half adders ("ha") by config.haCell.
 // Sum-only cells are never replaced. Throws std::invalid_argument for unknown
