@@ -34,9 +34,9 @@ SweepEvaluator::SweepEvaluator(const SweepSpec& spec, const std::vector<SweepPoi
         mitigation = mitigation || (p.mitigation != "none" && p.level > 0);
     }
     if (model)
-        data_ = loadDataset(spec.data.dataset);
+        data_ = loadDataset(spec.data.datasetPath);
     if (mitigation)
-        calibration_ = loadDataset(spec.data.calibration);
+        calibration_ = loadDataset(spec.data.calibrationPath);
 }
 
 int SweepEvaluator::imageCount() const

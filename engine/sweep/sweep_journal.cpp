@@ -62,8 +62,8 @@ SweepJournal::SweepJournal(const std::string& path, const SweepJournalHeader& he
             nlohmann::json h = nlohmann::json::parse(found, nullptr, false);
             const bool ours = h.is_object() && h.value("journal", "") == "axbnn-sweep";
             throw std::runtime_error(
-                path + (ours ? ": holds results of another sweep (spec_hash " + h.value("spec_hash", "?") +
-                                   ", shard " + h.value("shard", "?") + "; this run: spec_hash " +
+                path + (ours ? ": belongs to another run (spec_hash " + h.value("spec_hash", "?") +
+                                   ", shard " + h.value("shard", "?") + "; this one: spec_hash " +
                                    header.specHash + ", shard " + std::to_string(header.shardIndex) + "/" +
                                    std::to_string(header.shardCount) + ")"
                              : ": exists and is not a sweep journal") +

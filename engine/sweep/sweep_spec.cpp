@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -118,6 +119,23 @@ std::string resolve(const std::string& file, const std::string& baseDir)
 {
     const std::filesystem::path p(file);
     return p.is_absolute() || baseDir.empty() ? file : (std::filesystem::path(baseDir) / p).string();
+}
+
+// A loadDataset() spec with a relative file or directory resolved; checked to exist.
+std::string resolveData(const Reader& r, const std::string& spec, const std::string& where, const std::string& baseDir)
+{
+    if (spec.rfind("fashion-mnist", 0) == 0)
+        return spec;
+    std::string path = spec, suffix;
+    for (const char* s : {":train", ":test"})
+        if (spec.size() > std::strlen(s) && spec.compare(spec.size() - std::strlen(s), std::string::npos, s) == 0) {
+            path = spec.substr(0, spec.size() - std::strlen(s));
+            suffix = s;
+        }
+    path = resolve(path, baseDir);
+    if (!std::filesystem::exists(path))
+        r.fail(where, path + ": no such dataset file or directory");
+    return path + suffix;
 }
 
 SweepWorkload parseModel(const Reader& r, const json& v, const std::string& where, const std::string& baseDir)
@@ -270,7 +288,7 @@ void parseCircuitAxes(const Reader& r, const json& j, SweepSpec& s, const std::s
     canon["p"] = s.p;
 }
 
-void parseRunOptions(const Reader& r, const json& j, SweepSpec& s, json& canon)
+void parseRunOptions(const Reader& r, const json& j, SweepSpec& s, const std::string& baseDir, json& canon)
 {
     bool models = false;
     for (const SweepWorkload& w : s.workloads)
@@ -307,6 +325,10 @@ void parseRunOptions(const Reader& r, const json& j, SweepSpec& s, json& canon)
         if (d.contains("calibration_limit"))
             s.data.calibrationLimit =
                 static_cast<int>(r.integer(d["calibration_limit"], "data.calibration_limit", 1, 1'000'000));
+    }
+    if (models) {
+        s.data.datasetPath = resolveData(r, s.data.dataset, "data.dataset", baseDir);
+        s.data.calibrationPath = resolveData(r, s.data.calibration, "data.calibration", baseDir);
     }
     if (models)
         canon["data"] = {{"dataset", s.data.dataset},
@@ -385,7 +407,7 @@ SweepSpec parseSweepSpec(std::string_view text, const std::string& origin, const
     json canon = {{"version", 1}};
     parseWorkloads(r, j, s, baseDir, canon);
     parseCircuitAxes(r, j, s, baseDir, canon);
-    parseRunOptions(r, j, s, canon);
+    parseRunOptions(r, j, s, baseDir, canon);
     s.canonical = canon;
     s.hash = fnv1a64Hex(canon.dump());
     std::set<std::string> keys;

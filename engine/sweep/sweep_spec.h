@@ -41,10 +41,11 @@ enum class SweepKnob { LsbColumns, Levels }; // --approx-lsb K, --approx-levels 
 std::string sweepKnobName(SweepKnob knob);  // "lsb", "levels"
 
 struct SweepData {
-    std::string dataset = "fashion-mnist"; // loadDataset() form
+    std::string dataset = "fashion-mnist"; // loadDataset() form, as written
     int limit = 1000;                       // first images evaluated (0: all)
     std::string calibration = "fashion-mnist:train";
     int calibrationLimit = 1000;
+    std::string datasetPath, calibrationPath; // resolved against the spec's directory
 };
 
 struct SweepSpec {
