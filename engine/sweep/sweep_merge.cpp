@@ -84,6 +84,8 @@ SweepTable mergeSweepTables(const std::vector<std::pair<std::string, SweepTable>
             if (p < 0 || p >= merged.points)
                 throw std::invalid_argument(shards[s].first + ": point " + std::to_string(p) +
                                             " is outside the sweep");
+            if (owner[p] >= 0 && shards[owner[p]].first == shards[s].first)
+                throw std::invalid_argument("merge: " + shards[s].first + " is given twice");
             if (owner[p] >= 0)
                 throw std::invalid_argument("merge: point " + std::to_string(p) + " appears in both " +
                                             shards[owner[p]].first + " and " + shards[s].first +

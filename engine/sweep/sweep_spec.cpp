@@ -32,15 +32,15 @@ public:
         throw SpecError(origin_ + ": " + where + ": " + problem);
     }
     // A non-empty array under `key`, or nullptr when absent.
-    const json* list(const json& object, const char* key) const
+    const json* list(const json& object, const char* key, const std::string& prefix = {}) const
     {
         if (!object.contains(key))
             return nullptr;
         const json& v = object[key];
         if (!v.is_array())
-            fail(key, "expected a list [...]");
+            fail(prefix + key, "expected a list [...]");
         if (v.empty())
-            fail(key, "the list is empty (leave the key out to use the default)");
+            fail(prefix + key, "the list is empty (leave the key out to use the default)");
         return &v;
     }
     void onlyKeys(const json& object, const std::string& where, std::initializer_list<const char*> keys) const
@@ -262,7 +262,7 @@ void parseCircuitAxes(const Reader& r, const json& j, SweepSpec& s, const std::s
     if (j.contains("approximation")) {
         const json& a = j["approximation"];
         r.onlyKeys(a, "approximation", {"knobs", "levels"});
-        if (const json* k = r.list(a, "knobs")) {
+        if (const json* k = r.list(a, "knobs", "approximation.")) {
             s.knobs.clear();
             for (size_t i = 0; i < k->size(); ++i) {
                 const std::string name = r.string((*k)[i], "approximation." + at("knobs", i));
@@ -271,7 +271,7 @@ void parseCircuitAxes(const Reader& r, const json& j, SweepSpec& s, const std::s
                 s.knobs.push_back(name == "lsb" ? SweepKnob::LsbColumns : SweepKnob::Levels);
             }
         }
-        if (const json* l = r.list(a, "levels")) {
+        if (const json* l = r.list(a, "levels", "approximation.")) {
             s.levels.clear();
             for (size_t i = 0; i < l->size(); ++i)
                 s.levels.push_back(static_cast<int>(r.integer((*l)[i], "approximation." + at("levels", i), 0, 64)));

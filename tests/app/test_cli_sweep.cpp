@@ -194,7 +194,8 @@ private slots:
         const struct {
             QStringList files;
             const char* mention;
-        } cases[] = {{{path("half0.csv"), path("half1.csv"), path("half1.csv")}, "appears in both"},
+        } cases[] = {{{path("half0.csv"), path("half1.csv"), path("whole.csv")}, "appears in both"},
+                     {{path("half0.csv"), path("half1.csv"), path("half1.csv")}, "half1.csv is given twice"},
                      {{path("half0.csv")}, "12 of 24 points are missing"},
                      {{path("half0.csv"), path("other.csv")}, "comes from another sweep"},
                      {{path("half0.csv"), path("spec.json")}, "not an axbnn sweep"}};
