@@ -103,6 +103,8 @@ double SweepEvaluator::accuracy(const SweepPoint& point)
             unit.library = spec_.library;
         InferenceConfig config = InferenceConfig::withCircuit(model, unit);
         config.threads = 1;
+        // One branch per mode of sweepMitigations() (sweep_spec.cpp); a new
+        // mode (e.g. threshold tuning) adds its name there and a branch here.
         if (point.mitigation == "bias")
             biasCompensation(model, config, *calibration_,
                              std::min(spec_.data.calibrationLimit, calibration_->count));

@@ -111,6 +111,26 @@ private slots:
         QVERIFY(front > 0 && front < 24);
     }
 
+    void rowEqualsTheCircuitCommand()
+    {
+        // Point 22: N = 300 (third size), chain (second topology), K = 2.
+        const QList<QByteArray> f = whole_.split('\n')[23].split(',');
+        QCOMPARE(f[0], QByteArray("22"));
+        const Run r = runCli({"circuit", "-n", "300", "--topology", "chain", "--approx-lsb", "2", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(f[kColumns.indexOf("inputs")].toInt(), 300);
+        QCOMPARE(f[kColumns.indexOf("cells")].toInt(), j["cells"].toInt());
+        QCOMPARE(f[kColumns.indexOf("area_um2")].toDouble(), j["area_um2"].toDouble());
+        QCOMPARE(f[kColumns.indexOf("delay_ps")].toDouble(), j["delay_ps"].toDouble());
+        QCOMPARE(f[kColumns.indexOf("energy_fj")].toDouble(), j["energy_fj"].toDouble());
+        const QJsonObject e = j["error"].toObject();
+        QCOMPARE(QString(f[kColumns.indexOf("error_method")]), e["method"].toString());
+        QCOMPARE(f[kColumns.indexOf("error_rate")].toDouble(), e["error_rate"].toDouble());
+        QCOMPARE(f[kColumns.indexOf("mae")].toDouble(), e["mae"].toDouble());
+        QCOMPARE(f[kColumns.indexOf("wce")].toInt(), e["wce"].toInt());
+    }
+
     void jsonOutputHasTheSameRows()
     {
         const Run r = runCli({"sweep", "--spec", spec_, "--out", path("whole.json"), "--threads", "1"});
