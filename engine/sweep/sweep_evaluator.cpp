@@ -1,0 +1,179 @@
+// One sweep point: circuit report, then accuracy through the inference engine.
+#include "sweep/sweep_evaluator.h"
+
+#include "analysis/circuit_report.h"
+#include "bnn/inference.h"
+#include "bnn/mitigation.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace axbnn {
+namespace {
+
+ApproxConfig approxOf(const SweepPoint& p)
+{
+    ApproxConfig a;
+    (p.knob == SweepKnob::LsbColumns ? a.lsbColumns : a.levels) = p.level;
+    a.faCell = p.cells.fa;
+    a.haCell = p.cells.ha;
+    return a;
+}
+
+SweepValue optionalInt(int v) { return v > 0 ? SweepValue(int64_t{v}) : SweepValue(std::monostate{}); }
+
+} // namespace
+
+SweepEvaluator::SweepEvaluator(const SweepSpec& spec, const std::vector<SweepPoint>& pending,
+                               const std::atomic<bool>* cancel)
+    : spec_(spec), cancel_(cancel)
+{
+    bool model = false, mitigation = false;
+    for (const SweepPoint& p : pending) {
+        model = model || spec.workloads[p.workload].hasModel();
+        mitigation = mitigation || (p.mitigation != "none" && p.level > 0);
+    }
+    if (model)
+        data_ = loadDataset(spec.data.datasetPath);
+    if (mitigation)
+        calibration_ = loadDataset(spec.data.calibrationPath);
+}
+
+int SweepEvaluator::imageCount() const
+{
+    return spec_.data.limit > 0 ? std::min(spec_.data.limit, data_->count) : data_->count;
+}
+
+double SweepEvaluator::cachedAccuracy(const std::string& key, bool exact, const std::function<double()>& compute)
+{
+    std::promise<double> promise;
+    std::shared_future<double> future;
+    bool mine = false;
+    {
+        const std::lock_guard lock(mutex_);
+        auto it = accuracy_.find(key);
+        if (it == accuracy_.end()) {
+            future = promise.get_future().share();
+            accuracy_.emplace(key, future);
+            mine = true;
+        } else {
+            future = it->second;
+        }
+    }
+    if (mine) {
+        try {
+            promise.set_value(compute());
+            ++(exact ? exactRuns_ : approxRuns_);
+        } catch (...) {
+            promise.set_exception(std::current_exception());
+            const std::lock_guard lock(mutex_); // a cancelled run may be retried later
+            accuracy_.erase(key);
+        }
+    }
+    return future.get();
+}
+
+double SweepEvaluator::accuracy(const SweepPoint& point)
+{
+    const SweepWorkload& w = spec_.workloads[point.workload];
+    const Model& model = *w.loaded;
+    const int count = imageCount();
+    auto run = [&](const InferenceConfig& config) {
+        const InferenceEngine engine(model, config);
+        const ProgressFn progress = [this](int, int) { return !(cancel_ && cancel_->load()); };
+        const std::vector<int> predicted = engine.predict(*data_, 0, count, progress);
+        int correct = 0;
+        for (int i = 0; i < count; ++i)
+            correct += predicted[i] == data_->labels[i];
+        return count > 0 ? static_cast<double>(correct) / count : 0.0;
+    };
+    const std::string modelKey = "model=" + w.model + "|";
+    if (point.level == 0) // the exact circuit: mitigation has nothing to correct
+        return cachedAccuracy(modelKey + "exact", true, [&] {
+            InferenceConfig exact;
+            exact.threads = 1;
+            return run(exact);
+        });
+    const std::string key = modelKey + "topology=" + topologyName(point.topology) + "|fa=" + point.cells.fa +
+                            "|ha=" + point.cells.ha + "|knob=" + sweepKnobName(point.knob) +
+                            "|level=" + std::to_string(point.level) + "|mitigation=" + point.mitigation;
+    return cachedAccuracy(key, false, [&] {
+        PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(point.topology, approxOf(point));
+        if (!spec_.cellLibrary.empty())
+            unit.library = spec_.library;
+        InferenceConfig config = InferenceConfig::withCircuit(model, unit);
+        config.threads = 1;
+        // One branch per mode of sweepMitigations() (sweep_spec.cpp); a new
+        // mode (e.g. threshold tuning) adds its name there and a branch here.
+        if (point.mitigation == "bias")
+            biasCompensation(model, config, *calibration_,
+                             std::min(spec_.data.calibrationLimit, calibration_->count));
+        else if (point.mitigation != "none")
+            throw std::invalid_argument("mitigation '" + point.mitigation + "' is not implemented in sweeps");
+        return run(config);
+    });
+}
+
+SweepRow SweepEvaluator::evaluate(const SweepPoint& point, int sweepPoints)
+{
+    const SweepWorkload& w = spec_.workloads[point.workload];
+    SweepRow row(ColCount);
+    try {
+        CircuitSpec cs;
+        cs.inputs = w.inputs;
+        cs.topology = point.topology;
+        cs.approx = approxOf(point);
+        cs.p = point.p;
+        cs.error = spec_.error;
+        cs.cost.seed = spec_.error.seed; // as `axbnn circuit --seed`
+        const CircuitReport r = evaluateCircuit(cs, spec_.library);
+        row[ColCells] = int64_t{r.cost.cells};
+        row[ColApproximateCells] = int64_t{r.cost.approximateCells};
+        row[ColArea] = r.cost.areaUm2;
+        row[ColTransistors] = int64_t{r.cost.transistors};
+        row[ColDelay] = r.cost.delayPs;
+        row[ColEnergy] = r.cost.energyFj;
+        row[ColOutputBits] = int64_t{r.cost.outputBits};
+        row[ColErrorMethod] = errorMethodName(r.error.method);
+        row[ColErrorRate] = r.error.errorRate;
+        row[ColMeanError] = r.error.meanError;
+        row[ColMae] = r.error.mae;
+        row[ColMse] = r.error.mse;
+        row[ColWce] = int64_t{r.error.wce};
+        row[ColErrorRateCi] = r.error.errorRateCi;
+        row[ColMaeCi] = r.error.maeCi;
+        if (w.hasModel()) {
+            SweepPoint exactPoint;
+            exactPoint.workload = point.workload; // level 0: the exact circuit
+            const double exact = accuracy(exactPoint);
+            const double approx = accuracy(point);
+            row[ColImages] = int64_t{imageCount()};
+            row[ColExactAccuracy] = exact;
+            row[ColAccuracy] = approx;
+            row[ColAccuracyLoss] = exact - approx;
+        }
+    } catch (const InferenceCancelled&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw std::invalid_argument("point " + std::to_string(point.index) + " (" + point.key + "): " + e.what());
+    }
+    row[ColPoint] = int64_t{point.index};
+    row[ColPointId] = point.id;
+    row[ColInputs] = int64_t{w.inputs};
+    row[ColKernel] = optionalInt(w.kernel);
+    row[ColChannels] = optionalInt(w.channels);
+    row[ColModel] = w.model;
+    row[ColLayer] = w.layer;
+    row[ColTopology] = topologyName(point.topology);
+    row[ColFaCell] = point.cells.fa;
+    row[ColHaCell] = point.cells.ha;
+    row[ColKnob] = sweepKnobName(point.knob);
+    row[ColLevel] = int64_t{point.level};
+    row[ColMitigation] = point.mitigation;
+    row[ColP] = point.p;
+    row[ColSpecHash] = spec_.hash;
+    row[ColSweepPoints] = int64_t{sweepPoints};
+    return row;
+}
+
+} // namespace axbnn

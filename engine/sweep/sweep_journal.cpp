@@ -1,0 +1,138 @@
+// Append-only journal file with torn-line recovery.
+#include "sweep/sweep_journal.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <stdexcept>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace axbnn {
+namespace {
+
+nlohmann::ordered_json headerJson(const SweepJournalHeader& h)
+{
+    return {{"journal", "axbnn-sweep"},
+            {"version", 1},
+            {"spec_hash", h.specHash},
+            {"points", h.points},
+            {"shard", std::to_string(h.shardIndex) + "/" + std::to_string(h.shardCount)}};
+}
+
+std::runtime_error ioError(const std::string& path, const char* what)
+{
+    return std::runtime_error(path + ": cannot " + what + " the sweep journal (" + std::strerror(errno) + ")");
+}
+
+} // namespace
+
+SweepJournal::SweepJournal(const std::string& path, const SweepJournalHeader& header, bool restart)
+    : path_(path)
+{
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0)
+        throw ioError(path, "open");
+    std::string text;
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(fd_, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            ::close(fd_);
+            throw ioError(path, "read");
+        }
+        if (n == 0)
+            break;
+        text.append(buf, static_cast<size_t>(n));
+    }
+    const std::string expected = headerJson(header).dump();
+    const size_t headerEnd = text.find('\n');
+    size_t good = 0; // bytes of whole lines to keep
+    if (!restart && headerEnd == std::string::npos && expected.rfind(text, 0) != 0) {
+        ::close(fd_); // not a torn header of ours: never truncate someone else's file
+        throw std::runtime_error(path + ": exists and is not a sweep journal; remove it or choose another --out");
+    }
+    if (!restart && headerEnd != std::string::npos) {
+        const std::string found = text.substr(0, headerEnd);
+        if (found != expected) {
+            ::close(fd_);
+            nlohmann::json h = nlohmann::json::parse(found, nullptr, false);
+            const bool ours = h.is_object() && h.value("journal", "") == "axbnn-sweep";
+            throw std::runtime_error(
+                path + (ours ? ": belongs to another run (spec_hash " + h.value("spec_hash", "?") +
+                                   ", shard " + h.value("shard", "?") + "; this one: spec_hash " +
+                                   header.specHash + ", shard " + std::to_string(header.shardIndex) + "/" +
+                                   std::to_string(header.shardCount) + ")"
+                             : ": exists and is not a sweep journal") +
+                "; rerun with --restart to discard it, or choose another --out");
+        }
+        good = headerEnd + 1;
+        size_t start = good;
+        while (start < text.size()) {
+            const size_t end = text.find('\n', start);
+            const bool last = end == std::string::npos || end + 1 == text.size();
+            try {
+                if (end == std::string::npos)
+                    throw std::invalid_argument("torn");
+                const auto j = nlohmann::json::parse(text.substr(start, end - start));
+                finished_.push_back(sweepRowFromJson(j, path));
+            } catch (const std::exception& e) {
+                if (!last) {
+                    ::close(fd_);
+                    throw std::runtime_error(path + ": line " +
+                                             std::to_string(1 + std::count(text.begin(), text.begin() + start, '\n')) +
+                                             " is damaged; rerun with --restart to recompute everything");
+                }
+                ++dropped_;
+                break;
+            }
+            good = end + 1;
+            start = good;
+        }
+    }
+    if (good == 0) { // new, torn header, or restart
+        if (::ftruncate(fd_, 0) != 0) {
+            ::close(fd_);
+            throw ioError(path, "reset");
+        }
+        ::lseek(fd_, 0, SEEK_SET);
+        writeAll(expected + "\n");
+        return;
+    }
+    if (good < text.size() && ::ftruncate(fd_, static_cast<off_t>(good)) != 0) {
+        ::close(fd_);
+        throw ioError(path, "repair");
+    }
+    ::lseek(fd_, static_cast<off_t>(good), SEEK_SET);
+}
+
+SweepJournal::~SweepJournal()
+{
+    if (fd_ >= 0)
+        ::close(fd_);
+}
+
+void SweepJournal::writeAll(const std::string& text)
+{
+    size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            throw ioError(path_, "write");
+        done += static_cast<size_t>(n);
+    }
+    if (::fdatasync(fd_) != 0)
+        throw ioError(path_, "flush");
+}
+
+void SweepJournal::append(const SweepRow& row)
+{
+    writeAll(sweepRowJson(row, false).dump() + "\n");
+}
+
+} // namespace axbnn

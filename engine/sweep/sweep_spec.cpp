@@ -1,0 +1,465 @@
+// Reading, checking and enumerating sweep specifications (docs/sweep-format.md).
+#include "sweep/sweep_spec.h"
+
+#include "circuit/approximation.h"
+#include "circuit/popcount_builder.h"
+#include "io/model_file.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace axbnn {
+namespace {
+
+using nlohmann::json;
+
+struct SpecError : std::invalid_argument {
+    using std::invalid_argument::invalid_argument;
+};
+
+class Reader {
+public:
+    explicit Reader(std::string origin) : origin_(std::move(origin)) {}
+    [[noreturn]] void fail(const std::string& where, const std::string& problem) const
+    {
+        throw SpecError(origin_ + ": " + where + ": " + problem);
+    }
+    // A non-empty array under `key`, or nullptr when absent.
+    const json* list(const json& object, const char* key, const std::string& prefix = {}) const
+    {
+        if (!object.contains(key))
+            return nullptr;
+        const json& v = object[key];
+        if (!v.is_array())
+            fail(prefix + key, "expected a list [...]");
+        if (v.empty())
+            fail(prefix + key, "the list is empty (leave the key out to use the default)");
+        return &v;
+    }
+    void onlyKeys(const json& object, const std::string& where, std::initializer_list<const char*> keys) const
+    {
+        if (!object.is_object())
+            fail(where, "expected an object {...}");
+        for (const auto& [k, v] : object.items()) {
+            bool known = false;
+            std::string names;
+            for (const char* n : keys) {
+                known = known || k == n;
+                names += (names.empty() ? "" : ", ") + std::string(n);
+            }
+            if (!known)
+                fail(where, "unknown key '" + k + "' (known: " + names + ")");
+        }
+    }
+    long long integer(const json& v, const std::string& where, long long lo, long long hi) const
+    {
+        if (!v.is_number_integer())
+            fail(where, "expected an integer, got " + v.dump());
+        const long long x = v.get<long long>();
+        if (x < lo || x > hi)
+            fail(where, std::to_string(x) + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
+        return x;
+    }
+    double number(const json& v, const std::string& where, double lo, double hi) const
+    {
+        if (!v.is_number())
+            fail(where, "expected a number, got " + v.dump());
+        const double x = v.get<double>();
+        if (!(x >= lo && x <= hi))
+            fail(where, formatDouble(x) + " is outside " + formatDouble(lo) + ".." + formatDouble(hi));
+        return x;
+    }
+    std::string string(const json& v, const std::string& where) const
+    {
+        if (!v.is_string())
+            fail(where, "expected a string, got " + v.dump());
+        return v.get<std::string>();
+    }
+
+private:
+    std::string origin_;
+};
+
+std::string at(const char* key, size_t i) { return std::string(key) + "[" + std::to_string(i) + "]"; }
+
+SweepWorkload parseSize(const Reader& r, const json& v, const std::string& where)
+{
+    SweepWorkload w;
+    if (v.is_object()) {
+        r.onlyKeys(v, where, {"n", "k", "channels"});
+        if (v.contains("n")) {
+            if (v.contains("k") || v.contains("channels"))
+                r.fail(where, "give either n or k and channels, not both");
+            w.inputs = static_cast<int>(r.integer(v["n"], where + ".n", 1, kMaxPopcountInputs));
+            return w;
+        }
+        if (!v.contains("k") || !v.contains("channels"))
+            r.fail(where, "give n, or k and channels (N = k*k*channels)");
+        w.kernel = static_cast<int>(r.integer(v["k"], where + ".k", 1, 255));
+        w.channels = static_cast<int>(r.integer(v["channels"], where + ".channels", 1, kMaxPopcountInputs));
+        const long long n = 1LL * w.kernel * w.kernel * w.channels;
+        if (n > kMaxPopcountInputs)
+            r.fail(where, "k*k*channels = " + std::to_string(n) + " is above " +
+                              std::to_string(kMaxPopcountInputs));
+        w.inputs = static_cast<int>(n);
+        return w;
+    }
+    w.inputs = static_cast<int>(r.integer(v, where, 1, kMaxPopcountInputs));
+    return w;
+}
+
+std::string resolve(const std::string& file, const std::string& baseDir)
+{
+    const std::filesystem::path p(file);
+    return p.is_absolute() || baseDir.empty() ? file : (std::filesystem::path(baseDir) / p).string();
+}
+
+// A loadDataset() spec with a relative file or directory resolved; checked to exist.
+std::string resolveData(const Reader& r, const std::string& spec, const std::string& where, const std::string& baseDir)
+{
+    if (spec.rfind("fashion-mnist", 0) == 0)
+        return spec;
+    std::string path = spec, suffix;
+    for (const char* s : {":train", ":test"})
+        if (spec.size() > std::strlen(s) && spec.compare(spec.size() - std::strlen(s), std::string::npos, s) == 0) {
+            path = spec.substr(0, spec.size() - std::strlen(s));
+            suffix = s;
+        }
+    path = resolve(path, baseDir);
+    if (!std::filesystem::exists(path))
+        r.fail(where, path + ": no such dataset file or directory");
+    return path + suffix;
+}
+
+SweepWorkload parseModel(const Reader& r, const json& v, const std::string& where, const std::string& baseDir)
+{
+    SweepWorkload w;
+    if (v.is_object()) {
+        r.onlyKeys(v, where, {"path", "layer"});
+        if (!v.contains("path"))
+            r.fail(where, "missing 'path' (the model file)");
+        w.model = r.string(v["path"], where + ".path");
+        if (v.contains("layer"))
+            w.layer = r.string(v["layer"], where + ".layer");
+    } else {
+        w.model = r.string(v, where);
+    }
+    if (w.model.empty())
+        r.fail(where, "empty model file name");
+    w.modelPath = resolve(w.model, baseDir);
+    if (!std::filesystem::is_regular_file(w.modelPath))
+        r.fail(where, w.modelPath + ": no such model file");
+    try {
+        w.loaded = std::make_shared<const Model>(loadModel(w.modelPath));
+    } catch (const std::exception& e) {
+        r.fail(where, e.what());
+    }
+    const Model& m = *w.loaded;
+    const Layer* chosen = nullptr;
+    for (LayerKind kind : {LayerKind::Conv, LayerKind::Dense})
+        for (const Layer& l : m.layers)
+            if (!chosen && (w.layer.empty() ? l.kind == kind : l.name == w.layer))
+                chosen = &l;
+    if (!chosen)
+        r.fail(where, w.layer.empty() ? "the model has no conv or dense layer"
+                                      : "the model has no layer '" + w.layer + "'");
+    if (chosen->kind != LayerKind::Conv && chosen->kind != LayerKind::Dense &&
+        chosen->kind != LayerKind::Scores)
+        r.fail(where, "layer '" + chosen->name + "' has no popcount (it is " +
+                          layerKindName(chosen->kind) + ")");
+    w.layer = chosen->name;
+    w.inputs = chosen->fanIn();
+    if (chosen->kind == LayerKind::Conv) {
+        w.kernel = chosen->kernel;
+        w.channels = chosen->in.channels;
+    }
+    return w;
+}
+
+void parseWorkloads(const Reader& r, const json& j, SweepSpec& s, const std::string& baseDir, json& canon)
+{
+    canon["sizes"] = json::array();
+    canon["models"] = json::array();
+    if (const json* sizes = r.list(j, "sizes"))
+        for (size_t i = 0; i < sizes->size(); ++i) {
+            s.workloads.push_back(parseSize(r, (*sizes)[i], at("sizes", i)));
+            const SweepWorkload& w = s.workloads.back();
+            canon["sizes"].push_back(w.kernel ? json{{"k", w.kernel}, {"channels", w.channels}}
+                                              : json{{"n", w.inputs}});
+        }
+    if (const json* models = r.list(j, "models"))
+        for (size_t i = 0; i < models->size(); ++i) {
+            s.workloads.push_back(parseModel(r, (*models)[i], at("models", i), baseDir));
+            canon["models"].push_back({{"path", s.workloads.back().model}, {"layer", s.workloads.back().layer}});
+        }
+    if (s.workloads.empty())
+        r.fail("sizes", "give 'sizes' (popcount widths) or 'models' (or both)");
+}
+
+void parseCircuitAxes(const Reader& r, const json& j, SweepSpec& s, const std::string& baseDir, json& canon)
+{
+    if (j.contains("cell_library")) {
+        s.cellLibrary = r.string(j["cell_library"], "cell_library");
+        try {
+            s.library = CellLibrary::fromJsonFile(resolve(s.cellLibrary, baseDir));
+        } catch (const std::exception& e) {
+            r.fail("cell_library", e.what());
+        }
+    }
+    canon["cell_library"] = s.cellLibrary;
+    if (const json* t = r.list(j, "topologies")) {
+        s.topologies.clear();
+        for (size_t i = 0; i < t->size(); ++i) {
+            try {
+                s.topologies.push_back(parseTopology(r.string((*t)[i], at("topologies", i))));
+            } catch (const SpecError&) {
+                throw;
+            } catch (const std::exception& e) {
+                r.fail(at("topologies", i), e.what());
+            }
+        }
+    }
+    for (Topology t : s.topologies)
+        canon["topologies"].push_back(topologyName(t));
+    if (const json* c = r.list(j, "cells")) {
+        s.cells.clear();
+        for (size_t i = 0; i < c->size(); ++i) {
+            const json& v = (*c)[i];
+            SweepCells cells;
+            if (v.is_object()) {
+                r.onlyKeys(v, at("cells", i), {"fa", "ha"});
+                if (v.contains("fa"))
+                    cells.fa = r.string(v["fa"], at("cells", i) + ".fa");
+                if (v.contains("ha"))
+                    cells.ha = r.string(v["ha"], at("cells", i) + ".ha");
+            } else {
+                cells.fa = r.string(v, at("cells", i));
+            }
+            if (cells.ha == "none")
+                cells.ha.clear();
+            // The cells must fit the library and the knobs: try them on a small circuit.
+            ApproxConfig probe;
+            probe.lsbColumns = 1;
+            probe.faCell = cells.fa;
+            probe.haCell = cells.ha;
+            try {
+                applyApproximation(buildPopcount(9, Topology::AdderTree, s.library), s.library, probe);
+            } catch (const std::exception& e) {
+                r.fail(at("cells", i), e.what());
+            }
+            s.cells.push_back(cells);
+        }
+    }
+    for (const SweepCells& c : s.cells)
+        canon["cells"].push_back({{"fa", c.fa}, {"ha", c.ha}});
+    if (j.contains("approximation")) {
+        const json& a = j["approximation"];
+        r.onlyKeys(a, "approximation", {"knobs", "levels"});
+        if (const json* k = r.list(a, "knobs", "approximation.")) {
+            s.knobs.clear();
+            for (size_t i = 0; i < k->size(); ++i) {
+                const std::string name = r.string((*k)[i], "approximation." + at("knobs", i));
+                if (name != "lsb" && name != "levels")
+                    r.fail("approximation." + at("knobs", i), "unknown knob '" + name + "' (known: lsb, levels)");
+                s.knobs.push_back(name == "lsb" ? SweepKnob::LsbColumns : SweepKnob::Levels);
+            }
+        }
+        if (const json* l = r.list(a, "levels", "approximation.")) {
+            s.levels.clear();
+            for (size_t i = 0; i < l->size(); ++i)
+                s.levels.push_back(static_cast<int>(r.integer((*l)[i], "approximation." + at("levels", i), 0, 64)));
+        }
+    }
+    for (SweepKnob k : s.knobs)
+        canon["approximation"]["knobs"].push_back(sweepKnobName(k));
+    canon["approximation"]["levels"] = s.levels;
+    if (const json* p = r.list(j, "p")) {
+        s.p.clear();
+        for (size_t i = 0; i < p->size(); ++i)
+            s.p.push_back(r.number((*p)[i], at("p", i), 0.0, 1.0));
+    }
+    canon["p"] = s.p;
+}
+
+void parseRunOptions(const Reader& r, const json& j, SweepSpec& s, const std::string& baseDir, json& canon)
+{
+    bool models = false;
+    for (const SweepWorkload& w : s.workloads)
+        models = models || w.hasModel();
+    if (const json* m = r.list(j, "mitigation")) {
+        s.mitigations.clear();
+        for (size_t i = 0; i < m->size(); ++i) {
+            const std::string name = r.string((*m)[i], at("mitigation", i));
+            std::string known;
+            bool ok = false;
+            for (const std::string& k : sweepMitigations()) {
+                ok = ok || k == name;
+                known += (known.empty() ? "" : ", ") + k;
+            }
+            if (!ok)
+                r.fail(at("mitigation", i), "unknown mitigation '" + name + "' (known: " + known + ")");
+            if (name != "none" && !models)
+                r.fail(at("mitigation", i), "'" + name + "' acts on a model's thresholds; add 'models'");
+            s.mitigations.push_back(name);
+        }
+    }
+    canon["mitigation"] = s.mitigations;
+    if (j.contains("data")) {
+        const json& d = j["data"];
+        r.onlyKeys(d, "data", {"dataset", "limit", "calibration", "calibration_limit"});
+        if (!models)
+            r.fail("data", "evaluation data is only used with 'models'");
+        if (d.contains("dataset"))
+            s.data.dataset = r.string(d["dataset"], "data.dataset");
+        if (d.contains("limit"))
+            s.data.limit = static_cast<int>(r.integer(d["limit"], "data.limit", 0, 100'000'000));
+        if (d.contains("calibration"))
+            s.data.calibration = r.string(d["calibration"], "data.calibration");
+        if (d.contains("calibration_limit"))
+            s.data.calibrationLimit =
+                static_cast<int>(r.integer(d["calibration_limit"], "data.calibration_limit", 1, 1'000'000));
+    }
+    if (models) {
+        s.data.datasetPath = resolveData(r, s.data.dataset, "data.dataset", baseDir);
+        s.data.calibrationPath = resolveData(r, s.data.calibration, "data.calibration", baseDir);
+    }
+    if (models)
+        canon["data"] = {{"dataset", s.data.dataset},
+                         {"limit", s.data.limit},
+                         {"calibration", s.data.calibration},
+                         {"calibration_limit", s.data.calibrationLimit}};
+    if (j.contains("error")) {
+        const json& e = j["error"];
+        r.onlyKeys(e, "error", {"method", "samples", "seed", "epsilon"});
+        if (e.contains("method")) {
+            try {
+                s.error.method = parseErrorMethod(r.string(e["method"], "error.method"));
+            } catch (const SpecError&) {
+                throw;
+            } catch (const std::exception& ex) {
+                r.fail("error.method", ex.what());
+            }
+        }
+        if (e.contains("samples"))
+            s.error.samples = static_cast<uint64_t>(r.integer(e["samples"], "error.samples", 64, 1 << 24));
+        if (e.contains("seed")) {
+            if (!e["seed"].is_number_unsigned())
+                r.fail("error.seed", "expected a non-negative integer");
+            s.error.seed = e["seed"].get<uint64_t>();
+        }
+        if (e.contains("epsilon"))
+            s.error.epsilon = r.number(e["epsilon"], "error.epsilon", 0.0, 1e-3);
+    }
+    canon["error"] = {{"method", errorMethodName(s.error.method)},
+                      {"samples", s.error.samples},
+                      {"seed", s.error.seed},
+                      {"epsilon", s.error.epsilon}};
+}
+
+} // namespace
+
+std::string sweepKnobName(SweepKnob knob) { return knob == SweepKnob::LsbColumns ? "lsb" : "levels"; }
+
+const std::vector<std::string>& sweepMitigations()
+{
+    static const std::vector<std::string> names{"none", "bias"};
+    return names;
+}
+
+std::string fnv1a64Hex(std::string_view text)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 0x100000001b3ULL;
+    }
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+std::string formatDouble(double value)
+{
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, value);
+    return std::string(buf, r.ptr);
+}
+
+SweepSpec parseSweepSpec(std::string_view text, const std::string& origin, const std::string& baseDir)
+{
+    const Reader r(origin);
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::parse_error& e) {
+        throw std::invalid_argument(origin + ": not valid JSON (" + e.what() + ")");
+    }
+    r.onlyKeys(j, "spec", {"comment", "sizes", "models", "topologies", "cells", "approximation",
+                           "mitigation", "p", "data", "error", "cell_library"});
+    SweepSpec s;
+    json canon = {{"version", 1}};
+    parseWorkloads(r, j, s, baseDir, canon);
+    parseCircuitAxes(r, j, s, baseDir, canon);
+    parseRunOptions(r, j, s, baseDir, canon);
+    s.canonical = canon;
+    s.hash = fnv1a64Hex(canon.dump());
+    std::set<std::string> keys;
+    for (const SweepPoint& p : enumerateSweep(s))
+        if (!keys.insert(p.key).second)
+            r.fail("spec", "the point " + p.key + " appears twice (a value is repeated in a list)");
+    return s;
+}
+
+SweepSpec loadSweepSpec(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw std::invalid_argument(path + ": cannot read the sweep spec");
+    std::ostringstream text;
+    text << in.rdbuf();
+    const std::filesystem::path p(path);
+    return parseSweepSpec(text.str(), path, p.has_parent_path() ? p.parent_path().string() : std::string());
+}
+
+std::vector<SweepPoint> enumerateSweep(const SweepSpec& spec)
+{
+    static const std::vector<std::string> noMitigation{"none"};
+    std::vector<SweepPoint> points;
+    for (size_t w = 0; w < spec.workloads.size(); ++w) {
+        const SweepWorkload& wl = spec.workloads[w];
+        for (Topology t : spec.topologies)
+            for (const SweepCells& c : spec.cells)
+                for (SweepKnob k : spec.knobs)
+                    for (int level : spec.levels)
+                        for (const std::string& m : wl.hasModel() ? spec.mitigations : noMitigation)
+                            for (double p : spec.p) {
+                                SweepPoint pt;
+                                pt.index = static_cast<int>(points.size());
+                                pt.workload = static_cast<int>(w);
+                                pt.topology = t;
+                                pt.cells = c;
+                                pt.knob = k;
+                                pt.level = level;
+                                pt.mitigation = m;
+                                pt.p = p;
+                                pt.key = "n=" + std::to_string(wl.inputs) + "|k=" + std::to_string(wl.kernel) +
+                                         "|channels=" + std::to_string(wl.channels) + "|model=" + wl.model +
+                                         "|layer=" + wl.layer + "|topology=" + topologyName(t) +
+                                         "|fa=" + c.fa + "|ha=" + c.ha + "|knob=" + sweepKnobName(k) +
+                                         "|level=" + std::to_string(level) + "|mitigation=" + m +
+                                         "|p=" + formatDouble(p);
+                                pt.id = fnv1a64Hex(pt.key);
+                                points.push_back(std::move(pt));
+                            }
+    }
+    return points;
+}
+
+} // namespace axbnn

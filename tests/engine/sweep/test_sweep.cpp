@@ -1,0 +1,345 @@
+// Sweeps: spec parsing and errors, stable enumeration, resume after cancel
+// and after a torn journal line, shards and merge, exact CSV/JSON round
+// trips, accuracy columns on a tiny random model.
+// Engine headers before Qt's: lane_simulator.h names a parameter `slots`.
+#include "bnn/inference.h"
+#include "bnn/random_model.h"
+#include "io/dataset.h"
+#include "io/model_file.h"
+#include "sweep/sweep_runner.h"
+
+#include "test_sweep.h"
+
+#include <QtTest>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+using namespace axbnn;
+
+namespace {
+
+// 2 sizes x 2 topologies x 3 levels x 2 p = 24 cheap points (N <= 20: exhaustive).
+const char* kSmallSpec = R"({
+  "sizes": [9, {"k": 2, "channels": 4}],
+  "topologies": ["adder-tree", "dadda"],
+  "approximation": {"knobs": ["lsb"], "levels": [0, 1, 2]},
+  "p": [0.3, 0.5]
+})";
+
+SweepSpec spec(const std::string& text = kSmallSpec, const std::string& dir = {})
+{
+    return parseSweepSpec(text, "spec.json", dir);
+}
+
+std::string readFile(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void writeText(const std::string& path, const std::string& text)
+{
+    std::ofstream(path, std::ios::binary) << text;
+}
+
+SweepOutcome run(const SweepSpec& s, const std::string& journal, int threads = 1, SweepShard shard = {},
+                 SweepProgressFn progress = {}, bool restart = false)
+{
+    SweepRunOptions o;
+    o.journal = journal;
+    o.threads = threads;
+    o.shard = shard;
+    o.progress = std::move(progress);
+    o.restart = restart;
+    return runSweep(s, o);
+}
+
+std::string csvOf(SweepTable t)
+{
+    markPareto(t, {});
+    return sweepCsv(t);
+}
+
+} // namespace
+
+void TestSweep::specDefaultsAndCanonicalHash()
+{
+    const SweepSpec s = spec(R"({"sizes": [{"k": 3, "channels": 64}]})");
+    QCOMPARE(s.workloads.size(), size_t{1});
+    QCOMPARE(s.workloads[0].inputs, 576);
+    QCOMPARE(enumerateSweep(s).size(), size_t{3}); // default levels 0, 1, 2 of knob lsb
+    // Layout, key order and spelled-out defaults do not change the hash ...
+    const SweepSpec same = spec(R"({"topologies":["adder-tree"], "sizes":[{"channels":64,"k":3}],
+                                    "approximation": {"levels": [0,1,2]}, "comment": "x"})");
+    QCOMPARE(same.hash, s.hash);
+    QCOMPARE(same.hash.size(), size_t{16});
+    // ... a different axis value does.
+    QVERIFY(spec(R"({"sizes": [{"k": 3, "channels": 64}], "p": [0.4]})").hash != s.hash);
+    QVERIFY(spec(R"({"sizes": [576]})").hash != s.hash); // N given directly: no kernel columns
+}
+
+void TestSweep::enumerationOrderIsStable()
+{
+    const SweepSpec s = spec();
+    const std::vector<SweepPoint> pts = enumerateSweep(s);
+    QCOMPARE(pts.size(), size_t{24});
+    // p innermost, then level, then topology, then workload (docs/sweep-format.md).
+    QCOMPARE(pts[0].p, 0.3);
+    QCOMPARE(pts[1].p, 0.5);
+    QCOMPARE(pts[2].level, 1);
+    QCOMPARE(pts[6].topology, Topology::Dadda);
+    QCOMPARE(pts[12].workload, 1);
+    QCOMPARE(pts[13].key, std::string("n=16|k=2|channels=4|model=|layer=|topology=adder-tree|fa=maj-fa|ha="
+                                      "|knob=lsb|level=0|mitigation=none|p=0.5"));
+    std::set<std::string> ids;
+    for (size_t i = 0; i < pts.size(); ++i) {
+        QCOMPARE(pts[i].index, static_cast<int>(i));
+        QCOMPARE(pts[i].id, fnv1a64Hex(pts[i].key));
+        ids.insert(pts[i].id);
+    }
+    QCOMPARE(ids.size(), pts.size());
+    // A second parse enumerates the same ids.
+    QCOMPARE(enumerateSweep(spec())[17].id, pts[17].id);
+}
+
+void TestSweep::badSpecGivesOneClearError_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("mention");
+    QTest::newRow("unknown topology") << R"({"sizes": [9], "topologies": ["tree"]})" << "topologies[0]: unknown topology 'tree'";
+    QTest::newRow("empty list") << R"({"sizes": [9], "p": []})" << "p: the list is empty";
+    QTest::newRow("empty sizes") << R"({"sizes": []})" << "sizes: the list is empty";
+    QTest::newRow("negative N") << R"({"sizes": [9, -4]})" << "sizes[1]: -4 is outside 1..65536";
+    QTest::newRow("negative k") << R"({"sizes": [{"k": -3, "channels": 2}]})" << "sizes[0].k";
+    QTest::newRow("N too large") << R"({"sizes": [{"k": 99, "channels": 64}]})" << "above 65536";
+    QTest::newRow("missing model file") << R"({"models": ["no/such.h5"]})" << "no/such.h5: no such model file";
+    QTest::newRow("no workload") << R"({"topologies": ["dadda"]})" << "give 'sizes'";
+    QTest::newRow("unknown key") << R"({"sizes": [9], "topology": ["dadda"]})" << "unknown key 'topology'";
+    QTest::newRow("not JSON") << R"({"sizes": [9)" << "not valid JSON";
+    QTest::newRow("unknown cell") << R"({"sizes": [9], "cells": ["nand"]})" << "cells[0]";
+    QTest::newRow("unknown knob") << R"({"sizes": [9], "approximation": {"knobs": ["msb"]}})" << "unknown knob 'msb'";
+    QTest::newRow("unknown mitigation") << R"({"sizes": [9], "mitigation": ["magic"]})" << "unknown mitigation 'magic'";
+    QTest::newRow("bias without model") << R"({"sizes": [9], "mitigation": ["bias"]})" << "add 'models'";
+    QTest::newRow("p above 1") << R"({"sizes": [9], "p": [1.5]})" << "p[0]: 1.5 is outside 0..1";
+    QTest::newRow("repeated value") << R"({"sizes": [9, 9]})" << "appears twice";
+    QTest::newRow("unknown method") << R"({"sizes": [9], "error": {"method": "guess"}})" << "error.method";
+}
+
+void TestSweep::badSpecGivesOneClearError()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, mention);
+    try {
+        spec(text.toStdString());
+        QFAIL("no error");
+    } catch (const std::invalid_argument& e) {
+        const QString what = QString::fromStdString(e.what());
+        QVERIFY2(what.startsWith("spec.json: "), qPrintable(what));
+        QVERIFY2(what.contains(mention), qPrintable(what));
+        QVERIFY(!what.contains('\n'));
+    }
+}
+
+void TestSweep::cancelledAndResumedIsByteIdentical()
+{
+    QTemporaryDir dir;
+    const SweepSpec s = spec();
+    const SweepOutcome whole = run(s, dir.filePath("whole.journal").toStdString());
+    QCOMPARE(whole.evaluated, 24);
+    QVERIFY(!whole.cancelled);
+    const std::string journal = dir.filePath("cut.journal").toStdString();
+    const int k = 7;
+    const SweepOutcome first = run(s, journal, 1, {}, [&](const SweepProgress& p) { return p.done < k; });
+    QVERIFY(first.cancelled);
+    QCOMPARE(first.evaluated, k);
+    QCOMPARE(static_cast<int>(first.table.rows.size()), k);
+    const SweepOutcome second = run(s, journal);
+    QVERIFY(!second.cancelled);
+    QCOMPARE(second.resumed, k);
+    QCOMPARE(second.evaluated, 24 - k); // finished points are not recomputed
+    QCOMPARE(csvOf(second.table), csvOf(whole.table));
+    // Cancel through the flag too, with two workers.
+    std::atomic<bool> cancel{false};
+    SweepRunOptions o;
+    o.journal = dir.filePath("flag.journal").toStdString();
+    o.threads = 2;
+    o.cancel = &cancel;
+    o.progress = [&](const SweepProgress& p) {
+        if (p.done >= 5)
+            cancel = true;
+        return true;
+    };
+    const SweepOutcome flagged = runSweep(s, o);
+    QVERIFY(flagged.cancelled);
+    QVERIFY(flagged.evaluated >= 5 && flagged.evaluated < 24);
+    const SweepOutcome rest = run(s, o.journal, 2);
+    QCOMPARE(rest.evaluated + rest.resumed, 24);
+    QCOMPARE(rest.resumed, flagged.evaluated);
+    QCOMPARE(csvOf(rest.table), csvOf(whole.table));
+}
+
+void TestSweep::tornJournalLineIsDropped()
+{
+    QTemporaryDir dir;
+    const SweepSpec s = spec();
+    const std::string journal = dir.filePath("j").toStdString();
+    const std::string expected = csvOf(run(s, journal).table);
+    const std::string full = readFile(journal);
+    // A kill in the middle of writing the last line leaves it without its end.
+    writeText(journal, full.substr(0, full.size() - 40));
+    const SweepOutcome resumed = run(s, journal);
+    QCOMPARE(resumed.droppedJournalLines, 1);
+    QCOMPARE(resumed.evaluated, 1);
+    QCOMPARE(csvOf(resumed.table), expected);
+    QCOMPARE(readFile(journal).size(), full.size()); // the torn line was cut off, the row appended again
+    // A damaged line before the last one is not silently dropped.
+    std::string damaged = full;
+    damaged.replace(damaged.find("\n{\"point\"") + 5, 3, "###");
+    writeText(journal, damaged);
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, run(s, journal));
+    // Only the header, torn: a fresh start.
+    writeText(journal, full.substr(0, 20));
+    QCOMPARE(run(s, journal).evaluated, 24);
+}
+
+void TestSweep::journalOfAnotherRunIsRejectedUnlessRestart()
+{
+    QTemporaryDir dir;
+    const std::string journal = dir.filePath("j").toStdString();
+    run(spec(), journal);
+    const SweepSpec other = spec(R"({"sizes": [9]})");
+    try {
+        run(other, journal);
+        QFAIL("no error");
+    } catch (const std::runtime_error& e) {
+        QVERIFY2(QString(e.what()).contains("--restart"), e.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, run(spec(), journal, 1, {1, 2})); // another shard
+    const SweepOutcome restarted = run(other, journal, 1, {}, {}, true);
+    QCOMPARE(restarted.evaluated, 3);
+    QCOMPARE(restarted.resumed, 0);
+    // Not a journal at all: never overwritten.
+    writeText(journal, "my notes");
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, run(other, journal));
+    QCOMPARE(readFile(journal), std::string("my notes"));
+}
+
+void TestSweep::shardsMergeToTheUnshardedTable()
+{
+    QTemporaryDir dir;
+    const SweepSpec s = spec();
+    const std::string whole = csvOf(run(s, "").table);
+    std::vector<std::pair<std::string, SweepTable>> shards;
+    int count = 0;
+    for (int i = 0; i < 3; ++i) {
+        const SweepOutcome o = run(s, dir.filePath(QString::number(i)).toStdString(), 2, {i, 3});
+        count += o.total;
+        for (const SweepRow& r : o.table.rows)
+            QCOMPARE(std::get<int64_t>(r[ColPoint]) % 3, int64_t{i});
+        // Through the file formats, as axbnn merge reads them.
+        const std::string path = dir.filePath(QString("s%1.%2").arg(i).arg(i == 1 ? "json" : "csv")).toStdString();
+        writeSweepFile(path, o.table);
+        shards.emplace_back(path, readSweepFile(path));
+    }
+    QCOMPARE(count, 24);
+    QCOMPARE(csvOf(mergeSweepTables(shards)), whole);
+    std::swap(shards[0], shards[2]); // order of the files does not matter
+    QCOMPARE(csvOf(mergeSweepTables(shards)), whole);
+}
+
+void TestSweep::mergeRejectsOverlapMissingForeign()
+{
+    const SweepSpec s = spec();
+    const SweepTable a = run(s, "", 1, {0, 2}).table;
+    const SweepTable b = run(s, "", 1, {1, 2}).table;
+    const SweepTable foreign = run(spec(R"({"sizes": [9], "p": [0.3, 0.5], "topologies": ["adder-tree", "dadda", "chain", "wallace"]})"), "", 1, {1, 2}).table;
+    QCOMPARE(foreign.points, 24); // same size, other sweep
+    auto error = [](const std::vector<std::pair<std::string, SweepTable>>& shards) {
+        try {
+            mergeSweepTables(shards);
+        } catch (const std::invalid_argument& e) {
+            return QString(e.what());
+        }
+        return QString();
+    };
+    QVERIFY(error({{"a", a}, {"b", b}}).isEmpty());
+    QVERIFY(error({{"a", a}, {"b", b}, {"a2", a}}).contains("appears in both a and a2"));
+    QVERIFY(error({{"a", a}}).contains("12 of 24 points are missing"));
+    QVERIFY(error({{"a", a}, {"f", foreign}}).contains("f: comes from another sweep"));
+    QVERIFY(error({}).contains("no shard"));
+}
+
+void TestSweep::tablesRoundTripThroughCsvAndJson()
+{
+    SweepTable t = run(spec(), "").table;
+    t.rows[3][ColModel] = std::string("models/a, \"b\".h5"); // needs quoting
+    markPareto(t, {"delay_ps", "error_rate"});
+    const std::string csv = sweepCsv(t);
+    QCOMPARE(sweepCsv(parseSweepCsv(csv, "x.csv")), csv);
+    QCOMPARE(sweepCsv(parseSweepJson(sweepJsonText(t), "x.json")), csv);
+    // The header is the documented column list (docs/sweep-format.md).
+    const std::string header = csv.substr(0, csv.find('\n'));
+    QCOMPARE(header, std::string("point,point_id,inputs,kernel,channels,model,layer,topology,fa_cell,ha_cell,"
+                                 "approx_knob,approx_level,mitigation,p,cells,approximate_cells,area_um2,"
+                                 "transistors,delay_ps,energy_fj,output_bits,error_method,error_rate,"
+                                 "mean_error,mae,mse,wce,error_rate_ci95,mae_ci95,images,exact_accuracy,"
+                                 "accuracy,accuracy_loss,pareto,spec_hash,sweep_points"));
+    // Every line has as many fields as the header; numbers keep full precision.
+    const SweepTable back = parseSweepCsv(csv, "x.csv");
+    QCOMPARE(back.rows.size(), t.rows.size());
+    for (size_t i = 0; i < t.rows.size(); ++i)
+        QCOMPARE(std::get<double>(back.rows[i][ColEnergy]), std::get<double>(t.rows[i][ColEnergy]));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseSweepCsv("a,b\n1,2\n", "bad.csv"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, isJsonSweepFile("out.txt"));
+}
+
+void TestSweep::modelAccuracyOncePerModel()
+{
+    QTemporaryDir dir;
+    const Model model = randomModel({8, 8, 1},
+                                    {{LayerKind::InputConv, 4, 3, 1, 1},
+                                     {LayerKind::MaxPool, 0, 0, 0, 0, 2},
+                                     {LayerKind::Conv, 8, 3, 1, 1},
+                                     {LayerKind::Dense, 32},
+                                     {LayerKind::Scores, 10}},
+                                    5);
+    saveModel(model, dir.filePath("m.h5").toStdString());
+    Dataset data;
+    data.shape = {8, 8, 1};
+    data.count = 60;
+    data.images = randomImages(data.shape, data.count, 9);
+    for (int i = 0; i < data.count; ++i)
+        data.labels.push_back(static_cast<uint8_t>((i * 7) % 10));
+    data.classNames = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+    saveDatasetH5(data, dir.filePath("d.h5").toStdString());
+    const SweepSpec s = spec(R"({"models": ["m.h5"], "approximation": {"levels": [0, 2]},
+        "mitigation": ["none", "bias"], "p": [0.4, 0.5],
+        "data": {"dataset": "d.h5", "limit": 50, "calibration": "d.h5", "calibration_limit": 20}})",
+                             dir.path().toStdString());
+    QCOMPARE(s.workloads[0].layer, std::string("conv2")); // the first binary conv layer by default
+    QCOMPARE(s.workloads[0].inputs, 36);
+    const SweepOutcome o = run(s, "", 2);
+    QCOMPARE(o.table.rows.size(), size_t{8});
+    QCOMPARE(o.exactAccuracyRuns, 1);
+    QCOMPARE(o.accuracyRuns, 2); // level 2 with none and bias; p does not change accuracy
+    // The exact accuracy is what the inference engine says.
+    const Dataset loaded = loadDataset(dir.filePath("d.h5").toStdString());
+    const std::vector<int> pred = InferenceEngine(model).predict(loaded, 0, 50);
+    int correct = 0;
+    for (int i = 0; i < 50; ++i)
+        correct += pred[i] == loaded.labels[i];
+    for (const SweepRow& r : o.table.rows) {
+        QCOMPARE(std::get<int64_t>(r[ColImages]), int64_t{50});
+        QCOMPARE(std::get<double>(r[ColExactAccuracy]), correct / 50.0);
+        const double acc = std::get<double>(r[ColAccuracy]);
+        QCOMPARE(std::get<double>(r[ColAccuracyLoss]), correct / 50.0 - acc);
+        if (std::get<int64_t>(r[ColLevel]) == 0)
+            QCOMPARE(acc, correct / 50.0);
+    }
+}
+
+QTEST_GUILESS_MAIN(TestSweep)
