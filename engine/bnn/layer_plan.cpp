@@ -105,7 +105,11 @@ std::vector<LayerPlan> planLayers(const Model& model, const InferenceConfig& con
             const int taps = conv ? l.kernel * l.kernel : l.in.height * l.in.width;
             p.patchWords = taps * p.inWords;
             p.weightRows = packWeightRows(l.weights, p.outputs, taps, l.in.channels);
-            p.unit = PopcountUnit(p.fanIn, config.unitFor(p.index));
+            try {
+                p.unit = PopcountUnit(p.fanIn, config.unitFor(p.index));
+            } catch (const std::invalid_argument& e) {
+                throw std::invalid_argument("layer " + std::to_string(p.index) + " (" + l.name + "): " + e.what());
+            }
             if (l.kind != LayerKind::Scores)
                 planThresholds(l, p);
             if (p.usesCircuit()) {
