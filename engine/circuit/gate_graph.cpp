@@ -45,6 +45,11 @@ void GateGraph::drive(Node wire, Node driver, const std::string& where)
 
 bool GateGraph::isDriven(Node wire) const { return items_.at(static_cast<size_t>(wire)).driven; }
 
+GateGraph::Node GateGraph::undefined(const std::string& where)
+{
+    return wire("", where); // an unnamed wire that is never driven
+}
+
 GateGraph::Node GateGraph::gate(Gate kind, Node a, Node b, Node c, const std::string& where)
 {
     Item g;
@@ -63,6 +68,8 @@ GateGraph::Node GateGraph::resolve(Node n) const
     size_t steps = 0;
     while (items_[n].kind == Kind::Wire) {
         const Item& w = items_[n];
+        if (!w.driven && w.name.empty())
+            fail(w.where, "an x or z constant reaches an output (only 0 and 1 can be simulated)");
         if (!w.driven)
             fail(w.where, "'" + w.name + "' is read but never assigned");
         if (++steps > items_.size())

@@ -29,6 +29,9 @@ public:
     // both places. `where` locates the assignment.
     void drive(Node wire, Node driver, const std::string& where);
     bool isDriven(Node wire) const;
+    // An x or z constant: fine where nothing reads it (synthesis leaves them
+    // on unused wires), an error when an output depends on it.
+    Node undefined(const std::string& where);
     Node gate(Gate kind, Node a, Node b, Node c, const std::string& where);
     Node gate(Gate kind, Node a, const std::string& where) { return gate(kind, a, kZero, kZero, where); }
     Node gate(Gate kind, Node a, Node b, const std::string& where) { return gate(kind, a, b, kZero, where); }

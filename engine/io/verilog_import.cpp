@@ -166,7 +166,7 @@ private:
         case Expr::Const: {
             Bits out;
             for (int b : e.bits)
-                out.push_back(b ? GateGraph::kOne : GateGraph::kZero);
+                out.push_back(b < 0 ? g_.undefined(at(e.line)) : b ? GateGraph::kOne : GateGraph::kZero);
             return out;
         }
         case Expr::Not: {

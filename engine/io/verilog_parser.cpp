@@ -355,28 +355,35 @@ private:
         }
         if (width < 1 || width > 4096)
             fail(t.line, "constant width out of range in '" + s + "'");
-        // Value bits, least significant first, by repeated halving of the digit string.
-        std::vector<int> value;
-        for (char ch : digits) {
-            if (ch == '_')
-                continue;
-            const int d = std::isdigit(static_cast<unsigned char>(ch)) ? ch - '0'
-                          : std::isxdigit(static_cast<unsigned char>(ch))
-                              ? std::tolower(static_cast<unsigned char>(ch)) - 'a' + 10
-                              : -1;
-            if (d < 0 || d >= base)
-                fail(t.line, "unsupported digit '" + std::string(1, ch) + "' in constant '" + s +
-                                 "' (x and z values are not supported)");
-            // value = value * base + d, on a little-endian bit vector
-            int carry = d;
-            for (int& bit : value) {
-                const int v = bit * base + carry;
-                bit = v & 1;
-                carry = v >> 1;
-            }
-            while (carry) {
-                value.push_back(carry & 1);
-                carry >>= 1;
+        std::vector<int> value; // least significant first
+        std::string clean;
+        for (char ch : digits)
+            if (ch != '_')
+                clean += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        const bool unknown = clean.find_first_of("xz?") != std::string::npos;
+        if (unknown && clean.find_first_not_of("xz?") == std::string::npos) {
+            value.assign(static_cast<size_t>(width), -1); // all x: a don't-care
+        } else if (unknown && base == 2) {
+            for (auto it = clean.rbegin(); it != clean.rend(); ++it)
+                value.push_back(*it == '0' ? 0 : *it == '1' ? 1 : -1);
+        } else {
+            // value = value * base + digit, on a little-endian bit vector
+            for (char ch : clean) {
+                const int d = std::isdigit(static_cast<unsigned char>(ch)) ? ch - '0'
+                              : (ch >= 'a' && ch <= 'f')                  ? ch - 'a' + 10
+                                                                          : -1;
+                if (d < 0 || d >= base)
+                    fail(t.line, "unsupported digit '" + std::string(1, ch) + "' in constant '" + s + "'");
+                int carry = d;
+                for (int& bit : value) {
+                    const int v = bit * base + carry;
+                    bit = v & 1;
+                    carry = v >> 1;
+                }
+                while (carry) {
+                    value.push_back(carry & 1);
+                    carry >>= 1;
+                }
             }
         }
         value.resize(static_cast<size_t>(width), 0);

@@ -16,7 +16,7 @@ struct Expr {
     std::string name;           // Ref
     bool select = false;        // Ref: [msb:lsb] or [index] given
     int msb = 0, lsb = 0;       // Ref with select ([i] is [i:i])
-    std::vector<int> bits;      // Const, least significant first
+    std::vector<int> bits;      // Const, least significant first; -1 for x or z
     int count = 0;              // Repeat
     std::vector<std::unique_ptr<Expr>> args;
     int line = 0;

@@ -98,7 +98,7 @@ Netlist importYosysJson(std::string_view text, const std::string& origin, const 
                 const std::string v = bit.get<std::string>();
                 if (v == "0" || v == "1")
                     return v == "1" ? GateGraph::kOne : GateGraph::kZero;
-                fail(origin, where + ": constant '" + v + "' (x or z) is not supported");
+                return g.undefined(where); // x or z: an error only if an output reads it
             }
             const long id = bit.get<long>();
             auto it = net.find(id);
