@@ -59,7 +59,7 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
         std::filesystem::path path = text("netlist", "");
         if (path.empty())
             fail(origin, where + ".netlist must name a Verilog (.v) or Yosys JSON (.json) file");
-        if (path.is_relative() && std::filesystem::exists(origin))
+        if (path.is_relative() && !std::filesystem::path(origin).parent_path().empty())
             path = std::filesystem::path(origin).parent_path() / path;
         auto net = std::make_shared<const Netlist>(importNetlistFile(path.string(), &library));
         PopcountUnitConfig unit = PopcountUnitConfig::makeImported(std::move(net), path.string());
