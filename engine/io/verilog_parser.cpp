@@ -98,7 +98,7 @@ private:
                             if (isWord("input") || isWord("output") || isWord("inout"))
                                 dir = direction();
                             accept("wire");
-                            declareNames(m, dir, range(), true, true);
+                            declareNames(m, dir, range(), true);
                         } while (accept(","));
                         break;
                     }
@@ -137,7 +137,7 @@ private:
 
     // Declares names after a type; stops before ';' or, in an ANSI header,
     // before ", input|output". Returns with the names consumed.
-    void declareNames(Module& m, Net::Dir dir, std::pair<int, int> r, bool ansi, bool)
+    void declareNames(Module& m, Net::Dir dir, std::pair<int, int> r, bool ansi)
     {
         do {
             const int line = peek().line;
@@ -174,10 +174,10 @@ private:
         if (isWord("input") || isWord("output") || isWord("inout")) {
             const Net::Dir dir = direction();
             accept("wire");
-            declareNames(m, dir, range(), false, false);
+            declareNames(m, dir, range(), false);
             expect(";");
         } else if (accept("wire")) {
-            declareNames(m, Net::Wire, range(), false, false);
+            declareNames(m, Net::Wire, range(), false);
             expect(";");
         } else if (isWord("assign")) {
             next();

@@ -1,7 +1,11 @@
 // `axbnn import-netlist` and the circuit outputs it shares with `axbnn
 // circuit` (--testbench, --yosys): same fields, same numbers for the same
 // circuit, clear errors, and tools that are missing reported, not fatal.
+#include "bnn/random_model.h"
+#include "io/model_file.h"
+
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -133,6 +137,34 @@ private slots:
             QCOMPARE(sim.exitCode(), 0);
             QVERIFY(QString::fromUtf8(sim.readAllStandardOutput()).contains("PASS: 300 vectors"));
         }
+    }
+
+    void evalUsesAnImportedNetlistFromTheLayerConfig()
+    {
+        QTemporaryDir dir;
+        const QString model = dir.filePath("small.h5");
+        // Fan-ins 72, 392 and 64: whole multiples of an 8-input unit.
+        axbnn::saveModel(axbnn::randomModel({28, 28, 1},
+                                            {{axbnn::LayerKind::InputConv, 8, 3, 1, 1},
+                                             {axbnn::LayerKind::MaxPool, 0, 0, 0, 0, 2},
+                                             {axbnn::LayerKind::Conv, 8, 3, 1, 1},
+                                             {axbnn::LayerKind::MaxPool, 0, 0, 0, 0, 2},
+                                             {axbnn::LayerKind::Dense, 64},
+                                             {axbnn::LayerKind::Scores, 10}},
+                                            11),
+                         model.toStdString());
+        QCOMPARE(runCli({"circuit", "-n", "8", "--verilog", dir.filePath("pc8.v")}).exitCode, 0);
+        QFile cfg(dir.filePath("layers.json"));
+        QVERIFY(cfg.open(QIODevice::WriteOnly));
+        cfg.write(R"({"default": {"netlist": "pc8.v"}, "include_scores": true})");
+        cfg.close();
+        const QJsonObject exact = json({"eval", "--model", model, "--limit", "200"});
+        const QJsonObject imported =
+            json({"eval", "--model", model, "--limit", "200", "--config", dir.filePath("layers.json")});
+        QCOMPARE(imported["correct"].toInt(), exact["correct"].toInt());
+        const QJsonObject dense = imported["layers"].toArray()[4].toObject();
+        QCOMPARE(dense["popcount"].toString(), QString("circuit"));
+        QCOMPARE(dense["netlist"].toString(), dir.filePath("pc8.v"));
     }
 
     void yosysFlagWithoutYosysIsAMessage()
