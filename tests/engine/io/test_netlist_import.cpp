@@ -132,6 +132,37 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, analyzeErrors(net, o));
     }
 
+    void gatesAreFusedAndUserCellsOverrideTheirFigures()
+    {
+        // ~(a & b) is one NAND2, (...) & ~c one ANDNOT, a | ~c one ORNOT.
+        const char* text = R"(module m(input [2:0] x, output [1:0] y);
+  wire n;
+  assign n = ~x[2];
+  assign y[0] = ~(x[0] & x[1]) & n;
+  assign y[1] = x[0] | ~x[2];
+endmodule
+)";
+        const Netlist net = importVerilog(text, "fuse.v");
+        CircuitCost cost = computeCost(net);
+        QCOMPARE(cost.counts, (std::map<std::string, int>{{"andnot", 1}, {"nand2", 1}, {"ornot", 1}}));
+        // y[0] = NAND(a, b) & ~c, y[1] = a | ~c.
+        const std::vector<uint64_t> t = truthTable(net);
+        for (uint64_t v = 0; v < 8; ++v) {
+            const uint64_t a = v & 1, b = (v >> 1) & 1, c = (v >> 2) & 1;
+            QCOMPARE(t[v], ((1 - (a & b)) & (1 - c)) | ((a | (1 - c)) << 1));
+        }
+        CellLibrary lib = CellLibrary::defaults();
+        CellType nand = lib.at("xor2");
+        nand.name = "nand2";
+        nand.areaUm2 = 1.5;
+        nand.transistors = 3;
+        lib.add(nand);
+        cost = computeCost(importVerilog(text, "fuse.v", &lib));
+        const CircuitCost base = computeCost(net);
+        QCOMPARE(cost.transistors, base.transistors - 4 + 3);
+        QVERIFY(std::abs(cost.areaUm2 - (base.areaUm2 - 3.7536 + 1.5)) < 1e-9);
+    }
+
     void autoFallsBackToMonteCarloAboveTwentyInputs()
     {
         const Netlist net20 = importVerilog(writeVerilog(makeCircuit(20, Topology::AdderTree, 0), "pc"), "a.v");
