@@ -3,7 +3,9 @@
 #include "circuit_options.h"
 #include "commands.h"
 
+#include "circuit/testbench_writer.h"
 #include "circuit/verilog_writer.h"
+#include "circuit/yosys_report.h"
 #include "io/circuit_json.h"
 
 #include <cstdio>
@@ -16,15 +18,14 @@ namespace {
 struct CircuitArgs {
     CircuitOptions circuit;
     int inputs = 0;
-    bool json = false;
-    bool conditional = false;
-    std::string verilog;
-    std::string module = "popcount";
+    CircuitOutputs out;
 };
 
 void printSummary(const CircuitReport& r)
 {
     const auto& c = r.cost;
+    if (!r.source.empty())
+        std::printf("imported from %s\n", r.source.c_str());
     std::printf("popcount of %d inputs, %s, %d output bits, %d levels\n", r.spec.inputs,
                 topologyName(r.spec.topology).c_str(), c.outputBits, r.netlist.levels);
     std::string counts;
@@ -49,18 +50,28 @@ void printSummary(const CircuitReport& r)
     std::printf("  WCE          %d%s\n", e.wce, e.wceExact ? "" : " (largest observed)");
 }
 
+void printYosys(const CircuitReport& r, const YosysReport& y)
+{
+    if (!y.ran) {
+        std::printf("yosys: %s\n", y.message.c_str());
+        return;
+    }
+    std::string counts;
+    for (const auto& [kind, n] : y.cells)
+        counts += (counts.empty() ? "" : ", ") + kind + " " + std::to_string(n);
+    std::printf("yosys synthesis (%s)\n", y.message.c_str());
+    std::printf("  cells        %d (%s)\n", y.cellCount, counts.c_str());
+    std::printf("  transistors  %ld (built-in cost model: %ld, ratio %.3f)\n", y.transistors,
+                r.cost.transistors,
+                r.cost.transistors > 0 ? double(y.transistors) / double(r.cost.transistors) : 0.0);
+}
+
 void runCircuit(const CircuitArgs& a)
 {
     const CellLibrary library = a.circuit.library();
     CircuitSpec spec = a.circuit.spec(a.inputs);
-    spec.error.conditional = a.conditional;
-    const CircuitReport report = evaluateCircuit(spec, library);
-    if (!a.verilog.empty())
-        writeVerilogFile(report.netlist, a.module, a.verilog);
-    if (a.json)
-        std::cout << circuitReportJson(report).dump(2) << "\n";
-    else
-        printSummary(report);
+    spec.error.conditional = a.out.conditional;
+    emitCircuit(evaluateCircuit(spec, library), a.out);
 }
 
 void runCells(const CircuitOptions& o, bool json)
@@ -98,6 +109,52 @@ void runCells(const CircuitOptions& o, bool json)
 
 } // namespace
 
+void addCircuitOutputs(CLI::App* cmd, CircuitOutputs& o)
+{
+    cmd->add_flag("--json", o.json, "Print one JSON object instead of the summary");
+    cmd->add_flag("--conditional", o.conditional,
+                  "Also compute P(e | exact count) (JSON field error.conditional)");
+    cmd->add_option("--verilog", o.verilog, "Write the netlist as structural Verilog to FILE");
+    cmd->add_option("--testbench", o.testbench,
+                    "Write the netlist plus a self-checking testbench (Icarus Verilog) to FILE");
+    cmd->add_option("--vectors", o.vectors,
+                    "Testbench vectors (all 2^N input vectors when that is fewer)")
+        ->check(CLI::Range(2, 1000000))
+        ->capture_default_str();
+    cmd->add_option("--module", o.module, "Verilog module name")->capture_default_str();
+    cmd->add_flag("--yosys", o.yosys,
+                  "Also synthesise with Yosys (if installed) and report its cell and transistor counts "
+                  "(JSON field yosys)");
+}
+
+void emitCircuit(const CircuitReport& report, const CircuitOutputs& o)
+{
+    if (!o.verilog.empty())
+        writeVerilogFile(report.netlist, o.module, o.verilog);
+    if (!o.testbench.empty()) {
+        TestbenchOptions tb;
+        tb.vectors = o.vectors;
+        writeTestbenchFile(report.netlist, o.module, o.testbench, tb);
+    }
+    YosysReport yosys;
+    if (o.yosys)
+        yosys = runYosysReport(report.netlist);
+    if (o.json) {
+        nlohmann::json j = circuitReportJson(report);
+        if (o.yosys)
+            j["yosys"] = {{"ran", yosys.ran},
+                          {"message", yosys.message},
+                          {"cells", yosys.cellCount},
+                          {"counts", yosys.cells},
+                          {"transistors", yosys.transistors}};
+        std::cout << j.dump(2) << "\n";
+        return;
+    }
+    printSummary(report);
+    if (o.yosys)
+        printYosys(report, yosys);
+}
+
 void addCircuitCommand(CLI::App& app)
 {
     auto args = std::make_shared<CircuitArgs>();
@@ -107,11 +164,7 @@ void addCircuitCommand(CLI::App& app)
         ->required()
         ->check(CLI::Range(1, 65536));
     addCircuitOptions(cmd, args->circuit, true);
-    cmd->add_flag("--json", args->json, "Print one JSON object instead of the summary");
-    cmd->add_flag("--conditional", args->conditional,
-                  "Also compute P(e | exact count) (JSON field error.conditional)");
-    cmd->add_option("--verilog", args->verilog, "Write the netlist as structural Verilog to FILE");
-    cmd->add_option("--module", args->module, "Verilog module name")->capture_default_str();
+    addCircuitOutputs(cmd, args->out);
     cmd->callback([args]() { runCircuit(*args); });
 }
 

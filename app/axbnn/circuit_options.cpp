@@ -34,6 +34,11 @@ void addCircuitOptions(CLI::App* cmd, CircuitOptions& o, bool withCellIds)
                         "Cell ids to keep exact whatever the knobs select (comma separated)")
             ->delimiter(',');
     }
+    addAnalysisOptions(cmd, o);
+}
+
+void addAnalysisOptions(CLI::App* cmd, CircuitOptions& o)
+{
     cmd->add_option("--p", o.p, "Probability that an input bit (XNOR output) is 1")
         ->check(CLI::Range(0.0, 1.0))
         ->capture_default_str();

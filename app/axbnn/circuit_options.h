@@ -32,5 +32,23 @@ struct CircuitOptions {
 
 // Registers the options on `cmd`; `withCellIds` adds --approx-cells/--exact-cells.
 void addCircuitOptions(CLI::App* cmd, CircuitOptions& options, bool withCellIds);
+// Only the analysis options (--p, --cells, --method, --samples, --seed,
+// --epsilon), for circuits that are given rather than built (import-netlist).
+void addAnalysisOptions(CLI::App* cmd, CircuitOptions& options);
+
+// What a circuit command prints and writes besides the analysis.
+struct CircuitOutputs {
+    bool json = false;
+    bool conditional = false;
+    bool yosys = false;
+    std::string verilog;
+    std::string testbench;
+    int vectors = 1000;
+    std::string module = "popcount";
+};
+void addCircuitOutputs(CLI::App* cmd, CircuitOutputs& outputs);
+// Writes the requested files, then prints the JSON object or the summary
+// (with the Yosys report beside the cost model when asked).
+void emitCircuit(const CircuitReport& report, const CircuitOutputs& outputs);
 
 } // namespace axbnn::cli

@@ -12,5 +12,6 @@ void addCostTableCommand(CLI::App& app);
 void addModelCommands(CLI::App& app); // eval, model info
 void addErrorModelCommand(CLI::App& app);
 void addSweepCommands(CLI::App& app); // sweep, merge
+void addImportNetlistCommand(CLI::App& app);
 
 } // namespace axbnn::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv)
     axbnn::cli::addModelCommands(app);
     axbnn::cli::addErrorModelCommand(app);
     axbnn::cli::addSweepCommands(app);
+    axbnn::cli::addImportNetlistCommand(app);
     try {
         app.parse(argc, argv);
         if (app.get_subcommands().empty()) {

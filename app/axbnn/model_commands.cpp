@@ -117,6 +117,8 @@ void runEval(const EvalArgs& a)
                           {"name", model.layers[i].name},
                           {"popcount", unit.isExact() ? "exact" : "circuit"},
                           {"threshold_shift", config.shiftFor(static_cast<int>(i))}});
+        if (const auto& u = config.unitFor(static_cast<int>(i)); u.netlist)
+            layers.back()["netlist"] = u.netlistPath;
         if (a.stats && i < result.stats.layers.size() && result.stats.layers[i].neurons > 0)
             layers.back()["stats"] = layerStatsJson(result.stats.layers[i]);
     }

@@ -23,4 +23,23 @@ CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& librar
     return r;
 }
 
+CircuitReport evaluateNetlist(const Netlist& netlist, CircuitSpec spec, const std::string& librarySource,
+                              const std::string& source)
+{
+    if (!(spec.p >= 0.0 && spec.p <= 1.0))
+        throw std::invalid_argument("p must be between 0 and 1");
+    spec.inputs = netlist.inputs;
+    spec.topology = netlist.topology;
+    CircuitReport r;
+    r.spec = spec;
+    r.spec.error.p = spec.p;
+    r.spec.cost.p = spec.p;
+    r.librarySource = librarySource;
+    r.source = source;
+    r.netlist = netlist;
+    r.cost = computeCost(r.netlist, r.spec.cost);
+    r.error = analyzeErrors(r.netlist, r.spec.error);
+    return r;
+}
+
 } // namespace axbnn

@@ -22,7 +22,8 @@ struct CircuitSpec {
 struct CircuitReport {
     CircuitSpec spec;
     std::string librarySource;
-    Netlist exact;
+    std::string source; // file an imported netlist came from; empty for built circuits
+    Netlist exact;      // empty for imported netlists
     Netlist netlist; // exact with the approximation applied
     CircuitCost cost;
     ErrorStats error;
@@ -31,5 +32,12 @@ struct CircuitReport {
 // Builds, approximates, costs and analyses. Throws std::invalid_argument or
 // std::runtime_error with a user-facing message on bad specifications.
 CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& library);
+
+// Costs and analyses a given netlist (an imported one): spec.inputs and
+// spec.topology are taken from it, spec.approx is left as given (unused).
+// Auto error analysis enumerates up to spec.error.exhaustiveMaxInputs inputs
+// and falls back to Monte Carlo for netlists without adder nodes.
+CircuitReport evaluateNetlist(const Netlist& netlist, CircuitSpec spec, const std::string& librarySource,
+                              const std::string& source);
 
 } // namespace axbnn

@@ -118,7 +118,11 @@ std::vector<LayerPlan> planLayers(const Model& model, const InferenceConfig& con
             p.patchWords = taps * p.inWords;
             const auto rows = packWeightRows(l.weights, p.outputs, taps, l.in.channels);
             p.weightRows = xnorKernels().layoutRows(rows.data(), p.outputs, p.patchWords);
-            p.unit = PopcountUnit(p.fanIn, config.unitFor(p.index));
+            try {
+                p.unit = PopcountUnit(p.fanIn, config.unitFor(p.index));
+            } catch (const std::invalid_argument& e) {
+                throw std::invalid_argument("layer " + std::to_string(p.index) + " (" + l.name + "): " + e.what());
+            }
             if (l.kind != LayerKind::Scores)
                 planThresholds(l, config, p);
             if (p.usesCircuit()) {

@@ -17,7 +17,9 @@ namespace {
 // exhaustive enumeration and propagation's interval pass are; Monte Carlo is not.
 bool errorRange(const Netlist& net, int& minError, int& maxError)
 {
-    if (net.approximateCellCount() == 0) {
+    // Built circuits without approximate cells are exact; an imported one
+    // consists of gates, so only analysis can tell.
+    if (net.topology != Topology::Imported && net.approximateCellCount() == 0) {
         minError = maxError = 0;
         return true;
     }
@@ -51,7 +53,20 @@ PopcountUnit::PopcountUnit(int fanIn, const PopcountUnitConfig& config) : fanIn_
     if (config.unitWidth < 0)
         throw std::invalid_argument("popcount unit width must be 0 (whole fan-in) or positive, not "
                                     + std::to_string(config.unitWidth));
-    const int width = config.unitWidth == 0 || config.unitWidth > fanIn ? fanIn : config.unitWidth;
+    int width = config.unitWidth == 0 || config.unitWidth > fanIn ? fanIn : config.unitWidth;
+    if (config.netlist) {
+        const int n = config.netlist->inputs;
+        const std::string what = "imported popcount netlist " +
+                                 (config.netlistPath.empty() ? std::string() : "'" + config.netlistPath + "' ") +
+                                 "has " + std::to_string(n) + " inputs";
+        if (config.unitWidth != 0 && config.unitWidth != n)
+            throw std::invalid_argument(what + " but the unit width is " + std::to_string(config.unitWidth));
+        if (fanIn % n != 0)
+            throw std::invalid_argument(what + " but the layer's fan-in " + std::to_string(fanIn) +
+                                        " is not a multiple of it (set unit_width to its input count and "
+                                        "use a fan-in that splits into whole units)");
+        width = n;
+    }
     const CellLibrary library = config.library ? *config.library : CellLibrary::defaults();
 
     std::map<int, Chunk> byWidth; // circuits shared between chunks of equal width
@@ -63,8 +78,12 @@ PopcountUnit::PopcountUnit(int fanIn, const PopcountUnitConfig& config) : fanIn_
         if (it == byWidth.end()) {
             Chunk c;
             c.width = w;
-            const Netlist exact = buildPopcount(w, config.topology, library);
-            auto net = std::make_shared<Netlist>(applyApproximation(exact, library, config.approx));
+            std::shared_ptr<const Netlist> net;
+            if (config.netlist)
+                net = config.netlist;
+            else
+                net = std::make_shared<Netlist>(
+                    applyApproximation(buildPopcount(w, config.topology, library), library, config.approx));
             c.simulator = std::make_shared<Simulator>(*net);
             c.lanes = std::make_shared<LaneSimulator>(*net);
             if (!errorRange(*net, c.minError, c.maxError))

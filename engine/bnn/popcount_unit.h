@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace axbnn {
@@ -25,6 +26,20 @@ struct PopcountUnitConfig {
     ApproxConfig approx;  // all zero: the exact circuit, simulated
     int unitWidth = 0;    // inputs per circuit; 0 (or >= fan-in): the whole fan-in
     std::optional<CellLibrary> library; // empty: CellLibrary::defaults()
+    // An imported circuit (io/netlist_import.h) used for every chunk instead of
+    // a built one; topology and approx are then ignored. The fan-in must be a
+    // multiple of its inputs, and unitWidth, if set, equal to them.
+    std::shared_ptr<const Netlist> netlist;
+    std::string netlistPath; // where it came from, for reports
+
+    static PopcountUnitConfig makeImported(std::shared_ptr<const Netlist> netlist, std::string path)
+    {
+        PopcountUnitConfig c;
+        c.circuit = true;
+        c.netlist = std::move(netlist);
+        c.netlistPath = std::move(path);
+        return c;
+    }
 
     static PopcountUnitConfig exact() { return {}; }
     static PopcountUnitConfig makeCircuit(Topology topology, ApproxConfig approx, int unitWidth = 0)

@@ -19,6 +19,8 @@ int CellType::error(unsigned combination) const
 
 bool CellType::isExact() const
 {
+    if (gate)
+        return true;
     for (unsigned i = 0; i < (1u << inputs); ++i) {
         const int ones = std::popcount(i);
         if (hasCarry ? error(i) != 0 : sum(i) != (ones & 1))

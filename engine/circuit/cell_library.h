@@ -16,6 +16,10 @@ struct CellType {
     std::string description;
     int inputs = 3;        // 2 or 3
     bool hasCarry = true;  // false: sum-only cell (no carry output)
+    // A logic gate of an imported netlist (circuit/gate_cells.h), not an
+    // adder: it has no count semantics, so it is never "approximate"; an
+    // imported circuit's error comes from error analysis alone.
+    bool gate = false;
     uint8_t sumTable = 0;
     uint8_t carryTable = 0;
     double areaUm2 = 0.0;
@@ -31,7 +35,8 @@ struct CellType {
     // inputs, for one input combination. Zero everywhere for exact adders.
     int error(unsigned combination) const;
     // True when sum + 2*carry equals the input count for every combination
-    // (for sum-only cells: when sum is the parity of the inputs).
+    // (for sum-only cells: when sum is the parity of the inputs). Always
+    // true for logic gates.
     bool isExact() const;
 };
 

@@ -12,6 +12,7 @@ std::string topologyName(Topology topology)
     case Topology::Wallace: return "wallace";
     case Topology::Dadda: return "dadda";
     case Topology::Chain: return "chain";
+    case Topology::Imported: return "imported";
     }
     return "adder-tree";
 }

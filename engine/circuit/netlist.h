@@ -18,10 +18,12 @@ inline constexpr Signal kNoSignal = 0xffffffffu;
 // Primary input i is signal kFirstInput + i.
 inline constexpr Signal kFirstInput = 2;
 
-enum class Topology { AdderTree, Wallace, Dadda, Chain };
+// Imported: a gate-level netlist read from a file (io/verilog_import.h); it
+// has no adder nodes, and the builders do not produce it.
+enum class Topology { AdderTree, Wallace, Dadda, Chain, Imported };
 
 std::string topologyName(Topology topology);
-// Throws std::invalid_argument listing the valid names.
+// Throws std::invalid_argument listing the valid names (of buildable topologies).
 Topology parseTopology(const std::string& name);
 
 struct CellInstance {

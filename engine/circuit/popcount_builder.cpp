@@ -306,6 +306,8 @@ Netlist buildPopcount(int inputs, Topology topology, const CellLibrary& library)
     case Topology::Chain: b.chain(); break;
     case Topology::Wallace: b.compressor(false); break;
     case Topology::Dadda: b.compressor(true); break;
+    case Topology::Imported:
+        throw std::invalid_argument("an imported circuit is read from a file, not built");
     }
     b.prune();
     return b.take();

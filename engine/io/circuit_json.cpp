@@ -66,6 +66,8 @@ nlohmann::json circuitReportJson(const CircuitReport& r)
                           {"extra_cells", a.extraCells},
                           {"exact_cells", a.exactCells}};
     j["cell_library"] = r.librarySource;
+    if (!r.source.empty())
+        j["source"] = r.source;
     j["p"] = r.spec.p;
     j["error"] = errorStatsJson(r.error);
     return j;

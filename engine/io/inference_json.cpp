@@ -1,6 +1,9 @@
 // Parses per-layer popcount configurations; serialises mitigation reports.
 #include "io/inference_json.h"
 
+#include "io/netlist_import.h"
+
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -17,12 +20,13 @@ using nlohmann::json;
 }
 
 // One unit description: {"popcount": "exact"|"circuit", "topology", "cell",
-// "ha_cell", "approx_lsb", "approx_levels", "unit_width"}.
+// "ha_cell", "approx_lsb", "approx_levels", "unit_width", "netlist"}. A
+// relative netlist path is taken from the configuration file's directory.
 PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std::string& origin,
                              const CellLibrary& library)
 {
     static const std::set<std::string> known{"popcount",  "topology",      "cell",      "ha_cell",
-                                             "approx_lsb", "approx_levels", "unit_width"};
+                                             "approx_lsb", "approx_levels", "unit_width", "netlist"};
     if (!j.is_object())
         fail(origin, where + " must be an object");
     for (const auto& [key, value] : j.items())
@@ -48,6 +52,25 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
         return PopcountUnitConfig::exact();
     if (popcount != "circuit")
         fail(origin, where + ".popcount must be \"exact\" or \"circuit\"");
+    if (j.contains("netlist")) {
+        for (const char* key : {"topology", "cell", "ha_cell", "approx_lsb", "approx_levels"})
+            if (j.contains(key))
+                fail(origin, where + ": '" + key + "' does not apply to an imported netlist");
+        std::filesystem::path path = text("netlist", "");
+        if (path.empty())
+            fail(origin, where + ".netlist must name a Verilog (.v) or Yosys JSON (.json) file");
+        if (path.is_relative() && !std::filesystem::path(origin).parent_path().empty())
+            path = std::filesystem::path(origin).parent_path() / path;
+        auto net = std::make_shared<const Netlist>(importNetlistFile(path.string(), &library));
+        PopcountUnitConfig unit = PopcountUnitConfig::makeImported(std::move(net), path.string());
+        unit.unitWidth = integer("unit_width", 0, 1 << 20);
+        if (unit.unitWidth != 0 && unit.unitWidth != unit.netlist->inputs)
+            fail(origin, where + ": the netlist " + path.string() + " has " +
+                             std::to_string(unit.netlist->inputs) + " inputs but unit_width is " +
+                             std::to_string(unit.unitWidth));
+        unit.library = library;
+        return unit;
+    }
     ApproxConfig approx;
     approx.faCell = text("cell", "maj-fa");
     approx.haCell = text("ha_cell", "");

@@ -1,0 +1,187 @@
+// `axbnn import-netlist` and the circuit outputs it shares with `axbnn
+// circuit` (--testbench, --yosys): same fields, same numbers for the same
+// circuit, clear errors, and tools that are missing reported, not fatal.
+#include "bnn/random_model.h"
+#include "io/model_file.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out, err;
+};
+
+Run runCli(const QStringList& args, const QString& path = QString())
+{
+    QProcess p;
+    if (!path.isNull()) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("PATH", path);
+        p.setProcessEnvironment(env);
+    }
+    p.start(QStringLiteral(AXBNN_CLI), args);
+    Run r;
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = "timed out";
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+QJsonObject json(const QStringList& args)
+{
+    const Run r = runCli(args + QStringList{"--json"});
+    if (r.exitCode != 0)
+        qWarning() << r.err;
+    return QJsonDocument::fromJson(r.out.toUtf8()).object();
+}
+
+} // namespace
+
+class TestCliImport : public QObject {
+    Q_OBJECT
+
+private slots:
+    void importedCircuitReportsLikeCircuit()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString v = dir.filePath("pc.v");
+        const QStringList spec{"-n", "10", "--approx-lsb", "2", "--topology", "wallace"};
+        const QJsonObject built = json(QStringList{"circuit"} + spec + QStringList{"--verilog", v});
+        const QJsonObject imported = json({"import-netlist", v});
+        QVERIFY(!built.isEmpty() && !imported.isEmpty());
+        // The same fields (plus where it came from) ...
+        QStringList keys = built.keys();
+        keys.append("source");
+        keys.sort();
+        QCOMPARE(imported.keys(), keys);
+        QCOMPARE(imported["source"].toString(), v);
+        QCOMPARE(imported["topology"].toString(), QString("imported"));
+        QCOMPARE(imported["inputs"].toInt(), 10);
+        QCOMPARE(imported["output_bits"].toInt(), built["output_bits"].toInt());
+        // ... and the same error statistics: the same function, exhaustively.
+        const QJsonObject a = built["error"].toObject(), b = imported["error"].toObject();
+        QCOMPARE(b["method"].toString(), QString("exhaustive"));
+        for (const char* k : {"error_rate", "mean_error", "mae", "mse", "wce", "min_error", "max_error"})
+            QCOMPARE(b[k].toDouble(), a[k].toDouble());
+        QCOMPARE(b["pmf"].toObject(), a["pmf"].toObject());
+        QVERIFY(a["error_rate"].toDouble() > 0); // lsb 2 really errs
+
+        // The text summary prints the same lines as `circuit`.
+        const Run text = runCli({"import-netlist", v, "--p", "0.3"});
+        QCOMPARE(text.exitCode, 0);
+        for (const char* line : {"imported from", "popcount of 10 inputs, imported", "  cells ", "  area ",
+                                 "  transistors ", "  delay ", "  energy ", "inputs i.i.d. Bernoulli(0.3)",
+                                 "  method       exhaustive", "  MAE ", "  WCE "})
+            QVERIFY2(text.out.contains(line), line);
+        // Monte Carlo when asked.
+        const QJsonObject mc = json({"import-netlist", v, "--method", "monte-carlo", "--samples", "4096"});
+        QCOMPARE(mc["error"].toObject()["method"].toString(), QString("monte-carlo"));
+    }
+
+    void badNetlistIsOneClearError()
+    {
+        QTemporaryDir dir;
+        const QString v = dir.filePath("bad.v");
+        QFile f(v);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("module m(input [1:0] x, output [1:0] y);\n  assign y = x;\n  always @(*) begin end\nendmodule\n");
+        f.close();
+        const Run r = runCli({"import-netlist", v});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.startsWith("axbnn: error: " + v + ": line 3: unsupported construct 'always'"),
+                 qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+        const Run missing = runCli({"import-netlist", dir.filePath("none.v")});
+        QVERIFY(missing.exitCode != 0);
+        QVERIFY(missing.err.contains("none.v"));
+    }
+
+    void testbenchFromBothCommandsRunsUnderIcarus()
+    {
+        const QString iverilog = QStandardPaths::findExecutable("iverilog");
+        const QString vvp = QStandardPaths::findExecutable("vvp");
+        if (iverilog.isEmpty() || vvp.isEmpty())
+            QSKIP("Icarus Verilog is not installed");
+        QTemporaryDir dir;
+        const QString v = dir.filePath("pc.v"), tb1 = dir.filePath("tb1.v"), tb2 = dir.filePath("tb2.v");
+        QCOMPARE(runCli({"circuit", "-n", "12", "--approx-lsb", "1", "--verilog", v, "--testbench", tb1,
+                         "--vectors", "300"})
+                     .exitCode,
+                 0);
+        QCOMPARE(runCli({"import-netlist", v, "--testbench", tb2, "--vectors", "300"}).exitCode, 0);
+        for (const QString& tb : {tb1, tb2}) {
+            QProcess build;
+            build.setWorkingDirectory(dir.path());
+            build.start(iverilog, {"-o", tb + ".sim", tb});
+            QVERIFY(build.waitForFinished(60000) && build.exitCode() == 0);
+            QProcess sim;
+            sim.start(vvp, {tb + ".sim"});
+            QVERIFY(sim.waitForFinished(60000));
+            QCOMPARE(sim.exitCode(), 0);
+            QVERIFY(QString::fromUtf8(sim.readAllStandardOutput()).contains("PASS: 300 vectors"));
+        }
+    }
+
+    void evalUsesAnImportedNetlistFromTheLayerConfig()
+    {
+        QTemporaryDir dir;
+        const QString model = dir.filePath("small.h5");
+        // Fan-ins 72, 392 and 64: whole multiples of an 8-input unit.
+        axbnn::saveModel(axbnn::randomModel({28, 28, 1},
+                                            {{axbnn::LayerKind::InputConv, 8, 3, 1, 1},
+                                             {axbnn::LayerKind::MaxPool, 0, 0, 0, 0, 2},
+                                             {axbnn::LayerKind::Conv, 8, 3, 1, 1},
+                                             {axbnn::LayerKind::MaxPool, 0, 0, 0, 0, 2},
+                                             {axbnn::LayerKind::Dense, 64},
+                                             {axbnn::LayerKind::Scores, 10}},
+                                            11),
+                         model.toStdString());
+        QCOMPARE(runCli({"circuit", "-n", "8", "--verilog", dir.filePath("pc8.v")}).exitCode, 0);
+        QFile cfg(dir.filePath("layers.json"));
+        QVERIFY(cfg.open(QIODevice::WriteOnly));
+        cfg.write(R"({"default": {"netlist": "pc8.v"}, "include_scores": true})");
+        cfg.close();
+        const QJsonObject exact = json({"eval", "--model", model, "--limit", "200"});
+        const QJsonObject imported =
+            json({"eval", "--model", model, "--limit", "200", "--config", dir.filePath("layers.json")});
+        QCOMPARE(imported["correct"].toInt(), exact["correct"].toInt());
+        const QJsonObject dense = imported["layers"].toArray()[4].toObject();
+        QCOMPARE(dense["popcount"].toString(), QString("circuit"));
+        QCOMPARE(dense["netlist"].toString(), dir.filePath("pc8.v"));
+    }
+
+    void yosysFlagWithoutYosysIsAMessage()
+    {
+        const Run r = runCli({"circuit", "-n", "8", "--yosys"}, "/nonexistent-dir");
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("  WCE "));
+        QVERIFY2(r.out.contains("yosys: Yosys is not installed"), qPrintable(r.out));
+        if (QStandardPaths::findExecutable("yosys").isEmpty())
+            return;
+        const QJsonObject j = json({"circuit", "-n", "8", "--approx-lsb", "1", "--yosys"});
+        const QJsonObject y = j["yosys"].toObject();
+        QVERIFY(y["ran"].toBool());
+        QVERIFY(y["transistors"].toInt() > 0);
+        QVERIFY(y["cells"].toInt() > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliImport)
+#include "test_cli_import.moc"
