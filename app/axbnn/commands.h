@@ -10,5 +10,6 @@ void addCircuitCommand(CLI::App& app);
 void addCellsCommand(CLI::App& app);
 void addCostTableCommand(CLI::App& app);
 void addModelCommands(CLI::App& app); // eval, model info
+void addErrorModelCommand(CLI::App& app);
 
 } // namespace axbnn::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv)
     axbnn::cli::addCellsCommand(app);
     axbnn::cli::addCostTableCommand(app);
     axbnn::cli::addModelCommands(app);
+    axbnn::cli::addErrorModelCommand(app);
     try {
         app.parse(argc, argv);
         if (app.get_subcommands().empty()) {

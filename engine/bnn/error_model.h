@@ -3,9 +3,6 @@
 // unit's error e = approximate - exact given the exact popcount s, and the
 // equivalent per-XNOR bit-flip probability. Exported as JSON
 // (docs/error-model.md) so any framework can inject the same errors.
-//
-// INTERFACE ONLY at first (filled in by the error-model work); the trainer
-// and the PyTorch tools code against it.
 #pragma once
 
 #include "bnn/inference_types.h"
@@ -22,7 +19,7 @@ namespace axbnn {
 
 struct LayerErrorModel {
     int layer = -1;        // model layer index; -1 for a bare circuit
-    std::string kind;      // "conv", "dense", "scores" (model.h layer kind names)
+    std::string kind;      // "conv", "dense", "scores" (model.h layer kind names); "unit" for a bare circuit
     int fanIn = 0;         // s ranges over 0..fanIn
     int unitWidth = 0;     // the popcount unit's width (chunks of the fan-in)
     double xnorP = 0.5;    // input statistic the summary numbers were taken at
@@ -33,13 +30,44 @@ struct LayerErrorModel {
     // probability and probs[s][i] = P(e = eMin[s] + i | s); each row sums to 1.
     std::vector<int> eMin;
     std::vector<std::vector<double>> probs;
+    // How the rows were obtained: "exhaustive" (all 2^fanIn patterns: exact),
+    // "sampled" (samplesPerSum random patterns with s ones per row) or
+    // "error-free" (the unit has no approximate cell: P(0 | s) = 1).
+    std::string method;
+    uint64_t samplesPerSum = 0;  // "sampled" only
+    nlohmann::json circuit;      // this layer's unit, as a unit of docs/layer-config.md
+
+    // E[e | s] and E[e^2 | s] from row s.
+    double conditionalMean(int s) const;
+    double conditionalMeanSquare(int s) const;
 };
 
 struct ErrorModel {
-    nlohmann::json circuit;   // the popcount unit configuration (as in docs/layer-config.md)
+    // The popcount unit configuration as a docs/layer-config.md document
+    // ({"default": unit, "include_scores": b} or {"layers": {index: unit}}),
+    // so `axbnn eval --config` can run a model on the circuit it was trained for.
+    nlohmann::json circuit;
     std::string statistic;    // "iid" or "measured"
     std::string modelFile;    // source model when the statistic was measured, else empty
+    uint64_t seed = 1;        // seed of the sampled rows
     std::vector<LayerErrorModel> layers; // one per approximate binary layer, in layer order
+
+    // The entry of model layer `layer`, or nullptr (the layer is exact).
+    const LayerErrorModel* forLayer(int layer) const;
+};
+
+// Largest fan-in whose rows are enumerated exhaustively by default.
+inline constexpr int kErrorModelExhaustiveFanIn = 20;
+// Largest fan-in that may be enumerated at all.
+inline constexpr int kErrorModelMaxExhaustiveFanIn = 26;
+
+struct ErrorModelOptions {
+    // "auto" (exhaustive up to kErrorModelExhaustiveFanIn, else sampled),
+    // "exhaustive" or "sampled".
+    std::string method = "auto";
+    uint64_t samplesPerSum = 4096; // rounded up to a multiple of 512 (lanes per simulator run)
+    uint64_t seed = 1;
+    int threads = 0;               // 0: all cores; the result does not depend on it
 };
 
 // The model for every binary layer of `model` whose popcount unit in
@@ -48,8 +76,28 @@ struct ErrorModel {
 // inputs (all patterns with s ones are equally likely).
 ErrorModel abstractErrorModel(const Model& model, const InferenceConfig& config, const std::vector<double>& xnorP,
                               uint64_t seed = 1);
+ErrorModel abstractErrorModel(const Model& model, const InferenceConfig& config, const std::vector<double>& xnorP,
+                              const ErrorModelOptions& options);
 // The same for one bare unit of fan-in `fanIn`.
 LayerErrorModel abstractLayerErrorModel(const PopcountUnit& unit, double xnorP, uint64_t seed = 1);
+LayerErrorModel abstractLayerErrorModel(const PopcountUnit& unit, double xnorP, const ErrorModelOptions& options);
+
+// Recomputes the summary numbers (errorRate .. bitFlipProbability) of
+// `layer` from its rows at `xnorP` (docs/error-model.md defines them).
+void setErrorSummary(LayerErrorModel& layer, double xnorP);
+// The bit-flip probability q whose i.i.d. flips of the N XNOR outputs give a
+// popcount error of the same conditional variance, Var(e | s) = N q (1 - q):
+// setErrorSummary passes E[Var(e | s)] over s ~ Binomial(N, xnorP). 1/2 when
+// the variance exceeds N / 4.
+double equivalentBitFlipProbability(int fanIn, double conditionalVariance);
+
+// The layer-config unit description of `unit` (docs/layer-config.md).
+nlohmann::json unitConfigJson(const PopcountUnitConfig& unit);
+
+// Throws std::invalid_argument ("error model layer 2 has fan-in 576 but model
+// layer 2 has fan-in 1600") when an entry does not describe a binary layer of
+// `model` with the same kind and fan-in.
+void checkErrorModelFits(const ErrorModel& errors, const Model& model);
 
 nlohmann::json errorModelJson(const ErrorModel& model);
 // Throws std::invalid_argument naming `origin` and the offending field.
