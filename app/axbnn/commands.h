@@ -11,5 +11,6 @@ void addCellsCommand(CLI::App& app);
 void addCostTableCommand(CLI::App& app);
 void addModelCommands(CLI::App& app); // eval, model info
 void addErrorModelCommand(CLI::App& app);
+void addTrainCommand(CLI::App& app); // train (docs/training.md)
 
 } // namespace axbnn::cli

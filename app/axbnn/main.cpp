@@ -18,6 +18,7 @@ int main(int argc, char** argv)
     axbnn::cli::addCostTableCommand(app);
     axbnn::cli::addModelCommands(app);
     axbnn::cli::addErrorModelCommand(app);
+    axbnn::cli::addTrainCommand(app);
     try {
         app.parse(argc, argv);
         if (app.get_subcommands().empty()) {

@@ -124,6 +124,8 @@ TrainResult trainNetwork(const TrainConfig& config, const Dataset& train, const 
     TrainResult result;
     result.network = makeNetwork(config.net, config.seed, config.bnEpsilon);
     Network& net = result.network;
+    if (config.errorModel)
+        checkErrorModelFits(*config.errorModel, foldNetwork(net)); // kinds and fan-ins, before any work
     const ErrorInjector injector = config.errorModel ? ErrorInjector(*config.errorModel, net) : ErrorInjector();
     TaskPool pool(config.threads);
     BatchPass pass(net, pool, &injector);
