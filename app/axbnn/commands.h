@@ -13,5 +13,6 @@ void addModelCommands(CLI::App& app); // eval, model info
 void addErrorModelCommand(CLI::App& app);
 void addSweepCommands(CLI::App& app); // sweep, merge
 void addImportNetlistCommand(CLI::App& app);
+void addTrainCommand(CLI::App& app); // train (docs/training.md)
 
 } // namespace axbnn::cli

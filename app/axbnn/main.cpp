@@ -20,6 +20,7 @@ int main(int argc, char** argv)
     axbnn::cli::addErrorModelCommand(app);
     axbnn::cli::addSweepCommands(app);
     axbnn::cli::addImportNetlistCommand(app);
+    axbnn::cli::addTrainCommand(app);
     try {
         app.parse(argc, argv);
         if (app.get_subcommands().empty()) {

@@ -1,0 +1,60 @@
+// ErrorInjector: matches the error model's layers to the trained layers.
+#include "train/error_injection.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace axbnn::train {
+
+ErrorInjector::ErrorInjector(const ErrorModel& model, const Network& net)
+{
+    samplers_.resize(net.layers.size());
+    bool any = false;
+    for (const LayerErrorModel& lm : model.layers) {
+        int found = -1;
+        for (size_t t = 0; t < net.layers.size(); ++t)
+            if (net.layers[t].modelLayer == lm.layer)
+                found = static_cast<int>(t);
+        const std::string where = "error model layer " + std::to_string(lm.layer);
+        if (found < 0)
+            throw std::invalid_argument(where + " is not a trained layer of this " + archName(net.spec.arch)
+                                        + " network (its binary layers are "
+                                        + [&] {
+                                              std::string s;
+                                              for (const TrainLayer& l : net.layers)
+                                                  if (!l.pixels)
+                                                      s += (s.empty() ? "" : ", ") + std::to_string(l.modelLayer);
+                                              return s;
+                                          }()
+                                        + ")");
+        const TrainLayer& l = net.layers[found];
+        if (l.pixels)
+            throw std::invalid_argument(where + " is the input layer, which has no popcount");
+        if (lm.fanIn != l.fanIn)
+            throw std::invalid_argument(where + " ('" + l.name + "') has fan-in " + std::to_string(lm.fanIn)
+                                        + " but the network being trained has fan-in " + std::to_string(l.fanIn)
+                                        + " there; build the error model for this architecture and kernel");
+        samplers_[found].emplace(lm);
+        any = true;
+    }
+    if (!any)
+        samplers_.clear();
+}
+
+bool ErrorInjector::injects(int trainLayer) const
+{
+    return trainLayer >= 0 && static_cast<size_t>(trainLayer) < samplers_.size() && samplers_[trainLayer].has_value();
+}
+
+void ErrorInjector::inject(int trainLayer, float* dots, int64_t count, int64_t first, uint64_t key) const
+{
+    const ErrorSampler& sampler = *samplers_[trainLayer];
+    const int n = sampler.fanIn();
+    for (int64_t i = 0; i < count; ++i) {
+        const int s = (static_cast<int>(dots[i]) + n) / 2;
+        const int e = sampler.sample(s, mix64(key + static_cast<uint64_t>(first + i)));
+        dots[i] += static_cast<float>(2 * e);
+    }
+}
+
+} // namespace axbnn::train

@@ -1,0 +1,71 @@
+// The native trainer (DOMAIN.md sections 7 and 8, docs/training.md):
+// binarized MLP and VGG3 with straight-through estimators, batch-norm, Adam
+// with a cosine learning-rate schedule, deterministic seeds, optional shift
+// augmentation and error injection from the abstracted error model.
+// Multi-threaded over the batch; results do not depend on the thread count.
+#pragma once
+
+#include "bnn/model.h"
+#include "io/dataset.h"
+#include "train/network.h"
+#include "train/train_config.h"
+
+#include <functional>
+#include <stdexcept>
+#include <vector>
+
+namespace axbnn::train {
+
+struct TrainProgress {
+    int epoch = 0, epochs = 0;          // 1-based
+    int batch = 0, batchesPerEpoch = 0; // 1-based within the epoch
+    double loss = 0;                    // mean training loss so far in this epoch
+    double accuracy = 0;                // running training accuracy in this epoch (0..1)
+    double elapsedSeconds = 0, remainingSeconds = 0;
+    // Set once per epoch, after its last batch: test accuracy of the folded
+    // model in the inference engine (exact mode), or -1 without test data.
+    bool epochEnd = false;
+    double testAccuracy = -1;
+};
+
+// Called on the training thread after every batch and at every epoch's end;
+// return false to cancel (train() then throws TrainingCancelled).
+using TrainProgressFn = std::function<bool(const TrainProgress&)>;
+
+class TrainingCancelled : public std::runtime_error {
+public:
+    TrainingCancelled() : std::runtime_error("training cancelled") {}
+};
+
+struct EpochSummary {
+    double loss = 0, trainAccuracy = 0, testAccuracy = -1, seconds = 0;
+};
+
+struct TrainResult {
+    Network network;
+    Model model;                 // folded, metadata filled (accuracy_at_save from the last epoch)
+    std::vector<EpochSummary> epochs;
+    double testAccuracy = -1;    // of `model` in the inference engine, exact mode
+};
+
+// Trains on `train` (first `limit` images, 0 = all) and evaluates on `test`
+// (may be null) after each epoch. Throws std::invalid_argument for a bad
+// configuration or data that does not fit it, TrainingCancelled on request.
+TrainResult trainNetwork(const TrainConfig& config, const Dataset& train, const Dataset* test, int limit = 0,
+                         const TrainProgressFn& progress = {});
+
+// The trainer's own eval-mode binarized forward pass (float GEMM, running
+// batch-norm statistics): the predicted class of images first..first+count-1.
+std::vector<int> predictWithNetwork(const Network& net, const Dataset& data, int first, int count, int threads = 0);
+
+// One training step's building blocks, exposed for tests: the loss of a
+// fixed batch in training mode, and its gradients (weights as
+// d loss / d binarized weight, i.e. what the latent weights receive).
+struct BatchGradients {
+    float loss = 0;
+    std::vector<std::vector<float>> weights, gamma, beta; // per trained layer
+};
+BatchGradients batchGradients(Network& net, const float* pixels, const uint8_t* labels, int count,
+                              const ErrorModel* errors = nullptr, uint64_t key = 0, int threads = 1);
+
+} // namespace axbnn::train

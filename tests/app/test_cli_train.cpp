@@ -1,0 +1,131 @@
+// `axbnn train`: a short run writes a loadable model and reports its test
+// accuracy; every kind of bad input gives one clear error line, a non-zero
+// exit and no output file.
+#include "io/model_file.h"
+
+#include <QtTest>
+
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out, err;
+};
+
+Run runCli(const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral(AXBNN_CLI), args);
+    Run r;
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = "timed out";
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+// A quick MLP run: 640 training images, 200 test images.
+QStringList quick(const QString& out, const QString& hidden = "32")
+{
+    return {"train", "--arch", "fc", "--hidden", hidden, "--epochs", "1", "--limit", "640", "--lr", "0.01",
+            "--test-limit", "200", "--batch", "32", "--out", out};
+}
+
+} // namespace
+
+class TestCliTrain : public QObject {
+    Q_OBJECT
+
+private slots:
+    void shortRunWritesModelWithAccuracy()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("m.h5");
+        const Run r = runCli(quick(out));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("test accuracy"));
+        QVERIFY(r.err.contains("epoch 1/1")); // plain progress lines when stderr is not a terminal
+        const axbnn::Model m = axbnn::loadModel(out.toStdString());
+        QCOMPARE(m.layers.size(), size_t(3));
+        QCOMPARE(m.layers[1].fanIn(), 32);
+        QVERIFY(m.meta.accuracyAtSave > 0.3); // 10 classes: chance is 0.1
+        QVERIFY(m.meta.approximationConfig.empty());
+    }
+
+    // Circuit options build the error model in process; the model records
+    // the circuit it was trained for.
+    void approximationAwareRunRecordsItsCircuit()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("m.h5");
+        const Run r = runCli(quick(out) + QStringList{"--approx-lsb", "1", "--cell", "maj-fa"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const axbnn::Model m = axbnn::loadModel(out.toStdString());
+        QVERIFY(QString::fromStdString(m.meta.approximationConfig).contains("maj-fa"));
+    }
+
+    void badInputGivesOneClearError_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown architecture") << QStringList{"--arch", "resnet"} << "unknown architecture 'resnet'";
+        QTest::newRow("even kernel") << QStringList{"--arch", "vgg3", "--kernel", "4"} << "odd kernel";
+        QTest::newRow("kernel beyond the image") << QStringList{"--arch", "vgg3", "--kernel", "29"} << "does not fit";
+        QTest::newRow("zero epochs") << QStringList{"--epochs", "0"} << "epochs must be positive";
+        QTest::newRow("negative epochs") << QStringList{"--epochs", "-3"} << "epochs must be positive";
+        QTest::newRow("both error sources")
+            << QStringList{"--approx-lsb", "1", "--error-model", AXBNN_CLI} << "either --error-model";
+        QTest::newRow("missing data") << QStringList{"--data", "/nonexistent/data.h5"} << "/nonexistent/data.h5";
+    }
+
+    void badInputGivesOneClearError()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString out = dir.filePath("m.h5");
+        const Run r = runCli(QStringList{"train", "--out", out, "--limit", "64"} + args);
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.startsWith("axbnn: error: "), qPrintable(r.err));
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QCOMPARE(r.err.count("axbnn: error:"), 1);
+        QVERIFY(!QFile::exists(out));
+    }
+
+    void unwritableOutIsRefusedBeforeTraining()
+    {
+        const Run r = runCli(quick("/nonexistent-dir/m.h5"));
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("axbnn: error: ") && r.err.contains("/nonexistent-dir/m.h5"), qPrintable(r.err));
+        QVERIFY(!r.err.contains("epoch")); // refused before any training
+    }
+
+    // An error model made for hidden width 32 does not fit hidden width 64.
+    void errorModelForAnotherFanInIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString model = dir.filePath("m32.h5"), errors = dir.filePath("e32.json");
+        QCOMPARE(runCli(quick(model)).exitCode, 0);
+        const Run e = runCli({"error-model", "--model", model, "--approx-lsb", "1", "--out", errors});
+        QVERIFY2(e.exitCode == 0, qPrintable(e.err));
+        const QString out = dir.filePath("m64.h5");
+        const Run r = runCli(quick(out, "64") + QStringList{"--error-model", errors});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("fan-in 32") && r.err.contains("fan-in 64"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(out));
+        // ... and fits the width it was made for.
+        QCOMPARE(runCli(quick(out, "32") + QStringList{"--error-model", errors}).exitCode, 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliTrain)
+#include "test_cli_train.moc"
