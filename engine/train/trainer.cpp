@@ -101,8 +101,14 @@ ModelMetadata metadataFor(const TrainConfig& config, const Dataset& train, const
         meta.approximationConfig = config.errorModel->circuit.is_null() ? "{}" : config.errorModel->circuit.dump();
     meta.extra["trainer"] = "axbnn native trainer";
     meta.extra["bn_epsilon"] = std::to_string(net.bnEpsilon);
-    if (config.errorModel)
-        meta.extra["error_model"] = errorModelJson(*config.errorModel).dump();
+    if (config.errorModel) {
+        // The summary only: the P(e | s) rows are megabytes for a 3136-wide
+        // layer and follow from the circuit above (axbnn error-model).
+        nlohmann::json summary = errorModelJson(*config.errorModel);
+        for (auto& layer : summary["layers"])
+            layer.erase("conditional");
+        meta.extra["error_model"] = summary.dump();
+    }
     return meta;
 }
 
