@@ -15,3 +15,13 @@ build/bin/axbnn circuit --inputs 576 --approx-lsb 2 --cell maj-fa
 echo "-- cost against kernel size, every topology (docs/cost-vs-n.csv)"
 build/bin/axbnn cost-table --inputs 9,25,49,147,576,1152,3136,4608 --out build/cost-vs-n.csv
 column -s, -t < build/cost-vs-n.csv | cut -c1-150
+if compgen -G "sample_models/fmnist_vgg3_k3_*.h5" > /dev/null; then
+  echo "== the sample VGG3 models on the 10k Fashion-MNIST test images: exact popcounts,"
+  echo "   MAJ-FA in 2 LSB columns, and with per-neuron threshold tuning"
+  for m in sample_models/fmnist_vgg3_k3_exact.h5 sample_models/fmnist_vgg3_k3_approx.h5; do
+    echo "-- $m"
+    build/bin/axbnn eval --model "$m" | grep accuracy
+    build/bin/axbnn eval --model "$m" --approx-lsb 2 --cell maj-fa | grep accuracy
+    build/bin/axbnn eval --model "$m" --approx-lsb 2 --cell maj-fa --mitigation tune | grep accuracy
+  done
+fi
