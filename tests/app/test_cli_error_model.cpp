@@ -5,6 +5,8 @@
 #include "bnn/random_model.h"
 #include "io/model_file.h"
 
+#include "cli_test_support.h"
+
 #include <QtTest>
 
 #include <QJsonArray>
@@ -16,28 +18,6 @@
 using namespace axbnn;
 
 namespace {
-
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-};
-
-Run runCli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(AXBNN_CLI), args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = "timed out";
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
 
 QByteArray readAll(const QString& path)
 {
