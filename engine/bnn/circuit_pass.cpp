@@ -142,12 +142,20 @@ void CircuitRunner::runBatch(const LayerPlan& plan, std::span<const CircuitTask>
     values_.assign(static_cast<size_t>(bits) * kLanes, 0);
     const auto& chunks = plan.unit.chunks();
     for (const PopcountUnit::Chunk& chunk : chunks) {
-        const LaneSimulator& sim = *chunk.lanes;
+        const LaneSimulator& sim = chunk.streamed ? *chunk.streamed : *chunk.lanes;
         std::vector<uint64_t>& slots = slotsFor(sim);
-        f.begin = chunk.begin;
-        f.end = chunk.begin + chunk.width;
-        fill_(f, slots.data());
-        sim.run(slots.data());
+        if (sim.streamed()) { // each block of inputs just before the cells that read it
+            sim.runStreamed(slots.data(), [&](int block, uint64_t* words) {
+                f.begin = chunk.begin + block * LaneSimulator::kStreamBlock;
+                f.end = std::min(f.begin + LaneSimulator::kStreamBlock, chunk.begin + chunk.width);
+                fill_(f, words);
+            });
+        } else {
+            f.begin = chunk.begin;
+            f.end = chunk.begin + chunk.width;
+            fill_(f, slots.data());
+            sim.run(slots.data());
+        }
         if (chunks.size() == 1) { // the circuit's output is the value
             for (int j = 0; j < sim.outputBits(); ++j)
                 std::copy_n(sim.outputWords(slots.data(), j), kLanes, values_.data() + j * kLanes);

@@ -86,6 +86,8 @@ PopcountUnit::PopcountUnit(int fanIn, const PopcountUnitConfig& config) : fanIn_
                     applyApproximation(buildPopcount(w, config.topology, library), library, config.approx));
             c.simulator = std::make_shared<Simulator>(*net);
             c.lanes = std::make_shared<LaneSimulator>(*net);
+            if (auto streamed = LaneSimulator::streamedIfPossible(*net); streamed.streamed())
+                c.streamed = std::make_shared<LaneSimulator>(std::move(streamed));
             if (!errorRange(*net, c.minError, c.maxError))
                 boundsKnown_ = false;
             c.netlist = std::move(net);

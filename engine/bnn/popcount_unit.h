@@ -60,6 +60,7 @@ public:
         std::shared_ptr<const Netlist> netlist;      // approximated circuit of `width` inputs
         std::shared_ptr<const Simulator> simulator;  // gate-by-gate reference
         std::shared_ptr<const LaneSimulator> lanes;  // the same circuit, 512 lanes at a time
+        std::shared_ptr<const LaneSimulator> streamed; // the same, inputs streamed; null where not possible
         int minError = 0, maxError = 0;              // valid when the unit's boundsKnown()
     };
 

@@ -5,6 +5,8 @@
 #include "circuit/lane_simulator.h"
 
 #include <algorithm>
+#include <climits>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -78,10 +80,71 @@ std::vector<int> chainedOrder(const Netlist& net, const Readers& r, const std::v
     return order;
 }
 
+struct StreamSegment {
+    uint32_t opsEnd = 0;
+    int blocksBefore = 0;
+};
+
+// Where to fill which input block so that every cell finds its inputs in a
+// ring of `ring` blocks of `block` inputs, or nothing if the order reads
+// inputs too far apart. Cells that pass a carry in registers (kept) stay in
+// one segment: the kernel's carry register does not survive a call.
+std::optional<std::vector<StreamSegment>> streamSchedule(const Netlist& net, const std::vector<int>& order,
+                                                         const std::vector<char>& kept, int block, int ring)
+{
+    const auto isInput = [&](Signal s) { return s >= kFirstInput && s < kFirstInput + net.inputs; };
+    for (Signal s : net.outputs)
+        if (isInput(s))
+            return std::nullopt;
+    std::vector<StreamSegment> segments;
+    int filled = 0;
+    size_t segmentStart = 0;
+    for (size_t k = 0; k < order.size();) {
+        size_t end = k + 1;
+        while (end < order.size() && net.cells[order[end - 1]].carry != kNoSignal
+               && kept[net.cells[order[end - 1]].carry])
+            ++end;
+        int lo = INT_MAX, hi = -1;
+        for (size_t j = k; j < end; ++j) {
+            const CellInstance& c = net.cells[order[j]];
+            for (int i = 0; i < net.typeOf(c).inputs; ++i)
+                if (isInput(c.in[i])) {
+                    const int b = (c.in[i] - kFirstInput) / block;
+                    lo = std::min(lo, b);
+                    hi = std::max(hi, b);
+                }
+        }
+        if (hi >= filled) {
+            if (k > segmentStart) {
+                segments.push_back({static_cast<uint32_t>(k), filled});
+                segmentStart = k;
+            }
+            filled = hi + 1;
+        }
+        if (hi >= 0 && lo < filled - ring)
+            return std::nullopt; // that block was overwritten already
+        k = end;
+    }
+    segments.push_back({static_cast<uint32_t>(order.size()), filled});
+    return segments;
+}
+
 } // namespace
 
-LaneSimulator::LaneSimulator(const Netlist& net, Isa isa)
+LaneSimulator::LaneSimulator(const Netlist& net, Isa isa) : LaneSimulator(net, isa, false) {}
+
+LaneSimulator::LaneSimulator(const Netlist& net, Isa isa, bool stream)
     : inputs_(net.inputs), eval_(detail::evalCellsFunction(kWords, isa))
+{
+    compile(net, stream);
+}
+
+LaneSimulator LaneSimulator::streamedIfPossible(const Netlist& net, Isa isa)
+{
+    return LaneSimulator(net, isa, true);
+}
+
+void LaneSimulator::compile(const Netlist& net, bool stream)
 {
     constexpr int kUnproduced = -1;
     std::vector<int> producer(net.signalCount, kUnproduced);
@@ -110,11 +173,16 @@ LaneSimulator::LaneSimulator(const Netlist& net, Isa isa)
     for (Signal s : net.outputs)
         lastUse.at(s) = kForever;
 
-    // Inputs occupy slots 0..N-1, then the two constants; cells take free slots.
+    // Inputs occupy slots 0..N-1 (streamed: input i the ring slot of its
+    // block), then the two constants; cells take free slots.
+    std::optional<std::vector<StreamSegment>> schedule;
+    if (stream && inputs_ > kRingBlocks * kStreamBlock)
+        schedule = streamSchedule(net, order, kept, kStreamBlock, kRingBlocks);
+    const int inputSlots = schedule ? kRingBlocks * kStreamBlock : inputs_;
     std::vector<uint32_t> slotOf(net.signalCount, ~0u);
     for (int i = 0; i < inputs_; ++i)
-        slotOf[kFirstInput + i] = static_cast<uint32_t>(i);
-    const0Slot_ = static_cast<uint32_t>(inputs_);
+        slotOf[kFirstInput + i] = static_cast<uint32_t>(i % inputSlots);
+    const0Slot_ = static_cast<uint32_t>(inputSlots);
     const1Slot_ = const0Slot_ + 1;
     slotOf[kConst0] = const0Slot_;
     slotOf[kConst1] = const1Slot_;
@@ -128,8 +196,10 @@ LaneSimulator::LaneSimulator(const Netlist& net, Isa isa)
             freeSlots.pop_back();
         }
     };
+    const auto ringInput = [&](Signal s) { return schedule && s >= kFirstInput && s < kFirstInput + inputs_; };
     auto release = [&](Signal s, int k) {
-        if (s != kConst0 && s != kConst1 && !kept[s] && lastUse[s] == k) {
+        // A ring slot is refilled by later blocks, so cells never take it.
+        if (s != kConst0 && s != kConst1 && !kept[s] && lastUse[s] == k && !ringInput(s)) {
             freeSlots.push_back(slotOf[s]);
             lastUse[s] = -2; // released once even if read twice
         }
@@ -176,6 +246,9 @@ LaneSimulator::LaneSimulator(const Netlist& net, Isa isa)
             throw std::logic_error("netlist output is undriven");
         outputOffsets_.push_back(slotOf[s] * kWords);
     }
+    if (schedule)
+        for (const StreamSegment& seg : *schedule)
+            segments_.push_back({seg.opsEnd, seg.blocksBefore});
 }
 
 void LaneSimulator::prepare(std::vector<uint64_t>& slots) const
