@@ -7,7 +7,7 @@
 # 1000 training images). Prints a Markdown table; missing models are skipped.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-axbnn=build/bin/axbnn
+axbnn=${AXBNN:-build/bin/axbnn}
 accuracy() { "$axbnn" eval --json "$@" | python3 -c 'import json, sys; print(json.load(sys.stdin)["accuracy"])'; }
 pct() { python3 -c "print(f'{100 * $1:.2f}')"; }
 echo "| model | trained | size | exact | approximate | loss | + bias | loss | + tune | loss |"
