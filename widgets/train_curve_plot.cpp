@@ -23,7 +23,7 @@ TrainCurvePlot::TrainCurvePlot(QWidget* parent) : QWidget(parent)
     plot_->yAxis2->setVisible(true);
     plot_->yAxis2->setRange(0, 100);
     plot_->legend->setVisible(true);
-    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignVCenter | Qt::AlignRight);
 
     loss_ = plot_->addGraph(plot_->xAxis, plot_->yAxis);
     loss_->setName(tr("training loss"));

@@ -93,8 +93,8 @@ TrainDialog::TrainDialog(ExplorationState* state, QWidget* parent)
     error_->setVisible(false);
     layout->addWidget(error_);
     curves_ = new TrainCurvePlot;
-    curves_->setToolTip(tr("Running training loss and accuracy of the current epoch, and the test "
-                           "accuracy of the folded model at each epoch's end"));
+    curves_->setToolTip(tr("Training loss and accuracy, each the running mean over the current epoch's "
+                           "batches so far, and the test accuracy of the folded model at each epoch's end"));
     layout->addWidget(curves_, 1);
 
     auto* buttons = new QDialogButtonBox;
@@ -195,7 +195,9 @@ QWidget* TrainDialog::buildForm()
     errorBrowse_->setToolTip(tr("Choose an error-model file"));
     fileRow->addWidget(errorFile_, 1);
     fileRow->addWidget(errorBrowse_);
-    form->addRow(tr("Error &model"), fileRow);
+    auto* fileLabel = new QLabel(tr("Error &model"));
+    fileLabel->setBuddy(errorFile_);
+    form->addRow(fileLabel, fileRow);
 
     auto* outRow = new QHBoxLayout;
     output_ = new QLineEdit;
@@ -206,7 +208,9 @@ QWidget* TrainDialog::buildForm()
     outBrowse->setToolTip(tr("Choose where to save the trained model"));
     outRow->addWidget(output_, 1);
     outRow->addWidget(outBrowse);
-    form->addRow(tr("&Output file"), outRow);
+    auto* outLabel = new QLabel(tr("&Output file"));
+    outLabel->setBuddy(output_);
+    form->addRow(outLabel, outRow);
 
     connect(arch_, &QComboBox::currentIndexChanged, this, [this] {
         updateEnabled();
