@@ -30,10 +30,10 @@ namespace {
 QString clockText(double seconds)
 {
     const long s = std::lround(std::max(0.0, seconds));
+    const auto twoDigits = [](long v) { return QStringLiteral("%1").arg(v, 2, 10, QLatin1Char('0')); };
     if (s >= 3600)
-        return QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10,
-                                                                                                      QLatin1Char('0'));
-    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+        return QStringLiteral("%1:%2:%3").arg(s / 3600).arg(twoDigits(s / 60 % 60), twoDigits(s % 60));
+    return QStringLiteral("%1:%2").arg(s / 60).arg(twoDigits(s % 60));
 }
 
 QSpinBox* spin(const char* name, int min, int max, int value, const QString& tip)
@@ -402,7 +402,10 @@ void TrainDialog::suggestOutput()
                        : QStringLiteral("trained_fc");
     if (static_cast<ErrorSource>(errors_->currentData().toInt()) != ErrorSource::None)
         name += QStringLiteral("_approx");
-    output_->setText(QDir::current().absoluteFilePath(name + QStringLiteral(".h5")));
+    // The folder the workbench was started in, unless it cannot be written
+    // (e.g. started from a desktop launcher in /).
+    const QDir folder = QFileInfo(QDir::currentPath()).isWritable() ? QDir::current() : QDir::home();
+    output_->setText(folder.absoluteFilePath(name + QStringLiteral(".h5")));
 }
 
 void TrainDialog::browseOutput()

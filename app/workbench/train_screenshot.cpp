@@ -83,6 +83,7 @@ void scheduleTrainScreenshot(MainWindow* window, const QString& path, int timeou
         });
     });
     QObject::connect(dialog, &TrainDialog::trainingFailed, dialog, [](const QString& message) { fail(message); });
-    QTimer::singleShot(timeoutMs, dialog, [timeoutMs] { fail(QStringLiteral("no result after %1 s").arg(timeoutMs / 1000)); });
+    QTimer::singleShot(timeoutMs, dialog,
+                       [timeoutMs] { fail(QStringLiteral("no result after %1 s").arg(timeoutMs / 1000)); });
     dialog->start();
 }
