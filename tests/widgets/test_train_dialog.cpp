@@ -1,10 +1,13 @@
 // The "Train model…" dialog (offscreen): a tiny run fills the loss curve with
 // one point per progress report and writes a model of the chosen
 // architecture that "Load" puts into the workbench; cancel leaves no file;
-// bad output paths and error-model files show an error in the dialog.
+// the form reaches the trainer unchanged; errors of the workbench's circuit or
+// of a file are injected; bad output paths and error-model files show an
+// error in the dialog.
 // First: lane_simulator.h (via error_model.h) names parameters `signals`,
 // which Qt's headers define as a macro.
 #include "bnn/error_model.h"
+#include "train/trainer.h"
 
 #include "exploration_state.h"
 #include "layer_table_model.h"
@@ -195,18 +198,73 @@ private slots:
         QVERIFY(f.state.comparisonModel() != nullptr);
     }
 
-    void circuitErrorsAreInjectedAndRecorded()
+    // The form reaches the trainer unchanged: the same recipe through the
+    // engine directly gives a bit-identical model.
+    void dialogTrainsWhatTheEngineTrains()
     {
         Fixture f;
-        f.state.setLsbColumns(2);
-        f.setErrors(ErrorSource::Circuit);
+        f.spin("epochsSpin")->setValue(2);
+        f.spin("batchSpin")->setValue(16);
+        f.spin("seedSpin")->setValue(7);
+        f.spin("limitSpin")->setValue(200);
+        f.child<QDoubleSpinBox>("lrSpin")->setValue(0.002);
+        const QString path = f.setOutput(QStringLiteral("same.h5"));
+        QSignalSpy finished(&f.dialog, &TrainDialog::trainingFinished);
+        f.train();
+        QVERIFY(finished.wait(kTimeoutMs));
+        const Model fromDialog = loadModel(path.toStdString());
+
+        const auto trainData = smallDataset(kTrainImages, 11);
+        const auto testData = smallDataset(100, 3);
+        train::TrainConfig config;
+        config.net.arch = train::Arch::Mlp;
+        config.net.input = trainData->shape;
+        config.net.classes = trainData->classes();
+        config.net.hidden = 24;
+        config.epochs = 2;
+        config.batch = 16;
+        config.learningRate = 0.002f;
+        config.seed = 7;
+        const Model direct = train::trainNetwork(config, *trainData, testData.get(), 200).model;
+        QCOMPARE(fromDialog.meta.trainingRecipe, direct.meta.trainingRecipe);
+        QCOMPARE(fromDialog.layers.size(), direct.layers.size());
+        for (size_t i = 0; i < direct.layers.size(); ++i) {
+            QVERIFY(fromDialog.layers[i].weights == direct.layers[i].weights);
+            QVERIFY(fromDialog.layers[i].floatParams == direct.layers[i].floatParams);
+            QVERIFY(fromDialog.layers[i].scoreScale == direct.layers[i].scoreScale);
+        }
+        QCOMPARE(f.dialog.outcome()->epochs.size(), size_t(2));
+        QCOMPARE(f.dialog.outcome()->testImages, 100);
+    }
+
+    void errorsAreInjectedAndRecorded_data()
+    {
+        QTest::addColumn<int>("source");
+        QTest::addRow("workbench circuit") << static_cast<int>(ErrorSource::Circuit);
+        QTest::addRow("error-model file") << static_cast<int>(ErrorSource::File);
+    }
+    void errorsAreInjectedAndRecorded()
+    {
+        QFETCH(int, source);
+        Fixture f;
+        if (source == static_cast<int>(ErrorSource::Circuit)) {
+            f.state.setLsbColumns(2); // the Controls panel's knob
+        } else {
+            TrainRequest r = f.dialog.request(); // this architecture, LSB 2
+            r.errors = ErrorSource::Circuit;
+            r.approx.lsbColumns = 2;
+            const QString file = f.dir.filePath(QStringLiteral("errors.json"));
+            saveErrorModel(*requestErrorModel(r, *smallDataset(10, 1)), file.toStdString());
+            f.child<QLineEdit>("errorModelEdit")->setText(file);
+        }
+        f.setErrors(static_cast<ErrorSource>(source));
         const QString path = f.setOutput(QStringLiteral("approx.h5"));
         QSignalSpy finished(&f.dialog, &TrainDialog::trainingFinished);
         f.train();
         QVERIFY(finished.wait(kTimeoutMs));
         QVERIFY(f.dialog.outcome()->injected);
         const Model model = loadModel(path.toStdString());
-        // The circuit it was trained for: the workbench's knobs.
+        // The circuit it was trained for: LSB 2 on the adder tree.
         const auto config = nlohmann::json::parse(model.meta.approximationConfig);
         QCOMPARE(config.at("default").at("approx_lsb").get<int>(), 2);
         QCOMPARE(config.at("default").at("topology").get<std::string>(), std::string("adder-tree"));
