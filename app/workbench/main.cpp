@@ -2,6 +2,7 @@
 #include "latency.h"
 #include "main_window.h"
 #include "screenshot.h"
+#include "train_screenshot.h"
 #include "startup_files.h"
 
 #include "exploration_state.h"
@@ -83,6 +84,12 @@ int main(int argc, char* argv[])
                        "<file> and quit (works with QT_QPA_PLATFORM=offscreen)."),
         QStringLiteral("file"));
     parser.addOption(screenshot);
+    const QCommandLineOption trainScreenshot(
+        QStringLiteral("train-screenshot"),
+        QStringLiteral("Run a short training (MLP, 6000 Fashion-MNIST images, 3 epochs) in the Train model "
+                       "dialog, save the dialog as a PNG to <file> and quit."),
+        QStringLiteral("file"));
+    parser.addOption(trainScreenshot);
     const QCommandLineOption comparison(
         QStringLiteral("comparison"),
         QStringLiteral("Also open <model> as the comparison model (e.g. approximation-aware "
@@ -122,6 +129,10 @@ int main(int argc, char* argv[])
     axbnn::gui::ExplorationState state(design, axbnn::CellLibrary::defaults());
 
     MainWindow window(&state);
+    if (parser.isSet(trainScreenshot)) {
+        scheduleTrainScreenshot(&window, parser.value(trainScreenshot), 600'000);
+        return QApplication::exec();
+    }
     if (parser.isSet(latency)) {
         window.show();
         return measureSliderLatency(&window, &state, {576, 4608}, 15);

@@ -12,11 +12,13 @@
 #include "pareto_plot_panel.h"
 #include "session_actions.h"
 #include "summary_panel.h"
+#include "train_dialog.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QScrollArea>
 #include <QSettings>
 #include <QTabWidget>
@@ -30,7 +32,7 @@ const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kStateKey = QStringLiteral("mainWindow/state");
 } // namespace
 
-MainWindow::MainWindow(ExplorationState* state, QWidget* parent) : QMainWindow(parent)
+MainWindow::MainWindow(ExplorationState* state, QWidget* parent) : QMainWindow(parent), state_(state)
 {
     setWindowTitle(tr("AxBNN Workbench"));
 
@@ -78,6 +80,13 @@ void MainWindow::buildMenus(ModelPanel* model, const QList<QDockWidget*>& docks)
         file->addAction(tr("Open &comparison model…"), model, &ModelPanel::openComparisonDialog);
     compare->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     file->addMenu(model->recentMenu());
+    QAction* train = file->addAction(tr("&Train model…"), this, &MainWindow::showTrainDialog);
+    train->setObjectName(QStringLiteral("trainModelAction"));
+    train->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    train->setToolTip(tr("Train a binarized MLP or VGG3 in the background, exactly or with the errors of "
+                         "the current circuit, and load the result (Ctrl+T)"));
+    train->setStatusTip(train->toolTip());
+    file->setToolTipsVisible(true);
     file->addSeparator();
     file->addAction(sessions_->openAction());
     file->addAction(sessions_->saveAction());
@@ -103,6 +112,16 @@ void MainWindow::buildMenus(ModelPanel* model, const QList<QDockWidget*>& docks)
     view->addSeparator();
     for (QDockWidget* dock : docks)
         view->addAction(dock->toggleViewAction());
+}
+
+// One dialog for the window's lifetime: a run goes on while it is hidden.
+void MainWindow::showTrainDialog()
+{
+    if (!train_)
+        train_ = new TrainDialog(state_, this);
+    train_->show();
+    train_->raise();
+    train_->activateWindow();
 }
 
 void MainWindow::setCircuitView(QWidget* view)
@@ -139,6 +158,13 @@ void MainWindow::restoreLayout()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (train_ && train_->isRunning()
+        && QMessageBox::question(this, tr("Training is running"),
+                                 tr("A model is being trained. Quit and discard the training run?"))
+               != QMessageBox::Yes) {
+        event->ignore();
+        return;
+    }
     QSettings settings;
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());

@@ -10,6 +10,7 @@ namespace axbnn::gui {
 class ExplorationState;
 class ModelPanel;
 class SessionActions;
+class TrainDialog;
 }
 
 class MainWindow : public QMainWindow {
@@ -23,6 +24,8 @@ public:
     // The "Circuit" dock's content (the circuit view); replaces the placeholder.
     void setCircuitView(QWidget* view);
     axbnn::gui::SessionActions* sessions() const { return sessions_; }
+    // File > Train model…: the training dialog (created on first use).
+    void showTrainDialog();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -32,6 +35,8 @@ private:
                          Qt::DockWidgetArea area, bool scroll = true);
     void buildMenus(axbnn::gui::ModelPanel* model, const QList<QDockWidget*>& docks);
 
+    axbnn::gui::ExplorationState* state_;
     axbnn::gui::SessionActions* sessions_ = nullptr;
+    axbnn::gui::TrainDialog* train_ = nullptr;
     QDockWidget* circuit_ = nullptr;
 };

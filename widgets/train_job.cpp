@@ -1,0 +1,171 @@
+// The training job behind the "Train model…" dialog: checks, data, error
+// model, the native trainer and the atomic save.
+#include "train_job.h"
+
+#include "accuracy_job.h"
+#include "model_analysis.h"
+
+#include "bnn/error_model.h"
+#include "bnn/inference_types.h"
+#include "io/model_file.h"
+#include "train/fold.h"
+#include "train/trainer.h"
+#include "util/atomic_file.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include <unistd.h>
+
+namespace axbnn::gui {
+
+void checkModelPathWritable(const std::string& path)
+{
+    if (path.empty())
+        throw std::invalid_argument("choose an output file for the trained model");
+    if (std::filesystem::is_directory(path))
+        throw std::invalid_argument(path + " is a folder; choose a file name such as model.h5");
+    std::string temp;
+    int fd = -1;
+    try {
+        fd = createTempBeside(path, temp);
+    } catch (const std::exception& e) {
+        throw std::invalid_argument(std::string("cannot write the model file: ") + e.what());
+    }
+    ::close(fd);
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
+}
+
+namespace {
+
+train::TrainConfig trainConfig(const TrainSettings& s)
+{
+    train::TrainConfig c;
+    c.net.arch = s.mlp ? train::Arch::Mlp : train::Arch::Vgg3;
+    c.net.kernel = s.kernel;
+    c.net.channels = s.channels;
+    c.net.hidden = s.hidden;
+    c.epochs = s.epochs;
+    c.batch = s.batch;
+    c.learningRate = static_cast<float>(s.learningRate);
+    c.seed = s.seed;
+    c.threads = s.threads;
+    return c;
+}
+
+// The architecture's layer list; weights do not matter for P(e | s) or fan-ins.
+Model skeletonOf(const train::TrainConfig& config)
+{
+    return train::foldNetwork(train::makeNetwork(config.net, config.seed));
+}
+
+ErrorModel circuitErrorModel(const TrainRequest& r, const Model& skeleton)
+{
+    if (r.topology == Topology::Imported)
+        throw std::invalid_argument("the workbench explores an imported netlist of one fan-in; training needs a "
+                                    "circuit for every layer's fan-in: choose a built topology or an error-model "
+                                    "file (axbnn error-model)");
+    InferenceConfig config = modelCircuitConfig(skeleton, r.topology, r.approx, -1);
+    bool any = false;
+    for (PopcountUnitConfig& unit : config.popcount) {
+        if (!unit.circuit)
+            continue;
+        any = true;
+        if (r.library)
+            unit.library = *r.library;
+    }
+    if (!any)
+        throw std::invalid_argument("the workbench's circuit is exact (no approximate cell): there are no errors "
+                                    "to inject; raise the approximation level or choose 'none'");
+    ErrorModelOptions options;
+    options.seed = r.settings.seed;
+    options.threads = r.settings.threads;
+    ErrorModel model = abstractErrorModel(skeleton, config, std::vector<double>(skeleton.layers.size(), r.p), options);
+    if (model.layers.empty())
+        throw std::invalid_argument("the workbench's circuit selects no approximate cell in these layers");
+    return model;
+}
+
+Dataset firstImages(const Dataset& data, int count)
+{
+    Dataset d = data;
+    d.count = count;
+    d.images.resize(static_cast<size_t>(count) * data.shape.size());
+    d.labels.resize(count);
+    return d;
+}
+
+} // namespace
+
+std::shared_ptr<const ErrorModel> requestErrorModel(const TrainRequest& r, const Dataset& train)
+{
+    train::TrainConfig config = trainConfig(r.settings);
+    config.net.input = train.shape;
+    config.net.classes = train.classes();
+    switch (r.errors) {
+    case ErrorSource::None:
+        return nullptr;
+    case ErrorSource::Circuit:
+        return std::make_shared<const ErrorModel>(circuitErrorModel(r, skeletonOf(config)));
+    case ErrorSource::File: {
+        if (r.errorModelPath.empty())
+            throw std::invalid_argument("choose an error-model file (docs/error-model.md) or another error source");
+        ErrorModel model = loadErrorModel(r.errorModelPath);
+        checkErrorModelFits(model, skeletonOf(config));
+        return std::make_shared<const ErrorModel>(std::move(model));
+    }
+    }
+    return nullptr;
+}
+
+TrainOutcome runTraining(const TrainRequest& r, const TrainJobProgressFn& progress, const TrainStageFn& stage)
+{
+    auto say = [&](const std::string& text) {
+        if (stage)
+            stage(text);
+    };
+    train::TrainConfig config = trainConfig(r.settings);
+    train::validateTrainConfig(config); // before loading anything
+    checkModelPathWritable(r.outPath);
+
+    say("loading the training data…");
+    const auto trainData = r.train ? r.train : sharedDataset("fashion-mnist:train");
+    const auto fullTest = r.test ? r.test : sharedDataset("fashion-mnist");
+    const Dataset test = r.testLimit > 0 && r.testLimit < fullTest->count ? firstImages(*fullTest, r.testLimit)
+                                                                           : *fullTest;
+    config.net.input = trainData->shape;
+    config.net.classes = trainData->classes();
+    train::validateTrainConfig(config);
+    if (test.shape.size() != trainData->shape.size() || test.classes() != trainData->classes())
+        throw std::invalid_argument("the test images do not fit the training images (size or classes differ)");
+
+    if (r.errors == ErrorSource::Circuit)
+        say("abstracting the error model of the circuit…");
+    else if (r.errors == ErrorSource::File)
+        say("reading the error model…");
+    if (const auto errors = requestErrorModel(r, *trainData))
+        config.errorModel = *errors;
+
+    say("training…");
+    auto report = [&progress](const train::TrainProgress& p) {
+        if (!progress)
+            return true;
+        return progress(TrainJobProgress{p.epoch, p.epochs, p.batch, p.batchesPerEpoch, p.loss, p.accuracy,
+                                         p.elapsedSeconds, p.remainingSeconds, p.epochEnd, p.testAccuracy});
+    };
+    const train::TrainResult result = train::trainNetwork(config, *trainData, &test, r.limit, report);
+    saveModel(result.model, r.outPath); // atomic
+
+    TrainOutcome outcome;
+    outcome.path = r.outPath;
+    outcome.layers = static_cast<int>(result.model.layers.size());
+    outcome.testAccuracy = result.testAccuracy;
+    outcome.testImages = test.count;
+    for (const train::EpochSummary& e : result.epochs)
+        outcome.epochs.push_back({e.loss, e.trainAccuracy, e.testAccuracy, e.seconds});
+    outcome.injected = config.errorModel.has_value();
+    return outcome;
+}
+
+} // namespace axbnn::gui

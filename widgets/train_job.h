@@ -1,0 +1,98 @@
+// Qt-free training job of the "Train model…" dialog: what to train (a plain
+// value the dialog fills in), how to get its error model (none, the
+// workbench's circuit, or an error-model file) and the run itself, which
+// checks everything cheap first and writes the model file only at the end.
+#pragma once
+
+// Not train/trainer.h: it reaches circuit/lane_simulator.h, whose parameter
+// names clash with Qt's `signals` keyword in Qt headers; plain copies here.
+#include "circuit/approximation.h"
+#include "circuit/cell_library.h"
+#include "io/dataset.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace axbnn {
+struct ErrorModel;
+}
+
+namespace axbnn::gui {
+
+// The dialog's recipe (train::TrainConfig without the error model).
+struct TrainSettings {
+    bool mlp = false;   // "fc": dense, dense, scores; else VGG3
+    int kernel = 3, channels = 64, hidden = 2048;
+    int epochs = 10, batch = 64;
+    double learningRate = 1e-3;
+    uint64_t seed = 1;
+    int threads = 0;    // 0: all cores
+};
+
+// One report of train::TrainProgress (after a batch, or at an epoch's end).
+struct TrainJobProgress {
+    int epoch = 0, epochs = 0, batch = 0, batchesPerEpoch = 0;
+    double loss = 0, accuracy = 0, elapsedSeconds = 0, remainingSeconds = 0;
+    bool epochEnd = false;
+    double testAccuracy = -1;
+};
+using TrainJobProgressFn = std::function<bool(const TrainJobProgress&)>;
+
+struct TrainEpoch {
+    double loss = 0, trainAccuracy = 0, testAccuracy = -1, seconds = 0;
+};
+
+enum class ErrorSource {
+    None,    // exact training
+    Circuit, // the explored circuit's knobs on every conv and dense layer, abstracted in process
+    File,    // an error-model JSON file (docs/error-model.md)
+};
+
+struct TrainRequest {
+    TrainSettings settings;
+    int limit = 0;               // training images (0: all)
+    int testLimit = 0;           // test images evaluated after each epoch (0: all)
+    ErrorSource errors = ErrorSource::None;
+    // ErrorSource::Circuit: the workbench's topology and knobs (per-cell
+    // overrides are dropped: they index one N's netlist, not these layers).
+    Topology topology = Topology::AdderTree;
+    ApproxConfig approx;
+    std::shared_ptr<const CellLibrary> library; // null: the built-in cells
+    double p = 0.5;                             // statistic of the error model's summary numbers
+    std::string errorModelPath;                 // ErrorSource::File
+    std::string outPath;
+    std::shared_ptr<const Dataset> train; // null: Fashion-MNIST's training split
+    std::shared_ptr<const Dataset> test;  // null: Fashion-MNIST's test split
+};
+
+struct TrainOutcome {
+    std::string path;            // the model file written
+    int layers = 0;              // of the saved model
+    double testAccuracy = -1;    // of the saved model, exact mode (-1: no test data)
+    int testImages = 0;
+    std::vector<TrainEpoch> epochs;
+    bool injected = false;       // trained with an error model
+};
+
+// What the job is doing before the first batch (for the dialog's status line).
+using TrainStageFn = std::function<void(const std::string& stage)>;
+
+// Throws std::invalid_argument when `path` cannot be written (a directory,
+// a missing folder, no permission); leaves nothing behind.
+void checkModelPathWritable(const std::string& path);
+
+// The error model the request asks for, checked against the architecture
+// (null for ErrorSource::None). Throws with a message the user can act on.
+std::shared_ptr<const ErrorModel> requestErrorModel(const TrainRequest& request, const Dataset& train);
+
+// Checks the output path and configuration, loads the data, builds the error
+// model, trains and saves the model atomically. `progress` returning false
+// cancels (throws train::TrainingCancelled, a std::runtime_error; nothing
+// is written).
+TrainOutcome runTraining(const TrainRequest& request, const TrainJobProgressFn& progress,
+                         const TrainStageFn& stage = {});
+
+} // namespace axbnn::gui
