@@ -18,6 +18,8 @@ namespace axbnn::gui {
 
 namespace {
 
+constexpr int kMeasuredPImages = 500; // ModelEvaluator::statImages
+
 std::string joinInts(const std::vector<int>& values)
 {
     std::string text;
@@ -146,17 +148,24 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
     Steps steps(progress, 2 + (withModel ? 2 + runSteps + sweepSteps : 0));
     steps.advance(0);
     const CellLibrary library = CellLibrary::defaults();
+    if (withModel && request.measuredP && request.selectedLayer >= 0) {
+        const LoadedModel measured =
+            loadModelWithStats(request.modelPath, sharedDataset(request.data).get(), kMeasuredPImages);
+        const size_t layer = static_cast<size_t>(request.selectedLayer);
+        if (layer < measured.xnorP.size() && measured.xnorP[layer] >= 0.0)
+            d.request.spec.p = measured.xnorP[layer];
+    }
 
-    d.circuit = std::make_shared<const CircuitReport>(evaluateCircuit(request.spec, library));
+    d.circuit = std::make_shared<const CircuitReport>(evaluateCircuit(d.request.spec, library));
     d.circuitCommand = "axbnn circuit --inputs " + std::to_string(request.spec.inputs) + " " +
-                       circuitOptionsText(request.spec, true, true);
+                       circuitOptionsText(d.request.spec, true, true);
     steps.advance();
-    ApproxConfig knobs = request.spec.approx;
+    ApproxConfig knobs = d.request.spec.approx;
     knobs.extraCells.clear();
     knobs.exactCells.clear();
     d.cost = computeCostSweep(kCostSweepInputs, request.spec.topology, knobs, library);
     std::vector<int> inputs(kCostSweepInputs.begin(), kCostSweepInputs.end());
-    CircuitSpec knobSpec = request.spec;
+    CircuitSpec knobSpec = d.request.spec;
     knobSpec.approx = knobs;
     d.costCommand = "axbnn cost-table --inputs " + joinInts(inputs) + " --topologies " +
                     topologyName(request.spec.topology) + " " + circuitOptionsText(knobSpec, false, true);

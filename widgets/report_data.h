@@ -20,6 +20,7 @@ struct ReportRequest {
     std::string mitigation = "none"; // the session's mode; "none": the mitigated row uses "tune"
     std::string modelPath;      // empty: circuit-only report
     int selectedLayer = -1;
+    bool measuredP = false;     // p from the selected layer's XNOR statistic (500 test images, as the workbench)
     int limit = 0;              // test images for the accuracy table (0: all 10,000)
     int sweepImages = 1000;     // test images per point of the level sweep (capped by limit)
     int calibrationImages = 1000; // mitigation calibration (training images), as axbnn eval

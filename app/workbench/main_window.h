@@ -9,6 +9,7 @@ class QDockWidget;
 namespace axbnn::gui {
 class ExplorationState;
 class ModelPanel;
+class ReportActions;
 class SessionActions;
 }
 
@@ -23,6 +24,7 @@ public:
     // The "Circuit" dock's content (the circuit view); replaces the placeholder.
     void setCircuitView(QWidget* view);
     axbnn::gui::SessionActions* sessions() const { return sessions_; }
+    axbnn::gui::ReportActions* reports() const { return reports_; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -33,5 +35,6 @@ private:
     void buildMenus(axbnn::gui::ModelPanel* model, const QList<QDockWidget*>& docks);
 
     axbnn::gui::SessionActions* sessions_ = nullptr;
+    axbnn::gui::ReportActions* reports_ = nullptr;
     QDockWidget* circuit_ = nullptr;
 };
