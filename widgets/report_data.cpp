@@ -226,8 +226,9 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
         CircuitSpec pointSpec = knobSpec;
         pointSpec.approx.lsbColumns = p.knob == "lsb" ? p.level : 0;
         pointSpec.approx.levels = p.knob == "levels" ? p.level : 0;
-        std::string cmd = "axbnn eval --model " + shellQuote(request.modelPath) + " " +
-                          circuitOptionsText(pointSpec, false, false) + " --limit " +
+        std::string cmd = "axbnn eval --model " + shellQuote(request.modelPath) +
+                          (request.data != "fashion-mnist" ? " --data " + shellQuote(request.data) : std::string()) +
+                          " " + circuitOptionsText(pointSpec, false, false) + " --limit " +
                           std::to_string(d.sweep.images);
         d.sweepCommands.push_back(cmd + "   (mitigated: add --mitigation " + d.sweep.mitigation +
                                   " --calibration-limit " + std::to_string(sweep.calibrationImages) + ")");

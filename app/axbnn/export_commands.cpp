@@ -29,6 +29,8 @@ struct ExportArgs {
     double scale = 1.0;
     int limit = 0;
     int sweepImages = 1000;
+    std::string data = "fashion-mnist";
+    std::string calibration = "fashion-mnist:train";
 };
 
 std::unique_ptr<QApplication> startQt()
@@ -55,6 +57,8 @@ gui::ReportData compute(const ExportArgs& a, bool modelParts, bool accuracyTable
         throw std::invalid_argument(a.session + ": the session has no model; plots 'accuracy' and "
                                                 "'pareto' need one (plots 'error' and 'cost' do not)");
     request.accuracyTable = accuracyTable;
+    request.data = a.data;
+    request.calibration = a.calibration;
     return gui::computeReport(request);
 }
 
@@ -92,6 +96,9 @@ void addCommonOptions(CLI::App* cmd, ExportArgs& a)
     cmd->add_option("--sweep-images", a.sweepImages,
                     "Test images per point of the accuracy-against-level sweep (at most --limit)")
         ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
+    cmd->add_option("--data", a.data, "Test images, as for axbnn eval")->capture_default_str();
+    cmd->add_option("--calibration", a.calibration, "Mitigation calibration images, as for axbnn eval")
         ->capture_default_str();
 }
 
