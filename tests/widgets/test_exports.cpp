@@ -2,9 +2,11 @@
 // valid (PNG of the requested size, SVG that parses as XML, PDF that
 // pdftoppm renders), CSV that reads back to the model's values, and failed
 // writes that say why and leave an existing file as it was.
+#include "exploration_state.h"
 #include "layer_table_model.h"
 #include "model_analysis.h"
 #include "plot_export.h"
+#include "report_actions.h"
 #include "report_data.h"
 #include "report_figures.h"
 #include "report_writer.h"
@@ -14,6 +16,7 @@
 #include <QFile>
 #include <QImage>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QTemporaryDir>
 #include <QXmlStreamReader>
@@ -230,6 +233,38 @@ private slots:
         QVERIFY(readAll(pdf).startsWith("%PDF"));
         requirePdfOpens(pdf, dir.path());
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, writeReport(data, dir.filePath("none/r.html")));
+    }
+
+    void exportReportActionRunsInTheBackground()
+    {
+        QTemporaryDir dir;
+        CircuitSpec spec;
+        spec.inputs = 10;
+        spec.approx.faCell = "maj-fa";
+        spec.approx.lsbColumns = 1;
+        ExplorationState state(spec, CellLibrary::defaults());
+        QWidget window;
+        ReportActions actions(&state, &window);
+        QSignalSpy finished(&actions, &ReportActions::finished);
+        QSignalSpy failed(&actions, &ReportActions::failed);
+        const QString path = dir.filePath("gui.html");
+        actions.exportTo(path);
+        // exportTo returns before anything is written: the work is on another thread
+        // and the file is written when the event loop delivers the result.
+        QVERIFY(actions.busy());
+        QVERIFY(!actions.exportAction()->isEnabled());
+        QVERIFY(!QFile::exists(path));
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(failed.count(), 0);
+        QVERIFY(!actions.busy());
+        const CircuitReport engine = evaluateCircuit(spec, CellLibrary::defaults());
+        const QString html = QString::fromUtf8(readAll(path));
+        QVERIFY(html.contains(">" + reportNumber(engine.cost.areaUm2) + "<"));
+        QVERIFY(html.contains("axbnn circuit --inputs 10 "));
+        // An unwritable path reports through failed().
+        actions.exportTo(dir.filePath("no/such/dir/gui.html"));
+        QVERIFY(failed.wait(60000));
+        QVERIFY(failed.first().first().toString().contains("cannot write"));
     }
 };
 
