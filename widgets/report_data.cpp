@@ -230,8 +230,11 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
                           (request.data != "fashion-mnist" ? " --data " + shellQuote(request.data) : std::string()) +
                           " " + circuitOptionsText(pointSpec, false, false) + " --limit " +
                           std::to_string(d.sweep.images);
-        d.sweepCommands.push_back(cmd + "   (mitigated: add --mitigation " + d.sweep.mitigation +
-                                  " --calibration-limit " + std::to_string(sweep.calibrationImages) + ")");
+        std::string mitigated = " --mitigation " + d.sweep.mitigation + " --calibration-limit " +
+                                std::to_string(sweep.calibrationImages);
+        if (request.calibration != "fashion-mnist:train")
+            mitigated += " --calibration " + shellQuote(request.calibration);
+        d.sweepCommands.push_back(cmd + "   (mitigated: add" + mitigated + ")");
     }
     steps.advance(kSweepSteps);
     return d;

@@ -11,9 +11,14 @@
 #include "session.h"
 
 #include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 
 #include <iostream>
 #include <memory>
+
+#include <unistd.h>
 
 #include <qcustomplot.h>
 
@@ -40,6 +45,13 @@ std::unique_ptr<QApplication> startQt()
     // Rendering to files needs no screen; offscreen also works without a display.
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
+    // Qt falls back to /tmp/runtime-$USER when XDG_RUNTIME_DIR is unset, with a
+    // warning on every run; give it that private directory up front instead.
+    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+        const QString dir = QDir::tempPath() + QStringLiteral("/runtime-axbnn-%1").arg(::getuid());
+        if (QDir().mkpath(dir) && QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner))
+            qputenv("XDG_RUNTIME_DIR", dir.toLocal8Bit());
+    }
     static int argc = 1;
     static char name[] = "axbnn";
     static char* argv[] = {name, nullptr};
