@@ -25,3 +25,10 @@ if compgen -G "sample_models/fmnist_vgg3_k3_*.h5" > /dev/null; then
     build/bin/axbnn eval --model "$m" --approx-lsb 2 --cell maj-fa --mitigation tune | grep accuracy
   done
 fi
+if [ -f sample_models/fmnist_vgg3_k3_exact.h5 ]; then
+  echo "== a report of the demo session (docs/examples/demo_session.json: the exact VGG3 sample model,"
+  echo "   MAJ-FA in 2 LSB columns, threshold tuning), accuracy on the first 1000 test images"
+  build/bin/axbnn report --session docs/examples/demo_session.json --limit 1000 --sweep-images 300 \
+    --out build/report.html
+  build/bin/axbnn plot --session docs/examples/demo_session.json --plot error --out build/error.svg
+fi

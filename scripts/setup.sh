@@ -12,7 +12,7 @@ packages=(
   qt6-base-dev qt6-qpa-plugins libgl-dev libqcustomplot-dev qt6-svg-dev
   libeigen3-dev libhdf5-dev zlib1g-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
   dataset-fashion-mnist
-  yosys iverilog python3-torch python3-h5py python3-numpy libopenblas0-pthread
+  poppler-utils yosys iverilog python3-torch python3-h5py python3-numpy libopenblas0-pthread
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -14,5 +14,6 @@ void addErrorModelCommand(CLI::App& app);
 void addSweepCommands(CLI::App& app); // sweep, merge
 void addImportNetlistCommand(CLI::App& app);
 void addTrainCommand(CLI::App& app); // train (docs/training.md)
+void addExportCommands(CLI::App& app); // plot, report (docs/exports.md)
 
 } // namespace axbnn::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv)
     axbnn::cli::addSweepCommands(app);
     axbnn::cli::addImportNetlistCommand(app);
     axbnn::cli::addTrainCommand(app);
+    axbnn::cli::addExportCommands(app);
     try {
         app.parse(argc, argv);
         if (app.get_subcommands().empty()) {

@@ -10,9 +10,12 @@
 #include "exploration_state.h"
 #include "model_panel.h"
 #include "pareto_plot_panel.h"
+#include "plot_export.h"
+#include "report_actions.h"
 #include "session_actions.h"
 #include "summary_panel.h"
 #include "train_dialog.h"
+#include "table_export.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -64,7 +67,12 @@ MainWindow::MainWindow(ExplorationState* state, QWidget* parent) : QMainWindow(p
     splitDockWidget(model, circuit_, Qt::Horizontal);
 
     sessions_ = new SessionActions(state, this);
+    reports_ = new ReportActions(state, this);
     buildMenus(modelPanel, {model, circuit_, controls, summary, accuracy});
+
+    // Context menus "Export plot…" / "Export CSV…" (docs/exports.md).
+    installPlotExportMenus(this);
+    installTableExportMenus(this);
 
     resize(1400, 900);
     resizeDocks({controls, summary}, {300, 340}, Qt::Horizontal);
@@ -91,6 +99,7 @@ void MainWindow::buildMenus(ModelPanel* model, const QList<QDockWidget*>& docks)
     file->addAction(sessions_->openAction());
     file->addAction(sessions_->saveAction());
     file->addAction(sessions_->saveAsAction());
+    file->addAction(reports_->exportAction());
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));

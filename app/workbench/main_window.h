@@ -9,6 +9,7 @@ class QDockWidget;
 namespace axbnn::gui {
 class ExplorationState;
 class ModelPanel;
+class ReportActions;
 class SessionActions;
 class TrainDialog;
 }
@@ -26,6 +27,7 @@ public:
     axbnn::gui::SessionActions* sessions() const { return sessions_; }
     // File > Train model…: the training dialog (created on first use).
     void showTrainDialog();
+    axbnn::gui::ReportActions* reports() const { return reports_; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -38,5 +40,6 @@ private:
     axbnn::gui::ExplorationState* state_;
     axbnn::gui::SessionActions* sessions_ = nullptr;
     axbnn::gui::TrainDialog* train_ = nullptr;
+    axbnn::gui::ReportActions* reports_ = nullptr;
     QDockWidget* circuit_ = nullptr;
 };
