@@ -13,6 +13,62 @@ namespace {
 
 constexpr int kChunkWords = 16;
 
+// Adds the bit-vector `carry` (one lane per bit) to the bit-sliced counter
+// words counter[b * kChunkWords], starting at plane `bit`.
+inline void rippleAdd(uint64_t* counter, int bit, uint64_t carry)
+{
+    for (int b = bit; carry != 0; ++b) {
+        uint64_t& c = counter[static_cast<size_t>(b) * kChunkWords];
+        const uint64_t next = c & carry;
+        c ^= carry;
+        carry = next;
+    }
+}
+
+// Carry-save adder: high:low = a + b + c, lane by lane.
+inline void csa(uint64_t& high, uint64_t& low, uint64_t a, uint64_t b, uint64_t c)
+{
+    const uint64_t u = a ^ b;
+    high = (a & b) | (u & c);
+    low = u ^ c;
+}
+
+// Exact count of ones per lane of word w over the n input words x[i * k + w],
+// into the bit-sliced counter (which must be zero): a Harley-Seal
+// carry-save tree over blocks of 16 inputs, so that only one word per block
+// (the sixteens) ripples through the counter.
+void countOnes(const uint64_t* x, int n, int k, int w, uint64_t* counter)
+{
+    uint64_t ones = 0, twos = 0, fours = 0, eights = 0;
+    const auto in = [&](int i) { return x[static_cast<size_t>(i) * k + w]; };
+    int i = 0;
+    for (; i + 16 <= n; i += 16) {
+        uint64_t twosA, twosB, foursA, foursB, eightsA, eightsB, sixteens;
+        csa(twosA, ones, ones, in(i), in(i + 1));
+        csa(twosB, ones, ones, in(i + 2), in(i + 3));
+        csa(foursA, twos, twos, twosA, twosB);
+        csa(twosA, ones, ones, in(i + 4), in(i + 5));
+        csa(twosB, ones, ones, in(i + 6), in(i + 7));
+        csa(foursB, twos, twos, twosA, twosB);
+        csa(eightsA, fours, fours, foursA, foursB);
+        csa(twosA, ones, ones, in(i + 8), in(i + 9));
+        csa(twosB, ones, ones, in(i + 10), in(i + 11));
+        csa(foursA, twos, twos, twosA, twosB);
+        csa(twosA, ones, ones, in(i + 12), in(i + 13));
+        csa(twosB, ones, ones, in(i + 14), in(i + 15));
+        csa(foursB, twos, twos, twosA, twosB);
+        csa(eightsB, fours, fours, foursA, foursB);
+        csa(sixteens, eights, eights, eightsA, eightsB);
+        rippleAdd(counter, 4, sixteens);
+    }
+    for (; i < n; ++i)
+        rippleAdd(counter, 0, in(i));
+    rippleAdd(counter, 0, ones);
+    rippleAdd(counter, 1, twos);
+    rippleAdd(counter, 2, fours);
+    rippleAdd(counter, 3, eights);
+}
+
 } // namespace
 
 ErrorStats analyzeMonteCarlo(const Netlist& netlist, const ErrorOptions& options)
@@ -38,20 +94,10 @@ ErrorStats analyzeMonteCarlo(const Netlist& netlist, const ErrorOptions& options
         bernoulli.fill(std::span(in.data(), static_cast<size_t>(n) * k), rng);
         sim.run(std::span(in.data(), static_cast<size_t>(n) * k), k,
                 std::span(out.data(), static_cast<size_t>(outBits) * k), scratch);
-        // Exact count per lane: a bit-sliced ripple counter over the input words.
+        // Exact count per lane, bit-sliced.
         std::fill(counter.begin(), counter.end(), 0ull);
-        for (int i = 0; i < n; ++i) {
-            const uint64_t* x = in.data() + static_cast<size_t>(i) * k;
-            for (int w = 0; w < k; ++w) {
-                uint64_t carry = x[w];
-                for (int b = 0; carry != 0; ++b) {
-                    uint64_t& c = counter[static_cast<size_t>(b) * kChunkWords + w];
-                    const uint64_t next = c & carry;
-                    c ^= carry;
-                    carry = next;
-                }
-            }
-        }
+        for (int w = 0; w < k; ++w)
+            countOnes(in.data(), n, k, w, counter.data() + w);
         for (int w = 0; w < k; ++w) {
             int64_t value[64] = {};
             int sum[64] = {};
