@@ -46,6 +46,7 @@ private slots:
         spec.inputs = 100;
         spec.topology = static_cast<Topology>(topology);
         spec.approx.faCell = "maj-fa";
+        spec.approx.haCell = "or-ha"; // the chain has half adders only
         spec.p = 0.4;
         const Netlist exact = buildPopcount(spec.inputs, spec.topology, library);
         int approximated = 0; // the comparison covers approximate cells
