@@ -33,40 +33,48 @@ inline void csa(uint64_t& high, uint64_t& low, uint64_t a, uint64_t b, uint64_t 
     low = u ^ c;
 }
 
-// Exact count of ones per lane of word w over the n input words x[i * k + w],
-// into the bit-sliced counter (which must be zero): a Harley-Seal
-// carry-save tree over blocks of 16 inputs, so that only one word per block
-// (the sixteens) ripples through the counter.
-void countOnes(const uint64_t* x, int n, int k, int w, uint64_t* counter)
+// Exact count of ones per lane over the n input words x[i * k + w], for all
+// k words at once, into the bit-sliced counter (which must be zero): a
+// Harley-Seal carry-save tree over blocks of 16 inputs, so that only one word
+// per block (the sixteens) ripples through the counter. The inner loops run
+// over the k words of one input, contiguous in memory, and vectorise.
+void countOnes(const uint64_t* x, int n, int k, uint64_t* counter)
 {
-    uint64_t ones = 0, twos = 0, fours = 0, eights = 0;
-    const auto in = [&](int i) { return x[static_cast<size_t>(i) * k + w]; };
+    uint64_t ones[kChunkWords] = {}, twos[kChunkWords] = {}, fours[kChunkWords] = {},
+             eights[kChunkWords] = {}, sixteens[kChunkWords];
+    const auto in = [&](int i, int w) { return x[static_cast<size_t>(i) * k + w]; };
     int i = 0;
     for (; i + 16 <= n; i += 16) {
-        uint64_t twosA, twosB, foursA, foursB, eightsA, eightsB, sixteens;
-        csa(twosA, ones, ones, in(i), in(i + 1));
-        csa(twosB, ones, ones, in(i + 2), in(i + 3));
-        csa(foursA, twos, twos, twosA, twosB);
-        csa(twosA, ones, ones, in(i + 4), in(i + 5));
-        csa(twosB, ones, ones, in(i + 6), in(i + 7));
-        csa(foursB, twos, twos, twosA, twosB);
-        csa(eightsA, fours, fours, foursA, foursB);
-        csa(twosA, ones, ones, in(i + 8), in(i + 9));
-        csa(twosB, ones, ones, in(i + 10), in(i + 11));
-        csa(foursA, twos, twos, twosA, twosB);
-        csa(twosA, ones, ones, in(i + 12), in(i + 13));
-        csa(twosB, ones, ones, in(i + 14), in(i + 15));
-        csa(foursB, twos, twos, twosA, twosB);
-        csa(eightsB, fours, fours, foursA, foursB);
-        csa(sixteens, eights, eights, eightsA, eightsB);
-        rippleAdd(counter, 4, sixteens);
+        for (int w = 0; w < k; ++w) {
+            uint64_t twosA, twosB, foursA, foursB, eightsA, eightsB;
+            csa(twosA, ones[w], ones[w], in(i, w), in(i + 1, w));
+            csa(twosB, ones[w], ones[w], in(i + 2, w), in(i + 3, w));
+            csa(foursA, twos[w], twos[w], twosA, twosB);
+            csa(twosA, ones[w], ones[w], in(i + 4, w), in(i + 5, w));
+            csa(twosB, ones[w], ones[w], in(i + 6, w), in(i + 7, w));
+            csa(foursB, twos[w], twos[w], twosA, twosB);
+            csa(eightsA, fours[w], fours[w], foursA, foursB);
+            csa(twosA, ones[w], ones[w], in(i + 8, w), in(i + 9, w));
+            csa(twosB, ones[w], ones[w], in(i + 10, w), in(i + 11, w));
+            csa(foursA, twos[w], twos[w], twosA, twosB);
+            csa(twosA, ones[w], ones[w], in(i + 12, w), in(i + 13, w));
+            csa(twosB, ones[w], ones[w], in(i + 14, w), in(i + 15, w));
+            csa(foursB, twos[w], twos[w], twosA, twosB);
+            csa(eightsB, fours[w], fours[w], foursA, foursB);
+            csa(sixteens[w], eights[w], eights[w], eightsA, eightsB);
+        }
+        for (int w = 0; w < k; ++w)
+            rippleAdd(counter + w, 4, sixteens[w]);
     }
     for (; i < n; ++i)
-        rippleAdd(counter, 0, in(i));
-    rippleAdd(counter, 0, ones);
-    rippleAdd(counter, 1, twos);
-    rippleAdd(counter, 2, fours);
-    rippleAdd(counter, 3, eights);
+        for (int w = 0; w < k; ++w)
+            rippleAdd(counter + w, 0, in(i, w));
+    for (int w = 0; w < k; ++w) {
+        rippleAdd(counter + w, 0, ones[w]);
+        rippleAdd(counter + w, 1, twos[w]);
+        rippleAdd(counter + w, 2, fours[w]);
+        rippleAdd(counter + w, 3, eights[w]);
+    }
 }
 
 } // namespace
@@ -96,8 +104,7 @@ ErrorStats analyzeMonteCarlo(const Netlist& netlist, const ErrorOptions& options
                 std::span(out.data(), static_cast<size_t>(outBits) * k), scratch);
         // Exact count per lane, bit-sliced.
         std::fill(counter.begin(), counter.end(), 0ull);
-        for (int w = 0; w < k; ++w)
-            countOnes(in.data(), n, k, w, counter.data() + w);
+        countOnes(in.data(), n, k, counter.data());
         for (int w = 0; w < k; ++w) {
             int64_t value[64] = {};
             int sum[64] = {};
