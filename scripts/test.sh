@@ -16,4 +16,4 @@ echo "== engine tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 configure_and_build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAXBNN_SANITIZE=ON \
   -DAXBNN_GUI=OFF -DAXBNN_BENCH=OFF
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j "$jobs" -E '^test_(verilog|torch_reference|torch_train)$'
+  ctest --test-dir build-asan --output-on-failure -j "$jobs" -E '^test_(verilog|verilog_file|torch_reference|torch_train)$'

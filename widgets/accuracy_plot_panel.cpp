@@ -2,6 +2,7 @@
 #include "accuracy_plot_panel.h"
 
 #include "exploration_state.h"
+#include "lazy_replot.h"
 #include "plot_hover.h"
 
 #include <QComboBox>
@@ -124,7 +125,7 @@ void AccuracyPlotPanel::redraw()
     plot_->yAxis->setRange(std::max(0.0, y.lower - 2.0), std::min(100.0, y.upper + 2.0));
     const QCPRange xr = plot_->xAxis->range();
     plot_->xAxis->setRange(xr.lower - 0.5, xr.upper + 0.5);
-    plot_->replot();
+    replotWhenVisible(plot_);
 }
 
 } // namespace axbnn::gui

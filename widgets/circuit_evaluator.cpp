@@ -1,11 +1,34 @@
 // Background evaluation of one circuit specification at a time.
 #include "circuit_evaluator.h"
 
+#include "circuit/popcount_builder.h"
+
+#include <mutex>
+#include <vector>
+
 namespace axbnn::gui {
+
+// The exact netlists of the last few (N, topology) for one library; shared
+// with the jobs, hence locked.
+class ExactNetlistCache {
+public:
+    std::shared_ptr<const Netlist> get(int inputs, Topology topology, const CellLibrary& library);
+
+private:
+    struct Entry {
+        int inputs;
+        Topology topology;
+        std::shared_ptr<const Netlist> exact;
+    };
+    static constexpr size_t kSize = 2;
+    std::mutex mutex_;
+    std::vector<Entry> entries_; // most recent last
+};
 
 CircuitEvaluator::CircuitEvaluator(std::shared_ptr<const CellLibrary> library, QObject* parent)
     : QObject(parent),
       library_(std::move(library)),
+      cache_(std::make_shared<ExactNetlistCache>()),
       runner_(this, {[this](auto report) { emit reportReady(std::move(report)); },
                      [this](const QString& message) { emit failed(message); },
                      [this](bool busy) { emit busyChanged(busy); }})
@@ -15,7 +38,27 @@ CircuitEvaluator::CircuitEvaluator(std::shared_ptr<const CellLibrary> library, Q
 void CircuitEvaluator::evaluate(const CircuitSpec& spec)
 {
     // The job owns a copy of the spec and shares the immutable library.
-    runner_.submit([spec, library = library_] { return evaluateCircuit(spec, *library); });
+    runner_.submit([spec, library = library_, cache = cache_] {
+        return evaluateCircuit(spec, *library, *cache->get(spec.inputs, spec.topology, *library));
+    });
+}
+
+std::shared_ptr<const Netlist> ExactNetlistCache::get(int inputs, Topology topology,
+                                                        const CellLibrary& library)
+{
+    {
+        const std::lock_guard lock(mutex_);
+        for (const Entry& e : entries_)
+            if (e.inputs == inputs && e.topology == topology)
+                return e.exact;
+    }
+    // Built outside the lock; throws for bad sizes like evaluateCircuit.
+    auto exact = std::make_shared<const Netlist>(buildPopcount(inputs, topology, library));
+    const std::lock_guard lock(mutex_);
+    if (entries_.size() >= kSize)
+        entries_.erase(entries_.begin());
+    entries_.push_back({inputs, topology, exact});
+    return exact;
 }
 
 } // namespace axbnn::gui

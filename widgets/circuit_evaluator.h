@@ -13,6 +13,8 @@
 
 namespace axbnn::gui {
 
+class ExactNetlistCache;
+
 class CircuitEvaluator : public QObject {
     Q_OBJECT
 
@@ -31,6 +33,8 @@ signals:
 
 private:
     std::shared_ptr<const CellLibrary> library_;
+    // The exact netlists of the latest structures: a level change rebuilds nothing.
+    std::shared_ptr<ExactNetlistCache> cache_;
     LatestOnlyRunner<CircuitReport> runner_;
 };
 

@@ -45,10 +45,13 @@ CellItem::CellItem(int cellId, const QRectF& rect) : id_(cellId), rect_(rect)
     setAcceptHoverEvents(false);
 }
 
-void CellItem::setLook(CellLook look)
+bool CellItem::setLook(const CellLook& look)
 {
-    look_ = std::move(look);
+    if (look == look_)
+        return false;
+    look_ = look;
     update();
+    return true;
 }
 
 QRectF CellItem::boundingRect() const { return rect_.adjusted(-2, -2, 2, 2); }
@@ -87,6 +90,8 @@ GroupItem::GroupItem(const QRectF& rect, std::vector<int> cells) : rect_(rect), 
 
 void GroupItem::setSummary(QColor fill, int approximate)
 {
+    if (fill == fill_ && approximate == approximate_)
+        return;
     fill_ = fill;
     approximate_ = approximate;
     update();
@@ -179,12 +184,13 @@ void CircuitScene::build(const CircuitLayout& layout, int groupThreshold)
     setSceneRect(QRectF(b.x, b.y, b.w, b.h).adjusted(-40, -40, 40, 40));
 }
 
-void CircuitScene::setLooks(const std::vector<CellLook>& looks)
+int CircuitScene::setLooks(const std::vector<CellLook>& looks)
 {
     if (looks.size() != cells_.size())
-        return;
+        return 0;
+    int changed = 0;
     for (size_t i = 0; i < looks.size(); ++i)
-        cells_[i]->setLook(looks[i]);
+        changed += cells_[i]->setLook(looks[i]) ? 1 : 0;
     for (GroupItem* g : groups_) {
         double r = 0, gr = 0, b = 0;
         int approximate = 0;
@@ -198,6 +204,7 @@ void CircuitScene::setLooks(const std::vector<CellLook>& looks)
         const double n = std::max<size_t>(1, g->cells().size());
         g->setSummary(QColor::fromRgbF(r / n, gr / n, b / n), approximate);
     }
+    return changed;
 }
 
 } // namespace axbnn::gui

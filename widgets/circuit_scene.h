@@ -20,6 +20,7 @@ struct CellLook {
     QColor fill;
     QString label;            // cell kind, e.g. "fa" or "maj-fa"
     bool approximate = false; // drawn with a heavy outline in every mode
+    bool operator==(const CellLook&) const = default;
 };
 
 class CellItem : public QGraphicsItem {
@@ -30,7 +31,8 @@ public:
     int type() const override { return Type; }
     int cellId() const { return id_; }
     const CellLook& look() const { return look_; }
-    void setLook(CellLook look);
+    // Schedules a repaint only when the look differs; true if it did.
+    bool setLook(const CellLook& look);
     QRectF boundingRect() const override;
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
@@ -73,7 +75,9 @@ public:
     // when the layout has more than `groupThreshold` cells.
     void build(const CircuitLayout& layout, int groupThreshold);
     // One look per cell id (size must match the layout); refreshes groups.
-    void setLooks(const std::vector<CellLook>& looks);
+    // Items keep their identity; only those whose look changed are repainted.
+    // Returns the number of cell items whose look changed.
+    int setLooks(const std::vector<CellLook>& looks);
 
     bool isGrouped() const { return grouped_; }
     int cellCount() const { return static_cast<int>(cells_.size()); }

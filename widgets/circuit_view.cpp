@@ -145,10 +145,13 @@ void CircuitView::applyLooks()
         for (const CellContribution& c : *contrib)
             maxMae = std::max(maxMae, c.meanAbsError);
     std::vector<CellLook> looks(net.cells.size());
+    std::vector<QString> labels; // one shared string per cell type
+    for (const CellType& type : net.types)
+        labels.push_back(QString::fromStdString(type.name));
     for (size_t i = 0; i < net.cells.size(); ++i) {
         const CellType& type = net.typeOf(net.cells[i]);
         CellLook& look = looks[i];
-        look.label = QString::fromStdString(type.name);
+        look.label = labels[static_cast<size_t>(net.cells[i].type)];
         look.approximate = !type.isExact();
         if (mode_ == ColourMode::Approximation)
             look.fill = look.approximate ? CircuitPalette::approximate()

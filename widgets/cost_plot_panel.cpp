@@ -3,6 +3,7 @@
 #include "cost_plot_panel.h"
 
 #include "exploration_state.h"
+#include "lazy_replot.h"
 #include "plot_hover.h"
 
 #include <QVBoxLayout>
@@ -131,7 +132,7 @@ void CostPlotPanel::showMessage(const QString& message)
     for (QCPGraph* graph : {exact_, approximate_, exactDelay_, approximateDelay_})
         graph->data()->clear();
     title_->setText(tr("no cost curve: %1").arg(message));
-    plot_->replot();
+    replotWhenVisible(plot_);
 }
 
 void CostPlotPanel::rescale()
@@ -143,7 +144,7 @@ void CostPlotPanel::rescale()
         if (r.lower > 0.0)
             axis->setRange(r.lower / 1.5, r.upper * 1.5);
     }
-    plot_->replot();
+    replotWhenVisible(plot_);
 }
 
 } // namespace axbnn::gui

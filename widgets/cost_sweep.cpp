@@ -5,8 +5,24 @@
 
 namespace axbnn::gui {
 
+ExactCostCache::Entry ExactCostCache::get(int inputs, Topology topology, const CellLibrary& library,
+                                          const CostOptions& options)
+{
+    const auto key = std::make_pair(inputs, topology);
+    {
+        const std::lock_guard lock(mutex_);
+        if (const auto it = entries_.find(key); it != entries_.end())
+            return it->second;
+    }
+    auto netlist = std::make_shared<const Netlist>(buildPopcount(inputs, topology, library));
+    Entry entry{netlist, computeCost(*netlist, options)};
+    const std::lock_guard lock(mutex_);
+    entries_.emplace(key, entry);
+    return entry;
+}
+
 CostSweep computeCostSweep(std::span<const int> inputs, Topology topology,
-                           const ApproxConfig& approx, const CellLibrary& library)
+                           const ApproxConfig& approx, const CellLibrary& library, ExactCostCache* cache)
 {
     CostOptions options;
     options.energyVectors = 128; // the cost model's minimum; energy is not plotted
@@ -16,9 +32,15 @@ CostSweep computeCostSweep(std::span<const int> inputs, Topology topology,
     sweep.approx = approx;
     sweep.points.reserve(inputs.size());
     for (const int n : inputs) {
-        const Netlist exact = buildPopcount(n, topology, library);
-        const Netlist approximate = applyApproximation(exact, library, approx);
-        sweep.points.push_back({n, computeCost(exact, options), computeCost(approximate, options)});
+        ExactCostCache::Entry exact;
+        if (cache) {
+            exact = cache->get(n, topology, library, options);
+        } else {
+            exact.netlist = std::make_shared<const Netlist>(buildPopcount(n, topology, library));
+            exact.cost = computeCost(*exact.netlist, options);
+        }
+        const Netlist approximate = applyApproximation(*exact.netlist, library, approx);
+        sweep.points.push_back({n, exact.cost, computeCost(approximate, options)});
     }
     return sweep;
 }

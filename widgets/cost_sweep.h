@@ -6,6 +6,9 @@
 #include "circuit/cost_model.h"
 
 #include <array>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -26,10 +29,30 @@ struct CostSweep {
     std::vector<CostSweepPoint> points; // in the order of the requested inputs
 };
 
+// Exact netlists and their costs per (N, topology) for one cell library: the
+// exact half of a sweep does not depend on the approximation, so a level
+// change only approximates and costs. Thread-safe.
+class ExactCostCache {
+public:
+    struct Entry {
+        std::shared_ptr<const Netlist> netlist;
+        CircuitCost cost;
+    };
+    // Builds and costs on first use (with `options`, which must not vary).
+    Entry get(int inputs, Topology topology, const CellLibrary& library, const CostOptions& options);
+
+private:
+    std::mutex mutex_;
+    std::map<std::pair<int, Topology>, Entry> entries_;
+};
+
 // Builds, approximates and costs each size; no error analysis. Energy is only
 // a rough estimate here (the minimum number of simulated vectors) to stay
 // fast: use area, transistors and delay. Throws like applyApproximation.
+// With a cache (always used with the same library) the exact netlists and
+// costs are reused; the results are the same.
 CostSweep computeCostSweep(std::span<const int> inputs, Topology topology,
-                           const ApproxConfig& approx, const CellLibrary& library);
+                           const ApproxConfig& approx, const CellLibrary& library,
+                           ExactCostCache* cache = nullptr);
 
 } // namespace axbnn::gui

@@ -14,8 +14,8 @@ CostSweepEvaluator::CostSweepEvaluator(std::shared_ptr<const CellLibrary> librar
 
 void CostSweepEvaluator::evaluate(Topology topology, const ApproxConfig& approx)
 {
-    runner_.submit([topology, approx, library = library_] {
-        return computeCostSweep(kCostSweepInputs, topology, approx, *library);
+    runner_.submit([topology, approx, library = library_, cache = cache_] {
+        return computeCostSweep(kCostSweepInputs, topology, approx, *library, cache.get());
     });
 }
 

@@ -30,6 +30,7 @@ signals:
 
 private:
     std::shared_ptr<const CellLibrary> library_;
+    std::shared_ptr<ExactCostCache> cache_ = std::make_shared<ExactCostCache>(); // for library_
     LatestOnlyRunner<CostSweep> runner_;
 };
 

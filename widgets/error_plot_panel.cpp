@@ -2,6 +2,7 @@
 #include "error_plot_panel.h"
 
 #include "exploration_state.h"
+#include "lazy_replot.h"
 #include "plot_hover.h"
 
 #include <QCheckBox>
@@ -77,7 +78,7 @@ void ErrorPlotPanel::showFailure(const QString& message)
 {
     bars_->data()->clear();
     title_->setText(tr("no distribution: %1").arg(message));
-    plot_->replot();
+    replotWhenVisible(plot_);
 }
 
 void ErrorPlotPanel::applyScale()
@@ -103,7 +104,7 @@ void ErrorPlotPanel::applyScale()
         plot_->yAxis->setRange(smallest / 2.0, 2.0);
     else
         plot_->yAxis->setRange(0.0, largest > 0.0 ? largest * 1.1 : 1.0);
-    plot_->replot();
+    replotWhenVisible(plot_);
 }
 
 } // namespace axbnn::gui

@@ -2,6 +2,7 @@
 #include "pareto_plot_panel.h"
 
 #include "exploration_state.h"
+#include "lazy_replot.h"
 #include "plot_hover.h"
 
 #include <QVBoxLayout>
@@ -119,7 +120,7 @@ void ParetoPlotPanel::redraw()
         const double pad = std::max(r.size() * 0.08, axis == plot_->yAxis ? 1.0 : 10.0);
         axis->setRange(r.lower - pad, r.upper + pad);
     }
-    plot_->replot();
+    replotWhenVisible(plot_);
 }
 
 } // namespace axbnn::gui

@@ -1,8 +1,10 @@
-// Slider-to-redraw latency: the slider's valueChanged drives the state, the
-// background evaluator computes the report, the panels redraw on reportReady;
-// the clock stops after the panels' handlers ran (they were connected first).
+// Slider-to-paint latency: the slider's valueChanged drives the state, the
+// background evaluator computes the report, the panels (summary, error plot,
+// circuit colours) update on reportReady and the window is then painted
+// synchronously; the clock stops when that paint returns.
 #include "latency.h"
 
+#include "circuit_view.h"
 #include "exploration_state.h"
 
 #include <QElapsedTimer>
@@ -13,6 +15,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 
 using namespace axbnn::gui;
 
@@ -20,14 +23,33 @@ namespace {
 
 constexpr int kTimeoutMs = 120'000;
 
-// Runs the event loop until a report for (inputs, lsb) arrives; false on failure or timeout.
-bool waitForReport(ExplorationState* state, int inputs, int lsb)
+// Runs the event loop until `done()` holds (checked on every posted event
+// batch and every 2 ms); false on timeout.
+bool waitUntil(const std::function<bool()>& done)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!done()) {
+        if (clock.elapsed() > kTimeoutMs)
+            return false;
+        QEventLoop loop;
+        QTimer::singleShot(2, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    return true;
+}
+
+// Runs the event loop until a report for (inputs, topology, lsb) arrives;
+// false on failure or timeout. Connected after the panels, so their
+// reportReady handlers have run when this returns true.
+bool waitForReport(ExplorationState* state, int inputs, axbnn::Topology topology, int lsb)
 {
     QEventLoop loop;
     bool ok = false;
     const auto matches = [&] {
         const auto r = state->report();
-        return r && !state->isBusy() && r->spec.inputs == inputs && r->spec.approx.lsbColumns == lsb;
+        return r && !state->isBusy() && r->spec.inputs == inputs && r->spec.topology == topology &&
+               r->spec.approx.lsbColumns == lsb;
     };
     if (matches())
         return true;
@@ -43,41 +65,71 @@ bool waitForReport(ExplorationState* state, int inputs, int lsb)
     return ok;
 }
 
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
 } // namespace
 
 int measureSliderLatency(QWidget* window, ExplorationState* state, const QList<int>& sizes, int repeats)
 {
     auto* slider = window->findChild<QSlider*>(QStringLiteral("lsbSlider"));
-    if (!slider) {
-        std::fprintf(stderr, "axbnn-workbench: no level slider found\n");
+    auto* circuit = window->findChild<CircuitView*>();
+    if (!slider || !circuit) {
+        std::fprintf(stderr, "axbnn-workbench: no level slider or circuit view found\n");
         return 1;
     }
-    std::printf("slider change -> summary and error plot redrawn (%s, %d changes per N)\n",
-                state->spec().approx.faCell.c_str(), repeats);
+    std::printf("slider change -> summary, error plot and circuit colours painted (%s, p = %g, %d changes)\n",
+                state->spec().approx.faCell.c_str(), state->spec().p, repeats);
+    std::printf("%-11s %5s  %8s %8s %8s   %s\n", "topology", "N", "median", "max", "paint", "error analysis");
     state->refresh(); // nothing is computed before the first refresh
-    for (const int n : sizes) {
-        state->setInputs(n);
-        if (!waitForReport(state, n, state->spec().approx.lsbColumns)) {
-            std::fprintf(stderr, "axbnn-workbench: no report for N = %d\n", n);
-            return 1;
-        }
-        std::vector<double> ms;
-        for (int r = 0; r < repeats; ++r) {
-            const int target = slider->value() == 1 ? 2 : 1;
-            QElapsedTimer timer;
-            timer.start();
-            slider->setValue(target);
-            if (!waitForReport(state, n, target)) {
-                std::fprintf(stderr, "axbnn-workbench: no report for N = %d\n", n);
+    // Quiet: no circuit, sweep, layout or contribution job is still running.
+    const auto quiet = [&] { return !state->isBusy() && !state->isCostSweepBusy() && !circuit->isBusy(); };
+    for (const axbnn::Topology topology :
+         {axbnn::Topology::AdderTree, axbnn::Topology::Wallace, axbnn::Topology::Dadda, axbnn::Topology::Chain}) {
+        state->setTopology(topology);
+        for (const int n : sizes) {
+            state->setInputs(n);
+            // The scene for this structure is laid out once, before timing.
+            const auto sceneReady = [&] {
+                const auto* layout = circuit->layout();
+                const auto r = state->report();
+                return quiet() && r && r->spec.inputs == n && r->spec.topology == topology && layout &&
+                       layout->cells.size() == r->netlist.cells.size() && circuit->report() == r;
+            };
+            if (!waitUntil(sceneReady)) {
+                std::fprintf(stderr, "axbnn-workbench: no circuit for N = %d\n", n);
                 return 1;
             }
-            ms.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
+            std::vector<double> total, paint;
+            for (int r = 0; r < repeats; ++r) {
+                const int target = slider->value() == 1 ? 2 : 1;
+                QElapsedTimer timer;
+                timer.start();
+                slider->setValue(target);
+                if (!waitForReport(state, n, topology, target)) {
+                    std::fprintf(stderr, "axbnn-workbench: no report for N = %d\n", n);
+                    return 1;
+                }
+                const qint64 updated = timer.nsecsElapsed();
+                window->repaint(); // paints every visible panel now, the circuit view included
+                total.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
+                paint.push_back(static_cast<double>(timer.nsecsElapsed() - updated) / 1e6);
+                // Let this change's background work (cost sweep, contributions)
+                // finish, so that each change starts from an idle window.
+                if (!waitUntil(quiet)) {
+                    std::fprintf(stderr, "axbnn-workbench: background work did not finish\n");
+                    return 1;
+                }
+            }
+            const std::string method = state->report()->error.precision.substr(0, 40);
+            std::printf("%-11s %5d  %5.1f ms %5.1f ms %5.1f ms   %s\n", topologyName(topology).c_str(), n,
+                        median(total), *std::max_element(total.begin(), total.end()), median(paint),
+                        method.c_str());
+            std::fflush(stdout);
         }
-        std::sort(ms.begin(), ms.end());
-        std::printf("N = %5d: median %7.1f ms, min %7.1f ms, max %7.1f ms (%s)\n", n,
-                    ms[ms.size() / 2], ms.front(), ms.back(),
-                    state->report()->error.precision.c_str());
     }
-    std::fflush(stdout);
     return 0;
 }

@@ -1,5 +1,6 @@
-// `axbnn-workbench --measure-latency`: times a level-slider change from the
-// slider's new value to the redrawn summary and error plot, offscreen.
+// `axbnn-workbench --measure-latency`: times level-slider changes, for every
+// topology, from the slider's new value to the painted summary, error plot and
+// circuit colours, offscreen.
 #pragma once
 
 #include <QList>
@@ -10,6 +11,6 @@ namespace axbnn::gui {
 class ExplorationState;
 }
 
-// Prints one line per N to stdout and returns 0, or 1 after printing why.
+// Prints one line per topology and N to stdout and returns 0, or 1 after printing why.
 int measureSliderLatency(QWidget* window, axbnn::gui::ExplorationState* state,
                          const QList<int>& sizes, int repeats);

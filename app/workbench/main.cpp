@@ -102,8 +102,8 @@ int main(int argc, char* argv[])
     parser.addOption(noDefault);
     const QCommandLineOption latency(
         QStringLiteral("measure-latency"),
-        QStringLiteral("Time level-slider changes at N = 576 and 4608 (summary and error plot "
-                       "redrawn), print the figures and quit."));
+        QStringLiteral("Time level-slider changes at N = 576 and 4608 for every topology (summary, "
+                       "error plot and circuit colours painted), print the figures and quit."));
     parser.addOption(latency);
     const QCommandLineOption tab(QStringLiteral("tab"),
                                  QStringLiteral("Show plot tab <index> (0 = error distribution)."),

@@ -2,6 +2,7 @@
 #include "analysis/cell_contribution.h"
 
 #include "circuit/simulator.h"
+#include "util/cpu_dispatch.h"
 #include "util/random_bits.h"
 
 #include <bit>
@@ -35,6 +36,57 @@ struct ErrorCombo {
     unsigned combination;
     int error;
 };
+
+using Combos = std::vector<std::vector<ErrorCombo>>;
+using Hits = std::vector<std::vector<uint64_t>>;
+
+// hits[i][j] += lanes of one simulated chunk where cell i saw its j-th
+// erroneous input combination.
+[[gnu::always_inline]] inline void countHits(const std::vector<Simulator::Op>& ops, const Combos& combos,
+                                             const uint64_t* slots, size_t stride, int count, Hits& hits)
+{
+    for (size_t i = 0; i < combos.size(); ++i) {
+        if (combos[i].empty())
+            continue;
+        const auto& op = ops[i];
+        for (int k = 0; k < count; ++k) {
+            const uint64_t a = slots[op.in[0] * stride + k];
+            const uint64_t b = slots[op.in[1] * stride + k];
+            const uint64_t c = slots[op.in[2] * stride + k];
+            for (size_t j = 0; j < combos[i].size(); ++j) {
+                const unsigned m = combos[i][j].combination;
+                const uint64_t mask = (m & 1 ? a : ~a) & (m & 2 ? b : ~b) & (m & 4 ? c : ~c);
+                hits[i][j] += static_cast<uint64_t>(std::popcount(mask));
+            }
+        }
+    }
+}
+
+using CountHitsFn = void (*)(const std::vector<Simulator::Op>&, const Combos&, const uint64_t*, size_t, int, Hits&);
+
+void countHitsPortable(const std::vector<Simulator::Op>& ops, const Combos& combos, const uint64_t* slots,
+                       size_t stride, int count, Hits& hits)
+{
+    countHits(ops, combos, slots, stride, count, hits);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+// Same counts with the POPCNT instruction instead of libgcc's fallback.
+__attribute__((target("popcnt"))) void countHitsPopcnt(const std::vector<Simulator::Op>& ops, const Combos& combos,
+                                                      const uint64_t* slots, size_t stride, int count, Hits& hits)
+{
+    countHits(ops, combos, slots, stride, count, hits);
+}
+#endif
+
+CountHitsFn countHitsFunction()
+{
+#if defined(__x86_64__) || defined(__i386__)
+    if (detectedIsa() == Isa::Avx2) // AVX2 implies POPCNT here (cpu_dispatch)
+        return countHitsPopcnt;
+#endif
+    return countHitsPortable;
+}
 
 } // namespace
 
@@ -73,27 +125,14 @@ std::vector<CellContribution> cellContributions(const Netlist& netlist, const Ce
     Rng rng(options.seed);
     BernoulliWords(options.p).fill(in, rng);
     // hits[i][j]: lanes where cell i saw its j-th erroneous combination.
-    std::vector<std::vector<uint64_t>> hits(cellCount);
+    Hits hits(cellCount);
     for (size_t i = 0; i < cellCount; ++i)
         hits[i].assign(combos[i].size(), 0);
     std::vector<uint64_t> scratch;
     const auto& ops = sim.ops();
+    const CountHitsFn countHitsFn = countHitsFunction();
     sim.forEachChunk(in, words, scratch, [&](const uint64_t* slots, size_t stride, int count, int) {
-        for (size_t i = 0; i < cellCount; ++i) {
-            if (combos[i].empty())
-                continue;
-            const auto& op = ops[i];
-            for (int k = 0; k < count; ++k) {
-                const uint64_t a = slots[op.in[0] * stride + k];
-                const uint64_t b = slots[op.in[1] * stride + k];
-                const uint64_t c = slots[op.in[2] * stride + k];
-                for (size_t j = 0; j < combos[i].size(); ++j) {
-                    const unsigned m = combos[i][j].combination;
-                    const uint64_t mask = (m & 1 ? a : ~a) & (m & 2 ? b : ~b) & (m & 4 ? c : ~c);
-                    hits[i][j] += static_cast<uint64_t>(std::popcount(mask));
-                }
-            }
-        }
+        countHitsFn(ops, combos, slots, stride, count, hits);
     });
     const double total = static_cast<double>(words) * 64.0;
     for (size_t i = 0; i < cellCount; ++i) {

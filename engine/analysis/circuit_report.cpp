@@ -11,12 +11,21 @@ CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& librar
 {
     if (!(spec.p >= 0.0 && spec.p <= 1.0))
         throw std::invalid_argument("p must be between 0 and 1");
+    return evaluateCircuit(spec, library, buildPopcount(spec.inputs, spec.topology, library));
+}
+
+CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& library, const Netlist& exact)
+{
+    if (!(spec.p >= 0.0 && spec.p <= 1.0))
+        throw std::invalid_argument("p must be between 0 and 1");
+    if (exact.inputs != spec.inputs || exact.topology != spec.topology)
+        throw std::invalid_argument("the exact netlist does not match the specification's N and topology");
     CircuitReport r;
     r.spec = spec;
     r.spec.error.p = spec.p;
     r.spec.cost.p = spec.p;
     r.librarySource = library.source();
-    r.exact = buildPopcount(spec.inputs, spec.topology, library);
+    r.exact = exact;
     r.netlist = applyApproximation(r.exact, library, spec.approx);
     r.cost = computeCost(r.netlist, r.spec.cost);
     r.error = analyzeErrors(r.netlist, r.spec.error);

@@ -32,6 +32,10 @@ struct CircuitReport {
 // Builds, approximates, costs and analyses. Throws std::invalid_argument or
 // std::runtime_error with a user-facing message on bad specifications.
 CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& library);
+// The same from an exact netlist already built by buildPopcount(spec.inputs,
+// spec.topology, library), e.g. one kept per structure while only the
+// approximation changes. Identical results.
+CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& library, const Netlist& exact);
 
 // Costs and analyses a given netlist (an imported one): spec.inputs and
 // spec.topology are taken from it, spec.approx is left as given (unused).

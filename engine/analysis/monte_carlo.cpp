@@ -13,6 +13,70 @@ namespace {
 
 constexpr int kChunkWords = 16;
 
+// Adds the bit-vector `carry` (one lane per bit) to the bit-sliced counter
+// words counter[b * kChunkWords], starting at plane `bit`.
+inline void rippleAdd(uint64_t* counter, int bit, uint64_t carry)
+{
+    for (int b = bit; carry != 0; ++b) {
+        uint64_t& c = counter[static_cast<size_t>(b) * kChunkWords];
+        const uint64_t next = c & carry;
+        c ^= carry;
+        carry = next;
+    }
+}
+
+// Carry-save adder: high:low = a + b + c, lane by lane.
+inline void csa(uint64_t& high, uint64_t& low, uint64_t a, uint64_t b, uint64_t c)
+{
+    const uint64_t u = a ^ b;
+    high = (a & b) | (u & c);
+    low = u ^ c;
+}
+
+// Exact count of ones per lane over the n input words x[i * k + w], for all
+// k words at once, into the bit-sliced counter (which must be zero): a
+// Harley-Seal carry-save tree over blocks of 16 inputs, so that only one word
+// per block (the sixteens) ripples through the counter. The inner loops run
+// over the k words of one input, contiguous in memory, and vectorise.
+void countOnes(const uint64_t* x, int n, int k, uint64_t* counter)
+{
+    uint64_t ones[kChunkWords] = {}, twos[kChunkWords] = {}, fours[kChunkWords] = {},
+             eights[kChunkWords] = {}, sixteens[kChunkWords];
+    const auto in = [&](int i, int w) { return x[static_cast<size_t>(i) * k + w]; };
+    int i = 0;
+    for (; i + 16 <= n; i += 16) {
+        for (int w = 0; w < k; ++w) {
+            uint64_t twosA, twosB, foursA, foursB, eightsA, eightsB;
+            csa(twosA, ones[w], ones[w], in(i, w), in(i + 1, w));
+            csa(twosB, ones[w], ones[w], in(i + 2, w), in(i + 3, w));
+            csa(foursA, twos[w], twos[w], twosA, twosB);
+            csa(twosA, ones[w], ones[w], in(i + 4, w), in(i + 5, w));
+            csa(twosB, ones[w], ones[w], in(i + 6, w), in(i + 7, w));
+            csa(foursB, twos[w], twos[w], twosA, twosB);
+            csa(eightsA, fours[w], fours[w], foursA, foursB);
+            csa(twosA, ones[w], ones[w], in(i + 8, w), in(i + 9, w));
+            csa(twosB, ones[w], ones[w], in(i + 10, w), in(i + 11, w));
+            csa(foursA, twos[w], twos[w], twosA, twosB);
+            csa(twosA, ones[w], ones[w], in(i + 12, w), in(i + 13, w));
+            csa(twosB, ones[w], ones[w], in(i + 14, w), in(i + 15, w));
+            csa(foursB, twos[w], twos[w], twosA, twosB);
+            csa(eightsB, fours[w], fours[w], foursA, foursB);
+            csa(sixteens[w], eights[w], eights[w], eightsA, eightsB);
+        }
+        for (int w = 0; w < k; ++w)
+            rippleAdd(counter + w, 4, sixteens[w]);
+    }
+    for (; i < n; ++i)
+        for (int w = 0; w < k; ++w)
+            rippleAdd(counter + w, 0, in(i, w));
+    for (int w = 0; w < k; ++w) {
+        rippleAdd(counter + w, 0, ones[w]);
+        rippleAdd(counter + w, 1, twos[w]);
+        rippleAdd(counter + w, 2, fours[w]);
+        rippleAdd(counter + w, 3, eights[w]);
+    }
+}
+
 } // namespace
 
 ErrorStats analyzeMonteCarlo(const Netlist& netlist, const ErrorOptions& options)
@@ -38,20 +102,9 @@ ErrorStats analyzeMonteCarlo(const Netlist& netlist, const ErrorOptions& options
         bernoulli.fill(std::span(in.data(), static_cast<size_t>(n) * k), rng);
         sim.run(std::span(in.data(), static_cast<size_t>(n) * k), k,
                 std::span(out.data(), static_cast<size_t>(outBits) * k), scratch);
-        // Exact count per lane: a bit-sliced ripple counter over the input words.
+        // Exact count per lane, bit-sliced.
         std::fill(counter.begin(), counter.end(), 0ull);
-        for (int i = 0; i < n; ++i) {
-            const uint64_t* x = in.data() + static_cast<size_t>(i) * k;
-            for (int w = 0; w < k; ++w) {
-                uint64_t carry = x[w];
-                for (int b = 0; carry != 0; ++b) {
-                    uint64_t& c = counter[static_cast<size_t>(b) * kChunkWords + w];
-                    const uint64_t next = c & carry;
-                    c ^= carry;
-                    carry = next;
-                }
-            }
-        }
+        countOnes(in.data(), n, k, counter.data());
         for (int w = 0; w < k; ++w) {
             int64_t value[64] = {};
             int sum[64] = {};

@@ -2,6 +2,7 @@
 #include "circuit/cost_model.h"
 
 #include "circuit/simulator.h"
+#include "util/cpu_dispatch.h"
 #include "util/random_bits.h"
 
 #include <algorithm>
@@ -9,6 +10,62 @@
 #include <stdexcept>
 
 namespace axbnn {
+namespace {
+
+// Adds the toggles of every watched signal in one simulated chunk: lane i
+// against lane i+1 of a word, and lane 63 against lane 0 of the next word
+// (the previous chunk's last word is kept in `last`).
+[[gnu::always_inline]] inline void countToggles(const std::vector<Signal>& watched, const uint64_t* slots,
+                                                size_t stride, int n, int w0, uint64_t* last, double* toggles)
+{
+    for (Signal s : watched) {
+        const uint64_t* w = slots + s * stride;
+        uint64_t count = 0;
+        if (w0 > 0)
+            count += (last[s] >> 63) ^ (w[0] & 1);
+        for (int k = 0; k < n; ++k) {
+            uint64_t shifted = w[k] >> 1;
+            uint64_t valid = ~0ull >> 1;
+            if (k + 1 < n) {
+                shifted |= w[k + 1] << 63;
+                valid = ~0ull;
+            }
+            count += std::popcount((w[k] ^ shifted) & valid);
+        }
+        last[s] = w[n - 1];
+        toggles[s] += static_cast<double>(count);
+    }
+}
+
+using CountTogglesFn = void (*)(const std::vector<Signal>&, const uint64_t*, size_t, int, int, uint64_t*, double*);
+
+void countTogglesPortable(const std::vector<Signal>& watched, const uint64_t* slots, size_t stride, int n, int w0,
+                          uint64_t* last, double* toggles)
+{
+    countToggles(watched, slots, stride, n, w0, last, toggles);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+// The same loop with the POPCNT instruction instead of libgcc's bit-twiddling
+// fallback: identical counts, several times faster on large netlists.
+__attribute__((target("popcnt"))) void countTogglesPopcnt(const std::vector<Signal>& watched, const uint64_t* slots,
+                                                         size_t stride, int n, int w0, uint64_t* last,
+                                                         double* toggles)
+{
+    countToggles(watched, slots, stride, n, w0, last, toggles);
+}
+#endif
+
+CountTogglesFn countTogglesFunction()
+{
+#if defined(__x86_64__) || defined(__i386__)
+    if (detectedIsa() == Isa::Avx2) // AVX2 implies POPCNT here (cpu_dispatch)
+        return countTogglesPopcnt;
+#endif
+    return countTogglesPortable;
+}
+
+} // namespace
 
 double criticalPathPs(const Netlist& netlist)
 {
@@ -39,8 +96,7 @@ double switchingEnergyFj(const Netlist& netlist, const CostOptions& options)
     Rng rng(options.seed);
     BernoulliWords(options.p).fill(inputs, rng);
     const Simulator sim(netlist);
-    // Toggles between consecutive vectors t and t+1: lane i against lane i+1
-    // of a word, and lane 63 against lane 0 of the next word (kept in `last`).
+    // Toggles between consecutive vectors t and t+1 (countToggles).
     std::vector<double> toggles(netlist.signalCount, 0.0);
     std::vector<uint64_t> last(netlist.signalCount, 0);
     std::vector<Signal> watched;
@@ -50,24 +106,9 @@ double switchingEnergyFj(const Netlist& netlist, const CostOptions& options)
             watched.push_back(c.carry);
     }
     std::vector<uint64_t> scratch;
+    const CountTogglesFn count = countTogglesFunction();
     sim.forEachChunk(inputs, words, scratch, [&](const uint64_t* slots, size_t stride, int n, int w0) {
-        for (Signal s : watched) {
-            const uint64_t* w = slots + s * stride;
-            uint64_t count = 0;
-            if (w0 > 0)
-                count += (last[s] >> 63) ^ (w[0] & 1);
-            for (int k = 0; k < n; ++k) {
-                uint64_t shifted = w[k] >> 1;
-                uint64_t valid = ~0ull >> 1;
-                if (k + 1 < n) {
-                    shifted |= w[k + 1] << 63;
-                    valid = ~0ull;
-                }
-                count += std::popcount((w[k] ^ shifted) & valid);
-            }
-            last[s] = w[n - 1];
-            toggles[s] += static_cast<double>(count);
-        }
+        count(watched, slots, stride, n, w0, last.data(), toggles.data());
     });
     const double pairs = static_cast<double>(words) * 64 - 1;
     double energy = 0.0;

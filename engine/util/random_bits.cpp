@@ -55,8 +55,21 @@ uint64_t BernoulliWords::next(Rng& rng) const
 
 void BernoulliWords::fill(std::span<uint64_t> words, Rng& rng) const
 {
-    for (auto& w : words)
-        w = next(rng);
+    // A local copy of the generator: its state stays in registers instead of
+    // being reloaded after every store into `words` (which might alias it).
+    // The words drawn are the same, in the same order.
+    Rng local = rng;
+    if (q_ >= (1u << 24)) {
+        for (auto& w : words)
+            w = ~0ull;
+    } else if (first_ == 23) { // p = 0.5: one random word per word
+        for (auto& w : words)
+            w = local.next();
+    } else {
+        for (auto& w : words)
+            w = next(local);
+    }
+    rng = local;
 }
 
 double BernoulliWords::quantisedP() const { return static_cast<double>(q_) / (1u << 24); }

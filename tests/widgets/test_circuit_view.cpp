@@ -196,6 +196,50 @@ private slots:
             QCOMPARE(after[i] != before[i], toggled.count(static_cast<int>(i)) == 1);
     }
 
+    // A level change of the same structure recolours the existing items:
+    // no new layout, the same item objects, and exactly the cells whose kind
+    // changed get a new look (and a repaint).
+    void levelChangeRecoloursWithoutRebuilding()
+    {
+        ApproxConfig one;
+        one.lsbColumns = 1;
+        ApproxConfig two = one;
+        two.lsbColumns = 2;
+        const auto first = makeReport(576, Topology::Wallace, one);
+        const auto second = makeReport(576, Topology::Wallace, two);
+        CircuitView view;
+        view.resize(800, 500);
+        view.show();
+        QVERIFY(showReport(view, first));
+        CircuitScene* scene = view.circuitScene();
+        std::vector<CellItem*> items;
+        for (int id = 0; id < scene->cellCount(); ++id)
+            items.push_back(scene->cellItem(id));
+        const int itemCount = static_cast<int>(scene->items().size());
+
+        QSignalSpy rebuilt(&view, &CircuitView::sceneReady);
+        view.setReport(second);
+        QCOMPARE(rebuilt.count(), 0);
+        QCOMPARE(static_cast<int>(scene->items().size()), itemCount);
+        int kindChanged = 0;
+        for (int id = 0; id < scene->cellCount(); ++id) {
+            QCOMPARE(scene->cellItem(id), items[static_cast<size_t>(id)]);
+            const bool approx = second->netlist.isApproximate(second->netlist.cells[id]);
+            QCOMPARE(scene->cellItem(id)->look().approximate, approx);
+            kindChanged += approx != first->netlist.isApproximate(first->netlist.cells[id]) ? 1 : 0;
+        }
+        QVERIFY(kindChanged > 0);
+
+        // The scene reports how many looks changed: the same looks change none.
+        std::vector<CellLook> looks;
+        for (int id = 0; id < scene->cellCount(); ++id)
+            looks.push_back(scene->cellItem(id)->look());
+        QCOMPARE(scene->setLooks(looks), 0);
+        looks[3].fill = Qt::magenta;
+        looks[7].approximate = !looks[7].approximate;
+        QCOMPARE(scene->setLooks(looks), 2);
+    }
+
     void errorContributionModeColoursByContribution()
     {
         ApproxConfig config;

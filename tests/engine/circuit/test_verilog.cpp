@@ -1,12 +1,13 @@
 // Verilog export: Icarus Verilog runs of the exported netlists against the
-// bit-parallel Simulator, Yosys transistor counts against computeCost, and the
-// atomic file write under failure.
+// bit-parallel Simulator and Yosys transistor counts against computeCost
+// (module names and the atomic file write: test_verilog_file.cpp).
 #include "circuit/approximation.h"
 #include "circuit/cost_model.h"
 #include "circuit/popcount_builder.h"
 #include "circuit/simulator.h"
 #include "circuit/verilog_writer.h"
 #include "util/random_bits.h"
+#include "verilog_test_support.h"
 
 #include <QDir>
 #include <QFile>
@@ -21,13 +22,8 @@
 #include <sstream>
 #include <string>
 
-#ifdef Q_OS_UNIX
-#include <csignal>
-#include <sys/resource.h>
-#include <unistd.h>
-#endif
-
 using namespace axbnn;
+using namespace axbnn::verilog_test;
 
 namespace {
 
@@ -38,55 +34,6 @@ namespace {
 const char* const kYosysScript =
     "read_verilog popcount.v; hierarchy -top popcount; flatten; proc; techmap; opt -fast; "
     "abc -g cmos -script +strash;map,-a; opt_clean; tee -q -o stat.txt stat -tech cmos";
-
-// A cell kind that no builder uses: exercises the sum-of-products path and a
-// name that must be sanitised.
-CellType oddCell()
-{
-    CellType c;
-    c.name = "odd-fa.v2";
-    c.description = "user cell with arbitrary tables";
-    c.inputs = 3;
-    c.sumTable = 0x5B;
-    c.carryTable = 0xD4;
-    c.transistors = 30;
-    return c;
-}
-
-// The netlist of one test row: `variant` names the approximation.
-Netlist makeNetlist(int inputs, Topology topology, const QString& variant)
-{
-    CellLibrary library = CellLibrary::defaults();
-    library.add(oddCell());
-    CellType clash = library.at("maj-fa");
-    clash.name = "maj_fa"; // sanitises to the same module name as "maj-fa"
-    library.add(clash);
-    const Netlist exact = buildPopcount(inputs, topology, library);
-    if (variant == "exact")
-        return exact;
-    ApproxConfig config;
-    config.lsbColumns = 2;
-    if (variant == "maj-fa") {
-        config.faCell = "maj-fa";
-    } else if (variant == "maj-fa+or-ha") {
-        config.faCell = "maj-fa";
-        config.haCell = "or-ha";
-    } else if (variant == "maj") {
-        config.faCell = "maj";
-    } else if (variant == "odd") {
-        config.faCell = "odd-fa.v2";
-    } else if (variant == "clash") {
-        config.lsbColumns = 1;
-        config.faCell = "maj_fa";
-        ApproxConfig upper;
-        upper.lsbColumns = 3;
-        upper.faCell = "maj-fa";
-        return applyApproximation(applyApproximation(exact, library, config), library, upper);
-    } else {
-        qFatal("unknown variant %s", qPrintable(variant));
-    }
-    return applyApproximation(exact, library, config);
-}
 
 // Exhaustive for N <= 12, else all-zero, all-one and random vectors whose
 // density of ones is itself random (approximate cells err at the extremes).
@@ -150,13 +97,6 @@ std::string testbench(int inputs, int outputs, size_t vectors)
     return tb.str();
 }
 
-void writeText(const QString& path, const std::string& text)
-{
-    std::ofstream out(path.toStdString(), std::ios::binary);
-    out << text;
-    QVERIFY2(out.good(), qPrintable("cannot write " + path));
-}
-
 struct RunResult {
     bool ok = false;
     QByteArray out, err;
@@ -187,17 +127,6 @@ QString tool(const char* name)
     return QStandardPaths::findExecutable(QString::fromLatin1(name));
 }
 
-QStringList directoryEntries(const QString& dir)
-{
-    return QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDir::Name);
-}
-
-QByteArray readAll(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 } // namespace
 
 class TestVerilog : public QObject {
@@ -214,14 +143,6 @@ private slots:
     void simulationMatchesSimulator();
     void yosysTransistorsAgree_data();
     void yosysTransistorsAgree();
-    void invalidModuleNameThrows_data();
-    void invalidModuleNameThrows();
-    void validModuleNameAccepted_data();
-    void validModuleNameAccepted();
-    void fileWriteReplacesAtomically();
-    void writeIntoMissingDirectoryThrows();
-    void failedWriteLeavesExistingFileUnchanged_data();
-    void failedWriteLeavesExistingFileUnchanged();
 };
 
 void TestVerilog::knownTablesUseFamiliarForms_data()
@@ -470,155 +391,6 @@ void TestVerilog::yosysTransistorsAgree()
                             .arg(ours)
                             .arg(ratio, 0, 'f', 3)
                             .arg(margin)));
-}
-
-void TestVerilog::invalidModuleNameThrows_data()
-{
-    QTest::addColumn<QString>("name");
-    QTest::newRow("empty") << "";
-    QTest::newRow("leading digit") << "1popcount";
-    QTest::newRow("dash") << "pop-count";
-    QTest::newRow("space") << "pop count";
-    QTest::newRow("keyword module") << "module";
-    QTest::newRow("keyword wire") << "wire";
-    QTest::newRow("escaped identifier") << "\\popcount";
-    QTest::newRow("leading dollar") << "$popcount";
-    QTest::newRow("non-ASCII") << QString::fromUtf8("p\xc3\xb6pcount");
-    QTest::newRow("clashes with a cell module") << "axbnn_fa";
-}
-
-void TestVerilog::invalidModuleNameThrows()
-{
-    QFETCH(QString, name);
-    const Netlist net = makeNetlist(9, Topology::AdderTree, "exact");
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, writeVerilog(net, name.toStdString()));
-}
-
-void TestVerilog::validModuleNameAccepted_data()
-{
-    QTest::addColumn<QString>("name");
-    QTest::newRow("plain") << "popcount";
-    QTest::newRow("underscore and digits") << "_pc576_v2";
-    QTest::newRow("dollar inside") << "pc$1";
-    QTest::newRow("keyword prefix") << "modules";
-}
-
-void TestVerilog::validModuleNameAccepted()
-{
-    QFETCH(QString, name);
-    const Netlist net = makeNetlist(9, Topology::AdderTree, "exact");
-    const std::string v = writeVerilog(net, name.toStdString());
-    QVERIFY(v.find("module " + name.toStdString() + "(input wire [8:0] x, output wire [3:0] y);") !=
-            std::string::npos);
-}
-
-void TestVerilog::fileWriteReplacesAtomically()
-{
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath("pc.v");
-    writeText(path, "old contents\n");
-    const Netlist net = makeNetlist(16, Topology::Dadda, "maj-fa");
-    writeVerilogFile(net, "popcount", path.toStdString());
-    QCOMPARE(readAll(path), QByteArray::fromStdString(writeVerilog(net, "popcount")));
-    QCOMPARE(directoryEntries(dir.path()), QStringList{"pc.v"});
-}
-
-void TestVerilog::writeIntoMissingDirectoryThrows()
-{
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath("missing/pc.v");
-    const Netlist net = makeNetlist(9, Topology::AdderTree, "exact");
-    try {
-        writeVerilogFile(net, "popcount", path.toStdString());
-        QFAIL("writing into a missing directory did not throw");
-    } catch (const std::runtime_error& e) {
-        QVERIFY2(QString::fromUtf8(e.what()).contains(path), e.what());
-    }
-    QVERIFY(directoryEntries(dir.path()).isEmpty());
-}
-
-void TestVerilog::failedWriteLeavesExistingFileUnchanged_data()
-{
-    QTest::addColumn<QString>("failure");
-    QTest::newRow("invalid module name") << "name";
-    QTest::newRow("read-only directory") << "read-only";
-    QTest::newRow("file size limit") << "size-limit";
-    QTest::newRow("target is a directory") << "directory";
-}
-
-void TestVerilog::failedWriteLeavesExistingFileUnchanged()
-{
-    QFETCH(QString, failure);
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath("pc.v");
-    const QByteArray old = "// hand-edited netlist, must survive\n";
-    writeText(path, old.toStdString());
-    const Netlist net = makeNetlist(576, Topology::AdderTree, "exact"); // ~100 kB of Verilog
-    std::string module = "popcount";
-    std::string target = path.toStdString();
-    bool expectRuntimeError = true;
-#ifdef Q_OS_UNIX
-    struct rlimit savedLimit {};
-    getrlimit(RLIMIT_FSIZE, &savedLimit);
-    auto savedHandler = SIG_DFL;
-    bool limited = false;
-#endif
-    if (failure == "name") {
-        module = "pop-count";
-        expectRuntimeError = false;
-    } else if (failure == "read-only") {
-#ifdef Q_OS_UNIX
-        if (geteuid() == 0)
-            QSKIP("root ignores directory permissions");
-#endif
-        QVERIFY(QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::ExeOwner));
-    } else if (failure == "size-limit") {
-#ifdef Q_OS_UNIX
-        // Writes beyond 4 kB fail with EFBIG (SIGXFSZ ignored), even for root.
-        struct rlimit small = savedLimit;
-        small.rlim_cur = 4096;
-        savedHandler = std::signal(SIGXFSZ, SIG_IGN);
-        limited = setrlimit(RLIMIT_FSIZE, &small) == 0;
-        QVERIFY(limited);
-#else
-        QSKIP("file size limits need POSIX");
-#endif
-    } else if (failure == "directory") {
-        QVERIFY(QDir(dir.path()).mkdir("sub"));
-        writeText(dir.filePath("sub/keep.v"), old.toStdString());
-        target = dir.filePath("sub").toStdString();
-    }
-    bool threw = false;
-    QString message;
-    try {
-        writeVerilogFile(net, module, target);
-    } catch (const std::runtime_error& e) {
-        threw = expectRuntimeError;
-        message = QString::fromUtf8(e.what());
-    } catch (const std::invalid_argument& e) {
-        threw = !expectRuntimeError;
-        message = QString::fromUtf8(e.what());
-    }
-#ifdef Q_OS_UNIX
-    if (limited) {
-        setrlimit(RLIMIT_FSIZE, &savedLimit);
-        std::signal(SIGXFSZ, savedHandler);
-    }
-#endif
-    QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-    QVERIFY2(threw, qPrintable("expected a failure, got: " + message));
-    if (expectRuntimeError)
-        QVERIFY2(message.contains(QString::fromStdString(target)), qPrintable(message));
-    QCOMPARE(readAll(path), old);
-    QStringList expected{"pc.v"};
-    if (failure == "directory") {
-        expected = QStringList{"pc.v", "sub"};
-        QCOMPARE(directoryEntries(dir.filePath("sub")), QStringList{"keep.v"});
-    }
-    QCOMPARE(directoryEntries(dir.path()), expected);
 }
 
 QTEST_APPLESS_MAIN(TestVerilog)
