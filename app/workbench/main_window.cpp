@@ -12,6 +12,7 @@
 #include "pareto_plot_panel.h"
 #include "session_actions.h"
 #include "summary_panel.h"
+#include "sweep_dialog.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -30,7 +31,7 @@ const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kStateKey = QStringLiteral("mainWindow/state");
 } // namespace
 
-MainWindow::MainWindow(ExplorationState* state, QWidget* parent) : QMainWindow(parent)
+MainWindow::MainWindow(ExplorationState* state, QWidget* parent) : QMainWindow(parent), state_(state)
 {
     setWindowTitle(tr("AxBNN Workbench"));
 
@@ -86,6 +87,15 @@ void MainWindow::buildMenus(ModelPanel* model, const QList<QDockWidget*>& docks)
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     quit->setShortcutContext(Qt::ApplicationShortcut);
+
+    QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(tr("&Sweep…"), this, [this] {
+        // One non-modal dialog; it keeps its results between openings.
+        if (!sweep_)
+            sweep_ = new axbnn::gui::SweepDialog(state_, this);
+        sweep_->show();
+        sweep_->raise();
+    });
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* fit = view->addAction(tr("&Fit plots"), this, [this] {

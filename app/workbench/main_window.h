@@ -10,6 +10,7 @@ namespace axbnn::gui {
 class ExplorationState;
 class ModelPanel;
 class SessionActions;
+class SweepDialog;
 }
 
 class MainWindow : public QMainWindow {
@@ -34,4 +35,6 @@ private:
 
     axbnn::gui::SessionActions* sessions_ = nullptr;
     QDockWidget* circuit_ = nullptr;
+    axbnn::gui::ExplorationState* state_ = nullptr;
+    axbnn::gui::SweepDialog* sweep_ = nullptr;
 };
