@@ -9,10 +9,12 @@
 #include "error_plot_panel.h"
 #include "exploration_state.h"
 #include "model_panel.h"
+#include "netlist_actions.h"
 #include "pareto_plot_panel.h"
 #include "session_actions.h"
 #include "summary_panel.h"
 #include "sweep_dialog.h"
+#include "yosys_panel.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -62,8 +64,15 @@ MainWindow::MainWindow(ExplorationState* state, QWidget* parent) : QMainWindow(p
                        Qt::BottomDockWidgetArea, false);
     splitDockWidget(model, circuit_, Qt::Horizontal);
 
+    yosys_ = new YosysPanel(state);
+    QDockWidget* yosys = addDock(yosys_, tr("Yosys synthesis"), QStringLiteral("yosysDock"),
+                                 Qt::RightDockWidgetArea, false);
+    tabifyDockWidget(accuracy, yosys);
+    accuracy->raise();
+
     sessions_ = new SessionActions(state, this);
-    buildMenus(modelPanel, {model, circuit_, controls, summary, accuracy});
+    netlists_ = new NetlistActions(state, this);
+    buildMenus(modelPanel, {model, circuit_, controls, summary, accuracy, yosys});
 
     resize(1400, 900);
     resizeDocks({controls, summary}, {300, 340}, Qt::Horizontal);
@@ -80,6 +89,9 @@ void MainWindow::buildMenus(ModelPanel* model, const QList<QDockWidget*>& docks)
     compare->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     file->addMenu(model->recentMenu());
     file->addSeparator();
+    file->addAction(netlists_->openAction());
+    file->addAction(netlists_->closeAction());
+    file->addSeparator();
     file->addAction(sessions_->openAction());
     file->addAction(sessions_->saveAction());
     file->addAction(sessions_->saveAsAction());
@@ -89,6 +101,7 @@ void MainWindow::buildMenus(ModelPanel* model, const QList<QDockWidget*>& docks)
     quit->setShortcutContext(Qt::ApplicationShortcut);
 
     QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(yosys_->synthesizeAction());
     tools->addAction(tr("&Sweep…"), this, [this] {
         // One non-modal dialog; it keeps its results between openings.
         if (!sweep_)

@@ -11,6 +11,8 @@ class ExplorationState;
 class ModelPanel;
 class SessionActions;
 class SweepDialog;
+class NetlistActions;
+class YosysPanel;
 }
 
 class MainWindow : public QMainWindow {
@@ -24,6 +26,7 @@ public:
     // The "Circuit" dock's content (the circuit view); replaces the placeholder.
     void setCircuitView(QWidget* view);
     axbnn::gui::SessionActions* sessions() const { return sessions_; }
+    axbnn::gui::NetlistActions* netlists() const { return netlists_; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -37,4 +40,6 @@ private:
     QDockWidget* circuit_ = nullptr;
     axbnn::gui::ExplorationState* state_ = nullptr;
     axbnn::gui::SweepDialog* sweep_ = nullptr;
+    axbnn::gui::NetlistActions* netlists_ = nullptr;
+    axbnn::gui::YosysPanel* yosys_ = nullptr;
 };
