@@ -39,6 +39,10 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
 {
     connect(evaluator_, &CircuitEvaluator::busyChanged, this, &ExplorationState::busyChanged);
     connect(evaluator_, &CircuitEvaluator::reportReady, this, [this](auto report) {
+        // A report of the other kind (built vs imported) was requested before
+        // the switch and is stale now.
+        if (QString::fromStdString(report->source) != importedPath_)
+            return;
         report_ = report;
         emit reportReady(report);
     });
