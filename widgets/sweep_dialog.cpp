@@ -90,6 +90,7 @@ SweepDialog::SweepDialog(ExplorationState* state, QWidget* parent)
     view_->setObjectName(QStringLiteral("sweepTable"));
     view_->setModel(model_);
     view_->setSortingEnabled(false);
+    view_->verticalHeader()->setVisible(false); // the "point" column numbers the rows
     view_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
 
     auto* plotBox = new QWidget;

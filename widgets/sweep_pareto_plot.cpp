@@ -83,6 +83,8 @@ void SweepParetoPlot::setTable(const SweepTable& table, const ParetoChoice& choi
     plot_->xAxis->setLabel(QString::fromStdString(choice.cost));
     plot_->yAxis->setLabel(QString::fromStdString(quality));
     plot_->rescaleAxes();
+    plot_->xAxis->scaleRange(1.1); // a margin, so that no point sits on the frame
+    plot_->yAxis->scaleRange(1.1);
     plot_->replot();
 }
 
