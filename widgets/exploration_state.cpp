@@ -108,11 +108,12 @@ void ExplorationState::setInputs(int inputs)
 {
     if (inputs == spec_.inputs)
         return;
-    dropImport(); // a knob of the built circuit: back to it
+    // A knob of the built circuit: back to it (and to its accuracy).
+    const bool wasImported = dropImport();
     const bool hadOverrides = !spec_.approx.extraCells.empty() || !spec_.approx.exactCells.empty();
     spec_.inputs = inputs;
     spec_.approx = knobsOnly(spec_.approx);
-    commit(Report | AccuracySweepOnly | (hadOverrides ? Accuracy : 0));
+    commit(Report | AccuracySweepOnly | (hadOverrides || wasImported ? Accuracy : 0));
 }
 
 void ExplorationState::setTopology(Topology topology)
@@ -280,13 +281,14 @@ void ExplorationState::openNetlist(const QString& path) { evaluator_->importNetl
 
 bool ExplorationState::isImportingNetlist() const { return evaluator_->isImporting(); }
 
-void ExplorationState::dropImport()
+bool ExplorationState::dropImport()
 {
     if (!imported_)
-        return;
+        return false;
     imported_.reset();
     importedPath_.clear();
     emit netlistChanged({});
+    return true;
 }
 
 void ExplorationState::closeNetlist()

@@ -145,7 +145,7 @@ private:
     void commit(int affects);
     void evaluate(int affects);
     void applyMeasuredP();
-    void dropImport(); // without commit
+    bool dropImport(); // without commit; true if there was an import
 
     std::shared_ptr<const CellLibrary> library_;
     CircuitSpec spec_;

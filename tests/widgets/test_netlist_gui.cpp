@@ -202,6 +202,16 @@ private slots:
                  qPrintable(state.importedUse()));
         QVERIFY(QTest::qWaitFor([&] { return state.accuracy() && state.accuracyIsFinal(); }, 60000));
         QCOMPARE(state.accuracy()->correct, state.accuracy()->exactCorrect); // knobs are 0: exact
+
+        // Back on the conv layer with the import, then N changed by hand: the
+        // accuracy is recomputed for the built (exact) circuit.
+        state.selectLayer(conv);
+        QVERIFY(QTest::qWaitFor([&] { return state.accuracy() && state.accuracyIsFinal(); }, 60000));
+        QCOMPARE(state.accuracy()->correct, correct);
+        state.setInputs(100);
+        QVERIFY(!state.hasImportedNetlist());
+        QVERIFY(QTest::qWaitFor([&] { return state.accuracy() && state.accuracyIsFinal(); }, 60000));
+        QCOMPARE(state.accuracy()->correct, state.accuracy()->exactCorrect);
     }
 
     void sessionKeepsImportedNetlist()
