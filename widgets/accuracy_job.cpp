@@ -83,6 +83,9 @@ InferenceEngine configuredEngine(const AccuracyRequest& r, const ApproxConfig& a
 {
     const Model& model = r.model->model;
     InferenceConfig config = modelCircuitConfig(model, r.topology, approx, r.overrideLayer);
+    if (r.imported && r.importedLayer >= 0 && static_cast<size_t>(r.importedLayer) < config.popcount.size())
+        config.popcount[static_cast<size_t>(r.importedLayer)] =
+            PopcountUnitConfig::makeImported(r.imported, r.importedPath);
     if (mitigation != "none")
         applyMitigation(mitigation, model, config, *data.calibration, r.calibrationImages);
     return InferenceEngine(model, std::move(config));

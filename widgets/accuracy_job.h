@@ -26,6 +26,11 @@ struct AccuracyRequest {
     ApproxConfig approx;     // knobs, and overrides for overrideLayer
     int overrideLayer = -1;
     std::string mitigation = "none";
+    // An imported circuit used as the popcount of importedLayer (its inputs
+    // equal that layer's fan-in); the other layers follow the knobs.
+    std::shared_ptr<const Netlist> imported;
+    std::string importedPath;
+    int importedLayer = -1;
     std::shared_ptr<const Dataset> test;        // null: sharedDataset("fashion-mnist")
     std::shared_ptr<const Dataset> calibration; // null: sharedDataset("fashion-mnist:train")
     int quickImages = 1000;       // first pass; the second covers every test image

@@ -5,6 +5,7 @@
 
 #include <mutex>
 #include <vector>
+#include "io/netlist_import.h"
 
 namespace axbnn::gui {
 
@@ -31,7 +32,10 @@ CircuitEvaluator::CircuitEvaluator(std::shared_ptr<const CellLibrary> library, Q
       cache_(std::make_shared<ExactNetlistCache>()),
       runner_(this, {[this](auto report) { emit reportReady(std::move(report)); },
                      [this](const QString& message) { emit failed(message); },
-                     [this](bool busy) { emit busyChanged(busy); }})
+                     [this](bool busy) { emit busyChanged(busy); }}),
+      importer_(this, {[this](auto report) { emit netlistImported(std::move(report)); },
+                       [this](const QString& message) { emit importFailed(importing_, message); },
+                       {}})
 {
 }
 
@@ -59,6 +63,23 @@ std::shared_ptr<const Netlist> ExactNetlistCache::get(int inputs, Topology topol
         entries_.erase(entries_.begin());
     entries_.push_back({inputs, topology, exact});
     return exact;
+}
+
+void CircuitEvaluator::evaluateNetlist(std::shared_ptr<const Netlist> netlist, const CircuitSpec& spec,
+                                       const QString& source)
+{
+    runner_.submit([netlist = std::move(netlist), spec, library = library_, source = source.toStdString()] {
+        return axbnn::evaluateNetlist(*netlist, spec, library->source(), source);
+    });
+}
+
+void CircuitEvaluator::importNetlist(const QString& path, const CircuitSpec& spec)
+{
+    importing_ = path;
+    importer_.submit([path = path.toStdString(), spec, library = library_] {
+        const Netlist netlist = importNetlistFile(path, library.get());
+        return axbnn::evaluateNetlist(netlist, spec, library->source(), path);
+    });
 }
 
 } // namespace axbnn::gui

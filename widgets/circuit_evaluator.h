@@ -23,19 +23,31 @@ public:
 
     // Starts (or queues) evaluateCircuit(spec); supersedes earlier requests.
     void evaluate(const CircuitSpec& spec);
+    // Costs and analyses a given (imported) netlist for spec's p and error
+    // options; supersedes earlier evaluate() requests like evaluate() does.
+    void evaluateNetlist(std::shared_ptr<const Netlist> netlist, const CircuitSpec& spec, const QString& source);
+    // Reads a netlist file (Verilog or Yosys JSON) and evaluates it, apart
+    // from evaluate(): a failure is reported by importFailed() and leaves
+    // the latest report alone.
+    void importNetlist(const QString& path, const CircuitSpec& spec);
     bool isBusy() const { return runner_.isBusy(); }
+    bool isImporting() const { return importer_.isBusy(); }
     int droppedCount() const { return runner_.droppedCount(); }
 
 signals:
     void reportReady(std::shared_ptr<const axbnn::CircuitReport> report);
     void failed(const QString& message);
     void busyChanged(bool busy);
+    void netlistImported(std::shared_ptr<const axbnn::CircuitReport> report);
+    void importFailed(const QString& path, const QString& message);
 
 private:
     std::shared_ptr<const CellLibrary> library_;
     // The exact netlists of the latest structures: a level change rebuilds nothing.
     std::shared_ptr<ExactNetlistCache> cache_;
     LatestOnlyRunner<CircuitReport> runner_;
+    LatestOnlyRunner<CircuitReport> importer_;
+    QString importing_;
 };
 
 } // namespace axbnn::gui

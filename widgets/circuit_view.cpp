@@ -88,6 +88,7 @@ void CircuitView::setCellLibrary(const CellLibrary& library)
 bool CircuitView::layoutMatches(const CircuitReport& report) const
 {
     return layout_ && layoutInputs_ == report.spec.inputs && layoutTopology_ == report.spec.topology &&
+           layoutSource_ == report.source &&
            layout_->cells.size() == report.netlist.cells.size();
 }
 
@@ -103,8 +104,11 @@ void CircuitView::setReport(std::shared_ptr<const CircuitReport> report)
         layoutRunner_.submit([report = report_] {
             QElapsedTimer timer;
             timer.start();
-            auto layout = std::make_shared<const CircuitLayout>(layoutCircuit(report->exact));
-            return LayoutResult{layout, report->spec.inputs, report->spec.topology, timer.nsecsElapsed() / 1e6};
+            // An imported netlist has no exact twin: its own cells are laid out.
+            const Netlist& structure = report->source.empty() ? report->exact : report->netlist;
+            auto layout = std::make_shared<const CircuitLayout>(layoutCircuit(structure));
+            return LayoutResult{layout, report->spec.inputs, report->spec.topology, timer.nsecsElapsed() / 1e6,
+                                report->source};
         });
     }
     // The job shares the immutable report and a copy of the library pointer.
@@ -122,6 +126,7 @@ void CircuitView::buildScene(const LayoutResult& result)
     layout_ = result.layout;
     layoutInputs_ = result.inputs;
     layoutTopology_ = result.topology;
+    layoutSource_ = result.source;
     scene_->build(*layout_, kGroupThreshold);
     applyLooks();
     times_ = {result.ms, timer.nsecsElapsed() / 1e6};

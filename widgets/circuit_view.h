@@ -78,6 +78,7 @@ private:
         int inputs = 0;
         Topology topology = Topology::AdderTree;
         double ms = 0.0;
+        std::string source; // imported netlist file; "" for built circuits
     };
     struct ContributionResult {
         std::shared_ptr<const CircuitReport> report;
@@ -100,6 +101,7 @@ private:
     std::shared_ptr<const CircuitLayout> layout_;
     int layoutInputs_ = -1;
     Topology layoutTopology_ = Topology::AdderTree;
+    std::string layoutSource_;
     std::shared_ptr<const ContributionResult> contributions_;
     LatestOnlyRunner<LayoutResult> layoutRunner_;
     LatestOnlyRunner<ContributionResult> contributionRunner_;

@@ -39,6 +39,10 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
 {
     connect(evaluator_, &CircuitEvaluator::busyChanged, this, &ExplorationState::busyChanged);
     connect(evaluator_, &CircuitEvaluator::reportReady, this, [this](auto report) {
+        // A report of the other kind (built vs imported) was requested before
+        // the switch and is stale now.
+        if (QString::fromStdString(report->source) != importedPath_)
+            return;
         report_ = report;
         emit reportReady(report);
     });
@@ -46,6 +50,20 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
         report_.reset();
         emit failed(message);
     });
+
+    connect(evaluator_, &CircuitEvaluator::netlistImported, this, [this](auto report) {
+        imported_ = std::make_shared<const Netlist>(report->netlist);
+        importedPath_ = QString::fromStdString(report->source);
+        spec_.inputs = report->spec.inputs;
+        spec_.approx = knobsOnly(spec_.approx); // cell indices of the built circuit mean nothing here
+        report_ = report;
+        emit changed();
+        emit netlistChanged(importedPath_);
+        emit reportReady(report);
+        evaluate(Accuracy);
+    });
+    connect(evaluator_, &CircuitEvaluator::importFailed, this,
+            [this](const QString& path, const QString& message) { emit netlistLoadFailed(path, message); });
 
     connect(sweepEvaluator_, &CostSweepEvaluator::busyChanged, this,
             &ExplorationState::costSweepBusyChanged);
@@ -90,16 +108,19 @@ void ExplorationState::setInputs(int inputs)
 {
     if (inputs == spec_.inputs)
         return;
+    // A knob of the built circuit: back to it (and to its accuracy).
+    const bool wasImported = dropImport();
     const bool hadOverrides = !spec_.approx.extraCells.empty() || !spec_.approx.exactCells.empty();
     spec_.inputs = inputs;
     spec_.approx = knobsOnly(spec_.approx);
-    commit(Report | AccuracySweepOnly | (hadOverrides ? Accuracy : 0));
+    commit(Report | AccuracySweepOnly | (hadOverrides || wasImported ? Accuracy : 0));
 }
 
 void ExplorationState::setTopology(Topology topology)
 {
     if (topology == spec_.topology)
         return;
+    dropImport(); // a knob of the built circuit: back to it
     spec_.topology = topology;
     spec_.approx = knobsOnly(spec_.approx);
     commit(Report | Sweep | Accuracy | AccuracySweepOnly);
@@ -110,6 +131,7 @@ void ExplorationState::setFaCell(const QString& cell)
     const std::string name = cell.toStdString();
     if (name == spec_.approx.faCell)
         return;
+    dropImport(); // a knob of the built circuit: back to it
     spec_.approx.faCell = name;
     commit(Report | Sweep | Accuracy | AccuracySweepOnly);
 }
@@ -118,6 +140,7 @@ void ExplorationState::setLsbColumns(int columns)
 {
     if (columns == spec_.approx.lsbColumns)
         return;
+    dropImport(); // a knob of the built circuit: back to it
     spec_.approx.lsbColumns = columns;
     commit(Report | Sweep | Accuracy);
 }
@@ -126,6 +149,7 @@ void ExplorationState::setLevels(int levels)
 {
     if (levels == spec_.approx.levels)
         return;
+    dropImport(); // a knob of the built circuit: back to it
     spec_.approx.levels = levels;
     commit(Report | Sweep | Accuracy);
 }
@@ -234,6 +258,11 @@ void ExplorationState::selectLayer(int layer)
         return;
     selectedLayer_ = layer;
     emit changed();
+    if (imported_) { // the imported circuit keeps its N; it counts for the layer if N fits
+        applyMeasuredP();
+        evaluate(Accuracy);
+        return;
+    }
     if (layer >= 0 && model_->model.layers[layer].fanIn() > 0 &&
         model_->model.layers[layer].kind != LayerKind::InputConv &&
         model_->model.layers[layer].kind != LayerKind::MaxPool)
@@ -246,6 +275,54 @@ int ExplorationState::overrideLayer() const
     if (!model_ || selectedLayer_ < 0)
         return -1;
     return model_->model.layers[selectedLayer_].fanIn() == spec_.inputs ? selectedLayer_ : -1;
+}
+
+void ExplorationState::openNetlist(const QString& path) { evaluator_->importNetlist(path, spec_); }
+
+bool ExplorationState::isImportingNetlist() const { return evaluator_->isImporting(); }
+
+bool ExplorationState::dropImport()
+{
+    if (!imported_)
+        return false;
+    imported_.reset();
+    importedPath_.clear();
+    emit netlistChanged({});
+    return true;
+}
+
+void ExplorationState::closeNetlist()
+{
+    if (!imported_)
+        return;
+    dropImport();
+    commit(Report | Accuracy);
+}
+
+int ExplorationState::importedLayer() const
+{
+    if (!imported_ || !model_ || selectedLayer_ < 0)
+        return -1;
+    const Layer& layer = model_->model.layers[static_cast<size_t>(selectedLayer_)];
+    return isApproximable(layer) && layer.fanIn() == imported_->inputs ? selectedLayer_ : -1;
+}
+
+QString ExplorationState::importedUse() const
+{
+    if (!imported_)
+        return {};
+    const QString circuit = tr("Imported circuit (%1 inputs)").arg(imported_->inputs);
+    if (!model_)
+        return tr("%1: open a model to use it in inference.").arg(circuit);
+    if (selectedLayer_ < 0)
+        return tr("%1: select a layer to use it as its popcount.").arg(circuit);
+    const Layer& layer = model_->model.layers[static_cast<size_t>(selectedLayer_)];
+    const QString name = QString::fromStdString(layer.name);
+    if (importedLayer() >= 0)
+        return tr("%1 is the popcount of layer %2 in the accuracy.").arg(circuit, name);
+    return tr("%1 does not fit layer %2 (fan-in %3): the accuracy uses the built circuit.")
+        .arg(circuit, name)
+        .arg(layer.fanIn());
 }
 
 void ExplorationState::cancelAccuracy()
@@ -264,8 +341,12 @@ void ExplorationState::commit(int affects)
 
 void ExplorationState::evaluate(int affects)
 {
-    if (affects & Report)
-        evaluator_->evaluate(spec_);
+    if (affects & Report) {
+        if (imported_)
+            evaluator_->evaluateNetlist(imported_, spec_, importedPath_);
+        else
+            evaluator_->evaluate(spec_);
+    }
     if (affects & Sweep)
         sweepEvaluator_->evaluate(spec_.topology, knobsOnly(spec_.approx));
     if (!model_)
@@ -278,6 +359,11 @@ void ExplorationState::evaluate(int affects)
     request.approx = spec_.approx;
     request.overrideLayer = overrideLayer();
     request.mitigation = mitigation_.toStdString();
+    request.importedLayer = importedLayer();
+    if (request.importedLayer >= 0) {
+        request.imported = imported_;
+        request.importedPath = importedPath_.toStdString();
+    }
     if (affects & Accuracy) {
         accuracy_.reset();
         accuracyFinal_ = false;
@@ -287,6 +373,8 @@ void ExplorationState::evaluate(int affects)
     if (affects & AccuracySweepOnly) {
         SweepRequest sweep;
         sweep.base = request;
+        sweep.base.imported.reset(); // the level sweep is of the built circuit
+        sweep.base.importedLayer = -1;
         sweep.comparison = comparison_;
         sweep.inputs = spec_.inputs;
         sweep.library = library_;

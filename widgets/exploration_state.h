@@ -88,6 +88,25 @@ public:
     // when N is its fan-in, else -1.
     int overrideLayer() const;
 
+    // Imported netlists (issue 7). openNetlist() reads a Verilog or Yosys
+    // JSON netlist in the background; on success it becomes the explored
+    // circuit (reports, circuit view, and the popcount of the selected
+    // layer in accuracy when its inputs equal that layer's fan-in), on
+    // failure netlistLoadFailed() is emitted and the state is left as it was.
+    // Changing N, the topology or an approximation knob returns to the built
+    // circuit, as does closeNetlist().
+    void openNetlist(const QString& path);
+    void closeNetlist();
+    bool hasImportedNetlist() const { return imported_ != nullptr; }
+    std::shared_ptr<const Netlist> importedNetlist() const { return imported_; }
+    QString importedPath() const { return importedPath_; }
+    bool isImportingNetlist() const;
+    // The model layer the imported circuit counts for in accuracy, or -1
+    // (no import, no model, or the selected layer's fan-in differs).
+    int importedLayer() const;
+    // One sentence on where the imported circuit is used ("" without one).
+    QString importedUse() const;
+
     ModelEvaluator* models() const { return models_; }
     std::shared_ptr<const AccuracyResult> accuracy() const { return accuracy_; }
     bool accuracyIsFinal() const { return accuracyFinal_; }
@@ -117,18 +136,24 @@ signals:
     void accuracyChanged(std::shared_ptr<const axbnn::gui::AccuracyResult> result, bool final);
     void accuracySweepChanged(std::shared_ptr<const axbnn::gui::AccuracySweep> sweep);
     void layerCostsChanged(std::shared_ptr<const std::vector<axbnn::gui::LayerCost>> costs);
+    // The imported netlist was opened (path) or closed (empty path).
+    void netlistChanged(const QString& path);
+    void netlistLoadFailed(const QString& path, const QString& message);
 
 private:
     enum Affects { Report = 1, Sweep = 2, Accuracy = 4, AccuracySweepOnly = 8, LayerCostsOnly = 16 };
     void commit(int affects);
     void evaluate(int affects);
     void applyMeasuredP();
+    bool dropImport(); // without commit; true if there was an import
 
     std::shared_ptr<const CellLibrary> library_;
     CircuitSpec spec_;
     double fixedP_ = 0.5;
     InputStatistic statistic_ = InputStatistic::Fixed;
     QString mitigation_ = QStringLiteral("none");
+    std::shared_ptr<const Netlist> imported_;
+    QString importedPath_;
     std::shared_ptr<const LoadedModel> model_, comparison_;
     int selectedLayer_ = -1;
     std::shared_ptr<const CircuitReport> report_;

@@ -77,6 +77,10 @@ void applyCircuit(ExplorationState& state, const Session& s)
     state.setInputStatistic(s.measuredP ? InputStatistic::Measured : InputStatistic::Fixed);
     state.setCellOverrides(s.approx.extraCells, s.approx.exactCells);
     state.setMitigation(s.mitigation);
+    if (s.netlistPath.isEmpty())
+        state.closeNetlist();
+    else if (state.importedPath() != s.netlistPath)
+        state.openNetlist(s.netlistPath); // in the background; a failure leaves the built circuit
 }
 
 } // namespace
@@ -96,6 +100,7 @@ Session captureSession(const ExplorationState& state)
     if (state.comparisonModel())
         s.comparisonPath = QString::fromStdString(state.comparisonModel()->path);
     s.selectedLayer = state.selectedLayer();
+    s.netlistPath = state.importedPath();
     return s;
 }
 
@@ -121,6 +126,7 @@ QJsonObject sessionToJson(const Session& s)
         {"model", s.modelPath.isEmpty() ? QJsonValue() : QJsonValue(s.modelPath)},
         {"comparisonModel", s.comparisonPath.isEmpty() ? QJsonValue() : QJsonValue(s.comparisonPath)},
         {"selectedLayer", s.selectedLayer},
+        {"netlist", s.netlistPath.isEmpty() ? QJsonValue() : QJsonValue(s.netlistPath)},
     };
 }
 
@@ -165,6 +171,7 @@ Session sessionFromJson(const QJsonObject& json)
     s.modelPath = toString(json.value("model"), "model");
     s.comparisonPath = toString(json.value("comparisonModel"), "comparisonModel");
     s.selectedLayer = json.contains("selectedLayer") ? toInt(json.value("selectedLayer"), "selectedLayer", -1) : -1;
+    s.netlistPath = toString(json.value("netlist"), "netlist"); // optional; older sessions lack it
     return s;
 }
 

@@ -24,6 +24,7 @@ struct Session {
     QString modelPath;       // empty: no model
     QString comparisonPath;  // empty: none
     int selectedLayer = -1;
+    QString netlistPath;     // imported netlist being explored; empty: the built circuit
 
     bool operator==(const Session& o) const
     {
@@ -33,7 +34,8 @@ struct Session {
                a.levels == b.levels && a.extraCells == b.extraCells && a.exactCells == b.exactCells &&
                a.faCell == b.faCell && a.haCell == b.haCell && p == o.p && measuredP == o.measuredP &&
                mitigation == o.mitigation && modelPath == o.modelPath &&
-               comparisonPath == o.comparisonPath && selectedLayer == o.selectedLayer;
+               comparisonPath == o.comparisonPath && selectedLayer == o.selectedLayer &&
+               netlistPath == o.netlistPath;
     }
 };
 

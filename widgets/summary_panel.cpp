@@ -5,6 +5,7 @@
 
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QFileInfo>
 #include <QLabel>
 #include <QStringList>
 #include <QVBoxLayout>
@@ -98,6 +99,19 @@ SummaryPanel::SummaryPanel(ExplorationState* state, QWidget* parent)
     accuracyDelta_ = addValue(accuracy, tr("Change"), QStringLiteral("accuracyDeltaValue"),
                               tr("Accuracy minus the exact model's accuracy on the same images, "
                                  "in percentage points"));
+    // Where an imported circuit is used (issue 7); hidden for built circuits.
+    imported_ = new QLabel;
+    imported_->setObjectName(QStringLiteral("importedUseLabel"));
+    imported_->setWordWrap(true);
+    imported_->setVisible(false);
+    accuracy->addRow(imported_);
+    auto showImported = [this] {
+        imported_->setText(state_->importedUse());
+        imported_->setVisible(state_->hasImportedNetlist());
+    };
+    connect(state, &ExplorationState::netlistChanged, this, showImported);
+    connect(state, &ExplorationState::changed, this, showImported);
+    connect(state, &ExplorationState::modelChanged, this, showImported);
     layout->insertWidget(1, accuracyGroup); // near the top: always visible
 
     layout->addStretch(1);
@@ -156,7 +170,12 @@ void SummaryPanel::showReport(const CircuitReport& report)
 {
     const CircuitCost& c = report.cost;
     const ErrorStats& e = report.error;
-    design_->setText(describe(report.spec));
+    design_->setText(report.source.empty()
+                         ? describe(report.spec)
+                         : tr("imported %1, N = %2, p = %3")
+                               .arg(QFileInfo(QString::fromStdString(report.source)).fileName())
+                               .arg(report.spec.inputs)
+                               .arg(fixed(report.spec.p, 2)));
     area_->setText(fixed(c.areaUm2, 1) + QStringLiteral(" µm²"));
     transistors_->setText(QString::number(c.transistors));
     delay_->setText(fixed(c.delayPs, 1) + QStringLiteral(" ps"));

@@ -31,6 +31,7 @@ private:
 
     QLabel* status_ = nullptr;
     QLabel* design_ = nullptr;
+    QLabel* imported_ = nullptr;
     QLabel* area_ = nullptr;
     QLabel* transistors_ = nullptr;
     QLabel* delay_ = nullptr;

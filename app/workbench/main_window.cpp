@@ -9,6 +9,7 @@
 #include "error_plot_panel.h"
 #include "exploration_state.h"
 #include "model_panel.h"
+#include "netlist_actions.h"
 #include "pareto_plot_panel.h"
 #include "plot_export.h"
 #include "report_actions.h"
@@ -16,6 +17,8 @@
 #include "summary_panel.h"
 #include "train_dialog.h"
 #include "table_export.h"
+#include "sweep_dialog.h"
+#include "yosys_panel.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -66,9 +69,16 @@ MainWindow::MainWindow(ExplorationState* state, QWidget* parent) : QMainWindow(p
                        Qt::BottomDockWidgetArea, false);
     splitDockWidget(model, circuit_, Qt::Horizontal);
 
+    yosys_ = new YosysPanel(state);
+    QDockWidget* yosys = addDock(yosys_, tr("Yosys synthesis"), QStringLiteral("yosysDock"),
+                                 Qt::RightDockWidgetArea, false);
+    tabifyDockWidget(accuracy, yosys);
+    accuracy->raise();
+
     sessions_ = new SessionActions(state, this);
     reports_ = new ReportActions(state, this);
-    buildMenus(modelPanel, {model, circuit_, controls, summary, accuracy});
+    netlists_ = new NetlistActions(state, this);
+    buildMenus(modelPanel, {model, circuit_, controls, summary, accuracy, yosys});
 
     // Context menus "Export plot…" / "Export CSV…" (docs/exports.md).
     installPlotExportMenus(this);
@@ -96,6 +106,9 @@ void MainWindow::buildMenus(ModelPanel* model, const QList<QDockWidget*>& docks)
     train->setStatusTip(train->toolTip());
     file->setToolTipsVisible(true);
     file->addSeparator();
+    file->addAction(netlists_->openAction());
+    file->addAction(netlists_->closeAction());
+    file->addSeparator();
     file->addAction(sessions_->openAction());
     file->addAction(sessions_->saveAction());
     file->addAction(sessions_->saveAsAction());
@@ -104,6 +117,16 @@ void MainWindow::buildMenus(ModelPanel* model, const QList<QDockWidget*>& docks)
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     quit->setShortcutContext(Qt::ApplicationShortcut);
+
+    QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(yosys_->synthesizeAction());
+    tools->addAction(tr("&Sweep…"), this, [this] {
+        // One non-modal dialog; it keeps its results between openings.
+        if (!sweep_)
+            sweep_ = new axbnn::gui::SweepDialog(state_, this);
+        sweep_->show();
+        sweep_->raise();
+    });
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* fit = view->addAction(tr("&Fit plots"), this, [this] {

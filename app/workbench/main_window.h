@@ -12,6 +12,9 @@ class ModelPanel;
 class ReportActions;
 class SessionActions;
 class TrainDialog;
+class SweepDialog;
+class NetlistActions;
+class YosysPanel;
 }
 
 class MainWindow : public QMainWindow {
@@ -28,6 +31,7 @@ public:
     // File > Train model…: the training dialog (created on first use).
     void showTrainDialog();
     axbnn::gui::ReportActions* reports() const { return reports_; }
+    axbnn::gui::NetlistActions* netlists() const { return netlists_; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -42,4 +46,7 @@ private:
     axbnn::gui::TrainDialog* train_ = nullptr;
     axbnn::gui::ReportActions* reports_ = nullptr;
     QDockWidget* circuit_ = nullptr;
+    axbnn::gui::SweepDialog* sweep_ = nullptr;
+    axbnn::gui::NetlistActions* netlists_ = nullptr;
+    axbnn::gui::YosysPanel* yosys_ = nullptr;
 };
