@@ -122,8 +122,10 @@ void MainWindow::buildMenus(ModelPanel* model, const QList<QDockWidget*>& docks)
     tools->addAction(yosys_->synthesizeAction());
     tools->addAction(tr("&Sweep…"), this, [this] {
         // One non-modal dialog; it keeps its results between openings.
-        if (!sweep_)
+        if (!sweep_) {
             sweep_ = new axbnn::gui::SweepDialog(state_, this);
+            installTableExportMenus(sweep_); // its results table: Export CSV…
+        }
         sweep_->show();
         sweep_->raise();
     });
