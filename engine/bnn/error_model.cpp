@@ -103,6 +103,8 @@ nlohmann::json unitConfigJson(const PopcountUnitConfig& unit)
 {
     if (!unit.circuit)
         return {{"popcount", "exact"}};
+    if (unit.netlist) // the layer-config form of an imported circuit (docs/layer-config.md)
+        return {{"popcount", "circuit"}, {"netlist", unit.netlistPath}, {"unit_width", unit.netlist->inputs}};
     nlohmann::json j = {{"popcount", "circuit"},
                         {"topology", topologyName(unit.topology)},
                         {"cell", unit.approx.faCell},
