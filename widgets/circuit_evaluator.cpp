@@ -26,10 +26,31 @@ private:
     std::vector<Entry> entries_; // most recent last
 };
 
+// The newest built-circuit report, whose cost and error a knob change that
+// alters no cell can reuse (evaluateCircuit with `previous`).
+class LastReport {
+public:
+    std::shared_ptr<const CircuitReport> get()
+    {
+        const std::lock_guard lock(mutex_);
+        return report_;
+    }
+    void set(std::shared_ptr<const CircuitReport> report)
+    {
+        const std::lock_guard lock(mutex_);
+        report_ = std::move(report);
+    }
+
+private:
+    std::mutex mutex_;
+    std::shared_ptr<const CircuitReport> report_;
+};
+
 CircuitEvaluator::CircuitEvaluator(std::shared_ptr<const CellLibrary> library, QObject* parent)
     : QObject(parent),
       library_(std::move(library)),
       cache_(std::make_shared<ExactNetlistCache>()),
+      last_(std::make_shared<LastReport>()),
       runner_(this, {[this](auto report) { emit reportReady(std::move(report)); },
                      [this](const QString& message) { emit failed(message); },
                      [this](bool busy) { emit busyChanged(busy); }}),
@@ -42,8 +63,12 @@ CircuitEvaluator::CircuitEvaluator(std::shared_ptr<const CellLibrary> library, Q
 void CircuitEvaluator::evaluate(const CircuitSpec& spec)
 {
     // The job owns a copy of the spec and shares the immutable library.
-    runner_.submit([spec, library = library_, cache = cache_] {
-        return evaluateCircuit(spec, *library, *cache->get(spec.inputs, spec.topology, *library));
+    runner_.submit([spec, library = library_, cache = cache_, last = last_] {
+        const std::shared_ptr<const CircuitReport> previous = last->get();
+        auto report = std::make_shared<const CircuitReport>(
+            evaluateCircuit(spec, *library, *cache->get(spec.inputs, spec.topology, *library), previous.get()));
+        last->set(report);
+        return *report;
     });
 }
 

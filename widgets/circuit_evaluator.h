@@ -14,6 +14,7 @@
 namespace axbnn::gui {
 
 class ExactNetlistCache;
+class LastReport;
 
 class CircuitEvaluator : public QObject {
     Q_OBJECT
@@ -45,6 +46,7 @@ private:
     std::shared_ptr<const CellLibrary> library_;
     // The exact netlists of the latest structures: a level change rebuilds nothing.
     std::shared_ptr<ExactNetlistCache> cache_;
+    std::shared_ptr<LastReport> last_;
     LatestOnlyRunner<CircuitReport> runner_;
     LatestOnlyRunner<CircuitReport> importer_;
     QString importing_;

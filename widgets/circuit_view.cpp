@@ -43,7 +43,10 @@ CircuitView::CircuitView(QWidget* parent)
                                  {}})
 {
     view_->setScene(scene_);
-    view_->cellToolTip = [this](int id) { return cellToolTip(id); };
+    view_->cellToolTip = [this](int id) {
+        requestContributions(); // the tooltip shows them once they are there
+        return cellToolTip(id);
+    };
     connect(view_, &CircuitGraphicsView::cellClicked, this, &CircuitView::onCellClicked);
 
     auto button = [this](const QString& text, const QString& tip, auto slot) {
@@ -111,6 +114,17 @@ void CircuitView::setReport(std::shared_ptr<const CircuitReport> report)
                                 report->source};
         });
     }
+    // Contributions cost as much as the error analysis again: only the
+    // error-contribution colours and the tooltips need them.
+    if (mode_ == ColourMode::ErrorContribution)
+        requestContributions();
+}
+
+void CircuitView::requestContributions()
+{
+    if (!report_ || contributions() || requestedContributions_ == report_)
+        return;
+    requestedContributions_ = report_;
     // The job shares the immutable report and a copy of the library pointer.
     contributionRunner_.submit([report = report_, library = library_] {
         ContributionOptions options;
@@ -188,6 +202,8 @@ void CircuitView::setColourMode(ColourMode mode)
         return;
     mode_ = mode;
     modeBox_->setCurrentIndex(mode == ColourMode::ErrorContribution ? 1 : 0);
+    if (mode_ == ColourMode::ErrorContribution)
+        requestContributions();
     applyLooks();
 }
 

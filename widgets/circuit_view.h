@@ -54,6 +54,10 @@ public:
     CircuitLegend* legend() const { return legend_; }
     // Contributions of the current report, null until computed.
     const std::vector<CellContribution>* contributions() const;
+    // Starts computing the current report's per-cell contributions unless they
+    // are there or on their way; the error-contribution colours and the cell
+    // tooltips ask for them, a plain report change does not.
+    void requestContributions();
     QString cellToolTip(int cellId) const;
     bool isBusy() const { return layoutRunner_.isBusy() || contributionRunner_.isBusy(); }
 
@@ -103,6 +107,7 @@ private:
     Topology layoutTopology_ = Topology::AdderTree;
     std::string layoutSource_;
     std::shared_ptr<const ContributionResult> contributions_;
+    std::shared_ptr<const CircuitReport> requestedContributions_; // the report they were last asked for
     LatestOnlyRunner<LayoutResult> layoutRunner_;
     LatestOnlyRunner<ContributionResult> contributionRunner_;
     BuildTimes times_;

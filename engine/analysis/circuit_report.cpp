@@ -16,6 +16,31 @@ CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& librar
 
 CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& library, const Netlist& exact)
 {
+    return evaluateCircuit(spec, library, exact, nullptr);
+}
+
+namespace {
+
+// Same cells of the same kinds over the same wiring; `a` and `b` come from
+// one exact netlist, so the wiring is equal when the structure is.
+bool sameCellKinds(const Netlist& a, const Netlist& b)
+{
+    if (a.cells.size() != b.cells.size() || a.inputs != b.inputs || a.topology != b.topology)
+        return false;
+    for (size_t i = 0; i < a.cells.size(); ++i) {
+        const CellType& x = a.typeOf(a.cells[i]);
+        const CellType& y = b.typeOf(b.cells[i]);
+        if (x.name != y.name || x.sumTable != y.sumTable || x.carryTable != y.carryTable)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& library, const Netlist& exact,
+                              const CircuitReport* previous)
+{
     if (!(spec.p >= 0.0 && spec.p <= 1.0))
         throw std::invalid_argument("p must be between 0 and 1");
     if (exact.inputs != spec.inputs || exact.topology != spec.topology)
@@ -27,6 +52,14 @@ CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& librar
     r.librarySource = library.source();
     r.exact = exact;
     r.netlist = applyApproximation(r.exact, library, spec.approx);
+    if (previous && previous->source.empty() && previous->librarySource == r.librarySource
+        && previous->spec.p == r.spec.p && previous->spec.error == r.spec.error
+        && previous->spec.cost == r.spec.cost && previous->exact.cells.size() == exact.cells.size()
+        && sameCellKinds(previous->netlist, r.netlist)) {
+        r.cost = previous->cost;
+        r.error = previous->error;
+        return r;
+    }
     r.cost = computeCost(r.netlist, r.spec.cost);
     r.error = analyzeErrors(r.netlist, r.spec.error);
     return r;

@@ -36,6 +36,12 @@ CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& librar
 // spec.topology, library), e.g. one kept per structure while only the
 // approximation changes. Identical results.
 CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& library, const Netlist& exact);
+// The same, reusing `previous`'s cost and error statistics when it is a
+// report of the same structure, library, p and options whose approximated
+// netlist has the same cell kinds cell for cell (a knob that changes no cell,
+// e.g. LSB columns on the chain, which has no full adders). Identical results.
+CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& library, const Netlist& exact,
+                              const CircuitReport* previous);
 
 // Costs and analyses a given netlist (an imported one): spec.inputs and
 // spec.topology are taken from it, spec.approx is left as given (unused).

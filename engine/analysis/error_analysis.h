@@ -31,6 +31,8 @@ struct ErrorOptions {
     uint64_t samples = 1u << 16;     // Monte Carlo input vectors
     uint64_t seed = 12345;
     bool conditional = false;        // also fill ErrorStats::conditional (P(e | s))
+
+    bool operator==(const ErrorOptions&) const = default;
 };
 
 // P(e | exact count s) for one s.

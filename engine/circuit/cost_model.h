@@ -14,6 +14,8 @@ struct CostOptions {
     double p = 0.5;              // probability that an input bit is 1
     int energyVectors = 8192;    // random vectors simulated for switching activity
     uint64_t seed = 1;
+
+    bool operator==(const CostOptions&) const = default;
 };
 
 struct CircuitCost {

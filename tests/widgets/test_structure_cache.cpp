@@ -96,6 +96,55 @@ private slots:
         QCOMPARE(first.netlist.get(), again.netlist.get());
         QCOMPARE(first.netlist->inputs, 576);
     }
+    // A previous report is reused exactly when the approximated netlist has
+    // the same cell kinds and the options match: LSB columns on the chain
+    // (half adders only, no half-adder replacement) change no cell. A marked
+    // previous report shows whether it was reused.
+    void previousReportIsReusedOnlyForTheSameCells()
+    {
+        const CellLibrary library = CellLibrary::defaults();
+        CircuitSpec spec;
+        spec.inputs = 200;
+        spec.topology = Topology::Chain;
+        spec.approx.faCell = "maj-fa";
+        spec.approx.lsbColumns = 1;
+        const Netlist chain = buildPopcount(spec.inputs, spec.topology, library);
+        CircuitReport marked = evaluateCircuit(spec, library, chain);
+        marked.cost.areaUm2 = -1.0;
+        marked.error.mae = -1.0;
+
+        spec.approx.lsbColumns = 2;
+        const CircuitReport fresh = evaluateCircuit(spec, library, chain);
+        const CircuitReport reused = evaluateCircuit(spec, library, chain, &marked);
+        QCOMPARE(reused.cost.areaUm2, -1.0); // reused...
+        QCOMPARE(reused.error.mae, -1.0);
+        QCOMPARE(reused.spec.approx.lsbColumns, 2); // ...under the new specification
+        marked.cost = fresh.cost;                  // and what it reuses is what a fresh run gives
+        marked.error.mae = fresh.error.mae;
+        compareCost(evaluateCircuit(spec, library, chain, &marked).cost, fresh.cost);
+        marked.cost.areaUm2 = -1.0;
+
+        // A different p, other error options, or cells that change: computed afresh.
+        CircuitSpec other = spec;
+        other.p = 0.3;
+        QVERIFY(evaluateCircuit(other, library, chain, &marked).cost.areaUm2 > 0);
+        other = spec;
+        other.error.samples *= 2;
+        QVERIFY(evaluateCircuit(other, library, chain, &marked).cost.areaUm2 > 0);
+        other = spec;
+        other.approx.haCell = "or-ha";
+        QVERIFY(evaluateCircuit(other, library, chain, &marked).cost.areaUm2 > 0);
+
+        spec.topology = Topology::AdderTree;
+        const Netlist tree = buildPopcount(spec.inputs, spec.topology, library);
+        spec.approx.lsbColumns = 1;
+        CircuitReport treeMarked = evaluateCircuit(spec, library, tree);
+        treeMarked.cost.areaUm2 = -1.0;
+        spec.approx.lsbColumns = 2; // more MAJ-FA cells
+        QVERIFY(evaluateCircuit(spec, library, tree, &treeMarked).cost.areaUm2 > 0);
+        spec.approx.lsbColumns = 1;
+        QCOMPARE(evaluateCircuit(spec, library, tree, &treeMarked).cost.areaUm2, -1.0);
+    }
 };
 
 QTEST_MAIN(TestStructureCache)
