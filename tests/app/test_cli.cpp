@@ -13,25 +13,13 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
-namespace {
-
-QJsonObject json(const QStringList& args)
-{
-    const Run r = runCli(args + QStringList{"--json"});
-    if (r.exitCode != 0)
-        qWarning() << r.err;
-    return QJsonDocument::fromJson(r.out.toUtf8()).object();
-}
-
-} // namespace
-
 class TestCli : public QObject {
     Q_OBJECT
 
 private slots:
     void jsonHasEveryDocumentedField()
     {
-        const QJsonObject j = json({"circuit", "--inputs", "576", "--approx-lsb", "2"});
+        const QJsonObject j = runCliJson({"circuit", "--inputs", "576", "--approx-lsb", "2"});
         for (const char* key : {"inputs", "output_bits", "topology", "counts", "area_um2",
                                 "transistors", "delay_ps", "energy_fj", "error"})
             QVERIFY2(j.contains(key), key);
@@ -48,7 +36,7 @@ private slots:
 
     void exactCircuitReportsZeroError()
     {
-        const QJsonObject j = json({"circuit", "-n", "9", "--topology", "dadda"});
+        const QJsonObject j = runCliJson({"circuit", "-n", "9", "--topology", "dadda"});
         const QJsonObject e = j["error"].toObject();
         QCOMPARE(e["method"].toString(), QString("exhaustive"));
         QCOMPARE(e["error_rate"].toDouble(), 0.0);
@@ -57,8 +45,8 @@ private slots:
 
     void approximationIsCheaperThanExact()
     {
-        const QJsonObject exact = json({"circuit", "-n", "300"});
-        const QJsonObject approx = json({"circuit", "-n", "300", "--approx-levels", "2"});
+        const QJsonObject exact = runCliJson({"circuit", "-n", "300"});
+        const QJsonObject approx = runCliJson({"circuit", "-n", "300", "--approx-levels", "2"});
         QVERIFY(approx["area_um2"].toDouble() < exact["area_um2"].toDouble());
         QVERIFY(approx["transistors"].toInt() < exact["transistors"].toInt());
     }
@@ -111,7 +99,7 @@ private slots:
                                             11),
                          model.toStdString());
         const QString predictions = dir.filePath("pred.txt");
-        const QJsonObject exact = json({"eval", "--model", model, "--limit", "300", "--predictions",
+        const QJsonObject exact = runCliJson({"eval", "--model", model, "--limit", "300", "--predictions",
                                         predictions});
         QCOMPARE(exact["samples"].toInt(), 300);
         const double accuracy = exact["accuracy"].toDouble();
@@ -124,17 +112,17 @@ private slots:
         for (const QByteArray& l : lines)
             QVERIFY(l.toInt() >= 0 && l.toInt() < 10);
         // The exact circuit simulated gate by gate predicts what the plain count does.
-        const QJsonObject circuit = json({"eval", "--model", model, "--limit", "300", "--popcount",
+        const QJsonObject circuit = runCliJson({"eval", "--model", model, "--limit", "300", "--popcount",
                                           "circuit"});
         QCOMPARE(circuit["correct"].toInt(), exact["correct"].toInt());
-        const QJsonObject biased = json({"eval", "--model", model, "--limit", "100", "--approx-lsb",
+        const QJsonObject biased = runCliJson({"eval", "--model", model, "--limit", "100", "--approx-lsb",
                                          "2", "--mitigation", "bias", "--calibration-limit", "50",
                                          "--stats"});
         const QJsonArray layers = biased["layers"].toArray();
         QCOMPARE(layers[2].toObject()["popcount"].toString(), QString("circuit"));
         QVERIFY(layers[2].toObject()["stats"].toObject()["value_changed_fraction"].toDouble() > 0);
         QCOMPARE(biased["mitigation"].toObject()["layers"].toArray().size(), 2);
-        const QJsonObject tuned = json({"eval", "--model", model, "--limit", "100", "--approx-lsb", "2",
+        const QJsonObject tuned = runCliJson({"eval", "--model", model, "--limit", "100", "--approx-lsb", "2",
                                         "--mitigation", "tune", "--calibration-limit", "50"});
         const QJsonObject tuning = tuned["mitigation"].toObject();
         QCOMPARE(tuning["method"].toString(), QString("tune"));

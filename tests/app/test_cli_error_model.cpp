@@ -19,12 +19,6 @@ using namespace axbnn;
 
 namespace {
 
-QByteArray readAll(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 QString smallModel(const QTemporaryDir& dir)
 {
     const QString path = dir.filePath("small.h5");

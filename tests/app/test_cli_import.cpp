@@ -4,6 +4,8 @@
 #include "bnn/random_model.h"
 #include "io/model_file.h"
 
+#include "cli_test_support.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,45 +15,6 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-
-namespace {
-
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-};
-
-Run runCli(const QStringList& args, const QString& path = QString())
-{
-    QProcess p;
-    if (!path.isNull()) {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert("PATH", path);
-        p.setProcessEnvironment(env);
-    }
-    p.start(QStringLiteral(AXBNN_CLI), args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = "timed out";
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-QJsonObject json(const QStringList& args)
-{
-    const Run r = runCli(args + QStringList{"--json"});
-    if (r.exitCode != 0)
-        qWarning() << r.err;
-    return QJsonDocument::fromJson(r.out.toUtf8()).object();
-}
-
-} // namespace
 
 class TestCliImport : public QObject {
     Q_OBJECT
@@ -63,8 +26,8 @@ private slots:
         QVERIFY(dir.isValid());
         const QString v = dir.filePath("pc.v");
         const QStringList spec{"-n", "10", "--approx-lsb", "2", "--topology", "wallace"};
-        const QJsonObject built = json(QStringList{"circuit"} + spec + QStringList{"--verilog", v});
-        const QJsonObject imported = json({"import-netlist", v});
+        const QJsonObject built = runCliJson(QStringList{"circuit"} + spec + QStringList{"--verilog", v});
+        const QJsonObject imported = runCliJson({"import-netlist", v});
         QVERIFY(!built.isEmpty() && !imported.isEmpty());
         // The same fields (plus where it came from) ...
         QStringList keys = built.keys();
@@ -91,7 +54,7 @@ private slots:
                                  "  method       exhaustive", "  MAE ", "  WCE "})
             QVERIFY2(text.out.contains(line), line);
         // Monte Carlo when asked.
-        const QJsonObject mc = json({"import-netlist", v, "--method", "monte-carlo", "--samples", "4096"});
+        const QJsonObject mc = runCliJson({"import-netlist", v, "--method", "monte-carlo", "--samples", "4096"});
         QCOMPARE(mc["error"].toObject()["method"].toString(), QString("monte-carlo"));
     }
 
@@ -158,9 +121,9 @@ private slots:
         QVERIFY(cfg.open(QIODevice::WriteOnly));
         cfg.write(R"({"default": {"netlist": "pc8.v"}, "include_scores": true})");
         cfg.close();
-        const QJsonObject exact = json({"eval", "--model", model, "--limit", "200"});
+        const QJsonObject exact = runCliJson({"eval", "--model", model, "--limit", "200"});
         const QJsonObject imported =
-            json({"eval", "--model", model, "--limit", "200", "--config", dir.filePath("layers.json")});
+            runCliJson({"eval", "--model", model, "--limit", "200", "--config", dir.filePath("layers.json")});
         QCOMPARE(imported["correct"].toInt(), exact["correct"].toInt());
         const QJsonObject dense = imported["layers"].toArray()[4].toObject();
         QCOMPARE(dense["popcount"].toString(), QString("circuit"));
@@ -175,7 +138,7 @@ private slots:
         QVERIFY2(r.out.contains("yosys: Yosys is not installed"), qPrintable(r.out));
         if (QStandardPaths::findExecutable("yosys").isEmpty())
             return;
-        const QJsonObject j = json({"circuit", "-n", "8", "--approx-lsb", "1", "--yosys"});
+        const QJsonObject j = runCliJson({"circuit", "-n", "8", "--approx-lsb", "1", "--yosys"});
         const QJsonObject y = j["yosys"].toObject();
         QVERIFY(y["ran"].toBool());
         QVERIFY(y["transistors"].toInt() > 0);

@@ -21,12 +21,6 @@ using namespace axbnn;
 
 namespace {
 
-QByteArray readAll(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 // Width and height from a PNG's IHDR chunk (big-endian at bytes 16 and 20).
 QSize pngSize(const QByteArray& png)
 {
@@ -46,19 +40,6 @@ bool pdfOpens(const QString& pdf, const QString& dir)
         return false;
     const QStringList pages = QDir(dir).entryList({"page*.png"});
     return !pages.isEmpty() && pngSize(readAll(dir + u'/' + pages.first())).width() > 0;
-}
-
-Run runWithEnv(const QStringList& args, const QProcessEnvironment& env)
-{
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(AXBNN_CLI), args);
-    Run r;
-    p.waitForFinished(120000);
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
 }
 
 } // namespace
@@ -232,14 +213,14 @@ private slots:
         env.remove("WAYLAND_DISPLAY");
         env.remove("QT_QPA_PLATFORM");
         // No display: plot picks the offscreen platform by itself.
-        Run r = runWithEnv({"plot", "--session", noModel_, "--plot", "cost", "--out", path("nodisplay.png")}, env);
+        Run r = runProgram(QStringLiteral(AXBNN_CLI), {"plot", "--session", noModel_, "--plot", "cost", "--out", path("nodisplay.png")}, 120000, env);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(pngSize(readAll(path("nodisplay.png"))).width() == 800);
         // A platform that does not exist would abort any Qt GUI start-up; other commands never start one.
         env.insert("QT_QPA_PLATFORM", "no-such-platform");
-        r = runWithEnv({"circuit", "--inputs", "9"}, env);
+        r = runProgram(QStringLiteral(AXBNN_CLI), {"circuit", "--inputs", "9"}, 120000, env);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        r = runWithEnv({"plot", "--session", noModel_, "--plot", "cost", "--out", path("x.png")}, env);
+        r = runProgram(QStringLiteral(AXBNN_CLI), {"plot", "--session", noModel_, "--plot", "cost", "--out", path("x.png")}, 120000, env);
         QVERIFY(r.exitCode != 0); // proves the check above means something
     }
 };

@@ -16,12 +16,6 @@
 
 namespace {
 
-QByteArray readAll(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 void write(const QString& path, const QByteArray& text)
 {
     QFile f(path);

@@ -5,6 +5,8 @@
 #include "bnn/error_model.h"
 #include "io/model_file.h"
 
+#include "cli_test_support.h"
+
 #include <QtTest>
 
 #include <QFile>
@@ -18,26 +20,10 @@ namespace {
 const QString kPython = QStringLiteral("/usr/bin/python3");
 const QString kTrainer = QStringLiteral(AXBNN_TOOLS "/torch_train.py");
 
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-};
-
+// PyTorch training runs take longer than the CLI's default timeout.
 Run run(const QString& program, const QStringList& args)
 {
-    QProcess p;
-    p.start(program, args);
-    Run r;
-    if (!p.waitForFinished(300000)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = program + " timed out";
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return runProgram(program, args, 300000);
 }
 
 QJsonObject lastJsonLine(const QString& text)
