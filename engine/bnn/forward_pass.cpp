@@ -75,13 +75,9 @@ void ForwardPass::binaryLayer(const LayerPlan& p, float* scores)
     const bool skip = circuit && p.skip && !detail_ && !skipOff_[p.index];
     const Shape o = p.out;
     if (conv)
-        for (int img = 0; img < count_; ++img) {
-            uint64_t* patch = patches_.data() + img * patchStride_;
-            for (int y = 0; y < o.height; ++y)
-                for (int x = 0; x < o.width; ++x, patch += p.patchWords)
-                    gatherPatch(in_.data() + img * actStride_, p.in, p.conv.kernel, p.conv.stride, p.conv.padding, y,
-                                x, patch);
-        }
+        for (int img = 0; img < count_; ++img)
+            gatherPatches(in_.data() + img * actStride_, p.in, p.conv.kernel, p.conv.stride, p.conv.padding,
+                          o.height, o.width, patches_.data() + img * patchStride_);
     auto patchOf = [&](int img, int pos) -> const uint64_t* {
         return conv ? patches_.data() + img * patchStride_ + static_cast<size_t>(pos) * p.patchWords
                     : in_.data() + img * actStride_;

@@ -86,4 +86,45 @@ void gatherPatch(const uint64_t* in, Shape inShape, int kernel, int stride, int 
     }
 }
 
+namespace {
+
+// Rows of a window that lies inside the image: `kernel` runs of N words.
+template <int N>
+void copyRows(const uint64_t* src, size_t rowWords, int kernel, uint64_t* patch)
+{
+    for (int ky = 0; ky < kernel; ++ky, src += rowWords, patch += N)
+        for (int i = 0; i < N; ++i)
+            patch[i] = src[i];
+}
+
+} // namespace
+
+void gatherPatches(const uint64_t* in, Shape inShape, int kernel, int stride, int padding, int outHeight,
+                   int outWidth, uint64_t* patches)
+{
+    const int words = wordsFor(inShape.channels);
+    const int run = kernel * words;
+    const size_t rowWords = static_cast<size_t>(inShape.width) * words;
+    for (int oy = 0; oy < outHeight; ++oy) {
+        const int y0 = oy * stride - padding;
+        const bool rowsInside = y0 >= 0 && y0 + kernel <= inShape.height;
+        for (int ox = 0; ox < outWidth; ++ox, patches += static_cast<size_t>(kernel) * run) {
+            const int x0 = ox * stride - padding;
+            if (!rowsInside || x0 < 0 || x0 + kernel > inShape.width) {
+                gatherPatch(in, inShape, kernel, stride, padding, oy, ox, patches);
+                continue;
+            }
+            const uint64_t* src = in + static_cast<size_t>(y0) * rowWords + static_cast<size_t>(x0) * words;
+            switch (run) { // the common small kernels with one word per position, unrolled
+            case 3: copyRows<3>(src, rowWords, kernel, patches); break;
+            case 5: copyRows<5>(src, rowWords, kernel, patches); break;
+            case 7: copyRows<7>(src, rowWords, kernel, patches); break;
+            default:
+                for (int ky = 0; ky < kernel; ++ky)
+                    std::copy_n(src + ky * rowWords, run, patches + static_cast<size_t>(ky) * run);
+            }
+        }
+    }
+}
+
 } // namespace axbnn

@@ -58,5 +58,9 @@ std::vector<uint64_t> transposeWeightBits(std::span<const int8_t> weights, int o
 // image read zero words: activation -1 (model.h padding semantics).
 void gatherPatch(const uint64_t* in, Shape inShape, int kernel, int stride, int padding, int oy, int ox,
                  uint64_t* patch);
+// gatherPatch for every output position of an outHeight x outWidth map, row
+// by row: position p's patch at patches + p * k*k*wordsPerPosition.
+void gatherPatches(const uint64_t* in, Shape inShape, int kernel, int stride, int padding, int outHeight,
+                   int outWidth, uint64_t* patches);
 
 } // namespace axbnn

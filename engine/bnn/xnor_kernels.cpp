@@ -186,6 +186,13 @@ InputConvWeights prepareInputConv(const ConvGeometry& g, std::span<const int8_t>
         for (int e = 0; e < fanIn; ++e)
             for (int o = 0; o < outputs; ++o)
                 w.tapWeights[static_cast<size_t>(e) * stride16 + o] = weights[static_cast<size_t>(o) * fanIn + e];
+        if (w.pairs <= 64) {
+            w.pairTaps8.assign(static_cast<size_t>(w.pairs) * stride16 * 2, 0);
+            for (int e = 0; e < fanIn; ++e)
+                for (int o = 0; o < outputs; ++o)
+                    w.pairTaps8[(static_cast<size_t>(e / 2) * stride16 + o) * 2 + e % 2] =
+                        weights[static_cast<size_t>(o) * fanIn + e];
+        }
     }
     return w;
 }

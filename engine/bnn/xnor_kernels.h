@@ -45,6 +45,9 @@ struct InputConvWeights {
     // Small fan-ins (255 * fanIn fits int16): weights per element, outputs
     // rounded up to 16, for 16-bit accumulation (empty otherwise).
     std::vector<int16_t> tapWeights;  // [fanIn][roundUp(outputs, 16)]
+    // The same when pairs <= 64, as bytes for two taps at once:
+    // [pairs][roundUp(outputs, 16)][2] = weights of elements 2j, 2j + 1 (0 past the fan-in).
+    std::vector<int8_t> pairTaps8;
 };
 InputConvWeights prepareInputConv(const ConvGeometry& g, std::span<const int8_t> weights);
 

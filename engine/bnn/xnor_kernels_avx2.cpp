@@ -1,9 +1,11 @@
 // The AVX2 kernels. XNOR-popcount: weight rows in blocks of 16 (four rows
 // per vector, one 64-bit word each), counted with the nibble-table
 // (pshufb) popcount into byte counters, summed per row with psadbw; every
-// input is XORed against 16 rows at once. InputConv: sixteen outputs per
-// sign-and-add in int16 where the sums fit, else two taps of eight outputs
-// per multiply-add (pmaddwd); thresholds compared in registers.
+// input is XORed against 16 rows at once. InputConv: where the sums fit
+// int16, two taps of sixteen outputs per byte multiply-add (pmaddubsw) for
+// up to 64 pairs of taps, else one tap per sign-and-add; larger fan-ins two
+// taps of eight outputs per multiply-add (pmaddwd); thresholds compared in
+// registers.
 #include "bnn/xnor_kernels_impl.h"
 
 #include "bnn/packed_bits.h"
@@ -144,7 +146,9 @@ template <bool Full>
 // The same for fan-ins whose sums fit int16 (255 * fanIn <= 32767): one
 // sign-and-add per tap for sixteen outputs, four accumulators for 64
 // outputs; positions whose pixels are all 0 (background) are skipped whole.
-template <bool Full>
+// Pairs: two taps per multiply-add instead, pixels as unsigned bytes times
+// weights as signed bytes (pmaddubsw; |sum of a pair| <= 510, no saturation).
+template <bool Full, bool Pairs>
 [[gnu::always_inline, gnu::target("avx2")]] inline void inputConvChunk16(const InputConvWeights& w,
                                                                         const int16_t* img, int c, int n,
                                                                         const int32_t* gt, const uint64_t* invert,
@@ -156,7 +160,7 @@ template <bool Full>
     const size_t stride16 = static_cast<size_t>(outputs + 15) / 16 * 16;
     const int vecs = Full ? 4 : (n + 15) / 16;
     int32_t offsets[128]; // local: the stores below cannot alias them
-    std::copy_n(w.offsets.data(), fanIn, offsets);
+    std::copy_n(w.offsets.data(), Pairs ? 2 * w.pairs : fanIn, offsets);
     alignas(32) int16_t limit[64];
     for (int j = 0; j < 64; ++j) // value > gt exactly as in int32, since |value| <= 32767
         limit[j] = j < n && gt ? static_cast<int16_t>(std::clamp<int32_t>(gt[64 * c + j], -32768, 32767)) : 32767;
@@ -164,22 +168,40 @@ template <bool Full>
     for (int b = 0; b < 4; ++b)
         thr[b] = _mm256_load_si256(reinterpret_cast<const __m256i*>(limit + 16 * b));
     const int16_t* wc = w.tapWeights.data() + 64 * c;
+    const int8_t* wp = Pairs ? w.pairTaps8.data() + 64 * c * 2 : nullptr;
+    const int pairs = w.pairs;
     const uint64_t valid = n == 64 ? ~0ull : (uint64_t{1} << n) - 1;
     for (int y = 0; y < o.height; ++y)
         for (int x = 0; x < o.width; ++x) {
             const int16_t* at = img + positionBase(w, y, x);
-            int any = 0;
-            for (int e = 0; e < fanIn; ++e)
-                any |= at[offsets[e]];
             for (int b = 0; b < 4; ++b)
                 acc[b] = _mm256_setzero_si256();
-            if (any)
-                for (int e = 0; e < fanIn; ++e) {
-                    const __m256i pv = _mm256_set1_epi16(at[offsets[e]]);
-                    const __m256i* we = reinterpret_cast<const __m256i*>(wc + e * stride16);
-                    for (int b = 0; b < vecs; ++b)
-                        acc[b] = _mm256_add_epi16(acc[b], _mm256_sign_epi16(pv, _mm256_loadu_si256(we + b)));
+            if constexpr (Pairs) {
+                int pair[64];
+                int any = 0;
+                for (int j = 0; j < pairs; ++j) {
+                    pair[j] = at[offsets[2 * j]] | at[offsets[2 * j + 1]] << 8;
+                    any |= pair[j];
                 }
+                if (any)
+                    for (int j = 0; j < pairs; ++j) {
+                        const __m256i pv = _mm256_set1_epi16(static_cast<int16_t>(pair[j]));
+                        const __m256i* wj = reinterpret_cast<const __m256i*>(wp + static_cast<size_t>(j) * stride16 * 2);
+                        for (int b = 0; b < vecs; ++b)
+                            acc[b] = _mm256_add_epi16(acc[b], _mm256_maddubs_epi16(pv, _mm256_loadu_si256(wj + b)));
+                    }
+            } else {
+                int any = 0;
+                for (int e = 0; e < fanIn; ++e)
+                    any |= at[offsets[e]];
+                if (any)
+                    for (int e = 0; e < fanIn; ++e) {
+                        const __m256i pv = _mm256_set1_epi16(at[offsets[e]]);
+                        const __m256i* we = reinterpret_cast<const __m256i*>(wc + e * stride16);
+                        for (int b = 0; b < vecs; ++b)
+                            acc[b] = _mm256_add_epi16(acc[b], _mm256_sign_epi16(pv, _mm256_loadu_si256(we + b)));
+                    }
+            }
             const size_t pos = static_cast<size_t>(y) * o.width + x;
             if (values) {
                 alignas(32) int32_t tmp[64];
@@ -214,10 +236,14 @@ __attribute__((target("avx2"))) void inputConvAvx2(const InputConvWeights& w, co
     const int outputs = w.g.outChannels;
     for (int c = 0; c * 64 < outputs; ++c) {
         const int n = std::min(64, outputs - 64 * c);
-        if (!w.tapWeights.empty() && n == 64)
-            inputConvChunk16<true>(w, img, c, n, gt, invert, values, packed);
+        if (!w.pairTaps8.empty() && n == 64)
+            inputConvChunk16<true, true>(w, img, c, n, gt, invert, values, packed);
+        else if (!w.pairTaps8.empty())
+            inputConvChunk16<false, true>(w, img, c, n, gt, invert, values, packed);
+        else if (!w.tapWeights.empty() && n == 64)
+            inputConvChunk16<true, false>(w, img, c, n, gt, invert, values, packed);
         else if (!w.tapWeights.empty())
-            inputConvChunk16<false>(w, img, c, n, gt, invert, values, packed);
+            inputConvChunk16<false, false>(w, img, c, n, gt, invert, values, packed);
         else if (n == 64)
             inputConvChunk<true>(w, img, c, n, gt, invert, values, packed);
         else

@@ -50,6 +50,32 @@ private slots:
         }
     }
 
+    // The whole-map im2col equals the per-position one, border windows included.
+    void gatherPatchesMatchesPerPosition()
+    {
+        Rng rng(7);
+        for (auto [shape, kernel, stride, padding] :
+             {std::tuple{Shape{14, 14, 64}, 3, 1, 1}, {Shape{9, 7, 64}, 5, 1, 2}, {Shape{11, 11, 64}, 7, 2, 3},
+              {Shape{6, 5, 130}, 3, 2, 0}, {Shape{5, 5, 1}, 3, 1, 1}, {Shape{8, 8, 65}, 1, 1, 0}}) {
+            const int words = wordsFor(shape.channels);
+            std::vector<uint64_t> in(static_cast<size_t>(shape.height) * shape.width * words);
+            for (uint64_t& w : in)
+                w = rng.next();
+            const int outH = (shape.height + 2 * padding - kernel) / stride + 1;
+            const int outW = (shape.width + 2 * padding - kernel) / stride + 1;
+            const size_t patchWords = static_cast<size_t>(kernel) * kernel * words;
+            std::vector<uint64_t> all(patchWords * outH * outW, ~0ull), one(patchWords);
+            gatherPatches(in.data(), shape, kernel, stride, padding, outH, outW, all.data());
+            for (int y = 0; y < outH; ++y)
+                for (int x = 0; x < outW; ++x) {
+                    gatherPatch(in.data(), shape, kernel, stride, padding, y, x, one.data());
+                    const auto at = all.begin() + static_cast<ptrdiff_t>((y * outW + x) * patchWords);
+                    QVERIFY2(std::equal(one.begin(), one.end(), at),
+                             qPrintable(QString("k%1 s%2 p%3 at (%4, %5)").arg(kernel).arg(stride).arg(padding).arg(y).arg(x)));
+                }
+        }
+    }
+
     void binaryConvMatchesReference_data()
     {
         QTest::addColumn<Isa>("isa");
