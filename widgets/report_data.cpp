@@ -121,10 +121,11 @@ std::string shellQuote(const std::string& word)
     return quoted + "'";
 }
 
-std::string circuitOptionsText(const CircuitSpec& spec, bool withCells, bool withP)
+std::string circuitOptionsText(const CircuitSpec& spec, bool withCells, bool withP, bool withTopology)
 {
     const ApproxConfig& a = spec.approx;
-    std::string text = "--topology " + topologyName(spec.topology) + " --cell " + shellQuote(a.faCell);
+    std::string text = withTopology ? "--topology " + topologyName(spec.topology) + " " : std::string();
+    text += "--cell " + shellQuote(a.faCell);
     if (!a.haCell.empty())
         text += " --ha-cell " + shellQuote(a.haCell);
     text += " --approx-lsb " + std::to_string(a.lsbColumns) + " --approx-levels " + std::to_string(a.levels);
@@ -168,7 +169,7 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
     CircuitSpec knobSpec = d.request.spec;
     knobSpec.approx = knobs;
     d.costCommand = "axbnn cost-table --inputs " + joinInts(inputs) + " --topologies " +
-                    topologyName(request.spec.topology) + " " + circuitOptionsText(knobSpec, false, true);
+                    topologyName(request.spec.topology) + " " + circuitOptionsText(knobSpec, false, true, false);
     steps.advance();
     if (!withModel)
         return d;

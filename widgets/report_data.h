@@ -64,7 +64,7 @@ struct ReportData {
 std::string shellQuote(const std::string& word);
 
 // The circuit options of every command line: --topology ... --p.
-std::string circuitOptionsText(const CircuitSpec& spec, bool withCells, bool withP);
+std::string circuitOptionsText(const CircuitSpec& spec, bool withCells, bool withP, bool withTopology = true);
 
 // Computes everything; progress(done, total) in abstract steps, returning
 // false cancels (throws InferenceCancelled or std::runtime_error

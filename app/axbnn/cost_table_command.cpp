@@ -78,6 +78,7 @@ void addCostTableCommand(CLI::App& app)
         ->delimiter(',')
         ->capture_default_str();
     addCircuitOptions(cmd, args->circuit, false);
+    cmd->remove_option(cmd->get_option("--topology")); // --topologies chooses them
     cmd->add_option("--out,-o", args->out, "CSV file to write (default: standard output)");
     cmd->callback([args]() {
         for (const auto& t : args->topologies)

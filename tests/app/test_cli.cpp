@@ -166,6 +166,8 @@ private slots:
         QTest::newRow("missing model") << QStringList{"eval", "--model", "/no/model.h5"} << "/no/model.h5";
         QTest::newRow("model not HDF5") << QStringList{"eval", "--model", "@bad"} << "not a readable HDF5";
         QTest::newRow("missing data") << QStringList{"model", "info", "/no/m.h5"} << "/no/m.h5";
+        QTest::newRow("cost-table takes --topologies")
+            << QStringList{"cost-table", "-n", "9", "--topology", "wallace"} << "--topology";
         QTest::newRow("unknown mitigation")
             << QStringList{"eval", "--model", "@bad", "--mitigation", "magic"} << "magic";
     }

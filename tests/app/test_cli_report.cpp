@@ -126,6 +126,17 @@ private slots:
                      qPrintable(m.captured(1) + ": " + m.captured(2) + " vs " + eval.out));
         }
         QCOMPARE(rows, 3); // exact, approximate, approximate + bias
+
+        // The cost-against-N command runs as printed and covers the session's topology only.
+        const QRegularExpressionMatch cost = QRegularExpression(R"(<code>axbnn (cost-table [^<]+)</code>)").match(html);
+        QVERIFY(cost.hasMatch());
+        QVERIFY2(!cost.captured(1).contains("--topology "), qPrintable(cost.captured(1)));
+        const Run table = runCli(cost.captured(1).split(u' ', Qt::SkipEmptyParts));
+        QVERIFY2(table.exitCode == 0, qPrintable(table.err));
+        const QStringList lines = table.out.split(u'\n', Qt::SkipEmptyParts);
+        QVERIFY(lines.size() > 2);
+        for (const QString& line : lines.mid(1))
+            QVERIFY2(line.section(u',', 1, 1) == "adder-tree", qPrintable(line));
     }
 
     void reportPdfOpens()
