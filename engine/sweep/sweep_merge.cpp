@@ -116,6 +116,38 @@ void checkParetoChoice(const ParetoChoice& choice)
     axis(qualityAxes(), choice.quality, "quality", true);
 }
 
+namespace {
+
+constexpr SweepCol kGroupColumns[] = {ColInputs, ColKernel, ColChannels, ColModel, ColLayer, ColP};
+
+std::vector<std::string> groupKey(const SweepRow& r)
+{
+    std::vector<std::string> key;
+    for (SweepCol c : kGroupColumns) {
+        double x = 0;
+        const auto* text = std::get_if<std::string>(&r[c]);
+        key.push_back(number(r[c], x) ? formatDouble(x) : text ? *text : std::string());
+    }
+    return key;
+}
+
+} // namespace
+
+std::string paretoGroupLabel(const SweepRow& row)
+{
+    static const char* const names[] = {"N=", "k=", "C=", "", "layer ", "p="};
+    const std::vector<std::string> key = groupKey(row);
+    std::string label;
+    for (size_t i = 0; i < key.size(); ++i) {
+        std::string part = key[i];
+        if (kGroupColumns[i] == ColModel) // the file name, not its directory
+            part = part.substr(part.find_last_of('/') + 1);
+        if (!part.empty())
+            label += (label.empty() ? "" : ", ") + std::string(names[i]) + part;
+    }
+    return label;
+}
+
 void markPareto(SweepTable& table, const ParetoChoice& choice)
 {
     const SweepCol cost = axis(costAxes(), choice.cost, "cost", false);
@@ -123,15 +155,8 @@ void markPareto(SweepTable& table, const ParetoChoice& choice)
     // Group rows by workload and p; within a group, collect (cost, quality).
     std::map<std::vector<std::string>, std::vector<size_t>> groups;
     for (size_t i = 0; i < table.rows.size(); ++i) {
-        SweepRow& r = table.rows[i];
-        r[ColPareto] = std::monostate{};
-        std::vector<std::string> key;
-        for (SweepCol c : {ColInputs, ColKernel, ColChannels, ColModel, ColLayer, ColP}) {
-            double x = 0;
-            const auto* text = std::get_if<std::string>(&r[c]);
-            key.push_back(number(r[c], x) ? formatDouble(x) : text ? *text : std::string());
-        }
-        groups[key].push_back(i);
+        table.rows[i][ColPareto] = std::monostate{};
+        groups[groupKey(table.rows[i])].push_back(i);
     }
     for (const auto& [key, rows] : groups) {
         std::vector<std::vector<double>> points;

@@ -82,6 +82,8 @@ void checkParetoChoice(const ParetoChoice& choice); // throws std::invalid_argum
 // channels, model, layer, p) is at least as good on both axes and better on
 // one, else 0; null where an axis has no value. Duplicates are all 1 or all 0.
 void markPareto(SweepTable& table, const ParetoChoice& choice);
+// The row's Pareto group as text, e.g. "N=576, p=0.5" or "model.h5, layer 2, p=0.5".
+std::string paretoGroupLabel(const SweepRow& row);
 // The rows whose pareto column is 1.
 SweepTable paretoRows(const SweepTable& table);
 

@@ -8,6 +8,8 @@
 #include "sweep/sweep_runner.h"
 #include "sweep/sweep_spec.h"
 
+#include <qcustomplot.h>
+
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -76,6 +78,11 @@ private slots:
             front += std::get<int64_t>(row[ColPareto]) == 1;
         QVERIFY(front > 0);
         QCOMPARE(dialog.paretoPlot()->frontCount(), front);
+        // One colour and legend entry per Pareto group: the two sizes.
+        QCOMPARE(dialog.paretoPlot()->groupCount(), 2);
+        QCOMPARE(dialog.paretoPlot()->groupLabel(0), QStringLiteral("N=16, p=0.5"));
+        QCOMPARE(dialog.paretoPlot()->groupLabel(1), QStringLiteral("N=24, p=0.5"));
+        QCOMPARE(dialog.paretoPlot()->plot()->legend->itemCount(), 2);
     }
 
     void specFileSweepWritesResultsLikeEngine()
