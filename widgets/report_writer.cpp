@@ -38,6 +38,13 @@ QString row(const QStringList& cells, bool header = false)
     return html + QStringLiteral("</tr>\n");
 }
 
+// A row's reproducing command on a full-width row of its own below it (a
+// command column squeezed the PDF's tables into many pages).
+QString commandRow(const std::string& cmd, int columns)
+{
+    return QStringLiteral("<tr><td colspan=\"%1\" class=\"cmd\"><code>%2</code></td></tr>\n").arg(columns).arg(esc(cmd));
+}
+
 QString figure(const QString& kind, const QMap<QString, QByteArray>& images, bool dataUris, const QString& caption)
 {
     if (!images.contains(kind))
@@ -135,11 +142,12 @@ QString accuracySection(const ReportData& d)
                                "a popcount of its own fan-in with the knobs above (hand-picked cells "
                                "index one netlist and are left out); the scores layer stays exact.</p>\n<table>\n")
                     .arg(esc(d.request.data));
-    h += row({"configuration", "accuracy (%)", "correct", "command"}, true);
-    for (const ReportAccuracyRow& r : d.accuracy)
+    h += row({"configuration", "accuracy (%)", "correct"}, true);
+    for (const ReportAccuracyRow& r : d.accuracy) {
         h += row({esc(r.label), QString::number(100.0 * r.accuracy(), 'f', 2),
-                  QStringLiteral("%1 of %2").arg(r.correct).arg(r.images),
-                  QStringLiteral("<code>%1</code>").arg(esc(r.command))});
+                  QStringLiteral("%1 of %2").arg(r.correct).arg(r.images)});
+        h += commandRow(r.command, 3);
+    }
     return h + QStringLiteral("</table>\n");
 }
 
@@ -153,14 +161,13 @@ QString plotsSection(const ReportData& d, const QMap<QString, QByteArray>& image
     h += figure(QStringLiteral("accuracy"), images, dataUris, QStringLiteral("Accuracy against approximation level"));
     h += figure(QStringLiteral("pareto"), images, dataUris, QStringLiteral("Popcount area against accuracy"));
     h += QStringLiteral("<table>\n");
-    h += row({"knob", "level", "area (µm²)", "accuracy (%)",
-              QStringLiteral("+ %1 (%)").arg(esc(d.sweep.mitigation)), "command"},
+    h += row({"knob", "level", "area (µm²)", "accuracy (%)", QStringLiteral("+ %1 (%)").arg(esc(d.sweep.mitigation))},
              true);
     for (size_t i = 0; i < d.sweep.points.size(); ++i) {
         const SweepPoint& p = d.sweep.points[i];
         h += row({esc(p.knob), QString::number(p.level), reportNumber(p.areaUm2),
-                  QString::number(100.0 * p.accuracy, 'f', 2), QString::number(100.0 * p.mitigatedAccuracy, 'f', 2),
-                  QStringLiteral("<code>%1</code>").arg(esc(d.sweepCommands[i]))});
+                  QString::number(100.0 * p.accuracy, 'f', 2), QString::number(100.0 * p.mitigatedAccuracy, 'f', 2)});
+        h += commandRow(d.sweepCommands[i], 5);
     }
     return h + QStringLiteral("</table>\n");
 }

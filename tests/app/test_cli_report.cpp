@@ -116,7 +116,7 @@ private slots:
 
         // Every accuracy row's command prints the row's "C of N".
         const QRegularExpression rowRe(
-            R"(<tr><td>([^<]+)</td><td>[0-9.]+</td><td>(\d+ of \d+)</td><td><code>axbnn (eval [^<]+)</code></td></tr>)");
+            R"(<tr><td>([^<]+)</td><td>[0-9.]+</td><td>(\d+ of \d+)</td></tr>\n<tr><td colspan="3" class="cmd"><code>axbnn (eval [^<]+)</code></td></tr>)");
         int rows = 0;
         for (const QRegularExpressionMatch& m : rowRe.globalMatch(html)) {
             ++rows;
