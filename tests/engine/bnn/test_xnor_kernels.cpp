@@ -125,7 +125,8 @@ private slots:
         for (Isa isa : isas())
             for (auto [in, outputs] : {std::pair{Shape{1, 1, 1}, 1}, {Shape{1, 1, 64}, 3}, {Shape{1, 1, 100}, 65},
                                        {Shape{7, 7, 64}, 40}, {Shape{3, 3, 10}, 17}, {Shape{2, 5, 129}, 130},
-                                       {Shape{1, 1, 3136}, 9}, {Shape{1, 1, 700}, 300}})
+                                       {Shape{1, 1, 3136}, 9}, {Shape{1, 1, 700}, 300}, {Shape{1, 1, 3072}, 33},
+                                       {Shape{1, 1, 2100}, 20}})
                 QTest::addRow("%s-%dx%dx%d-%d", isaName(isa).c_str(), in.height, in.width, in.channels, outputs)
                     << isa << in << outputs;
     }
