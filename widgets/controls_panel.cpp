@@ -7,6 +7,8 @@
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QFileInfo>
+#include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMap>
@@ -54,6 +56,13 @@ ControlsPanel::ControlsPanel(ExplorationState* state, QWidget* parent)
     : QWidget(parent), state_(state)
 {
     auto* layout = new QVBoxLayout(this);
+    importNote_ = new QLabel;
+    importNote_->setObjectName(QStringLiteral("importNote"));
+    importNote_->setWordWrap(true);
+    importNote_->setFrameShape(QFrame::StyledPanel);
+    importNote_->setMargin(4);
+    importNote_->hide();
+    layout->addWidget(importNote_);
     layout->addWidget(buildInputsGroup());
     layout->addWidget(buildCircuitGroup());
     layout->addWidget(buildApproximationGroup());
@@ -63,6 +72,7 @@ ControlsPanel::ControlsPanel(ExplorationState* state, QWidget* parent)
 
     syncFromState();
     connect(state_, &ExplorationState::changed, this, &ControlsPanel::syncFromState);
+    connect(state_, &ExplorationState::netlistChanged, this, &ControlsPanel::syncFromState);
 }
 
 QWidget* ControlsPanel::buildInputsGroup()
@@ -247,6 +257,15 @@ void ControlsPanel::syncFromState()
     overrides_->setText(tr("%1 approximate, %2 exact")
                             .arg(spec.approx.extraCells.size())
                             .arg(spec.approx.exactCells.size()));
+
+    // The knobs below describe the built circuit; say what is explored instead.
+    importNote_->setVisible(state_->hasImportedNetlist());
+    if (state_->hasImportedNetlist())
+        importNote_->setText(tr("Exploring the imported netlist <b>%1</b> (%2 inputs): p and the input statistic "
+                                "apply to it. Changing N, the topology, the cell or a knob below returns to the "
+                                "built circuit, as does File > Back to built circuit.")
+                                 .arg(QFileInfo(state_->importedPath()).fileName().toHtmlEscaped())
+                                 .arg(spec.inputs));
 
     // A selected convolution shows its kernel.
     const auto model = state_->model();

@@ -44,6 +44,7 @@ private:
     QComboBox* statistic_ = nullptr;
     QComboBox* mitigation_ = nullptr;
     QLabel* overrides_ = nullptr;
+    QLabel* importNote_ = nullptr; // shown while an imported netlist is explored
 };
 
 } // namespace axbnn::gui

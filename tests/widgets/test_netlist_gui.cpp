@@ -12,6 +12,7 @@
 #include "io/netlist_import.h"
 
 #include "circuit_view.h"
+#include "controls_panel.h"
 #include "exploration_state.h"
 #include "netlist_actions.h"
 #include "session.h"
@@ -83,6 +84,7 @@ private slots:
         const QString path = writeText(dir, "apc3.v", kApc3);
         ExplorationState state;
         SummaryPanel summary(&state);
+        ControlsPanel controls(&state);
         CircuitView view;
         connect(&state, &ExplorationState::reportReady, &view, &CircuitView::setReport);
         state.setInputs(6000); // a built report still on its way must not replace the import
@@ -108,6 +110,10 @@ private slots:
         QCOMPARE(report->error.mae, engine.error.mae);
         // The summary shows them, and the circuit view draws the imported cells.
         QVERIFY(summary.findChild<QLabel*>("designValue")->text().contains("apc3.v"));
+        // The controls say that their knobs describe the built circuit, not this one.
+        const QLabel* note = controls.findChild<QLabel*>("importNote");
+        QVERIFY(note && note->isVisibleTo(&controls));
+        QVERIFY(note->text().contains("apc3.v"));
         QCOMPARE(summary.findChild<QLabel*>("maeValue")->text().left(3), QStringLiteral("0.5"));
         QVERIFY(QTest::qWaitFor([&] { return view.layout() && !view.isBusy(); }, 10000));
         QCOMPARE(view.layout()->cells.size(), report->netlist.cells.size());
@@ -121,6 +127,7 @@ private slots:
         // A knob of the built circuit returns to it.
         state.setLsbColumns(1);
         QVERIFY(!state.hasImportedNetlist());
+        QVERIFY(!note->isVisibleTo(&controls));
         QVERIFY(QTest::qWaitFor([&] { return state.report() && state.report()->source.empty(); }, 10000));
     }
 
