@@ -1,6 +1,8 @@
 // Background evaluation of one circuit specification at a time.
 #include "circuit_evaluator.h"
 
+#include "latency_trace.h"
+
 #include "circuit/popcount_builder.h"
 
 #include <mutex>
@@ -64,9 +66,12 @@ void CircuitEvaluator::evaluate(const CircuitSpec& spec)
 {
     // The job owns a copy of the spec and shares the immutable library.
     runner_.submit([spec, library = library_, cache = cache_, last = last_] {
+        trace::mark("report job start");
         const std::shared_ptr<const CircuitReport> previous = last->get();
-        auto report = std::make_shared<const CircuitReport>(
-            evaluateCircuit(spec, *library, *cache->get(spec.inputs, spec.topology, *library), previous.get()));
+        const std::shared_ptr<const Netlist> exact = cache->get(spec.inputs, spec.topology, *library);
+        trace::mark("report exact netlist");
+        auto report = std::make_shared<const CircuitReport>(evaluateCircuit(spec, *library, *exact, previous.get()));
+        trace::mark("report evaluated");
         last->set(report);
         return *report;
     });

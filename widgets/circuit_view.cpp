@@ -4,6 +4,7 @@
 #include "circuit_graphics_view.h"
 #include "circuit_legend.h"
 #include "circuit_scene.h"
+#include "latency_trace.h"
 
 #include <QComboBox>
 #include <QElapsedTimer>
@@ -118,6 +119,7 @@ void CircuitView::setReport(std::shared_ptr<const CircuitReport> report)
     // error-contribution colours and the tooltips need them.
     if (mode_ == ColourMode::ErrorContribution)
         requestContributions();
+    trace::mark("circuit recoloured");
 }
 
 void CircuitView::requestContributions()
