@@ -5,6 +5,9 @@
 
 #include "circuit/popcount_builder.h"
 
+#include <QThread>
+
+#include <algorithm>
 #include <mutex>
 #include <vector>
 #include "io/netlist_import.h"
@@ -53,7 +56,7 @@ CircuitEvaluator::CircuitEvaluator(std::shared_ptr<const CellLibrary> library, Q
       library_(std::move(library)),
       cache_(std::make_shared<ExactNetlistCache>()),
       last_(std::make_shared<LastReport>()),
-      runner_(this, {[this](auto report) { emit reportReady(std::move(report)); },
+      runner_(this, {[this](auto report) { emit reportReady(*report); },
                      [this](const QString& message) { emit failed(message); },
                      [this](bool busy) { emit busyChanged(busy); }}),
       importer_(this, {[this](auto report) { emit netlistImported(std::move(report)); },
@@ -65,7 +68,11 @@ CircuitEvaluator::CircuitEvaluator(std::shared_ptr<const CellLibrary> library, Q
 void CircuitEvaluator::evaluate(const CircuitSpec& spec)
 {
     // The job owns a copy of the spec and shares the immutable library.
-    runner_.submit([spec, library = library_, cache = cache_, last = last_] {
+    // The Monte Carlo (and the cost beside it) use every core: the results do
+    // not depend on the thread count, and the sweep waits for this report.
+    CircuitSpec job = spec;
+    job.error.threads = std::max(1, QThread::idealThreadCount());
+    runner_.submit([spec = std::move(job), library = library_, cache = cache_, last = last_] {
         trace::mark("report job start");
         const std::shared_ptr<const CircuitReport> previous = last->get();
         const std::shared_ptr<const Netlist> exact = cache->get(spec.inputs, spec.topology, *library);
@@ -73,7 +80,7 @@ void CircuitEvaluator::evaluate(const CircuitSpec& spec)
         auto report = std::make_shared<const CircuitReport>(evaluateCircuit(spec, *library, *exact, previous.get()));
         trace::mark("report evaluated");
         last->set(report);
-        return *report;
+        return report; // shared, not copied (two netlists of up to 30,000 cells)
     });
 }
 
@@ -99,7 +106,8 @@ void CircuitEvaluator::evaluateNetlist(std::shared_ptr<const Netlist> netlist, c
                                        const QString& source)
 {
     runner_.submit([netlist = std::move(netlist), spec, library = library_, source = source.toStdString()] {
-        return axbnn::evaluateNetlist(*netlist, spec, library->source(), source);
+        return std::make_shared<const CircuitReport>(
+            axbnn::evaluateNetlist(*netlist, spec, library->source(), source));
     });
 }
 

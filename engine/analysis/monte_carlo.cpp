@@ -5,8 +5,12 @@
 #include "util/random_bits.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <exception>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 namespace axbnn {
 namespace {
@@ -77,28 +81,21 @@ void countOnes(const uint64_t* x, int n, int k, uint64_t* counter)
     }
 }
 
-} // namespace
-
-ErrorStats analyzeMonteCarlo(const Netlist& netlist, const ErrorOptions& options)
+// Simulates and counts the words [w0, w1) of the sample stream (w0 a
+// multiple of kChunkWords) into `hist`; `rng` is the stream's state at w0.
+// Chunk by chunk: every input's words of a chunk are drawn in input order.
+void sampleBlock(const Simulator& sim, const BernoulliWords& bernoulli, Rng rng, uint64_t w0, uint64_t w1,
+                 detail::SumErrorCounts& hist)
 {
-    detail::checkOptions(netlist, options);
-    const int n = netlist.inputs;
-    const Simulator sim(netlist);
+    const int n = sim.inputs();
     const int outBits = sim.outputBits();
-    if (outBits > 62)
-        throw std::invalid_argument("Monte Carlo supports at most 62 output bits");
-    const BernoulliWords bernoulli(options.p);
-    Rng rng(options.seed);
-    const uint64_t words = options.samples / 64 + (options.samples % 64 != 0);
     const int countBits = bitsFor(static_cast<uint64_t>(n));
-
-    detail::SumErrorCounts hist(n);
     std::vector<uint64_t> in(static_cast<size_t>(n) * kChunkWords);
     std::vector<uint64_t> out(static_cast<size_t>(outBits) * kChunkWords);
     std::vector<uint64_t> counter(static_cast<size_t>(countBits) * kChunkWords);
     std::vector<uint64_t> scratch;
-    for (uint64_t w0 = 0; w0 < words; w0 += kChunkWords) {
-        const int k = static_cast<int>(std::min<uint64_t>(kChunkWords, words - w0));
+    for (uint64_t c0 = w0; c0 < w1; c0 += kChunkWords) {
+        const int k = static_cast<int>(std::min<uint64_t>(kChunkWords, w1 - c0));
         bernoulli.fill(std::span(in.data(), static_cast<size_t>(n) * k), rng);
         sim.run(std::span(in.data(), static_cast<size_t>(n) * k), k,
                 std::span(out.data(), static_cast<size_t>(outBits) * k), scratch);
@@ -121,6 +118,62 @@ ErrorStats analyzeMonteCarlo(const Netlist& netlist, const ErrorOptions& options
             for (int l = 0; l < 64; ++l)
                 hist.add(sum[l], static_cast<int>(value[l] - sum[l]));
         }
+    }
+}
+
+} // namespace
+
+ErrorStats analyzeMonteCarlo(const Netlist& netlist, const ErrorOptions& options)
+{
+    detail::checkOptions(netlist, options);
+    const int n = netlist.inputs;
+    const Simulator sim(netlist);
+    if (sim.outputBits() > 62)
+        throw std::invalid_argument("Monte Carlo supports at most 62 output bits");
+    const BernoulliWords bernoulli(options.p);
+    const Rng rng(options.seed);
+    const uint64_t words = options.samples / 64 + (options.samples % 64 != 0);
+
+    // Blocks of whole chunks; block b starts where the single stream would be
+    // after the words of the blocks before it, so that the sampled vectors,
+    // and hence the counts, are those of one thread whatever the split.
+    const uint64_t chunks = (words + kChunkWords - 1) / kChunkWords;
+    const int threads = static_cast<int>(std::min<uint64_t>(static_cast<uint64_t>(std::max(options.threads, 1)), chunks));
+    detail::SumErrorCounts hist(n);
+    if (threads == 1) {
+        sampleBlock(sim, bernoulli, rng, 0, words, hist);
+    } else {
+        // A few blocks per thread, taken in turn, so that a thread slowed by
+        // other work does not hold up the result.
+        const uint64_t blocks = std::min<uint64_t>(chunks, static_cast<uint64_t>(threads) * 4);
+        const uint64_t drawsPerWord = static_cast<uint64_t>(bernoulli.drawsPerWord());
+        const auto blockStart = [&](uint64_t b) { return std::min(words, chunks * b / blocks * kChunkWords); };
+        std::vector<detail::SumErrorCounts> partial(blocks, detail::SumErrorCounts(n));
+        std::atomic<uint64_t> next{0};
+        std::exception_ptr error;
+        std::mutex errorMutex;
+        const auto work = [&] {
+            try {
+                for (uint64_t b = next++; b < blocks; b = next++) {
+                    Rng blockRng = rng;
+                    blockRng.discard(static_cast<uint64_t>(n) * blockStart(b) * drawsPerWord);
+                    sampleBlock(sim, bernoulli, blockRng, blockStart(b), blockStart(b + 1), partial[b]);
+                }
+            } catch (...) {
+                const std::lock_guard lock(errorMutex);
+                error = std::current_exception();
+            }
+        };
+        std::vector<std::thread> pool;
+        for (int t = 1; t < threads; ++t)
+            pool.emplace_back(work);
+        work();
+        for (std::thread& t : pool)
+            t.join();
+        if (error)
+            std::rethrow_exception(error);
+        for (const detail::SumErrorCounts& h : partial)
+            hist.merge(h);
     }
 
     ErrorStats stats = detail::sampledStatsFromCounts(hist, options.p, options.conditional);
