@@ -68,10 +68,11 @@ CircuitEvaluator::CircuitEvaluator(std::shared_ptr<const CellLibrary> library, Q
 void CircuitEvaluator::evaluate(const CircuitSpec& spec)
 {
     // The job owns a copy of the spec and shares the immutable library.
-    // The Monte Carlo (and the cost beside it) use every core: the results do
-    // not depend on the thread count, and the sweep waits for this report.
+    // The Monte Carlo and the energy simulation (run beside each other) use
+    // every core: the results do not depend on the thread counts, and the
+    // sweep waits for this report.
     CircuitSpec job = spec;
-    job.error.threads = std::max(1, QThread::idealThreadCount());
+    job.error.threads = job.cost.threads = std::max(1, QThread::idealThreadCount());
     runner_.submit([spec = std::move(job), library = library_, cache = cache_, last = last_] {
         trace::mark("report job start");
         const std::shared_ptr<const CircuitReport> previous = last->get();

@@ -37,12 +37,12 @@ bool sameCellKinds(const Netlist& a, const Netlist& b)
     return true;
 }
 
-// Fills r.cost and r.error from r.netlist and r.spec. With more than one
-// error-analysis thread the cost runs on a thread of its own meanwhile (the
-// two are independent); the results are the same either way.
+// Fills r.cost and r.error from r.netlist and r.spec. With threads for
+// either, the cost runs on a thread of its own meanwhile (the two are
+// independent); the results are the same either way.
 void costAndAnalyse(CircuitReport& r)
 {
-    if (r.spec.error.threads <= 1) {
+    if (r.spec.error.threads <= 1 && r.spec.cost.threads <= 1) {
         r.cost = computeCost(r.netlist, r.spec.cost);
         r.error = analyzeErrors(r.netlist, r.spec.error);
         return;

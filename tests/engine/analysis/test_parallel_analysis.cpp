@@ -1,9 +1,11 @@
 // Work split over threads gives exactly the single-thread numbers: the random
 // stream's jump-ahead (Rng::discard), the Monte Carlo split into blocks of
-// vectors, and the cost computed beside the error analysis.
+// vectors, the switching-energy simulation split into blocks of words, and
+// the cost computed beside the error analysis.
 #include "analysis/circuit_report.h"
 #include "analysis/error_analysis.h"
 #include "circuit/approximation.h"
+#include "circuit/cost_model.h"
 #include "circuit/popcount_builder.h"
 #include "util/random_bits.h"
 
@@ -122,6 +124,40 @@ private slots:
             options.seed += 1;
             QVERIFY(analyzeMonteCarlo(net, options).pmf != single.pmf);
         }
+    }
+
+    void energySplitIsBitIdentical_data()
+    {
+        QTest::addColumn<Topology>("topology");
+        QTest::addColumn<int>("vectors");
+        QTest::newRow("adder tree 8192") << Topology::AdderTree << 8192;
+        QTest::newRow("wallace odd words") << Topology::Wallace << 64 * 131;
+        QTest::newRow("chain 8192") << Topology::Chain << 8192;
+        QTest::newRow("dadda minimum") << Topology::Dadda << 128;
+    }
+    void energySplitIsBitIdentical()
+    {
+        QFETCH(Topology, topology);
+        QFETCH(int, vectors);
+        const CellLibrary lib = CellLibrary::defaults();
+        ApproxConfig approx;
+        approx.lsbColumns = 2;
+        approx.haCell = "or-ha";
+        const Netlist net = applyApproximation(buildPopcount(300, topology, lib), lib, approx);
+        CostOptions options;
+        options.energyVectors = vectors;
+        options.p = 0.3;
+        const double single = switchingEnergyFj(net, options);
+        QVERIFY(single > 0.0);
+        for (const int threads : {2, 3, 5, 1000}) {
+            options.threads = threads;
+            QVERIFY2(same(switchingEnergyFj(net, options), single), qPrintable(QString::number(threads)));
+        }
+        // Another seed gives another estimate: the comparison above can fail.
+        // (1000 threads make one block per word or two: every boundary counts.)
+        options.threads = 1;
+        options.seed += 1;
+        QVERIFY(!same(switchingEnergyFj(net, options), single));
     }
 
     void reportWithThreadsIsTheSame_data()
