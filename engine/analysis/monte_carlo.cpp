@@ -37,12 +37,33 @@ inline void csa(uint64_t& high, uint64_t& low, uint64_t a, uint64_t b, uint64_t 
     low = u ^ c;
 }
 
+// Adds the words sixteens[w] (one lane per bit) to the bit-sliced counters
+// of the k words at plane 4: plane by plane for all words at once, without
+// data-dependent branches per word (it vectorises), stopping when no carry is left.
+inline void addSixteens(uint64_t* counter, int countBits, int k, const uint64_t* sixteens)
+{
+    uint64_t carry[kChunkWords];
+    std::copy_n(sixteens, k, carry);
+    for (int b = 4; b < countBits; ++b) {
+        uint64_t* plane = counter + static_cast<size_t>(b) * kChunkWords;
+        uint64_t any = 0;
+        for (int w = 0; w < k; ++w) {
+            const uint64_t next = plane[w] & carry[w];
+            plane[w] ^= carry[w];
+            carry[w] = next;
+            any |= next;
+        }
+        if (any == 0)
+            return;
+    }
+}
+
 // Exact count of ones per lane over the n input words x[i * k + w], for all
 // k words at once, into the bit-sliced counter (which must be zero): a
 // Harley-Seal carry-save tree over blocks of 16 inputs, so that only one word
 // per block (the sixteens) ripples through the counter. The inner loops run
 // over the k words of one input, contiguous in memory, and vectorise.
-void countOnes(const uint64_t* x, int n, int k, uint64_t* counter)
+void countOnes(const uint64_t* x, int n, int k, int countBits, uint64_t* counter)
 {
     uint64_t ones[kChunkWords] = {}, twos[kChunkWords] = {}, fours[kChunkWords] = {},
              eights[kChunkWords] = {}, sixteens[kChunkWords];
@@ -67,8 +88,7 @@ void countOnes(const uint64_t* x, int n, int k, uint64_t* counter)
             csa(eightsB, fours[w], fours[w], foursA, foursB);
             csa(sixteens[w], eights[w], eights[w], eightsA, eightsB);
         }
-        for (int w = 0; w < k; ++w)
-            rippleAdd(counter + w, 4, sixteens[w]);
+        addSixteens(counter, countBits, k, sixteens);
     }
     for (; i < n; ++i)
         for (int w = 0; w < k; ++w)
@@ -79,6 +99,19 @@ void countOnes(const uint64_t* x, int n, int k, uint64_t* counter)
         rippleAdd(counter + w, 2, fours[w]);
         rippleAdd(counter + w, 3, eights[w]);
     }
+}
+
+// Transposes a 64 x 64 bit matrix in place: afterwards bit c of a[r] is what
+// bit r of a[c] was (recursive swap of the off-diagonal blocks).
+void transpose64(uint64_t a[64])
+{
+    uint64_t m = 0x00000000FFFFFFFFull;
+    for (int j = 32; j != 0; j >>= 1, m ^= m << j)
+        for (int k = 0; k < 64; k = ((k | j) + 1) & ~j) {
+            const uint64_t t = ((a[k] >> j) ^ a[k | j]) & m;
+            a[k] ^= t << j;
+            a[k | j] ^= t;
+        }
 }
 
 // Simulates and counts the words [w0, w1) of the sample stream (w0 a
@@ -101,22 +134,19 @@ void sampleBlock(const Simulator& sim, const BernoulliWords& bernoulli, Rng rng,
                 std::span(out.data(), static_cast<size_t>(outBits) * k), scratch);
         // Exact count per lane, bit-sliced.
         std::fill(counter.begin(), counter.end(), 0ull);
-        countOnes(in.data(), n, k, counter.data());
+        countOnes(in.data(), n, k, countBits, counter.data());
         for (int w = 0; w < k; ++w) {
-            int64_t value[64] = {};
-            int sum[64] = {};
-            for (int o = 0; o < outBits; ++o) {
-                const uint64_t x = out[static_cast<size_t>(o) * k + w];
-                for (int l = 0; l < 64; ++l)
-                    value[l] |= static_cast<int64_t>((x >> l) & 1) << o;
-            }
-            for (int b = 0; b < countBits; ++b) {
-                const uint64_t x = counter[static_cast<size_t>(b) * kChunkWords + w];
-                for (int l = 0; l < 64; ++l)
-                    sum[l] |= static_cast<int>((x >> l) & 1) << b;
-            }
+            // Bit-sliced words to one value per lane: bit o of lane l.
+            uint64_t value[64] = {}, sum[64] = {};
+            for (int o = 0; o < outBits; ++o)
+                value[o] = out[static_cast<size_t>(o) * k + w];
+            for (int b = 0; b < countBits; ++b)
+                sum[b] = counter[static_cast<size_t>(b) * kChunkWords + w];
+            transpose64(value);
+            transpose64(sum);
             for (int l = 0; l < 64; ++l)
-                hist.add(sum[l], static_cast<int>(value[l] - sum[l]));
+                hist.add(static_cast<int>(sum[l]),
+                         static_cast<int>(static_cast<int64_t>(value[l]) - static_cast<int64_t>(sum[l])));
         }
     }
 }
