@@ -116,6 +116,9 @@ void ExplorationState::startWaitingSweep()
     sweepWaiting_ = false;
     trace::mark("sweep submitted");
     sweepEvaluator_->evaluate(spec_.topology, knobsOnly(spec_.approx));
+    // The model's per-layer costs depend on the same knobs: they wait likewise.
+    if (model_)
+        models_->evaluateLayerCosts(model_, spec_.topology, knobsOnly(spec_.approx), library_);
 }
 bool ExplorationState::isLoadingModel() const
 {
@@ -374,7 +377,7 @@ void ExplorationState::evaluate(int affects)
     }
     if (!model_)
         return;
-    if (affects & Sweep || affects & LayerCostsOnly)
+    if (affects & LayerCostsOnly && !(affects & Sweep)) // with Sweep: startWaitingSweep()
         models_->evaluateLayerCosts(model_, spec_.topology, knobsOnly(spec_.approx), library_);
     AccuracyRequest request;
     request.model = model_;

@@ -53,8 +53,8 @@ public:
     std::shared_ptr<const CostSweep> costSweep() const { return costSweep_; }
     bool isBusy() const; // a circuit report is being computed
     // A cost sweep is being computed or waits for the circuit report: a
-    // change that needs both starts the sweep only when its report is out,
-    // so that the report has both cores.
+    // change that needs both starts the sweep (and the model's per-layer
+    // costs) only when its report is out, so that the report has both cores.
     bool isCostSweepBusy() const;
     bool isCostSweepWaiting() const { return sweepWaiting_; }
 

@@ -2,6 +2,8 @@
 // the same change starts only once the report is out, and always for the
 // newest knobs (run with QT_QPA_PLATFORM=offscreen).
 #include "exploration_state.h"
+#include "model_analysis.h"
+#include "widget_test_support.h"
 
 #include <QtTest>
 
@@ -52,6 +54,28 @@ private slots:
         const std::vector<std::string> expected{"report", "sweep started", "sweep"};
         QCOMPARE(events, expected);
         QCOMPARE(state.costSweep()->approx.lsbColumns, 2);
+    }
+
+    void layerCostsWaitForTheReportToo()
+    {
+        ExplorationState state;
+        auto model = std::make_shared<LoadedModel>();
+        model->model = test::smallModel();
+        model->xnorP.assign(model->model.layers.size(), -1.0);
+        state.setModel(model);
+        state.refresh();
+        QVERIFY(waitUntilQuiet(state));
+        QVERIFY(QTest::qWaitFor([&] { return state.layerCosts() != nullptr; }, kTimeoutMs));
+
+        std::vector<std::string> events;
+        connect(&state, &ExplorationState::reportReady, this, [&] { events.push_back("report"); });
+        connect(&state, &ExplorationState::layerCostsChanged, this, [&] { events.push_back("layer costs"); });
+        state.setLsbColumns(3);
+        QVERIFY(waitUntilQuiet(state));
+        QVERIFY(QTest::qWaitFor([&] { return events.size() >= 2; }, kTimeoutMs));
+        const std::vector<std::string> expected{"report", "layer costs"};
+        QCOMPARE(events, expected);
+        state.cancelAccuracy();
     }
 
     void onlyTheNewestSweepRunsAfterADrag()
