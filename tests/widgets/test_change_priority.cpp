@@ -1,11 +1,19 @@
 // A control change's circuit report comes first: the cost-against-N sweep of
 // the same change starts only once the report is out, and always for the
 // newest knobs (run with QT_QPA_PLATFORM=offscreen).
+#include "background_pool.h"
 #include "exploration_state.h"
+#include "latest_only_runner.h"
+#include "progress_runner.h"
 #include "model_analysis.h"
 #include "widget_test_support.h"
 
+#include <QThreadPool>
 #include <QtTest>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 #include <string>
 #include <vector>
@@ -76,6 +84,31 @@ private slots:
         const std::vector<std::string> expected{"report", "layer costs"};
         QCOMPARE(events, expected);
         state.cancelAccuracy();
+    }
+
+    // Qt's raster engine waits on the GUI thread for tasks it puts on the
+    // global pool: background jobs must leave that pool free.
+    void backgroundJobsLeaveTheGlobalPoolFree()
+    {
+        std::atomic<bool> release{false};
+        std::atomic<int> running{0}, done{0};
+        const auto blocker = [&] {
+            ++running;
+            while (!release)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            ++done;
+            return 1;
+        };
+        QObject context;
+        LatestOnlyRunner<int> latest(&context, {[](auto) {}, [](const QString&) {}, {}});
+        ProgressRunner<int> progress(&context, {[](auto, bool) {}, [](const QString&) {}, {}, {}, {}});
+        latest.submit(blocker);
+        progress.submit([&](JobControl<int>&) { return blocker(); });
+        QVERIFY(QTest::qWaitFor([&] { return running == 2; }, kTimeoutMs));
+        QCOMPARE(QThreadPool::globalInstance()->activeThreadCount(), 0);
+        QVERIFY(backgroundPool()->activeThreadCount() >= 2); // (earlier tests' jobs may still run)
+        release = true;
+        QVERIFY(QTest::qWaitFor([&] { return done == 2 && !latest.isBusy() && !progress.isBusy(); }, kTimeoutMs));
     }
 
     void onlyTheNewestSweepRunsAfterADrag()
