@@ -1,8 +1,13 @@
 // Background evaluation of one circuit specification at a time.
 #include "circuit_evaluator.h"
 
+#include "latency_trace.h"
+
 #include "circuit/popcount_builder.h"
 
+#include <QThread>
+
+#include <algorithm>
 #include <mutex>
 #include <vector>
 #include "io/netlist_import.h"
@@ -51,7 +56,7 @@ CircuitEvaluator::CircuitEvaluator(std::shared_ptr<const CellLibrary> library, Q
       library_(std::move(library)),
       cache_(std::make_shared<ExactNetlistCache>()),
       last_(std::make_shared<LastReport>()),
-      runner_(this, {[this](auto report) { emit reportReady(std::move(report)); },
+      runner_(this, {[this](auto report) { emit reportReady(*report); },
                      [this](const QString& message) { emit failed(message); },
                      [this](bool busy) { emit busyChanged(busy); }}),
       importer_(this, {[this](auto report) { emit netlistImported(std::move(report)); },
@@ -63,12 +68,20 @@ CircuitEvaluator::CircuitEvaluator(std::shared_ptr<const CellLibrary> library, Q
 void CircuitEvaluator::evaluate(const CircuitSpec& spec)
 {
     // The job owns a copy of the spec and shares the immutable library.
-    runner_.submit([spec, library = library_, cache = cache_, last = last_] {
+    // The Monte Carlo and the energy simulation (run beside each other) use
+    // every core: the results do not depend on the thread counts, and the
+    // sweep waits for this report.
+    CircuitSpec job = spec;
+    job.error.threads = job.cost.threads = std::max(1, QThread::idealThreadCount());
+    runner_.submit([spec = std::move(job), library = library_, cache = cache_, last = last_] {
+        trace::mark("report job start");
         const std::shared_ptr<const CircuitReport> previous = last->get();
-        auto report = std::make_shared<const CircuitReport>(
-            evaluateCircuit(spec, *library, *cache->get(spec.inputs, spec.topology, *library), previous.get()));
+        const std::shared_ptr<const Netlist> exact = cache->get(spec.inputs, spec.topology, *library);
+        trace::mark("report exact netlist");
+        auto report = std::make_shared<const CircuitReport>(evaluateCircuit(spec, *library, *exact, previous.get()));
+        trace::mark("report evaluated");
         last->set(report);
-        return *report;
+        return report; // shared, not copied (two netlists of up to 30,000 cells)
     });
 }
 
@@ -94,7 +107,8 @@ void CircuitEvaluator::evaluateNetlist(std::shared_ptr<const Netlist> netlist, c
                                        const QString& source)
 {
     runner_.submit([netlist = std::move(netlist), spec, library = library_, source = source.toStdString()] {
-        return axbnn::evaluateNetlist(*netlist, spec, library->source(), source);
+        return std::make_shared<const CircuitReport>(
+            axbnn::evaluateNetlist(*netlist, spec, library->source(), source));
     });
 }
 

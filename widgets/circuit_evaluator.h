@@ -47,7 +47,8 @@ private:
     // The exact netlists of the latest structures: a level change rebuilds nothing.
     std::shared_ptr<ExactNetlistCache> cache_;
     std::shared_ptr<LastReport> last_;
-    LatestOnlyRunner<CircuitReport> runner_;
+    // Results as shared pointers: the job's report reaches the panels uncopied.
+    LatestOnlyRunner<std::shared_ptr<const CircuitReport>> runner_;
     LatestOnlyRunner<CircuitReport> importer_;
     QString importing_;
 };

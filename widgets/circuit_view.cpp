@@ -4,6 +4,7 @@
 #include "circuit_graphics_view.h"
 #include "circuit_legend.h"
 #include "circuit_scene.h"
+#include "latency_trace.h"
 
 #include <QComboBox>
 #include <QElapsedTimer>
@@ -118,6 +119,7 @@ void CircuitView::setReport(std::shared_ptr<const CircuitReport> report)
     // error-contribution colours and the tooltips need them.
     if (mode_ == ColourMode::ErrorContribution)
         requestContributions();
+    trace::mark("circuit recoloured");
 }
 
 void CircuitView::requestContributions()
@@ -142,6 +144,7 @@ void CircuitView::buildScene(const LayoutResult& result)
     layoutTopology_ = result.topology;
     layoutSource_ = result.source;
     scene_->build(*layout_, kGroupThreshold);
+    lookedReport_.reset();
     applyLooks();
     times_ = {result.ms, timer.nsecsElapsed() / 1e6};
     fit();
@@ -153,6 +156,26 @@ const std::vector<CellContribution>* CircuitView::contributions() const
     return contributions_ && contributions_->report == report_ ? &contributions_->cells : nullptr;
 }
 
+namespace {
+
+// Same number of cells and, cell for cell, the same kind (by type name).
+bool sameCellKinds(const Netlist& a, const Netlist& b)
+{
+    if (a.cells.size() != b.cells.size())
+        return false;
+    std::vector<int> inB(a.types.size(), -1); // a's type index -> b's, by name
+    for (size_t t = 0; t < a.types.size(); ++t)
+        for (size_t u = 0; u < b.types.size(); ++u)
+            if (a.types[t].name == b.types[u].name)
+                inB[t] = static_cast<int>(u);
+    for (size_t i = 0; i < a.cells.size(); ++i)
+        if (inB[static_cast<size_t>(a.cells[i].type)] != static_cast<int>(b.cells[i].type))
+            return false;
+    return true;
+}
+
+} // namespace
+
 void CircuitView::applyLooks()
 {
     if (!report_ || !layoutMatches(*report_) || scene_->cellCount() != static_cast<int>(report_->netlist.cells.size()))
@@ -163,27 +186,34 @@ void CircuitView::applyLooks()
     if (contrib)
         for (const CellContribution& c : *contrib)
             maxMae = std::max(maxMae, c.meanAbsError);
-    std::vector<CellLook> looks(net.cells.size());
-    std::vector<QString> labels; // one shared string per cell type
-    for (const CellType& type : net.types)
-        labels.push_back(QString::fromStdString(type.name));
-    for (size_t i = 0; i < net.cells.size(); ++i) {
-        const CellType& type = net.typeOf(net.cells[i]);
-        CellLook& look = looks[i];
-        look.label = labels[static_cast<size_t>(net.cells[i].type)];
-        look.approximate = !type.isExact();
-        if (mode_ == ColourMode::Approximation)
-            look.fill = look.approximate ? CircuitPalette::approximate()
-                        : type.hasCarry  ? CircuitPalette::exactAdder()
-                                         : CircuitPalette::sumOnly();
-        else if (!contrib)
-            look.fill = CircuitPalette::unknown();
-        else if (!(*contrib)[i].replaceable)
-            look.fill = CircuitPalette::sumOnly();
-        else
-            look.fill = CircuitPalette::errorScale(CircuitPalette::logShare((*contrib)[i].meanAbsError, maxMae));
+    // Approximation colours depend only on the cells' kinds: when a change
+    // altered no cell (the LSB slider on the chain), the scene stays as it is.
+    const bool unchanged =
+        mode_ == ColourMode::Approximation && lookedReport_ && sameCellKinds(lookedReport_->netlist, net);
+    lookedReport_ = mode_ == ColourMode::Approximation ? report_ : nullptr;
+    if (!unchanged) {
+        std::vector<CellLook> looks(net.cells.size());
+        std::vector<QString> labels; // one shared string per cell type
+        for (const CellType& type : net.types)
+            labels.push_back(QString::fromStdString(type.name));
+        for (size_t i = 0; i < net.cells.size(); ++i) {
+            const CellType& type = net.typeOf(net.cells[i]);
+            CellLook& look = looks[i];
+            look.label = labels[static_cast<size_t>(net.cells[i].type)];
+            look.approximate = !type.isExact();
+            if (mode_ == ColourMode::Approximation)
+                look.fill = look.approximate ? CircuitPalette::approximate()
+                            : type.hasCarry  ? CircuitPalette::exactAdder()
+                                             : CircuitPalette::sumOnly();
+            else if (!contrib)
+                look.fill = CircuitPalette::unknown();
+            else if (!(*contrib)[i].replaceable)
+                look.fill = CircuitPalette::sumOnly();
+            else
+                look.fill = CircuitPalette::errorScale(CircuitPalette::logShare((*contrib)[i].meanAbsError, maxMae));
+        }
+        scene_->setLooks(looks);
     }
-    scene_->setLooks(looks);
     legend_->setInfo({mode_ == ColourMode::ErrorContribution, maxMae,
                       QString::fromStdString(report_->spec.approx.faCell)});
     QString text = tr("N = %1, %2: %3 cells, %4 approximate")

@@ -108,6 +108,10 @@ private:
     std::string layoutSource_;
     std::shared_ptr<const ContributionResult> contributions_;
     std::shared_ptr<const CircuitReport> requestedContributions_; // the report they were last asked for
+    // The report whose approximation-mode looks the scene shows (null after a
+    // rebuild or in contribution mode): a report with the same cell kinds
+    // (a knob that changed no cell) needs no recolouring.
+    std::shared_ptr<const CircuitReport> lookedReport_;
     LatestOnlyRunner<LayoutResult> layoutRunner_;
     LatestOnlyRunner<ContributionResult> contributionRunner_;
     BuildTimes times_;

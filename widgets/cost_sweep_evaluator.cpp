@@ -1,6 +1,8 @@
 // Background computation of one cost sweep at a time.
 #include "cost_sweep_evaluator.h"
 
+#include "latency_trace.h"
+
 namespace axbnn::gui {
 
 CostSweepEvaluator::CostSweepEvaluator(std::shared_ptr<const CellLibrary> library, QObject* parent)
@@ -15,7 +17,10 @@ CostSweepEvaluator::CostSweepEvaluator(std::shared_ptr<const CellLibrary> librar
 void CostSweepEvaluator::evaluate(Topology topology, const ApproxConfig& approx)
 {
     runner_.submit([topology, approx, library = library_, cache = cache_] {
-        return computeCostSweep(kCostSweepInputs, topology, approx, *library, cache.get());
+        trace::mark("sweep job start");
+        CostSweep sweep = computeCostSweep(kCostSweepInputs, topology, approx, *library, cache.get());
+        trace::mark("sweep job end");
+        return sweep;
     });
 }
 

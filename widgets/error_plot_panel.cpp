@@ -2,6 +2,7 @@
 #include "error_plot_panel.h"
 
 #include "exploration_state.h"
+#include "latency_trace.h"
 #include "lazy_replot.h"
 #include "plot_hover.h"
 
@@ -33,8 +34,13 @@ ErrorPlotPanel::ErrorPlotPanel(ExplorationState* state, QWidget* parent) : QWidg
     bars_->setObjectName(QStringLiteral("errorBars"));
     bars_->setName(tr("P(e)"));
     bars_->setWidth(0.8);
+    // Opaque fill (the former translucent blue over the white background) and
+    // no antialiasing: the bars are axis-aligned rectangles that look the same,
+    // and the replot of a few hundred bars takes about a millisecond instead of
+    // 15-30 ms (translucent antialiased fills are slow on the raster engine).
     bars_->setPen(QPen(QColor(31, 119, 180)));
-    bars_->setBrush(QColor(31, 119, 180, 160));
+    bars_->setBrush(QColor(114, 170, 208));
+    bars_->setAntialiased(false);
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     installHoverReadout(plot_, [](const QCPAbstractPlottable*, double key, double value) {
         return QObject::tr("P(e = %1) = %2").arg(key).arg(value, 0, 'g', 4);
@@ -72,6 +78,7 @@ void ErrorPlotPanel::showReport(const CircuitReport& report)
     plot_->setToolTip(tr("Probability of each error value e = approximate - exact; %1")
                           .arg(QString::fromStdString(e.precision)));
     applyScale();
+    trace::mark("error plot shown");
 }
 
 void ErrorPlotPanel::showFailure(const QString& message)

@@ -3,6 +3,7 @@
 
 #include "circuit_evaluator.h"
 #include "cost_sweep_evaluator.h"
+#include "latency_trace.h"
 
 #include <algorithm>
 
@@ -41,14 +42,20 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
     connect(evaluator_, &CircuitEvaluator::reportReady, this, [this](auto report) {
         // A report of the other kind (built vs imported) was requested before
         // the switch and is stale now.
-        if (QString::fromStdString(report->source) != importedPath_)
+        if (QString::fromStdString(report->source) != importedPath_) {
+            startWaitingSweep();
             return;
+        }
+        trace::mark("report delivered");
         report_ = report;
         emit reportReady(report);
+        trace::mark("report handlers done");
+        startWaitingSweep();
     });
     connect(evaluator_, &CircuitEvaluator::failed, this, [this](const QString& message) {
         report_.reset();
         emit failed(message);
+        startWaitingSweep();
     });
 
     connect(evaluator_, &CircuitEvaluator::netlistImported, this, [this](auto report) {
@@ -98,7 +105,21 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
 ExplorationState::~ExplorationState() = default;
 
 bool ExplorationState::isBusy() const { return evaluator_->isBusy(); }
-bool ExplorationState::isCostSweepBusy() const { return sweepEvaluator_->isBusy(); }
+bool ExplorationState::isCostSweepBusy() const { return sweepWaiting_ || sweepEvaluator_->isBusy(); }
+
+void ExplorationState::startWaitingSweep()
+{
+    // Only once the newest report is out (a stale one is never delivered, so
+    // reportReady/failed while still busy cannot happen; checked anyway).
+    if (!sweepWaiting_ || evaluator_->isBusy())
+        return;
+    sweepWaiting_ = false;
+    trace::mark("sweep submitted");
+    sweepEvaluator_->evaluate(spec_.topology, knobsOnly(spec_.approx));
+    // The model's per-layer costs depend on the same knobs: they wait likewise.
+    if (model_)
+        models_->evaluateLayerCosts(model_, spec_.topology, knobsOnly(spec_.approx), library_);
+}
 bool ExplorationState::isLoadingModel() const
 {
     return models_->isLoading(ModelSlot::Main) || models_->isLoading(ModelSlot::Comparison);
@@ -347,11 +368,16 @@ void ExplorationState::evaluate(int affects)
         else
             evaluator_->evaluate(spec_);
     }
-    if (affects & Sweep)
-        sweepEvaluator_->evaluate(spec_.topology, knobsOnly(spec_.approx));
+    if (affects & Sweep) {
+        // The slider's report first: the sweep (for the newest knobs, whatever
+        // changes in between) starts when the evaluator has delivered.
+        sweepWaiting_ = true;
+        if (!evaluator_->isBusy())
+            startWaitingSweep();
+    }
     if (!model_)
         return;
-    if (affects & Sweep || affects & LayerCostsOnly)
+    if (affects & LayerCostsOnly && !(affects & Sweep)) // with Sweep: startWaitingSweep()
         models_->evaluateLayerCosts(model_, spec_.topology, knobsOnly(spec_.approx), library_);
     AccuracyRequest request;
     request.model = model_;

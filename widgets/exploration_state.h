@@ -52,7 +52,11 @@ public:
     std::shared_ptr<const CircuitReport> report() const { return report_; }
     std::shared_ptr<const CostSweep> costSweep() const { return costSweep_; }
     bool isBusy() const; // a circuit report is being computed
+    // A cost sweep is being computed or waits for the circuit report: a
+    // change that needs both starts the sweep (and the model's per-layer
+    // costs) only when its report is out, so that the report has both cores.
     bool isCostSweepBusy() const;
+    bool isCostSweepWaiting() const { return sweepWaiting_; }
 
     void setInputs(int inputs);
     void setTopology(Topology topology);
@@ -145,6 +149,7 @@ private:
     void commit(int affects);
     void evaluate(int affects);
     void applyMeasuredP();
+    void startWaitingSweep();
     bool dropImport(); // without commit; true if there was an import
 
     std::shared_ptr<const CellLibrary> library_;
@@ -164,6 +169,7 @@ private:
     std::shared_ptr<const std::vector<LayerCost>> layerCosts_;
     CircuitEvaluator* evaluator_;
     CostSweepEvaluator* sweepEvaluator_;
+    bool sweepWaiting_ = false; // a sweep for spec_ waits for the report in flight
     ModelEvaluator* models_;
 };
 

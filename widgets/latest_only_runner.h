@@ -2,6 +2,8 @@
 // result is ever delivered (one job at a time, a generation counter, no waits).
 #pragma once
 
+#include "background_pool.h"
+
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
@@ -86,7 +88,7 @@ private:
                              watcher->deleteLater();
                              finish(outcome, generation);
                          });
-        watcher->setFuture(QtConcurrent::run([job = std::move(job)] { return runGuarded(job); }));
+        watcher->setFuture(QtConcurrent::run(backgroundPool(), [job = std::move(job)] { return runGuarded(job); }));
     }
 
     void finish(const Outcome& outcome, quint64 generation)

@@ -3,6 +3,8 @@
 // counter, so that a stale job never overwrites a newer one's results.
 #pragma once
 
+#include "background_pool.h"
+
 #include <QCoreApplication>
 #include <QMetaObject>
 #include <QObject>
@@ -109,7 +111,7 @@ public:
                 Qt::QueuedConnection);
         };
         setBusy(true);
-        (void)QtConcurrent::run([job = std::move(job), control, this] {
+        (void)QtConcurrent::run(backgroundPool(), [job = std::move(job), control, this] {
             QString error;
             bool cancelled = false;
             std::shared_ptr<const Result> result;

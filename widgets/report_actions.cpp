@@ -3,6 +3,7 @@
 // (QCustomPlot is a widget), which takes a fraction of a second.
 #include "report_actions.h"
 
+#include "background_pool.h"
 #include "exploration_state.h"
 #include "report_writer.h"
 #include "session.h"
@@ -103,7 +104,7 @@ void ReportActions::exportTo(const QString& path, int limit)
             emit failed(QString::fromUtf8(e.what()));
         }
     });
-    watcher->setFuture(QtConcurrent::run([request](QPromise<Outcome>& promise) {
+    watcher->setFuture(QtConcurrent::run(backgroundPool(), [request](QPromise<Outcome>& promise) {
         promise.setProgressRange(0, 1000);
         const WorkProgress report = [&promise](int done, int total) {
             if (total > 0)

@@ -2,6 +2,7 @@
 #include "summary_panel.h"
 
 #include "exploration_state.h"
+#include "latency_trace.h"
 
 #include <QFormLayout>
 #include <QGroupBox>
@@ -198,6 +199,7 @@ void SummaryPanel::showReport(const CircuitReport& report)
     status_->setStyleSheet({});
     status_->setText(tr("ready"));
     values_->setEnabled(true);
+    trace::mark("summary shown");
 }
 
 void SummaryPanel::showBusy(bool busy)

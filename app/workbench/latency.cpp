@@ -6,6 +6,7 @@
 
 #include "circuit_view.h"
 #include "exploration_state.h"
+#include "latency_trace.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -16,6 +17,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <map>
+#include <string>
 
 using namespace axbnn::gui;
 
@@ -71,10 +74,42 @@ double median(std::vector<double> v)
     return v[v.size() / 2];
 }
 
+// Offsets (ms after the slider change) of the trace marks of every change,
+// by label in the order the labels first appeared.
+class StageTimes {
+public:
+    void add(const std::vector<trace::Mark>& marks, trace::Clock::time_point start)
+    {
+        std::map<std::string, bool> seen; // first mark of a label per change
+        for (const trace::Mark& m : marks) {
+            if (seen[m.label])
+                continue;
+            seen[m.label] = true;
+            if (std::find(order_.begin(), order_.end(), m.label) == order_.end())
+                order_.push_back(m.label);
+            offsets_[m.label].push_back(std::chrono::duration<double, std::milli>(m.at - start).count());
+        }
+    }
+    void print() const
+    {
+        for (const std::string& label : order_) {
+            const std::vector<double>& v = offsets_.at(label);
+            std::printf("    %-22s %6.1f ms median %6.1f ms max (%zu changes)\n", label.c_str(), median(v),
+                        *std::max_element(v.begin(), v.end()), v.size());
+        }
+    }
+
+private:
+    std::vector<std::string> order_;
+    std::map<std::string, std::vector<double>> offsets_;
+};
+
 } // namespace
 
-int measureSliderLatency(QWidget* window, ExplorationState* state, const QList<int>& sizes, int repeats)
+int measureSliderLatency(QWidget* window, ExplorationState* state, const QList<int>& sizes, int repeats,
+                         bool verbose)
 {
+    trace::enable(verbose);
     auto* slider = window->findChild<QSlider*>(QStringLiteral("lsbSlider"));
     auto* circuit = window->findChild<CircuitView*>();
     if (!slider || !circuit) {
@@ -104,8 +139,11 @@ int measureSliderLatency(QWidget* window, ExplorationState* state, const QList<i
                 return 1;
             }
             std::vector<double> total, paint;
+            StageTimes stages;
             for (int r = 0; r < repeats; ++r) {
                 const int target = slider->value() == 1 ? 2 : 1;
+                trace::take(); // marks of earlier work are not this change's
+                const trace::Clock::time_point start = trace::Clock::now();
                 QElapsedTimer timer;
                 timer.start();
                 slider->setValue(target);
@@ -115,6 +153,7 @@ int measureSliderLatency(QWidget* window, ExplorationState* state, const QList<i
                 }
                 const qint64 updated = timer.nsecsElapsed();
                 window->repaint(); // paints every visible panel now, the circuit view included
+                trace::mark("painted");
                 total.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
                 paint.push_back(static_cast<double>(timer.nsecsElapsed() - updated) / 1e6);
                 // Let this change's background work (cost sweep, contributions)
@@ -123,11 +162,14 @@ int measureSliderLatency(QWidget* window, ExplorationState* state, const QList<i
                     std::fprintf(stderr, "axbnn-workbench: background work did not finish\n");
                     return 1;
                 }
+                stages.add(trace::take(), start);
             }
             const std::string method = state->report()->error.precision.substr(0, 40);
             std::printf("%-11s %5d  %5.1f ms %5.1f ms %5.1f ms   %s\n", topologyName(topology).c_str(), n,
                         median(total), *std::max_element(total.begin(), total.end()), median(paint),
                         method.c_str());
+            if (verbose)
+                stages.print();
             std::fflush(stdout);
         }
     }

@@ -105,6 +105,10 @@ int main(int argc, char* argv[])
         QStringLiteral("Time level-slider changes at N = 576 and 4608 for every topology (summary, "
                        "error plot and circuit colours painted), print the figures and quit."));
     parser.addOption(latency);
+    const QCommandLineOption verbose(
+        QStringLiteral("verbose"),
+        QStringLiteral("With --measure-latency: also print when each stage of a change was reached."));
+    parser.addOption(verbose);
     const QCommandLineOption tab(QStringLiteral("tab"),
                                  QStringLiteral("Show plot tab <index> (0 = error distribution)."),
                                  QStringLiteral("index"));
@@ -135,7 +139,7 @@ int main(int argc, char* argv[])
     }
     if (parser.isSet(latency)) {
         window.show();
-        return measureSliderLatency(&window, &state, {576, 4608}, 15);
+        return measureSliderLatency(&window, &state, {576, 4608}, 15, parser.isSet(verbose));
     }
 
     const QStringList files = parser.positionalArguments();

@@ -3,6 +3,7 @@
 
 #include "circuit/popcount_builder.h"
 
+#include <future>
 #include <stdexcept>
 
 namespace axbnn {
@@ -36,6 +37,26 @@ bool sameCellKinds(const Netlist& a, const Netlist& b)
     return true;
 }
 
+// Fills r.cost and r.error from r.netlist and r.spec. With threads for
+// either, the cost runs on a thread of its own meanwhile (the two are
+// independent); the results are the same either way.
+void costAndAnalyse(CircuitReport& r)
+{
+    if (r.spec.error.threads <= 1 && r.spec.cost.threads <= 1) {
+        r.cost = computeCost(r.netlist, r.spec.cost);
+        r.error = analyzeErrors(r.netlist, r.spec.error);
+        return;
+    }
+    auto cost = std::async(std::launch::async, [&r] { return computeCost(r.netlist, r.spec.cost); });
+    try {
+        r.error = analyzeErrors(r.netlist, r.spec.error);
+    } catch (...) {
+        cost.wait(); // it reads r.netlist
+        throw;
+    }
+    r.cost = cost.get();
+}
+
 } // namespace
 
 CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& library, const Netlist& exact,
@@ -60,8 +81,7 @@ CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& librar
         r.error = previous->error;
         return r;
     }
-    r.cost = computeCost(r.netlist, r.spec.cost);
-    r.error = analyzeErrors(r.netlist, r.spec.error);
+    costAndAnalyse(r);
     return r;
 }
 
@@ -79,8 +99,7 @@ CircuitReport evaluateNetlist(const Netlist& netlist, CircuitSpec spec, const st
     r.librarySource = librarySource;
     r.source = source;
     r.netlist = netlist;
-    r.cost = computeCost(r.netlist, r.spec.cost);
-    r.error = analyzeErrors(r.netlist, r.spec.error);
+    costAndAnalyse(r);
     return r;
 }
 

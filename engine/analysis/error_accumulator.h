@@ -45,6 +45,17 @@ public:
         r.total += count;
     }
 
+    // Adds another histogram of the same inputs (e.g. another block of samples).
+    void merge(const SumErrorCounts& other)
+    {
+        for (size_t s = 0; s < rows_.size() && s < other.rows_.size(); ++s) {
+            const Row& r = other.rows_[s];
+            for (size_t i = 0; i < r.counts.size(); ++i)
+                if (r.counts[i] > 0)
+                    add(static_cast<int>(s), r.offset + static_cast<int>(i), r.counts[i]);
+        }
+    }
+
     int inputs() const { return static_cast<int>(rows_.size()) - 1; }
     const Row& row(int sum) const { return rows_[static_cast<size_t>(sum)]; }
     uint64_t total() const;

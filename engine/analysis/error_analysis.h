@@ -31,6 +31,9 @@ struct ErrorOptions {
     uint64_t samples = 1u << 16;     // Monte Carlo input vectors
     uint64_t seed = 12345;
     bool conditional = false;        // also fill ErrorStats::conditional (P(e | s))
+    // Monte Carlo worker threads. The results do not depend on it: every
+    // block of vectors draws its part of the one random stream (Rng::discard).
+    int threads = 1;
 
     bool operator==(const ErrorOptions&) const = default;
 };

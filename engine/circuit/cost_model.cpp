@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <future>
 #include <stdexcept>
 
 namespace axbnn {
@@ -23,15 +24,11 @@ namespace {
         uint64_t count = 0;
         if (w0 > 0)
             count += (last[s] >> 63) ^ (w[0] & 1);
-        for (int k = 0; k < n; ++k) {
-            uint64_t shifted = w[k] >> 1;
-            uint64_t valid = ~0ull >> 1;
-            if (k + 1 < n) {
-                shifted |= w[k + 1] << 63;
-                valid = ~0ull;
-            }
-            count += std::popcount((w[k] ^ shifted) & valid);
-        }
+        // Lane 63 of word k against lane 0 of word k+1 inside the chunk; the
+        // chunk's last word has no lane 64.
+        for (int k = 0; k + 1 < n; ++k)
+            count += static_cast<uint64_t>(std::popcount(w[k] ^ ((w[k] >> 1) | (w[k + 1] << 63))));
+        count += static_cast<uint64_t>(std::popcount((w[n - 1] ^ (w[n - 1] >> 1)) & (~0ull >> 1)));
         last[s] = w[n - 1];
         toggles[s] += static_cast<double>(count);
     }
@@ -96,20 +93,68 @@ double switchingEnergyFj(const Netlist& netlist, const CostOptions& options)
     Rng rng(options.seed);
     BernoulliWords(options.p).fill(inputs, rng);
     const Simulator sim(netlist);
-    // Toggles between consecutive vectors t and t+1 (countToggles).
-    std::vector<double> toggles(netlist.signalCount, 0.0);
-    std::vector<uint64_t> last(netlist.signalCount, 0);
     std::vector<Signal> watched;
     for (const auto& c : netlist.cells) {
         watched.push_back(c.sum);
         if (c.carry != kNoSignal)
             watched.push_back(c.carry);
     }
-    std::vector<uint64_t> scratch;
     const CountTogglesFn count = countTogglesFunction();
-    sim.forEachChunk(inputs, words, scratch, [&](const uint64_t* slots, size_t stride, int n, int w0) {
-        count(watched, slots, stride, n, w0, last.data(), toggles.data());
-    });
+
+    // Toggles between consecutive vectors t and t+1 (countToggles), over
+    // contiguous blocks of words, one per thread. A block also keeps its first
+    // word per signal, for the toggle across the boundary with the block
+    // before. Toggle counts are integers, so their sum is the same whatever
+    // the split.
+    const int blocks = std::clamp(options.threads, 1, words);
+    struct Block {
+        int w0 = 0, w1 = 0;
+        std::vector<double> toggles;
+        std::vector<uint64_t> first, last;
+    };
+    std::vector<Block> part(static_cast<size_t>(blocks));
+    const auto simulate = [&](Block& b) {
+        b.toggles.assign(netlist.signalCount, 0.0);
+        b.last.assign(netlist.signalCount, 0);
+        b.first.assign(netlist.signalCount, 0);
+        const int n = b.w1 - b.w0;
+        std::vector<uint64_t> own; // this block's words, input-major
+        std::span<const uint64_t> in = inputs;
+        if (blocks > 1) {
+            own.resize(static_cast<size_t>(netlist.inputs) * n);
+            for (int i = 0; i < netlist.inputs; ++i)
+                std::copy_n(inputs.data() + static_cast<size_t>(i) * words + b.w0, n,
+                            own.data() + static_cast<size_t>(i) * n);
+            in = own;
+        }
+        std::vector<uint64_t> scratch;
+        sim.forEachChunk(in, n, scratch, [&](const uint64_t* slots, size_t stride, int k, int w0) {
+            if (w0 == 0)
+                for (Signal s : watched)
+                    b.first[s] = slots[s * stride];
+            count(watched, slots, stride, k, w0, b.last.data(), b.toggles.data());
+        });
+    };
+    for (int i = 0; i < blocks; ++i) {
+        part[static_cast<size_t>(i)].w0 = static_cast<int>(static_cast<int64_t>(words) * i / blocks);
+        part[static_cast<size_t>(i)].w1 = static_cast<int>(static_cast<int64_t>(words) * (i + 1) / blocks);
+    }
+    if (blocks == 1) {
+        simulate(part[0]);
+    } else {
+        std::vector<std::future<void>> pool;
+        for (size_t i = 1; i < part.size(); ++i)
+            pool.push_back(std::async(std::launch::async, [&, i] { simulate(part[i]); }));
+        simulate(part[0]);
+        for (auto& f : pool)
+            f.get(); // rethrows
+    }
+    std::vector<double>& toggles = part[0].toggles;
+    for (size_t i = 1; i < part.size(); ++i)
+        for (Signal s : watched)
+            toggles[s] += part[i].toggles[s] +
+                          static_cast<double>((part[i - 1].last[s] >> 63) ^ (part[i].first[s] & 1));
+
     const double pairs = static_cast<double>(words) * 64 - 1;
     double energy = 0.0;
     for (const auto& c : netlist.cells) {

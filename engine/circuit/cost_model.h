@@ -14,6 +14,9 @@ struct CostOptions {
     double p = 0.5;              // probability that an input bit is 1
     int energyVectors = 8192;    // random vectors simulated for switching activity
     uint64_t seed = 1;
+    // Threads of the switching-energy simulation; the result does not depend
+    // on it (the same vectors, integer toggle counts added up per block).
+    int threads = 1;
 
     bool operator==(const CostOptions&) const = default;
 };

@@ -12,6 +12,10 @@ public:
     explicit Rng(uint64_t seed);
     uint64_t next();
     double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+    // Advances the generator as `steps` calls of next() would, in time
+    // logarithmic in steps (util/rng_jump.cpp), so that blocks of one random
+    // stream can be generated on several threads.
+    void discard(uint64_t steps);
 
 private:
     uint64_t s_[4];
@@ -25,6 +29,8 @@ public:
     uint64_t next(Rng& rng) const;
     void fill(std::span<uint64_t> words, Rng& rng) const;
     double quantisedP() const;
+    // Rng::next() calls per generated word (the same for every word).
+    int drawsPerWord() const { return q_ >= (1u << 24) ? 0 : 24 - first_; }
 
 private:
     uint32_t q_ = 0;  // p * 2^24

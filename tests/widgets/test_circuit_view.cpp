@@ -240,6 +240,49 @@ private slots:
         QCOMPARE(scene->setLooks(looks), 2);
     }
 
+    // A report with the same cell kinds as the one shown (a knob that changed
+    // no cell) keeps the scene's looks; any other report, and the way back
+    // from contribution colours, recolours every cell that differs.
+    void unchangedCellsKeepTheirLooksAndChangesStillShow()
+    {
+        ApproxConfig one;
+        one.haCell = "or-ha"; // the chain has half adders only
+        one.lsbColumns = 1;
+        ApproxConfig same = one;
+        same.faCell = "maj"; // no full adder to replace: the same cells
+        ApproxConfig three = one;
+        three.lsbColumns = 3;
+        const auto first = makeReport(64, Topology::Chain, one);
+        const auto unchanged = makeReport(64, Topology::Chain, same);
+        const auto changed = makeReport(64, Topology::Chain, three);
+        CircuitView view;
+        QVERIFY(showReport(view, first));
+        CircuitScene* scene = view.circuitScene();
+        const auto approximateLooks = [&](const Netlist& net) {
+            for (int id = 0; id < scene->cellCount(); ++id) {
+                const bool approx = net.isApproximate(net.cells[static_cast<size_t>(id)]);
+                const CellLook& look = scene->cellItem(id)->look();
+                if (look.approximate != approx ||
+                    (approx && look.fill != CircuitPalette::approximate()) ||
+                    look.label != QString::fromStdString(net.typeOf(net.cells[static_cast<size_t>(id)]).name))
+                    return false;
+            }
+            return true;
+        };
+        QVERIFY(approximateLooks(first->netlist));
+        view.setReport(unchanged);
+        QCOMPARE(view.report(), unchanged);
+        QVERIFY(approximateLooks(unchanged->netlist));
+        QVERIFY(changed->netlist.approximateCellCount() > first->netlist.approximateCellCount());
+        view.setReport(changed);
+        QVERIFY(approximateLooks(changed->netlist));
+        view.setColourMode(CircuitView::ColourMode::ErrorContribution);
+        view.setColourMode(CircuitView::ColourMode::Approximation);
+        QVERIFY(approximateLooks(changed->netlist));
+        view.setReport(first);
+        QVERIFY(approximateLooks(first->netlist));
+    }
+
     void errorContributionModeColoursByContribution()
     {
         ApproxConfig config;
