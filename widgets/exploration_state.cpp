@@ -44,6 +44,7 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
         // the switch and is stale now.
         if (QString::fromStdString(report->source) != importedPath_) {
             startWaitingSweep();
+            startWaitingAccuracy();
             return;
         }
         trace::mark("report delivered");
@@ -51,11 +52,13 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
         emit reportReady(report);
         trace::mark("report handlers done");
         startWaitingSweep();
+        startWaitingAccuracy();
     });
     connect(evaluator_, &CircuitEvaluator::failed, this, [this](const QString& message) {
         report_.reset();
         emit failed(message);
         startWaitingSweep();
+        startWaitingAccuracy();
     });
 
     connect(evaluator_, &CircuitEvaluator::netlistImported, this, [this](auto report) {
@@ -379,6 +382,35 @@ void ExplorationState::evaluate(int affects)
         return;
     if (affects & LayerCostsOnly && !(affects & Sweep)) // with Sweep: startWaitingSweep()
         models_->evaluateLayerCosts(model_, spec_.topology, knobsOnly(spec_.approx), library_);
+    const int accuracy = affects & (Accuracy | AccuracySweepOnly);
+    if (!accuracy)
+        return;
+    if (affects & Accuracy) { // never show a stale accuracy
+        accuracy_.reset();
+        accuracyFinal_ = false;
+        emit accuracyChanged(nullptr, false);
+    }
+    accuracyWaiting_ |= accuracy;
+    if (evaluator_->isBusy()) {
+        // The change's report first (inference on both cores would delay it):
+        // stale accuracy work stops now, the newest starts once it is out.
+        if (accuracy & Accuracy)
+            models_->dropAccuracy();
+        if (accuracy & AccuracySweepOnly)
+            models_->dropSweep();
+        return;
+    }
+    startWaitingAccuracy();
+}
+
+void ExplorationState::startWaitingAccuracy()
+{
+    if (!model_)
+        accuracyWaiting_ = 0;
+    if (!accuracyWaiting_ || evaluator_->isBusy())
+        return;
+    const int affects = accuracyWaiting_;
+    accuracyWaiting_ = 0;
     AccuracyRequest request;
     request.model = model_;
     request.topology = spec_.topology;
@@ -390,12 +422,8 @@ void ExplorationState::evaluate(int affects)
         request.imported = imported_;
         request.importedPath = importedPath_.toStdString();
     }
-    if (affects & Accuracy) {
-        accuracy_.reset();
-        accuracyFinal_ = false;
-        emit accuracyChanged(nullptr, false);
+    if (affects & Accuracy)
         models_->evaluateAccuracy(request);
-    }
     if (affects & AccuracySweepOnly) {
         SweepRequest sweep;
         sweep.base = request;

@@ -151,10 +151,14 @@ private:
     void applyMeasuredP();
     void startWaitingSweep();
     bool dropImport(); // without commit; true if there was an import
+    // Accuracy work of the newest change (Accuracy / AccuracySweepOnly bits),
+    // started once its report is out.
+    void startWaitingAccuracy();
 
     std::shared_ptr<const CellLibrary> library_;
     CircuitSpec spec_;
     double fixedP_ = 0.5;
+    int accuracyWaiting_ = 0; // Affects bits of accuracy work waiting for the report
     InputStatistic statistic_ = InputStatistic::Fixed;
     QString mitigation_ = QStringLiteral("none");
     std::shared_ptr<const Netlist> imported_;

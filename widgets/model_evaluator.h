@@ -35,11 +35,14 @@ public:
     // Fills in the datasets and starts (superseding) an accuracy computation.
     void evaluateAccuracy(AccuracyRequest request);
     void cancelAccuracy() { accuracy_.cancel(); }
+    // Stops the accuracy job without a result or a cancelled() (a newer one follows).
+    void dropAccuracy() { accuracy_.drop(); }
     bool isAccuracyBusy() const { return accuracy_.isBusy(); }
     void evaluateSweep(SweepRequest request);
     void evaluateLayerCosts(std::shared_ptr<const LoadedModel> model, Topology topology,
                             const ApproxConfig& knobs, std::shared_ptr<const CellLibrary> library);
     void cancelSweep() { sweep_.cancel(); }
+    void dropSweep() { sweep_.drop(); }
     bool isSweepBusy() const { return sweep_.isBusy(); }
 
 signals:

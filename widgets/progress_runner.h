@@ -145,6 +145,15 @@ public:
         if (control_)
             control_->cancel();
     }
+    // Stops the newest job silently: nothing of it reaches the handlers, and
+    // the runner is idle until the next submit().
+    void drop()
+    {
+        if (control_)
+            control_->cancel();
+        ++generation_;
+        setBusy(false);
+    }
     bool isBusy() const { return busy_; }
     quint64 generation() const { return generation_; }
 

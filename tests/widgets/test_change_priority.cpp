@@ -6,11 +6,13 @@
 #include "latest_only_runner.h"
 #include "progress_runner.h"
 #include "model_analysis.h"
+#include "model_evaluator.h"
 #include "widget_test_support.h"
 
 #include <QThreadPool>
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -82,6 +84,36 @@ private slots:
         QVERIFY(waitUntilQuiet(state));
         QVERIFY(QTest::qWaitFor([&] { return events.size() >= 2; }, kTimeoutMs));
         const std::vector<std::string> expected{"report", "layer costs"};
+        QCOMPARE(events, expected);
+        state.cancelAccuracy();
+    }
+
+    // With a model, the change's accuracy inference would share both cores
+    // with its report: it starts only once the report is out, and the stale
+    // one stops at once.
+    void accuracyStartsAfterTheReport()
+    {
+        ExplorationState state;
+        auto model = std::make_shared<LoadedModel>();
+        model->model = test::smallModel();
+        model->xnorP.assign(model->model.layers.size(), -1.0);
+        state.setModel(model);
+        state.refresh();
+        QVERIFY(waitUntilQuiet(state));
+        state.models()->cancelSweep(); // the level sweep (not redone for an LSB change)
+        QVERIFY(QTest::qWaitFor([&] { return !state.models()->isSweepBusy(); }, kTimeoutMs));
+
+        std::vector<std::string> events;
+        connect(&state, &ExplorationState::reportReady, this, [&] { events.push_back("report"); });
+        connect(state.models(), &ModelEvaluator::accuracyBusyChanged, this, [&](bool busy) {
+            if (busy)
+                events.push_back("accuracy started");
+        });
+        state.setLsbColumns(3);
+        QVERIFY(state.isBusy());
+        QVERIFY(!state.models()->isAccuracyBusy()); // the stale job is dropped, the new one waits
+        QVERIFY(QTest::qWaitFor([&] { return events.size() >= 2; }, kTimeoutMs));
+        const std::vector<std::string> expected{"report", "accuracy started"};
         QCOMPARE(events, expected);
         state.cancelAccuracy();
     }
