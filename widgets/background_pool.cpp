@@ -8,6 +8,12 @@
 
 #include <algorithm>
 
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace axbnn::gui {
 
 QThreadPool* backgroundPool()
@@ -21,6 +27,32 @@ QThreadPool* backgroundPool()
         pool->setMaxThreadCount(std::max(16, 4 * QThread::idealThreadCount()));
     }
     return pool;
+}
+
+QThreadPool* inferencePool()
+{
+    static QPointer<QThreadPool> pool;
+    if (!pool) {
+        pool = new QThreadPool(QCoreApplication::instance());
+        pool->setObjectName(QStringLiteral("axbnnInferencePool"));
+        pool->setMaxThreadCount(std::max(8, 2 * QThread::idealThreadCount()));
+    }
+    return pool;
+}
+
+void lowerThisThreadsPriority()
+{
+    thread_local bool lowered = false;
+    if (lowered)
+        return;
+    lowered = true;
+#if defined(__linux__)
+    // Per thread on Linux (PRIO_PROCESS with a thread id); threads started
+    // from here inherit it.
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+#else
+    QThread::currentThread()->setPriority(QThread::LowPriority);
+#endif
 }
 
 } // namespace axbnn::gui

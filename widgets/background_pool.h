@@ -14,4 +14,13 @@ namespace axbnn::gui {
 // one; the system shares the cores. Owned by the application object.
 QThreadPool* backgroundPool();
 
+// The pool of the model's accuracy inference: its threads (and the engine
+// threads they start, which inherit it) run at nice +10, so that a control
+// change's circuit report and the GUI get the cores first while inference
+// fills the rest. A pool of its own because an unprivileged thread cannot
+// take a lowered priority back.
+QThreadPool* inferencePool();
+// Called by every job on inferencePool() before it starts (once per thread).
+void lowerThisThreadsPriority();
+
 } // namespace axbnn::gui

@@ -1,6 +1,8 @@
 // Wires the model jobs to LatestOnlyRunner / ProgressRunner and to signals.
 #include "model_evaluator.h"
 
+#include "background_pool.h"
+
 namespace axbnn::gui {
 
 namespace {
@@ -38,7 +40,8 @@ ModelEvaluator::ModelEvaluator(QObject* parent)
                        [this](const QString& message) { emit accuracyFailed(message); },
                        [this](int done, int total) { emit accuracyProgress(done, total); },
                        [this](bool busy) { emit accuracyBusyChanged(busy); },
-                       [this] { emit accuracyCancelled(); }}),
+                       [this] { emit accuracyCancelled(); }},
+                inferencePool()),
       sweep_(this, {[this](auto sweep, bool final) {
                         if (final)
                             emit sweepReady(sweep);
@@ -46,7 +49,8 @@ ModelEvaluator::ModelEvaluator(QObject* parent)
                     [this](const QString& message) { emit sweepFailed(message); },
                     [this](int done, int total) { emit sweepProgress(done, total); },
                     [this](bool busy) { emit sweepBusyChanged(busy); },
-                    [this] { emit sweepCancelled(); }}),
+                    [this] { emit sweepCancelled(); }},
+             inferencePool()),
       layerCosts_(this, {[this](auto costs) { emit layerCostsReady(costs); },
                          [this](const QString& message) { emit layerCostsFailed(message); },
                          {}})

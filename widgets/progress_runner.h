@@ -74,8 +74,9 @@ public:
     using Handlers = typename Control::Handlers;
     using Job = std::function<Result(Control&)>;
 
-    ProgressRunner(QObject* context, Handlers handlers)
-        : context_(context), handlers_(std::move(handlers))
+    // pool: backgroundPool() or inferencePool() (whose jobs lower their priority).
+    ProgressRunner(QObject* context, Handlers handlers, QThreadPool* pool = nullptr)
+        : context_(context), handlers_(std::move(handlers)), pool_(pool ? pool : backgroundPool())
     {
     }
     ~ProgressRunner()
@@ -111,7 +112,10 @@ public:
                 Qt::QueuedConnection);
         };
         setBusy(true);
-        (void)QtConcurrent::run(backgroundPool(), [job = std::move(job), control, this] {
+        const bool low = pool_ == inferencePool();
+        (void)QtConcurrent::run(pool_, [job = std::move(job), control, this, low] {
+            if (low)
+                lowerThisThreadsPriority();
             QString error;
             bool cancelled = false;
             std::shared_ptr<const Result> result;
@@ -169,6 +173,7 @@ private:
 
     QObject* context_;
     Handlers handlers_;
+    QThreadPool* pool_;
     quint64 generation_ = 0;
     bool busy_ = false;
     std::shared_ptr<Control> control_;

@@ -9,6 +9,7 @@
 #include "session_actions.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QCommandLineParser>
 #include <QTabWidget>
 
@@ -139,6 +140,23 @@ int main(int argc, char* argv[])
     }
     if (parser.isSet(latency)) {
         window.show();
+        // With a model file: measured while its accuracy jobs run, as in use.
+        if (const QStringList files = parser.positionalArguments(); !files.isEmpty()) {
+            bool failed = false;
+            QObject::connect(&state, &axbnn::gui::ExplorationState::modelLoadFailed, &state,
+                             [&](const QString&, const QString& message) {
+                                 std::fprintf(stderr, "axbnn-workbench: %s\n", qPrintable(message));
+                                 failed = true;
+                             });
+            state.openModel(files.front());
+            QElapsedTimer clock;
+            clock.start();
+            while (!state.model() && !failed && clock.elapsed() < 120'000)
+                QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+            if (!state.model())
+                return 1;
+            std::printf("model: %s (accuracy jobs run while the slider moves)\n", qPrintable(files.front()));
+        }
         return measureSliderLatency(&window, &state, {576, 4608}, 15, parser.isSet(verbose));
     }
 
