@@ -105,6 +105,7 @@ template <int W>
 [[gnu::always_inline]] inline void evalCellsBody(const CellOp* ops, size_t count, uint64_t* slots)
 {
     V4 prev[W / 4] = {};
+    // clang-format off
 #define AXBNN_CELL_CASES(C)                                                                             \
     case variant(C, false, false): evalCell<W, C, false, false>(op, slots, prev); break;               \
     case variant(C, false, true): evalCell<W, C, false, true>(op, slots, prev); break;                 \
@@ -135,6 +136,7 @@ template <int W>
     }
 #undef AXBNN_CELL_CASES
 #undef AXBNN_GENERIC_CASE
+    // clang-format on
 }
 
 void evalCells4(const CellOp* ops, size_t count, uint64_t* slots)
