@@ -62,12 +62,23 @@ void errorMethod(benchmark::State& state, ErrorMethod method)
             benchmark::Counter(static_cast<double>(o.samples), benchmark::Counter::kIsIterationInvariantRate);
 }
 
-void propagation(benchmark::State& state) { errorMethod(state, ErrorMethod::Propagation); }
-void monteCarlo(benchmark::State& state) { errorMethod(state, ErrorMethod::MonteCarlo); }
+void propagation(benchmark::State& state)
+{
+    errorMethod(state, ErrorMethod::Propagation);
+}
+void monteCarlo(benchmark::State& state)
+{
+    errorMethod(state, ErrorMethod::MonteCarlo);
+}
 
 } // namespace
 
-BENCHMARK(metricsAndErrors)->Args({576, 2})->Args({4608, 2})->Args({576, 4})->Args({4608, 4})->Unit(benchmark::kMillisecond);
+BENCHMARK(metricsAndErrors)
+    ->Args({576, 2})
+    ->Args({4608, 2})
+    ->Args({576, 4})
+    ->Args({4608, 4})
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(buildAndApproximate)->Arg(576)->Arg(4608)->Unit(benchmark::kMillisecond);
 BENCHMARK(costOnly)->Arg(576)->Arg(4608)->Unit(benchmark::kMillisecond);
 BENCHMARK(propagation)->Arg(576)->Arg(4608)->Unit(benchmark::kMillisecond);

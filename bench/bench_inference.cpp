@@ -70,8 +70,8 @@ void predict(benchmark::State& state, bool approximate, bool real)
         state.SkipWithError("Fashion-MNIST is not installed (package dataset-fashion-mnist)");
         return;
     }
-    const InferenceEngine engine(vgg3(), config(approximate, static_cast<int>(state.range(1)),
-                                                static_cast<int>(state.range(0))));
+    const InferenceEngine engine(
+        vgg3(), config(approximate, static_cast<int>(state.range(1)), static_cast<int>(state.range(0))));
     for (auto _ : state)
         benchmark::DoNotOptimize(engine.predict(data, 0, kImages).data());
     state.SetItemsProcessed(state.iterations() * kImages);

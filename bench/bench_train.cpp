@@ -43,8 +43,14 @@ void run(benchmark::State& state, train::Arch arch)
         kImages / 60000.0, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
-void BM_TrainVgg3(benchmark::State& state) { run(state, train::Arch::Vgg3); }
-void BM_TrainMlp(benchmark::State& state) { run(state, train::Arch::Mlp); }
+void BM_TrainVgg3(benchmark::State& state)
+{
+    run(state, train::Arch::Vgg3);
+}
+void BM_TrainMlp(benchmark::State& state)
+{
+    run(state, train::Arch::Mlp);
+}
 
 } // namespace
 
@@ -57,6 +63,11 @@ BENCHMARK(BM_TrainVgg3)
     ->Unit(benchmark::kSecond)
     ->UseRealTime()
     ->Iterations(1);
-BENCHMARK(BM_TrainMlp)->ArgNames({"kernel", "threads"})->Args({0, 2})->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+BENCHMARK(BM_TrainMlp)
+    ->ArgNames({"kernel", "threads"})
+    ->Args({0, 2})
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 BENCHMARK_MAIN();

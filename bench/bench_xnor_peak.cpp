@@ -63,8 +63,8 @@ __attribute__((target("popcnt"))) uint64_t popcntChains(const uint64_t* a, uint6
 // Four byte counters, each fed 31 vectors before psadbw folds it.
 __attribute__((target("avx2"))) uint64_t nibbleTable(const uint64_t* a, uint64_t x, int n)
 {
-    const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1,
-                                           2, 2, 3, 2, 3, 3, 4);
+    const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2,
+                                           2, 3, 2, 3, 3, 4);
     const __m256i low = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
     const __m256i xv = _mm256_set1_epi64x(static_cast<long long>(x));
     constexpr int kStep = 16, kSpan = 31 * kStep;

@@ -31,9 +31,7 @@ public:
     ProgressFn stage()
     {
         const int base = done_;
-        return [this, base](int done, int) {
-            return !progress_ || progress_(std::min(base + done, total_), total_);
-        };
+        return [this, base](int done, int) { return !progress_ || progress_(std::min(base + done, total_), total_); };
     }
     void advance(int units) { done_ += units; }
 
@@ -70,16 +68,15 @@ void requireModel(const AccuracyRequest& r)
 }
 
 // Predictions of a configured engine for images [first, first + count).
-int correctOf(const InferenceEngine& engine, const Dataset& data, int first, int count,
-              WorkCounter& work)
+int correctOf(const InferenceEngine& engine, const Dataset& data, int first, int count, WorkCounter& work)
 {
     const int correct = countCorrect(engine.predict(data, first, count, work.stage()), data, first);
     work.advance(count);
     return correct;
 }
 
-InferenceEngine configuredEngine(const AccuracyRequest& r, const ApproxConfig& approx,
-                                 const std::string& mitigation, const Datasets& data)
+InferenceEngine configuredEngine(const AccuracyRequest& r, const ApproxConfig& approx, const std::string& mitigation,
+                                 const Datasets& data)
 {
     const Model& model = r.model->model;
     InferenceConfig config = modelCircuitConfig(model, r.topology, approx, r.overrideLayer);
@@ -104,8 +101,7 @@ AccuracyResult computeAccuracy(const AccuracyRequest& request, const WorkProgres
     WorkCounter work(progress, 2 * total);
 
     const InferenceEngine exact(request.model->model);
-    const InferenceEngine approximate =
-        configuredEngine(request, request.approx, request.mitigation, data);
+    const InferenceEngine approximate = configuredEngine(request, request.approx, request.mitigation, data);
 
     AccuracyResult result;
     result.mitigation = request.mitigation;
@@ -157,21 +153,16 @@ AccuracySweep computeAccuracySweep(const SweepRequest& request, const WorkProgre
         SweepPoint point;
         point.knob = knob;
         point.level = level;
-        point.areaUm2 =
-            computeCost(applyApproximation(exactNetlist, library, approx), costOptions).areaUm2;
+        point.areaUm2 = computeCost(applyApproximation(exactNetlist, library, approx), costOptions).areaUm2;
         const double n = images;
-        point.accuracy =
-            correctOf(configuredEngine(base, approx, "none", data), *data.test, 0, images, work) / n;
+        point.accuracy = correctOf(configuredEngine(base, approx, "none", data), *data.test, 0, images, work) / n;
         point.mitigatedAccuracy =
-            correctOf(configuredEngine(base, approx, mitigation, data), *data.test, 0, images, work) /
-            n;
+            correctOf(configuredEngine(base, approx, mitigation, data), *data.test, 0, images, work) / n;
         if (request.comparison) {
             AccuracyRequest other = base;
             other.model = request.comparison;
             point.comparisonAccuracy =
-                correctOf(configuredEngine(other, approx, "none", data), *data.test, 0, images,
-                          work) /
-                n;
+                correctOf(configuredEngine(other, approx, "none", data), *data.test, 0, images, work) / n;
         }
         sweep.points.push_back(std::move(point));
     }

@@ -23,7 +23,7 @@ std::shared_ptr<const Dataset> sharedDataset(const std::string& spec);
 struct AccuracyRequest {
     std::shared_ptr<const LoadedModel> model;
     Topology topology = Topology::AdderTree;
-    ApproxConfig approx;     // knobs, and overrides for overrideLayer
+    ApproxConfig approx; // knobs, and overrides for overrideLayer
     int overrideLayer = -1;
     std::string mitigation = "none";
     // An imported circuit used as the popcount of importedLayer (its inputs
@@ -31,17 +31,17 @@ struct AccuracyRequest {
     std::shared_ptr<const Netlist> imported;
     std::string importedPath;
     int importedLayer = -1;
-    std::shared_ptr<const Dataset> test;        // null: sharedDataset("fashion-mnist")
+    std::shared_ptr<const Dataset> test; // null: sharedDataset("fashion-mnist")
     std::shared_ptr<const Dataset> calibration; // null: sharedDataset("fashion-mnist:train")
-    int quickImages = 1000;       // first pass; the second covers every test image
+    int quickImages = 1000; // first pass; the second covers every test image
     int calibrationImages = 1000; // for mitigation
 };
 
 struct AccuracyResult {
-    int images = 0;              // test images evaluated
-    int correct = 0;             // with the circuit (and mitigation)
-    int exactCorrect = 0;        // exact popcounts, same images
-    bool complete = false;       // all test images
+    int images = 0; // test images evaluated
+    int correct = 0; // with the circuit (and mitigation)
+    int exactCorrect = 0; // exact popcounts, same images
+    bool complete = false; // all test images
     std::string mitigation;
     double accuracy() const { return images ? double(correct) / images : 0.0; }
     double exactAccuracy() const { return images ? double(exactCorrect) / images : 0.0; }
@@ -58,8 +58,8 @@ AccuracyResult computeAccuracy(const AccuracyRequest& request, const WorkProgres
 
 // One configuration of the approximation-level sweep.
 struct SweepPoint {
-    std::string knob;   // "lsb" (LSB columns) or "levels" (tree levels)
-    int level = 0;      // 0: exact circuit
+    std::string knob; // "lsb" (LSB columns) or "levels" (tree levels)
+    int level = 0; // 0: exact circuit
     double areaUm2 = 0.0; // popcount area at the explored N
     double accuracy = 0.0;
     double mitigatedAccuracy = 0.0;
@@ -67,8 +67,8 @@ struct SweepPoint {
 };
 
 struct AccuracySweep {
-    int inputs = 0;      // N the areas are for
-    int images = 0;      // test images per point
+    int inputs = 0; // N the areas are for
+    int images = 0; // test images per point
     std::string mitigation; // used for mitigatedAccuracy
     bool hasComparison = false;
     std::vector<SweepPoint> points;

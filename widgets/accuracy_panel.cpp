@@ -30,8 +30,7 @@ void setProgress(QProgressBar* bar, int done, int total)
 
 } // namespace
 
-AccuracyPanel::AccuracyPanel(ExplorationState* state, QWidget* parent)
-    : QWidget(parent), state_(state)
+AccuracyPanel::AccuracyPanel(ExplorationState* state, QWidget* parent) : QWidget(parent), state_(state)
 {
     auto* layout = new QVBoxLayout(this);
     status_ = new QLabel(tr("no model loaded"));
@@ -46,8 +45,8 @@ AccuracyPanel::AccuracyPanel(ExplorationState* state, QWidget* parent)
     sweepStatus_->setObjectName(QStringLiteral("sweepStatus"));
     sweepStatus_->setWordWrap(true);
     layout->addWidget(sweepStatus_);
-    sweepProgress_ = makeBar(QStringLiteral("sweepProgress"),
-                             tr("Configurations of the accuracy-against-level sweep evaluated"));
+    sweepProgress_ =
+        makeBar(QStringLiteral("sweepProgress"), tr("Configurations of the accuracy-against-level sweep evaluated"));
     layout->addWidget(sweepProgress_);
     cancel_ = new QPushButton(tr("Cancel"));
     cancel_->setObjectName(QStringLiteral("cancelAccuracyButton"));
@@ -64,14 +63,11 @@ AccuracyPanel::AccuracyPanel(ExplorationState* state, QWidget* parent)
             [this](int done, int total) { setProgress(sweepProgress_, done, total); });
     connect(models, &ModelEvaluator::accuracyBusyChanged, this, &AccuracyPanel::updateCancel);
     connect(models, &ModelEvaluator::sweepBusyChanged, this, &AccuracyPanel::updateCancel);
-    connect(models, &ModelEvaluator::accuracyFailed, this, [this](const QString& message) {
-        status_->setText(tr("accuracy failed: %1").arg(message));
-    });
-    connect(models, &ModelEvaluator::accuracyCancelled, this,
-            [this] { status_->setText(tr("accuracy cancelled")); });
-    connect(models, &ModelEvaluator::sweepFailed, this, [this](const QString& message) {
-        sweepStatus_->setText(tr("level sweep failed: %1").arg(message));
-    });
+    connect(models, &ModelEvaluator::accuracyFailed, this,
+            [this](const QString& message) { status_->setText(tr("accuracy failed: %1").arg(message)); });
+    connect(models, &ModelEvaluator::accuracyCancelled, this, [this] { status_->setText(tr("accuracy cancelled")); });
+    connect(models, &ModelEvaluator::sweepFailed, this,
+            [this](const QString& message) { sweepStatus_->setText(tr("level sweep failed: %1").arg(message)); });
     connect(models, &ModelEvaluator::sweepCancelled, this,
             [this] { sweepStatus_->setText(tr("level sweep cancelled")); });
     connect(models, &ModelEvaluator::sweepBusyChanged, this, [this](bool busy) {

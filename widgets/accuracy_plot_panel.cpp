@@ -29,8 +29,7 @@ QCPGraph* addCurve(QCustomPlot* plot, const QString& name, const QColor& color, 
 
 } // namespace
 
-AccuracyPlotPanel::AccuracyPlotPanel(ExplorationState* state, QWidget* parent)
-    : QWidget(parent), state_(state)
+AccuracyPlotPanel::AccuracyPlotPanel(ExplorationState* state, QWidget* parent) : QWidget(parent), state_(state)
 {
     auto* layout = new QVBoxLayout(this);
     auto* form = new QFormLayout;
@@ -52,10 +51,10 @@ AccuracyPlotPanel::AccuracyPlotPanel(ExplorationState* state, QWidget* parent)
     integers->setTickStep(1.0);
     plot_->xAxis->setTicker(integers);
     plain_ = addCurve(plot_, tr("model"), QColor(31, 119, 180), Qt::SolidLine, QCPScatterStyle::ssCircle);
-    mitigated_ = addCurve(plot_, tr("model + mitigation"), QColor(44, 160, 44), Qt::DashLine,
-                          QCPScatterStyle::ssSquare);
-    comparison_ = addCurve(plot_, tr("comparison model"), QColor(255, 127, 14), Qt::DotLine,
-                           QCPScatterStyle::ssDiamond);
+    mitigated_ =
+        addCurve(plot_, tr("model + mitigation"), QColor(44, 160, 44), Qt::DashLine, QCPScatterStyle::ssSquare);
+    comparison_ =
+        addCurve(plot_, tr("comparison model"), QColor(255, 127, 14), Qt::DotLine, QCPScatterStyle::ssDiamond);
     current_ = plot_->addGraph();
     current_->setName(tr("current configuration"));
     current_->setLineStyle(QCPGraph::lsNone);

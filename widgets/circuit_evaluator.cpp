@@ -7,10 +7,10 @@
 
 #include <QThread>
 
+#include "io/netlist_import.h"
 #include <algorithm>
 #include <mutex>
 #include <vector>
-#include "io/netlist_import.h"
 
 namespace axbnn::gui {
 
@@ -52,18 +52,16 @@ private:
 };
 
 CircuitEvaluator::CircuitEvaluator(std::shared_ptr<const CellLibrary> library, QObject* parent)
-    : QObject(parent),
-      library_(std::move(library)),
-      cache_(std::make_shared<ExactNetlistCache>()),
-      last_(std::make_shared<LastReport>()),
-      runner_(this, {[this](auto report) { emit reportReady(*report); },
-                     [this](const QString& message) { emit failed(message); },
-                     [this](bool busy) { emit busyChanged(busy); }}),
-      importer_(this, {[this](auto report) { emit netlistImported(std::move(report)); },
-                       [this](const QString& message) { emit importFailed(importing_, message); },
-                       {}})
-{
-}
+    : QObject(parent), library_(std::move(library)), cache_(std::make_shared<ExactNetlistCache>()),
+      last_(std::make_shared<LastReport>()), runner_(this,
+                                                     {[this](auto report) { emit reportReady(*report); },
+                                                      [this](const QString& message) { emit failed(message); },
+                                                      [this](bool busy) { emit busyChanged(busy); }}),
+      importer_(this,
+                {[this](auto report) { emit netlistImported(std::move(report)); },
+                 [this](const QString& message) { emit importFailed(importing_, message); },
+                 {}})
+{}
 
 void CircuitEvaluator::evaluate(const CircuitSpec& spec)
 {
@@ -85,8 +83,7 @@ void CircuitEvaluator::evaluate(const CircuitSpec& spec)
     });
 }
 
-std::shared_ptr<const Netlist> ExactNetlistCache::get(int inputs, Topology topology,
-                                                        const CellLibrary& library)
+std::shared_ptr<const Netlist> ExactNetlistCache::get(int inputs, Topology topology, const CellLibrary& library)
 {
     {
         const std::lock_guard lock(mutex_);
@@ -107,8 +104,7 @@ void CircuitEvaluator::evaluateNetlist(std::shared_ptr<const Netlist> netlist, c
                                        const QString& source)
 {
     runner_.submit([netlist = std::move(netlist), spec, library = library_, source = source.toStdString()] {
-        return std::make_shared<const CircuitReport>(
-            axbnn::evaluateNetlist(*netlist, spec, library->source(), source));
+        return std::make_shared<const CircuitReport>(axbnn::evaluateNetlist(*netlist, spec, library->source(), source));
     });
 }
 

@@ -87,18 +87,10 @@ void CircuitGraphicsView::keyPressEvent(QKeyEvent* event)
 {
     switch (event->key()) {
     case Qt::Key_Plus:
-    case Qt::Key_Equal:
-        zoomBy(1.25);
-        break;
-    case Qt::Key_Minus:
-        zoomBy(0.8);
-        break;
-    case Qt::Key_F:
-        fitAll();
-        break;
-    default:
-        QGraphicsView::keyPressEvent(event);
-        return;
+    case Qt::Key_Equal: zoomBy(1.25); break;
+    case Qt::Key_Minus: zoomBy(0.8); break;
+    case Qt::Key_F: fitAll(); break;
+    default: QGraphicsView::keyPressEvent(event); return;
     }
     event->accept();
 }

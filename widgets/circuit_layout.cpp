@@ -11,7 +11,10 @@ namespace {
 using L = CircuitLayout;
 constexpr double kPitch = L::kCellWidth + L::kCellGap;
 
-double rowY(int level) { return L::kChannel + level * L::kRowPitch; }
+double rowY(int level)
+{
+    return L::kChannel + level * L::kRowPitch;
+}
 
 // Adder tree and chain: each node centred under (below) the span of its children.
 void placeTree(const Netlist& net, CircuitLayout& out)
@@ -51,12 +54,11 @@ void placeTree(const Netlist& net, CircuitLayout& out)
         const AdderNode& node = net.nodes[n];
         const double nodeLeft = left[n] + (span[n] - width[n]) / 2.0;
         auto& cells = nodeCells[n];
-        std::sort(cells.begin(), cells.end(),
-                  [&](int a, int b) { return net.cells[a].column < net.cells[b].column; });
+        std::sort(cells.begin(), cells.end(), [&](int a, int b) { return net.cells[a].column < net.cells[b].column; });
         for (size_t k = 0; k < cells.size(); ++k) {
             const CellInstance& c = net.cells[cells[k]];
-            out.cells[cells[k]] = {nodeLeft + width[n] - L::kCellWidth - k * kPitch, rowY(c.level),
-                                   L::kCellWidth, L::kCellHeight};
+            out.cells[cells[k]] = {nodeLeft + width[n] - L::kCellWidth - k * kPitch, rowY(c.level), L::kCellWidth,
+                                   L::kCellHeight};
         }
         double childLeft = left[n] + (span[n] - childSpan(node)) / 2.0;
         for (int c : {node.childA, node.childB})
@@ -89,8 +91,7 @@ void placeBands(const Netlist& net, CircuitLayout& out)
         const double rowWidth = cells.size() * kPitch - L::kCellGap;
         const double right = bandLeft[key.first] + (bandWidth[key.first] + rowWidth) / 2.0;
         for (size_t k = 0; k < cells.size(); ++k)
-            out.cells[cells[k]] = {right - L::kCellWidth - k * kPitch, rowY(key.second), L::kCellWidth,
-                                   L::kCellHeight};
+            out.cells[cells[k]] = {right - L::kCellWidth - k * kPitch, rowY(key.second), L::kCellWidth, L::kCellHeight};
     }
 }
 
@@ -210,8 +211,9 @@ void makeGroups(CircuitLayout& out, int groupSize)
             g = {};
         };
         for (int id : cells) {
-            if (!g.cells.empty() && (static_cast<int>(g.cells.size()) >= groupSize ||
-                                     out.cells[id].x - out.cells[g.cells.back()].right() > 4 * kPitch))
+            if (!g.cells.empty()
+                && (static_cast<int>(g.cells.size()) >= groupSize
+                    || out.cells[id].x - out.cells[g.cells.back()].right() > 4 * kPitch))
                 flush();
             g.cells.push_back(id);
         }
@@ -227,18 +229,24 @@ LayoutPoint CircuitLayout::inputPin(const LayoutRect& cell, int pin, int arity)
     return {cell.x + cell.w * (pin + 1) / (arity + 1), cell.y};
 }
 
-LayoutPoint CircuitLayout::sumPin(const LayoutRect& cell) { return {cell.x + cell.w / 2.0, cell.bottom()}; }
+LayoutPoint CircuitLayout::sumPin(const LayoutRect& cell)
+{
+    return {cell.x + cell.w / 2.0, cell.bottom()};
+}
 
-LayoutPoint CircuitLayout::carryPin(const LayoutRect& cell) { return {cell.x, cell.y + cell.h / 2.0}; }
+LayoutPoint CircuitLayout::carryPin(const LayoutRect& cell)
+{
+    return {cell.x, cell.y + cell.h / 2.0};
+}
 
 CircuitLayout layoutCircuit(const Netlist& netlist, int groupSize)
 {
     CircuitLayout out;
     out.cells.resize(netlist.cells.size());
-    out.treeLayout = !netlist.nodes.empty() &&
-                     std::all_of(netlist.cells.begin(), netlist.cells.end(), [&](const CellInstance& c) {
-                         return c.node >= 0 && c.node < static_cast<int>(netlist.nodes.size());
-                     });
+    out.treeLayout =
+        !netlist.nodes.empty() && std::all_of(netlist.cells.begin(), netlist.cells.end(), [&](const CellInstance& c) {
+            return c.node >= 0 && c.node < static_cast<int>(netlist.nodes.size());
+        });
     if (out.treeLayout)
         placeTree(netlist, out);
     else

@@ -21,10 +21,10 @@ struct LayoutRect {
 // A wire from a source (primary input port or cell output) to a sink (cell
 // input pin or popcount output port), as an orthogonal polyline.
 struct LayoutWire {
-    int fromCell = -1;  // -1: from an input port
+    int fromCell = -1; // -1: from an input port
     int fromInput = -1; // primary input index when fromCell == -1
-    int toCell = -1;    // -1: to an output port
-    int toPin = 0;      // input pin of toCell, or output bit when toCell == -1
+    int toCell = -1; // -1: to an output port
+    int toPin = 0; // input pin of toCell, or output bit when toCell == -1
     bool carry = false; // driven by a carry output (else a sum output or input port)
     std::vector<LayoutPoint> points;
 };
@@ -45,18 +45,18 @@ struct CircuitLayout {
     // Scene units; one cell is kCellWidth x kCellHeight.
     static constexpr double kCellWidth = 44.0;
     static constexpr double kCellHeight = 30.0;
-    static constexpr double kCellGap = 10.0;   // between cells of one adder node
-    static constexpr double kNodeGap = 24.0;   // between adder nodes / column bands
-    static constexpr double kChannel = 60.0;   // wiring channel between rows
+    static constexpr double kCellGap = 10.0; // between cells of one adder node
+    static constexpr double kNodeGap = 24.0; // between adder nodes / column bands
+    static constexpr double kChannel = 60.0; // wiring channel between rows
     static constexpr double kRowPitch = kCellHeight + kChannel;
 
-    bool treeLayout = false;          // adder nodes (tree, chain) or column bands (Wallace, Dadda)
-    std::vector<LayoutRect> cells;    // by cell id
-    std::vector<LayoutPort> inputs;   // one per use of a primary input
-    std::vector<LayoutPort> outputs;  // one per popcount output bit
+    bool treeLayout = false; // adder nodes (tree, chain) or column bands (Wallace, Dadda)
+    std::vector<LayoutRect> cells; // by cell id
+    std::vector<LayoutPort> inputs; // one per use of a primary input
+    std::vector<LayoutPort> outputs; // one per popcount output bit
     std::vector<LayoutWire> wires;
-    std::vector<LayoutGroup> groups;  // cover every cell exactly once
-    int constantPins = 0;             // cell inputs tied to 0/1 (drawn without a wire)
+    std::vector<LayoutGroup> groups; // cover every cell exactly once
+    int constantPins = 0; // cell inputs tied to 0/1 (drawn without a wire)
     LayoutRect bounds;
 
     // Position of input pin `pin` (of `arity`) on top of a cell, and of its outputs.

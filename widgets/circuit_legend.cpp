@@ -75,7 +75,10 @@ void paintLegend(QPainter& p, const QRectF& rect, const LegendInfo& info)
     p.restore();
 }
 
-CircuitLegend::CircuitLegend(QWidget* parent) : QWidget(parent) { setMinimumHeight(38); }
+CircuitLegend::CircuitLegend(QWidget* parent) : QWidget(parent)
+{
+    setMinimumHeight(38);
+}
 
 void CircuitLegend::setInfo(const LegendInfo& info)
 {

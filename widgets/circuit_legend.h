@@ -26,7 +26,7 @@ struct CircuitPalette {
 struct LegendInfo {
     bool errorMode = false;
     double maxContribution = 0.0; // largest E|error| of a cell, count units
-    QString approximateKind;      // e.g. "maj-fa"
+    QString approximateKind; // e.g. "maj-fa"
 };
 
 // Paints the legend into `rect` (about 36 units high).

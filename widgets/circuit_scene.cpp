@@ -15,8 +15,8 @@ namespace {
 bool showGroups(const QGraphicsItem* item, const QPainter* painter, const QStyleOptionGraphicsItem* option)
 {
     const auto* scene = static_cast<const CircuitScene*>(item->scene());
-    return scene != nullptr && scene->isGrouped() &&
-           option->levelOfDetailFromTransform(painter->worldTransform()) < CircuitScene::kGroupLod;
+    return scene != nullptr && scene->isGrouped()
+        && option->levelOfDetailFromTransform(painter->worldTransform()) < CircuitScene::kGroupLod;
 }
 
 // A bundle of wires (or port marks) of one region, drawn as one path so that
@@ -54,7 +54,10 @@ bool CellItem::setLook(const CellLook& look)
     return true;
 }
 
-QRectF CellItem::boundingRect() const { return rect_.adjusted(-2, -2, 2, 2); }
+QRectF CellItem::boundingRect() const
+{
+    return rect_.adjusted(-2, -2, 2, 2);
+}
 
 void CellItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*)
 {
@@ -97,7 +100,10 @@ void GroupItem::setSummary(QColor fill, int approximate)
     update();
 }
 
-QRectF GroupItem::boundingRect() const { return rect_; }
+QRectF GroupItem::boundingRect() const
+{
+    return rect_;
+}
 
 void GroupItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*)
 {
@@ -117,8 +123,8 @@ void GroupItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option,
     painter->setFont(font);
     painter->setPen(Qt::black);
     const QString text = approximate_ > 0 && device.width() > 60
-                             ? QStringLiteral("%1 (%2 approx.)").arg(cells_.size()).arg(approximate_)
-                             : QString::number(cells_.size());
+        ? QStringLiteral("%1 (%2 approx.)").arg(cells_.size()).arg(approximate_)
+        : QString::number(cells_.size());
     painter->drawText(device, Qt::AlignCenter, text);
     painter->restore();
 }

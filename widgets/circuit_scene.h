@@ -18,7 +18,7 @@ class CircuitScene;
 // How one cell is drawn; the view fills these from a report.
 struct CellLook {
     QColor fill;
-    QString label;            // cell kind, e.g. "fa" or "maj-fa"
+    QString label; // cell kind, e.g. "fa" or "maj-fa"
     bool approximate = false; // drawn with a heavy outline in every mode
     bool operator==(const CellLook&) const = default;
 };

@@ -25,23 +25,21 @@
 namespace axbnn::gui {
 
 CircuitView::CircuitView(QWidget* parent)
-    : QWidget(parent),
-      scene_(new CircuitScene(this)),
-      view_(new CircuitGraphicsView),
-      legend_(new CircuitLegend),
-      modeBox_(new QComboBox),
-      status_(new QLabel),
+    : QWidget(parent), scene_(new CircuitScene(this)), view_(new CircuitGraphicsView), legend_(new CircuitLegend),
+      modeBox_(new QComboBox), status_(new QLabel),
       library_(std::make_shared<const CellLibrary>(CellLibrary::defaults())),
-      layoutRunner_(this, {[this](auto result) { buildScene(*result); },
+      layoutRunner_(this,
+                    {[this](auto result) { buildScene(*result); },
+                     [this](const QString& message) { status_->setText(message); },
+                     {}}),
+      contributionRunner_(this,
+                          {[this](auto result) {
+                               contributions_ = result;
+                               applyLooks();
+                               emit contributionsReady();
+                           },
                            [this](const QString& message) { status_->setText(message); },
-                           {}}),
-      contributionRunner_(this, {[this](auto result) {
-                                     contributions_ = result;
-                                     applyLooks();
-                                     emit contributionsReady();
-                                 },
-                                 [this](const QString& message) { status_->setText(message); },
-                                 {}})
+                           {}})
 {
     view_->setScene(scene_);
     view_->cellToolTip = [this](int id) {
@@ -69,8 +67,7 @@ CircuitView::CircuitView(QWidget* parent)
     bar->addWidget(button(tr("+"), tr("Zoom in (+ or wheel)"), [this] { view_->zoomBy(1.25); }));
     bar->addWidget(button(tr("-"), tr("Zoom out (- or wheel)"), [this] { view_->zoomBy(0.8); }));
     bar->addWidget(modeBox_);
-    bar->addWidget(button(tr("Export..."), tr("Save the circuit as SVG or PDF"),
-                          &CircuitView::exportWithDialog));
+    bar->addWidget(button(tr("Export..."), tr("Save the circuit as SVG or PDF"), &CircuitView::exportWithDialog));
     bar->addWidget(status_, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
@@ -91,9 +88,8 @@ void CircuitView::setCellLibrary(const CellLibrary& library)
 
 bool CircuitView::layoutMatches(const CircuitReport& report) const
 {
-    return layout_ && layoutInputs_ == report.spec.inputs && layoutTopology_ == report.spec.topology &&
-           layoutSource_ == report.source &&
-           layout_->cells.size() == report.netlist.cells.size();
+    return layout_ && layoutInputs_ == report.spec.inputs && layoutTopology_ == report.spec.topology
+        && layoutSource_ == report.source && layout_->cells.size() == report.netlist.cells.size();
 }
 
 void CircuitView::setReport(std::shared_ptr<const CircuitReport> report)
@@ -203,7 +199,7 @@ void CircuitView::applyLooks()
             look.approximate = !type.isExact();
             if (mode_ == ColourMode::Approximation)
                 look.fill = look.approximate ? CircuitPalette::approximate()
-                            : type.hasCarry  ? CircuitPalette::exactAdder()
+                    : type.hasCarry          ? CircuitPalette::exactAdder()
                                              : CircuitPalette::sumOnly();
             else if (!contrib)
                 look.fill = CircuitPalette::unknown();
@@ -214,8 +210,8 @@ void CircuitView::applyLooks()
         }
         scene_->setLooks(looks);
     }
-    legend_->setInfo({mode_ == ColourMode::ErrorContribution, maxMae,
-                      QString::fromStdString(report_->spec.approx.faCell)});
+    legend_->setInfo(
+        {mode_ == ColourMode::ErrorContribution, maxMae, QString::fromStdString(report_->spec.approx.faCell)});
     QString text = tr("N = %1, %2: %3 cells, %4 approximate")
                        .arg(report_->spec.inputs)
                        .arg(QString::fromStdString(topologyName(report_->spec.topology)))
@@ -244,8 +240,7 @@ QString CircuitView::cellToolTip(int cellId) const
     const CellInstance& cell = report_->netlist.cells[cellId];
     const CellType& type = report_->netlist.typeOf(cell);
     QString text = tr("<b>%1</b> (%2)<br>cell %3, column %4 (weight 2<sup>%4</sup>), level %5")
-                       .arg(QString::fromStdString(type.name),
-                            type.isExact() ? tr("exact") : tr("approximate"))
+                       .arg(QString::fromStdString(type.name), type.isExact() ? tr("exact") : tr("approximate"))
                        .arg(cellId)
                        .arg(cell.column)
                        .arg(cell.level);
@@ -256,12 +251,13 @@ QString CircuitView::cellToolTip(int cellId) const
     if (!c.replaceable)
         return text + tr("<br>no approximate replacement for this kind");
     const QString as = c.approximate ? tr("adds") : tr("would add as %1").arg(QString::fromStdString(c.alternative));
-    return text + tr("<br>%1: error rate %2, mean error %3, E|error| %4 (count units)<br>click to make it %5")
-                      .arg(as)
-                      .arg(c.errorRate, 0, 'g', 3)
-                      .arg(c.meanError, 0, 'g', 3)
-                      .arg(c.meanAbsError, 0, 'g', 3)
-                      .arg(c.approximate ? tr("exact") : tr("approximate"));
+    return text
+        + tr("<br>%1: error rate %2, mean error %3, E|error| %4 (count units)<br>click to make it %5")
+              .arg(as)
+              .arg(c.errorRate, 0, 'g', 3)
+              .arg(c.meanError, 0, 'g', 3)
+              .arg(c.meanAbsError, 0, 'g', 3)
+              .arg(c.approximate ? tr("exact") : tr("approximate"));
 }
 
 void CircuitView::onCellClicked(int cellId)
@@ -272,13 +268,16 @@ void CircuitView::onCellClicked(int cellId)
     const CellType& type = report_->netlist.typeOf(report_->netlist.cells[cellId]);
     const ApproxConfig& approx = report_->spec.approx;
     const CellType* fa = library_->find(approx.faCell);
-    const bool replaceable = !type.isExact() || (type.name == "fa" && fa != nullptr && !fa->isExact()) ||
-                             (type.name == "ha" && !approx.haCell.empty());
+    const bool replaceable = !type.isExact() || (type.name == "fa" && fa != nullptr && !fa->isExact())
+        || (type.name == "ha" && !approx.haCell.empty());
     if (replaceable)
         emit cellToggled(cellId);
 }
 
-void CircuitView::fit() { view_->fitAll(); }
+void CircuitView::fit()
+{
+    view_->fitAll();
+}
 
 bool CircuitView::exportTo(const QString& path, QString* error) const
 {

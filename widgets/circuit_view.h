@@ -63,7 +63,7 @@ public:
 
     struct BuildTimes {
         double layoutMs = 0.0; // layoutCircuit, on a pool thread
-        double itemsMs = 0.0;  // scene items and looks, on the GUI thread
+        double itemsMs = 0.0; // scene items and looks, on the GUI thread
     };
     BuildTimes lastBuildTimes() const { return times_; }
 

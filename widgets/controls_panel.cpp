@@ -5,10 +5,10 @@
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
-#include <QFormLayout>
-#include <QGroupBox>
 #include <QFileInfo>
+#include <QFormLayout>
 #include <QFrame>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMap>
@@ -52,8 +52,7 @@ QSlider* makeSlider(int maximum, const QString& objectName, const QString& tip)
 
 } // namespace
 
-ControlsPanel::ControlsPanel(ExplorationState* state, QWidget* parent)
-    : QWidget(parent), state_(state)
+ControlsPanel::ControlsPanel(ExplorationState* state, QWidget* parent) : QWidget(parent), state_(state)
 {
     auto* layout = new QVBoxLayout(this);
     importNote_ = new QLabel;
@@ -126,9 +125,8 @@ QWidget* ControlsPanel::buildCircuitGroup()
     topology_->setToolTip(tr("Popcount structure: adder tree of ripple-carry adders, Wallace or "
                              "Dadda compressor trees, or an accumulator chain"));
     form->addRow(tr("Topology"), topology_);
-    connect(topology_, &QComboBox::currentIndexChanged, this, [this](int index) {
-        state_->setTopology(static_cast<Topology>(topology_->itemData(index).toInt()));
-    });
+    connect(topology_, &QComboBox::currentIndexChanged, this,
+            [this](int index) { state_->setTopology(static_cast<Topology>(topology_->itemData(index).toInt())); });
 
     cell_ = new QComboBox;
     cell_->setObjectName(QStringLiteral("cellCombo"));
@@ -136,8 +134,7 @@ QWidget* ControlsPanel::buildCircuitGroup()
         const CellType* type = state_->library().find(name);
         cell_->addItem(QString::fromLatin1(name));
         if (type)
-            cell_->setItemData(cell_->count() - 1, QString::fromStdString(type->description),
-                               Qt::ToolTipRole);
+            cell_->setItemData(cell_->count() - 1, QString::fromStdString(type->description), Qt::ToolTipRole);
     }
     cell_->setToolTip(tr("Approximate cell that replaces the selected full adders"));
     form->addRow(tr("Approximate cell"), cell_);
@@ -210,9 +207,10 @@ QWidget* ControlsPanel::buildMitigationGroup()
     mitigation_->setObjectName(QStringLiteral("mitigationCombo"));
     const QMap<QString, QString> tips{
         {QStringLiteral("none"), tr("No mitigation")},
-        {QStringLiteral("bias"), tr("Bias compensation: shift each neuron's threshold by the error "
-                                    "model's expected error at the measured XNOR statistics (no "
-                                    "extra cells)")},
+        {QStringLiteral("bias"),
+         tr("Bias compensation: shift each neuron's threshold by the error "
+            "model's expected error at the measured XNOR statistics (no "
+            "extra cells)")},
         {QStringLiteral("tune"), tr("Threshold tuning: re-fit each threshold on calibration data")}};
     for (const std::string& mode : mitigationModes()) {
         const QString name = QString::fromStdString(mode);
@@ -236,9 +234,9 @@ void ControlsPanel::applyKernel()
 void ControlsPanel::syncFromState()
 {
     const CircuitSpec& spec = state_->spec();
-    const QSignalBlocker blockInputs(inputs_), blockTopology(topology_), blockCell(cell_),
-        blockLsb(lsb_), blockLevels(levels_), blockP(p_), blockStatistic(statistic_),
-        blockMitigation(mitigation_), blockKernel(kernelSize_), blockChannels(channels_);
+    const QSignalBlocker blockInputs(inputs_), blockTopology(topology_), blockCell(cell_), blockLsb(lsb_),
+        blockLevels(levels_), blockP(p_), blockStatistic(statistic_), blockMitigation(mitigation_),
+        blockKernel(kernelSize_), blockChannels(channels_);
     inputs_->setValue(spec.inputs);
     topology_->setCurrentIndex(topology_->findData(static_cast<int>(spec.topology)));
     const QString cell = QString::fromStdString(spec.approx.faCell);
@@ -254,9 +252,8 @@ void ControlsPanel::syncFromState()
     statistic_->setCurrentIndex(statistic_->findData(static_cast<int>(state_->inputStatistic())));
     p_->setEnabled(!measured); // shows the measured p, read-only
     mitigation_->setCurrentText(state_->mitigation());
-    overrides_->setText(tr("%1 approximate, %2 exact")
-                            .arg(spec.approx.extraCells.size())
-                            .arg(spec.approx.exactCells.size()));
+    overrides_->setText(
+        tr("%1 approximate, %2 exact").arg(spec.approx.extraCells.size()).arg(spec.approx.exactCells.size()));
 
     // The knobs below describe the built circuit; say what is explored instead.
     importNote_->setVisible(state_->hasImportedNetlist());

@@ -14,8 +14,8 @@ namespace axbnn::gui {
 
 namespace {
 
-QCPGraph* addCurve(QCustomPlot* plot, const QString& objectName, const QString& name,
-                   const QColor& color, Qt::PenStyle style, QCPAxis* valueAxis = nullptr)
+QCPGraph* addCurve(QCustomPlot* plot, const QString& objectName, const QString& name, const QColor& color,
+                   Qt::PenStyle style, QCPAxis* valueAxis = nullptr)
 {
     QCPGraph* graph = plot->addGraph(plot->xAxis, valueAxis ? valueAxis : plot->yAxis);
     graph->setObjectName(objectName);
@@ -48,27 +48,27 @@ CostPlotPanel::CostPlotPanel(ExplorationState* state, QWidget* parent) : QWidget
     plot_->yAxis2->setLabel(tr("critical-path delay (ps), triangles"));
 
     exact_ = addCurve(plot_, QStringLiteral("exact"), tr("area, exact"), QColor(90, 90, 90), Qt::DashLine);
-    approximate_ = addCurve(plot_, QStringLiteral("approximate"), tr("area, approximate"), QColor(31, 119, 180), Qt::SolidLine);
-    exactDelay_ = addCurve(plot_, QStringLiteral("exactDelay"), tr("delay, exact"), QColor(150, 150, 150), Qt::DashLine, plot_->yAxis2);
-    approximateDelay_ =
-        addCurve(plot_, QStringLiteral("approximateDelay"), tr("delay, approximate"), QColor(255, 127, 14), Qt::SolidLine, plot_->yAxis2);
+    approximate_ =
+        addCurve(plot_, QStringLiteral("approximate"), tr("area, approximate"), QColor(31, 119, 180), Qt::SolidLine);
+    exactDelay_ = addCurve(plot_, QStringLiteral("exactDelay"), tr("delay, exact"), QColor(150, 150, 150), Qt::DashLine,
+                           plot_->yAxis2);
+    approximateDelay_ = addCurve(plot_, QStringLiteral("approximateDelay"), tr("delay, approximate"),
+                                 QColor(255, 127, 14), Qt::SolidLine, plot_->yAxis2);
     for (QCPGraph* delay : {exactDelay_, approximateDelay_})
         delay->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssTriangle, delay->pen().color(), Qt::white, 7));
-    current_ = addCurve(plot_, QStringLiteral("current design"), tr("current design"), QColor(214, 39, 40), Qt::SolidLine);
+    current_ =
+        addCurve(plot_, QStringLiteral("current design"), tr("current design"), QColor(214, 39, 40), Qt::SolidLine);
     current_->setLineStyle(QCPGraph::lsNone);
     current_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(214, 39, 40), 10));
-    currentDelay_ = addCurve(plot_, QStringLiteral("currentDelay"), tr("current design, delay"), QColor(214, 39, 40), Qt::SolidLine,
-                             plot_->yAxis2);
+    currentDelay_ = addCurve(plot_, QStringLiteral("currentDelay"), tr("current design, delay"), QColor(214, 39, 40),
+                             Qt::SolidLine, plot_->yAxis2);
     currentDelay_->setLineStyle(QCPGraph::lsNone);
-    currentDelay_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssTriangle, QColor(214, 39, 40), QColor(214, 39, 40), 11));
+    currentDelay_->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssTriangle, QColor(214, 39, 40), QColor(214, 39, 40), 11));
     currentDelay_->removeFromLegend();
     installHoverReadout(plot_, [this](const QCPAbstractPlottable* p, double key, double value) {
         const bool delay = p->valueAxis() == plot_->yAxis2;
-        return tr("%1\nN = %2: %3 %4")
-            .arg(p->name())
-            .arg(key)
-            .arg(value, 0, 'f', 1)
-            .arg(delay ? tr("ps") : tr("µm²"));
+        return tr("%1\nN = %2: %3 %4").arg(p->name()).arg(key).arg(value, 0, 'f', 1).arg(delay ? tr("ps") : tr("µm²"));
     });
     currentLine_ = new QCPItemStraightLine(plot_);
     currentLine_->setPen(QPen(QColor(214, 39, 40, 120), 1, Qt::DotLine));
@@ -104,13 +104,11 @@ void CostPlotPanel::showSweep(const CostSweep& sweep)
     approximate_->setData(inputs, approximate, true);
     exactDelay_->setData(inputs, exactDelay, true);
     approximateDelay_->setData(inputs, approximateDelay, true);
-    const QString approx =
-        sweep.approx.isExact()
-            ? tr("no approximation")
-            : tr("%1 on LSB %2 / levels %3")
-                  .arg(QString::fromStdString(sweep.approx.faCell))
-                  .arg(sweep.approx.lsbColumns)
-                  .arg(sweep.approx.levels);
+    const QString approx = sweep.approx.isExact() ? tr("no approximation")
+                                                  : tr("%1 on LSB %2 / levels %3")
+                                                        .arg(QString::fromStdString(sweep.approx.faCell))
+                                                        .arg(sweep.approx.lsbColumns)
+                                                        .arg(sweep.approx.levels);
     title_->setText(
         tr("Area and delay against N, %1, %2").arg(QString::fromStdString(topologyName(sweep.topology)), approx));
     rescale();

@@ -21,8 +21,8 @@ ExactCostCache::Entry ExactCostCache::get(int inputs, Topology topology, const C
     return entry;
 }
 
-CostSweep computeCostSweep(std::span<const int> inputs, Topology topology,
-                           const ApproxConfig& approx, const CellLibrary& library, ExactCostCache* cache)
+CostSweep computeCostSweep(std::span<const int> inputs, Topology topology, const ApproxConfig& approx,
+                           const CellLibrary& library, ExactCostCache* cache)
 {
     CostOptions options;
     options.energyVectors = 128; // the cost model's minimum; energy is not plotted

@@ -51,8 +51,7 @@ private:
 // fast: use area, transistors and delay. Throws like applyApproximation.
 // With a cache (always used with the same library) the exact netlists and
 // costs are reused; the results are the same.
-CostSweep computeCostSweep(std::span<const int> inputs, Topology topology,
-                           const ApproxConfig& approx, const CellLibrary& library,
-                           ExactCostCache* cache = nullptr);
+CostSweep computeCostSweep(std::span<const int> inputs, Topology topology, const ApproxConfig& approx,
+                           const CellLibrary& library, ExactCostCache* cache = nullptr);
 
 } // namespace axbnn::gui

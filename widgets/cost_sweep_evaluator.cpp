@@ -6,13 +6,11 @@
 namespace axbnn::gui {
 
 CostSweepEvaluator::CostSweepEvaluator(std::shared_ptr<const CellLibrary> library, QObject* parent)
-    : QObject(parent),
-      library_(std::move(library)),
-      runner_(this, {[this](auto sweep) { emit sweepReady(std::move(sweep)); },
-                     [this](const QString& message) { emit failed(message); },
-                     [this](bool busy) { emit busyChanged(busy); }})
-{
-}
+    : QObject(parent), library_(std::move(library)),
+      runner_(this,
+              {[this](auto sweep) { emit sweepReady(std::move(sweep)); },
+               [this](const QString& message) { emit failed(message); }, [this](bool busy) { emit busyChanged(busy); }})
+{}
 
 void CostSweepEvaluator::evaluate(Topology topology, const ApproxConfig& approx)
 {

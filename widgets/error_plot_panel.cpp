@@ -72,11 +72,10 @@ void ErrorPlotPanel::showReport(const CircuitReport& report)
     }
     bars_->setData(keys, values, true);
     // The precision statement is too long for a title: the summary and the tooltip show it.
-    title_->setText(tr("P(e) for N = %1 (%2)")
-                        .arg(report.spec.inputs)
-                        .arg(QString::fromStdString(errorMethodName(e.method))));
-    plot_->setToolTip(tr("Probability of each error value e = approximate - exact; %1")
-                          .arg(QString::fromStdString(e.precision)));
+    title_->setText(
+        tr("P(e) for N = %1 (%2)").arg(report.spec.inputs).arg(QString::fromStdString(errorMethodName(e.method))));
+    plot_->setToolTip(
+        tr("Probability of each error value e = approximate - exact; %1").arg(QString::fromStdString(e.precision)));
     applyScale();
     trace::mark("error plot shown");
 }

@@ -24,19 +24,13 @@ void removeIndex(std::vector<int>& cells, int index)
 
 } // namespace
 
-ExplorationState::ExplorationState(QObject* parent)
-    : ExplorationState(CircuitSpec{}, CellLibrary::defaults(), parent)
-{
-}
+ExplorationState::ExplorationState(QObject* parent) : ExplorationState(CircuitSpec{}, CellLibrary::defaults(), parent)
+{}
 
 ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QObject* parent)
-    : QObject(parent),
-      library_(std::make_shared<const CellLibrary>(std::move(library))),
-      spec_(std::move(initial)),
-      fixedP_(spec_.p),
-      evaluator_(new CircuitEvaluator(library_, this)),
-      sweepEvaluator_(new CostSweepEvaluator(library_, this)),
-      models_(new ModelEvaluator(this))
+    : QObject(parent), library_(std::make_shared<const CellLibrary>(std::move(library))), spec_(std::move(initial)),
+      fixedP_(spec_.p), evaluator_(new CircuitEvaluator(library_, this)),
+      sweepEvaluator_(new CostSweepEvaluator(library_, this)), models_(new ModelEvaluator(this))
 {
     connect(evaluator_, &CircuitEvaluator::busyChanged, this, &ExplorationState::busyChanged);
     connect(evaluator_, &CircuitEvaluator::reportReady, this, [this](auto report) {
@@ -75,8 +69,7 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
     connect(evaluator_, &CircuitEvaluator::importFailed, this,
             [this](const QString& path, const QString& message) { emit netlistLoadFailed(path, message); });
 
-    connect(sweepEvaluator_, &CostSweepEvaluator::busyChanged, this,
-            &ExplorationState::costSweepBusyChanged);
+    connect(sweepEvaluator_, &CostSweepEvaluator::busyChanged, this, &ExplorationState::costSweepBusyChanged);
     connect(sweepEvaluator_, &CostSweepEvaluator::sweepReady, this, [this](auto sweep) {
         costSweep_ = sweep;
         emit costSweepReady(sweep);
@@ -86,8 +79,7 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
         emit costSweepFailed(message);
     });
 
-    connect(models_, &ModelEvaluator::modelLoaded, this,
-            [this](auto model, ModelSlot slot) { setModel(model, slot); });
+    connect(models_, &ModelEvaluator::modelLoaded, this, [this](auto model, ModelSlot slot) { setModel(model, slot); });
     connect(models_, &ModelEvaluator::modelLoadFailed, this,
             [this](const QString& path, const QString& message) { emit modelLoadFailed(path, message); });
     connect(models_, &ModelEvaluator::accuracyReady, this, [this](auto result, bool final) {
@@ -107,8 +99,14 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
 
 ExplorationState::~ExplorationState() = default;
 
-bool ExplorationState::isBusy() const { return evaluator_->isBusy(); }
-bool ExplorationState::isCostSweepBusy() const { return sweepWaiting_ || sweepEvaluator_->isBusy(); }
+bool ExplorationState::isBusy() const
+{
+    return evaluator_->isBusy();
+}
+bool ExplorationState::isCostSweepBusy() const
+{
+    return sweepWaiting_ || sweepEvaluator_->isBusy();
+}
 
 void ExplorationState::startWaitingSweep()
 {
@@ -198,9 +196,8 @@ void ExplorationState::setInputStatistic(InputStatistic statistic)
 void ExplorationState::applyMeasuredP()
 {
     double p = fixedP_;
-    if (statistic_ == InputStatistic::Measured && model_ && selectedLayer_ >= 0 &&
-        static_cast<size_t>(selectedLayer_) < model_->xnorP.size() &&
-        model_->xnorP[selectedLayer_] >= 0.0)
+    if (statistic_ == InputStatistic::Measured && model_ && selectedLayer_ >= 0
+        && static_cast<size_t>(selectedLayer_) < model_->xnorP.size() && model_->xnorP[selectedLayer_] >= 0.0)
         p = model_->xnorP[selectedLayer_];
     if (p == spec_.p)
         return;
@@ -221,8 +218,8 @@ void ExplorationState::toggleCell(int cellId)
 {
     // The knobs' selection depends only on a cell's column and level, which
     // the latest report's exact netlist holds when it is for this N and topology.
-    if (!report_ || report_->spec.inputs != spec_.inputs || report_->spec.topology != spec_.topology ||
-        cellId < 0 || cellId >= static_cast<int>(report_->exact.cells.size()))
+    if (!report_ || report_->spec.inputs != spec_.inputs || report_->spec.topology != spec_.topology || cellId < 0
+        || cellId >= static_cast<int>(report_->exact.cells.size()))
         return;
     const ApproxConfig toggled = axbnn::toggleCell(report_->exact, cellId, spec_.approx);
     setCellOverrides(toggled.extraCells, toggled.exactCells);
@@ -247,7 +244,10 @@ void ExplorationState::setMitigation(const QString& mode)
     commit(Accuracy | AccuracySweepOnly);
 }
 
-void ExplorationState::openModel(const QString& path, ModelSlot slot) { models_->load(path, slot); }
+void ExplorationState::openModel(const QString& path, ModelSlot slot)
+{
+    models_->load(path, slot);
+}
 
 void ExplorationState::setModel(std::shared_ptr<const LoadedModel> model, ModelSlot slot)
 {
@@ -287,9 +287,9 @@ void ExplorationState::selectLayer(int layer)
         evaluate(Accuracy);
         return;
     }
-    if (layer >= 0 && model_->model.layers[layer].fanIn() > 0 &&
-        model_->model.layers[layer].kind != LayerKind::InputConv &&
-        model_->model.layers[layer].kind != LayerKind::MaxPool)
+    if (layer >= 0 && model_->model.layers[layer].fanIn() > 0
+        && model_->model.layers[layer].kind != LayerKind::InputConv
+        && model_->model.layers[layer].kind != LayerKind::MaxPool)
         setInputs(model_->model.layers[layer].fanIn());
     applyMeasuredP();
 }
@@ -301,9 +301,15 @@ int ExplorationState::overrideLayer() const
     return model_->model.layers[selectedLayer_].fanIn() == spec_.inputs ? selectedLayer_ : -1;
 }
 
-void ExplorationState::openNetlist(const QString& path) { evaluator_->importNetlist(path, spec_); }
+void ExplorationState::openNetlist(const QString& path)
+{
+    evaluator_->importNetlist(path, spec_);
+}
 
-bool ExplorationState::isImportingNetlist() const { return evaluator_->isImporting(); }
+bool ExplorationState::isImportingNetlist() const
+{
+    return evaluator_->isImporting();
+}
 
 bool ExplorationState::dropImport()
 {
@@ -355,7 +361,10 @@ void ExplorationState::cancelAccuracy()
     models_->cancelSweep();
 }
 
-void ExplorationState::refresh() { evaluate(Report | Sweep | Accuracy | AccuracySweepOnly); }
+void ExplorationState::refresh()
+{
+    evaluate(Report | Sweep | Accuracy | AccuracySweepOnly);
+}
 
 void ExplorationState::commit(int affects)
 {

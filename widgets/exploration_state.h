@@ -22,7 +22,7 @@ class CostSweepEvaluator;
 
 // Where the popcount's input statistic p comes from.
 enum class InputStatistic {
-    Fixed,    // the p the user set
+    Fixed, // the p the user set
     Measured, // the selected layer's measured P(XNOR = 1) on the model's data
 };
 

@@ -12,9 +12,15 @@ std::vector<Mark> marks;
 
 } // namespace
 
-void enable(bool enabled) { on.store(enabled, std::memory_order_relaxed); }
+void enable(bool enabled)
+{
+    on.store(enabled, std::memory_order_relaxed);
+}
 
-bool enabled() { return on.load(std::memory_order_relaxed); }
+bool enabled()
+{
+    return on.load(std::memory_order_relaxed);
+}
 
 void mark(const char* label)
 {

@@ -35,10 +35,7 @@ public:
         std::function<void(bool)> busyChanged;
     };
 
-    LatestOnlyRunner(QObject* context, Handlers handlers)
-        : context_(context), handlers_(std::move(handlers))
-    {
-    }
+    LatestOnlyRunner(QObject* context, Handlers handlers) : context_(context), handlers_(std::move(handlers)) {}
     LatestOnlyRunner(const LatestOnlyRunner&) = delete;
     LatestOnlyRunner& operator=(const LatestOnlyRunner&) = delete;
 
@@ -82,12 +79,11 @@ private:
         // The watcher is a child of the context: if the context dies first, the
         // connection dies with it and the job's outcome is simply discarded.
         auto* watcher = new QFutureWatcher<Outcome>(context_);
-        QObject::connect(watcher, &QFutureWatcherBase::finished, context_,
-                         [this, watcher, generation] {
-                             const Outcome outcome = watcher->result();
-                             watcher->deleteLater();
-                             finish(outcome, generation);
-                         });
+        QObject::connect(watcher, &QFutureWatcherBase::finished, context_, [this, watcher, generation] {
+            const Outcome outcome = watcher->result();
+            watcher->deleteLater();
+            finish(outcome, generation);
+        });
         watcher->setFuture(QtConcurrent::run(backgroundPool(), [job = std::move(job)] { return runGuarded(job); }));
     }
 

@@ -47,8 +47,8 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const
         return {};
     const int row = index.row();
     const Layer& layer = model_->model.layers[row];
-    const bool popcount = layer.kind == LayerKind::Conv || layer.kind == LayerKind::Dense ||
-                          layer.kind == LayerKind::Scores;
+    const bool popcount =
+        layer.kind == LayerKind::Conv || layer.kind == LayerKind::Dense || layer.kind == LayerKind::Scores;
     const LayerCost* cost = costs_ ? &(*costs_)[row] : nullptr;
     if (role == Qt::TextAlignmentRole && index.column() != Name && index.column() != Kind)
         return int(Qt::AlignRight | Qt::AlignVCenter);
@@ -93,9 +93,15 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
 {
     if (orientation != Qt::Horizontal)
         return {};
-    static const char* titles[Columns] = {"#", "Name", "Kind", "Shape (in → out)", "Fan-in N",
-                                          "Popcount bits", "Exact area (µm²)",
-                                          "Approx. area (µm²)", "P(XNOR=1)"};
+    static const char* titles[Columns] = {"#",
+                                          "Name",
+                                          "Kind",
+                                          "Shape (in → out)",
+                                          "Fan-in N",
+                                          "Popcount bits",
+                                          "Exact area (µm²)",
+                                          "Approx. area (µm²)",
+                                          "P(XNOR=1)"};
     static const char* tips[Columns] = {
         "Layer index in the model file",
         "Layer name in the model file",

@@ -36,8 +36,8 @@ bool isApproximable(const Layer& layer)
     return layer.kind == LayerKind::Conv || layer.kind == LayerKind::Dense;
 }
 
-std::vector<LayerCost> computeLayerCosts(const Model& model, Topology topology,
-                                         const ApproxConfig& knobs, const CellLibrary& library)
+std::vector<LayerCost> computeLayerCosts(const Model& model, Topology topology, const ApproxConfig& knobs,
+                                         const CellLibrary& library)
 {
     CostOptions options;
     options.energyVectors = 128; // the cost model's minimum: the table shows area
@@ -51,8 +51,8 @@ std::vector<LayerCost> computeLayerCosts(const Model& model, Topology topology,
         const Layer& layer = model.layers[i];
         LayerCost row;
         row.layer = static_cast<int>(i);
-        const bool binary = layer.kind == LayerKind::Conv || layer.kind == LayerKind::Dense ||
-                            layer.kind == LayerKind::Scores;
+        const bool binary =
+            layer.kind == LayerKind::Conv || layer.kind == LayerKind::Dense || layer.kind == LayerKind::Scores;
         if (binary) {
             row.fanIn = layer.fanIn();
             row.popcountBits = bitsFor(static_cast<uint64_t>(row.fanIn));
@@ -61,8 +61,7 @@ std::vector<LayerCost> computeLayerCosts(const Model& model, Topology topology,
                 const Netlist exact = buildPopcount(row.fanIn, topology, library);
                 const Netlist approximate = applyApproximation(exact, library, approx);
                 it = byFanIn
-                         .emplace(row.fanIn, std::pair{computeCost(exact, options),
-                                                       computeCost(approximate, options)})
+                         .emplace(row.fanIn, std::pair{computeCost(exact, options), computeCost(approximate, options)})
                          .first;
             }
             row.exact = it->second.first;
@@ -74,8 +73,7 @@ std::vector<LayerCost> computeLayerCosts(const Model& model, Topology topology,
     return rows;
 }
 
-InferenceConfig modelCircuitConfig(const Model& model, Topology topology, const ApproxConfig& approx,
-                                   int overrideLayer)
+InferenceConfig modelCircuitConfig(const Model& model, Topology topology, const ApproxConfig& approx, int overrideLayer)
 {
     ApproxConfig knobs = approx;
     knobs.extraCells.clear();
@@ -100,8 +98,8 @@ const std::vector<std::string>& mitigationModes()
     return modes;
 }
 
-void applyMitigation(const std::string& mode, const Model& model, InferenceConfig& config,
-                     const Dataset& calibration, int count)
+void applyMitigation(const std::string& mode, const Model& model, InferenceConfig& config, const Dataset& calibration,
+                     int count)
 {
     if (mode == "none") {
         config.thresholdShift.clear();

@@ -41,17 +41,17 @@ bool isApproximable(const Layer& layer);
 // One row of the model panel's layer table.
 struct LayerCost {
     int layer = 0;
-    int fanIn = 0;         // popcount inputs N (0: no popcount)
-    int popcountBits = 0;  // output width of the popcount, ceil(log2(N+1))
-    CircuitCost exact;     // one neuron's popcount, exact
+    int fanIn = 0; // popcount inputs N (0: no popcount)
+    int popcountBits = 0; // output width of the popcount, ceil(log2(N+1))
+    CircuitCost exact; // one neuron's popcount, exact
     CircuitCost approximate; // with the knobs (not the per-cell overrides)
     bool approximated = false; // whether inference approximates this layer
 };
 
 // Builds the exact and approximate popcount for each binary layer's fan-in
 // (once per distinct fan-in). Energy is a rough estimate (few vectors).
-std::vector<LayerCost> computeLayerCosts(const Model& model, Topology topology,
-                                         const ApproxConfig& knobs, const CellLibrary& library);
+std::vector<LayerCost> computeLayerCosts(const Model& model, Topology topology, const ApproxConfig& knobs,
+                                         const CellLibrary& library);
 
 // The explored circuit inside the model: every approximable layer gets a
 // circuit of its own fan-in with `approx`'s knobs; the per-cell overrides
@@ -66,7 +66,7 @@ const std::vector<std::string>& mitigationModes();
 
 // Applies mode `mode` to `config` using `calibration` (first `count`
 // images). Throws std::invalid_argument for an unknown mode.
-void applyMitigation(const std::string& mode, const Model& model, InferenceConfig& config,
-                     const Dataset& calibration, int count);
+void applyMitigation(const std::string& mode, const Model& model, InferenceConfig& config, const Dataset& calibration,
+                     int count);
 
 } // namespace axbnn::gui

@@ -19,46 +19,46 @@ std::shared_ptr<const Dataset> statisticsData(const std::shared_ptr<const Datase
     }
 }
 
-int index(ModelSlot slot) { return slot == ModelSlot::Main ? 0 : 1; }
+int index(ModelSlot slot)
+{
+    return slot == ModelSlot::Main ? 0 : 1;
+}
 
 } // namespace
 
 ModelEvaluator::ModelEvaluator(QObject* parent)
     : QObject(parent),
-      mainLoader_(this, {[this](auto model) { emit modelLoaded(model, ModelSlot::Main); },
-                         [this](const QString& message) {
-                             emit modelLoadFailed(loadingPath_[0], message, ModelSlot::Main);
-                         },
-                         [this](bool busy) { emit loadingChanged(busy, ModelSlot::Main); }}),
+      mainLoader_(this,
+                  {[this](auto model) { emit modelLoaded(model, ModelSlot::Main); },
+                   [this](const QString& message) { emit modelLoadFailed(loadingPath_[0], message, ModelSlot::Main); },
+                   [this](bool busy) { emit loadingChanged(busy, ModelSlot::Main); }}),
       comparisonLoader_(
-          this, {[this](auto model) { emit modelLoaded(model, ModelSlot::Comparison); },
-                 [this](const QString& message) {
-                     emit modelLoadFailed(loadingPath_[1], message, ModelSlot::Comparison);
-                 },
-                 [this](bool busy) { emit loadingChanged(busy, ModelSlot::Comparison); }}),
-      accuracy_(this, {[this](auto result, bool final) { emit accuracyReady(result, final); },
-                       [this](const QString& message) { emit accuracyFailed(message); },
-                       [this](int done, int total) { emit accuracyProgress(done, total); },
-                       [this](bool busy) { emit accuracyBusyChanged(busy); },
-                       [this] { emit accuracyCancelled(); }},
+          this,
+          {[this](auto model) { emit modelLoaded(model, ModelSlot::Comparison); },
+           [this](const QString& message) { emit modelLoadFailed(loadingPath_[1], message, ModelSlot::Comparison); },
+           [this](bool busy) { emit loadingChanged(busy, ModelSlot::Comparison); }}),
+      accuracy_(this,
+                {[this](auto result, bool final) { emit accuracyReady(result, final); },
+                 [this](const QString& message) { emit accuracyFailed(message); },
+                 [this](int done, int total) { emit accuracyProgress(done, total); },
+                 [this](bool busy) { emit accuracyBusyChanged(busy); }, [this] { emit accuracyCancelled(); }},
                 inferencePool()),
-      sweep_(this, {[this](auto sweep, bool final) {
-                        if (final)
-                            emit sweepReady(sweep);
-                    },
-                    [this](const QString& message) { emit sweepFailed(message); },
-                    [this](int done, int total) { emit sweepProgress(done, total); },
-                    [this](bool busy) { emit sweepBusyChanged(busy); },
-                    [this] { emit sweepCancelled(); }},
+      sweep_(this,
+             {[this](auto sweep, bool final) {
+                  if (final)
+                      emit sweepReady(sweep);
+              },
+              [this](const QString& message) { emit sweepFailed(message); },
+              [this](int done, int total) { emit sweepProgress(done, total); },
+              [this](bool busy) { emit sweepBusyChanged(busy); }, [this] { emit sweepCancelled(); }},
              inferencePool()),
-      layerCosts_(this, {[this](auto costs) { emit layerCostsReady(costs); },
-                         [this](const QString& message) { emit layerCostsFailed(message); },
-                         {}})
-{
-}
+      layerCosts_(this,
+                  {[this](auto costs) { emit layerCostsReady(costs); },
+                   [this](const QString& message) { emit layerCostsFailed(message); },
+                   {}})
+{}
 
-void ModelEvaluator::setDatasets(std::shared_ptr<const Dataset> test,
-                                 std::shared_ptr<const Dataset> calibration)
+void ModelEvaluator::setDatasets(std::shared_ptr<const Dataset> test, std::shared_ptr<const Dataset> calibration)
 {
     test_ = std::move(test);
     calibration_ = std::move(calibration);
@@ -83,7 +83,10 @@ void ModelEvaluator::load(const QString& path, ModelSlot slot)
     });
 }
 
-bool ModelEvaluator::isLoading(ModelSlot slot) const { return loader(slot).isBusy(); }
+bool ModelEvaluator::isLoading(ModelSlot slot) const
+{
+    return loader(slot).isBusy();
+}
 
 void ModelEvaluator::evaluateAccuracy(AccuracyRequest request)
 {
@@ -101,14 +104,12 @@ void ModelEvaluator::evaluateSweep(SweepRequest request)
     request.base.test = test_;
     request.base.calibration = calibration_;
     sweep_.submit([request = std::move(request)](JobControl<AccuracySweep>& control) {
-        return computeAccuracySweep(
-            request, [&control](int done, int total) { return control.progress(done, total); });
+        return computeAccuracySweep(request, [&control](int done, int total) { return control.progress(done, total); });
     });
 }
 
 void ModelEvaluator::evaluateLayerCosts(std::shared_ptr<const LoadedModel> model, Topology topology,
-                                        const ApproxConfig& knobs,
-                                        std::shared_ptr<const CellLibrary> library)
+                                        const ApproxConfig& knobs, std::shared_ptr<const CellLibrary> library)
 {
     layerCosts_.submit([model = std::move(model), topology, knobs, library = std::move(library)] {
         return computeLayerCosts(model->model, topology, knobs, *library);

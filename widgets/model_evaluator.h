@@ -39,8 +39,8 @@ public:
     void dropAccuracy() { accuracy_.drop(); }
     bool isAccuracyBusy() const { return accuracy_.isBusy(); }
     void evaluateSweep(SweepRequest request);
-    void evaluateLayerCosts(std::shared_ptr<const LoadedModel> model, Topology topology,
-                            const ApproxConfig& knobs, std::shared_ptr<const CellLibrary> library);
+    void evaluateLayerCosts(std::shared_ptr<const LoadedModel> model, Topology topology, const ApproxConfig& knobs,
+                            std::shared_ptr<const CellLibrary> library);
     void cancelSweep() { sweep_.cancel(); }
     void dropSweep() { sweep_.drop(); }
     bool isSweepBusy() const { return sweep_.isBusy(); }

@@ -95,11 +95,10 @@ ModelPanel::ModelPanel(ExplorationState* state, QWidget* parent) : QWidget(paren
     view_->setToolTip(tr("Choose a conv or dense layer to explore its popcount: N becomes its "
                          "fan-in"));
     layout->addWidget(view_, 1);
-    connect(view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& current) {
-                if (current.isValid())
-                    state_->selectLayer(current.row());
-            });
+    connect(view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
+        if (current.isValid())
+            state_->selectLayer(current.row());
+    });
 
     connect(state_, &ExplorationState::modelChanged, this, [this](ModelSlot slot) {
         if (slot == ModelSlot::Main && state_->model()) {
@@ -112,14 +111,15 @@ ModelPanel::ModelPanel(ExplorationState* state, QWidget* parent) : QWidget(paren
     connect(state_, &ExplorationState::changed, this, &ModelPanel::syncSelection);
     connect(state_, &ExplorationState::modelLoadFailed, this, &ModelPanel::showFailure);
     connect(state_->models(), &ModelEvaluator::loadingChanged, this,
-            [this](bool loading, ModelSlot) {
-                status_->setText(loading ? tr("loading…") : QString());
-            });
+            [this](bool loading, ModelSlot) { status_->setText(loading ? tr("loading…") : QString()); });
     rebuildRecentMenu();
     showModel();
 }
 
-QStringList ModelPanel::recentFiles() { return QSettings().value(kRecentKey).toStringList(); }
+QStringList ModelPanel::recentFiles()
+{
+    return QSettings().value(kRecentKey).toStringList();
+}
 
 void ModelPanel::addRecentFile(const QString& path)
 {
@@ -141,8 +141,7 @@ void ModelPanel::openModelDialog()
 
 void ModelPanel::openComparisonDialog()
 {
-    const QString path =
-        QFileDialog::getOpenFileName(this, tr("Open comparison model"), {}, kModelFilter);
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open comparison model"), {}, kModelFilter);
     if (!path.isEmpty())
         state_->openModel(path, ModelSlot::Comparison);
 }
@@ -186,8 +185,7 @@ void ModelPanel::showModel()
     const auto comparison = state_->comparisonModel();
     comparison_->setVisible(comparison != nullptr);
     if (comparison)
-        comparison_->setText(tr("Comparison: %1")
-                                 .arg(QFileInfo(QString::fromStdString(comparison->path)).fileName()));
+        comparison_->setText(tr("Comparison: %1").arg(QFileInfo(QString::fromStdString(comparison->path)).fileName()));
     syncSelection();
 }
 
@@ -196,8 +194,7 @@ void ModelPanel::showFailure(const QString& path, const QString& message)
     status_->setText(tr("could not load %1").arg(QFileInfo(path).fileName()));
     // Non-modal, so that the GUI (and a test) goes on; deleted when closed.
     auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open model"),
-                                tr("Could not load the model file\n%1").arg(path),
-                                QMessageBox::Ok, this);
+                                tr("Could not load the model file\n%1").arg(path), QMessageBox::Ok, this);
     box->setObjectName(QStringLiteral("modelLoadError"));
     box->setInformativeText(message);
     box->setAttribute(Qt::WA_DeleteOnClose);
@@ -224,8 +221,8 @@ void ModelPanel::syncSelection()
     if (layer < 0 || layer >= table_->rowCount())
         view_->selectionModel()->clearSelection();
     else
-        view_->selectionModel()->setCurrentIndex(
-            table_->index(layer, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        view_->selectionModel()->setCurrentIndex(table_->index(layer, 0),
+                                                 QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
 }
 
 } // namespace axbnn::gui

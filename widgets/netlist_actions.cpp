@@ -40,7 +40,10 @@ NetlistActions::NetlistActions(ExplorationState* state, QWidget* window)
     connect(state_, &ExplorationState::netlistLoadFailed, this, &NetlistActions::showError);
 }
 
-void NetlistActions::openFile(const QString& path) { state_->openNetlist(path); }
+void NetlistActions::openFile(const QString& path)
+{
+    state_->openNetlist(path);
+}
 
 void NetlistActions::showError(const QString& path, const QString& message)
 {

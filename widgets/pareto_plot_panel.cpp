@@ -13,8 +13,7 @@ namespace axbnn::gui {
 
 namespace {
 
-QCPGraph* addScatter(QCustomPlot* plot, const QString& name, const QColor& color,
-                     QCPScatterStyle::ScatterShape shape)
+QCPGraph* addScatter(QCustomPlot* plot, const QString& name, const QColor& color, QCPScatterStyle::ScatterShape shape)
 {
     QCPGraph* graph = plot->addGraph();
     graph->setName(name);
@@ -32,8 +31,7 @@ QString configName(const SweepPoint& p)
 
 } // namespace
 
-ParetoPlotPanel::ParetoPlotPanel(ExplorationState* state, QWidget* parent)
-    : QWidget(parent), state_(state)
+ParetoPlotPanel::ParetoPlotPanel(ExplorationState* state, QWidget* parent) : QWidget(parent), state_(state)
 {
     auto* layout = new QVBoxLayout(this);
     plot_ = new QCustomPlot;
@@ -61,10 +59,7 @@ ParetoPlotPanel::ParetoPlotPanel(ExplorationState* state, QWidget* parent)
             for (const SweepPoint& s : sweep->points)
                 if (s.areaUm2 == key)
                     config = configName(s);
-        return tr("%1 %2\narea %3 µm², accuracy %4 %")
-            .arg(p->name(), config)
-            .arg(key, 0, 'f', 0)
-            .arg(value, 0, 'f', 2);
+        return tr("%1 %2\narea %3 µm², accuracy %4 %").arg(p->name(), config).arg(key, 0, 'f', 0).arg(value, 0, 'f', 2);
     });
     layout->addWidget(plot_, 1);
 

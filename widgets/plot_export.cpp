@@ -112,9 +112,9 @@ void exportInteractively(QCustomPlot* plot)
     PlotExportOptions options{plot->width(), plot->height(), 1.0};
     if (!askOptions(plot, options))
         return;
-    const QString path = QFileDialog::getSaveFileName(
-        plot, QObject::tr("Export plot"), QStringLiteral("plot.png"),
-        QObject::tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"));
+    const QString path =
+        QFileDialog::getSaveFileName(plot, QObject::tr("Export plot"), QStringLiteral("plot.png"),
+                                     QObject::tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"));
     if (path.isEmpty())
         return;
     try {
@@ -139,10 +139,9 @@ void exportPlot(QCustomPlot* plot, const QString& path, const PlotExportOptions&
 {
     const QString format = plotFormatOf(path);
     if (options.width < 1 || options.height < 1 || options.width > kMaxSide || options.height > kMaxSide)
-        throw std::invalid_argument(
-            QStringLiteral("plot size must be 1..%1 px per side").arg(kMaxSide).toStdString());
-    if (!(options.scale > 0.0) || options.scale > 8.0 ||
-        options.width * options.scale > kMaxSide || options.height * options.scale > kMaxSide)
+        throw std::invalid_argument(QStringLiteral("plot size must be 1..%1 px per side").arg(kMaxSide).toStdString());
+    if (!(options.scale > 0.0) || options.scale > 8.0 || options.width * options.scale > kMaxSide
+        || options.height * options.scale > kMaxSide)
         throw std::invalid_argument(
             QStringLiteral("PNG scale must be in (0, 8] and keep the image within %1 px").arg(kMaxSide).toStdString());
     QSaveFile file(path);

@@ -10,8 +10,8 @@ class QWidget;
 namespace axbnn::gui {
 
 struct PlotExportOptions {
-    int width = 800;    // px (PDF and SVG: points/user units of the same number)
-    int height = 600;   // px
+    int width = 800; // px (PDF and SVG: points/user units of the same number)
+    int height = 600; // px
     double scale = 1.0; // PNG only: pixels per px, e.g. 2 for a 1600 x 1200 image of an 800 x 600 plot
 };
 

@@ -21,8 +21,7 @@ struct Hit {
 };
 
 template <class Container>
-void search(QCPAbstractPlottable* p, const Container& data, const QPointF& mouse, double& best,
-            Hit& hit)
+void search(QCPAbstractPlottable* p, const Container& data, const QPointF& mouse, double& best, Hit& hit)
 {
     for (auto it = data.constBegin(); it != data.constEnd(); ++it) {
         const QPointF pixel = p->coordsToPixels(it->mainKey(), it->mainValue());
@@ -63,10 +62,7 @@ QString format(QCustomPlot* plot, const Hit& hit)
     const auto it = formatters().constFind(plot);
     if (it != formatters().constEnd() && *it)
         return (*it)(hit.plottable, hit.key, hit.value);
-    return QStringLiteral("%1: %2, %3")
-        .arg(hit.plottable->name())
-        .arg(hit.key, 0, 'g', 5)
-        .arg(hit.value, 0, 'g', 5);
+    return QStringLiteral("%1: %2, %3").arg(hit.plottable->name()).arg(hit.key, 0, 'g', 5).arg(hit.value, 0, 'g', 5);
 }
 
 } // namespace

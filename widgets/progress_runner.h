@@ -36,7 +36,10 @@ public:
         const int percent = total > 0 ? static_cast<int>(100LL * done / total) : 100;
         if (percent == lastPercent_.exchange(percent))
             return !cancelled();
-        post([this, done, total](auto& h) { if (h.progress) h.progress(done, total); });
+        post([this, done, total](auto& h) {
+            if (h.progress)
+                h.progress(done, total);
+        });
         return !cancelled();
     }
     // Delivers an intermediate result (e.g. accuracy on a quick subset).
@@ -77,8 +80,7 @@ public:
     // pool: backgroundPool() or inferencePool() (whose jobs lower their priority).
     ProgressRunner(QObject* context, Handlers handlers, QThreadPool* pool = nullptr)
         : context_(context), handlers_(std::move(handlers)), pool_(pool ? pool : backgroundPool())
-    {
-    }
+    {}
     ~ProgressRunner()
     {
         if (control_)

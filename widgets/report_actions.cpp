@@ -46,8 +46,7 @@ ReportRequest reportRequestFromSession(const Session& s, const QString& sessionP
     return r;
 }
 
-ReportActions::ReportActions(ExplorationState* state, QWidget* window)
-    : QObject(window), state_(state), window_(window)
+ReportActions::ReportActions(ExplorationState* state, QWidget* window) : QObject(window), state_(state), window_(window)
 {
     export_ = new QAction(tr("Export &report…"), this);
     export_->setObjectName(QStringLiteral("exportReportAction"));

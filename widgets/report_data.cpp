@@ -111,7 +111,8 @@ ReportAccuracyRow accuracyRow(const ReportRequest& r, const Model& model, const 
 std::string shellQuote(const std::string& word)
 {
     const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-_./,:=+@%").find(c) != std::string_view::npos;
+        return std::isalnum(static_cast<unsigned char>(c))
+            || std::string_view("-_./,:=+@%").find(c) != std::string_view::npos;
     });
     if (plain)
         return word;
@@ -158,8 +159,8 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
     }
 
     d.circuit = std::make_shared<const CircuitReport>(evaluateCircuit(d.request.spec, library));
-    d.circuitCommand = "axbnn circuit --inputs " + std::to_string(request.spec.inputs) + " " +
-                       circuitOptionsText(d.request.spec, true, true);
+    d.circuitCommand = "axbnn circuit --inputs " + std::to_string(request.spec.inputs) + " "
+        + circuitOptionsText(d.request.spec, true, true);
     steps.advance();
     ApproxConfig knobs = d.request.spec.approx;
     knobs.extraCells.clear();
@@ -168,8 +169,8 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
     std::vector<int> inputs(kCostSweepInputs.begin(), kCostSweepInputs.end());
     CircuitSpec knobSpec = d.request.spec;
     knobSpec.approx = knobs;
-    d.costCommand = "axbnn cost-table --inputs " + joinInts(inputs) + " --topologies " +
-                    topologyName(request.spec.topology) + " " + circuitOptionsText(knobSpec, false, true, false);
+    d.costCommand = "axbnn cost-table --inputs " + joinInts(inputs) + " --topologies "
+        + topologyName(request.spec.topology) + " " + circuitOptionsText(knobSpec, false, true, false);
     steps.advance();
     if (!withModel)
         return d;
@@ -177,10 +178,9 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
     const Model model = loadModel(request.modelPath);
     const std::shared_ptr<const Dataset> test = sharedDataset(request.data);
     d.hasModel = true;
-    d.modelCommand = "axbnn model info " + shellQuote(request.modelPath) + " " +
-                     circuitOptionsText(knobSpec, false, false);
-    const std::vector<LayerCost> costs = computeLayerCosts(model,
-                                                           request.spec.topology, knobs, library);
+    d.modelCommand =
+        "axbnn model info " + shellQuote(request.modelPath) + " " + circuitOptionsText(knobSpec, false, false);
+    const std::vector<LayerCost> costs = computeLayerCosts(model, request.spec.topology, knobs, library);
     for (size_t i = 0; i < model.layers.size(); ++i) {
         ReportLayer layer;
         layer.index = static_cast<int>(i);
@@ -198,16 +198,15 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
     steps.advance();
     const int images = request.limit > 0 ? std::min(request.limit, test->count) : test->count;
     if (request.accuracyTable) {
-    d.accuracy.push_back(accuracyRow(request, model, *test, nullptr, "exact", false, "none", images,
-                                     steps.inner(kRunSteps)));
-    steps.advance(kRunSteps);
-    d.accuracy.push_back(accuracyRow(request, model, *test, nullptr, "approximate", true, "none", images,
-                                     steps.inner(kRunSteps)));
-    steps.advance(kRunSteps);
-    d.accuracy.push_back(accuracyRow(request, model, *test, calibration.get(),
-                                     "approximate + " + mitigation, true, mitigation, images,
-                                     steps.inner(kRunSteps)));
-    steps.advance(kRunSteps);
+        d.accuracy.push_back(
+            accuracyRow(request, model, *test, nullptr, "exact", false, "none", images, steps.inner(kRunSteps)));
+        steps.advance(kRunSteps);
+        d.accuracy.push_back(
+            accuracyRow(request, model, *test, nullptr, "approximate", true, "none", images, steps.inner(kRunSteps)));
+        steps.advance(kRunSteps);
+        d.accuracy.push_back(accuracyRow(request, model, *test, calibration.get(), "approximate + " + mitigation, true,
+                                         mitigation, images, steps.inner(kRunSteps)));
+        steps.advance(kRunSteps);
     }
     if (!request.levelSweep)
         return d;
@@ -227,12 +226,11 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
         CircuitSpec pointSpec = knobSpec;
         pointSpec.approx.lsbColumns = p.knob == "lsb" ? p.level : 0;
         pointSpec.approx.levels = p.knob == "levels" ? p.level : 0;
-        std::string cmd = "axbnn eval --model " + shellQuote(request.modelPath) +
-                          (request.data != "fashion-mnist" ? " --data " + shellQuote(request.data) : std::string()) +
-                          " " + circuitOptionsText(pointSpec, false, false) + " --limit " +
-                          std::to_string(d.sweep.images);
-        std::string mitigated = " --mitigation " + d.sweep.mitigation + " --calibration-limit " +
-                                std::to_string(sweep.calibrationImages);
+        std::string cmd = "axbnn eval --model " + shellQuote(request.modelPath)
+            + (request.data != "fashion-mnist" ? " --data " + shellQuote(request.data) : std::string()) + " "
+            + circuitOptionsText(pointSpec, false, false) + " --limit " + std::to_string(d.sweep.images);
+        std::string mitigated =
+            " --mitigation " + d.sweep.mitigation + " --calibration-limit " + std::to_string(sweep.calibrationImages);
         if (request.calibration != "fashion-mnist:train")
             mitigated += " --calibration " + shellQuote(request.calibration);
         d.sweepCommands.push_back(cmd + "   (mitigated: add" + mitigated + ")");

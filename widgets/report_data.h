@@ -15,28 +15,28 @@
 namespace axbnn::gui {
 
 struct ReportRequest {
-    std::string sessionPath;    // shown in the report; may be empty
-    CircuitSpec spec;           // N, topology, knobs, hand-picked cells, p
+    std::string sessionPath; // shown in the report; may be empty
+    CircuitSpec spec; // N, topology, knobs, hand-picked cells, p
     std::string mitigation = "none"; // the session's mode; "none": the mitigated row uses "tune"
-    std::string modelPath;      // empty: circuit-only report
+    std::string modelPath; // empty: circuit-only report
     int selectedLayer = -1;
-    bool measuredP = false;     // p from the selected layer's XNOR statistic (500 test images, as the workbench)
-    int limit = 0;              // test images for the accuracy table (0: all 10,000)
-    int sweepImages = 1000;     // test images per point of the level sweep (capped by limit)
+    bool measuredP = false; // p from the selected layer's XNOR statistic (500 test images, as the workbench)
+    int limit = 0; // test images for the accuracy table (0: all 10,000)
+    int sweepImages = 1000; // test images per point of the level sweep (capped by limit)
     int calibrationImages = 1000; // mitigation calibration (training images), as axbnn eval
-    bool accuracyTable = true;  // the three accuracy rows (needs a model)
-    bool levelSweep = true;     // accuracy against level (needs a model)
+    bool accuracyTable = true; // the three accuracy rows (needs a model)
+    bool levelSweep = true; // accuracy against level (needs a model)
     std::string data = "fashion-mnist";
     std::string calibration = "fashion-mnist:train";
 };
 
 struct ReportAccuracyRow {
-    std::string label;      // "exact", "approximate", "approximate + tune"
+    std::string label; // "exact", "approximate", "approximate + tune"
     std::string mitigation; // "none", "bias", "tune"
     int images = 0;
     int correct = 0;
     double accuracy() const { return images ? double(correct) / images : 0.0; }
-    std::string command;    // axbnn eval ... printing the same accuracy
+    std::string command; // axbnn eval ... printing the same accuracy
 };
 
 struct ReportLayer {
@@ -50,13 +50,13 @@ struct ReportData {
     ReportRequest request;
     std::shared_ptr<const CircuitReport> circuit;
     std::string circuitCommand; // axbnn circuit ... (cost, error statistics, P(e))
-    CostSweep cost;             // area and delay against N (kCostSweepInputs)
-    std::string costCommand;    // axbnn cost-table ...
+    CostSweep cost; // area and delay against N (kCostSweepInputs)
+    std::string costCommand; // axbnn cost-table ...
     bool hasModel = false;
     std::vector<ReportLayer> layers;
-    std::string modelCommand;   // axbnn model info ...
+    std::string modelCommand; // axbnn model info ...
     std::vector<ReportAccuracyRow> accuracy;
-    AccuracySweep sweep;        // empty points without a model
+    AccuracySweep sweep; // empty points without a model
     std::vector<std::string> sweepCommands; // per sweep point: axbnn eval for its accuracy
 };
 

@@ -11,8 +11,8 @@ namespace {
 
 const QColor kBlue(31, 119, 180), kOrange(255, 127, 14), kGreen(44, 160, 44), kGrey(90, 90, 90);
 
-QCPGraph* addGraph(QCustomPlot* plot, const QString& name, const QColor& color,
-                   QCPScatterStyle::ScatterShape shape, bool line, QCPAxis* valueAxis = nullptr)
+QCPGraph* addGraph(QCustomPlot* plot, const QString& name, const QColor& color, QCPScatterStyle::ScatterShape shape,
+                   bool line, QCPAxis* valueAxis = nullptr)
 {
     QCPGraph* graph = plot->addGraph(plot->xAxis, valueAxis ? valueAxis : plot->yAxis);
     graph->setName(name);
@@ -48,9 +48,10 @@ void drawError(QCustomPlot* plot, const ReportData& d)
     plot->yAxis->setLabel(QStringLiteral("probability"));
     plot->xAxis->setRange(e.minError - 1.0, e.maxError + 1.0);
     plot->yAxis->setRange(0.0, largest > 0.0 ? largest * 1.1 : 1.0);
-    setTitle(plot, QStringLiteral("P(e) for N = %1 (%2)")
-                       .arg(d.circuit->spec.inputs)
-                       .arg(QString::fromStdString(errorMethodName(e.method))));
+    setTitle(plot,
+             QStringLiteral("P(e) for N = %1 (%2)")
+                 .arg(d.circuit->spec.inputs)
+                 .arg(QString::fromStdString(errorMethodName(e.method))));
 }
 
 void drawCost(QCustomPlot* plot, const ReportData& d)
@@ -68,8 +69,7 @@ void drawCost(QCustomPlot* plot, const ReportData& d)
     addGraph(plot, QStringLiteral("approximate area"), kOrange, QCPScatterStyle::ssCircle, true)->setData(n, approx);
     addGraph(plot, QStringLiteral("exact delay"), kBlue, QCPScatterStyle::ssTriangle, true, plot->yAxis2)
         ->setData(n, exactDelay);
-    addGraph(plot, QStringLiteral("approximate delay"), kOrange, QCPScatterStyle::ssTriangle, true,
-             plot->yAxis2)
+    addGraph(plot, QStringLiteral("approximate delay"), kOrange, QCPScatterStyle::ssTriangle, true, plot->yAxis2)
         ->setData(n, approxDelay);
     plot->xAxis->setScaleType(QCPAxis::stLogarithmic);
     plot->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
@@ -105,16 +105,18 @@ void drawAccuracy(QCustomPlot* plot, const ReportData& d)
     addGraph(plot, QStringLiteral("LSB columns + %1").arg(QString::fromStdString(d.sweep.mitigation)), kGreen,
              QCPScatterStyle::ssDiamond, true)
         ->setData(lsbX, lsbMitigated);
-    addGraph(plot, QStringLiteral("tree levels"), kOrange, QCPScatterStyle::ssSquare, true)->setData(levelX, levelPlain);
+    addGraph(plot, QStringLiteral("tree levels"), kOrange, QCPScatterStyle::ssSquare, true)
+        ->setData(levelX, levelPlain);
     plot->xAxis->setLabel(QStringLiteral("approximation level (LSB columns per adder / tree levels)"));
     plot->yAxis->setLabel(QStringLiteral("test accuracy (%)"));
     plot->rescaleAxes();
     plot->xAxis->setRange(-0.5, plot->xAxis->range().upper + 0.5);
     plot->yAxis->setRange(0.0, 100.0);
     plot->legend->setVisible(true);
-    setTitle(plot, QStringLiteral("Accuracy against approximation level (N = %1, %2 test images)")
-                       .arg(d.sweep.inputs)
-                       .arg(d.sweep.images));
+    setTitle(plot,
+             QStringLiteral("Accuracy against approximation level (N = %1, %2 test images)")
+                 .arg(d.sweep.inputs)
+                 .arg(d.sweep.images));
 }
 
 void drawPareto(QCustomPlot* plot, const ReportData& d)
@@ -154,12 +156,16 @@ QStringList figureKinds()
     return {QStringLiteral("error"), QStringLiteral("cost"), QStringLiteral("accuracy"), QStringLiteral("pareto")};
 }
 
-bool figureNeedsModel(const QString& kind) { return kind == u"accuracy" || kind == u"pareto"; }
+bool figureNeedsModel(const QString& kind)
+{
+    return kind == u"accuracy" || kind == u"pareto";
+}
 
 void drawFigure(QCustomPlot* plot, const QString& kind, const ReportData& data)
 {
     if (!figureKinds().contains(kind))
-        throw std::invalid_argument(("unknown plot '" + kind + "' (known: error, cost, accuracy, pareto)").toStdString());
+        throw std::invalid_argument(
+            ("unknown plot '" + kind + "' (known: error, cost, accuracy, pareto)").toStdString());
     if (!data.circuit)
         throw std::invalid_argument("the report has no circuit results");
     plot->clearPlottables();

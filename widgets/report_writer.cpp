@@ -21,8 +21,14 @@ namespace axbnn::gui {
 
 namespace {
 
-QString esc(const std::string& text) { return QString::fromStdString(text).toHtmlEscaped(); }
-QString esc(const QString& text) { return text.toHtmlEscaped(); }
+QString esc(const std::string& text)
+{
+    return QString::fromStdString(text).toHtmlEscaped();
+}
+QString esc(const QString& text)
+{
+    return text.toHtmlEscaped();
+}
 
 QString command(const std::string& cmd)
 {
@@ -42,15 +48,18 @@ QString row(const QStringList& cells, bool header = false)
 // command column squeezed the PDF's tables into many pages).
 QString commandRow(const std::string& cmd, int columns)
 {
-    return QStringLiteral("<tr><td colspan=\"%1\" class=\"cmd\"><code>%2</code></td></tr>\n").arg(columns).arg(esc(cmd));
+    return QStringLiteral("<tr><td colspan=\"%1\" class=\"cmd\"><code>%2</code></td></tr>\n")
+        .arg(columns)
+        .arg(esc(cmd));
 }
 
 QString figure(const QString& kind, const QMap<QString, QByteArray>& images, bool dataUris, const QString& caption)
 {
     if (!images.contains(kind))
         return {};
-    const QString src = dataUris ? QStringLiteral("data:image/png;base64,") + QString::fromLatin1(images[kind].toBase64())
-                                 : QStringLiteral("plot:") + kind;
+    const QString src = dataUris
+        ? QStringLiteral("data:image/png;base64,") + QString::fromLatin1(images[kind].toBase64())
+        : QStringLiteral("plot:") + kind;
     return QStringLiteral("<p><img src=\"%1\" width=\"640\" alt=\"%2\"><br><i>%2</i></p>\n").arg(src, esc(caption));
 }
 
@@ -69,7 +78,8 @@ QString configurationSection(const ReportData& d)
     h += row({QStringLiteral("popcount inputs N"), QString::number(s.inputs)});
     h += row({QStringLiteral("topology"), esc(topologyName(s.topology))});
     h += row({QStringLiteral("approximate full-adder cell"), esc(s.approx.faCell)});
-    h += row({QStringLiteral("approximate half-adder cell"), s.approx.haCell.empty() ? QStringLiteral("none (exact)") : esc(s.approx.haCell)});
+    h += row({QStringLiteral("approximate half-adder cell"),
+              s.approx.haCell.empty() ? QStringLiteral("none (exact)") : esc(s.approx.haCell)});
     h += row({QStringLiteral("approximate LSB columns per adder"), QString::number(s.approx.lsbColumns)});
     h += row({QStringLiteral("approximate tree levels"), QString::number(s.approx.levels)});
     h += row({QStringLiteral("hand-picked approximate cells"), cellText(s.approx.extraCells)});
@@ -174,7 +184,10 @@ QString plotsSection(const ReportData& d, const QMap<QString, QByteArray>& image
 
 } // namespace
 
-QString reportNumber(double value) { return QString::number(value, 'g', 6); }
+QString reportNumber(double value)
+{
+    return QString::number(value, 'g', 6);
+}
 
 QMap<QString, QByteArray> renderReportFigures(const ReportData& data, int width, int height)
 {

@@ -16,7 +16,10 @@ namespace axbnn::gui {
 
 namespace {
 
-[[noreturn]] void fail(const QString& what) { throw std::runtime_error(what.toStdString()); }
+[[noreturn]] void fail(const QString& what)
+{
+    throw std::runtime_error(what.toStdString());
+}
 
 QJsonArray toArray(const std::vector<int>& cells)
 {
@@ -135,8 +138,7 @@ Session sessionFromJson(const QJsonObject& json)
     if (json.value("format").toString() != QLatin1String(kSessionFormat))
         fail(QStringLiteral("not a workbench session (format is not '%1')").arg(kSessionFormat));
     if (json.value("version").toInt(-1) != kSessionVersion)
-        fail(QStringLiteral("unsupported session version (this workbench reads version %1)")
-                 .arg(kSessionVersion));
+        fail(QStringLiteral("unsupported session version (this workbench reads version %1)").arg(kSessionVersion));
     const QJsonValue circuitValue = json.value("circuit");
     if (!circuitValue.isObject())
         fail(QStringLiteral("missing object 'circuit'"));
@@ -145,9 +147,8 @@ Session sessionFromJson(const QJsonObject& json)
     Session s;
     s.inputs = toInt(c.value("inputs"), "circuit.inputs", 1);
     try {
-        s.topology = parseTopology(toString(require(c.value("topology"), "circuit.topology"),
-                                            "circuit.topology")
-                                       .toStdString());
+        s.topology =
+            parseTopology(toString(require(c.value("topology"), "circuit.topology"), "circuit.topology").toStdString());
     } catch (const std::invalid_argument& e) {
         fail(QStringLiteral("circuit.topology: %1").arg(QString::fromUtf8(e.what())));
     }
@@ -191,9 +192,7 @@ Session loadSession(const QString& path)
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
     if (error.error != QJsonParseError::NoError)
-        fail(QStringLiteral("%1: not JSON (%2 at byte %3)")
-                 .arg(path, error.errorString())
-                 .arg(error.offset));
+        fail(QStringLiteral("%1: not JSON (%2 at byte %3)").arg(path, error.errorString()).arg(error.offset));
     if (!doc.isObject())
         fail(QStringLiteral("%1: a session is a JSON object").arg(path));
     try {
@@ -212,17 +211,16 @@ void applySession(ExplorationState& state, const Session& session)
         auto connection = std::make_shared<QMetaObject::Connection>();
         QPointer<ExplorationState> guard(&state);
         *connection = QObject::connect(
-            &state, &ExplorationState::modelChanged, &state,
-            [guard, session, connection](ModelSlot slot) {
+            &state, &ExplorationState::modelChanged, &state, [guard, session, connection](ModelSlot slot) {
                 if (slot != ModelSlot::Main || !guard)
                     return;
                 QObject::disconnect(*connection);
                 if (guard->model() && QString::fromStdString(guard->model()->path) == session.modelPath)
                     applyCircuit(*guard, session);
             });
-        QObject::connect(&state, &ExplorationState::modelLoadFailed, &state,
-                         [connection] { QObject::disconnect(*connection); },
-                         Qt::SingleShotConnection);
+        QObject::connect(
+            &state, &ExplorationState::modelLoadFailed, &state, [connection] { QObject::disconnect(*connection); },
+            Qt::SingleShotConnection);
         state.openModel(session.modelPath, ModelSlot::Main);
     }
     if (!session.comparisonPath.isEmpty())

@@ -18,24 +18,23 @@ struct Session {
     int inputs = 576;
     Topology topology = Topology::AdderTree;
     ApproxConfig approx;
-    double p = 0.5;          // the fixed p (also kept when p is measured)
-    bool measuredP = false;  // take p from the model's data
+    double p = 0.5; // the fixed p (also kept when p is measured)
+    bool measuredP = false; // take p from the model's data
     QString mitigation = QStringLiteral("none");
-    QString modelPath;       // empty: no model
-    QString comparisonPath;  // empty: none
+    QString modelPath; // empty: no model
+    QString comparisonPath; // empty: none
     int selectedLayer = -1;
-    QString netlistPath;     // imported netlist being explored; empty: the built circuit
+    QString netlistPath; // imported netlist being explored; empty: the built circuit
 
     bool operator==(const Session& o) const
     {
         const ApproxConfig& a = approx;
         const ApproxConfig& b = o.approx;
-        return inputs == o.inputs && topology == o.topology && a.lsbColumns == b.lsbColumns &&
-               a.levels == b.levels && a.extraCells == b.extraCells && a.exactCells == b.exactCells &&
-               a.faCell == b.faCell && a.haCell == b.haCell && p == o.p && measuredP == o.measuredP &&
-               mitigation == o.mitigation && modelPath == o.modelPath &&
-               comparisonPath == o.comparisonPath && selectedLayer == o.selectedLayer &&
-               netlistPath == o.netlistPath;
+        return inputs == o.inputs && topology == o.topology && a.lsbColumns == b.lsbColumns && a.levels == b.levels
+            && a.extraCells == b.extraCells && a.exactCells == b.exactCells && a.faCell == b.faCell
+            && a.haCell == b.haCell && p == o.p && measuredP == o.measuredP && mitigation == o.mitigation
+            && modelPath == o.modelPath && comparisonPath == o.comparisonPath && selectedLayer == o.selectedLayer
+            && netlistPath == o.netlistPath;
     }
 };
 

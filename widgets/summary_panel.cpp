@@ -4,9 +4,9 @@
 #include "exploration_state.h"
 #include "latency_trace.h"
 
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
-#include <QFileInfo>
 #include <QLabel>
 #include <QStringList>
 #include <QVBoxLayout>
@@ -16,8 +16,14 @@ namespace axbnn::gui {
 namespace {
 
 // Fixed notation with a C-locale decimal point, so values read the same everywhere.
-QString fixed(double value, int decimals) { return QString::number(value, 'f', decimals); }
-QString general(double value) { return QString::number(value, 'g', 4); }
+QString fixed(double value, int decimals)
+{
+    return QString::number(value, 'f', decimals);
+}
+QString general(double value)
+{
+    return QString::number(value, 'g', 4);
+}
 
 // "value ± ci" when Monte Carlo gave a confidence half-width.
 QString withCi(const QString& value, double ci)
@@ -40,8 +46,7 @@ QString describe(const CircuitSpec& spec)
 
 } // namespace
 
-SummaryPanel::SummaryPanel(ExplorationState* state, QWidget* parent)
-    : QWidget(parent), state_(state)
+SummaryPanel::SummaryPanel(ExplorationState* state, QWidget* parent) : QWidget(parent), state_(state)
 {
     auto* layout = new QVBoxLayout(this);
     status_ = new QLabel(tr("no result yet"));
@@ -61,34 +66,29 @@ SummaryPanel::SummaryPanel(ExplorationState* state, QWidget* parent)
 
     auto* costGroup = new QGroupBox(tr("Cost"));
     auto* cost = new QFormLayout(costGroup);
-    area_ = addValue(cost, tr("Area"), QStringLiteral("areaValue"),
-                     tr("Sum of cell areas (cell library, um^2)"));
-    transistors_ = addValue(cost, tr("Transistors"), QStringLiteral("transistorsValue"),
-                            tr("Sum of cell transistor counts"));
+    area_ = addValue(cost, tr("Area"), QStringLiteral("areaValue"), tr("Sum of cell areas (cell library, um^2)"));
+    transistors_ =
+        addValue(cost, tr("Transistors"), QStringLiteral("transistorsValue"), tr("Sum of cell transistor counts"));
     delay_ = addValue(cost, tr("Delay"), QStringLiteral("delayValue"),
                       tr("Critical path from any input to any output (static timing, ps)"));
     energy_ = addValue(cost, tr("Energy"), QStringLiteral("energyValue"),
                        tr("Mean switching energy per new input vector (simulated, fJ)"));
-    cells_ = addValue(cost, tr("Cells"), QStringLiteral("cellsValue"),
-                      tr("Cell instances, of which approximate"));
-    cellCounts_ = addValue(cost, tr("By kind"), QStringLiteral("cellCountsValue"),
-                           tr("Instances of each cell kind"));
+    cells_ = addValue(cost, tr("Cells"), QStringLiteral("cellsValue"), tr("Cell instances, of which approximate"));
+    cellCounts_ = addValue(cost, tr("By kind"), QStringLiteral("cellCountsValue"), tr("Instances of each cell kind"));
     valuesLayout->addWidget(costGroup);
 
     auto* errorGroup = new QGroupBox(tr("Error (e = approximate - exact)"));
     auto* error = new QFormLayout(errorGroup);
-    errorRate_ = addValue(error, tr("Error rate"), QStringLiteral("errorRateValue"),
-                          tr("P(e != 0)"));
-    meanError_ = addValue(error, tr("Mean error"), QStringLiteral("meanErrorValue"),
-                          tr("E[e], the bias"));
+    errorRate_ = addValue(error, tr("Error rate"), QStringLiteral("errorRateValue"), tr("P(e != 0)"));
+    meanError_ = addValue(error, tr("Mean error"), QStringLiteral("meanErrorValue"), tr("E[e], the bias"));
     mae_ = addValue(error, tr("MAE"), QStringLiteral("maeValue"), tr("Mean absolute error E|e|"));
     mse_ = addValue(error, tr("MSE"), QStringLiteral("mseValue"), tr("Mean squared error E[e^2]"));
     wce_ = addValue(error, tr("WCE"), QStringLiteral("wceValue"),
                     tr("Worst-case error max |e| over inputs of nonzero probability"));
-    method_ = addValue(error, tr("Method"), QStringLiteral("methodValue"),
-                       tr("How the error statistics were computed"));
-    precision_ = addValue(error, tr("Precision"), QStringLiteral("precisionValue"),
-                          tr("What the error numbers are exact to"));
+    method_ =
+        addValue(error, tr("Method"), QStringLiteral("methodValue"), tr("How the error statistics were computed"));
+    precision_ =
+        addValue(error, tr("Precision"), QStringLiteral("precisionValue"), tr("What the error numbers are exact to"));
     valuesLayout->addWidget(errorGroup);
 
     // Outside values_: accuracy has its own life cycle (it is not greyed by circuit updates).
@@ -153,8 +153,7 @@ void SummaryPanel::showAccuracy()
                                 .arg(fixed(100.0 * result->exactAccuracy(), 2)));
 }
 
-QLabel* SummaryPanel::addValue(QFormLayout* form, const QString& label, const QString& objectName,
-                               const QString& tip)
+QLabel* SummaryPanel::addValue(QFormLayout* form, const QString& label, const QString& objectName, const QString& tip)
 {
     auto* value = new QLabel(QStringLiteral("–"));
     value->setObjectName(objectName);
@@ -171,12 +170,11 @@ void SummaryPanel::showReport(const CircuitReport& report)
 {
     const CircuitCost& c = report.cost;
     const ErrorStats& e = report.error;
-    design_->setText(report.source.empty()
-                         ? describe(report.spec)
-                         : tr("imported %1, N = %2, p = %3")
-                               .arg(QFileInfo(QString::fromStdString(report.source)).fileName())
-                               .arg(report.spec.inputs)
-                               .arg(fixed(report.spec.p, 2)));
+    design_->setText(report.source.empty() ? describe(report.spec)
+                                           : tr("imported %1, N = %2, p = %3")
+                                                 .arg(QFileInfo(QString::fromStdString(report.source)).fileName())
+                                                 .arg(report.spec.inputs)
+                                                 .arg(fixed(report.spec.p, 2)));
     area_->setText(fixed(c.areaUm2, 1) + QStringLiteral(" µm²"));
     transistors_->setText(QString::number(c.transistors));
     delay_->setText(fixed(c.delayPs, 1) + QStringLiteral(" ps"));

@@ -22,8 +22,7 @@ public:
     explicit SummaryPanel(ExplorationState* state, QWidget* parent = nullptr);
 
 private:
-    QLabel* addValue(QFormLayout* form, const QString& label, const QString& objectName,
-                     const QString& tip);
+    QLabel* addValue(QFormLayout* form, const QString& label, const QString& objectName, const QString& tip);
     void showReport(const CircuitReport& report);
     void showBusy(bool busy);
     void showFailure(const QString& message);

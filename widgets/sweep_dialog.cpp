@@ -134,8 +134,14 @@ void SweepDialog::clearSpecFile()
     useForm_->setEnabled(false);
 }
 
-void SweepDialog::setOutputPath(const QString& path) { output_->setText(path); }
-QString SweepDialog::outputPath() const { return output_->text().trimmed(); }
+void SweepDialog::setOutputPath(const QString& path)
+{
+    output_->setText(path);
+}
+QString SweepDialog::outputPath() const
+{
+    return output_->text().trimmed();
+}
 
 bool SweepDialog::run()
 {
@@ -172,7 +178,10 @@ void SweepDialog::cancel()
     }
 }
 
-bool SweepDialog::isRunning() const { return job_->isRunning(); }
+bool SweepDialog::isRunning() const
+{
+    return job_->isRunning();
+}
 
 void SweepDialog::onFinished(std::shared_ptr<const SweepOutcome> outcome)
 {
@@ -192,7 +201,10 @@ void SweepDialog::onFinished(std::shared_ptr<const SweepOutcome> outcome)
         if (!out.isEmpty())
             text += tr(" They are kept in %1.journal: Run again to resume.").arg(out);
     } else {
-        text = tr("%1 points: %2 evaluated, %3 resumed.").arg(outcome->total).arg(outcome->evaluated).arg(outcome->resumed);
+        text = tr("%1 points: %2 evaluated, %3 resumed.")
+                   .arg(outcome->total)
+                   .arg(outcome->evaluated)
+                   .arg(outcome->resumed);
         if (!out.isEmpty()) {
             if (!saveResults(out))
                 return;
@@ -220,7 +232,10 @@ void SweepDialog::showTable()
     save_->setEnabled(!model_->table().rows.empty());
 }
 
-const SweepTable& SweepDialog::table() const { return model_->table(); }
+const SweepTable& SweepDialog::table() const
+{
+    return model_->table();
+}
 
 bool SweepDialog::saveResults(const QString& path)
 {
@@ -235,8 +250,8 @@ bool SweepDialog::saveResults(const QString& path)
 
 void SweepDialog::saveDialog()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save sweep results"), outputPath(),
-                                                      tr("CSV (*.csv);;JSON (*.json)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Save sweep results"), outputPath(), tr("CSV (*.csv);;JSON (*.json)"));
     if (!path.isEmpty() && saveResults(path))
         status_->setText(tr("Wrote %1.").arg(path));
 }
@@ -257,6 +272,9 @@ void SweepDialog::fail(const QString& message)
         QMessageBox::warning(this, tr("Sweep"), message);
 }
 
-QString SweepDialog::statusText() const { return status_->text(); }
+QString SweepDialog::statusText() const
+{
+    return status_->text();
+}
 
 } // namespace axbnn::gui

@@ -27,7 +27,7 @@ class QTableView;
 namespace axbnn {
 struct SweepSpec;
 struct SweepOutcome;
-}
+} // namespace axbnn
 
 namespace axbnn::gui {
 

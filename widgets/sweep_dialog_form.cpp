@@ -51,9 +51,8 @@ void setChecked(QListWidget* list, const std::vector<std::string>& checked)
 {
     for (int i = 0; i < list->count(); ++i) {
         const std::string text = list->item(i)->text().toStdString();
-        list->item(i)->setCheckState(std::find(checked.begin(), checked.end(), text) != checked.end()
-                                         ? Qt::Checked
-                                         : Qt::Unchecked);
+        list->item(i)->setCheckState(std::find(checked.begin(), checked.end(), text) != checked.end() ? Qt::Checked
+                                                                                                      : Qt::Unchecked);
     }
 }
 
@@ -80,8 +79,8 @@ QWidget* SweepDialog::buildForm()
     useForm_ = new QPushButton(tr("Use form"));
     useForm_->setEnabled(false);
     connect(open, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open sweep spec"), {},
-                                                          tr("Sweep spec (*.json);;All files (*)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Open sweep spec"), {}, tr("Sweep spec (*.json);;All files (*)"));
         if (!path.isEmpty())
             loadSpecFile(path);
     });
@@ -177,8 +176,8 @@ QWidget* SweepDialog::buildForm()
     output_->setPlaceholderText(tr("results.csv (optional; journal beside it makes the sweep resumable)"));
     auto* browse = new QPushButton(tr("…"));
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Sweep results"), output_->text(),
-                                                          tr("CSV (*.csv);;JSON (*.json)"));
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Sweep results"), output_->text(), tr("CSV (*.csv);;JSON (*.json)"));
         if (!path.isEmpty())
             output_->setText(path);
     });
@@ -191,7 +190,8 @@ QWidget* SweepDialog::buildForm()
 SweepChoices SweepDialog::choices() const
 {
     SweepChoices c;
-    for (const QString& part : sizes_->text().split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts)) {
+    for (const QString& part :
+         sizes_->text().split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts)) {
         bool ok = false;
         const int n = part.toInt(&ok);
         c.sizes.push_back(ok ? n : -1); // -1: the engine names the bad entry

@@ -10,14 +10,14 @@
 namespace axbnn::gui {
 
 struct SweepChoices {
-    std::vector<int> sizes;           // N given directly
-    std::vector<int> kernels;         // k, with `channels` input channels each
+    std::vector<int> sizes; // N given directly
+    std::vector<int> kernels; // k, with `channels` input channels each
     int channels = 64;
-    std::vector<std::string> models;  // model file paths (absolute)
+    std::vector<std::string> models; // model file paths (absolute)
     std::vector<std::string> topologies{"adder-tree"};
     std::vector<std::string> faCells{"maj-fa"};
     std::vector<std::string> knobs{"lsb"};
-    int levelFrom = 0, levelTo = 2;   // inclusive range of K or L
+    int levelFrom = 0, levelTo = 2; // inclusive range of K or L
     std::vector<std::string> mitigations{"none"};
     double p = 0.5;
     std::string dataset = "fashion-mnist";

@@ -4,17 +4,16 @@
 namespace axbnn::gui {
 
 SweepJob::SweepJob(QObject* parent)
-    : QObject(parent),
-      runner_(this, {[this](std::shared_ptr<const SweepOutcome> outcome, bool final) {
-                         if (final)
-                             emit finished(std::move(outcome));
-                     },
-                     [this](const QString& message) { emit failed(message); },
-                     [this](int done, int total) { emit progress(done, total); },
-                     [this](bool busy) { emit runningChanged(busy); },
-                     {}})
-{
-}
+    : QObject(parent), runner_(this,
+                               {[this](std::shared_ptr<const SweepOutcome> outcome, bool final) {
+                                    if (final)
+                                        emit finished(std::move(outcome));
+                                },
+                                [this](const QString& message) { emit failed(message); },
+                                [this](int done, int total) { emit progress(done, total); },
+                                [this](bool busy) { emit runningChanged(busy); },
+                                {}})
+{}
 
 SweepJob::~SweepJob()
 {

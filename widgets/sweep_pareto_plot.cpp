@@ -44,9 +44,8 @@ void SweepParetoPlot::setTable(const SweepTable& table, const ParetoChoice& choi
 {
     std::string quality = choice.quality;
     if (quality == "auto") {
-        const bool anyAccuracy = std::any_of(table.rows.begin(), table.rows.end(), [](const SweepRow& r) {
-            return number(r[ColAccuracy]).has_value();
-        });
+        const bool anyAccuracy = std::any_of(table.rows.begin(), table.rows.end(),
+                                             [](const SweepRow& r) { return number(r[ColAccuracy]).has_value(); });
         quality = anyAccuracy ? "accuracy" : "mae";
     }
     const int x = columnIndex(choice.cost), y = columnIndex(quality);
@@ -78,8 +77,8 @@ void SweepParetoPlot::setTable(const SweepTable& table, const ParetoChoice& choi
         plot_->removeGraph(g.front);
     }
     groups_.clear();
-    static const QColor palette[] = {QColor(200, 40, 40), QColor(30, 100, 200), QColor(40, 150, 60),
-                                     QColor(200, 120, 20), QColor(130, 60, 170), QColor(20, 150, 150),
+    static const QColor palette[] = {QColor(200, 40, 40),   QColor(30, 100, 200), QColor(40, 150, 60),
+                                     QColor(200, 120, 20),  QColor(130, 60, 170), QColor(20, 150, 150),
                                      QColor(120, 120, 120), QColor(170, 60, 110)};
     const bool one = data.size() == 1;
     for (size_t i = 0; i < data.size(); ++i) {

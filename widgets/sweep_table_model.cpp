@@ -42,7 +42,8 @@ QVariant SweepTableModel::data(const QModelIndex& index, int role) const
     const SweepValue& value = table_.rows[static_cast<size_t>(index.row())][static_cast<size_t>(index.column())];
     if (role == Qt::DisplayRole)
         return sweepValueText(value);
-    if (role == Qt::TextAlignmentRole && (std::holds_alternative<int64_t>(value) || std::holds_alternative<double>(value)))
+    if (role == Qt::TextAlignmentRole
+        && (std::holds_alternative<int64_t>(value) || std::holds_alternative<double>(value)))
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     return {};
 }

@@ -16,8 +16,8 @@ namespace {
 
 QString field(const QString& text)
 {
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) &&
-        !text.contains(QLatin1Char('\n')) && !text.contains(QLatin1Char('\r')))
+    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n'))
+        && !text.contains(QLatin1Char('\r')))
         return text;
     QString quoted = text;
     quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
@@ -28,15 +28,12 @@ QString valueText(const QVariant& value)
 {
     switch (value.typeId()) {
     case QMetaType::Double:
-    case QMetaType::Float:
-        return QString::number(value.toDouble(), 'g', 17);
+    case QMetaType::Float: return QString::number(value.toDouble(), 'g', 17);
     case QMetaType::Int:
     case QMetaType::LongLong:
     case QMetaType::UInt:
-    case QMetaType::ULongLong:
-        return QString::number(value.toLongLong());
-    default:
-        return value.toString();
+    case QMetaType::ULongLong: return QString::number(value.toLongLong());
+    default: return value.toString();
     }
 }
 
@@ -73,8 +70,7 @@ void exportTableCsv(const QAbstractItemModel& model, const QString& path)
     const QByteArray bytes = tableToCsv(model).toUtf8();
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        throw std::runtime_error(
-            QStringLiteral("cannot write %1: %2").arg(path, file.errorString()).toStdString());
+        throw std::runtime_error(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()).toStdString());
 }
 
 void installTableExportMenu(QTableView* view)
@@ -86,8 +82,7 @@ void installTableExportMenu(QTableView* view)
             if (!view->model())
                 return;
             const QString path = QFileDialog::getSaveFileName(
-                view, QObject::tr("Export table"), QStringLiteral("table.csv"),
-                QObject::tr("CSV table (*.csv)"));
+                view, QObject::tr("Export table"), QStringLiteral("table.csv"), QObject::tr("CSV table (*.csv)"));
             if (path.isEmpty())
                 return;
             try {

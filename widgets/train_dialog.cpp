@@ -50,24 +50,25 @@ QSpinBox* spin(const char* name, int min, int max, int value, const QString& tip
 
 TrainDialog::TrainDialog(ExplorationState* state, QWidget* parent)
     : QDialog(parent), state_(state),
-      runner_(this, {.ready =
-                         [this](std::shared_ptr<const TrainUpdate> u, bool final) {
-                             if (final && u->outcome)
-                                 finish(*u->outcome);
-                             else if (u->progress)
-                                 showProgress(*u->progress);
-                             else if (!u->stage.empty())
-                                 status_->setText(QString::fromStdString(u->stage));
-                         },
-                     .failed = [this](const QString& message) { fail(message); },
-                     .progress = {},
-                     .busyChanged = [this](bool) { updateEnabled(); },
-                     .cancelled =
-                         [this] {
-                             status_->setText(tr("Training cancelled; no model file was written."));
-                             progress_->setValue(0);
-                             emit trainingCancelled();
-                         }})
+      runner_(this,
+              {.ready =
+                   [this](std::shared_ptr<const TrainUpdate> u, bool final) {
+                       if (final && u->outcome)
+                           finish(*u->outcome);
+                       else if (u->progress)
+                           showProgress(*u->progress);
+                       else if (!u->stage.empty())
+                           status_->setText(QString::fromStdString(u->stage));
+                   },
+               .failed = [this](const QString& message) { fail(message); },
+               .progress = {},
+               .busyChanged = [this](bool) { updateEnabled(); },
+               .cancelled =
+                   [this] {
+                       status_->setText(tr("Training cancelled; no model file was written."));
+                       progress_->setValue(0);
+                       emit trainingCancelled();
+                   }})
 {
     setObjectName(QStringLiteral("trainDialog"));
     setWindowTitle(tr("Train model"));
@@ -398,8 +399,8 @@ void TrainDialog::suggestOutput()
     if (outputEdited_)
         return;
     const bool vgg = arch_->currentData().toString() == QLatin1String("vgg3");
-    QString name = vgg ? QStringLiteral("trained_vgg3_k%1").arg(kernel_->currentData().toInt())
-                       : QStringLiteral("trained_fc");
+    QString name =
+        vgg ? QStringLiteral("trained_vgg3_k%1").arg(kernel_->currentData().toInt()) : QStringLiteral("trained_fc");
     if (static_cast<ErrorSource>(errors_->currentData().toInt()) != ErrorSource::None)
         name += QStringLiteral("_approx");
     // The folder the workbench was started in, unless it cannot be written
@@ -410,8 +411,8 @@ void TrainDialog::suggestOutput()
 
 void TrainDialog::browseOutput()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save trained model"), output_->text(),
-                                                      tr("BNN models (*.h5 *.hdf5)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Save trained model"), output_->text(), tr("BNN models (*.h5 *.hdf5)"));
     if (path.isEmpty())
         return;
     output_->setText(path);

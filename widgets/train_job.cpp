@@ -104,10 +104,8 @@ std::shared_ptr<const ErrorModel> requestErrorModel(const TrainRequest& r, const
     config.net.input = train.shape;
     config.net.classes = train.classes();
     switch (r.errors) {
-    case ErrorSource::None:
-        return nullptr;
-    case ErrorSource::Circuit:
-        return std::make_shared<const ErrorModel>(circuitErrorModel(r, skeletonOf(config)));
+    case ErrorSource::None: return nullptr;
+    case ErrorSource::Circuit: return std::make_shared<const ErrorModel>(circuitErrorModel(r, skeletonOf(config)));
     case ErrorSource::File: {
         if (r.errorModelPath.empty())
             throw std::invalid_argument("choose an error-model file (docs/error-model.md) or another error source");
@@ -132,8 +130,8 @@ TrainOutcome runTraining(const TrainRequest& r, const TrainJobProgressFn& progre
     say("loading the training data…");
     const auto trainData = r.train ? r.train : sharedDataset("fashion-mnist:train");
     const auto fullTest = r.test ? r.test : sharedDataset("fashion-mnist");
-    const Dataset test = r.testLimit > 0 && r.testLimit < fullTest->count ? firstImages(*fullTest, r.testLimit)
-                                                                           : *fullTest;
+    const Dataset test =
+        r.testLimit > 0 && r.testLimit < fullTest->count ? firstImages(*fullTest, r.testLimit) : *fullTest;
     config.net.input = trainData->shape;
     config.net.classes = trainData->classes();
     train::validateTrainConfig(config);

@@ -24,12 +24,12 @@ namespace axbnn::gui {
 
 // The dialog's recipe (train::TrainConfig without the error model).
 struct TrainSettings {
-    bool mlp = false;   // "fc": dense, dense, scores; else VGG3
+    bool mlp = false; // "fc": dense, dense, scores; else VGG3
     int kernel = 3, channels = 64, hidden = 2048;
     int epochs = 10, batch = 64;
     double learningRate = 1e-3;
     uint64_t seed = 1;
-    int threads = 0;    // 0: all cores
+    int threads = 0; // 0: all cores
 };
 
 // One report of train::TrainProgress (after a batch, or at an epoch's end).
@@ -46,35 +46,35 @@ struct TrainEpoch {
 };
 
 enum class ErrorSource {
-    None,    // exact training
+    None, // exact training
     Circuit, // the explored circuit's knobs on every conv and dense layer, abstracted in process
-    File,    // an error-model JSON file (docs/error-model.md)
+    File, // an error-model JSON file (docs/error-model.md)
 };
 
 struct TrainRequest {
     TrainSettings settings;
-    int limit = 0;               // training images (0: all)
-    int testLimit = 0;           // test images evaluated after each epoch (0: all)
+    int limit = 0; // training images (0: all)
+    int testLimit = 0; // test images evaluated after each epoch (0: all)
     ErrorSource errors = ErrorSource::None;
     // ErrorSource::Circuit: the workbench's topology and knobs (per-cell
     // overrides are dropped: they index one N's netlist, not these layers).
     Topology topology = Topology::AdderTree;
     ApproxConfig approx;
     std::shared_ptr<const CellLibrary> library; // null: the built-in cells
-    double p = 0.5;                             // statistic of the error model's summary numbers
-    std::string errorModelPath;                 // ErrorSource::File
+    double p = 0.5; // statistic of the error model's summary numbers
+    std::string errorModelPath; // ErrorSource::File
     std::string outPath;
     std::shared_ptr<const Dataset> train; // null: Fashion-MNIST's training split
-    std::shared_ptr<const Dataset> test;  // null: Fashion-MNIST's test split
+    std::shared_ptr<const Dataset> test; // null: Fashion-MNIST's test split
 };
 
 struct TrainOutcome {
-    std::string path;            // the model file written
-    int layers = 0;              // of the saved model
-    double testAccuracy = -1;    // of the saved model, exact mode (-1: no test data)
+    std::string path; // the model file written
+    int layers = 0; // of the saved model
+    double testAccuracy = -1; // of the saved model, exact mode (-1: no test data)
     int testImages = 0;
     std::vector<TrainEpoch> epochs;
-    bool injected = false;       // trained with an error model
+    bool injected = false; // trained with an error model
 };
 
 // What the job is doing before the first batch (for the dialog's status line).

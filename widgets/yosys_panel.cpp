@@ -14,9 +14,9 @@ namespace axbnn::gui {
 
 YosysPanel::YosysPanel(ExplorationState* state, QWidget* parent)
     : QWidget(parent), state_(state), yosys_(findYosys()),
-      runner_(this, {[this](auto report) { show(std::move(report)); },
-                     [this](const QString& message) { summary_->setText(message); },
-                     [this](bool) { updateEnabled(); }})
+      runner_(this,
+              {[this](auto report) { show(std::move(report)); },
+               [this](const QString& message) { summary_->setText(message); }, [this](bool) { updateEnabled(); }})
 {
     action_ = new QAction(tr("Synthesize with &Yosys"), this);
     action_->setObjectName(QStringLiteral("yosysAction"));

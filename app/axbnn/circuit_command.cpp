@@ -31,13 +31,11 @@ void printSummary(const CircuitReport& r)
     std::string counts;
     for (const auto& [kind, n] : c.counts)
         counts += (counts.empty() ? "" : ", ") + kind + " " + std::to_string(n);
-    std::printf("  cells        %d (%s), %d approximate\n", c.cells, counts.c_str(),
-                c.approximateCells);
+    std::printf("  cells        %d (%s), %d approximate\n", c.cells, counts.c_str(), c.approximateCells);
     std::printf("  area         %.1f um^2\n", c.areaUm2);
     std::printf("  transistors  %ld\n", c.transistors);
     std::printf("  delay        %.0f ps (critical path, static timing)\n", c.delayPs);
-    std::printf("  energy       %.1f fJ per evaluation (switching activity, p = %g)\n", c.energyFj,
-                r.spec.p);
+    std::printf("  energy       %.1f fJ per evaluation (switching activity, p = %g)\n", c.energyFj, r.spec.p);
     const ErrorStats& e = r.error;
     std::printf("error vs exact count (inputs i.i.d. Bernoulli(%g))\n", r.spec.p);
     std::printf("  method       %s: %s\n", errorMethodName(e.method).c_str(), e.precision.c_str());
@@ -61,8 +59,7 @@ void printYosys(const CircuitReport& r, const YosysReport& y)
         counts += (counts.empty() ? "" : ", ") + kind + " " + std::to_string(n);
     std::printf("yosys synthesis (%s)\n", y.message.c_str());
     std::printf("  cells        %d (%s)\n", y.cellCount, counts.c_str());
-    std::printf("  transistors  %ld (built-in cost model: %ld, ratio %.3f)\n", y.transistors,
-                r.cost.transistors,
+    std::printf("  transistors  %ld (built-in cost model: %ld, ratio %.3f)\n", y.transistors, r.cost.transistors,
                 r.cost.transistors > 0 ? double(y.transistors) / double(r.cost.transistors) : 0.0);
 }
 
@@ -85,9 +82,12 @@ void runCells(const CircuitOptions& o, bool json)
                 sum += char('0' + c.sum(i));
                 carry += char('0' + c.carry(i));
             }
-            nlohmann::json j = {{"name", c.name},       {"description", c.description},
-                                {"inputs", c.inputs},   {"sum", sum},
-                                {"area_um2", c.areaUm2}, {"transistors", c.transistors},
+            nlohmann::json j = {{"name", c.name},
+                                {"description", c.description},
+                                {"inputs", c.inputs},
+                                {"sum", sum},
+                                {"area_um2", c.areaUm2},
+                                {"transistors", c.transistors},
                                 {"delay_ps", {{"sum", c.delaySumPs}, {"carry", c.delayCarryPs}}},
                                 {"energy_fj", {{"sum", c.energySumFj}, {"carry", c.energyCarryFj}}},
                                 {"exact", c.isExact()}};
@@ -99,12 +99,11 @@ void runCells(const CircuitOptions& o, bool json)
         return;
     }
     std::printf("cell library: %s\n", lib.source().c_str());
-    std::printf("%-8s %3s %6s %9s %5s %9s %9s  %s\n", "name", "in", "exact", "area_um2", "T",
-                "d_sum_ps", "d_cry_ps", "description");
+    std::printf("%-8s %3s %6s %9s %5s %9s %9s  %s\n", "name", "in", "exact", "area_um2", "T", "d_sum_ps", "d_cry_ps",
+                "description");
     for (const auto& c : lib.cells())
-        std::printf("%-8s %3d %6s %9.4f %5d %9.1f %9.1f  %s\n", c.name.c_str(), c.inputs,
-                    c.isExact() ? "yes" : "no", c.areaUm2, c.transistors, c.delaySumPs,
-                    c.delayCarryPs, c.description.c_str());
+        std::printf("%-8s %3d %6s %9.4f %5d %9.1f %9.1f  %s\n", c.name.c_str(), c.inputs, c.isExact() ? "yes" : "no",
+                    c.areaUm2, c.transistors, c.delaySumPs, c.delayCarryPs, c.description.c_str());
 }
 
 } // namespace
@@ -112,13 +111,11 @@ void runCells(const CircuitOptions& o, bool json)
 void addCircuitOutputs(CLI::App* cmd, CircuitOutputs& o)
 {
     cmd->add_flag("--json", o.json, "Print one JSON object instead of the summary");
-    cmd->add_flag("--conditional", o.conditional,
-                  "Also compute P(e | exact count) (JSON field error.conditional)");
+    cmd->add_flag("--conditional", o.conditional, "Also compute P(e | exact count) (JSON field error.conditional)");
     cmd->add_option("--verilog", o.verilog, "Write the netlist as structural Verilog to FILE");
     cmd->add_option("--testbench", o.testbench,
                     "Write the netlist plus a self-checking testbench (Icarus Verilog) to FILE");
-    cmd->add_option("--vectors", o.vectors,
-                    "Testbench vectors (all 2^N input vectors when that is fewer)")
+    cmd->add_option("--vectors", o.vectors, "Testbench vectors (all 2^N input vectors when that is fewer)")
         ->check(CLI::Range(2, 1000000))
         ->capture_default_str();
     cmd->add_option("--module", o.module, "Verilog module name")->capture_default_str();
@@ -158,8 +155,7 @@ void emitCircuit(const CircuitReport& report, const CircuitOutputs& o)
 void addCircuitCommand(CLI::App& app)
 {
     auto args = std::make_shared<CircuitArgs>();
-    CLI::App* cmd = app.add_subcommand(
-        "circuit", "Build a popcount circuit and report cost and error statistics");
+    CLI::App* cmd = app.add_subcommand("circuit", "Build a popcount circuit and report cost and error statistics");
     cmd->add_option("--inputs,-n", args->inputs, "Number of popcount inputs N (the kernel size)")
         ->required()
         ->check(CLI::Range(1, 65536));

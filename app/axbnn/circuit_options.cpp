@@ -15,11 +15,9 @@ void addCircuitOptions(CLI::App* cmd, CircuitOptions& o, bool withCellIds)
                     "Approximate cell that replaces the selected full adders: maj-fa, maj or a "
                     "3-input cell from --cells")
         ->capture_default_str();
-    cmd->add_option("--ha-cell", o.haCell,
-                    "Approximate cell for selected half adders (e.g. or-ha); none: keep exact")
+    cmd->add_option("--ha-cell", o.haCell, "Approximate cell for selected half adders (e.g. or-ha); none: keep exact")
         ->capture_default_str();
-    cmd->add_option("--approx-lsb", o.lsb,
-                    "Approximate the cells in the K least significant columns of every adder")
+    cmd->add_option("--approx-lsb", o.lsb, "Approximate the cells in the K least significant columns of every adder")
         ->check(CLI::Range(0, 64))
         ->capture_default_str();
     cmd->add_option("--approx-levels", o.levels,
@@ -45,15 +43,13 @@ void addAnalysisOptions(CLI::App* cmd, CircuitOptions& o)
     cmd->add_option("--cells", o.cellsFile,
                     "Cell library JSON (docs/cell-library.md) extending the built-in SKY130 table")
         ->check(CLI::ExistingFile);
-    cmd->add_option("--method", o.method,
-                    "Error analysis: auto, exhaustive, propagation or monte-carlo")
+    cmd->add_option("--method", o.method, "Error analysis: auto, exhaustive, propagation or monte-carlo")
         ->capture_default_str();
     cmd->add_option("--samples", o.samples, "Monte Carlo input vectors")
         ->check(CLI::Range(uint64_t{64}, uint64_t{1} << 24))
         ->capture_default_str();
     cmd->add_option("--seed", o.seed, "Random seed (Monte Carlo and energy)")->capture_default_str();
-    cmd->add_option("--epsilon", o.epsilon,
-                    "Propagation prunes probabilities below this value")
+    cmd->add_option("--epsilon", o.epsilon, "Propagation prunes probabilities below this value")
         ->check(CLI::Range(0.0, 1e-3))
         ->capture_default_str();
 }

@@ -15,9 +15,8 @@ namespace {
 
 struct CostTableArgs {
     CircuitOptions circuit;
-    std::vector<int> inputs{9,   16,  25,   27,   36,   49,   64,   72,   81,   128,  144,
-                            147, 256, 288,  400,  512,  576,  1024, 1152, 1600, 2048, 2304,
-                            3136, 4096, 4608};
+    std::vector<int> inputs{9,   16,  25,  27,  36,   49,   64,   72,   81,   128,  144,  147, 256,
+                            288, 400, 512, 576, 1024, 1152, 1600, 2048, 2304, 3136, 4096, 4608};
     std::vector<std::string> topologies{"adder-tree", "wallace", "dadda", "chain"};
     std::string out;
 };
@@ -41,16 +40,13 @@ void runCostTable(const CostTableArgs& a)
                     return it == r.cost.counts.end() ? 0 : it->second;
                 };
                 char line[512];
-                std::snprintf(line, sizeof line,
-                              "%d,%s,%s,%d,%d,%d,%d,%.4f,%ld,%.1f,%.2f,%d,%s,%.6g,%.6g,%.6g,%d\n", n,
-                              topology.c_str(), approximate ? "approximate" : "exact", r.cost.cells,
-                              count("fa"), count("ha"), r.cost.approximateCells, r.cost.areaUm2,
-                              r.cost.transistors, r.cost.delayPs, r.cost.energyFj,
-                              r.cost.outputBits, errorMethodName(r.error.method).c_str(),
+                std::snprintf(line, sizeof line, "%d,%s,%s,%d,%d,%d,%d,%.4f,%ld,%.1f,%.2f,%d,%s,%.6g,%.6g,%.6g,%d\n", n,
+                              topology.c_str(), approximate ? "approximate" : "exact", r.cost.cells, count("fa"),
+                              count("ha"), r.cost.approximateCells, r.cost.areaUm2, r.cost.transistors, r.cost.delayPs,
+                              r.cost.energyFj, r.cost.outputBits, errorMethodName(r.error.method).c_str(),
                               r.error.errorRate, r.error.meanError, r.error.mae, r.error.wce);
                 csv << line;
-                std::fprintf(stderr, "\r%s N=%d %s      ", topology.c_str(), n,
-                             approximate ? "approximate" : "exact");
+                std::fprintf(stderr, "\r%s N=%d %s      ", topology.c_str(), n, approximate ? "approximate" : "exact");
             }
         }
     }
@@ -68,8 +64,7 @@ void addCostTableCommand(CLI::App& app)
     auto args = std::make_shared<CostTableArgs>();
     args->circuit.lsb = 2; // approximate rows: MAJ-FA in the 2 LSB columns
     CLI::App* cmd = app.add_subcommand(
-        "cost-table",
-        "CSV of area, delay, energy and error against N, exact and approximate, per topology");
+        "cost-table", "CSV of area, delay, energy and error against N, exact and approximate, per topology");
     cmd->add_option("--inputs,-n", args->inputs, "Values of N (comma separated)")
         ->delimiter(',')
         ->check(CLI::Range(1, 65536))

@@ -62,14 +62,13 @@ ErrorModelOptions modelOptions(const ErrorModelArgs& a)
 
 void printLayers(const ErrorModel& m)
 {
-    std::printf("%-6s %-7s %7s %-11s %8s %10s %11s %9s %9s %10s\n", "layer", "kind", "fan-in", "method",
-                "xnor p", "err rate", "mean err", "err std", "range", "bit flip");
+    std::printf("%-6s %-7s %7s %-11s %8s %10s %11s %9s %9s %10s\n", "layer", "kind", "fan-in", "method", "xnor p",
+                "err rate", "mean err", "err std", "range", "bit flip");
     for (const LayerErrorModel& l : m.layers) {
         const std::string range = std::to_string(l.minError) + ".." + std::to_string(l.maxError);
         std::printf("%-6s %-7s %7d %-11s %8.4f %10.4f %+11.4f %9.4f %9s %10.3g\n",
-                    l.layer < 0 ? "-" : std::to_string(l.layer).c_str(), l.kind.c_str(), l.fanIn,
-                    l.method.c_str(), l.xnorP, l.errorRate, l.meanError, l.errorStd, range.c_str(),
-                    l.bitFlipProbability);
+                    l.layer < 0 ? "-" : std::to_string(l.layer).c_str(), l.kind.c_str(), l.fanIn, l.method.c_str(),
+                    l.xnorP, l.errorRate, l.meanError, l.errorStd, range.c_str(), l.bitFlipProbability);
     }
 }
 
@@ -138,9 +137,10 @@ void addErrorModelCommand(CLI::App& app)
     auto args = std::make_shared<ErrorModelArgs>();
     args->circuit.samples = 4096; // per exact count s here
     args->circuit.seed = 1;
-    CLI::App* cmd = app.add_subcommand(
-        "error-model", "P(e | exact popcount) per layer and the equivalent bit-flip probability, as JSON for "
-                       "approximation-aware training (docs/error-model.md)");
+    CLI::App* cmd =
+        app.add_subcommand("error-model",
+                           "P(e | exact popcount) per layer and the equivalent bit-flip probability, as JSON for "
+                           "approximation-aware training (docs/error-model.md)");
     cmd->add_option("--out,-o", args->out, "Error-model file to write (JSON)")->required();
     cmd->add_option("--model,-m", args->model, "Model file: one entry per binary layer with a circuit")
         ->check(CLI::ExistingFile);
@@ -149,7 +149,8 @@ void addErrorModelCommand(CLI::App& app)
     cmd->add_option("--data", args->data,
                     "Measure each layer's XNOR statistic p on this data (e.g. fashion-mnist:train); "
                     "default: p from --p for every layer");
-    cmd->add_option("--limit", args->limit, "Images for --data")->check(CLI::Range(1, 100'000'000))
+    cmd->add_option("--limit", args->limit, "Images for --data")
+        ->check(CLI::Range(1, 100'000'000))
         ->capture_default_str();
     cmd->add_option("--config", args->config, "Per-layer popcount configuration (docs/layer-config.md)")
         ->check(CLI::ExistingFile);

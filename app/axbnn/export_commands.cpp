@@ -4,10 +4,10 @@
 // QT_QPA_PLATFORM says otherwise; the other commands never start Qt.
 #include "commands.h"
 
+#include "plot_export.h"
 #include "report_actions.h"
 #include "report_figures.h"
 #include "report_writer.h"
-#include "plot_export.h"
 #include "session.h"
 
 #include <QApplication>
@@ -61,13 +61,13 @@ std::unique_ptr<QApplication> startQt()
 gui::ReportData compute(const ExportArgs& a, bool modelParts, bool accuracyTable)
 {
     const QString path = QString::fromStdString(a.session);
-    gui::ReportRequest request =
-        gui::reportRequestFromSession(gui::loadSession(path), path, a.limit, a.sweepImages);
+    gui::ReportRequest request = gui::reportRequestFromSession(gui::loadSession(path), path, a.limit, a.sweepImages);
     if (!modelParts)
         request.modelPath.clear();
     else if (request.modelPath.empty() && !accuracyTable)
-        throw std::invalid_argument(a.session + ": the session has no model; plots 'accuracy' and "
-                                                "'pareto' need one (plots 'error' and 'cost' do not)");
+        throw std::invalid_argument(a.session
+                                    + ": the session has no model; plots 'accuracy' and "
+                                      "'pareto' need one (plots 'error' and 'cost' do not)");
     request.accuracyTable = accuracyTable;
     request.data = a.data;
     request.calibration = a.calibration;
@@ -125,8 +125,12 @@ void addExportCommands(CLI::App& app)
         ->required()
         ->check(CLI::IsMember({"error", "cost", "accuracy", "pareto"}));
     p->add_option("--out,-o", plot->out, "Output file: .png, .pdf or .svg")->required();
-    p->add_option("--width", plot->width, "Width in px (PDF: points)")->check(CLI::Range(16, 20000))->capture_default_str();
-    p->add_option("--height", plot->height, "Height in px (PDF: points)")->check(CLI::Range(16, 20000))->capture_default_str();
+    p->add_option("--width", plot->width, "Width in px (PDF: points)")
+        ->check(CLI::Range(16, 20000))
+        ->capture_default_str();
+    p->add_option("--height", plot->height, "Height in px (PDF: points)")
+        ->check(CLI::Range(16, 20000))
+        ->capture_default_str();
     p->add_option("--scale", plot->scale, "PNG only: image pixels per px (2: twice the resolution)")
         ->check(CLI::Range(0.25, 8.0))
         ->capture_default_str();
@@ -135,9 +139,9 @@ void addExportCommands(CLI::App& app)
     p->callback([plot] { runPlot(*plot); });
 
     auto report = std::make_shared<ExportArgs>();
-    CLI::App* r = app.add_subcommand(
-        "report", "HTML or PDF report of a session: model, configuration, circuit metrics, errors, "
-                  "accuracy, plots and the commands that reproduce each number");
+    CLI::App* r = app.add_subcommand("report",
+                                     "HTML or PDF report of a session: model, configuration, circuit metrics, errors, "
+                                     "accuracy, plots and the commands that reproduce each number");
     addCommonOptions(r, *report);
     r->add_option("--out,-o", report->out, "Output file: .html or .pdf")->required();
     r->add_option("--limit", report->limit, "Test images for the accuracy table (0: all 10,000)")

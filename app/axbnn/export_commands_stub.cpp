@@ -12,8 +12,7 @@ void addExportCommands(CLI::App& app)
         CLI::App* cmd = app.add_subcommand(name, "Plots and reports (needs a build with -DAXBNN_GUI=ON)");
         cmd->allow_extras();
         cmd->callback([name] {
-            throw std::runtime_error(std::string("'") + name +
-                                     "' needs Qt: this axbnn was built with -DAXBNN_GUI=OFF");
+            throw std::runtime_error(std::string("'") + name + "' needs Qt: this axbnn was built with -DAXBNN_GUI=OFF");
         });
     }
 }

@@ -31,10 +31,10 @@ void runImport(const ImportArgs& a)
 void addImportNetlistCommand(CLI::App& app)
 {
     auto args = std::make_shared<ImportArgs>();
-    CLI::App* cmd = app.add_subcommand(
-        "import-netlist",
-        "Read a popcount circuit from gate-level Verilog (.v) or a Yosys JSON netlist (.json) and "
-        "report cost and error statistics like 'circuit'");
+    CLI::App* cmd =
+        app.add_subcommand("import-netlist",
+                           "Read a popcount circuit from gate-level Verilog (.v) or a Yosys JSON netlist (.json) and "
+                           "report cost and error statistics like 'circuit'");
     cmd->add_option("file", args->file, "Netlist file: FILE.v (Verilog) or FILE.json (Yosys write_json)")
         ->required()
         ->check(CLI::ExistingFile);

@@ -98,8 +98,7 @@ void runEval(const EvalArgs& a)
     const auto start = std::chrono::steady_clock::now();
     const InferenceResult result = engine.run(data, 0, count, a.stats);
     const std::vector<int>& predicted = result.predictions;
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     int correct = 0;
     for (int i = 0; i < count; ++i)
         correct += predicted[i] == data.labels[i];
@@ -123,9 +122,12 @@ void runEval(const EvalArgs& a)
             layers.back()["stats"] = layerStatsJson(result.stats.layers[i]);
     }
     if (a.json) {
-        nlohmann::json j = {{"model", a.model},       {"data", data.source},
-                            {"accuracy", accuracy},   {"samples", count},
-                            {"correct", correct},     {"seconds", seconds},
+        nlohmann::json j = {{"model", a.model},
+                            {"data", data.source},
+                            {"accuracy", accuracy},
+                            {"samples", count},
+                            {"correct", correct},
+                            {"seconds", seconds},
                             {"images_per_second", seconds > 0 ? count / seconds : 0.0},
                             {"threads", engine.threads()},
                             {"mitigation", mitigationJson(mitigation, a.mitigation)},
@@ -136,8 +138,8 @@ void runEval(const EvalArgs& a)
     std::printf("model     %s\n", a.model.c_str());
     std::printf("data      %s, %d images\n", data.source.c_str(), count);
     for (const auto& l : layers)
-        std::printf("  layer %-3d %-12s popcount %s%s\n", l["layer"].get<int>(),
-                    l["name"].get<std::string>().c_str(), l["popcount"].get<std::string>().c_str(),
+        std::printf("  layer %-3d %-12s popcount %s%s\n", l["layer"].get<int>(), l["name"].get<std::string>().c_str(),
+                    l["popcount"].get<std::string>().c_str(),
                     l["threshold_shift"].get<int>() != 0
                         ? (", threshold shift " + std::to_string(l["threshold_shift"].get<int>())).c_str()
                         : "");
@@ -150,11 +152,10 @@ void runEval(const EvalArgs& a)
                 continue;
             const auto& st = l["stats"];
             const std::string xnor = st["xnor_one_fraction"].is_null()
-                                         ? std::string("  n/a ")
-                                         : std::to_string(st["xnor_one_fraction"].get<double>()).substr(0, 6);
+                ? std::string("  n/a ")
+                : std::to_string(st["xnor_one_fraction"].get<double>()).substr(0, 6);
             std::printf("  %-12s xnor=1 %s  near %.4f  changed %.4f  mean error %+.3f  flipped %.4f\n",
-                        l["name"].get<std::string>().c_str(), xnor.c_str(),
-                        st["near_threshold_fraction"].get<double>(),
+                        l["name"].get<std::string>().c_str(), xnor.c_str(), st["near_threshold_fraction"].get<double>(),
                         st["value_changed_fraction"].get<double>(), st["mean_error"].get<double>(),
                         st["flipped_fraction"].get<double>());
         }
@@ -165,15 +166,15 @@ void runEval(const EvalArgs& a)
             std::printf("  layer %d: %d neurons re-tuned, shifts %+d..%+d, agreement with exact %.4f -> %.4f\n",
                         m.layer, m.tunedNeurons, m.minShift, m.maxShift, m.agreementBefore, m.agreementAfter);
         else
-            std::printf("  layer %d: threshold shift %+d (expected error %+.2f, measured %+.2f)\n", m.layer,
-                        m.shift, m.expectedError, m.measuredError);
+            std::printf("  layer %d: threshold shift %+d (expected error %+.2f, measured %+.2f)\n", m.layer, m.shift,
+                        m.expectedError, m.measuredError);
     }
     if (mitigation.method != "none")
         std::printf("  hardware: %d extra cells; threshold constants re-programmed, comparator widths unchanged\n",
                     mitigation.extraCells);
     std::printf("accuracy  %.4f (%d of %d)\n", accuracy, correct, count);
-    std::printf("time      %.3f s, %.0f images/s on %d threads\n", seconds,
-                seconds > 0 ? count / seconds : 0.0, engine.threads());
+    std::printf("time      %.3f s, %.0f images/s on %d threads\n", seconds, seconds > 0 ? count / seconds : 0.0,
+                engine.threads());
 }
 
 void runModelInfo(const std::string& path, const CircuitOptions& o, bool json)
@@ -189,8 +190,7 @@ void runModelInfo(const std::string& path, const CircuitOptions& o, bool json)
                               {"in", {l.in.height, l.in.width, l.in.channels}},
                               {"out", {l.out.height, l.out.width, l.out.channels}},
                               {"fan_in", l.fanIn()}};
-        const bool popcount = l.kind == LayerKind::Conv || l.kind == LayerKind::Dense ||
-                              l.kind == LayerKind::Scores;
+        const bool popcount = l.kind == LayerKind::Conv || l.kind == LayerKind::Dense || l.kind == LayerKind::Scores;
         if (popcount) {
             const CircuitSpec spec = o.spec(l.fanIn());
             const Netlist exact = buildPopcount(l.fanIn(), spec.topology, library);
@@ -216,24 +216,23 @@ void runModelInfo(const std::string& path, const CircuitOptions& o, bool json)
                   << "\n";
         return;
     }
-    std::printf("%s: input %dx%dx%d, %d classes, dataset %s\n", path.c_str(), model.input.height,
-                model.input.width, model.input.channels, model.classes(), model.meta.dataset.c_str());
+    std::printf("%s: input %dx%dx%d, %d classes, dataset %s\n", path.c_str(), model.input.height, model.input.width,
+                model.input.channels, model.classes(), model.meta.dataset.c_str());
     std::printf("popcount per neuron: %s, approximate = --approx-lsb %d --approx-levels %d --cell %s\n",
                 o.topology.c_str(), o.lsb, o.levels, o.cell.c_str());
-    std::printf("%-3s %-12s %-9s %-12s %-12s %7s %12s %12s %10s\n", "#", "name", "kind", "in", "out",
-                "fan-in", "exact um^2", "approx um^2", "delay ps");
+    std::printf("%-3s %-12s %-9s %-12s %-12s %7s %12s %12s %10s\n", "#", "name", "kind", "in", "out", "fan-in",
+                "exact um^2", "approx um^2", "delay ps");
     for (const auto& r : rows) {
         auto shape = [](const nlohmann::json& s) {
-            return std::to_string(s[0].get<int>()) + "x" + std::to_string(s[1].get<int>()) + "x" +
-                   std::to_string(s[2].get<int>());
+            return std::to_string(s[0].get<int>()) + "x" + std::to_string(s[1].get<int>()) + "x"
+                + std::to_string(s[2].get<int>());
         };
-        std::printf("%-3d %-12s %-9s %-12s %-12s %7d", r["layer"].get<int>(),
-                    r["name"].get<std::string>().c_str(), r["kind"].get<std::string>().c_str(),
-                    shape(r["in"]).c_str(), shape(r["out"]).c_str(), r["fan_in"].get<int>());
+        std::printf("%-3d %-12s %-9s %-12s %-12s %7d", r["layer"].get<int>(), r["name"].get<std::string>().c_str(),
+                    r["kind"].get<std::string>().c_str(), shape(r["in"]).c_str(), shape(r["out"]).c_str(),
+                    r["fan_in"].get<int>());
         if (r.contains("exact"))
             std::printf(" %12.1f %12.1f %10.0f", r["exact"]["area_um2"].get<double>(),
-                        r["approximate"]["area_um2"].get<double>(),
-                        r["exact"]["delay_ps"].get<double>());
+                        r["approximate"]["area_um2"].get<double>(), r["exact"]["delay_ps"].get<double>());
         std::printf("\n");
     }
 }
@@ -243,18 +242,16 @@ void runModelInfo(const std::string& path, const CircuitOptions& o, bool json)
 void addModelCommands(CLI::App& app)
 {
     auto args = std::make_shared<EvalArgs>();
-    CLI::App* eval = app.add_subcommand(
-        "eval", "Accuracy of a model on a dataset with exact or approximate popcount units");
+    CLI::App* eval =
+        app.add_subcommand("eval", "Accuracy of a model on a dataset with exact or approximate popcount units");
     eval->add_option("--model,-m", args->model, "Model file (HDF5, docs/model-format.md)")
         ->required()
         ->check(CLI::ExistingFile);
-    eval->add_option("--data", args->data,
-                     "fashion-mnist[:train|:test], a directory of IDX files, or an HDF5 dataset")
+    eval->add_option("--data", args->data, "fashion-mnist[:train|:test], a directory of IDX files, or an HDF5 dataset")
         ->capture_default_str();
     eval->add_option("--limit", args->limit, "Evaluate only the first N images (0: all)")
         ->check(CLI::Range(0, 100'000'000));
-    eval->add_option("--config", args->config,
-                     "Per-layer popcount configuration (JSON, docs/layer-config.md)")
+    eval->add_option("--config", args->config, "Per-layer popcount configuration (JSON, docs/layer-config.md)")
         ->check(CLI::ExistingFile);
     eval->add_option("--popcount", args->popcount,
                      "exact, circuit (simulate the circuit even with no approximation) or auto "
@@ -264,8 +261,7 @@ void addModelCommands(CLI::App& app)
     eval->add_option("--unit-width", args->unitWidth,
                      "Inputs per popcount unit; wider fan-ins split into chunks (0: whole fan-in)")
         ->check(CLI::Range(0, 1 << 20));
-    eval->add_flag("--include-scores", args->includeScores,
-                   "Also use the approximate unit in the last (scores) layer");
+    eval->add_flag("--include-scores", args->includeScores, "Also use the approximate unit in the last (scores) layer");
     eval->add_option("--mitigation", args->mitigation,
                      "none; bias: shift thresholds by the circuit's expected error; tune: re-fit each "
                      "neuron's threshold on the calibration data")
@@ -277,10 +273,8 @@ void addModelCommands(CLI::App& app)
     eval->add_option("--calibration-limit", args->calibrationLimit, "Calibration images")
         ->check(CLI::Range(1, 1'000'000))
         ->capture_default_str();
-    eval->add_option("--threads", args->threads, "Worker threads (0: all cores)")
-        ->check(CLI::Range(0, 1024));
-    eval->add_option("--predictions", args->predictions,
-                     "Write one predicted class per line, in data order");
+    eval->add_option("--threads", args->threads, "Worker threads (0: all cores)")->check(CLI::Range(0, 1024));
+    eval->add_option("--predictions", args->predictions, "Write one predicted class per line, in data order");
     eval->add_flag("--json", args->json, "Print one JSON object");
     eval->add_flag("--stats", args->stats,
                    "Per-layer statistics: XNOR ones, values near thresholds, flipped activations "

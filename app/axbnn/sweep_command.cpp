@@ -88,14 +88,13 @@ void runSweepCommand(const SweepArgs& a)
     if (tty)
         std::fprintf(stderr, "\r\033[K");
     if (outcome.cancelled)
-        throw std::runtime_error("interrupted after " + std::to_string(outcome.table.rows.size()) + " of " +
-                                 std::to_string(outcome.total) + " points; they are kept in " +
-                                 options.journal + ": rerun the same command to resume");
+        throw std::runtime_error("interrupted after " + std::to_string(outcome.table.rows.size()) + " of "
+                                 + std::to_string(outcome.total) + " points; they are kept in " + options.journal
+                                 + ": rerun the same command to resume");
     writeOutputs(outcome.table, a.output);
     std::printf("%d points (%d evaluated, %d resumed from %s%s), spec_hash %s; wrote %s\n", outcome.total,
                 outcome.evaluated, outcome.resumed, options.journal.c_str(),
-                outcome.droppedJournalLines ? ", torn last line dropped" : "", spec.hash.c_str(),
-                a.output.out.c_str());
+                outcome.droppedJournalLines ? ", torn last line dropped" : "", spec.hash.c_str(), a.output.out.c_str());
 }
 
 void runMerge(const std::vector<std::string>& files, const OutputArgs& o)
@@ -121,9 +120,10 @@ void addSweepCommands(CLI::App& app)
         ->required()
         ->check(CLI::ExistingFile);
     addOutputOptions(sweep, args->output);
-    sweep->add_option("--shard", args->shard,
-                      "Evaluate share I of N (points with index % N == I), e.g. "
-                      "$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT; join with 'axbnn merge'")
+    sweep
+        ->add_option("--shard", args->shard,
+                     "Evaluate share I of N (points with index % N == I), e.g. "
+                     "$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT; join with 'axbnn merge'")
         ->capture_default_str();
     sweep->add_option("--threads", args->threads, "Points evaluated in parallel (0: all cores)")
         ->check(CLI::Range(0, 1024))

@@ -93,8 +93,8 @@ ErrorModel circuitErrorModel(const TrainArgs& a, const train::NetworkSpec& spec)
     options.seed = a.seed;
     options.threads = a.threads;
     std::fprintf(stderr, "abstracting the error model of the circuit ...\n");
-    ErrorModel m = abstractErrorModel(skeleton, config, std::vector<double>(skeleton.layers.size(), a.circuit.p),
-                                      options);
+    ErrorModel m =
+        abstractErrorModel(skeleton, config, std::vector<double>(skeleton.layers.size(), a.circuit.p), options);
     if (m.layers.empty())
         throw std::invalid_argument("the circuit options select no approximate cell: nothing to inject");
     return m;
@@ -148,9 +148,8 @@ void runTrain(const TrainArgs& a)
 
     const int images = a.limit > 0 ? std::min(a.limit, trainData.count) : trainData.count;
     std::fprintf(stderr, "training %s on %d images of %s%s, %d epoch%s\n", train::archName(config.net.arch).c_str(),
-                 images, trainData.source.c_str(),
-                 config.errorModel ? " with injected popcount errors" : "", config.epochs,
-                 config.epochs == 1 ? "" : "s");
+                 images, trainData.source.c_str(), config.errorModel ? " with injected popcount errors" : "",
+                 config.epochs, config.epochs == 1 ? "" : "s");
     const bool tty = ::isatty(STDERR_FILENO) != 0;
     double lastShown = -1e9;
     auto progress = [&](const train::TrainProgress& p) {
@@ -175,8 +174,8 @@ void runTrain(const TrainArgs& a)
             const int filled = static_cast<int>(fraction * kWidth);
             std::string bar(filled, '#');
             bar.resize(kWidth, '.');
-            std::fprintf(stderr, "\r\033[Kepoch %d/%d [%s] %3.0f%% loss %.4f acc %.2f%% %s elapsed, %s left",
-                         p.epoch, p.epochs, bar.c_str(), 100 * fraction, p.loss, 100 * p.accuracy,
+            std::fprintf(stderr, "\r\033[Kepoch %d/%d [%s] %3.0f%% loss %.4f acc %.2f%% %s elapsed, %s left", p.epoch,
+                         p.epochs, bar.c_str(), 100 * fraction, p.loss, 100 * p.accuracy,
                          clock(p.elapsedSeconds).c_str(), clock(p.remainingSeconds).c_str());
         } else {
             std::fprintf(stderr, "epoch %d/%d batch %d/%d loss %.4f acc %.2f%% %s elapsed, %s left\n", p.epoch,
@@ -200,9 +199,10 @@ void runTrain(const TrainArgs& a)
 void addTrainCommand(CLI::App& app)
 {
     auto args = std::make_shared<TrainArgs>();
-    CLI::App* cmd = app.add_subcommand(
-        "train", "Train a binarized MLP or VGG3, exactly or approximation-aware, and save it as a model file "
-                 "(docs/training.md)");
+    CLI::App* cmd =
+        app.add_subcommand("train",
+                           "Train a binarized MLP or VGG3, exactly or approximation-aware, and save it as a model file "
+                           "(docs/training.md)");
     cmd->add_option("--arch", args->arch, "Architecture: fc (784-H-H-10 MLP) or vgg3")->capture_default_str();
     cmd->add_option("--kernel,-k", args->kernel, "VGG3 convolution kernel size (odd: 3, 5, 7)")->capture_default_str();
     cmd->add_option("--channels", args->channels, "VGG3 convolution channels")->capture_default_str();
@@ -238,10 +238,8 @@ void addTrainCommand(CLI::App& app)
     cmd->add_option("--ha-cell", c.haCell, "Approximate half-adder cell (e.g. or-ha); none: exact");
     cmd->add_option("--approx-lsb", c.lsb, "Approximate the K least significant columns of every adder")
         ->check(CLI::Range(0, 64));
-    cmd->add_option("--approx-levels", c.levels, "Approximate the first L tree levels")
-        ->check(CLI::Range(0, 1 << 20));
-    cmd->add_option("--cells", c.cellsFile, "Cell library JSON extending the built-in table")
-        ->check(CLI::ExistingFile);
+    cmd->add_option("--approx-levels", c.levels, "Approximate the first L tree levels")->check(CLI::Range(0, 1 << 20));
+    cmd->add_option("--cells", c.cellsFile, "Cell library JSON extending the built-in table")->check(CLI::ExistingFile);
     cmd->add_option("--p", c.p, "XNOR-output statistic for the error model's summary numbers")
         ->check(CLI::Range(0.0, 1.0));
     cmd->add_option("--unit-width", args->unitWidth, "Inputs per popcount unit (0: whole fan-in)")

@@ -51,8 +51,8 @@ bool waitForReport(ExplorationState* state, int inputs, axbnn::Topology topology
     bool ok = false;
     const auto matches = [&] {
         const auto r = state->report();
-        return r && !state->isBusy() && r->spec.inputs == inputs && r->spec.topology == topology &&
-               r->spec.approx.lsbColumns == lsb;
+        return r && !state->isBusy() && r->spec.inputs == inputs && r->spec.topology == topology
+            && r->spec.approx.lsbColumns == lsb;
     };
     if (matches())
         return true;
@@ -106,8 +106,7 @@ private:
 
 } // namespace
 
-int measureSliderLatency(QWidget* window, ExplorationState* state, const QList<int>& sizes, int repeats,
-                         bool verbose)
+int measureSliderLatency(QWidget* window, ExplorationState* state, const QList<int>& sizes, int repeats, bool verbose)
 {
     trace::enable(verbose);
     auto* slider = window->findChild<QSlider*>(QStringLiteral("lsbSlider"));
@@ -131,8 +130,8 @@ int measureSliderLatency(QWidget* window, ExplorationState* state, const QList<i
             const auto sceneReady = [&] {
                 const auto* layout = circuit->layout();
                 const auto r = state->report();
-                return quiet() && r && r->spec.inputs == n && r->spec.topology == topology && layout &&
-                       layout->cells.size() == r->netlist.cells.size() && circuit->report() == r;
+                return quiet() && r && r->spec.inputs == n && r->spec.topology == topology && layout
+                    && layout->cells.size() == r->netlist.cells.size() && circuit->report() == r;
             };
             if (!waitUntil(sceneReady)) {
                 std::fprintf(stderr, "axbnn-workbench: no circuit for N = %d\n", n);
@@ -166,8 +165,7 @@ int measureSliderLatency(QWidget* window, ExplorationState* state, const QList<i
             }
             const std::string method = state->report()->error.precision.substr(0, 40);
             std::printf("%-11s %5d  %5.1f ms %5.1f ms %5.1f ms   %s\n", topologyName(topology).c_str(), n,
-                        median(total), *std::max_element(total.begin(), total.end()), median(paint),
-                        method.c_str());
+                        median(total), *std::max_element(total.begin(), total.end()), median(paint), method.c_str());
             if (verbose)
                 stages.print();
             std::fflush(stdout);

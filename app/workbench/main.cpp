@@ -2,15 +2,15 @@
 #include "latency.h"
 #include "main_window.h"
 #include "screenshot.h"
-#include "train_screenshot.h"
 #include "startup_files.h"
+#include "train_screenshot.h"
 
 #include "exploration_state.h"
 #include "session_actions.h"
 
 #include <QApplication>
-#include <QElapsedTimer>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QTabWidget>
 
 #include <cstdio>
@@ -49,9 +49,7 @@ const QList<DesignOption>& designOptions()
         {{"inputs", "Number of popcount inputs N (default 576).", "n"},
          [](CircuitSpec& s, const QString& v) { s.inputs = toInt(v); }},
         {{"topology", "adder-tree, wallace, dadda or chain (default adder-tree).", "name"},
-         [](CircuitSpec& s, const QString& v) {
-             s.topology = axbnn::parseTopology(v.toStdString());
-         }},
+         [](CircuitSpec& s, const QString& v) { s.topology = axbnn::parseTopology(v.toStdString()); }},
         {{"cell", "Approximate cell replacing full adders: maj-fa or maj.", "name"},
          [](CircuitSpec& s, const QString& v) { s.approx.faCell = v.toStdString(); }},
         {{"approx-lsb", "Approximate the K least significant columns of every adder.", "k"},
@@ -114,9 +112,9 @@ int main(int argc, char* argv[])
                                  QStringLiteral("Show plot tab <index> (0 = error distribution)."),
                                  QStringLiteral("index"));
     parser.addOption(tab);
-    parser.addPositionalArgument(
-        QStringLiteral("file"),
-        QStringLiteral("A model (.h5) to open, or a session (.json) to restore."), QStringLiteral("[file]"));
+    parser.addPositionalArgument(QStringLiteral("file"),
+                                 QStringLiteral("A model (.h5) to open, or a session (.json) to restore."),
+                                 QStringLiteral("[file]"));
     for (const DesignOption& design : designOptions())
         parser.addOption(design.option);
     parser.process(app);

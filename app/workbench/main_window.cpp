@@ -15,9 +15,9 @@
 #include "report_actions.h"
 #include "session_actions.h"
 #include "summary_panel.h"
-#include "train_dialog.h"
-#include "table_export.h"
 #include "sweep_dialog.h"
+#include "table_export.h"
+#include "train_dialog.h"
 #include "yosys_panel.h"
 
 #include <QCloseEvent>
@@ -51,27 +51,26 @@ MainWindow::MainWindow(ExplorationState* state, QWidget* parent) : QMainWindow(p
     setCentralWidget(plots);
 
     auto* modelPanel = new ModelPanel(state);
-    QDockWidget* model = addDock(modelPanel, tr("Model"), QStringLiteral("modelDock"),
-                                 Qt::BottomDockWidgetArea, false);
-    QDockWidget* controls = addDock(new ControlsPanel(state), tr("Controls"),
-                                    QStringLiteral("controlsDock"), Qt::LeftDockWidgetArea);
-    QDockWidget* summary = addDock(new SummaryPanel(state), tr("Summary"),
-                                   QStringLiteral("summaryDock"), Qt::RightDockWidgetArea);
-    QDockWidget* accuracy = addDock(new AccuracyPanel(state), tr("Accuracy"),
-                                    QStringLiteral("accuracyDock"), Qt::RightDockWidgetArea);
+    QDockWidget* model = addDock(modelPanel, tr("Model"), QStringLiteral("modelDock"), Qt::BottomDockWidgetArea, false);
+    QDockWidget* controls =
+        addDock(new ControlsPanel(state), tr("Controls"), QStringLiteral("controlsDock"), Qt::LeftDockWidgetArea);
+    QDockWidget* summary =
+        addDock(new SummaryPanel(state), tr("Summary"), QStringLiteral("summaryDock"), Qt::RightDockWidgetArea);
+    QDockWidget* accuracy =
+        addDock(new AccuracyPanel(state), tr("Accuracy"), QStringLiteral("accuracyDock"), Qt::RightDockWidgetArea);
     // The circuit view: the current netlist as a tree of cells; a click
     // toggles a cell between exact and approximate.
     auto* circuitView = new CircuitView;
     circuitView->setCellLibrary(state->library());
     connect(state, &ExplorationState::reportReady, circuitView, &CircuitView::setReport);
     connect(circuitView, &CircuitView::cellToggled, state, &ExplorationState::toggleCell);
-    circuit_ = addDock(circuitView, tr("Circuit view"), QStringLiteral("circuitViewDock"),
-                       Qt::BottomDockWidgetArea, false);
+    circuit_ =
+        addDock(circuitView, tr("Circuit view"), QStringLiteral("circuitViewDock"), Qt::BottomDockWidgetArea, false);
     splitDockWidget(model, circuit_, Qt::Horizontal);
 
     yosys_ = new YosysPanel(state);
-    QDockWidget* yosys = addDock(yosys_, tr("Yosys synthesis"), QStringLiteral("yosysDock"),
-                                 Qt::RightDockWidgetArea, false);
+    QDockWidget* yosys =
+        addDock(yosys_, tr("Yosys synthesis"), QStringLiteral("yosysDock"), Qt::RightDockWidgetArea, false);
     tabifyDockWidget(accuracy, yosys);
     accuracy->raise();
 
@@ -94,8 +93,7 @@ void MainWindow::buildMenus(ModelPanel* model, const QList<QDockWidget*>& docks)
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open model…"), model, &ModelPanel::openModelDialog);
     open->setShortcut(QKeySequence::Open);
-    QAction* compare =
-        file->addAction(tr("Open &comparison model…"), model, &ModelPanel::openComparisonDialog);
+    QAction* compare = file->addAction(tr("Open &comparison model…"), model, &ModelPanel::openComparisonDialog);
     compare->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     file->addMenu(model->recentMenu());
     QAction* train = file->addAction(tr("&Train model…"), this, &MainWindow::showTrainDialog);
@@ -195,7 +193,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     if (train_ && train_->isRunning()
         && QMessageBox::question(this, tr("Training is running"),
                                  tr("A model is being trained. Quit and discard the training run?"))
-               != QMessageBox::Yes) {
+            != QMessageBox::Yes) {
         event->ignore();
         return;
     }

@@ -15,7 +15,7 @@ class TrainDialog;
 class SweepDialog;
 class NetlistActions;
 class YosysPanel;
-}
+} // namespace axbnn::gui
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -37,8 +37,8 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    QDockWidget* addDock(QWidget* panel, const QString& title, const QString& objectName,
-                         Qt::DockWidgetArea area, bool scroll = true);
+    QDockWidget* addDock(QWidget* panel, const QString& title, const QString& objectName, Qt::DockWidgetArea area,
+                         bool scroll = true);
     void buildMenus(axbnn::gui::ModelPanel* model, const QList<QDockWidget*>& docks);
 
     axbnn::gui::ExplorationState* state_;

@@ -12,5 +12,4 @@ class ExplorationState;
 
 // Returns at once. Later exits the application with 0 after writing `path`,
 // or with 1 after printing why to stderr (engine error, write error, timeout).
-void scheduleScreenshot(QWidget* window, axbnn::gui::ExplorationState* state, const QString& path,
-                        int timeoutMs);
+void scheduleScreenshot(QWidget* window, axbnn::gui::ExplorationState* state, const QString& path, int timeoutMs);

@@ -21,8 +21,7 @@ QStringList sampleModelDirs()
         if (!dir.cdUp())
             break;
     }
-    dirs << QDir(QCoreApplication::applicationDirPath())
-                .filePath(QStringLiteral("../share/axbnn/sample_models"));
+    dirs << QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../share/axbnn/sample_models"));
 #ifdef AXBNN_SOURCE_DIR
     dirs << QStringLiteral(AXBNN_SOURCE_DIR "/sample_models");
 #endif

@@ -73,7 +73,7 @@ void countHitsPortable(const std::vector<Simulator::Op>& ops, const Combos& comb
 #if defined(__x86_64__) || defined(__i386__)
 // Same counts with the POPCNT instruction instead of libgcc's fallback.
 __attribute__((target("popcnt"))) void countHitsPopcnt(const std::vector<Simulator::Op>& ops, const Combos& combos,
-                                                      const uint64_t* slots, size_t stride, int count, Hits& hits)
+                                                       const uint64_t* slots, size_t stride, int count, Hits& hits)
 {
     countHits(ops, combos, slots, stride, count, hits);
 }
@@ -91,8 +91,7 @@ CountHitsFn countHitsFunction()
 } // namespace
 
 std::vector<CellContribution> cellContributions(const Netlist& netlist, const CellLibrary& library,
-                                                const ApproxConfig& config,
-                                                const ContributionOptions& options)
+                                                const ApproxConfig& config, const ContributionOptions& options)
 {
     if (!(options.p >= 0.0 && options.p <= 1.0))
         throw std::invalid_argument("p must be between 0 and 1");

@@ -21,14 +21,14 @@ namespace axbnn {
 struct CellContribution {
     bool replaceable = false; // has an approximate kind (or is approximate now)
     bool approximate = false; // approximate in the analysed netlist
-    std::string alternative;  // the approximate kind ("" when not replaceable)
-    double errorRate = 0.0;   // P(local error != 0)
-    double meanError = 0.0;   // 2^column * E[local error] (the cell's bias)
+    std::string alternative; // the approximate kind ("" when not replaceable)
+    double errorRate = 0.0; // P(local error != 0)
+    double meanError = 0.0; // 2^column * E[local error] (the cell's bias)
     double meanAbsError = 0.0; // 2^column * E|local error|
 };
 
 struct ContributionOptions {
-    double p = 0.5;              // inputs i.i.d. Bernoulli(p)
+    double p = 0.5; // inputs i.i.d. Bernoulli(p)
     uint64_t samples = 1u << 14; // simulated input vectors (rounded up to 64)
     uint64_t seed = 7;
 };
@@ -41,7 +41,6 @@ struct ContributionOptions {
 // 0.5 / sqrt(samples). Throws std::invalid_argument for p outside [0, 1],
 // zero samples or unknown replacement cells.
 std::vector<CellContribution> cellContributions(const Netlist& netlist, const CellLibrary& library,
-                                                const ApproxConfig& config,
-                                                const ContributionOptions& options = {});
+                                                const ApproxConfig& config, const ContributionOptions& options = {});
 
 } // namespace axbnn

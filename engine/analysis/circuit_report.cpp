@@ -74,9 +74,8 @@ CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& librar
     r.exact = exact;
     r.netlist = applyApproximation(r.exact, library, spec.approx);
     if (previous && previous->source.empty() && previous->librarySource == r.librarySource
-        && previous->spec.p == r.spec.p && previous->spec.error == r.spec.error
-        && previous->spec.cost == r.spec.cost && previous->exact.cells.size() == exact.cells.size()
-        && sameCellKinds(previous->netlist, r.netlist)) {
+        && previous->spec.p == r.spec.p && previous->spec.error == r.spec.error && previous->spec.cost == r.spec.cost
+        && previous->exact.cells.size() == exact.cells.size() && sameCellKinds(previous->netlist, r.netlist)) {
         r.cost = previous->cost;
         r.error = previous->error;
         return r;

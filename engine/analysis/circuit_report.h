@@ -15,15 +15,15 @@ struct CircuitSpec {
     Topology topology = Topology::AdderTree;
     ApproxConfig approx;
     double p = 0.5;
-    ErrorOptions error;   // error.p is overwritten by p
-    CostOptions cost;     // cost.p is overwritten by p
+    ErrorOptions error; // error.p is overwritten by p
+    CostOptions cost; // cost.p is overwritten by p
 };
 
 struct CircuitReport {
     CircuitSpec spec;
     std::string librarySource;
     std::string source; // file an imported netlist came from; empty for built circuits
-    Netlist exact;      // empty for imported netlists
+    Netlist exact; // empty for imported netlists
     Netlist netlist; // exact with the approximation applied
     CircuitCost cost;
     ErrorStats error;

@@ -22,7 +22,7 @@ inline constexpr uint64_t kLanePattern[6] = {
 class SumErrorCounts {
 public:
     struct Row {
-        int offset = 0;               // error of counts[0]
+        int offset = 0; // error of counts[0]
         std::vector<uint64_t> counts; // counts[i]: vectors with error offset + i
         uint64_t total = 0;
     };

@@ -29,8 +29,8 @@ ErrorMethod parseErrorMethod(const std::string& name)
          {ErrorMethod::Auto, ErrorMethod::Exhaustive, ErrorMethod::Propagation, ErrorMethod::MonteCarlo})
         if (errorMethodName(m) == name)
             return m;
-    throw std::invalid_argument("unknown error analysis method '" + name +
-                                "' (known: auto, exhaustive, propagation, monte-carlo)");
+    throw std::invalid_argument("unknown error analysis method '" + name
+                                + "' (known: auto, exhaustive, propagation, monte-carlo)");
 }
 
 ErrorStats analyzeErrors(const Netlist& netlist, const ErrorOptions& options)
@@ -99,8 +99,7 @@ void setMomentsFromPmf(ErrorStats& stats, const std::map<int, double>& pmf)
 namespace {
 
 // P(e | s) of one exact sum from its error counts.
-ConditionalRow conditionalRow(int sum, const SumErrorCounts::Row& row, double probabilityOfSum,
-                              uint64_t samples)
+ConditionalRow conditionalRow(int sum, const SumErrorCounts::Row& row, double probabilityOfSum, uint64_t samples)
 {
     ConditionalRow c;
     c.sum = sum;

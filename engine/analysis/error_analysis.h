@@ -24,13 +24,13 @@ ErrorMethod parseErrorMethod(const std::string& name); // throws std::invalid_ar
 
 struct ErrorOptions {
     ErrorMethod method = ErrorMethod::Auto;
-    double p = 0.5;                  // inputs i.i.d. Bernoulli(p)
-    int exhaustiveMaxInputs = 20;    // Auto uses enumeration up to this N
-    double epsilon = 1e-15;          // propagation prunes probabilities below this
+    double p = 0.5; // inputs i.i.d. Bernoulli(p)
+    int exhaustiveMaxInputs = 20; // Auto uses enumeration up to this N
+    double epsilon = 1e-15; // propagation prunes probabilities below this
     long propagationBudget = 400'000'000; // multiply-adds before Auto gives up on propagation
-    uint64_t samples = 1u << 16;     // Monte Carlo input vectors
+    uint64_t samples = 1u << 16; // Monte Carlo input vectors
     uint64_t seed = 12345;
-    bool conditional = false;        // also fill ErrorStats::conditional (P(e | s))
+    bool conditional = false; // also fill ErrorStats::conditional (P(e | s))
     // Monte Carlo worker threads. The results do not depend on it: every
     // block of vectors draws its part of the one random stream (Rng::discard).
     int threads = 1;
@@ -41,27 +41,27 @@ struct ErrorOptions {
 // P(e | exact count s) for one s.
 struct ConditionalRow {
     int sum = 0;
-    double probabilityOfSum = 0.0;      // P(s) under the stated inputs
-    uint64_t samples = 0;               // Monte Carlo vectors with this s (0 if exact)
-    std::map<int, double> errors;       // e -> P(e | s)
+    double probabilityOfSum = 0.0; // P(s) under the stated inputs
+    uint64_t samples = 0; // Monte Carlo vectors with this s (0 if exact)
+    std::map<int, double> errors; // e -> P(e | s)
 };
 
 struct ErrorStats {
     ErrorMethod method = ErrorMethod::Exhaustive;
-    std::string precision;  // what the numbers are exact to, in words
+    std::string precision; // what the numbers are exact to, in words
     double p = 0.5;
     double errorRate = 0.0; // P(e != 0)
     double meanError = 0.0; // E[e], e = approximate - exact
-    double mae = 0.0;       // E|e|
-    double mse = 0.0;       // E[e^2]
-    int wce = 0;            // max |e| over inputs of nonzero probability
-    bool wceExact = true;   // false: largest |e| observed (Monte Carlo)
+    double mae = 0.0; // E|e|
+    double mse = 0.0; // E[e^2]
+    int wce = 0; // max |e| over inputs of nonzero probability
+    bool wceExact = true; // false: largest |e| observed (Monte Carlo)
     int minError = 0, maxError = 0;
     // 95% confidence half-widths (Monte Carlo only; 0 when exact).
     double errorRateCi = 0.0, meanErrorCi = 0.0, maeCi = 0.0, mseCi = 0.0;
-    uint64_t samples = 0;        // vectors enumerated or sampled
-    double prunedMass = 0.0;     // propagation: probability dropped by epsilon
-    std::map<int, double> pmf;   // P(e)
+    uint64_t samples = 0; // vectors enumerated or sampled
+    double prunedMass = 0.0; // propagation: probability dropped by epsilon
+    std::map<int, double> pmf; // P(e)
     std::vector<ConditionalRow> conditional; // filled when options.conditional
 };
 

@@ -30,9 +30,9 @@ ErrorStats analyzeExhaustive(const Netlist& netlist, const ErrorOptions& options
     detail::checkOptions(netlist, options);
     const int n = netlist.inputs;
     if (n > kMaxExhaustiveInputs)
-        throw std::invalid_argument("exhaustive enumeration handles at most " +
-                                    std::to_string(kMaxExhaustiveInputs) + " inputs; this circuit has " +
-                                    std::to_string(n) + " (use propagation or Monte Carlo)");
+        throw std::invalid_argument("exhaustive enumeration handles at most " + std::to_string(kMaxExhaustiveInputs)
+                                    + " inputs; this circuit has " + std::to_string(n)
+                                    + " (use propagation or Monte Carlo)");
     const Simulator sim(netlist);
     const int outBits = sim.outputBits();
     if (outBits > kMaxOutputBits)

@@ -65,8 +65,8 @@ inline void addSixteens(uint64_t* counter, int countBits, int k, const uint64_t*
 // over the k words of one input, contiguous in memory, and vectorise.
 void countOnes(const uint64_t* x, int n, int k, int countBits, uint64_t* counter)
 {
-    uint64_t ones[kChunkWords] = {}, twos[kChunkWords] = {}, fours[kChunkWords] = {},
-             eights[kChunkWords] = {}, sixteens[kChunkWords];
+    uint64_t ones[kChunkWords] = {}, twos[kChunkWords] = {}, fours[kChunkWords] = {}, eights[kChunkWords] = {},
+             sixteens[kChunkWords];
     const auto in = [&](int i, int w) { return x[static_cast<size_t>(i) * k + w]; };
     int i = 0;
     for (; i + 16 <= n; i += 16) {
@@ -168,7 +168,8 @@ ErrorStats analyzeMonteCarlo(const Netlist& netlist, const ErrorOptions& options
     // after the words of the blocks before it, so that the sampled vectors,
     // and hence the counts, are those of one thread whatever the split.
     const uint64_t chunks = (words + kChunkWords - 1) / kChunkWords;
-    const int threads = static_cast<int>(std::min<uint64_t>(static_cast<uint64_t>(std::max(options.threads, 1)), chunks));
+    const int threads =
+        static_cast<int>(std::min<uint64_t>(static_cast<uint64_t>(std::max(options.threads, 1)), chunks));
     detail::SumErrorCounts hist(n);
     if (threads == 1) {
         sampleBlock(sim, bernoulli, rng, 0, words, hist);
@@ -208,9 +209,8 @@ ErrorStats analyzeMonteCarlo(const Netlist& netlist, const ErrorOptions& options
 
     ErrorStats stats = detail::sampledStatsFromCounts(hist, options.p, options.conditional);
     stats.method = ErrorMethod::MonteCarlo;
-    stats.precision = "Monte Carlo, " + std::to_string(stats.samples) + " random vectors (seed " +
-                      std::to_string(options.seed) +
-                      "), 95% confidence half-widths given; worst case is the largest observed";
+    stats.precision = "Monte Carlo, " + std::to_string(stats.samples) + " random vectors (seed "
+        + std::to_string(options.seed) + "), 95% confidence half-widths given; worst case is the largest observed";
     if (bernoulli.quantisedP() != options.p) {
         char q[40];
         std::snprintf(q, sizeof q, "%.10g", bernoulli.quantisedP());

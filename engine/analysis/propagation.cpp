@@ -29,9 +29,8 @@ class Combiner {
 public:
     Combiner(double epsilon, long budget) : epsilon_(epsilon), budget_(budget) {}
 
-    std::vector<Dist> combine(const std::vector<Dist>& da, const std::vector<Dist>& db,
-                              const NodeTable& table, const std::vector<std::pair<unsigned, double>>& cins,
-                              int rOut)
+    std::vector<Dist> combine(const std::vector<Dist>& da, const std::vector<Dist>& db, const NodeTable& table,
+                              const std::vector<std::pair<unsigned, double>>& cins, int rOut)
     {
         const size_t nOut = size_t{1} << rOut;
         // Outer loop over the operand with fewer classes: one convolution per (x, ro).
@@ -53,8 +52,7 @@ public:
                     const Int base = Int{dx[x].offset} + dy[y].offset + table.delta[t];
                     const uint16_t ro = table.cls[t];
                     lo[ro] = std::min(lo[ro], base);
-                    hi[ro] =
-                        std::max(hi[ro], base + static_cast<Int>(dx[x].prob.size() + dy[y].prob.size()) - 2);
+                    hi[ro] = std::max(hi[ro], base + static_cast<Int>(dx[x].prob.size() + dy[y].prob.size()) - 2);
                 }
             }
         }
@@ -212,8 +210,8 @@ ErrorStats analyzePropagation(const Netlist& netlist, const ErrorOptions& option
         }
     }
     if (ranges.wrapBound > 1e-9)
-        infeasible("results of wide adder nodes may wrap around with probability up to " +
-                   detail::shortNumber(ranges.wrapBound));
+        infeasible("results of wide adder nodes may wrap around with probability up to "
+                   + detail::shortNumber(ranges.wrapBound));
 
     std::vector<std::vector<Dist>> states(count);
     for (size_t i = 0; i < count; ++i) {
@@ -247,14 +245,13 @@ ErrorStats analyzePropagation(const Netlist& netlist, const ErrorOptions& option
 
     const std::string nodes = "propagated through " + std::to_string(count) + " adder nodes";
     if (stats.prunedMass > 0.0)
-        stats.precision = "exact up to " + detail::shortNumber(stats.prunedMass) +
-                          " pruned probability mass (epsilon " + detail::shortNumber(options.epsilon) +
-                          "), " + nodes;
+        stats.precision = "exact up to " + detail::shortNumber(stats.prunedMass) + " pruned probability mass (epsilon "
+            + detail::shortNumber(options.epsilon) + "), " + nodes;
     else
         stats.precision = "exact: " + nodes + ", nothing pruned";
     if (ranges.mayWrap)
-        stats.precision += "; overflow of wide nodes ignored (probability at most " +
-                           detail::shortNumber(ranges.wrapBound) + "), so the worst case is an upper bound";
+        stats.precision += "; overflow of wide nodes ignored (probability at most "
+            + detail::shortNumber(ranges.wrapBound) + "), so the worst case is an upper bound";
     if (options.conditional) {
         const ErrorStats mc = analyzeMonteCarlo(netlist, options);
         stats.conditional = mc.conditional;

@@ -26,9 +26,8 @@ bool isPrimaryInput(const Netlist& net, Signal s)
 int checkStructure(const Netlist& net)
 {
     if (net.nodes.empty() || (net.topology != Topology::AdderTree && net.topology != Topology::Chain))
-        throw std::invalid_argument("propagation needs an adder tree or chain (" +
-                                    topologyName(net.topology) +
-                                    " circuits have no adder nodes); use Monte Carlo");
+        throw std::invalid_argument("propagation needs an adder tree or chain (" + topologyName(net.topology)
+                                    + " circuits have no adder nodes); use Monte Carlo");
     const int count = static_cast<int>(net.nodes.size());
     std::vector<int> parents(count, 0);
     std::vector<char> inputUsed(static_cast<size_t>(net.inputs), 0);
@@ -101,8 +100,7 @@ std::vector<NodeProgram> buildPrograms(const Netlist& net)
             for (int j = 0; j < type.inputs; ++j) {
                 const Signal s = cell.in[j];
                 if (s == kNoSignal || s >= net.signalCount || slot[s] < 0)
-                    infeasible("a cell of adder node " + std::to_string(i) +
-                               " reads a signal from outside the node");
+                    infeasible("a cell of adder node " + std::to_string(i) + " reads a signal from outside the node");
                 op.in[j] = slot[s];
             }
             op.sum = bind(cell.sum);
@@ -140,9 +138,9 @@ std::vector<NodePlan> planNodes(const Netlist& net, const std::vector<NodeProgra
         p.rB = std::min(need, static_cast<int>(node.b.size()));
         p.complete = p.rA == static_cast<int>(node.a.size()) && p.rB == static_cast<int>(node.b.size());
         if (std::max({p.rA, p.rB, p.rOut}) > kMaxPropagationClassBits)
-            infeasible("adder node " + std::to_string(i) + " would need the low " +
-                       std::to_string(std::max({p.rA, p.rB, p.rOut})) + " bits of its values (at most " +
-                       std::to_string(kMaxPropagationClassBits) + " are tracked)");
+            infeasible("adder node " + std::to_string(i) + " would need the low "
+                       + std::to_string(std::max({p.rA, p.rB, p.rOut})) + " bits of its values (at most "
+                       + std::to_string(kMaxPropagationClassBits) + " are tracked)");
         if (node.childA >= 0)
             plan[node.childA].rOut = p.rA;
         if (node.childB >= 0)
@@ -171,14 +169,11 @@ void buildTable(const NodeProgram& prog, const NodePlan& plan, NodeTable& table)
     const size_t lanes = std::min<size_t>(64, entries);
     std::vector<uint64_t> slot(static_cast<size_t>(prog.slots), 0);
     for (size_t w = 0; w * 64 < entries; ++w) {
-        auto indexBit = [&](int t) {
-            return t < 6 ? detail::kLanePattern[t] : ((w >> (t - 6)) & 1 ? ~0ull : 0ull);
-        };
+        auto indexBit = [&](int t) { return t < 6 ? detail::kLanePattern[t] : ((w >> (t - 6)) & 1 ? ~0ull : 0ull); };
         auto setOperand = [&](const std::vector<int>& slots, int tracked, int firstBit) {
             for (size_t j = 0; j < slots.size(); ++j)
                 if (slots[j] > 1) // a constant operand bit keeps its value
-                    slot[slots[j]] =
-                        static_cast<int>(j) < tracked ? indexBit(firstBit + static_cast<int>(j)) : 0;
+                    slot[slots[j]] = static_cast<int>(j) < tracked ? indexBit(firstBit + static_cast<int>(j)) : 0;
         };
         slot[0] = 0;
         slot[1] = ~0ull;
@@ -214,13 +209,12 @@ void checkTableSizes(const Netlist& net, const std::vector<NodePlan>& plan, long
     for (size_t i = 0; i < plan.size(); ++i) {
         const int bits = plan[i].rA + plan[i].rB + (net.nodes[i].cin != kNoSignal ? 1 : 0);
         if (bits > kMaxTableBits)
-            infeasible("adder node " + std::to_string(i) + " would need a table of 2^" +
-                       std::to_string(bits) + " entries (at most 2^" + std::to_string(kMaxTableBits) + ")");
+            infeasible("adder node " + std::to_string(i) + " would need a table of 2^" + std::to_string(bits)
+                       + " entries (at most 2^" + std::to_string(kMaxTableBits) + ")");
         entries += std::ldexp(1.0L, bits);
     }
     if (entries > budget)
-        infeasible("its node tables alone would exceed the budget of " + std::to_string(budget) +
-                   " multiply-adds");
+        infeasible("its node tables alone would exceed the budget of " + std::to_string(budget) + " multiply-adds");
 }
 
 // The carry-in values of a node with their probabilities (zero ones left out).
@@ -265,9 +259,8 @@ std::vector<Dist> rawDists(int bits, double p)
 // independent and both extremes of each are reachable) and finds the nodes
 // whose result may wrap around their width. Those marked boundOnly get a
 // bound on P(wrap) and conservative ranges; the others are listed to widen.
-RangePass propagateRanges(const Netlist& net, const std::vector<NodePlan>& plan,
-                          const std::vector<NodeTable>& tables, const std::vector<char>& boundOnly, int root,
-                          double p)
+RangePass propagateRanges(const Netlist& net, const std::vector<NodePlan>& plan, const std::vector<NodeTable>& tables,
+                          const std::vector<char>& boundOnly, int root, double p)
 {
     RangePass pass;
     std::vector<std::vector<Range>> ranges(net.nodes.size());
@@ -290,8 +283,8 @@ RangePass propagateRanges(const Netlist& net, const std::vector<NodePlan>& plan,
                     const Int d = table.delta[at];
                     const Range& x = ra[a];
                     const Range& y = rb[b];
-                    out[table.cls[at]].merge(x.minE + y.minE + d, x.maxE + y.maxE + d,
-                                             x.minV + y.minV + c + d, x.maxV + y.maxV + c + d);
+                    out[table.cls[at]].merge(x.minE + y.minE + d, x.maxE + y.maxE + d, x.minV + y.minV + c + d,
+                                             x.maxV + y.maxV + c + d);
                 }
             }
         }

@@ -38,8 +38,8 @@ struct NodeProgram {
 
 // How many low bits of each value a node works with.
 struct NodePlan {
-    int rOut = 0;          // low bits of this node's result its parent needs
-    int rA = 0, rB = 0;    // low operand bits this node needs
+    int rOut = 0; // low bits of this node's result its parent needs
+    int rA = 0, rB = 0; // low operand bits this node needs
     bool complete = false; // rA, rB are the full operand widths
 };
 
@@ -81,7 +81,7 @@ struct Dist {
 struct RangePass {
     std::vector<Range> root;
     std::vector<int> widen; // nodes that may wrap, to be given complete operands
-    bool mayWrap = false;   // some node that cannot be widened may wrap
+    bool mayWrap = false; // some node that cannot be widened may wrap
     double wrapBound = 0.0; // P(any such node wraps) <= this
 };
 
@@ -103,8 +103,7 @@ std::vector<std::pair<unsigned, double>> carryIns(const AdderNode& node, double 
 std::vector<Range> rawRanges(int bits, double p);
 std::vector<Dist> rawDists(int bits, double p);
 // Reachable error/value ranges per class; finds nodes whose result may wrap.
-RangePass propagateRanges(const Netlist& net, const std::vector<NodePlan>& plan,
-                          const std::vector<NodeTable>& tables, const std::vector<char>& boundOnly, int root,
-                          double p);
+RangePass propagateRanges(const Netlist& net, const std::vector<NodePlan>& plan, const std::vector<NodeTable>& tables,
+                          const std::vector<char>& boundOnly, int root, double p);
 
 } // namespace axbnn::propagation

@@ -131,10 +131,9 @@ void CircuitRunner::runBatch(const LayerPlan& plan, std::span<const CircuitTask>
         f.patch[t] = task.patch;
         f.weights[t] = plan.weightBitsT.data() + task.group;
         sameGroup = sameGroup && task.group == batch[0].group;
-        samePatchConsecutive = samePatchConsecutive && task.patch == batch[0].patch
-            && task.group == batch[0].group + t;
+        samePatchConsecutive = samePatchConsecutive && task.patch == batch[0].patch && task.group == batch[0].group + t;
     }
-    f.mode = sameGroup ? LaneFill::Mode::SameGroup
+    f.mode = sameGroup         ? LaneFill::Mode::SameGroup
         : samePatchConsecutive ? LaneFill::Mode::SamePatchConsecutiveGroups
                                : LaneFill::Mode::General;
 

@@ -14,10 +14,10 @@
 namespace axbnn {
 
 struct CircuitTask {
-    const uint64_t* patch = nullptr;  // the group's packed input patch (LayerPlan::patchWords)
-    int group = 0;                    // neurons 64 * group ... of one output position
-    uint64_t* activations = nullptr;  // receives the 64 activation bits (lanes >= outputs: 0), if set
-    int32_t* values = nullptr;        // receives the circuit value of each neuron of the group, if set
+    const uint64_t* patch = nullptr; // the group's packed input patch (LayerPlan::patchWords)
+    int group = 0; // neurons 64 * group ... of one output position
+    uint64_t* activations = nullptr; // receives the 64 activation bits (lanes >= outputs: 0), if set
+    int32_t* values = nullptr; // receives the circuit value of each neuron of the group, if set
 };
 
 // Lane fill: where one run's inputs come from (an internal kernel interface).

@@ -60,8 +60,8 @@ double equivalentBitFlipProbability(int fanIn, double conditionalVariance)
 void setErrorSummary(LayerErrorModel& layer, double xnorP)
 {
     if (!(xnorP >= 0.0 && xnorP <= 1.0))
-        throw std::invalid_argument("error model: the XNOR statistic p must be between 0 and 1, not " +
-                                    std::to_string(xnorP));
+        throw std::invalid_argument("error model: the XNOR statistic p must be between 0 and 1, not "
+                                    + std::to_string(xnorP));
     layer.xnorP = xnorP;
     double rate = 0.0, mean = 0.0, square = 0.0, conditionalVariance = 0.0;
     for (int s = 0; s <= layer.fanIn; ++s) {
@@ -175,8 +175,8 @@ ErrorModel abstractErrorModel(const Model& model, const InferenceConfig& config,
         if (!hasPopcount(l.kind) || !cfg.circuit)
             continue;
         const double p = i < xnorP.size() ? xnorP[i] : 0.5;
-        const std::string key = std::to_string(l.fanIn()) + unitConfigJson(cfg).dump() +
-                                (cfg.library ? cfg.library->source() : std::string());
+        const std::string key = std::to_string(l.fanIn()) + unitConfigJson(cfg).dump()
+            + (cfg.library ? cfg.library->source() : std::string());
         LayerErrorModel layer;
         if (auto it = computed.find(key); it != computed.end()) {
             layer = it->second;
@@ -207,32 +207,33 @@ void checkErrorModelFits(const ErrorModel& errors, const Model& model)
     for (size_t k = 0; k < errors.layers.size(); ++k) {
         const LayerErrorModel& e = errors.layers[k];
         if (e.layer < 0)
-            throw std::invalid_argument("error model entry " + std::to_string(k) + " describes a bare popcount unit "
-                                        "of fan-in " + std::to_string(e.fanIn) + ", not a model layer; make the "
-                                        "error model for the model (axbnn error-model --model FILE)");
+            throw std::invalid_argument("error model entry " + std::to_string(k)
+                                        + " describes a bare popcount unit "
+                                          "of fan-in "
+                                        + std::to_string(e.fanIn)
+                                        + ", not a model layer; make the "
+                                          "error model for the model (axbnn error-model --model FILE)");
         const std::string where = "error model layer " + std::to_string(e.layer);
         if (e.layer >= count)
-            throw std::invalid_argument(where + " does not exist: the model has " + std::to_string(count) +
-                                        " layers (0.." + std::to_string(count - 1) + ")");
+            throw std::invalid_argument(where + " does not exist: the model has " + std::to_string(count)
+                                        + " layers (0.." + std::to_string(count - 1) + ")");
         const Layer& l = model.layers[e.layer];
         if (!hasPopcount(l.kind))
-            throw std::invalid_argument(where + " is a " + e.kind + " layer but model layer " +
-                                        std::to_string(e.layer) + " is a " + layerKindName(l.kind) +
-                                        " layer, which has no popcount");
+            throw std::invalid_argument(where + " is a " + e.kind + " layer but model layer " + std::to_string(e.layer)
+                                        + " is a " + layerKindName(l.kind) + " layer, which has no popcount");
         if (e.kind != layerKindName(l.kind))
-            throw std::invalid_argument(where + " is a " + e.kind + " layer but model layer " +
-                                        std::to_string(e.layer) + " is a " + layerKindName(l.kind) + " layer");
+            throw std::invalid_argument(where + " is a " + e.kind + " layer but model layer " + std::to_string(e.layer)
+                                        + " is a " + layerKindName(l.kind) + " layer");
         if (e.fanIn != l.fanIn())
-            throw std::invalid_argument(where + " has fan-in " + std::to_string(e.fanIn) + " but model layer " +
-                                        std::to_string(e.layer) + " has fan-in " + std::to_string(l.fanIn()));
+            throw std::invalid_argument(where + " has fan-in " + std::to_string(e.fanIn) + " but model layer "
+                                        + std::to_string(e.layer) + " has fan-in " + std::to_string(l.fanIn()));
     }
 }
 
 ErrorSampler::ErrorSampler(const LayerErrorModel& layer) : fanIn_(layer.fanIn), eMin_(layer.eMin)
 {
     if (layer.probs.size() != static_cast<size_t>(layer.fanIn) + 1 || layer.eMin.size() != layer.probs.size())
-        throw std::invalid_argument("error sampler: the layer needs one row per s = 0.." +
-                                    std::to_string(layer.fanIn));
+        throw std::invalid_argument("error sampler: the layer needs one row per s = 0.." + std::to_string(layer.fanIn));
     constexpr double kScale = 18446744073709551616.0; // 2^64
     cumulative_.resize(layer.probs.size());
     for (size_t s = 0; s < layer.probs.size(); ++s) {
@@ -257,8 +258,7 @@ ErrorSampler::ErrorSampler(const LayerErrorModel& layer) : fanIn_(layer.fanIn), 
 int ErrorSampler::sample(int s, uint64_t random) const
 {
     if (s < 0 || s > fanIn_)
-        throw std::out_of_range("error sampler: s = " + std::to_string(s) + " is outside 0.." +
-                                std::to_string(fanIn_));
+        throw std::out_of_range("error sampler: s = " + std::to_string(s) + " is outside 0.." + std::to_string(fanIn_));
     const std::vector<uint64_t>& cum = cumulative_[static_cast<size_t>(s)];
     // The first entry whose cumulative bound exceeds `random`: entry i is
     // drawn for random in [cum[i-1], cum[i]), so zero-probability entries never are.

@@ -18,13 +18,13 @@
 namespace axbnn {
 
 struct LayerErrorModel {
-    int layer = -1;        // model layer index; -1 for a bare circuit
-    std::string kind;      // "conv", "dense", "scores" (model.h layer kind names); "unit" for a bare circuit
-    int fanIn = 0;         // s ranges over 0..fanIn
-    int unitWidth = 0;     // the popcount unit's width (chunks of the fan-in)
-    double xnorP = 0.5;    // input statistic the summary numbers were taken at
+    int layer = -1; // model layer index; -1 for a bare circuit
+    std::string kind; // "conv", "dense", "scores" (model.h layer kind names); "unit" for a bare circuit
+    int fanIn = 0; // s ranges over 0..fanIn
+    int unitWidth = 0; // the popcount unit's width (chunks of the fan-in)
+    double xnorP = 0.5; // input statistic the summary numbers were taken at
     double errorRate = 0, meanError = 0, errorStd = 0; // at xnorP
-    int minError = 0, maxError = 0;                    // over all s
+    int minError = 0, maxError = 0; // over all s
     double bitFlipProbability = 0; // the equivalent i.i.d. per-XNOR flip probability (docs/error-model.md)
     // P(e | s) for s = 0..fanIn: eMin[s] is the smallest error with nonzero
     // probability and probs[s][i] = P(e = eMin[s] + i | s); each row sums to 1.
@@ -34,8 +34,8 @@ struct LayerErrorModel {
     // "sampled" (samplesPerSum random patterns with s ones per row) or
     // "error-free" (the unit has no approximate cell: P(0 | s) = 1).
     std::string method;
-    uint64_t samplesPerSum = 0;  // "sampled" only
-    nlohmann::json circuit;      // this layer's unit, as a unit of docs/layer-config.md
+    uint64_t samplesPerSum = 0; // "sampled" only
+    nlohmann::json circuit; // this layer's unit, as a unit of docs/layer-config.md
 
     // E[e | s] and E[e^2 | s] from row s.
     double conditionalMean(int s) const;
@@ -47,9 +47,9 @@ struct ErrorModel {
     // ({"default": unit, "include_scores": b} or {"layers": {index: unit}}),
     // so `axbnn eval --config` can run a model on the circuit it was trained for.
     nlohmann::json circuit;
-    std::string statistic;    // "iid" or "measured"
-    std::string modelFile;    // source model when the statistic was measured, else empty
-    uint64_t seed = 1;        // seed of the sampled rows
+    std::string statistic; // "iid" or "measured"
+    std::string modelFile; // source model when the statistic was measured, else empty
+    uint64_t seed = 1; // seed of the sampled rows
     std::vector<LayerErrorModel> layers; // one per approximate binary layer, in layer order
 
     // The entry of model layer `layer`, or nullptr (the layer is exact).
@@ -67,7 +67,7 @@ struct ErrorModelOptions {
     std::string method = "auto";
     uint64_t samplesPerSum = 4096; // rounded up to a multiple of 512 (lanes per simulator run)
     uint64_t seed = 1;
-    int threads = 0;               // 0: all cores; the result does not depend on it
+    int threads = 0; // 0: all cores; the result does not depend on it
 };
 
 // The model for every binary layer of `model` whose popcount unit in

@@ -41,8 +41,7 @@ bool errorFree(const PopcountUnit& unit)
             return false;
         // An imported gate netlist marks no cell approximate: only its
         // analysed error range can show that it counts exactly.
-        if (c.netlist->topology == Topology::Imported
-            && !(unit.boundsKnown() && c.minError == 0 && c.maxError == 0))
+        if (c.netlist->topology == Topology::Imported && !(unit.boundsKnown() && c.minError == 0 && c.maxError == 0))
             return false;
     }
     return true;
@@ -217,16 +216,16 @@ void fillConditionalRows(LayerErrorModel& layer, const PopcountUnit& unit, const
         return;
     }
     if (options.method != "auto" && options.method != "exhaustive" && options.method != "sampled")
-        throw std::invalid_argument("error model method must be auto, exhaustive or sampled, not '" +
-                                    options.method + "'");
+        throw std::invalid_argument("error model method must be auto, exhaustive or sampled, not '" + options.method
+                                    + "'");
     const bool exhaustive =
         options.method == "exhaustive" || (options.method == "auto" && n <= kErrorModelExhaustiveFanIn);
     SumErrorCounts counts(n);
     if (exhaustive) {
         if (n > kErrorModelMaxExhaustiveFanIn)
-            throw std::invalid_argument("error model: exhaustive enumeration handles fan-ins up to " +
-                                        std::to_string(kErrorModelMaxExhaustiveFanIn) + ", not " +
-                                        std::to_string(n) + " (use sampling)");
+            throw std::invalid_argument("error model: exhaustive enumeration handles fan-ins up to "
+                                        + std::to_string(kErrorModelMaxExhaustiveFanIn) + ", not " + std::to_string(n)
+                                        + " (use sampling)");
         counts = enumerate(unit);
         layer.method = "exhaustive";
     } else {
@@ -234,12 +233,11 @@ void fillConditionalRows(LayerErrorModel& layer, const PopcountUnit& unit, const
             throw std::invalid_argument("error model: samples per s must be at least 1");
         const uint64_t batches = (options.samplesPerSum + kLanes - 1) / kLanes;
         if (batches > kMaxPatterns / kLanes / (static_cast<uint64_t>(n) + 1))
-            throw std::invalid_argument("error model: " + std::to_string(options.samplesPerSum) +
-                                        " samples per s for fan-in " + std::to_string(n) +
-                                        " would simulate too many patterns; use fewer samples");
-        const int threads = options.threads > 0
-            ? options.threads
-            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+            throw std::invalid_argument("error model: " + std::to_string(options.samplesPerSum)
+                                        + " samples per s for fan-in " + std::to_string(n)
+                                        + " would simulate too many patterns; use fewer samples");
+        const int threads =
+            options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
         counts = sample(unit, batches, options.seed, threads);
         layer.method = "sampled";
         layer.samplesPerSum = batches * kLanes;

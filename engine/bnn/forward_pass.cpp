@@ -76,8 +76,8 @@ void ForwardPass::binaryLayer(const LayerPlan& p, float* scores)
     const Shape o = p.out;
     if (conv)
         for (int img = 0; img < count_; ++img)
-            gatherPatches(in_.data() + img * actStride_, p.in, p.conv.kernel, p.conv.stride, p.conv.padding,
-                          o.height, o.width, patches_.data() + img * patchStride_);
+            gatherPatches(in_.data() + img * actStride_, p.in, p.conv.kernel, p.conv.stride, p.conv.padding, o.height,
+                          o.width, patches_.data() + img * patchStride_);
     auto patchOf = [&](int img, int pos) -> const uint64_t* {
         return conv ? patches_.data() + img * patchStride_ + static_cast<size_t>(pos) * p.patchWords
                     : in_.data() + img * actStride_;

@@ -40,9 +40,9 @@ private:
     int count_ = 0;
     bool detail_ = false; // stats or trace: circuit values of every neuron wanted
     size_t actStride_ = 0, valueStride_ = 0, patchStride_ = 0;
-    std::vector<uint64_t> in_, out_;        // activations, image i at i * actStride_
-    std::vector<int32_t> exact_, circuit_;  // per-neuron values, image i at i * valueStride_
-    std::vector<uint64_t> patches_;         // im2col of a Conv layer, image i at i * patchStride_
+    std::vector<uint64_t> in_, out_; // activations, image i at i * actStride_
+    std::vector<int32_t> exact_, circuit_; // per-neuron values, image i at i * valueStride_
+    std::vector<uint64_t> patches_; // im2col of a Conv layer, image i at i * patchStride_
     std::vector<int16_t> pixelPatch_;
     std::vector<CircuitTask> tasks_;
     uint64_t circuitGroups_ = 0, skippedGroups_ = 0;

@@ -40,8 +40,7 @@ int InferenceEngine::threads() const
     return std::max(1u, std::thread::hardware_concurrency());
 }
 
-std::vector<int> InferenceEngine::predict(const Dataset& data, int first, int count,
-                                          const ProgressFn& progress) const
+std::vector<int> InferenceEngine::predict(const Dataset& data, int first, int count, const ProgressFn& progress) const
 {
     return run(data, first, count, false, progress).predictions;
 }
@@ -86,9 +85,8 @@ InferenceResult InferenceEngine::run(const Dataset& data, int first, int count, 
                 float* scores = result.scores.data() + static_cast<size_t>(begin) * classes_;
                 pass.run(images, n, scores, collectStats ? &stats[id] : nullptr);
                 for (int i = 0; i < n; ++i)
-                    result.predictions[begin + i] =
-                        static_cast<int>(std::max_element(scores + i * classes_, scores + (i + 1) * classes_)
-                                         - (scores + i * classes_));
+                    result.predictions[begin + i] = static_cast<int>(
+                        std::max_element(scores + i * classes_, scores + (i + 1) * classes_) - (scores + i * classes_));
                 done += n;
                 wake.notify_one();
             }
@@ -143,8 +141,8 @@ namespace {
 void checkImageSize(size_t pixels, const Shape& input)
 {
     if (pixels != static_cast<size_t>(input.size()))
-        throw std::invalid_argument("image has " + std::to_string(pixels) + " pixels, the model expects " +
-                                    std::to_string(input.size()));
+        throw std::invalid_argument("image has " + std::to_string(pixels) + " pixels, the model expects "
+                                    + std::to_string(input.size()));
 }
 
 } // namespace

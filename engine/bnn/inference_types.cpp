@@ -5,8 +5,7 @@
 
 namespace axbnn {
 
-InferenceConfig InferenceConfig::withCircuit(const Model& model, const PopcountUnitConfig& unit,
-                                             bool includeScores)
+InferenceConfig InferenceConfig::withCircuit(const Model& model, const PopcountUnitConfig& unit, bool includeScores)
 {
     InferenceConfig c;
     c.popcount.resize(model.layers.size());

@@ -38,8 +38,7 @@ struct InferenceConfig {
 
     // `unit` on every Conv and Dense layer (and on the Scores layer if
     // includeScores); everything else exact.
-    static InferenceConfig withCircuit(const Model& model, const PopcountUnitConfig& unit,
-                                       bool includeScores = false);
+    static InferenceConfig withCircuit(const Model& model, const PopcountUnitConfig& unit, bool includeScores = false);
     const PopcountUnitConfig& unitFor(int layer) const;
     int shiftFor(int layer) const;
     int shiftFor(int layer, int neuron) const; // thresholdShift + neuronShift
@@ -70,8 +69,8 @@ struct ForwardTrace {
 
 // Per-layer statistics over a run (all zero/empty for MaxPool).
 struct LayerStats {
-    uint64_t neurons = 0;    // output neurons evaluated (outputs x images)
-    uint64_t xnorOnes = 0;   // sum of exact popcounts (Conv, Dense, Scores)
+    uint64_t neurons = 0; // output neurons evaluated (outputs x images)
+    uint64_t xnorOnes = 0; // sum of exact popcounts (Conv, Dense, Scores)
     uint64_t xnorInputs = 0; // neurons x fan-in (Conv, Dense, Scores)
     // marginHistogram[i] counts neurons with margin i + marginOffset, where
     // margin = direction * (exact value - shift - threshold): >= 0 iff the
@@ -97,11 +96,11 @@ struct InferenceStats {
 };
 
 struct InferenceResult {
-    std::vector<int> predictions;      // one per image
-    std::vector<float> scores;         // images x classes
-    InferenceStats stats;              // filled when requested
-    uint64_t circuitGroups = 0;        // groups of 64 neurons simulated by a circuit
-    uint64_t skippedGroups = 0;        // groups decided by the error bound instead
+    std::vector<int> predictions; // one per image
+    std::vector<float> scores; // images x classes
+    InferenceStats stats; // filled when requested
+    uint64_t circuitGroups = 0; // groups of 64 neurons simulated by a circuit
+    uint64_t skippedGroups = 0; // groups decided by the error bound instead
 };
 
 // Called from the thread that called predict/run with (images done, total),

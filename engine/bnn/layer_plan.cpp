@@ -15,8 +15,8 @@ namespace {
 
 int32_t clampToInt32(int64_t v)
 {
-    return static_cast<int32_t>(std::clamp<int64_t>(v, std::numeric_limits<int32_t>::min() / 2,
-                                                    std::numeric_limits<int32_t>::max() / 2));
+    return static_cast<int32_t>(
+        std::clamp<int64_t>(v, std::numeric_limits<int32_t>::min() / 2, std::numeric_limits<int32_t>::max() / 2));
 }
 
 // value - shift >= T  <=>  value > T + shift - 1 (direction +1);
@@ -76,13 +76,13 @@ std::vector<LayerPlan> planLayers(const Model& model, const InferenceConfig& con
     for (size_t i = 0; i < config.neuronShift.size() && i < model.layers.size(); ++i) {
         const auto& shifts = config.neuronShift[i];
         const Layer& l = model.layers[i];
-        const bool thresholded = l.kind == LayerKind::InputConv || l.kind == LayerKind::Conv
-                                 || l.kind == LayerKind::Dense;
+        const bool thresholded =
+            l.kind == LayerKind::InputConv || l.kind == LayerKind::Conv || l.kind == LayerKind::Dense;
         if (!shifts.empty() && (!thresholded || static_cast<int>(shifts.size()) != l.out.channels))
-            throw std::invalid_argument("layer " + std::to_string(i) + " '" + l.name + "': "
-                                        + std::to_string(shifts.size()) + " per-neuron threshold shifts, but it has "
-                                        + (thresholded ? std::to_string(l.out.channels) + " neurons"
-                                                       : std::string("no thresholds")));
+            throw std::invalid_argument(
+                "layer " + std::to_string(i) + " '" + l.name + "': " + std::to_string(shifts.size())
+                + " per-neuron threshold shifts, but it has "
+                + (thresholded ? std::to_string(l.out.channels) + " neurons" : std::string("no thresholds")));
     }
     std::vector<LayerPlan> plans;
     for (size_t i = 0; i < model.layers.size(); ++i) {

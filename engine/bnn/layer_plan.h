@@ -15,27 +15,27 @@ struct LayerPlan {
     LayerKind kind = LayerKind::Conv;
     int index = 0;
     Shape in, out;
-    ConvGeometry conv;        // InputConv, Conv
-    int pool = 2;             // MaxPool
-    int inWords = 0;          // words per input position
-    int outWords = 0;         // words per output position
-    int positions = 1;        // output positions (1 for Dense / Scores)
-    int patchWords = 0;       // words of one neuron's packed input patch
+    ConvGeometry conv; // InputConv, Conv
+    int pool = 2; // MaxPool
+    int inWords = 0; // words per input position
+    int outWords = 0; // words per output position
+    int positions = 1; // output positions (1 for Dense / Scores)
+    int patchWords = 0; // words of one neuron's packed input patch
     int fanIn = 0;
-    int outputs = 0;          // output channels
-    int groups = 0;           // wordsFor(outputs): neuron groups of 64 per position
+    int outputs = 0; // output channels
+    int groups = 0; // wordsFor(outputs): neuron groups of 64 per position
     int shift = 0;
 
     std::vector<uint64_t> weightRows; // binary layers: [outputs][patchWords] in xnorKernels().layoutRows form
-    InputConvWeights inputWeights;    // InputConv
+    InputConvWeights inputWeights; // InputConv
     // Thresholded layers, kernel form: activation bit = (value > gt) XOR invert.
     std::vector<int32_t> gt;
-    std::vector<uint64_t> invert;     // groups words
-    std::vector<uint64_t> poolOr;     // MaxPool: bit c set = OR pooling (producer direction +1)
+    std::vector<uint64_t> invert; // groups words
+    std::vector<uint64_t> poolOr; // MaxPool: bit c set = OR pooling (producer direction +1)
     std::vector<float> scale, offset; // Scores, filled with 1 and 0 when the model has none
-    std::vector<int8_t> direction;    // copies for statistics
+    std::vector<int8_t> direction; // copies for statistics
     std::vector<int32_t> threshold;
-    std::vector<int> neuronShift;     // thresholded layers: the whole shift of each neuron
+    std::vector<int> neuronShift; // thresholded layers: the whole shift of each neuron
 
     // Circuit units.
     PopcountUnit unit;
@@ -44,7 +44,7 @@ struct LayerPlan {
     // always-on, always-off, invert and valid-lane words.
     int slicedBits = 0;
     std::vector<uint64_t> sliced;
-    bool skip = false;         // take activations from the exact count where the error bound allows
+    bool skip = false; // take activations from the exact count where the error bound allows
     bool skipAdaptive = false; // SkipMode::Auto: each pass stops skipping when it rarely succeeds
 
     bool isBinary() const { return kind == LayerKind::Conv || kind == LayerKind::Dense || kind == LayerKind::Scores; }

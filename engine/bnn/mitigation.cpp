@@ -8,8 +8,7 @@
 
 namespace axbnn {
 
-MitigationReport biasCompensation(const Model& model, InferenceConfig& config,
-                                  const Dataset& calibration, int count)
+MitigationReport biasCompensation(const Model& model, InferenceConfig& config, const Dataset& calibration, int count)
 {
     MitigationReport report;
     report.method = "bias";
@@ -34,8 +33,7 @@ MitigationReport biasCompensation(const Model& model, InferenceConfig& config,
         double sum = 0.0;
         uint64_t n = 0;
         for (size_t k = 0; k < stats.errorHistogram.size(); ++k) {
-            sum += static_cast<double>(stats.errorHistogram[k]) *
-                   (static_cast<int>(k) + stats.errorOffset);
+            sum += static_cast<double>(stats.errorHistogram[k]) * (static_cast<int>(k) + stats.errorOffset);
             n += stats.errorHistogram[k];
         }
         m.measuredError = n > 0 ? sum / static_cast<double>(n) : 0.0;

@@ -15,9 +15,9 @@ namespace axbnn {
 struct LayerMitigation {
     int layer = 0;
     double xnorOneFraction = 0.0; // measured P(XNOR output = 1) on calibration data
-    double expectedError = 0.0;   // error model: mean error at that p (sum over chunks)
-    double measuredError = 0.0;   // mean of approximate - exact on calibration data
-    int shift = 0;                // bias: round(expectedError), added to every threshold
+    double expectedError = 0.0; // error model: mean error at that p (sum over chunks)
+    double measuredError = 0.0; // mean of approximate - exact on calibration data
+    int shift = 0; // bias: round(expectedError), added to every threshold
     // Tuning: per-neuron shifts (range), neurons whose threshold moved, and
     // the fraction of calibration activations equal to the exact network's
     // (given the tuned earlier layers) before and after this layer's tuning.
@@ -41,13 +41,11 @@ struct MitigationReport {
 // Sets config.thresholdShift for every layer with a circuit unit and returns
 // what was measured. Throws std::invalid_argument if the calibration images
 // do not fit the model.
-MitigationReport biasCompensation(const Model& model, InferenceConfig& config,
-                                  const Dataset& calibration, int count);
+MitigationReport biasCompensation(const Model& model, InferenceConfig& config, const Dataset& calibration, int count);
 
 // Sets config.neuronShift for every thresholded layer (Conv, Dense) with a
 // circuit unit, in layer order, each fitted on the first `count` calibration
 // images with the earlier layers already tuned; keeps config.thresholdShift.
-MitigationReport thresholdTuning(const Model& model, InferenceConfig& config, const Dataset& calibration,
-                                 int count);
+MitigationReport thresholdTuning(const Model& model, InferenceConfig& config, const Dataset& calibration, int count);
 
 } // namespace axbnn

@@ -40,8 +40,7 @@ std::string checkShape(const Shape& s, const char* what)
 {
     if (s.height < 1 || s.width < 1 || s.channels < 1 || s.height > kMaxDim || s.width > kMaxDim
         || s.channels > kMaxDim)
-        return std::string(what) + " shape " + shapeText(s) + " must have dimensions 1.."
-            + std::to_string(kMaxDim);
+        return std::string(what) + " shape " + shapeText(s) + " must have dimensions 1.." + std::to_string(kMaxDim);
     if (boundedProduct({s.height, s.width, s.channels}) > kMaxCount)
         return std::string(what) + " shape " + shapeText(s) + " is too large";
     return {};
@@ -83,9 +82,9 @@ std::string checkGeometry(const Layer& l)
         const Shape expect{(l.in.height + 2 * l.padding - l.kernel) / l.stride + 1,
                            (l.in.width + 2 * l.padding - l.kernel) / l.stride + 1, l.out.channels};
         if (l.out != expect)
-            return "out shape " + shapeText(l.out) + " does not match kernel " + std::to_string(l.kernel)
-                + ", stride " + std::to_string(l.stride) + ", padding " + std::to_string(l.padding)
-                + " on input " + shapeText(l.in) + " (expected " + shapeText(expect) + ")";
+            return "out shape " + shapeText(l.out) + " does not match kernel " + std::to_string(l.kernel) + ", stride "
+                + std::to_string(l.stride) + ", padding " + std::to_string(l.padding) + " on input " + shapeText(l.in)
+                + " (expected " + shapeText(expect) + ")";
         if (boundedProduct({l.kernel, l.kernel, l.in.channels}) > kMaxCount)
             return "fan-in is too large";
     } else if (l.kind == LayerKind::MaxPool) {
@@ -95,11 +94,10 @@ std::string checkGeometry(const Layer& l)
         // Window = stride = pool; a partial window at the border is dropped.
         const Shape expect{l.in.height / l.pool, l.in.width / l.pool, l.in.channels};
         if (l.out != expect)
-            return "out shape " + shapeText(l.out) + " does not match pool " + std::to_string(l.pool)
-                + " on input " + shapeText(l.in) + " (expected " + shapeText(expect) + ")";
+            return "out shape " + shapeText(l.out) + " does not match pool " + std::to_string(l.pool) + " on input "
+                + shapeText(l.in) + " (expected " + shapeText(expect) + ")";
     } else if (l.out.height != 1 || l.out.width != 1) {
-        return "out shape " + shapeText(l.out) + " of a " + layerKindName(l.kind)
-            + " layer must be 1x1xN (N outputs)";
+        return "out shape " + shapeText(l.out) + " of a " + layerKindName(l.kind) + " layer must be 1x1xN (N outputs)";
     }
     return {};
 }
@@ -122,33 +120,31 @@ std::string checkParameters(const Layer& l)
         return "has " + std::to_string(l.weights.size()) + " weights, expected " + std::to_string(nWeights);
     for (size_t i = 0; i < l.weights.size(); ++i)
         if (l.weights[i] != 1 && l.weights[i] != -1)
-            return "weight " + std::to_string(i) + " is " + std::to_string(l.weights[i])
-                + ", expected +1 or -1";
+            return "weight " + std::to_string(i) + " is " + std::to_string(l.weights[i]) + ", expected +1 or -1";
 
     const auto nOut = static_cast<size_t>(l.out.channels);
     const Thresholds& t = l.thresholds;
     if (hasThresholds(l.kind)) {
         if (t.threshold.size() != nOut || t.direction.size() != nOut)
-            return "has " + std::to_string(t.threshold.size()) + " thresholds and "
-                + std::to_string(t.direction.size()) + " directions, expected " + std::to_string(nOut)
-                + " (one per output channel)";
+            return "has " + std::to_string(t.threshold.size()) + " thresholds and " + std::to_string(t.direction.size())
+                + " directions, expected " + std::to_string(nOut) + " (one per output channel)";
         const ThresholdRange range = thresholdRange(l);
         for (size_t i = 0; i < nOut; ++i) {
             if (t.direction[i] != 1 && t.direction[i] != -1)
                 return "direction " + std::to_string(i) + " is " + std::to_string(t.direction[i])
                     + ", expected +1 or -1";
             if (t.threshold[i] < range.min || t.threshold[i] > range.max)
-                return "threshold " + std::to_string(i) + " is " + std::to_string(t.threshold[i])
-                    + ", out of range " + std::to_string(range.min) + ".." + std::to_string(range.max)
-                    + " (fan-in " + std::to_string(l.fanIn()) + ")";
+                return "threshold " + std::to_string(i) + " is " + std::to_string(t.threshold[i]) + ", out of range "
+                    + std::to_string(range.min) + ".." + std::to_string(range.max) + " (fan-in "
+                    + std::to_string(l.fanIn()) + ")";
         }
     } else if (!t.threshold.empty() || !t.direction.empty()) {
         return "a " + layerKindName(l.kind) + " layer has no thresholds or directions";
     }
 
     if (l.kind == LayerKind::Scores) {
-        const std::pair<const char*, const std::vector<float>*> parts[]
-            = {{"score scale", &l.scoreScale}, {"score offset", &l.scoreOffset}};
+        const std::pair<const char*, const std::vector<float>*> parts[] = {{"score scale", &l.scoreScale},
+                                                                           {"score offset", &l.scoreOffset}};
         for (const auto& [what, values] : parts) {
             if (!values->empty() && values->size() != nOut)
                 return "has " + std::to_string(values->size()) + " " + what + " values, expected 0 or "
@@ -213,8 +209,7 @@ std::string layerKindName(LayerKind kind)
 
 std::optional<LayerKind> layerKindFromName(std::string_view name)
 {
-    for (LayerKind k :
-         {LayerKind::InputConv, LayerKind::Conv, LayerKind::Dense, LayerKind::MaxPool, LayerKind::Scores})
+    for (LayerKind k : {LayerKind::InputConv, LayerKind::Conv, LayerKind::Dense, LayerKind::MaxPool, LayerKind::Scores})
         if (name == layerKindName(k))
             return k;
     return std::nullopt;
@@ -254,9 +249,8 @@ std::optional<ModelProblem> findModelProblem(const Model& model)
             return ModelProblem{static_cast<int>(i), p};
     const auto& names = model.meta.classNames;
     if (!names.empty() && static_cast<int>(names.size()) != model.classes())
-        return ModelProblem{-1,
-                            std::to_string(names.size()) + " class names for "
-                                + std::to_string(model.classes()) + " classes"};
+        return ModelProblem{
+            -1, std::to_string(names.size()) + " class names for " + std::to_string(model.classes()) + " classes"};
     return std::nullopt;
 }
 

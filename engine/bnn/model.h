@@ -13,11 +13,11 @@
 namespace axbnn {
 
 enum class LayerKind {
-    InputConv,  // first layer: 8-bit integer pixels times binary weights
-    Conv,       // binary 2-D convolution: XNOR + popcount
-    Dense,      // binary fully connected: XNOR + popcount
-    MaxPool,    // on binary activations: OR (AND for reversed neurons)
-    Scores      // last layer: binary dense producing integer class scores
+    InputConv, // first layer: 8-bit integer pixels times binary weights
+    Conv, // binary 2-D convolution: XNOR + popcount
+    Dense, // binary fully connected: XNOR + popcount
+    MaxPool, // on binary activations: OR (AND for reversed neurons)
+    Scores // last layer: binary dense producing integer class scores
 };
 
 // "inputconv", "conv", "dense", "maxpool", "scores" (also the file form).
@@ -52,7 +52,7 @@ struct Layer {
     // Weights as +1/-1, layout [out][ky][kx][in_channel] for convolutions
     // and [out][in] for dense layers (input in H, W, C order).
     std::vector<int8_t> weights;
-    Thresholds thresholds;      // Conv, Dense, InputConv
+    Thresholds thresholds; // Conv, Dense, InputConv
     // Scores: score_j = scale_j * (2 * popcount_j - fanIn) + offset_j in
     // float32; the predicted class is the first index of the largest score.
     // Empty vectors mean scale 1 and offset 0.
@@ -71,13 +71,13 @@ struct ModelMetadata {
     std::string dataset = "fashion-mnist";
     std::vector<std::string> classNames;
     std::string trainingRecipe;
-    double accuracyAtSave = -1.0;     // test accuracy measured when saved, -1 unknown
-    std::string approximationConfig;  // JSON text of the circuit it was trained for, or ""
+    double accuracyAtSave = -1.0; // test accuracy measured when saved, -1 unknown
+    std::string approximationConfig; // JSON text of the circuit it was trained for, or ""
     std::map<std::string, std::string> extra;
 };
 
 struct Model {
-    Shape input;           // e.g. 28 x 28 x 1 pixels 0..255
+    Shape input; // e.g. 28 x 28 x 1 pixels 0..255
     std::vector<Layer> layers;
     ModelMetadata meta;
     int classes() const { return layers.empty() ? 0 : layers.back().outputs(); }

@@ -99,8 +99,8 @@ void copyRows(const uint64_t* src, size_t rowWords, int kernel, uint64_t* patch)
 
 } // namespace
 
-void gatherPatches(const uint64_t* in, Shape inShape, int kernel, int stride, int padding, int outHeight,
-                   int outWidth, uint64_t* patches)
+void gatherPatches(const uint64_t* in, Shape inShape, int kernel, int stride, int padding, int outHeight, int outWidth,
+                   uint64_t* patches)
 {
     const int words = wordsFor(inShape.channels);
     const int run = kernel * words;

@@ -27,16 +27,12 @@ struct PackedTensor {
     explicit PackedTensor(Shape s)
         : shape(s), wordsPerPosition(wordsFor(s.channels)),
           words(static_cast<size_t>(s.height) * s.width * wordsFor(s.channels), 0)
-    {
-    }
+    {}
     const uint64_t* at(int y, int x) const { return words.data() + offset(y, x); }
     uint64_t* at(int y, int x) { return words.data() + offset(y, x); }
 
 private:
-    size_t offset(int y, int x) const
-    {
-        return (static_cast<size_t>(y) * shape.width + x) * wordsPerPosition;
-    }
+    size_t offset(int y, int x) const { return (static_cast<size_t>(y) * shape.width + x) * wordsPerPosition; }
 };
 
 // +1/-1 values in H, W, C order to packed form and back.
@@ -60,7 +56,7 @@ void gatherPatch(const uint64_t* in, Shape inShape, int kernel, int stride, int 
                  uint64_t* patch);
 // gatherPatch for every output position of an outHeight x outWidth map, row
 // by row: position p's patch at patches + p * k*k*wordsPerPosition.
-void gatherPatches(const uint64_t* in, Shape inShape, int kernel, int stride, int padding, int outHeight,
-                   int outWidth, uint64_t* patches);
+void gatherPatches(const uint64_t* in, Shape inShape, int kernel, int stride, int padding, int outHeight, int outWidth,
+                   uint64_t* patches);
 
 } // namespace axbnn

@@ -56,15 +56,15 @@ PopcountUnit::PopcountUnit(int fanIn, const PopcountUnitConfig& config) : fanIn_
     int width = config.unitWidth == 0 || config.unitWidth > fanIn ? fanIn : config.unitWidth;
     if (config.netlist) {
         const int n = config.netlist->inputs;
-        const std::string what = "imported popcount netlist " +
-                                 (config.netlistPath.empty() ? std::string() : "'" + config.netlistPath + "' ") +
-                                 "has " + std::to_string(n) + " inputs";
+        const std::string what = "imported popcount netlist "
+            + (config.netlistPath.empty() ? std::string() : "'" + config.netlistPath + "' ") + "has "
+            + std::to_string(n) + " inputs";
         if (config.unitWidth != 0 && config.unitWidth != n)
             throw std::invalid_argument(what + " but the unit width is " + std::to_string(config.unitWidth));
         if (fanIn % n != 0)
-            throw std::invalid_argument(what + " but the layer's fan-in " + std::to_string(fanIn) +
-                                        " is not a multiple of it (set unit_width to its input count and "
-                                        "use a fan-in that splits into whole units)");
+            throw std::invalid_argument(what + " but the layer's fan-in " + std::to_string(fanIn)
+                                        + " is not a multiple of it (set unit_width to its input count and "
+                                          "use a fan-in that splits into whole units)");
         width = n;
     }
     const CellLibrary library = config.library ? *config.library : CellLibrary::defaults();

@@ -23,8 +23,8 @@ namespace axbnn {
 struct PopcountUnitConfig {
     bool circuit = false; // false: exact popcount, no circuit is simulated
     Topology topology = Topology::AdderTree;
-    ApproxConfig approx;  // all zero: the exact circuit, simulated
-    int unitWidth = 0;    // inputs per circuit; 0 (or >= fan-in): the whole fan-in
+    ApproxConfig approx; // all zero: the exact circuit, simulated
+    int unitWidth = 0; // inputs per circuit; 0 (or >= fan-in): the whole fan-in
     std::optional<CellLibrary> library; // empty: CellLibrary::defaults()
     // An imported circuit (io/netlist_import.h) used for every chunk instead of
     // a built one; topology and approx are then ignored. The fan-in must be a
@@ -56,12 +56,12 @@ struct PopcountUnitConfig {
 class PopcountUnit {
 public:
     struct Chunk {
-        int begin = 0, width = 0;                    // fan-in elements [begin, begin + width)
-        std::shared_ptr<const Netlist> netlist;      // approximated circuit of `width` inputs
-        std::shared_ptr<const Simulator> simulator;  // gate-by-gate reference
-        std::shared_ptr<const LaneSimulator> lanes;  // the same circuit, 512 lanes at a time
+        int begin = 0, width = 0; // fan-in elements [begin, begin + width)
+        std::shared_ptr<const Netlist> netlist; // approximated circuit of `width` inputs
+        std::shared_ptr<const Simulator> simulator; // gate-by-gate reference
+        std::shared_ptr<const LaneSimulator> lanes; // the same circuit, 512 lanes at a time
         std::shared_ptr<const LaneSimulator> streamed; // the same, inputs streamed; null where not possible
-        int minError = 0, maxError = 0;              // valid when the unit's boundsKnown()
+        int minError = 0, maxError = 0; // valid when the unit's boundsKnown()
     };
 
     PopcountUnit() = default; // exact, fan-in 0

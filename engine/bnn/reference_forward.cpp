@@ -25,8 +25,7 @@ int8_t activation(const Layer& l, int neuron, int32_t value, int shift)
 
 } // namespace
 
-ReferenceForward::ReferenceForward(const Model& model, const InferenceConfig& config)
-    : model_(model), config_(config)
+ReferenceForward::ReferenceForward(const Model& model, const InferenceConfig& config) : model_(model), config_(config)
 {
     validateModel(model_);
     for (size_t i = 0; i < model_.layers.size(); ++i) {
@@ -85,8 +84,9 @@ ForwardTrace ReferenceForward::run(std::span<const uint8_t> image) const
                         int8_t r = orPool ? -1 : 1;
                         for (int dy = 0; dy < l.pool; ++dy)
                             for (int dx = 0; dx < l.pool; ++dx) {
-                                const int8_t a = act[(static_cast<size_t>(y * l.pool + dy) * l.in.width
-                                                      + x * l.pool + dx) * cout + c];
+                                const int8_t a =
+                                    act[(static_cast<size_t>(y * l.pool + dy) * l.in.width + x * l.pool + dx) * cout
+                                        + c];
                                 r = orPool ? std::max(r, a) : std::min(r, a);
                             }
                         lt.activations.push_back(r);
@@ -98,12 +98,13 @@ ForwardTrace ReferenceForward::run(std::span<const uint8_t> image) const
                 const float offset = l.scoreOffset.empty() ? 0.0f : l.scoreOffset[o];
                 trace.scores.push_back(scoreOf(scale, offset, lt.values[o] - shift, l.fanIn()));
             }
-            trace.prediction = static_cast<int>(std::max_element(trace.scores.begin(), trace.scores.end())
-                                                - trace.scores.begin());
+            trace.prediction =
+                static_cast<int>(std::max_element(trace.scores.begin(), trace.scores.end()) - trace.scores.begin());
         } else if (l.kind != LayerKind::MaxPool) {
             for (size_t n = 0; n < lt.values.size(); ++n)
-                lt.activations.push_back(activation(l, static_cast<int>(n % cout), lt.values[n],
-                                                    config_.shiftFor(static_cast<int>(li), static_cast<int>(n % cout))));
+                lt.activations.push_back(
+                    activation(l, static_cast<int>(n % cout), lt.values[n],
+                               config_.shiftFor(static_cast<int>(li), static_cast<int>(n % cout))));
         }
         act = lt.activations;
         trace.layers.push_back(std::move(lt));

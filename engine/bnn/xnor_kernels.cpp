@@ -40,8 +40,8 @@ namespace {
 
 // Rows in blocks of about 16 KiB so a block stays in L1 while every input
 // passes over it (dense layers reuse each weight row for all images).
-void xnorGemmPortable(const uint64_t* x, size_t xStride, int count, const uint64_t* w, int words, int rows,
-                      int fanIn, int32_t* out, size_t outStride)
+void xnorGemmPortable(const uint64_t* x, size_t xStride, int count, const uint64_t* w, int words, int rows, int fanIn,
+                      int32_t* out, size_t outStride)
 {
     const int block = std::max(1, 2048 / std::max(1, words));
     for (int r0 = 0; r0 < rows; r0 += block) {
@@ -208,8 +208,8 @@ void binaryConv(const ConvGeometry& g, const uint64_t* in, const uint64_t* weigh
         for (int x = 0; x < o.width; ++x, p += patchWords)
             gatherPatch(in, g.in, g.kernel, g.stride, g.padding, y, x, p);
     const auto rows = k.layoutRows(weightRows, g.outChannels, patchWords);
-    k.xnorGemm(patches.data(), patchWords, o.height * o.width, rows.data(), patchWords, g.outChannels, g.fanIn(),
-               out, g.outChannels);
+    k.xnorGemm(patches.data(), patchWords, o.height * o.width, rows.data(), patchWords, g.outChannels, g.fanIn(), out,
+               g.outChannels);
 }
 
 void binaryDense(const uint64_t* in, int words, int fanIn, const uint64_t* weightRows, int outputs, int32_t* out,

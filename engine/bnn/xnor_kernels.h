@@ -36,15 +36,15 @@ struct ConvGeometry {
 // zero-padded image. Built by prepareInputConv.
 struct InputConvWeights {
     ConvGeometry g;
-    int pairs = 0;                   // ceil(fanIn / 2)
-    int blocks = 0;                  // ceil(outputs / 8)
+    int pairs = 0; // ceil(fanIn / 2)
+    int blocks = 0; // ceil(outputs / 8)
     int paddedWidth = 0, paddedHeight = 0;
-    int paddedSize = 0;              // padded pixels + 1 zero (the odd element's partner)
+    int paddedSize = 0; // padded pixels + 1 zero (the odd element's partner)
     std::vector<int16_t> pairWeights; // [pairs][blocks * 8][2]: weights of elements 2j, 2j + 1
-    std::vector<int32_t> offsets;     // [2 * pairs]: element -> offset from the position's base
+    std::vector<int32_t> offsets; // [2 * pairs]: element -> offset from the position's base
     // Small fan-ins (255 * fanIn fits int16): weights per element, outputs
     // rounded up to 16, for 16-bit accumulation (empty otherwise).
-    std::vector<int16_t> tapWeights;  // [fanIn][roundUp(outputs, 16)]
+    std::vector<int16_t> tapWeights; // [fanIn][roundUp(outputs, 16)]
     // The same when pairs <= 64, as bytes for two taps at once:
     // [pairs][roundUp(outputs, 16)][2] = weights of elements 2j, 2j + 1 (0 past the fan-in).
     std::vector<int8_t> pairTaps8;
@@ -60,8 +60,8 @@ struct XnorKernels {
     // out[i * outStride + r] = fanIn - sum_k popcount(x_i[k] ^ w_r[k]) for
     // i < count, r < rows, where x_i = x + i * xStride and w_r is row r of
     // `w`, given in layoutRows form.
-    void (*xnorGemm)(const uint64_t* x, size_t xStride, int count, const uint64_t* w, int words, int rows,
-                     int fanIn, int32_t* out, size_t outStride) = nullptr;
+    void (*xnorGemm)(const uint64_t* x, size_t xStride, int count, const uint64_t* w, int words, int rows, int fanIn,
+                     int32_t* out, size_t outStride) = nullptr;
     // Integer convolution of 8-bit pixels with +1/-1 weights (padding 0),
     // thresholded like thresholdPack per output position: values[pos *
     // outputs + o] (skipped when null) and packed[pos * wordsFor(outputs) +
@@ -87,8 +87,8 @@ void binaryConv(const ConvGeometry& g, const uint64_t* in, const uint64_t* weigh
 
 // Binary dense layer on a packed input of `words` words (any H x W x C
 // tensor, rows from packWeightRows(weights, outputs, H*W, C)).
-void binaryDense(const uint64_t* in, int words, int fanIn, const uint64_t* weightRows, int outputs,
-                 int32_t* out, const XnorKernels& k = xnorKernels());
+void binaryDense(const uint64_t* in, int words, int fanIn, const uint64_t* weightRows, int outputs, int32_t* out,
+                 const XnorKernels& k = xnorKernels());
 
 // Integer convolution of 8-bit pixels (H x W x C) with +1/-1 weights;
 // padded pixels are 0. out[pos * C_out + o]. `scratch` is scratch.

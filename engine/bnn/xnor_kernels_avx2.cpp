@@ -33,8 +33,8 @@ namespace {
 __attribute__((target("avx2"))) void xnorGemmAvx2(const uint64_t* x, size_t xStride, int count, const uint64_t* w,
                                                   int words, int rows, int fanIn, int32_t* out, size_t outStride)
 {
-    const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1,
-                                           2, 2, 3, 2, 3, 3, 4);
+    const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2,
+                                           2, 3, 2, 3, 3, 4);
     const __m256i low = _mm256_set1_epi8(0x0f);
     const __m256i zero = _mm256_setzero_si256();
     constexpr int kSpan = 31; // words per byte counter before it could pass 255
@@ -89,9 +89,9 @@ namespace {
 // compiler keeps all eight accumulators in registers) at every position.
 template <bool Full>
 [[gnu::always_inline, gnu::target("avx2")]] inline void inputConvChunk(const InputConvWeights& w, const int16_t* img,
-                                                                      int c, int n, const int32_t* gt,
-                                                                      const uint64_t* invert, int32_t* values,
-                                                                      uint64_t* packed)
+                                                                       int c, int n, const int32_t* gt,
+                                                                       const uint64_t* invert, int32_t* values,
+                                                                       uint64_t* packed)
 {
     const ConvGeometry& g = w.g;
     const Shape o = g.out();
@@ -114,7 +114,7 @@ template <bool Full>
                     acc[b] = _mm256_setzero_si256();
                 for (int j = 0; j < w.pairs; ++j) {
                     const uint32_t pair = static_cast<uint16_t>(at[w.offsets[2 * j]])
-                                          | static_cast<uint32_t>(at[w.offsets[2 * j + 1]]) << 16;
+                        | static_cast<uint32_t>(at[w.offsets[2 * j + 1]]) << 16;
                     if (pair == 0) // dark background: most pairs of a Fashion-MNIST image
                         continue;
                     const __m256i pv = _mm256_set1_epi32(static_cast<int>(pair));
@@ -133,8 +133,9 @@ template <bool Full>
                     uint64_t bits = 0;
                     for (int b = 0; b < vecs; ++b) {
                         const __m256i gtv = _mm256_cmpgt_epi32(acc[b], thr[b]);
-                        bits |= static_cast<uint64_t>(static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(gtv))))
-                                << (8 * b);
+                        bits |=
+                            static_cast<uint64_t>(static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(gtv))))
+                            << (8 * b);
                     }
                     const uint64_t valid = n == 64 ? ~0ull : (uint64_t{1} << n) - 1;
                     packed[pos * outWords + c] = (bits ^ invert[c]) & valid;
@@ -149,10 +150,10 @@ template <bool Full>
 // Pairs: two taps per multiply-add instead, pixels as unsigned bytes times
 // weights as signed bytes (pmaddubsw; |sum of a pair| <= 510, no saturation).
 template <bool Full, bool Pairs>
-[[gnu::always_inline, gnu::target("avx2")]] inline void inputConvChunk16(const InputConvWeights& w,
-                                                                        const int16_t* img, int c, int n,
-                                                                        const int32_t* gt, const uint64_t* invert,
-                                                                        int32_t* values, uint64_t* packed)
+[[gnu::always_inline, gnu::target("avx2")]] inline void inputConvChunk16(const InputConvWeights& w, const int16_t* img,
+                                                                         int c, int n, const int32_t* gt,
+                                                                         const uint64_t* invert, int32_t* values,
+                                                                         uint64_t* packed)
 {
     const ConvGeometry& g = w.g;
     const Shape o = g.out();
@@ -186,7 +187,8 @@ template <bool Full, bool Pairs>
                 if (any)
                     for (int j = 0; j < pairs; ++j) {
                         const __m256i pv = _mm256_set1_epi16(static_cast<int16_t>(pair[j]));
-                        const __m256i* wj = reinterpret_cast<const __m256i*>(wp + static_cast<size_t>(j) * stride16 * 2);
+                        const __m256i* wj =
+                            reinterpret_cast<const __m256i*>(wp + static_cast<size_t>(j) * stride16 * 2);
                         for (int b = 0; b < vecs; ++b)
                             acc[b] = _mm256_add_epi16(acc[b], _mm256_maddubs_epi16(pv, _mm256_loadu_si256(wj + b)));
                     }
@@ -220,7 +222,7 @@ template <bool Full, bool Pairs>
                 const __m256i hi = _mm256_permute4x64_epi64(
                     _mm256_packs_epi16(_mm256_cmpgt_epi16(acc[2], thr[2]), _mm256_cmpgt_epi16(acc[3], thr[3])), 0xd8);
                 const uint64_t bits = static_cast<uint32_t>(_mm256_movemask_epi8(lo))
-                                      | static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(hi))) << 32;
+                    | static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(hi))) << 32;
                 packed[pos * outWords + c] = (bits ^ invert[c]) & valid;
             }
         }
@@ -228,9 +230,9 @@ template <bool Full, bool Pairs>
 
 } // namespace
 
-__attribute__((target("avx2"))) void inputConvAvx2(const InputConvWeights& w, const uint8_t* pixels,
-                                                   const int32_t* gt, const uint64_t* invert, int32_t* values,
-                                                   uint64_t* packed, std::vector<int16_t>& scratch)
+__attribute__((target("avx2"))) void inputConvAvx2(const InputConvWeights& w, const uint8_t* pixels, const int32_t* gt,
+                                                   const uint64_t* invert, int32_t* values, uint64_t* packed,
+                                                   std::vector<int16_t>& scratch)
 {
     const int16_t* img = padImage(w, pixels, scratch);
     const int outputs = w.g.outChannels;
@@ -252,8 +254,8 @@ __attribute__((target("avx2"))) void inputConvAvx2(const InputConvWeights& w, co
 }
 
 // Eight comparisons per instruction, their signs gathered by movemask.
-__attribute__((target("avx2"))) void thresholdPackAvx2(const int32_t* values, const int32_t* gt,
-                                                       const uint64_t* invert, int n, uint64_t* out)
+__attribute__((target("avx2"))) void thresholdPackAvx2(const int32_t* values, const int32_t* gt, const uint64_t* invert,
+                                                       int n, uint64_t* out)
 {
     const int full = n / 64;
     for (int w = 0; w < full; ++w) {

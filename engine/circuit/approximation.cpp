@@ -25,8 +25,8 @@ bool isCellSelected(const Netlist& netlist, int index, const ApproxConfig& confi
 ApproxConfig toggleCell(const Netlist& netlist, int index, ApproxConfig config)
 {
     if (index < 0 || index >= static_cast<int>(netlist.cells.size()))
-        throw std::invalid_argument("cell id " + std::to_string(index) + " is out of range (the circuit has " +
-                                    std::to_string(netlist.cells.size()) + " cells)");
+        throw std::invalid_argument("cell id " + std::to_string(index) + " is out of range (the circuit has "
+                                    + std::to_string(netlist.cells.size()) + " cells)");
     const bool select = !isCellSelected(netlist, index, config);
     std::erase(config.extraCells, index);
     std::erase(config.exactCells, index);
@@ -44,25 +44,23 @@ void checkIndices(const std::vector<int>& ids, const Netlist& netlist, const cha
 {
     for (int id : ids)
         if (id < 0 || id >= static_cast<int>(netlist.cells.size()))
-            throw std::invalid_argument(std::string(what) + " cell id " + std::to_string(id) +
-                                        " is out of range (the circuit has " +
-                                        std::to_string(netlist.cells.size()) + " cells)");
+            throw std::invalid_argument(std::string(what) + " cell id " + std::to_string(id)
+                                        + " is out of range (the circuit has " + std::to_string(netlist.cells.size())
+                                        + " cells)");
 }
 
-const CellType& replacement(const CellLibrary& library, const std::string& name, int inputs,
-                            const char* role)
+const CellType& replacement(const CellLibrary& library, const std::string& name, int inputs, const char* role)
 {
     const CellType& cell = library.at(name);
     if (cell.inputs != inputs || !cell.hasCarry)
-        throw std::invalid_argument("cell '" + name + "' cannot replace a " + role + ": it needs " +
-                                    std::to_string(inputs) + " inputs and a carry output");
+        throw std::invalid_argument("cell '" + name + "' cannot replace a " + role + ": it needs "
+                                    + std::to_string(inputs) + " inputs and a carry output");
     return cell;
 }
 
 } // namespace
 
-Netlist applyApproximation(const Netlist& exact, const CellLibrary& library,
-                           const ApproxConfig& config)
+Netlist applyApproximation(const Netlist& exact, const CellLibrary& library, const ApproxConfig& config)
 {
     if (config.lsbColumns < 0 || config.levels < 0)
         throw std::invalid_argument("approximation knobs must be >= 0");
@@ -76,14 +74,12 @@ Netlist applyApproximation(const Netlist& exact, const CellLibrary& library,
         if (exact.types[i].name == "ha")
             haType = static_cast<int>(i);
     }
-    const int faRepl = replacement(library, config.faCell, 3, "full adder").isExact()
-                           ? -1
-                           : out.typeIndex(library, config.faCell);
+    const int faRepl =
+        replacement(library, config.faCell, 3, "full adder").isExact() ? -1 : out.typeIndex(library, config.faCell);
     int haRepl = -1;
     if (!config.haCell.empty())
-        haRepl = replacement(library, config.haCell, 2, "half adder").isExact()
-                     ? -1
-                     : out.typeIndex(library, config.haCell);
+        haRepl =
+            replacement(library, config.haCell, 2, "half adder").isExact() ? -1 : out.typeIndex(library, config.haCell);
     std::vector<char> pick(exact.cells.size(), 0);
     for (size_t i = 0; i < exact.cells.size(); ++i)
         pick[i] = selectedByKnobs(exact, static_cast<int>(i), config);

@@ -10,12 +10,12 @@
 namespace axbnn {
 
 struct ApproxConfig {
-    int lsbColumns = 0;            // cells in columns < lsbColumns
-    int levels = 0;                // cells on levels < levels
-    std::vector<int> extraCells;   // cell indices approximated in addition
-    std::vector<int> exactCells;   // cell indices kept exact whatever the knobs say
+    int lsbColumns = 0; // cells in columns < lsbColumns
+    int levels = 0; // cells on levels < levels
+    std::vector<int> extraCells; // cell indices approximated in addition
+    std::vector<int> exactCells; // cell indices kept exact whatever the knobs say
     std::string faCell = "maj-fa"; // replacement for full adders
-    std::string haCell;            // replacement for half adders ("" = keep exact)
+    std::string haCell; // replacement for half adders ("" = keep exact)
 
     bool isExact() const { return lsbColumns == 0 && levels == 0 && extraCells.empty(); }
 };
@@ -36,7 +36,6 @@ ApproxConfig toggleCell(const Netlist& netlist, int index, ApproxConfig config);
 // replaced by config.faCell and, if set, half adders ("ha") by config.haCell.
 // Sum-only cells are never replaced. Throws std::invalid_argument for unknown
 // or ill-shaped cells, negative knobs and cell indices out of range.
-Netlist applyApproximation(const Netlist& exact, const CellLibrary& library,
-                           const ApproxConfig& config);
+Netlist applyApproximation(const Netlist& exact, const CellLibrary& library, const ApproxConfig& config);
 
 } // namespace axbnn

@@ -53,9 +53,9 @@ constexpr double kOr2Delay = 162.7, kOr2Energy = 9.53 + kLoadEnergy;
 // Transistor counts: static CMOS built from simple gates (NAND/NOR/AOI/OAI/
 // XOR/inverter), as Yosys `abc -g cmos` + `stat -tech cmos` counts one
 // isolated instance of each cell (docs/verilog.md).
-CellType makeCell(std::string name, std::string description, int inputs, bool hasCarry,
-                  uint8_t sumTable, uint8_t carryTable, double area, int transistors,
-                  double delaySum, double delayCarry, double energySum, double energyCarry)
+CellType makeCell(std::string name, std::string description, int inputs, bool hasCarry, uint8_t sumTable,
+                  uint8_t carryTable, double area, int transistors, double delaySum, double delayCarry,
+                  double energySum, double energyCarry)
 {
     CellType c;
     c.name = std::move(name);
@@ -80,22 +80,21 @@ CellLibrary CellLibrary::defaults()
     CellLibrary lib;
     lib.source_ = "SKY130 sky130_fd_sc_hd, tt_025C_1v80 (built-in)";
     // Exact cells used by the builders.
-    lib.add(makeCell("fa", "exact full adder (fa_1)", 3, true, 0x96, 0xE8, 20.0192, 36,
-                     kFaSumDelay, kFaCarryDelay, kFaSumEnergy, kFaCarryEnergy));
-    lib.add(makeCell("ha", "exact half adder (ha_1)", 2, true, 0x6, 0x8, 12.512, 18,
-                     kHaSumDelay, kHaCarryDelay, kHaSumEnergy, kHaCarryEnergy));
-    lib.add(makeCell("xor2", "sum-only half adder, top column (xor2_1)", 2, false, 0x6, 0,
-                     8.7584, 12, kXor2Delay, 0, kXor2Energy, 0));
-    lib.add(makeCell("xor3", "sum-only full adder, top column (xor3_1)", 3, false, 0x96, 0,
-                     kXor3Area, 24, kXor3Delay, 0, kXor3Energy, 0));
+    lib.add(makeCell("fa", "exact full adder (fa_1)", 3, true, 0x96, 0xE8, 20.0192, 36, kFaSumDelay, kFaCarryDelay,
+                     kFaSumEnergy, kFaCarryEnergy));
+    lib.add(makeCell("ha", "exact half adder (ha_1)", 2, true, 0x6, 0x8, 12.512, 18, kHaSumDelay, kHaCarryDelay,
+                     kHaSumEnergy, kHaCarryEnergy));
+    lib.add(makeCell("xor2", "sum-only half adder, top column (xor2_1)", 2, false, 0x6, 0, 8.7584, 12, kXor2Delay, 0,
+                     kXor2Energy, 0));
+    lib.add(makeCell("xor3", "sum-only full adder, top column (xor3_1)", 3, false, 0x96, 0, kXor3Area, 24, kXor3Delay,
+                     0, kXor3Energy, 0));
     // Approximate cells (DOMAIN.md section 3).
-    lib.add(makeCell("maj-fa", "MAJ-FA: C = MAJ(a,b,c), S = NOT C (maj3_1 + inv_1)", 3, true,
-                     0x17, 0xE8, 10.0096 + 3.7536, 16, kMajDelay + kInvDelay, kMajDelay,
-                     kInvEnergy, kMajEnergy));
-    lib.add(makeCell("maj", "carry-only: C = MAJ(a,b,c), S = 0 (maj3_1)", 3, true, 0x00, 0xE8,
-                     10.0096, 14, 0, kMajDelay, 0, kMajEnergy));
-    lib.add(makeCell("or-ha", "OR half adder: S = a OR b, C = 0 (or2_1)", 2, true, 0xE, 0x0, 6.256,
-                     6, kOr2Delay, 0, kOr2Energy, 0));
+    lib.add(makeCell("maj-fa", "MAJ-FA: C = MAJ(a,b,c), S = NOT C (maj3_1 + inv_1)", 3, true, 0x17, 0xE8,
+                     10.0096 + 3.7536, 16, kMajDelay + kInvDelay, kMajDelay, kInvEnergy, kMajEnergy));
+    lib.add(makeCell("maj", "carry-only: C = MAJ(a,b,c), S = 0 (maj3_1)", 3, true, 0x00, 0xE8, 10.0096, 14, 0,
+                     kMajDelay, 0, kMajEnergy));
+    lib.add(makeCell("or-ha", "OR half adder: S = a OR b, C = 0 (or2_1)", 2, true, 0xE, 0x0, 6.256, 6, kOr2Delay, 0,
+                     kOr2Energy, 0));
     return lib;
 }
 
@@ -145,8 +144,7 @@ using nlohmann::json;
     throw std::runtime_error(origin + ": " + what);
 }
 
-double number(const json& j, const char* key, const std::string& where, const std::string& origin,
-              double fallback)
+double number(const json& j, const char* key, const std::string& where, const std::string& origin, double fallback)
 {
     if (!j.contains(key))
         return fallback;
@@ -159,17 +157,16 @@ double number(const json& j, const char* key, const std::string& where, const st
     return x;
 }
 
-uint8_t table(const json& j, const char* key, int inputs, const std::string& where,
-              const std::string& origin)
+uint8_t table(const json& j, const char* key, int inputs, const std::string& where, const std::string& origin)
 {
     const auto& v = j.at(key);
     if (!v.is_string())
         fail(origin, where + "." + key + " must be a string of 0/1, one per input combination");
     const auto s = v.get<std::string>();
     if (s.size() != (1u << inputs))
-        fail(origin, where + "." + key + " must have " + std::to_string(1u << inputs) +
-                         " characters (input combination i = a + 2b + 4c), got " +
-                         std::to_string(s.size()));
+        fail(origin,
+             where + "." + key + " must have " + std::to_string(1u << inputs)
+                 + " characters (input combination i = a + 2b + 4c), got " + std::to_string(s.size()));
     uint8_t t = 0;
     for (size_t i = 0; i < s.size(); ++i) {
         if (s[i] != '0' && s[i] != '1')
@@ -180,8 +177,7 @@ uint8_t table(const json& j, const char* key, int inputs, const std::string& whe
     return t;
 }
 
-std::pair<double, double> pair(const json& j, const char* key, const std::string& where,
-                               const std::string& origin)
+std::pair<double, double> pair(const json& j, const char* key, const std::string& where, const std::string& origin)
 {
     if (!j.contains(key))
         return {0.0, 0.0};
@@ -192,8 +188,7 @@ std::pair<double, double> pair(const json& j, const char* key, const std::string
     }
     if (!v.is_object())
         fail(origin, where + "." + key + " must be a number or {\"sum\": .., \"carry\": ..}");
-    return {number(v, "sum", where + "." + key, origin, 0),
-            number(v, "carry", where + "." + key, origin, 0)};
+    return {number(v, "sum", where + "." + key, origin, 0), number(v, "carry", where + "." + key, origin, 0)};
 }
 
 } // namespace
@@ -222,8 +217,8 @@ CellLibrary CellLibrary::fromJsonText(std::string_view text, const std::string& 
         for (char ch : cell.name)
             if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_'))
                 fail(origin, where + ".name may only contain letters, digits, '-' and '_'");
-        if (!c.contains("inputs") || !c["inputs"].is_number_integer() ||
-            (c["inputs"].get<int>() != 2 && c["inputs"].get<int>() != 3))
+        if (!c.contains("inputs") || !c["inputs"].is_number_integer()
+            || (c["inputs"].get<int>() != 2 && c["inputs"].get<int>() != 3))
             fail(origin, where + ".inputs must be 2 or 3");
         cell.inputs = c["inputs"].get<int>();
         if (!c.contains("sum"))

@@ -14,8 +14,8 @@ namespace axbnn {
 struct CellType {
     std::string name;
     std::string description;
-    int inputs = 3;        // 2 or 3
-    bool hasCarry = true;  // false: sum-only cell (no carry output)
+    int inputs = 3; // 2 or 3
+    bool hasCarry = true; // false: sum-only cell (no carry output)
     // A logic gate of an imported netlist (circuit/gate_cells.h), not an
     // adder: it has no count semantics, so it is never "approximate"; an
     // imported circuit's error comes from error analysis alone.
@@ -24,9 +24,9 @@ struct CellType {
     uint8_t carryTable = 0;
     double areaUm2 = 0.0;
     int transistors = 0;
-    double delaySumPs = 0.0;    // worst input -> sum arc
-    double delayCarryPs = 0.0;  // worst input -> carry arc
-    double energySumFj = 0.0;   // energy per transition of the sum output
+    double delaySumPs = 0.0; // worst input -> sum arc
+    double delayCarryPs = 0.0; // worst input -> carry arc
+    double energySumFj = 0.0; // energy per transition of the sum output
     double energyCarryFj = 0.0; // energy per transition of the carry output
 
     int sum(unsigned combination) const { return (sumTable >> combination) & 1; }

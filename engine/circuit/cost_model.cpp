@@ -46,8 +46,7 @@ void countTogglesPortable(const std::vector<Signal>& watched, const uint64_t* sl
 // The same loop with the POPCNT instruction instead of libgcc's bit-twiddling
 // fallback: identical counts, several times faster on large netlists.
 __attribute__((target("popcnt"))) void countTogglesPopcnt(const std::vector<Signal>& watched, const uint64_t* slots,
-                                                         size_t stride, int n, int w0, uint64_t* last,
-                                                         double* toggles)
+                                                          size_t stride, int n, int w0, uint64_t* last, double* toggles)
 {
     countToggles(watched, slots, stride, n, w0, last, toggles);
 }
@@ -152,8 +151,8 @@ double switchingEnergyFj(const Netlist& netlist, const CostOptions& options)
     std::vector<double>& toggles = part[0].toggles;
     for (size_t i = 1; i < part.size(); ++i)
         for (Signal s : watched)
-            toggles[s] += part[i].toggles[s] +
-                          static_cast<double>((part[i - 1].last[s] >> 63) ^ (part[i].first[s] & 1));
+            toggles[s] +=
+                part[i].toggles[s] + static_cast<double>((part[i - 1].last[s] >> 63) ^ (part[i].first[s] & 1));
 
     const double pairs = static_cast<double>(words) * 64 - 1;
     double energy = 0.0;

@@ -11,8 +11,8 @@
 namespace axbnn {
 
 struct CostOptions {
-    double p = 0.5;              // probability that an input bit is 1
-    int energyVectors = 8192;    // random vectors simulated for switching activity
+    double p = 0.5; // probability that an input bit is 1
+    int energyVectors = 8192; // random vectors simulated for switching activity
     uint64_t seed = 1;
     // Threads of the switching-energy simulation; the result does not depend
     // on it (the same vectors, integer toggle counts added up per block).
@@ -27,8 +27,8 @@ struct CircuitCost {
     int approximateCells = 0;
     double areaUm2 = 0.0;
     long transistors = 0;
-    double delayPs = 0.0;     // longest input-to-output path
-    double energyFj = 0.0;    // mean energy per evaluation (new input vector)
+    double delayPs = 0.0; // longest input-to-output path
+    double energyFj = 0.0; // mean energy per evaluation (new input vector)
     int outputBits = 0;
 };
 

@@ -10,9 +10,9 @@ struct GateSpec {
     const char* description;
     int arity;
     uint8_t table; // 2-input table (a + 2b) or 3-input table (a + 2b + 4c)
-    double area;   // sky130_fd_sc_hd cell area, um^2
+    double area; // sky130_fd_sc_hd cell area, um^2
     int transistors; // Yosys `abc -g cmos` + `stat -tech cmos` of the gate alone
-    double delayPs;  // see docs/cell-library.md: measured arc or named proxy
+    double delayPs; // see docs/cell-library.md: measured arc or named proxy
     double energyFj; // internal energy + 5.5 fJ load, likewise
 };
 
@@ -29,18 +29,22 @@ constexpr GateSpec kGates[kGateKinds] = {
     {"nor2", "NOR (nor2_1; timing proxy: inv_1)", 2, 0x1, 3.7536, 4, 48.8, 2.71 + kLoad},
     {"xor2", "XOR (xor2_1)", 2, 0x6, 8.7584, 12, 149.5, 8.38 + kLoad},
     {"xnor2", "XNOR (xnor2_1; timing proxy: xor2_1)", 2, 0x9, 8.7584, 12, 149.5, 8.38 + kLoad},
-    {"andnot", "a AND NOT b (and2b_1; timing proxy: or2_1)", 2, 0x2, 7.5072, 6, 162.7,
-     9.53 + kLoad},
+    {"andnot", "a AND NOT b (and2b_1; timing proxy: or2_1)", 2, 0x2, 7.5072, 6, 162.7, 9.53 + kLoad},
     {"ornot", "a OR NOT b (or2b_1; timing proxy: or2_1)", 2, 0xB, 7.5072, 6, 162.7, 9.53 + kLoad},
-    {"mux2", "c ? b : a (mux2_1; timing proxy: xor2_1)", 3, 0xCA, 11.2608, 12, 149.5,
-     8.38 + kLoad},
+    {"mux2", "c ? b : a (mux2_1; timing proxy: xor2_1)", 3, 0xCA, 11.2608, 12, 149.5, 8.38 + kLoad},
 };
 
 } // namespace
 
-std::string gateName(Gate gate) { return kGates[static_cast<int>(gate)].name; }
+std::string gateName(Gate gate)
+{
+    return kGates[static_cast<int>(gate)].name;
+}
 
-int gateArity(Gate gate) { return kGates[static_cast<int>(gate)].arity; }
+int gateArity(Gate gate)
+{
+    return kGates[static_cast<int>(gate)].arity;
+}
 
 CellType gateCell(Gate gate, const CellLibrary* overrides)
 {
@@ -69,10 +73,9 @@ CellType gateCell(Gate gate, const CellLibrary* overrides)
 std::optional<Gate> yosysGate(std::string_view type)
 {
     static const std::pair<const char*, Gate> kTypes[] = {
-        {"$_NOT_", Gate::Inv},     {"$_BUF_", Gate::Buf},     {"$_AND_", Gate::And2},
-        {"$_OR_", Gate::Or2},      {"$_NAND_", Gate::Nand2},  {"$_NOR_", Gate::Nor2},
-        {"$_XOR_", Gate::Xor2},    {"$_XNOR_", Gate::Xnor2},  {"$_ANDNOT_", Gate::AndNot},
-        {"$_ORNOT_", Gate::OrNot}, {"$_MUX_", Gate::Mux2}};
+        {"$_NOT_", Gate::Inv},       {"$_BUF_", Gate::Buf},     {"$_AND_", Gate::And2}, {"$_OR_", Gate::Or2},
+        {"$_NAND_", Gate::Nand2},    {"$_NOR_", Gate::Nor2},    {"$_XOR_", Gate::Xor2}, {"$_XNOR_", Gate::Xnor2},
+        {"$_ANDNOT_", Gate::AndNot}, {"$_ORNOT_", Gate::OrNot}, {"$_MUX_", Gate::Mux2}};
     for (const auto& [name, gate] : kTypes)
         if (type == name)
             return gate;

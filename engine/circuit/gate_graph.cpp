@@ -43,7 +43,10 @@ void GateGraph::drive(Node wire, Node driver, const std::string& where)
     w.drivenWhere = where;
 }
 
-bool GateGraph::isDriven(Node wire) const { return items_.at(static_cast<size_t>(wire)).driven; }
+bool GateGraph::isDriven(Node wire) const
+{
+    return items_.at(static_cast<size_t>(wire)).driven;
+}
 
 GateGraph::Node GateGraph::undefined(const std::string& where)
 {
@@ -131,8 +134,8 @@ Netlist GateGraph::build(const std::vector<Node>& outputs, const CellLibrary* ov
     for (Node o : outs)
         ++fanout[o];
     auto single = [&](Node n, std::initializer_list<Gate> kinds) {
-        return g[n].kind == Kind::Gate && fanout[n] == 1 &&
-               std::find(kinds.begin(), kinds.end(), g[n].gate) != kinds.end();
+        return g[n].kind == Kind::Gate && fanout[n] == 1
+            && std::find(kinds.begin(), kinds.end(), g[n].gate) != kinds.end();
     };
     for (size_t i = 0; i < g.size(); ++i) {
         Item& it = g[i];

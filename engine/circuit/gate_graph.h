@@ -53,8 +53,8 @@ private:
         Gate gate = Gate::Buf;
         Node in[3] = {kZero, kZero, kZero};
         bool driven = false;
-        std::string name;   // wires
-        std::string where;  // declaration (wire) or assignment (gate)
+        std::string name; // wires
+        std::string where; // declaration (wire) or assignment (gate)
         std::string drivenWhere;
     };
     Node resolve(Node n) const;

@@ -15,8 +15,8 @@ namespace axbnn {
 namespace {
 
 struct Readers {
-    std::vector<int> count;  // per signal: reading cells (an output counts as a reader)
-    std::vector<int> sole;   // per signal: the reading cell when count == 1
+    std::vector<int> count; // per signal: reading cells (an output counts as a reader)
+    std::vector<int> sole; // per signal: the reading cell when count == 1
 };
 
 Readers readersOf(const Netlist& net)

@@ -32,32 +32,32 @@ struct CellInstance {
     Signal sum = kNoSignal;
     Signal carry = kNoSignal; // kNoSignal for sum-only cells
     int column = 0; // bit weight 2^column of the sum output
-    int level = 0;  // tree level (0 = nearest the inputs) or reduction stage
-    int node = -1;  // adder node this cell belongs to, -1 if none
+    int level = 0; // tree level (0 = nearest the inputs) or reduction stage
+    int node = -1; // adder node this cell belongs to, -1 if none
 };
 
 // A ripple-carry adder that adds two operands and an optional carry-in. An
 // operand is either the output of another node or one primary input bit.
 struct AdderNode {
-    int childA = -1;           // node index, or -1 when operand A is a raw bit
-    int childB = -1;           // likewise for operand B
-    std::vector<Signal> a, b;  // operand bits, least significant first
-    Signal cin = kNoSignal;    // raw input bit used as carry-in, if any
-    std::vector<Signal> out;   // result bits, least significant first
-    uint32_t maxValue = 0;     // largest exact result
-    int inputCount = 0;        // primary inputs summed by this subtree
+    int childA = -1; // node index, or -1 when operand A is a raw bit
+    int childB = -1; // likewise for operand B
+    std::vector<Signal> a, b; // operand bits, least significant first
+    Signal cin = kNoSignal; // raw input bit used as carry-in, if any
+    std::vector<Signal> out; // result bits, least significant first
+    uint32_t maxValue = 0; // largest exact result
+    int inputCount = 0; // primary inputs summed by this subtree
     int level = 0;
 };
 
 struct Netlist {
     int inputs = 0;
     Topology topology = Topology::AdderTree;
-    std::vector<CellType> types;      // the kinds used by cells
-    std::vector<CellInstance> cells;  // in topological order
-    std::vector<Signal> outputs;      // popcount bits, least significant first
-    uint32_t signalCount = 0;         // signals are 0 .. signalCount-1
-    std::vector<AdderNode> nodes;     // empty for compressor trees
-    int levels = 0;                   // number of distinct cell levels
+    std::vector<CellType> types; // the kinds used by cells
+    std::vector<CellInstance> cells; // in topological order
+    std::vector<Signal> outputs; // popcount bits, least significant first
+    uint32_t signalCount = 0; // signals are 0 .. signalCount-1
+    std::vector<AdderNode> nodes; // empty for compressor trees
+    int levels = 0; // number of distinct cell levels
 
     int outputBits() const { return static_cast<int>(outputs.size()); }
     // Index of a type by name, adding it from the library when missing.

@@ -297,17 +297,15 @@ private:
 Netlist buildPopcount(int inputs, Topology topology, const CellLibrary& library)
 {
     if (inputs < 1 || inputs > kMaxPopcountInputs)
-        throw std::invalid_argument("number of inputs must be between 1 and " +
-                                    std::to_string(kMaxPopcountInputs) + ", got " +
-                                    std::to_string(inputs));
+        throw std::invalid_argument("number of inputs must be between 1 and " + std::to_string(kMaxPopcountInputs)
+                                    + ", got " + std::to_string(inputs));
     Builder b(inputs, topology, library);
     switch (topology) {
     case Topology::AdderTree: b.adderTree(); break;
     case Topology::Chain: b.chain(); break;
     case Topology::Wallace: b.compressor(false); break;
     case Topology::Dadda: b.compressor(true); break;
-    case Topology::Imported:
-        throw std::invalid_argument("an imported circuit is read from a file, not built");
+    case Topology::Imported: throw std::invalid_argument("an imported circuit is read from a file, not built");
     }
     b.prune();
     return b.take();

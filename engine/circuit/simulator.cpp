@@ -93,8 +93,7 @@ void Simulator::simulateChunk(std::span<const uint64_t> inputWords, int words, i
     std::fill_n(slots + kConst0 * kChunk, kChunk, 0ull);
     std::fill_n(slots + kConst1 * kChunk, kChunk, ~0ull);
     for (int i = 0; i < inputs_; ++i)
-        std::copy_n(inputWords.data() + static_cast<size_t>(i) * words + w0, n,
-                    slots + (kFirstInput + i) * kChunk);
+        std::copy_n(inputWords.data() + static_cast<size_t>(i) * words + w0, n, slots + (kFirstInput + i) * kChunk);
     // All kChunk words are evaluated even when n < kChunk: the unused words
     // hold stale values nobody reads, and fixed-width kernels vectorise.
     (void)n;
@@ -104,8 +103,7 @@ void Simulator::simulateChunk(std::span<const uint64_t> inputWords, int words, i
 void Simulator::run(std::span<const uint64_t> inputWords, int words, std::span<uint64_t> outputWords,
                     std::vector<uint64_t>& scratch) const
 {
-    if (inputWords.size() < static_cast<size_t>(inputs_) * words ||
-        outputWords.size() < outputSlots_.size() * words)
+    if (inputWords.size() < static_cast<size_t>(inputs_) * words || outputWords.size() < outputSlots_.size() * words)
         throw std::invalid_argument("simulation buffers are too small");
     forEachChunk(inputWords, words, scratch, [&](const uint64_t* slots, size_t stride, int n, int w0) {
         for (size_t o = 0; o < outputSlots_.size(); ++o)

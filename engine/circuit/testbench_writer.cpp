@@ -52,8 +52,8 @@ std::vector<std::vector<uint8_t>> makeVectors(int n, const TestbenchOptions& o)
 std::string writeTestbench(const Netlist& netlist, const std::string& moduleName, const TestbenchOptions& o)
 {
     if (o.vectors < 2 || o.vectors > 1'000'000)
-        throw std::invalid_argument("testbench vectors must be between 2 and 1000000, got " +
-                                    std::to_string(o.vectors));
+        throw std::invalid_argument("testbench vectors must be between 2 and 1000000, got "
+                                    + std::to_string(o.vectors));
     std::string out = writeVerilog(netlist, moduleName); // validates the name and the netlist
     const int n = netlist.inputs, w = netlist.outputBits();
     const auto vectors = makeVectors(n, o);
@@ -70,30 +70,36 @@ std::string writeTestbench(const Netlist& netlist, const std::string& moduleName
     for (size_t k = 0; k < count; ++k) {
         uint64_t expected = sim.evaluate(vectors[k]);
         if (k == 0)
-            expected = (expected + static_cast<uint64_t>(o.corruptFirstExpected)) &
-                       ((w >= 64 ? ~uint64_t{0} : (uint64_t{1} << w) - 1));
-        out += "    vin[" + std::to_string(k) + "] = " + literal(vectors[k]) + "; vexp[" + std::to_string(k) +
-               "] = " + std::to_string(w) + "'d" + std::to_string(expected) + ";\n";
+            expected = (expected + static_cast<uint64_t>(o.corruptFirstExpected))
+                & ((w >= 64 ? ~uint64_t{0} : (uint64_t{1} << w) - 1));
+        out += "    vin[" + std::to_string(k) + "] = " + literal(vectors[k]) + "; vexp[" + std::to_string(k)
+            + "] = " + std::to_string(w) + "'d" + std::to_string(expected) + ";\n";
     }
     const std::string c = std::to_string(count);
     out += "    errors = 0;\n"
-           "    for (i = 0; i < " + c + "; i = i + 1) begin\n"
-           "      x = vin[i];\n"
-           "      #1;\n"
-           "      if (y !== vexp[i]) begin\n"
-           "        errors = errors + 1;\n"
-           "        if (errors <= 10)\n"
-           "          $display(\"FAIL: vector %0d: x = %b, y = %0d, expected %0d\", i, x, y, vexp[i]);\n"
-           "      end\n"
-           "    end\n"
-           "    if (errors == 0) begin\n"
-           "      $display(\"PASS: " + c + " vectors\");\n"
-           "      $finish;\n"
-           "    end else begin\n"
-           "      $display(\"FAIL: %0d of " + c + " vectors\", errors);\n"
-           "      $fatal(1, \"popcount testbench failed\");\n"
-           "    end\n"
-           "  end\nendmodule\n";
+           "    for (i = 0; i < "
+        + c
+        + "; i = i + 1) begin\n"
+          "      x = vin[i];\n"
+          "      #1;\n"
+          "      if (y !== vexp[i]) begin\n"
+          "        errors = errors + 1;\n"
+          "        if (errors <= 10)\n"
+          "          $display(\"FAIL: vector %0d: x = %b, y = %0d, expected %0d\", i, x, y, vexp[i]);\n"
+          "      end\n"
+          "    end\n"
+          "    if (errors == 0) begin\n"
+          "      $display(\"PASS: "
+        + c
+        + " vectors\");\n"
+          "      $finish;\n"
+          "    end else begin\n"
+          "      $display(\"FAIL: %0d of "
+        + c
+        + " vectors\", errors);\n"
+          "      $fatal(1, \"popcount testbench failed\");\n"
+          "    end\n"
+          "  end\nendmodule\n";
     return out;
 }
 

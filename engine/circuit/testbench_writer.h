@@ -11,7 +11,7 @@
 namespace axbnn {
 
 struct TestbenchOptions {
-    int vectors = 1000;  // exhaustive instead when 2^N <= vectors
+    int vectors = 1000; // exhaustive instead when 2^N <= vectors
     uint64_t seed = 1;
     // Test only: adds this to the first expected value, so a correct circuit must FAIL.
     int corruptFirstExpected = 0;
@@ -23,8 +23,7 @@ struct TestbenchOptions {
 // (vvp exits non-zero). Vectors: all 2^N when that is at most `vectors`,
 // otherwise all zeros, all ones and random vectors whose density of ones is
 // itself random. Expected values: Simulator::evaluate.
-std::string writeTestbench(const Netlist& netlist, const std::string& moduleName,
-                           const TestbenchOptions& options = {});
+std::string writeTestbench(const Netlist& netlist, const std::string& moduleName, const TestbenchOptions& options = {});
 
 // writeTestbench() to `path`, atomically (util/atomic_file.h).
 void writeTestbenchFile(const Netlist& netlist, const std::string& moduleName, const std::string& path,

@@ -61,11 +61,9 @@ std::string sumOfProducts(unsigned table, int arity)
                 implicants.push_back({care, value});
     std::vector<Cube> primes;
     for (const Cube& q : implicants) {
-        const bool dominated =
-            std::any_of(implicants.begin(), implicants.end(), [&](const Cube& r) {
-                return r.care != q.care && (r.care & q.care) == r.care &&
-                       r.value == (q.value & r.care);
-            });
+        const bool dominated = std::any_of(implicants.begin(), implicants.end(), [&](const Cube& r) {
+            return r.care != q.care && (r.care & q.care) == r.care && r.value == (q.value & r.care);
+        });
         if (!dominated)
             primes.push_back(q);
     }
@@ -111,8 +109,7 @@ std::string sumOfProducts(unsigned table, int arity)
             k[v] = !((q.care >> v) & 1) ? 2 : ((q.value >> v) & 1) ? 0 : 1;
         return k;
     };
-    std::sort(cover.begin(), cover.end(),
-              [&](const Cube& x, const Cube& y) { return key(x) < key(y); });
+    std::sort(cover.begin(), cover.end(), [&](const Cube& x, const Cube& y) { return key(x) < key(y); });
     std::string out;
     for (const Cube& q : cover) {
         std::string term;
@@ -120,8 +117,7 @@ std::string sumOfProducts(unsigned table, int arity)
         for (int v = 0; v < arity; ++v) {
             if (!((q.care >> v) & 1))
                 continue;
-            term +=
-                std::string(literals++ ? " & " : "") + ((q.value >> v) & 1 ? "" : "~") + kVars[v];
+            term += std::string(literals++ ? " & " : "") + ((q.value >> v) & 1 ? "" : "~") + kVars[v];
         }
         if (literals > 1 && cover.size() > 1)
             term = "(" + term + ")";
@@ -201,8 +197,8 @@ void validate(const Netlist& net)
     std::fill(driven.begin(), driven.begin() + firstCellSignal, 1);
     auto drive = [&](Signal s, size_t cell) {
         if (s < firstCellSignal || s >= net.signalCount || driven[s])
-            malformed("cell " + std::to_string(cell) + " drives signal " + std::to_string(s) +
-                      ", which is a constant, an input, out of range or already driven");
+            malformed("cell " + std::to_string(cell) + " drives signal " + std::to_string(s)
+                      + ", which is a constant, an input, out of range or already driven");
         driven[s] = 1;
     };
     for (size_t i = 0; i < net.cells.size(); ++i) {
@@ -216,8 +212,8 @@ void validate(const Netlist& net)
             if (c.in[k] >= net.signalCount || !driven[c.in[k]])
                 malformed("cell " + std::to_string(i) + " reads an undriven signal");
         if (c.carry != kNoSignal && !t.hasCarry)
-            malformed("cell " + std::to_string(i) + " of kind '" + t.name +
-                      "' has a carry signal but the kind has no carry output");
+            malformed("cell " + std::to_string(i) + " of kind '" + t.name
+                      + "' has a carry signal but the kind has no carry output");
         drive(c.sum, i);
         if (c.carry != kNoSignal)
             drive(c.carry, i);
@@ -248,8 +244,8 @@ void writeCellModule(std::string& out, const CellType& t, const std::string& mod
     if (t.hasCarry)
         out += ", carry table " + tableBits(t.carryTable, t.inputs);
     out += std::string(" (character i: output for a + 2b") + (c ? " + 4c" : "") + " = i)\n";
-    out += "module " + module + "(input wire a, input wire b, " + (c ? "input wire c, " : "") +
-           "output wire s" + (t.hasCarry ? ", output wire co" : "") + ");\n";
+    out += "module " + module + "(input wire a, input wire b, " + (c ? "input wire c, " : "") + "output wire s"
+        + (t.hasCarry ? ", output wire co" : "") + ");\n";
     const unsigned mask = (1u << (1u << t.inputs)) - 1;
     if (t.hasCarry) {
         out += "  assign co = " + verilogExpression(t.carryTable, t.inputs) + ";\n";
@@ -286,9 +282,7 @@ bool isVerilogIdentifier(std::string_view name)
 {
     if (name.empty() || name.size() > 1024)
         return false;
-    auto letter = [](char ch) {
-        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_';
-    };
+    auto letter = [](char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_'; };
     if (!letter(name[0]))
         return false;
     for (char ch : name)
@@ -317,24 +311,22 @@ std::string verilogExpression(uint8_t table, int arity)
 std::string writeVerilog(const Netlist& netlist, const std::string& moduleName)
 {
     if (!isVerilogIdentifier(moduleName))
-        throw std::invalid_argument("'" + moduleName +
-                                    "' is not a valid Verilog module name: use a letter or '_' "
-                                    "followed by letters, digits, '_' or '$', and no keyword");
+        throw std::invalid_argument("'" + moduleName
+                                    + "' is not a valid Verilog module name: use a letter or '_' "
+                                      "followed by letters, digits, '_' or '$', and no keyword");
     validate(netlist);
     const std::vector<std::string> cellModules = cellModuleNames(netlist);
     if (std::find(cellModules.begin(), cellModules.end(), moduleName) != cellModules.end())
-        throw std::invalid_argument("module name '" + moduleName +
-                                    "' clashes with the cell module of the same name");
+        throw std::invalid_argument("module name '" + moduleName + "' clashes with the cell module of the same name");
 
     const int n = netlist.inputs;
     const int w = netlist.outputBits();
     std::string out;
     out.reserve(256 + netlist.cells.size() * 96);
-    out += "// Generated by AxBNN Workbench: popcount of " + std::to_string(n) + " inputs, " +
-           topologyName(netlist.topology) + ", " + std::to_string(netlist.cells.size()) +
-           " cells (" + std::to_string(netlist.approximateCellCount()) + " approximate).\n";
-    out +=
-        "// x[i] is input i; y is the count of ones, y[0] least significant (docs/verilog.md).\n";
+    out += "// Generated by AxBNN Workbench: popcount of " + std::to_string(n) + " inputs, "
+        + topologyName(netlist.topology) + ", " + std::to_string(netlist.cells.size()) + " cells ("
+        + std::to_string(netlist.approximateCellCount()) + " approximate).\n";
+    out += "// x[i] is input i; y is the count of ones, y[0] least significant (docs/verilog.md).\n";
     out += "`default_nettype none\n\n";
 
     std::vector<char> usedType(netlist.types.size(), 0);
@@ -344,8 +336,8 @@ std::string writeVerilog(const Netlist& netlist, const std::string& moduleName)
         if (usedType[i])
             writeCellModule(out, netlist.types[i], cellModules[i]);
 
-    out += "module " + moduleName + "(input wire [" + std::to_string(n - 1) +
-           ":0] x, output wire [" + std::to_string(w - 1) + ":0] y);\n";
+    out += "module " + moduleName + "(input wire [" + std::to_string(n - 1) + ":0] x, output wire ["
+        + std::to_string(w - 1) + ":0] y);\n";
     int onLine = 0;
     for (const auto& c : netlist.cells) {
         for (Signal s : {c.sum, c.carry}) {
@@ -370,20 +362,17 @@ std::string writeVerilog(const Netlist& netlist, const std::string& moduleName)
             out += std::string(".") + kVars[k] + "(" + signalName(netlist, c.in[k]) + "), ";
         out += ".s(" + signalName(netlist, c.sum) + ")";
         if (t.hasCarry)
-            out += ", .co(" +
-                   (c.carry == kNoSignal ? std::string() : signalName(netlist, c.carry)) + ")";
-        out += "); // cell " + std::to_string(i) + ": " + oneLine(t.name) + ", column " +
-               std::to_string(c.column) + ", level " + std::to_string(c.level) + "\n";
+            out += ", .co(" + (c.carry == kNoSignal ? std::string() : signalName(netlist, c.carry)) + ")";
+        out += "); // cell " + std::to_string(i) + ": " + oneLine(t.name) + ", column " + std::to_string(c.column)
+            + ", level " + std::to_string(c.level) + "\n";
     }
     for (int k = 0; k < w; ++k)
-        out += "  assign y[" + std::to_string(k) +
-               "] = " + signalName(netlist, netlist.outputs[k]) + ";\n";
+        out += "  assign y[" + std::to_string(k) + "] = " + signalName(netlist, netlist.outputs[k]) + ";\n";
     out += "endmodule\n\n`default_nettype wire\n";
     return out;
 }
 
-void writeVerilogFile(const Netlist& netlist, const std::string& moduleName,
-                      const std::string& path)
+void writeVerilogFile(const Netlist& netlist, const std::string& moduleName, const std::string& path)
 {
     writeFileAtomically(path, writeVerilog(netlist, moduleName));
 }

@@ -24,8 +24,7 @@ std::string writeVerilog(const Netlist& netlist, const std::string& moduleName);
 // over it, so a failed write leaves an existing file untouched and no partial
 // file behind. Throws std::invalid_argument as writeVerilog() (before touching
 // the disk) and std::runtime_error naming the path when it cannot write.
-void writeVerilogFile(const Netlist& netlist, const std::string& moduleName,
-                      const std::string& path);
+void writeVerilogFile(const Netlist& netlist, const std::string& moduleName, const std::string& path);
 
 // True when `name` is a legal Verilog-2001 simple identifier and no keyword.
 bool isVerilogIdentifier(std::string_view name);

@@ -108,10 +108,10 @@ YosysReport runYosysReport(const Netlist& netlist, int timeoutSeconds)
     try {
         const fs::path v = dir / "popcount.v", stat = dir / "stat.txt";
         writeFileAtomically(v.string(), writeVerilog(netlist, "popcount"));
-        r.script = "read_verilog " + v.string() +
-                   "; hierarchy -top popcount; flatten; proc; techmap; opt -fast; "
-                   "abc -g cmos -script +strash;map,-a; opt_clean; tee -q -o " + stat.string() +
-                   " stat -tech cmos";
+        r.script = "read_verilog " + v.string()
+            + "; hierarchy -top popcount; flatten; proc; techmap; opt -fast; "
+              "abc -g cmos -script +strash;map,-a; opt_clean; tee -q -o "
+            + stat.string() + " stat -tech cmos";
         const int rc = runWithTimeout({yosys, "-q", "-p", r.script}, dir, timeoutSeconds);
         if (rc == -2) {
             r.message = "Yosys did not finish within " + std::to_string(timeoutSeconds) + " s and was stopped";
@@ -137,8 +137,8 @@ YosysReport runYosysReport(const Netlist& netlist, int timeoutSeconds)
             while (std::getline(lines, line))
                 if (std::regex_match(line, m, gate))
                     r.cells[m[1]] += std::stoi(m[2]);
-            r.message = r.ran ? "Yosys abc -g cmos, stat -tech cmos"
-                              : "Yosys ran but its report has no transistor count";
+            r.message =
+                r.ran ? "Yosys abc -g cmos, stat -tech cmos" : "Yosys ran but its report has no transistor count";
         }
     } catch (const std::exception& e) {
         r.message = std::string("Yosys report failed: ") + e.what();

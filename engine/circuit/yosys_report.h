@@ -11,12 +11,12 @@
 namespace axbnn {
 
 struct YosysReport {
-    bool ran = false;        // false: Yosys missing, failed or timed out (see message)
-    std::string message;     // why it did not run, or the Yosys version line
-    std::string script;      // the synthesis script used
+    bool ran = false; // false: Yosys missing, failed or timed out (see message)
+    std::string message; // why it did not run, or the Yosys version line
+    std::string script; // the synthesis script used
     std::map<std::string, int> cells; // Yosys gate type -> count ($_NAND_ ...)
     int cellCount = 0;
-    long transistors = 0;    // `stat -tech cmos` estimate
+    long transistors = 0; // `stat -tech cmos` estimate
 };
 
 // Full path of `yosys` on PATH, or empty.

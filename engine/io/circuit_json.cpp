@@ -20,10 +20,7 @@ nlohmann::json errorStatsJson(const ErrorStats& s)
     j["samples"] = s.samples;
     j["pruned_mass"] = s.prunedMass;
     if (s.method == ErrorMethod::MonteCarlo)
-        j["ci95"] = {{"error_rate", s.errorRateCi},
-                     {"mean_error", s.meanErrorCi},
-                     {"mae", s.maeCi},
-                     {"mse", s.mseCi}};
+        j["ci95"] = {{"error_rate", s.errorRateCi}, {"mean_error", s.meanErrorCi}, {"mae", s.maeCi}, {"mse", s.mseCi}};
     nlohmann::json pmf = nlohmann::json::object();
     for (const auto& [e, prob] : s.pmf)
         pmf[std::to_string(e)] = prob;
@@ -34,10 +31,8 @@ nlohmann::json errorStatsJson(const ErrorStats& s)
             nlohmann::json errors = nlohmann::json::object();
             for (const auto& [e, prob] : row.errors)
                 errors[std::to_string(e)] = prob;
-            rows.push_back({{"sum", row.sum},
-                            {"p_sum", row.probabilityOfSum},
-                            {"samples", row.samples},
-                            {"p_error", errors}});
+            rows.push_back(
+                {{"sum", row.sum}, {"p_sum", row.probabilityOfSum}, {"samples", row.samples}, {"p_error", errors}});
         }
         j["conditional"] = rows;
     }
@@ -59,12 +54,8 @@ nlohmann::json circuitReportJson(const CircuitReport& r)
     j["energy_fj"] = r.cost.energyFj;
     j["levels"] = r.netlist.levels;
     const ApproxConfig& a = r.spec.approx;
-    j["approximation"] = {{"lsb_columns", a.lsbColumns},
-                          {"levels", a.levels},
-                          {"cell", a.faCell},
-                          {"ha_cell", a.haCell},
-                          {"extra_cells", a.extraCells},
-                          {"exact_cells", a.exactCells}};
+    j["approximation"] = {{"lsb_columns", a.lsbColumns}, {"levels", a.levels},          {"cell", a.faCell},
+                          {"ha_cell", a.haCell},         {"extra_cells", a.extraCells}, {"exact_cells", a.exactCells}};
     j["cell_library"] = r.librarySource;
     if (!r.source.empty())
         j["source"] = r.source;

@@ -72,8 +72,8 @@ std::vector<std::string> readClassNamesFile(const fs::path& path)
     return names;
 }
 
-Dataset loadSplit(const std::string& dir, bool test, std::vector<std::string> classNames,
-                  const std::string& who, const std::string& hint)
+Dataset loadSplit(const std::string& dir, bool test, std::vector<std::string> classNames, const std::string& who,
+                  const std::string& hint)
 {
     const std::string prefix = test ? "t10k" : "train";
     std::string paths[2];
@@ -81,8 +81,8 @@ Dataset loadSplit(const std::string& dir, bool test, std::vector<std::string> cl
     for (int i = 0; i < 2; ++i) {
         paths[i] = findIdx(dir, prefix + kinds[i]);
         if (paths[i].empty())
-            throw std::runtime_error(who + ": " + (fs::path(dir) / (prefix + kinds[i] + ".gz")).string()
-                                     + " not found" + hint);
+            throw std::runtime_error(who + ": " + (fs::path(dir) / (prefix + kinds[i] + ".gz")).string() + " not found"
+                                     + hint);
     }
     Dataset d = loadIdxDataset(paths[0], paths[1], std::move(classNames));
     d.source = who + (test ? ":test" : ":train");
@@ -98,9 +98,8 @@ bool endsWith(const std::string& s, const std::string& suffix)
 
 const std::vector<std::string>& fashionMnistClassNames()
 {
-    static const std::vector<std::string> names
-        = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-           "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+    static const std::vector<std::string> names = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                                   "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
     return names;
 }
 
@@ -113,8 +112,7 @@ void validateDataset(const Dataset& d)
     if (d.count < 0)
         fail("negative image count");
     if (d.images.size()
-        != uint64_t(d.count) * uint64_t(d.shape.height) * uint64_t(d.shape.width)
-            * uint64_t(d.shape.channels))
+        != uint64_t(d.count) * uint64_t(d.shape.height) * uint64_t(d.shape.width) * uint64_t(d.shape.channels))
         fail(std::to_string(d.images.size()) + " pixels for " + std::to_string(d.count) + " images of "
              + shapeText(d.shape));
     if (d.labels.size() != size_t(d.count))
@@ -132,9 +130,9 @@ Dataset loadIdxDataset(const std::string& imagesPath, const std::string& labelsP
     IdxArray images = readIdxFile(imagesPath);
     IdxArray labels = readIdxFile(labelsPath);
     if (images.dims.size() != 3 && images.dims.size() != 4)
-        throw std::runtime_error(
-            imagesPath + ": expected images of 3 (n x H x W) or 4 (n x H x W x C) dimensions, found "
-            + std::to_string(images.dims.size()));
+        throw std::runtime_error(imagesPath
+                                 + ": expected images of 3 (n x H x W) or 4 (n x H x W x C) dimensions, found "
+                                 + std::to_string(images.dims.size()));
     if (labels.dims.size() != 1)
         throw std::runtime_error(labelsPath + ": expected labels of 1 dimension, found "
                                  + std::to_string(labels.dims.size()));
@@ -145,13 +143,13 @@ Dataset loadIdxDataset(const std::string& imagesPath, const std::string& labelsP
     if (images.dims[0] > uint32_t(std::numeric_limits<int>::max()))
         throw std::runtime_error(imagesPath + ": too many images");
     if (images.dims[0] != labels.dims[0])
-        throw std::runtime_error(imagesPath + " has " + std::to_string(images.dims[0]) + " images but "
-                                 + labelsPath + " has " + std::to_string(labels.dims[0]) + " labels");
+        throw std::runtime_error(imagesPath + " has " + std::to_string(images.dims[0]) + " images but " + labelsPath
+                                 + " has " + std::to_string(labels.dims[0]) + " labels");
     if (classNames.empty())
         classNames = digitNames(labels.data);
     if (const long i = firstBadLabel(labels.data, classNames.size()); i >= 0)
-        throw std::runtime_error(labelsPath + ": label " + std::to_string(labels.data[size_t(i)])
-                                 + " at index " + std::to_string(i) + " is not below the class count "
+        throw std::runtime_error(labelsPath + ": label " + std::to_string(labels.data[size_t(i)]) + " at index "
+                                 + std::to_string(i) + " is not below the class count "
                                  + std::to_string(classNames.size()));
     Dataset d;
     d.shape = {int(images.dims[1]), int(images.dims[2]), images.dims.size() == 4 ? int(images.dims[3]) : 1};
@@ -189,25 +187,21 @@ Dataset loadDatasetH5(const std::string& path)
     const h5::Object root = h5::openFile(path);
     for (const char* name : {"images", "labels"})
         if (!root.has(name))
-            root.fail(std::string("no dataset '") + name
-                      + "'; an HDF5 dataset file holds /images and /labels");
+            root.fail(std::string("no dataset '") + name + "'; an HDF5 dataset file holds /images and /labels");
     const h5::Object images = root.open("images");
     if (images.kind() != h5::Kind::Dataset)
         images.fail("expected a dataset");
     if (images.typeClass() != H5T_INTEGER || images.typeSize() != 1 || images.isSigned())
-        images.fail("expected uint8 pixels 0..255, found " + images.typeName()
-                    + (images.typeClass() == H5T_FLOAT
-                           ? " (scale to 0..255 and convert with .astype(numpy.uint8))"
-                           : ""));
+        images.fail(
+            "expected uint8 pixels 0..255, found " + images.typeName()
+            + (images.typeClass() == H5T_FLOAT ? " (scale to 0..255 and convert with .astype(numpy.uint8))" : ""));
     const std::vector<hsize_t> dims = images.dims();
     if (dims.size() != 3 && dims.size() != 4)
-        images.fail("expected shape [n, height, width, channels] or [n, height, width], found "
-                    + images.dimsText());
+        images.fail("expected shape [n, height, width, channels] or [n, height, width], found " + images.dimsText());
     uint64_t bytes = dims[0];
     for (size_t i = 1; i < dims.size(); ++i) {
         if (dims[i] < 1 || dims[i] > kMaxDim)
-            images.fail("image dimension " + std::to_string(dims[i]) + " out of range 1.."
-                        + std::to_string(kMaxDim));
+            images.fail("image dimension " + std::to_string(dims[i]) + " out of range 1.." + std::to_string(kMaxDim));
         bytes *= dims[i];
     }
     if (dims[0] > uint64_t(std::numeric_limits<int>::max()) || bytes > kMaxBytes)
@@ -222,17 +216,14 @@ Dataset loadDatasetH5(const std::string& path)
     const std::vector<int64_t> wide = labels.read<int64_t>(dims[0]);
 
     Dataset d;
-    d.classNames = root.hasAttribute("class_names") ? root.stringsAttribute("class_names")
-                                                    : std::vector<std::string>{};
+    d.classNames = root.hasAttribute("class_names") ? root.stringsAttribute("class_names") : std::vector<std::string>{};
     if (d.classNames.size() > 256)
-        root.fail("attribute 'class_names': at most 256 classes, found "
-                  + std::to_string(d.classNames.size()));
+        root.fail("attribute 'class_names': at most 256 classes, found " + std::to_string(d.classNames.size()));
     const int64_t classes = d.classNames.empty() ? 256 : int64_t(d.classNames.size());
     for (size_t i = 0; i < wide.size(); ++i)
         if (wide[i] < 0 || wide[i] >= classes)
-            labels.fail("label " + std::to_string(wide[i]) + " at index " + std::to_string(i)
-                        + " is not a class (0.." + std::to_string(classes - 1)
-                        + (d.classNames.empty() ? "" : ", from class_names") + ")");
+            labels.fail("label " + std::to_string(wide[i]) + " at index " + std::to_string(i) + " is not a class (0.."
+                        + std::to_string(classes - 1) + (d.classNames.empty() ? "" : ", from class_names") + ")");
     d.labels.assign(wide.begin(), wide.end());
     if (d.classNames.empty())
         d.classNames = digitNames(d.labels);
@@ -257,9 +248,9 @@ void saveDatasetH5(const Dataset& d, const std::string& path)
         root.writeAttribute("format_version", int32_t(kDatasetFormatVersion));
         root.writeAttribute("class_names", d.classNames);
         const auto n = hsize_t(d.count);
-        root.writeDataset<uint8_t>(
-            "images", {n, hsize_t(d.shape.height), hsize_t(d.shape.width), hsize_t(d.shape.channels)},
-            d.images.data(), true);
+        root.writeDataset<uint8_t>("images",
+                                   {n, hsize_t(d.shape.height), hsize_t(d.shape.width), hsize_t(d.shape.channels)},
+                                   d.images.data(), true);
         root.writeDataset<uint8_t>("labels", {n}, d.labels.data(), true);
     }
     file.commit();
@@ -268,9 +259,8 @@ void saveDatasetH5(const Dataset& d, const std::string& path)
 Dataset loadDataset(const std::string& spec)
 {
     if (spec.empty())
-        throw std::runtime_error(
-            "no dataset given (expected fashion-mnist, fashion-mnist:train, a directory of IDX "
-            "files or an HDF5 dataset file)");
+        throw std::runtime_error("no dataset given (expected fashion-mnist, fashion-mnist:train, a directory of IDX "
+                                 "files or an HDF5 dataset file)");
     std::string base = spec;
     bool test = true;
     bool split = false;

@@ -60,8 +60,8 @@ long integerField(const json& obj, const char* key, long lo, long hi, const std:
 {
     const json& v = field(obj, key, where, origin);
     if (!v.is_number_integer() || v.get<long>() < lo || v.get<long>() > hi)
-        fail(origin, where + "." + key + " must be a whole number from " + std::to_string(lo) + " to " +
-                         std::to_string(hi));
+        fail(origin,
+             where + "." + key + " must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
     return v.get<long>();
 }
 
@@ -96,8 +96,9 @@ LayerErrorModel layerFromJson(const json& j, const std::string& where, const std
     if (!kinds.count(l.kind))
         fail(origin, where + ".kind must be \"conv\", \"dense\", \"scores\" or \"unit\", not \"" + l.kind + "\"");
     l.fanIn = static_cast<int>(integerField(j, "fan_in", 1, kMaxFanIn, where, origin));
-    l.unitWidth = j.contains("unit_width") ? static_cast<int>(integerField(j, "unit_width", 1, kMaxFanIn, where, origin))
-                                           : l.fanIn;
+    l.unitWidth = j.contains("unit_width")
+        ? static_cast<int>(integerField(j, "unit_width", 1, kMaxFanIn, where, origin))
+        : l.fanIn;
     if (j.contains("circuit")) {
         if (!j["circuit"].is_object())
             fail(origin, where + ".circuit must be an object (a unit of docs/layer-config.md)");
@@ -110,9 +111,9 @@ LayerErrorModel layerFromJson(const json& j, const std::string& where, const std
     if (!rows.is_array())
         fail(origin, where + ".conditional must be an array of rows {\"s\", \"e_min\", \"p\"}");
     if (rows.size() != static_cast<size_t>(l.fanIn) + 1)
-        fail(origin, where + ".conditional has " + std::to_string(rows.size()) + " rows but fan-in " +
-                         std::to_string(l.fanIn) + " needs " + std::to_string(l.fanIn + 1) + " (s = 0.." +
-                         std::to_string(l.fanIn) + ")");
+        fail(origin,
+             where + ".conditional has " + std::to_string(rows.size()) + " rows but fan-in " + std::to_string(l.fanIn)
+                 + " needs " + std::to_string(l.fanIn + 1) + " (s = 0.." + std::to_string(l.fanIn) + ")");
     l.eMin.resize(rows.size());
     l.probs.resize(rows.size());
     for (int s = 0; s <= l.fanIn; ++s) {
@@ -122,8 +123,9 @@ LayerErrorModel layerFromJson(const json& j, const std::string& where, const std
             fail(origin, at + " must be an object {\"s\", \"e_min\", \"p\"}");
         const long rowS = integerField(r, "s", 0, kMaxFanIn, at, origin);
         if (rowS != s)
-            fail(origin, at + " has s = " + std::to_string(rowS) + "; rows must list s = 0.." +
-                             std::to_string(l.fanIn) + " in order (row for s = " + std::to_string(s) + " missing)");
+            fail(origin,
+                 at + " has s = " + std::to_string(rowS) + "; rows must list s = 0.." + std::to_string(l.fanIn)
+                     + " in order (row for s = " + std::to_string(s) + " missing)");
         long eMin = integerField(r, "e_min", -2L * kMaxFanIn, 2L * kMaxFanIn, at, origin);
         const json& p = field(r, "p", at, origin);
         if (!p.is_array() || p.empty())
@@ -162,8 +164,8 @@ LayerErrorModel layerFromJson(const json& j, const std::string& where, const std
     const double p = numberField(j, "xnor_p", 0.5, where, origin);
     if (p < 0.0 || p > 1.0)
         fail(origin, where + ".xnor_p must be between 0 and 1");
-    if (j.contains("error_rate") && j.contains("mean_error") && j.contains("error_std") &&
-        j.contains("bit_flip_probability")) {
+    if (j.contains("error_rate") && j.contains("mean_error") && j.contains("error_std")
+        && j.contains("bit_flip_probability")) {
         l.xnorP = p;
         l.errorRate = numberField(j, "error_rate", 0, where, origin);
         l.meanError = numberField(j, "mean_error", 0, where, origin);
@@ -208,8 +210,9 @@ ErrorModel errorModelFromJson(const nlohmann::json& j, const std::string& origin
     if (!j.contains("version") || !j["version"].is_number_integer())
         fail(origin, "missing or non-integer \"version\"");
     if (j["version"].get<long>() != kVersion)
-        fail(origin, "version " + j["version"].dump() + " is not supported (this program reads version " +
-                         std::to_string(kVersion) + ")");
+        fail(origin,
+             "version " + j["version"].dump() + " is not supported (this program reads version "
+                 + std::to_string(kVersion) + ")");
     ErrorModel m;
     if (j.contains("circuit")) {
         if (!j["circuit"].is_object())
@@ -231,9 +234,10 @@ ErrorModel errorModelFromJson(const nlohmann::json& j, const std::string& origin
     for (size_t i = 0; i < layers.size(); ++i) {
         m.layers.push_back(layerFromJson(layers[i], "layers[" + std::to_string(i) + "]", origin));
         if (i > 0 && m.layers[i].layer >= 0 && m.layers[i].layer <= m.layers[i - 1].layer)
-            fail(origin, "layers[" + std::to_string(i) + "]: layer " + std::to_string(m.layers[i].layer) +
-                             " must come after layer " + std::to_string(m.layers[i - 1].layer) +
-                             " (one entry per layer, in model order)");
+            fail(origin,
+                 "layers[" + std::to_string(i) + "]: layer " + std::to_string(m.layers[i].layer)
+                     + " must come after layer " + std::to_string(m.layers[i - 1].layer)
+                     + " (one entry per layer, in model order)");
     }
     return m;
 }

@@ -155,8 +155,7 @@ std::string Object::stringAttribute(const std::string& name) const
 
 namespace {
 
-void writeAttr(const Object& o, const std::string& name, hid_t fileType, hid_t space, hid_t memType,
-               const void* data)
+void writeAttr(const Object& o, const std::string& name, hid_t fileType, hid_t space, hid_t memType, const void* data)
 {
     if (o.hasAttribute(name))
         H5Adelete(o.id(), name.c_str());
@@ -252,7 +251,8 @@ std::string Object::typeName() const
     return h5::typeName(type().get());
 }
 
-template <class T> std::vector<T> Object::read(size_t count) const
+template <class T>
+std::vector<T> Object::read(size_t count) const
 {
     Id s(H5Dget_space(id()), H5Sclose);
     if (H5Sget_simple_extent_npoints(s.get()) != static_cast<hssize_t>(count))
@@ -269,8 +269,8 @@ template std::vector<int32_t> Object::read<int32_t>(size_t) const;
 template std::vector<int64_t> Object::read<int64_t>(size_t) const;
 template std::vector<float> Object::read<float>(size_t) const;
 
-void Object::writeRawDataset(const std::string& name, const std::vector<hsize_t>& dims, hid_t memType,
-                             hid_t fileType, const void* data, bool compress) const
+void Object::writeRawDataset(const std::string& name, const std::vector<hsize_t>& dims, hid_t memType, hid_t fileType,
+                             const void* data, bool compress) const
 {
     const int rank = static_cast<int>(dims.size());
     Id space(rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, dims.data(), nullptr), H5Sclose);
@@ -288,26 +288,22 @@ void Object::writeRawDataset(const std::string& name, const std::vector<hsize_t>
             H5Pset_deflate(dcpl.get(), 4);
         }
     }
-    Id d(H5Dcreate2(id(), name.c_str(), fileType, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-         H5Dclose);
+    Id d(H5Dcreate2(id(), name.c_str(), fileType, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose);
     if (!d.valid() || (count > 0 && H5Dwrite(d.get(), memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0))
         throw std::runtime_error(*file_ + ": " + withDetail(childPath(name) + ": cannot write"));
 }
 
 template <class T>
-void Object::writeDataset(const std::string& name, const std::vector<hsize_t>& dims, const T* data,
-                          bool compress) const
+void Object::writeDataset(const std::string& name, const std::vector<hsize_t>& dims, const T* data, bool compress) const
 {
     writeRawDataset(name, dims, nativeType<T>(), fileType<T>(), data, compress);
 }
 
-template void Object::writeDataset<int8_t>(const std::string&, const std::vector<hsize_t>&, const int8_t*,
-                                           bool) const;
+template void Object::writeDataset<int8_t>(const std::string&, const std::vector<hsize_t>&, const int8_t*, bool) const;
 template void Object::writeDataset<uint8_t>(const std::string&, const std::vector<hsize_t>&, const uint8_t*,
                                             bool) const;
 template void Object::writeDataset<int32_t>(const std::string&, const std::vector<hsize_t>&, const int32_t*,
                                             bool) const;
-template void Object::writeDataset<float>(const std::string&, const std::vector<hsize_t>&, const float*,
-                                          bool) const;
+template void Object::writeDataset<float>(const std::string&, const std::vector<hsize_t>&, const float*, bool) const;
 
 } // namespace axbnn::h5

@@ -9,7 +9,8 @@
 
 namespace axbnn::h5::detail {
 
-template <class T> inline hid_t nativeType()
+template <class T>
+inline hid_t nativeType()
 {
     if constexpr (std::is_same_v<T, int8_t>)
         return H5T_NATIVE_INT8;
@@ -25,7 +26,8 @@ template <class T> inline hid_t nativeType()
         static_assert(sizeof(T) == 0, "unsupported element type");
 }
 
-template <class T> inline hid_t fileType()
+template <class T>
+inline hid_t fileType()
 {
     if constexpr (std::is_same_v<T, int8_t>)
         return H5T_STD_I8LE;

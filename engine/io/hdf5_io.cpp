@@ -90,12 +90,8 @@ std::string typeName(hid_t type)
 // ---- Object ---------------------------------------------------------------
 
 Object::Object(std::shared_ptr<const std::string> file, std::string path, Id id, Kind kind)
-    : file_(std::move(file))
-    , path_(std::move(path))
-    , id_(std::move(id))
-    , kind_(kind)
-{
-}
+    : file_(std::move(file)), path_(std::move(path)), id_(std::move(id)), kind_(kind)
+{}
 
 std::string Object::where() const
 {
@@ -124,13 +120,11 @@ std::vector<Object::Child> Object::children() const
         fail(withDetail("cannot list the group"));
     std::vector<Child> out;
     for (hsize_t i = 0; i < info.nlinks; ++i) {
-        const ssize_t len
-            = H5Lget_name_by_idx(id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+        const ssize_t len = H5Lget_name_by_idx(id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
         if (len < 0)
             fail(withDetail("cannot list the group"));
         std::string name(static_cast<size_t>(len), '\0');
-        H5Lget_name_by_idx(id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size() + 1,
-                           H5P_DEFAULT);
+        H5Lget_name_by_idx(id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size() + 1, H5P_DEFAULT);
         Id obj(H5Oopen(id(), name.c_str(), H5P_DEFAULT), H5Oclose);
         out.push_back({name, obj.valid() ? kindOf(obj.get()) : Kind::Other});
     }
@@ -196,8 +190,7 @@ Object openFile(const std::string& path)
     return Object(std::make_shared<const std::string>(path), "/", std::move(root), Kind::Group);
 }
 
-NewFile::NewFile(const std::string& path)
-    : path_(path)
+NewFile::NewFile(const std::string& path) : path_(path)
 {
     silenceErrors();
     std::string tmpl;
@@ -217,8 +210,7 @@ NewFile::NewFile(const std::string& path)
         std::remove(tmp_.c_str());
         throw std::runtime_error(msg);
     }
-    root_ = std::make_unique<Object>(std::make_shared<const std::string>(path), "/", std::move(root),
-                                     Kind::Group);
+    root_ = std::make_unique<Object>(std::make_shared<const std::string>(path), "/", std::move(root), Kind::Group);
 }
 
 NewFile::~NewFile()

@@ -15,17 +15,8 @@ namespace axbnn::h5 {
 class Id {
 public:
     Id() = default;
-    Id(hid_t id, herr_t (*close)(hid_t))
-        : id_(id)
-        , close_(close)
-    {
-    }
-    Id(Id&& o) noexcept
-        : id_(o.id_)
-        , close_(o.close_)
-    {
-        o.id_ = -1;
-    }
+    Id(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+    Id(Id&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
     Id& operator=(Id&& o) noexcept;
     Id(const Id&) = delete;
     Id& operator=(const Id&) = delete;
@@ -109,7 +100,8 @@ public:
     std::string dimsText() const; // "[8, 3, 3, 1]"
     // Reads the whole dataset converted to T (int8_t, uint8_t, int32_t,
     // int64_t, float); `count` must equal the number of elements.
-    template <class T> std::vector<T> read(size_t count) const;
+    template <class T>
+    std::vector<T> read(size_t count) const;
     // Writes T values (int8_t, uint8_t, int32_t, float) in the matching
     // little-endian file type; `compress` chunks and deflates (level 4).
     template <class T>
@@ -119,8 +111,8 @@ public:
 private:
     Id openAttribute(const std::string& name) const;
     std::vector<std::string> readStrings(hid_t attr, const std::string& name) const;
-    void writeRawDataset(const std::string& name, const std::vector<hsize_t>& dims, hid_t memType,
-                         hid_t fileType, const void* data, bool compress) const;
+    void writeRawDataset(const std::string& name, const std::vector<hsize_t>& dims, hid_t memType, hid_t fileType,
+                         const void* data, bool compress) const;
     [[noreturn]] void failAttribute(const std::string& name, const std::string& problem) const;
 
     std::shared_ptr<const std::string> file_;

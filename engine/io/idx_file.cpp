@@ -103,8 +103,8 @@ IdxArray readIdxFile(const std::string& path)
     uint8_t magic[4];
     if (readSome(f.get(), magic, 4, path) < 4)
         throw std::runtime_error(path + ": truncated: no complete IDX header");
-    const uint32_t magicValue
-        = uint32_t(magic[0]) << 24 | uint32_t(magic[1]) << 16 | uint32_t(magic[2]) << 8 | magic[3];
+    const uint32_t magicValue =
+        uint32_t(magic[0]) << 24 | uint32_t(magic[1]) << 16 | uint32_t(magic[2]) << 8 | magic[3];
     if (magic[0] != 0 || magic[1] != 0)
         throw std::runtime_error(path + ": not an IDX file (magic " + hex(magicValue, 8)
                                  + ", expected 0x00000801 for labels or 0x00000803 for images)");
@@ -124,8 +124,7 @@ IdxArray readIdxFile(const std::string& path)
         a.dims.push_back(uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | b[3]);
         total *= a.dims.back();
         if (total > kMaxBytes)
-            throw std::runtime_error(path + ": IDX header promises more than 16 GiB (" + dimsText(a.dims)
-                                     + " ...)");
+            throw std::runtime_error(path + ": IDX header promises more than 16 GiB (" + dimsText(a.dims) + " ...)");
     }
 
     // Grow as data arrives rather than trusting the header with one allocation.
@@ -138,8 +137,7 @@ IdxArray readIdxFile(const std::string& path)
         if (got < step) {
             checkStream(f.get(), path);
             throw std::runtime_error(path + ": truncated: the header promises " + dimsText(a.dims) + " = "
-                                     + std::to_string(total) + " bytes of data, found "
-                                     + std::to_string(old + got));
+                                     + std::to_string(total) + " bytes of data, found " + std::to_string(old + got));
         }
     }
     uint8_t extra;

@@ -25,7 +25,7 @@ using nlohmann::json;
 PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std::string& origin,
                              const CellLibrary& library)
 {
-    static const std::set<std::string> known{"popcount",  "topology",      "cell",      "ha_cell",
+    static const std::set<std::string> known{"popcount",   "topology",      "cell",       "ha_cell",
                                              "approx_lsb", "approx_levels", "unit_width", "netlist"};
     if (!j.is_object())
         fail(origin, where + " must be an object");
@@ -43,8 +43,9 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
         if (!j.contains(key))
             return 0;
         if (!j[key].is_number_integer() || j[key].get<long>() < lo || j[key].get<long>() > hi)
-            fail(origin, where + "." + key + " must be a whole number from " + std::to_string(lo) +
-                             " to " + std::to_string(hi));
+            fail(origin,
+                 where + "." + key + " must be a whole number from " + std::to_string(lo) + " to "
+                     + std::to_string(hi));
         return j[key].get<int>();
     };
     const std::string popcount = text("popcount", "circuit");
@@ -65,9 +66,9 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
         PopcountUnitConfig unit = PopcountUnitConfig::makeImported(std::move(net), path.string());
         unit.unitWidth = integer("unit_width", 0, 1 << 20);
         if (unit.unitWidth != 0 && unit.unitWidth != unit.netlist->inputs)
-            fail(origin, where + ": the netlist " + path.string() + " has " +
-                             std::to_string(unit.netlist->inputs) + " inputs but unit_width is " +
-                             std::to_string(unit.unitWidth));
+            fail(origin,
+                 where + ": the netlist " + path.string() + " has " + std::to_string(unit.netlist->inputs)
+                     + " inputs but unit_width is " + std::to_string(unit.unitWidth));
         unit.library = library;
         return unit;
     }
@@ -80,8 +81,8 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
         library.at(approx.faCell);
         if (!approx.haCell.empty())
             library.at(approx.haCell);
-        PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(
-            parseTopology(text("topology", "adder-tree")), approx, integer("unit_width", 0, 1 << 20));
+        PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(parseTopology(text("topology", "adder-tree")), approx,
+                                                                  integer("unit_width", 0, 1 << 20));
         unit.library = library;
         return unit;
     } catch (const std::invalid_argument& e) {
@@ -108,8 +109,7 @@ InferenceConfig parseLayerConfig(std::string_view text, const std::string& origi
     InferenceConfig config;
     if (doc.contains("default")) {
         const bool scores = doc.value("include_scores", false);
-        config = InferenceConfig::withCircuit(model, parseUnit(doc["default"], "default", origin, library),
-                                              scores);
+        config = InferenceConfig::withCircuit(model, parseUnit(doc["default"], "default", origin, library), scores);
     }
     config.popcount.resize(model.layers.size());
     if (doc.contains("layers")) {

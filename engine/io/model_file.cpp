@@ -20,10 +20,10 @@ constexpr const char* kInputEncoding = "uint8 pixels 0..255";
 constexpr int64_t kMaxDim = 65535;
 constexpr int64_t kMaxCount = std::numeric_limits<int32_t>::max();
 
-const std::set<std::string> kLayerDatasets
-    = {"weights", "weights_packed", "threshold", "direction", "score_scale", "score_offset"};
-const std::set<std::string> kMetaAttributes
-    = {"dataset", "class_names", "training_recipe", "accuracy_at_save", "approximation_config"};
+const std::set<std::string> kLayerDatasets = {"weights",   "weights_packed", "threshold",
+                                              "direction", "score_scale",    "score_offset"};
+const std::set<std::string> kMetaAttributes = {"dataset", "class_names", "training_recipe", "accuracy_at_save",
+                                               "approximation_config"};
 
 bool isConv(LayerKind k)
 {
@@ -35,7 +35,8 @@ bool hasThresholds(LayerKind k)
     return k == LayerKind::InputConv || k == LayerKind::Conv || k == LayerKind::Dense;
 }
 
-template <class T> std::string listText(const std::vector<T>& v)
+template <class T>
+std::string listText(const std::vector<T>& v)
 {
     std::string t = "[";
     for (size_t i = 0; i < v.size(); ++i)
@@ -61,8 +62,8 @@ Shape readShape(const h5::Object& o, const std::string& name)
 {
     const std::vector<int64_t> v = o.intsAttribute(name);
     if (v.size() != 3 || std::any_of(v.begin(), v.end(), [](int64_t x) { return x < 1 || x > kMaxDim; }))
-        o.fail("attribute '" + name + "': expected [height, width, channels], 3 integers 1.."
-               + std::to_string(kMaxDim) + ", found " + listText(v));
+        o.fail("attribute '" + name + "': expected [height, width, channels], 3 integers 1.." + std::to_string(kMaxDim)
+               + ", found " + listText(v));
     return {static_cast<int>(v[0]), static_cast<int>(v[1]), static_cast<int>(v[2])};
 }
 
@@ -75,8 +76,7 @@ int readSmallInt(const h5::Object& o, const std::string& name, bool required, in
     }
     const int64_t v = o.intAttribute(name);
     if (v < 0 || v > kMaxDim)
-        o.fail("attribute '" + name + "': " + std::to_string(v) + " is out of range 0.."
-               + std::to_string(kMaxDim));
+        o.fail("attribute '" + name + "': " + std::to_string(v) + " is out of range 0.." + std::to_string(kMaxDim));
     return static_cast<int>(v);
 }
 
@@ -152,9 +152,8 @@ void readWeightsOf(const h5::Object& g, Layer& l)
         dims = {hsize_t(l.out.channels), hsize_t(l.in.size())};
         why = "[outputs, inputs]";
     }
-    const int64_t count
-        = boundedProduct({int64_t(dims[0]), int64_t(dims[1]), dims.size() > 2 ? int64_t(dims[2]) : 1,
-                          dims.size() > 3 ? int64_t(dims[3]) : 1});
+    const int64_t count = boundedProduct({int64_t(dims[0]), int64_t(dims[1]), dims.size() > 2 ? int64_t(dims[2]) : 1,
+                                          dims.size() > 3 ? int64_t(dims[3]) : 1});
     if (count > kMaxCount)
         g.fail("too many weights (more than " + std::to_string(kMaxCount) + ")");
     l.weights = plain ? readWeights(g.open("weights"), dims, size_t(count), why)
@@ -178,9 +177,9 @@ void readThresholdsOf(const h5::Object& g, Layer& l)
         const ThresholdRange range = thresholdRange(l); // fan-in is bounded: the weights were read
         for (size_t i = 0; i < t.size(); ++i)
             if (t[i] < range.min || t[i] > range.max)
-                d.fail("value " + std::to_string(t[i]) + " at index " + std::to_string(i)
-                       + " is out of range " + std::to_string(range.min) + ".." + std::to_string(range.max)
-                       + " (fan-in " + std::to_string(l.fanIn()) + ")");
+                d.fail("value " + std::to_string(t[i]) + " at index " + std::to_string(i) + " is out of range "
+                       + std::to_string(range.min) + ".." + std::to_string(range.max) + " (fan-in "
+                       + std::to_string(l.fanIn()) + ")");
         l.thresholds.threshold.assign(t.begin(), t.end());
     }
     const h5::Object d = g.open("direction");
@@ -241,8 +240,7 @@ Layer readLayer(const h5::Object& g, const std::string& name)
     l.kind = *k;
     l.name = name;
     if (g.hasAttribute("name") && g.stringAttribute("name") != name)
-        g.fail("attribute 'name' is '" + g.stringAttribute("name") + "' but the group name says '" + name
-               + "'");
+        g.fail("attribute 'name' is '" + g.stringAttribute("name") + "' but the group name says '" + name + "'");
     l.in = readShape(g, "in_shape");
     l.out = readShape(g, "out_shape");
     l.kernel = readSmallInt(g, "kernel", isConv(l.kind), l.kernel);
@@ -357,21 +355,21 @@ Model loadModel(const std::string& path)
 {
     const h5::Object root = h5::openFile(path);
     if (!root.hasAttribute("format"))
-        root.fail("no 'format' attribute; not an AxBNN model file (expected format = \""
-                  + std::string(kModelFormat) + "\")");
+        root.fail("no 'format' attribute; not an AxBNN model file (expected format = \"" + std::string(kModelFormat)
+                  + "\")");
     const std::string format = root.stringAttribute("format");
     if (format != kModelFormat)
         root.fail("format is '" + format + "', not '" + kModelFormat + "'; not an AxBNN model file");
     const int64_t version = root.intAttribute("format_version");
     if (version != kModelFormatVersion)
-        root.fail("format_version " + std::to_string(version)
-                  + " is not supported (this program reads version " + std::to_string(kModelFormatVersion)
-                  + (version > kModelFormatVersion ? "; the file is newer" : "") + ")");
+        root.fail("format_version " + std::to_string(version) + " is not supported (this program reads version "
+                  + std::to_string(kModelFormatVersion) + (version > kModelFormatVersion ? "; the file is newer" : "")
+                  + ")");
     Model m;
     m.input = readShape(root, "input_shape");
     if (root.hasAttribute("input_encoding") && root.stringAttribute("input_encoding") != kInputEncoding)
-        root.fail("input_encoding '" + root.stringAttribute("input_encoding")
-                  + "' is not supported (expected '" + kInputEncoding + "')");
+        root.fail("input_encoding '" + root.stringAttribute("input_encoding") + "' is not supported (expected '"
+                  + kInputEncoding + "')");
     if (root.has("meta"))
         readMeta(root.group("meta"), m.meta);
 
@@ -392,9 +390,9 @@ Model loadModel(const std::string& path)
     for (size_t i = 0; i < order.size(); ++i) {
         const auto& [index, group] = order[i];
         if (index != long(i))
-            layers.fail(i > 0 && order[i - 1].first == index ? "groups '" + order[i - 1].second + "' and '"
-                                + group + "' have the same layer index"
-                                                             : "layer " + std::to_string(i)
+            layers.fail(i > 0 && order[i - 1].first == index
+                            ? "groups '" + order[i - 1].second + "' and '" + group + "' have the same layer index"
+                            : "layer " + std::to_string(i)
                                 + " is missing (groups must be numbered 00, 01, 02, ... "
                                   "without gaps; the next group is '"
                                 + group + "')");
@@ -404,8 +402,7 @@ Model loadModel(const std::string& path)
     }
 
     if (const std::optional<ModelProblem> p = findModelProblem(m))
-        throw std::runtime_error(path + ": " + (p->layer >= 0 ? groupPaths[size_t(p->layer)] + ": " : "")
-                                 + p->message);
+        throw std::runtime_error(path + ": " + (p->layer >= 0 ? groupPaths[size_t(p->layer)] + ": " : "") + p->message);
     return m;
 }
 

@@ -18,8 +18,14 @@ using namespace verilog;
 using Node = GateGraph::Node;
 using Bits = std::vector<Node>; // least significant first
 
-std::string at(int line) { return "line " + std::to_string(line); }
-int width(const Net& n) { return std::abs(n.msb - n.lsb) + 1; }
+std::string at(int line)
+{
+    return "line " + std::to_string(line);
+}
+int width(const Net& n)
+{
+    return std::abs(n.msb - n.lsb) + 1;
+}
 
 struct Scope {
     const Module* module = nullptr;
@@ -28,10 +34,7 @@ struct Scope {
 
 class Elaborator {
 public:
-    Elaborator(GateGraph& g, const std::map<std::string, const Module*>& modules)
-        : g_(g), modules_(modules)
-    {
-    }
+    Elaborator(GateGraph& g, const std::map<std::string, const Module*>& modules) : g_(g), modules_(modules) {}
 
     Scope scope(const Module& m, const std::string& prefix, bool top)
     {
@@ -68,8 +71,9 @@ public:
             }
             auto it = modules_.find(inst.module);
             if (it == modules_.end())
-                g_.fail(at(inst.line), "unknown module '" + inst.module +
-                                           "' (not defined in this file and not a Yosys gate primitive)");
+                g_.fail(at(inst.line),
+                        "unknown module '" + inst.module
+                            + "' (not defined in this file and not a Yosys gate primitive)");
             const std::string sub = prefix + inst.name + ".";
             Scope inner = scope(*it->second, sub, false);
             for (const Connection& c : inst.connections) {
@@ -134,8 +138,9 @@ private:
         auto position = [&](int index) {
             const int p = n.msb >= n.lsb ? index - n.lsb : n.lsb - index;
             if (p < 0 || p >= width(n))
-                g_.fail(at(e.line), "index " + std::to_string(index) + " is outside '" + e.name + "' [" +
-                                        std::to_string(n.msb) + ":" + std::to_string(n.lsb) + "]");
+                g_.fail(at(e.line),
+                        "index " + std::to_string(index) + " is outside '" + e.name + "' [" + std::to_string(n.msb)
+                            + ":" + std::to_string(n.lsb) + "]");
             return p;
         };
         const int hi = position(e.msb), lo = position(e.lsb);
@@ -183,8 +188,10 @@ private:
             const size_t w = std::max(a.size(), b.size());
             a.resize(w, GateGraph::kZero);
             b.resize(w, GateGraph::kZero);
-            const Gate gate = e.op == Expr::And ? Gate::And2 : e.op == Expr::Or ? Gate::Or2
-                              : e.op == Expr::Xor ? Gate::Xor2 : Gate::Xnor2;
+            const Gate gate = e.op == Expr::And ? Gate::And2
+                : e.op == Expr::Or              ? Gate::Or2
+                : e.op == Expr::Xor             ? Gate::Xor2
+                                                : Gate::Xnor2;
             for (size_t k = 0; k < w; ++k)
                 a[k] = g_.gate(gate, a[k], b[k], at(e.line));
             return a;
@@ -257,8 +264,8 @@ Netlist importVerilog(std::string_view text, const std::string& origin, const Ce
     std::map<std::string, const Module*> byName;
     for (const Module& m : modules)
         if (!byName.emplace(m.name, &m).second)
-            throw std::runtime_error(origin + ": line " + std::to_string(m.line) + ": module '" + m.name +
-                                     "' is defined twice");
+            throw std::runtime_error(origin + ": line " + std::to_string(m.line) + ": module '" + m.name
+                                     + "' is defined twice");
     const Module& m = topModule(modules, top, origin);
     std::vector<std::pair<std::string, const Net*>> ins, outs;
     for (const auto& [name, net] : m.nets) {
@@ -268,10 +275,11 @@ Netlist importVerilog(std::string_view text, const std::string& origin, const Ce
             outs.push_back({name, &net});
     }
     if (ins.size() != 1 || outs.size() != 1)
-        throw std::runtime_error(origin + ": line " + std::to_string(m.line) + ": module '" + m.name +
-                                 "' must have exactly one input vector (the popcount inputs) and one "
-                                 "output vector (the count), it has " + std::to_string(ins.size()) +
-                                 " inputs and " + std::to_string(outs.size()) + " outputs");
+        throw std::runtime_error(origin + ": line " + std::to_string(m.line) + ": module '" + m.name
+                                 + "' must have exactly one input vector (the popcount inputs) and one "
+                                   "output vector (the count), it has "
+                                 + std::to_string(ins.size()) + " inputs and " + std::to_string(outs.size())
+                                 + " outputs");
     GateGraph g(origin, width(*ins[0].second));
     Elaborator e(g, byName);
     Scope s = e.scope(m, "", true);
@@ -279,8 +287,8 @@ Netlist importVerilog(std::string_view text, const std::string& origin, const Ce
     const Bits& y = s.bits.at(outs[0].first);
     for (size_t k = 0; k < y.size(); ++k)
         if (!g.isDriven(y[k]))
-            g.fail(at(outs[0].second->line), "output bit " + std::to_string(k) + " of '" + outs[0].first +
-                                                 "' is never assigned");
+            g.fail(at(outs[0].second->line),
+                   "output bit " + std::to_string(k) + " of '" + outs[0].first + "' is never assigned");
     return g.build(y, library);
 }
 

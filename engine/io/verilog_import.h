@@ -18,7 +18,7 @@ namespace axbnn {
 // The result is a Netlist of gate cells (circuit/gate_cells.h) with topology
 // Imported; gate figures can be overridden by same-named cells of `library`.
 // Throws std::runtime_error "origin: line N: ..." on anything it cannot read.
-Netlist importVerilog(std::string_view text, const std::string& origin,
-                      const CellLibrary* library = nullptr, const std::string& top = "");
+Netlist importVerilog(std::string_view text, const std::string& origin, const CellLibrary* library = nullptr,
+                      const std::string& top = "");
 
 } // namespace axbnn

@@ -9,8 +9,14 @@ namespace axbnn::verilog {
 
 namespace {
 
-bool identStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool identChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+bool identStart(char c)
+{
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
+bool identChar(char c)
+{
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+}
 
 } // namespace
 
@@ -80,8 +86,7 @@ std::vector<Token> tokenize(std::string_view s, const std::string& origin)
                 if (j >= s.size() || !std::strchr("bBoOdDhH", s[j]))
                     fail("malformed number: expected a base (b, o, d, h) after '");
                 ++j;
-                while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' ||
-                                        s[j] == '?'))
+                while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' || s[j] == '?'))
                     ++j;
             }
             out.push_back({Token::Number, std::string(s.substr(i, j - i)), line});

@@ -56,17 +56,18 @@ private:
     }
     static bool keyword(const std::string& w)
     {
-        static const std::set<std::string> k{"module", "endmodule", "input",  "output", "wire",
-                                             "assign", "always",    "reg",    "initial", "begin",
-                                             "end",    "inout",     "parameter", "localparam",
-                                             "generate", "function", "task",  "supply0", "supply1"};
+        static const std::set<std::string> k{"module",   "endmodule", "input",     "output",     "wire",
+                                             "assign",   "always",    "reg",       "initial",    "begin",
+                                             "end",      "inout",     "parameter", "localparam", "generate",
+                                             "function", "task",      "supply0",   "supply1"};
         return k.count(w) > 0;
     }
     [[noreturn]] void unsupported() const
     {
-        fail(peek().line, "unsupported construct '" + peek().text +
-                              "' (the importer reads modules of input/output/wire declarations, "
-                              "assign statements and module instances; docs/netlist-import.md)");
+        fail(peek().line,
+             "unsupported construct '" + peek().text
+                 + "' (the importer reads modules of input/output/wire declarations, "
+                   "assign statements and module instances; docs/netlist-import.md)");
     }
     int integer()
     {
@@ -147,10 +148,11 @@ private:
                 m.nets[name] = Net{dir, r.first, r.second, line};
                 if (ansi)
                     m.ports.push_back(name);
-            } else if (it->second.msb != r.first || it->second.lsb != r.second ||
-                       (dir != Net::Wire && it->second.dir != Net::Wire && it->second.dir != dir)) {
-                fail(line, "'" + name + "' is declared again differently (first at line " +
-                               std::to_string(it->second.line) + ")");
+            } else if (it->second.msb != r.first || it->second.lsb != r.second
+                       || (dir != Net::Wire && it->second.dir != Net::Wire && it->second.dir != dir)) {
+                fail(line,
+                     "'" + name + "' is declared again differently (first at line " + std::to_string(it->second.line)
+                         + ")");
             } else if (dir != Net::Wire) {
                 it->second.dir = dir; // "input [3:0] x; wire [3:0] x;" in either order
             }
@@ -209,8 +211,8 @@ private:
                 Connection c;
                 c.line = peek().line;
                 if (!accept("."))
-                    fail(c.line, "instance '" + inst.name +
-                                     "': only named port connections (.port(signal)) are supported");
+                    fail(c.line,
+                         "instance '" + inst.name + "': only named port connections (.port(signal)) are supported");
                 c.port = identifier();
                 expect("(");
                 if (!isSym(")"))
@@ -370,8 +372,8 @@ private:
             // value = value * base + digit, on a little-endian bit vector
             for (char ch : clean) {
                 const int d = std::isdigit(static_cast<unsigned char>(ch)) ? ch - '0'
-                              : (ch >= 'a' && ch <= 'f')                  ? ch - 'a' + 10
-                                                                          : -1;
+                    : (ch >= 'a' && ch <= 'f')                             ? ch - 'a' + 10
+                                                                           : -1;
                 if (d < 0 || d >= base)
                     fail(t.line, "unsupported digit '" + std::string(1, ch) + "' in constant '" + s + "'");
                 int carry = d;

@@ -13,11 +13,11 @@ namespace axbnn::verilog {
 
 struct Expr {
     enum Op { Ref, Const, Not, And, Or, Xor, Xnor, Ternary, Concat, Repeat } op = Ref;
-    std::string name;           // Ref
-    bool select = false;        // Ref: [msb:lsb] or [index] given
-    int msb = 0, lsb = 0;       // Ref with select ([i] is [i:i])
-    std::vector<int> bits;      // Const, least significant first; -1 for x or z
-    int count = 0;              // Repeat
+    std::string name; // Ref
+    bool select = false; // Ref: [msb:lsb] or [index] given
+    int msb = 0, lsb = 0; // Ref with select ([i] is [i:i])
+    std::vector<int> bits; // Const, least significant first; -1 for x or z
+    int count = 0; // Repeat
     std::vector<std::unique_ptr<Expr>> args;
     int line = 0;
 };

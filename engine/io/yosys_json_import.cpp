@@ -34,8 +34,9 @@ const json& topModule(const json& modules, const std::string& top, const std::st
         only = &m;
     }
     if (modules.size() != 1 || !only)
-        fail(origin, "several modules and none has the attribute top: run 'hierarchy -top NAME' "
-                     "and 'flatten' in Yosys before write_json");
+        fail(origin,
+             "several modules and none has the attribute top: run 'hierarchy -top NAME' "
+             "and 'flatten' in Yosys before write_json");
     return *only;
 }
 
@@ -73,9 +74,10 @@ Netlist importYosysJson(std::string_view text, const std::string& origin, const 
             }
         }
         if (inputs != 1 || outputs != 1)
-            fail(origin, "the top module must have exactly one input port (the popcount inputs) and one "
-                         "output port (the count), it has " + std::to_string(inputs) + " inputs and " +
-                             std::to_string(outputs) + " outputs");
+            fail(origin,
+                 "the top module must have exactly one input port (the popcount inputs) and one "
+                 "output port (the count), it has "
+                     + std::to_string(inputs) + " inputs and " + std::to_string(outputs) + " outputs");
         GateGraph g(origin, static_cast<int>(in->size()));
         // Readable names for messages: netname of every bit.
         std::map<long, std::string> names;
@@ -104,8 +106,9 @@ Netlist importYosysJson(std::string_view text, const std::string& origin, const 
             auto it = net.find(id);
             if (it == net.end()) {
                 const auto n = names.find(id);
-                it = net.emplace(id, g.wire(n != names.end() ? n->second : "net " + std::to_string(id),
-                                            "net " + std::to_string(id)))
+                it = net.emplace(id,
+                                 g.wire(n != names.end() ? n->second : "net " + std::to_string(id),
+                                        "net " + std::to_string(id)))
                          .first;
             }
             return it->second;
@@ -116,10 +119,11 @@ Netlist importYosysJson(std::string_view text, const std::string& origin, const 
                 const std::string type = c.at("type").get<std::string>();
                 const auto gate = yosysGate(type);
                 if (!gate)
-                    fail(origin, where + ": unsupported cell type '" + type +
-                                     "' (run Yosys 'synth' so only simple gates remain: $_AND_, $_OR_, "
-                                     "$_XOR_, $_NOT_, $_NAND_, $_NOR_, $_XNOR_, $_ANDNOT_, $_ORNOT_, "
-                                     "$_MUX_, $_BUF_)");
+                    fail(origin,
+                         where + ": unsupported cell type '" + type
+                             + "' (run Yosys 'synth' so only simple gates remain: $_AND_, $_OR_, "
+                               "$_XOR_, $_NOT_, $_NAND_, $_NOR_, $_XNOR_, $_ANDNOT_, $_ORNOT_, "
+                               "$_MUX_, $_BUF_)");
                 const json& conn = c.at("connections");
                 const char* pins[3] = {"A", "B", "S"};
                 Node args[3] = {GateGraph::kZero, GateGraph::kZero, GateGraph::kZero};

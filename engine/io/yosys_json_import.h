@@ -15,7 +15,7 @@ namespace axbnn {
 // N popcount inputs, bit 0 first) and one output port (the count, LSB first)
 // on the top module (`top`, else the module with attribute top, else the only
 // module). Throws std::runtime_error "origin: ..." on bad input.
-Netlist importYosysJson(std::string_view text, const std::string& origin,
-                        const CellLibrary* library = nullptr, const std::string& top = "");
+Netlist importYosysJson(std::string_view text, const std::string& origin, const CellLibrary* library = nullptr,
+                        const std::string& top = "");
 
 } // namespace axbnn

@@ -17,13 +17,11 @@ std::vector<std::vector<double>> minimized(const std::vector<std::vector<double>
     std::vector<std::vector<double>> m = points;
     for (size_t i = 0; i < m.size(); ++i) {
         if (m[i].size() != maximize.size())
-            throw std::invalid_argument("pareto: point " + std::to_string(i) + " has " +
-                                        std::to_string(m[i].size()) + " objectives, expected " +
-                                        std::to_string(maximize.size()));
+            throw std::invalid_argument("pareto: point " + std::to_string(i) + " has " + std::to_string(m[i].size())
+                                        + " objectives, expected " + std::to_string(maximize.size()));
         for (size_t d = 0; d < m[i].size(); ++d) {
             if (std::isnan(m[i][d]))
-                throw std::invalid_argument("pareto: point " + std::to_string(i) +
-                                            " has no value (NaN)");
+                throw std::invalid_argument("pareto: point " + std::to_string(i) + " has no value (NaN)");
             if (maximize[d])
                 m[i][d] = -m[i][d];
         }
@@ -56,8 +54,7 @@ std::vector<bool> paretoFrontBruteForce(const std::vector<std::vector<double>>& 
     return front;
 }
 
-std::vector<bool> paretoFront(const std::vector<std::vector<double>>& points,
-                              const std::vector<bool>& maximize)
+std::vector<bool> paretoFront(const std::vector<std::vector<double>>& points, const std::vector<bool>& maximize)
 {
     if (maximize.size() != 2)
         return paretoFrontBruteForce(points, maximize);

@@ -13,8 +13,7 @@ namespace axbnn {
 // or none is. Throws std::invalid_argument if a point has the wrong number
 // of objectives or a NaN.
 // Two objectives: O(n log n) sort and sweep; more: the brute-force test.
-std::vector<bool> paretoFront(const std::vector<std::vector<double>>& points,
-                              const std::vector<bool>& maximize);
+std::vector<bool> paretoFront(const std::vector<std::vector<double>>& points, const std::vector<bool>& maximize);
 
 // The O(n^2) definition, pairwise; the slow twin the tests check against.
 std::vector<bool> paretoFrontBruteForce(const std::vector<std::vector<double>>& points,

@@ -20,7 +20,10 @@ ApproxConfig approxOf(const SweepPoint& p)
     return a;
 }
 
-SweepValue optionalInt(int v) { return v > 0 ? SweepValue(int64_t{v}) : SweepValue(std::monostate{}); }
+SweepValue optionalInt(int v)
+{
+    return v > 0 ? SweepValue(int64_t{v}) : SweepValue(std::monostate{});
+}
 
 } // namespace
 
@@ -94,9 +97,9 @@ double SweepEvaluator::accuracy(const SweepPoint& point)
             exact.threads = 1;
             return run(exact);
         });
-    const std::string key = modelKey + "topology=" + topologyName(point.topology) + "|fa=" + point.cells.fa +
-                            "|ha=" + point.cells.ha + "|knob=" + sweepKnobName(point.knob) +
-                            "|level=" + std::to_string(point.level) + "|mitigation=" + point.mitigation;
+    const std::string key = modelKey + "topology=" + topologyName(point.topology) + "|fa=" + point.cells.fa
+        + "|ha=" + point.cells.ha + "|knob=" + sweepKnobName(point.knob) + "|level=" + std::to_string(point.level)
+        + "|mitigation=" + point.mitigation;
     return cachedAccuracy(key, false, [&] {
         PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(point.topology, approxOf(point));
         if (!spec_.cellLibrary.empty())
@@ -106,8 +109,7 @@ double SweepEvaluator::accuracy(const SweepPoint& point)
         // One branch per mode of sweepMitigations() (sweep_spec.cpp); a new
         // mode (e.g. threshold tuning) adds its name there and a branch here.
         if (point.mitigation == "bias")
-            biasCompensation(model, config, *calibration_,
-                             std::min(spec_.data.calibrationLimit, calibration_->count));
+            biasCompensation(model, config, *calibration_, std::min(spec_.data.calibrationLimit, calibration_->count));
         else if (point.mitigation != "none")
             throw std::invalid_argument("mitigation '" + point.mitigation + "' is not implemented in sweeps");
         return run(config);

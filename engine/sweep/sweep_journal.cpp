@@ -28,8 +28,7 @@ std::runtime_error ioError(const std::string& path, const char* what)
 
 } // namespace
 
-SweepJournal::SweepJournal(const std::string& path, const SweepJournalHeader& header, bool restart)
-    : path_(path)
+SweepJournal::SweepJournal(const std::string& path, const SweepJournalHeader& header, bool restart) : path_(path)
 {
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0)
@@ -61,13 +60,13 @@ SweepJournal::SweepJournal(const std::string& path, const SweepJournalHeader& he
             ::close(fd_);
             nlohmann::json h = nlohmann::json::parse(found, nullptr, false);
             const bool ours = h.is_object() && h.value("journal", "") == "axbnn-sweep";
-            throw std::runtime_error(
-                path + (ours ? ": belongs to another run (spec_hash " + h.value("spec_hash", "?") +
-                                   ", shard " + h.value("shard", "?") + "; this one: spec_hash " +
-                                   header.specHash + ", shard " + std::to_string(header.shardIndex) + "/" +
-                                   std::to_string(header.shardCount) + ")"
-                             : ": exists and is not a sweep journal") +
-                "; rerun with --restart to discard it, or choose another --out");
+            throw std::runtime_error(path
+                                     + (ours ? ": belongs to another run (spec_hash " + h.value("spec_hash", "?")
+                                                + ", shard " + h.value("shard", "?") + "; this one: spec_hash "
+                                                + header.specHash + ", shard " + std::to_string(header.shardIndex) + "/"
+                                                + std::to_string(header.shardCount) + ")"
+                                             : ": exists and is not a sweep journal")
+                                     + "; rerun with --restart to discard it, or choose another --out");
         }
         good = headerEnd + 1;
         size_t start = good;
@@ -82,9 +81,9 @@ SweepJournal::SweepJournal(const std::string& path, const SweepJournalHeader& he
             } catch (const std::exception& e) {
                 if (!last) {
                     ::close(fd_);
-                    throw std::runtime_error(path + ": line " +
-                                             std::to_string(1 + std::count(text.begin(), text.begin() + start, '\n')) +
-                                             " is damaged; rerun with --restart to recompute everything");
+                    throw std::runtime_error(path + ": line "
+                                             + std::to_string(1 + std::count(text.begin(), text.begin() + start, '\n'))
+                                             + " is damaged; rerun with --restart to recompute everything");
                 }
                 ++dropped_;
                 break;

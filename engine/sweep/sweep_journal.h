@@ -12,7 +12,7 @@ namespace axbnn {
 
 struct SweepJournalHeader {
     std::string specHash;
-    int points = 0;                     // points of the whole sweep
+    int points = 0; // points of the whole sweep
     int shardIndex = 0, shardCount = 1; // which share this journal holds
 };
 

@@ -10,26 +10,34 @@
 namespace axbnn {
 namespace {
 
-int64_t pointOf(const SweepRow& row) { return std::get<int64_t>(row[ColPoint]); }
+int64_t pointOf(const SweepRow& row)
+{
+    return std::get<int64_t>(row[ColPoint]);
+}
 
 const std::vector<std::pair<std::string, SweepCol>>& costAxes()
 {
-    static const std::vector<std::pair<std::string, SweepCol>> axes{
-        {"area_um2", ColArea}, {"energy_fj", ColEnergy}, {"delay_ps", ColDelay},
-        {"transistors", ColTransistors}, {"cells", ColCells}};
+    static const std::vector<std::pair<std::string, SweepCol>> axes{{"area_um2", ColArea},
+                                                                    {"energy_fj", ColEnergy},
+                                                                    {"delay_ps", ColDelay},
+                                                                    {"transistors", ColTransistors},
+                                                                    {"cells", ColCells}};
     return axes;
 }
 
 const std::vector<std::pair<std::string, SweepCol>>& qualityAxes()
 {
-    static const std::vector<std::pair<std::string, SweepCol>> axes{
-        {"accuracy", ColAccuracy}, {"accuracy_loss", ColAccuracyLoss}, {"error_rate", ColErrorRate},
-        {"mae", ColMae}, {"mse", ColMse}, {"wce", ColWce}};
+    static const std::vector<std::pair<std::string, SweepCol>> axes{{"accuracy", ColAccuracy},
+                                                                    {"accuracy_loss", ColAccuracyLoss},
+                                                                    {"error_rate", ColErrorRate},
+                                                                    {"mae", ColMae},
+                                                                    {"mse", ColMse},
+                                                                    {"wce", ColWce}};
     return axes;
 }
 
-SweepCol axis(const std::vector<std::pair<std::string, SweepCol>>& axes, const std::string& name,
-              const char* what, bool allowAuto)
+SweepCol axis(const std::vector<std::pair<std::string, SweepCol>>& axes, const std::string& name, const char* what,
+              bool allowAuto)
 {
     std::string known = allowAuto ? "auto" : "";
     for (const auto& [n, c] : axes) {
@@ -39,8 +47,7 @@ SweepCol axis(const std::vector<std::pair<std::string, SweepCol>>& axes, const s
     }
     if (allowAuto && name == "auto")
         return ColCount;
-    throw std::invalid_argument(std::string("unknown Pareto ") + what + " axis '" + name + "' (known: " +
-                                known + ")");
+    throw std::invalid_argument(std::string("unknown Pareto ") + what + " axis '" + name + "' (known: " + known + ")");
 }
 
 bool number(const SweepValue& v, double& out)
@@ -70,9 +77,9 @@ SweepTable mergeSweepTables(const std::vector<std::pair<std::string, SweepTable>
             merged.specHash = t.specHash;
             merged.points = t.points;
         } else if (t.specHash != merged.specHash || t.points != merged.points) {
-            throw std::invalid_argument(name + ": comes from another sweep (spec_hash " + t.specHash + ", " +
-                                        std::to_string(t.points) + " points) than " + first + " (spec_hash " +
-                                        merged.specHash + ", " + std::to_string(merged.points) + " points)");
+            throw std::invalid_argument(name + ": comes from another sweep (spec_hash " + t.specHash + ", "
+                                        + std::to_string(t.points) + " points) than " + first + " (spec_hash "
+                                        + merged.specHash + ", " + std::to_string(merged.points) + " points)");
         }
     }
     if (first.empty())
@@ -82,14 +89,13 @@ SweepTable mergeSweepTables(const std::vector<std::pair<std::string, SweepTable>
         for (const SweepRow& row : shards[s].second.rows) {
             const int64_t p = pointOf(row);
             if (p < 0 || p >= merged.points)
-                throw std::invalid_argument(shards[s].first + ": point " + std::to_string(p) +
-                                            " is outside the sweep");
+                throw std::invalid_argument(shards[s].first + ": point " + std::to_string(p) + " is outside the sweep");
             if (owner[p] >= 0 && shards[owner[p]].first == shards[s].first)
                 throw std::invalid_argument("merge: " + shards[s].first + " is given twice");
             if (owner[p] >= 0)
-                throw std::invalid_argument("merge: point " + std::to_string(p) + " appears in both " +
-                                            shards[owner[p]].first + " and " + shards[s].first +
-                                            " (overlapping shards)");
+                throw std::invalid_argument("merge: point " + std::to_string(p) + " appears in both "
+                                            + shards[owner[p]].first + " and " + shards[s].first
+                                            + " (overlapping shards)");
             owner[p] = static_cast<int>(s);
             merged.rows.push_back(row);
         }
@@ -101,9 +107,9 @@ SweepTable mergeSweepTables(const std::vector<std::pair<std::string, SweepTable>
         std::string list;
         for (size_t i = 0; i < missing.size() && i < 8; ++i)
             list += (i ? ", " : "") + std::to_string(missing[i]);
-        throw std::invalid_argument("merge: " + std::to_string(missing.size()) + " of " +
-                                    std::to_string(merged.points) + " points are missing (" + list +
-                                    (missing.size() > 8 ? ", ..." : "") + "); pass every shard");
+        throw std::invalid_argument("merge: " + std::to_string(missing.size()) + " of " + std::to_string(merged.points)
+                                    + " points are missing (" + list + (missing.size() > 8 ? ", ..." : "")
+                                    + "); pass every shard");
     }
     std::sort(merged.rows.begin(), merged.rows.end(),
               [](const SweepRow& a, const SweepRow& b) { return pointOf(a) < pointOf(b); });

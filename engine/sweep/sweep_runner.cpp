@@ -23,9 +23,9 @@ SweepShard parseShard(const std::string& text)
         const auto r = std::from_chars(part.data(), part.data() + part.size(), out);
         return r.ec == std::errc() && r.ptr == part.data() + part.size();
     };
-    if (slash == std::string::npos || !number(std::string_view(text).substr(0, slash), s.index) ||
-        !number(std::string_view(text).substr(slash + 1), s.count) || s.count < 1 || s.index < 0 ||
-        s.index >= s.count)
+    if (slash == std::string::npos || !number(std::string_view(text).substr(0, slash), s.index)
+        || !number(std::string_view(text).substr(slash + 1), s.count) || s.count < 1 || s.index < 0
+        || s.index >= s.count)
         throw std::invalid_argument("--shard '" + text + "': expected I/N with 0 <= I < N, e.g. 0/4");
     return s;
 }
@@ -45,10 +45,9 @@ SweepOutcome runSweep(const SweepSpec& spec, const SweepRunOptions& options)
         for (const SweepRow& r : journal->finished()) {
             const int64_t i = std::get<int64_t>(r[ColPoint]);
             const auto* id = std::get_if<std::string>(&r[ColPointId]);
-            if (i < 0 || i >= size || !options.shard.holds(static_cast<int>(i)) || !id ||
-                *id != points[i].id)
-                throw std::runtime_error(options.journal + ": point " + std::to_string(i) +
-                                         " does not belong to this sweep; rerun with --restart");
+            if (i < 0 || i >= size || !options.shard.holds(static_cast<int>(i)) || !id || *id != points[i].id)
+                throw std::runtime_error(options.journal + ": point " + std::to_string(i)
+                                         + " does not belong to this sweep; rerun with --restart");
             rows[static_cast<int>(i)] = r; // a repeated point keeps its last copy (identical values)
         }
     }
@@ -97,8 +96,8 @@ SweepOutcome runSweep(const SweepSpec& spec, const SweepRunOptions& options)
             }
             rows[p.index] = std::move(row);
             ++out.evaluated;
-            if (options.progress &&
-                !options.progress({static_cast<int>(rows.size()), out.total, out.evaluated, out.resumed, &p})) {
+            if (options.progress
+                && !options.progress({static_cast<int>(rows.size()), out.total, out.evaluated, out.resumed, &p})) {
                 stop = true;
                 out.cancelled = true;
             }

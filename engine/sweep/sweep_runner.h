@@ -20,10 +20,10 @@ struct SweepShard {
 SweepShard parseShard(const std::string& text); // "I/N"; throws std::invalid_argument
 
 struct SweepProgress {
-    int done = 0;      // points of this shard finished (resumed + evaluated)
-    int total = 0;     // points of this shard
+    int done = 0; // points of this shard finished (resumed + evaluated)
+    int total = 0; // points of this shard
     int evaluated = 0; // evaluated by this run
-    int resumed = 0;   // taken from the journal
+    int resumed = 0; // taken from the journal
     const SweepPoint* point = nullptr; // the point just finished
 };
 // Called after each evaluated point, serialized (one call at a time) but
@@ -33,22 +33,22 @@ using SweepProgressFn = std::function<bool(const SweepProgress&)>;
 
 struct SweepRunOptions {
     SweepShard shard;
-    int threads = 0;       // points evaluated in parallel; 0: all cores
-    std::string journal;   // "" : none (the run cannot be resumed)
-    bool restart = false;  // discard the journal's content first
+    int threads = 0; // points evaluated in parallel; 0: all cores
+    std::string journal; // "" : none (the run cannot be resumed)
+    bool restart = false; // discard the journal's content first
     SweepProgressFn progress;
     const std::atomic<bool>* cancel = nullptr; // set to cancel from another thread
 };
 
 struct SweepOutcome {
-    SweepTable table;   // this shard's finished rows in point order; pareto unset
-    int total = 0;      // points of this shard
-    int evaluated = 0;  // points evaluated by this run
-    int resumed = 0;    // points taken from the journal
+    SweepTable table; // this shard's finished rows in point order; pareto unset
+    int total = 0; // points of this shard
+    int evaluated = 0; // points evaluated by this run
+    int resumed = 0; // points taken from the journal
     int droppedJournalLines = 0; // torn last line found in the journal
-    int exactAccuracyRuns = 0;   // exact model evaluations (once per model)
-    int accuracyRuns = 0;        // approximate model evaluations
-    bool cancelled = false;      // true: table is incomplete
+    int exactAccuracyRuns = 0; // exact model evaluations (once per model)
+    int accuracyRuns = 0; // approximate model evaluations
+    bool cancelled = false; // true: table is incomplete
 };
 
 // Throws on the first point that fails (finished points stay journaled),

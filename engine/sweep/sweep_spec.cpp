@@ -87,7 +87,10 @@ private:
     std::string origin_;
 };
 
-std::string at(const char* key, size_t i) { return std::string(key) + "[" + std::to_string(i) + "]"; }
+std::string at(const char* key, size_t i)
+{
+    return std::string(key) + "[" + std::to_string(i) + "]";
+}
 
 SweepWorkload parseSize(const Reader& r, const json& v, const std::string& where)
 {
@@ -106,8 +109,7 @@ SweepWorkload parseSize(const Reader& r, const json& v, const std::string& where
         w.channels = static_cast<int>(r.integer(v["channels"], where + ".channels", 1, kMaxPopcountInputs));
         const long long n = 1LL * w.kernel * w.kernel * w.channels;
         if (n > kMaxPopcountInputs)
-            r.fail(where, "k*k*channels = " + std::to_string(n) + " is above " +
-                              std::to_string(kMaxPopcountInputs));
+            r.fail(where, "k*k*channels = " + std::to_string(n) + " is above " + std::to_string(kMaxPopcountInputs));
         w.inputs = static_cast<int>(n);
         return w;
     }
@@ -168,12 +170,10 @@ SweepWorkload parseModel(const Reader& r, const json& v, const std::string& wher
             if (!chosen && (w.layer.empty() ? l.kind == kind : l.name == w.layer))
                 chosen = &l;
     if (!chosen)
-        r.fail(where, w.layer.empty() ? "the model has no conv or dense layer"
-                                      : "the model has no layer '" + w.layer + "'");
-    if (chosen->kind != LayerKind::Conv && chosen->kind != LayerKind::Dense &&
-        chosen->kind != LayerKind::Scores)
-        r.fail(where, "layer '" + chosen->name + "' has no popcount (it is " +
-                          layerKindName(chosen->kind) + ")");
+        r.fail(where,
+               w.layer.empty() ? "the model has no conv or dense layer" : "the model has no layer '" + w.layer + "'");
+    if (chosen->kind != LayerKind::Conv && chosen->kind != LayerKind::Dense && chosen->kind != LayerKind::Scores)
+        r.fail(where, "layer '" + chosen->name + "' has no popcount (it is " + layerKindName(chosen->kind) + ")");
     w.layer = chosen->name;
     w.inputs = chosen->fanIn();
     if (chosen->kind == LayerKind::Conv) {
@@ -365,7 +365,10 @@ void parseRunOptions(const Reader& r, const json& j, SweepSpec& s, const std::st
 
 } // namespace
 
-std::string sweepKnobName(SweepKnob knob) { return knob == SweepKnob::LsbColumns ? "lsb" : "levels"; }
+std::string sweepKnobName(SweepKnob knob)
+{
+    return knob == SweepKnob::LsbColumns ? "lsb" : "levels";
+}
 
 const std::vector<std::string>& sweepMitigations()
 {
@@ -401,8 +404,9 @@ SweepSpec parseSweepSpec(std::string_view text, const std::string& origin, const
     } catch (const json::parse_error& e) {
         throw std::invalid_argument(origin + ": not valid JSON (" + e.what() + ")");
     }
-    r.onlyKeys(j, "spec", {"comment", "sizes", "models", "topologies", "cells", "approximation",
-                           "mitigation", "p", "data", "error", "cell_library"});
+    r.onlyKeys(j, "spec",
+               {"comment", "sizes", "models", "topologies", "cells", "approximation", "mitigation", "p", "data",
+                "error", "cell_library"});
     SweepSpec s;
     json canon = {{"version", 1}};
     parseWorkloads(r, j, s, baseDir, canon);
@@ -449,12 +453,11 @@ std::vector<SweepPoint> enumerateSweep(const SweepSpec& spec)
                                 pt.level = level;
                                 pt.mitigation = m;
                                 pt.p = p;
-                                pt.key = "n=" + std::to_string(wl.inputs) + "|k=" + std::to_string(wl.kernel) +
-                                         "|channels=" + std::to_string(wl.channels) + "|model=" + wl.model +
-                                         "|layer=" + wl.layer + "|topology=" + topologyName(t) +
-                                         "|fa=" + c.fa + "|ha=" + c.ha + "|knob=" + sweepKnobName(k) +
-                                         "|level=" + std::to_string(level) + "|mitigation=" + m +
-                                         "|p=" + formatDouble(p);
+                                pt.key = "n=" + std::to_string(wl.inputs) + "|k=" + std::to_string(wl.kernel)
+                                    + "|channels=" + std::to_string(wl.channels) + "|model=" + wl.model
+                                    + "|layer=" + wl.layer + "|topology=" + topologyName(t) + "|fa=" + c.fa
+                                    + "|ha=" + c.ha + "|knob=" + sweepKnobName(k) + "|level=" + std::to_string(level)
+                                    + "|mitigation=" + m + "|p=" + formatDouble(p);
                                 pt.id = fnv1a64Hex(pt.key);
                                 points.push_back(std::move(pt));
                             }

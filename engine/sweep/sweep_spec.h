@@ -22,11 +22,11 @@ namespace axbnn {
 // layer of a model, whose accuracy the point also measures.
 struct SweepWorkload {
     int inputs = 0;
-    int kernel = 0;   // 0: N given directly
+    int kernel = 0; // 0: N given directly
     int channels = 0;
-    std::string model;     // as written in the spec ("" for circuit-only workloads)
+    std::string model; // as written in the spec ("" for circuit-only workloads)
     std::string modelPath; // resolved against the spec's directory
-    std::string layer;     // the model layer whose fan-in is `inputs`
+    std::string layer; // the model layer whose fan-in is `inputs`
     std::shared_ptr<const Model> loaded;
 
     bool hasModel() const { return !model.empty(); }
@@ -34,15 +34,15 @@ struct SweepWorkload {
 
 struct SweepCells {
     std::string fa = "maj-fa"; // replaces the selected full adders
-    std::string ha;            // replaces the selected half adders ("": keep them exact)
+    std::string ha; // replaces the selected half adders ("": keep them exact)
 };
 
 enum class SweepKnob { LsbColumns, Levels }; // --approx-lsb K, --approx-levels L
-std::string sweepKnobName(SweepKnob knob);  // "lsb", "levels"
+std::string sweepKnobName(SweepKnob knob); // "lsb", "levels"
 
 struct SweepData {
     std::string dataset = "fashion-mnist"; // loadDataset() form, as written
-    int limit = 1000;                       // first images evaluated (0: all)
+    int limit = 1000; // first images evaluated (0: all)
     std::string calibration = "fashion-mnist:train";
     int calibrationLimit = 1000;
     std::string datasetPath, calibrationPath; // resolved against the spec's directory
@@ -62,7 +62,7 @@ struct SweepSpec {
     CellLibrary library = CellLibrary::defaults();
 
     nlohmann::json canonical; // every field with its default, normalized
-    std::string hash;         // 16 hex digits of FNV-1a 64 over canonical.dump()
+    std::string hash; // 16 hex digits of FNV-1a 64 over canonical.dump()
 };
 
 // Mitigation modes a sweep knows (mitigation.h); extend here and in the runner.
@@ -72,12 +72,11 @@ const std::vector<std::string>& sweepMitigations();
 // unknown topologies, cells or mitigations, and model files that cannot be
 // loaded each give one std::invalid_argument "origin: where: problem".
 // Relative file names are resolved against `baseDir`.
-SweepSpec parseSweepSpec(std::string_view text, const std::string& origin,
-                         const std::string& baseDir);
+SweepSpec parseSweepSpec(std::string_view text, const std::string& origin, const std::string& baseDir);
 SweepSpec loadSweepSpec(const std::string& path);
 
 struct SweepPoint {
-    int index = 0;    // position in the stable order
+    int index = 0; // position in the stable order
     int workload = 0; // index into SweepSpec::workloads
     Topology topology = Topology::AdderTree;
     SweepCells cells;
@@ -86,7 +85,7 @@ struct SweepPoint {
     std::string mitigation = "none";
     double p = 0.5;
     std::string key; // canonical "name=value|..." text of the point's coordinates
-    std::string id;  // 16 hex digits of FNV-1a 64 over key
+    std::string id; // 16 hex digits of FNV-1a 64 over key
 };
 
 // The cartesian product, outermost axis first: workload, topology, cells,

@@ -116,20 +116,19 @@ void takeIdentity(SweepTable& t, const std::string& origin)
         const auto* points = std::get_if<int64_t>(&r[ColSweepPoints]);
         const auto* index = std::get_if<int64_t>(&r[ColPoint]);
         if (!hash || hash->empty() || !points || !index)
-            throw std::invalid_argument(origin + ": row " + std::to_string(i + 1) +
-                                        " lacks point, spec_hash or sweep_points");
+            throw std::invalid_argument(origin + ": row " + std::to_string(i + 1)
+                                        + " lacks point, spec_hash or sweep_points");
         if (i == 0) {
             t.specHash = *hash;
             t.points = static_cast<int>(*points);
         } else if (*hash != t.specHash || *points != t.points) {
-            throw std::invalid_argument(origin + ": row " + std::to_string(i + 1) +
-                                        " comes from another sweep (spec_hash " + *hash + ", not " +
-                                        t.specHash + ")");
+            throw std::invalid_argument(origin + ": row " + std::to_string(i + 1)
+                                        + " comes from another sweep (spec_hash " + *hash + ", not " + t.specHash
+                                        + ")");
         }
         if (*index < 0 || *index >= *points)
-            throw std::invalid_argument(origin + ": row " + std::to_string(i + 1) + ": point " +
-                                        std::to_string(*index) + " is outside the sweep's 0.." +
-                                        std::to_string(*points - 1));
+            throw std::invalid_argument(origin + ": row " + std::to_string(i + 1) + ": point " + std::to_string(*index)
+                                        + " is outside the sweep's 0.." + std::to_string(*points - 1));
     }
 }
 
@@ -148,19 +147,42 @@ std::string csvHeader()
 
 const std::vector<SweepColumn>& sweepColumns()
 {
-    static const std::vector<SweepColumn> columns{
-        {"point", T::Int},          {"point_id", T::Text},        {"inputs", T::Int},
-        {"kernel", T::Int},         {"channels", T::Int},         {"model", T::Text},
-        {"layer", T::Text},         {"topology", T::Text},        {"fa_cell", T::Text},
-        {"ha_cell", T::Text},       {"approx_knob", T::Text},     {"approx_level", T::Int},
-        {"mitigation", T::Text},    {"p", T::Double},             {"cells", T::Int},
-        {"approximate_cells", T::Int}, {"area_um2", T::Double},   {"transistors", T::Int},
-        {"delay_ps", T::Double},    {"energy_fj", T::Double},     {"output_bits", T::Int},
-        {"error_method", T::Text},  {"error_rate", T::Double},    {"mean_error", T::Double},
-        {"mae", T::Double},         {"mse", T::Double},           {"wce", T::Int},
-        {"error_rate_ci95", T::Double}, {"mae_ci95", T::Double},  {"images", T::Int},
-        {"exact_accuracy", T::Double}, {"accuracy", T::Double},   {"accuracy_loss", T::Double},
-        {"pareto", T::Int},         {"spec_hash", T::Text},       {"sweep_points", T::Int}};
+    static const std::vector<SweepColumn> columns{{"point", T::Int},
+                                                  {"point_id", T::Text},
+                                                  {"inputs", T::Int},
+                                                  {"kernel", T::Int},
+                                                  {"channels", T::Int},
+                                                  {"model", T::Text},
+                                                  {"layer", T::Text},
+                                                  {"topology", T::Text},
+                                                  {"fa_cell", T::Text},
+                                                  {"ha_cell", T::Text},
+                                                  {"approx_knob", T::Text},
+                                                  {"approx_level", T::Int},
+                                                  {"mitigation", T::Text},
+                                                  {"p", T::Double},
+                                                  {"cells", T::Int},
+                                                  {"approximate_cells", T::Int},
+                                                  {"area_um2", T::Double},
+                                                  {"transistors", T::Int},
+                                                  {"delay_ps", T::Double},
+                                                  {"energy_fj", T::Double},
+                                                  {"output_bits", T::Int},
+                                                  {"error_method", T::Text},
+                                                  {"error_rate", T::Double},
+                                                  {"mean_error", T::Double},
+                                                  {"mae", T::Double},
+                                                  {"mse", T::Double},
+                                                  {"wce", T::Int},
+                                                  {"error_rate_ci95", T::Double},
+                                                  {"mae_ci95", T::Double},
+                                                  {"images", T::Int},
+                                                  {"exact_accuracy", T::Double},
+                                                  {"accuracy", T::Double},
+                                                  {"accuracy_loss", T::Double},
+                                                  {"pareto", T::Int},
+                                                  {"spec_hash", T::Text},
+                                                  {"sweep_points", T::Int}};
     return columns;
 }
 
@@ -196,9 +218,9 @@ SweepRow sweepRowFromJson(const nlohmann::json& object, const std::string& where
             throw std::invalid_argument(where + ": missing column '" + col.name + "'");
         }
         const auto& v = object[col.name];
-        const bool ok = (col.type == T::Text && v.is_string()) ||
-                        (col.type == T::Int && (v.is_null() || v.is_number_integer())) ||
-                        (col.type == T::Double && (v.is_null() || v.is_number()));
+        const bool ok = (col.type == T::Text && v.is_string())
+            || (col.type == T::Int && (v.is_null() || v.is_number_integer()))
+            || (col.type == T::Double && (v.is_null() || v.is_number()));
         if (!ok)
             throw std::invalid_argument(where + ": column '" + col.name + "' has the wrong type");
         if (v.is_null())
@@ -231,8 +253,8 @@ std::string sweepCsv(const SweepTable& table)
 
 std::string sweepJsonText(const SweepTable& table)
 {
-    nlohmann::ordered_json j = {{"format", "axbnn-sweep-results"}, {"version", 1},
-                                {"spec_hash", table.specHash}, {"points", table.points}};
+    nlohmann::ordered_json j = {
+        {"format", "axbnn-sweep-results"}, {"version", 1}, {"spec_hash", table.specHash}, {"points", table.points}};
     j["columns"] = nlohmann::ordered_json::array();
     for (const SweepColumn& c : sweepColumns())
         j["columns"].push_back(c.name);
@@ -254,14 +276,15 @@ SweepTable parseSweepCsv(std::string_view text, const std::string& origin)
         found += records[0][c];
     }
     if (found != csvHeader())
-        throw std::invalid_argument(origin + ": not an axbnn sweep CSV (the header differs from "
-                                             "docs/sweep-format.md)");
+        throw std::invalid_argument(origin
+                                    + ": not an axbnn sweep CSV (the header differs from "
+                                      "docs/sweep-format.md)");
     SweepTable t;
     for (size_t i = 1; i < records.size(); ++i) {
         if (records[i].size() != static_cast<size_t>(ColCount))
-            throw std::invalid_argument(origin + ": line " + std::to_string(i + 1) + " has " +
-                                        std::to_string(records[i].size()) + " fields, expected " +
-                                        std::to_string(ColCount));
+            throw std::invalid_argument(origin + ": line " + std::to_string(i + 1) + " has "
+                                        + std::to_string(records[i].size()) + " fields, expected "
+                                        + std::to_string(ColCount));
         SweepRow row(ColCount);
         for (int c = 0; c < ColCount; ++c)
             row[c] = parseValue(records[i][c], sweepColumns()[c].type,
@@ -280,8 +303,8 @@ SweepTable parseSweepJson(std::string_view text, const std::string& origin)
     } catch (const nlohmann::json::parse_error& e) {
         throw std::invalid_argument(origin + ": not valid JSON (" + e.what() + ")");
     }
-    if (!j.is_object() || j.value("format", "") != "axbnn-sweep-results" || !j.contains("rows") ||
-        !j["rows"].is_array() || !j.contains("points") || !j["points"].is_number_integer())
+    if (!j.is_object() || j.value("format", "") != "axbnn-sweep-results" || !j.contains("rows") || !j["rows"].is_array()
+        || !j.contains("points") || !j["points"].is_number_integer())
         throw std::invalid_argument(origin + ": not an axbnn sweep result (format axbnn-sweep-results)");
     SweepTable t;
     for (size_t i = 0; i < j["rows"].size(); ++i)

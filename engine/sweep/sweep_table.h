@@ -23,12 +23,42 @@ struct SweepColumn {
 
 // Column indices, in output order (sweepColumns() names them).
 enum SweepCol : int {
-    ColPoint, ColPointId, ColInputs, ColKernel, ColChannels, ColModel, ColLayer, ColTopology,
-    ColFaCell, ColHaCell, ColKnob, ColLevel, ColMitigation, ColP,
-    ColCells, ColApproximateCells, ColArea, ColTransistors, ColDelay, ColEnergy, ColOutputBits,
-    ColErrorMethod, ColErrorRate, ColMeanError, ColMae, ColMse, ColWce, ColErrorRateCi, ColMaeCi,
-    ColImages, ColExactAccuracy, ColAccuracy, ColAccuracyLoss,
-    ColPareto, ColSpecHash, ColSweepPoints,
+    ColPoint,
+    ColPointId,
+    ColInputs,
+    ColKernel,
+    ColChannels,
+    ColModel,
+    ColLayer,
+    ColTopology,
+    ColFaCell,
+    ColHaCell,
+    ColKnob,
+    ColLevel,
+    ColMitigation,
+    ColP,
+    ColCells,
+    ColApproximateCells,
+    ColArea,
+    ColTransistors,
+    ColDelay,
+    ColEnergy,
+    ColOutputBits,
+    ColErrorMethod,
+    ColErrorRate,
+    ColMeanError,
+    ColMae,
+    ColMse,
+    ColWce,
+    ColErrorRateCi,
+    ColMaeCi,
+    ColImages,
+    ColExactAccuracy,
+    ColAccuracy,
+    ColAccuracyLoss,
+    ColPareto,
+    ColSpecHash,
+    ColSweepPoints,
     ColCount
 };
 
@@ -42,7 +72,7 @@ using SweepRow = std::vector<SweepValue>; // ColCount values
 
 struct SweepTable {
     std::string specHash; // "" for a table without rows (unknown)
-    int points = 0;       // points of the whole sweep (not only these rows)
+    int points = 0; // points of the whole sweep (not only these rows)
     std::vector<SweepRow> rows; // in point order
 };
 

@@ -23,12 +23,15 @@ using SMap = Eigen::Map<RowMat, 0, Eigen::OuterStride<>>;
 using CSMap = Eigen::Map<const RowMat, 0, Eigen::OuterStride<>>;
 
 // Fixed partitions (independent of the thread count).
-constexpr int kConvImages = 4;     // images per convolution task
-constexpr int kDenseBlock = 128;   // output columns per dense task
-constexpr int kRowBlock = 512;     // rows per batch-norm reduction block
+constexpr int kConvImages = 4; // images per convolution task
+constexpr int kDenseBlock = 128; // output columns per dense task
+constexpr int kRowBlock = 512; // rows per batch-norm reduction block
 constexpr int64_t kElemBlock = 1 << 16;
 
-int blocks(int64_t n, int64_t size) { return static_cast<int>((n + size - 1) / size); }
+int blocks(int64_t n, int64_t size)
+{
+    return static_cast<int>((n + size - 1) / size);
+}
 
 void im2col(const TrainLayer& l, const float* image, float* cols)
 {
@@ -69,23 +72,22 @@ void col2imAdd(const TrainLayer& l, const float* cols, float* image)
 } // namespace
 
 struct BatchPass::LayerState {
-    std::vector<float> wb;       // sign(latent) as +-1, [C, K]
-    std::vector<float> z;        // convolution outputs (+ injected errors), [count * conv positions, C]
-    std::vector<float> pooled;   // after max-pool, [count * out positions, C] (unused without pooling)
+    std::vector<float> wb; // sign(latent) as +-1, [C, K]
+    std::vector<float> z; // convolution outputs (+ injected errors), [count * conv positions, C]
+    std::vector<float> pooled; // after max-pool, [count * out positions, C] (unused without pooling)
     std::vector<int32_t> argmax; // index into z of each pooled value
-    std::vector<float> xhat, y;  // batch-normalised, and after the affine map
-    std::vector<float> a;        // sign(y): the next layer's input
-    std::vector<float> dA;       // gradient with respect to a (or the scores)
+    std::vector<float> xhat, y; // batch-normalised, and after the affine map
+    std::vector<float> a; // sign(y): the next layer's input
+    std::vector<float> dA; // gradient with respect to a (or the scores)
     std::vector<float> mean, invStd;
-    std::vector<float> partial;  // per-task partial weight gradients
+    std::vector<float> partial; // per-task partial weight gradients
     const float* pre() const { return pooled.empty() ? z.data() : pooled.data(); }
 };
 
 BatchPass::BatchPass(Network& net, TaskPool& pool, const ErrorInjector* injector)
-    : net_(net), pool_(pool), injector_(injector && injector->active() ? injector : nullptr),
-      state_(net.layers.size()), grads_(net.layers.size()), cols_(pool.threads()), dcols_(pool.threads())
-{
-}
+    : net_(net), pool_(pool), injector_(injector && injector->active() ? injector : nullptr), state_(net.layers.size()),
+      grads_(net.layers.size()), cols_(pool.threads()), dcols_(pool.threads())
+{}
 
 BatchPass::~BatchPass() = default;
 
@@ -143,8 +145,7 @@ void BatchPass::poolForward(int li, int count, bool keepArgmax)
                         for (int dy = 0; dy < p; ++dy)
                             for (int dx = 0; dx < p; ++dx) {
                                 const size_t at = i * convSize
-                                                  + (static_cast<size_t>(oy * p + dy) * l.conv.width + ox * p + dx) * c
-                                                  + ch;
+                                    + (static_cast<size_t>(oy * p + dy) * l.conv.width + ox * p + dx) * c + ch;
                                 if (s.z[at] > s.z[best])
                                     best = at;
                             }
@@ -334,7 +335,8 @@ void BatchPass::convBackward(int li, const float* in, float* dIn, int count)
         dzPooled.assign(s.z.size(), 0.0f);
         const size_t outSize = l.out.size();
         pool_.run(blocks(count, kConvImages), [&](int t, int) {
-            for (size_t o = t * kConvImages * outSize; o < std::min<size_t>(count, (t + 1) * kConvImages) * outSize; ++o)
+            for (size_t o = t * kConvImages * outSize; o < std::min<size_t>(count, (t + 1) * kConvImages) * outSize;
+                 ++o)
                 dzPooled[s.argmax[o]] += s.dA[o];
         });
         dz = dzPooled.data();

@@ -18,14 +18,14 @@ ErrorInjector::ErrorInjector(const ErrorModel& model, const Network& net)
         const std::string where = "error model layer " + std::to_string(lm.layer);
         if (found < 0)
             throw std::invalid_argument(where + " is not a trained layer of this " + archName(net.spec.arch)
-                                        + " network (its binary layers are "
-                                        + [&] {
-                                              std::string s;
-                                              for (const TrainLayer& l : net.layers)
-                                                  if (!l.pixels)
-                                                      s += (s.empty() ? "" : ", ") + std::to_string(l.modelLayer);
-                                              return s;
-                                          }()
+                                        + " network (its binary layers are " +
+                                        [&] {
+                                            std::string s;
+                                            for (const TrainLayer& l : net.layers)
+                                                if (!l.pixels)
+                                                    s += (s.empty() ? "" : ", ") + std::to_string(l.modelLayer);
+                                            return s;
+                                        }()
                                         + ")");
         const TrainLayer& l = net.layers[found];
         if (l.pixels)

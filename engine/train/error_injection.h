@@ -41,6 +41,9 @@ inline uint64_t mix64(uint64_t x)
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
     return x ^ (x >> 31);
 }
-inline uint64_t streamKey(uint64_t a, uint64_t b, uint64_t c = 0) { return mix64(mix64(mix64(a) ^ b) ^ c); }
+inline uint64_t streamKey(uint64_t a, uint64_t b, uint64_t c = 0)
+{
+    return mix64(mix64(mix64(a) ^ b) ^ c);
+}
 
 } // namespace axbnn::train

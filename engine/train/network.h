@@ -17,11 +17,11 @@ namespace axbnn::train {
 struct TrainLayer {
     LayerKind kind = LayerKind::Conv; // InputConv, Conv, Dense or Scores as saved
     std::string name;
-    Shape in;          // input activations (pixels for the first layer)
-    Shape conv;        // convolution output, before pooling
-    Shape out;         // after pooling (= conv without pooling)
+    Shape in; // input activations (pixels for the first layer)
+    Shape conv; // convolution output, before pooling
+    Shape out; // after pooling (= conv without pooling)
     int kernel = 1, padding = 0, pool = 1;
-    int fanIn = 0;     // kernel * kernel * in.channels
+    int fanIn = 0; // kernel * kernel * in.channels
     int modelLayer = 0; // index in the saved model's layer list
     bool pixels = false; // first layer: integer pixel inputs, padding reads 0
     bool scores = false; // last layer: BN output is the class score
@@ -57,6 +57,9 @@ struct BnEval {
 BnEval bnEval(const TrainLayer& layer, int channel, float epsilon);
 // The last layer's score is bn(x) = scale * x + offset with this offset (the
 // model file's score_offset; score_scale is bn.scale).
-inline float scoreOffset(const BnEval& bn) { return bn.beta - bn.mean * bn.scale; }
+inline float scoreOffset(const BnEval& bn)
+{
+    return bn.beta - bn.mean * bn.scale;
+}
 
 } // namespace axbnn::train

@@ -41,10 +41,11 @@ void validateTrainConfig(const TrainConfig& c)
                                         + std::to_string(n.input.height) + "x" + std::to_string(n.input.width) + ")");
         const int inner = std::min(n.input.height, n.input.width) / 2; // the second convolution's input
         if (n.kernel < 1 || n.kernel % 2 == 0 || n.kernel > inner)
-            throw std::invalid_argument(
-                "kernel " + std::to_string(n.kernel) + " does not fit: VGG3 needs an odd kernel (padding kernel/2 "
-                "keeps the image size) no larger than the " + std::to_string(inner) + "x" + std::to_string(inner)
-                + " input of its second convolution, e.g. 3, 5 or 7");
+            throw std::invalid_argument("kernel " + std::to_string(n.kernel)
+                                        + " does not fit: VGG3 needs an odd kernel (padding kernel/2 "
+                                          "keeps the image size) no larger than the "
+                                        + std::to_string(inner) + "x" + std::to_string(inner)
+                                        + " input of its second convolution, e.g. 3, 5 or 7");
     }
     if (c.epochs <= 0)
         throw std::invalid_argument("epochs must be positive, got " + std::to_string(c.epochs));

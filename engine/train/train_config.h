@@ -14,8 +14,8 @@
 namespace axbnn::train {
 
 enum class Arch {
-    Mlp,  // pixels -> hidden -> hidden -> classes (784-2048-2048-10 by default)
-    Vgg3  // conv kxk, pool, conv kxk, pool, dense hidden, dense classes
+    Mlp, // pixels -> hidden -> hidden -> classes (784-2048-2048-10 by default)
+    Vgg3 // conv kxk, pool, conv kxk, pool, dense hidden, dense classes
 };
 
 // "fc" (also "mlp") and "vgg3".
@@ -26,23 +26,23 @@ struct NetworkSpec {
     Arch arch = Arch::Vgg3;
     Shape input{28, 28, 1};
     int classes = 10;
-    int kernel = 3;     // VGG3 convolutions (odd, padding kernel / 2)
-    int channels = 64;  // VGG3 convolution channels
-    int hidden = 2048;  // hidden dense width (both MLP layers, VGG3's first dense)
+    int kernel = 3; // VGG3 convolutions (odd, padding kernel / 2)
+    int channels = 64; // VGG3 convolution channels
+    int hidden = 2048; // hidden dense width (both MLP layers, VGG3's first dense)
 };
 
 struct TrainConfig {
     NetworkSpec net;
     int epochs = 10;
     int batch = 64;
-    float learningRate = 1e-3f;  // Adam, cosine-decayed to finalLrFraction * learningRate
+    float learningRate = 1e-3f; // Adam, cosine-decayed to finalLrFraction * learningRate
     float finalLrFraction = 0.01f;
-    float bnMomentum = 0.9f;     // running = momentum * running + (1 - momentum) * batch
+    float bnMomentum = 0.9f; // running = momentum * running + (1 - momentum) * batch
     float bnEpsilon = 1e-5f;
-    bool augment = false;        // random shifts by up to augmentShift pixels
+    bool augment = false; // random shifts by up to augmentShift pixels
     int augmentShift = 2;
     uint64_t seed = 1;
-    int threads = 0;             // 0: all cores; results do not depend on it
+    int threads = 0; // 0: all cores; results do not depend on it
     // Approximation-aware training: errors injected per binary layer (matched
     // by model layer index; fan-ins must agree).
     std::optional<ErrorModel> errorModel;

@@ -61,8 +61,7 @@ void loadPixels(const Dataset& data, int index, int dx, int dy, float* out)
             for (int c = 0; c < s.channels; ++c) {
                 const int sy = y - dy, sx = x - dx;
                 const bool inside = sy >= 0 && sy < s.height && sx >= 0 && sx < s.width;
-                out[(y * s.width + x) * s.channels + c] =
-                    inside ? img[(sy * s.width + sx) * s.channels + c] : 0.0f;
+                out[(y * s.width + x) * s.channels + c] = inside ? img[(sy * s.width + sx) * s.channels + c] : 0.0f;
             }
 }
 
@@ -175,9 +174,8 @@ TrainResult trainNetwork(const TrainConfig& config, const Dataset& train, const 
             pass.backward();
             const double t = static_cast<double>(step - 1) / std::max<int64_t>(1, totalSteps - 1);
             const float lr = config.learningRate
-                             * (config.finalLrFraction
-                                + (1.0f - config.finalLrFraction) * 0.5f
-                                      * static_cast<float>(1.0 + std::cos(std::numbers::pi * t)));
+                * (config.finalLrFraction
+                   + (1.0f - config.finalLrFraction) * 0.5f * static_cast<float>(1.0 + std::cos(std::numbers::pi * t)));
             const std::vector<LayerGrads>& g = pass.grads();
             for (size_t l = 0; l < net.layers.size(); ++l) {
                 adamStep(pool, net.layers[l].weights, g[l].weights, adamW[l], lr, step, true);
@@ -238,7 +236,8 @@ std::vector<int> predictWithNetwork(const Network& net, const Dataset& data, int
     TaskPool pool(threads);
     BatchPass pass(copy, pool, nullptr);
     const int pixels = net.spec.input.size(), classes = net.spec.classes;
-    std::vector<float> input(static_cast<size_t>(kEvalBatch) * pixels), scores(static_cast<size_t>(kEvalBatch) * classes);
+    std::vector<float> input(static_cast<size_t>(kEvalBatch) * pixels),
+        scores(static_cast<size_t>(kEvalBatch) * classes);
     std::vector<int> predicted(count);
     for (int b = 0; b < count; b += kEvalBatch) {
         const int n = std::min(kEvalBatch, count - b);

@@ -17,10 +17,10 @@
 namespace axbnn::train {
 
 struct TrainProgress {
-    int epoch = 0, epochs = 0;          // 1-based
+    int epoch = 0, epochs = 0; // 1-based
     int batch = 0, batchesPerEpoch = 0; // 1-based within the epoch
-    double loss = 0;                    // mean training loss so far in this epoch
-    double accuracy = 0;                // running training accuracy in this epoch (0..1)
+    double loss = 0; // mean training loss so far in this epoch
+    double accuracy = 0; // running training accuracy in this epoch (0..1)
     double elapsedSeconds = 0, remainingSeconds = 0;
     // Set once per epoch, after its last batch: test accuracy of the folded
     // model in the inference engine (exact mode), or -1 without test data.
@@ -43,9 +43,9 @@ struct EpochSummary {
 
 struct TrainResult {
     Network network;
-    Model model;                 // folded, metadata filled (accuracy_at_save from the last epoch)
+    Model model; // folded, metadata filled (accuracy_at_save from the last epoch)
     std::vector<EpochSummary> epochs;
-    double testAccuracy = -1;    // of `model` in the inference engine, exact mode
+    double testAccuracy = -1; // of `model` in the inference engine, exact mode
 };
 
 // Trains on `train` (first `limit` images, 0 = all) and evaluates on `test`

@@ -8,7 +8,7 @@ namespace axbnn {
 
 enum class Isa {
     Portable, // baseline x86-64 (or any other CPU): plain C++
-    Avx2      // AVX2 + POPCNT, compiled per function with target attributes
+    Avx2 // AVX2 + POPCNT, compiled per function with target attributes
 };
 
 // The instruction set the fast kernels use: AVX2 when the CPU has AVX2 and

@@ -72,6 +72,9 @@ void BernoulliWords::fill(std::span<uint64_t> words, Rng& rng) const
     rng = local;
 }
 
-double BernoulliWords::quantisedP() const { return static_cast<double>(q_) / (1u << 24); }
+double BernoulliWords::quantisedP() const
+{
+    return static_cast<double>(q_) / (1u << 24);
+}
 
 } // namespace axbnn

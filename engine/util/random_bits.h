@@ -33,8 +33,8 @@ public:
     int drawsPerWord() const { return q_ >= (1u << 24) ? 0 : 24 - first_; }
 
 private:
-    uint32_t q_ = 0;  // p * 2^24
-    int first_ = 0;   // lowest set bit of q_
+    uint32_t q_ = 0; // p * 2^24
+    int first_ = 0; // lowest set bit of q_
 };
 
 } // namespace axbnn

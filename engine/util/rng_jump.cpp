@@ -17,7 +17,10 @@ namespace {
 // coefficient of x^i.
 using Poly = std::array<uint64_t, 4>;
 
-bool bit(const Poly& a, int i) { return (a[static_cast<size_t>(i / 64)] >> (i % 64)) & 1; }
+bool bit(const Poly& a, int i)
+{
+    return (a[static_cast<size_t>(i / 64)] >> (i % 64)) & 1;
+}
 
 // Low 256 coefficients of P (P = x^256 + low); from the minimal polynomial
 // of the sequence of bit 0 of s[0], which for a full-period generator is P.

@@ -7,8 +7,8 @@
 
 #include <QtTest>
 
-#include <QJsonDocument>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -20,8 +20,8 @@ private slots:
     void jsonHasEveryDocumentedField()
     {
         const QJsonObject j = runCliJson({"circuit", "--inputs", "576", "--approx-lsb", "2"});
-        for (const char* key : {"inputs", "output_bits", "topology", "counts", "area_um2",
-                                "transistors", "delay_ps", "energy_fj", "error"})
+        for (const char* key : {"inputs", "output_bits", "topology", "counts", "area_um2", "transistors", "delay_ps",
+                                "energy_fj", "error"})
             QVERIFY2(j.contains(key), key);
         QCOMPARE(j["inputs"].toInt(), 576);
         QCOMPARE(j["output_bits"].toInt(), 10);
@@ -79,9 +79,8 @@ private slots:
         QVERIFY(top.out.contains("circuit"));
         const Run r = runCli({"circuit", "--help"});
         QCOMPARE(r.exitCode, 0);
-        for (const char* opt : {"--inputs", "--topology", "--cell", "--ha-cell", "--approx-lsb",
-                                "--approx-levels", "--approx-cells", "--p", "--json", "--verilog",
-                                "--cells", "--method", "--samples"})
+        for (const char* opt : {"--inputs", "--topology", "--cell", "--ha-cell", "--approx-lsb", "--approx-levels",
+                                "--approx-cells", "--p", "--json", "--verilog", "--cells", "--method", "--samples"})
             QVERIFY2(r.out.contains(opt), opt);
     }
 
@@ -99,8 +98,8 @@ private slots:
                                             11),
                          model.toStdString());
         const QString predictions = dir.filePath("pred.txt");
-        const QJsonObject exact = runCliJson({"eval", "--model", model, "--limit", "300", "--predictions",
-                                        predictions});
+        const QJsonObject exact =
+            runCliJson({"eval", "--model", model, "--limit", "300", "--predictions", predictions});
         QCOMPARE(exact["samples"].toInt(), 300);
         const double accuracy = exact["accuracy"].toDouble();
         QVERIFY(accuracy >= 0.0 && accuracy <= 1.0);
@@ -112,18 +111,16 @@ private slots:
         for (const QByteArray& l : lines)
             QVERIFY(l.toInt() >= 0 && l.toInt() < 10);
         // The exact circuit simulated gate by gate predicts what the plain count does.
-        const QJsonObject circuit = runCliJson({"eval", "--model", model, "--limit", "300", "--popcount",
-                                          "circuit"});
+        const QJsonObject circuit = runCliJson({"eval", "--model", model, "--limit", "300", "--popcount", "circuit"});
         QCOMPARE(circuit["correct"].toInt(), exact["correct"].toInt());
-        const QJsonObject biased = runCliJson({"eval", "--model", model, "--limit", "100", "--approx-lsb",
-                                         "2", "--mitigation", "bias", "--calibration-limit", "50",
-                                         "--stats"});
+        const QJsonObject biased = runCliJson({"eval", "--model", model, "--limit", "100", "--approx-lsb", "2",
+                                               "--mitigation", "bias", "--calibration-limit", "50", "--stats"});
         const QJsonArray layers = biased["layers"].toArray();
         QCOMPARE(layers[2].toObject()["popcount"].toString(), QString("circuit"));
         QVERIFY(layers[2].toObject()["stats"].toObject()["value_changed_fraction"].toDouble() > 0);
         QCOMPARE(biased["mitigation"].toObject()["layers"].toArray().size(), 2);
         const QJsonObject tuned = runCliJson({"eval", "--model", model, "--limit", "100", "--approx-lsb", "2",
-                                        "--mitigation", "tune", "--calibration-limit", "50"});
+                                              "--mitigation", "tune", "--calibration-limit", "50"});
         const QJsonObject tuning = tuned["mitigation"].toObject();
         QCOMPARE(tuning["method"].toString(), QString("tune"));
         QCOMPARE(tuning["layers"].toArray().size(), 2);
@@ -143,24 +140,19 @@ private slots:
         QTest::newRow("absurd N") << QStringList{"circuit", "--inputs", "99999999999"} << "--inputs";
         QTest::newRow("N not a number") << QStringList{"circuit", "--inputs", "many"} << "--inputs";
         QTest::newRow("missing N") << QStringList{"circuit"} << "--inputs";
-        QTest::newRow("unknown topology")
-            << QStringList{"circuit", "-n", "9", "--topology", "tree"} << "topology";
+        QTest::newRow("unknown topology") << QStringList{"circuit", "-n", "9", "--topology", "tree"} << "topology";
         QTest::newRow("unknown cell") << QStringList{"circuit", "-n", "9", "--cell", "nand"} << "nand";
         QTest::newRow("wrong arity cell")
             << QStringList{"circuit", "-n", "9", "--approx-lsb", "1", "--cell", "or-ha"} << "or-ha";
         QTest::newRow("p > 1") << QStringList{"circuit", "-n", "9", "--p", "1.5"} << "--p";
-        QTest::newRow("negative lsb") << QStringList{"circuit", "-n", "9", "--approx-lsb", "-1"}
-                                      << "--approx-lsb";
-        QTest::newRow("absurd lsb") << QStringList{"circuit", "-n", "9", "--approx-lsb", "1000"}
-                                    << "--approx-lsb";
-        QTest::newRow("cell id out of range")
-            << QStringList{"circuit", "-n", "9", "--approx-cells", "500"} << "500";
-        QTest::newRow("unknown method") << QStringList{"circuit", "-n", "9", "--method", "guess"}
-                                        << "guess";
+        QTest::newRow("negative lsb") << QStringList{"circuit", "-n", "9", "--approx-lsb", "-1"} << "--approx-lsb";
+        QTest::newRow("absurd lsb") << QStringList{"circuit", "-n", "9", "--approx-lsb", "1000"} << "--approx-lsb";
+        QTest::newRow("cell id out of range") << QStringList{"circuit", "-n", "9", "--approx-cells", "500"} << "500";
+        QTest::newRow("unknown method") << QStringList{"circuit", "-n", "9", "--method", "guess"} << "guess";
         QTest::newRow("missing cell file")
             << QStringList{"circuit", "-n", "9", "--cells", "/no/such.json"} << "/no/such.json";
-        QTest::newRow("malformed cell file") << QStringList{"circuit", "-n", "9", "--cells", "@bad"}
-                                             << "not valid JSON";
+        QTest::newRow("malformed cell file")
+            << QStringList{"circuit", "-n", "9", "--cells", "@bad"} << "not valid JSON";
         QTest::newRow("unknown command") << QStringList{"frobnicate"} << "frobnicate";
         QTest::newRow("unknown option") << QStringList{"circuit", "-n", "9", "--fast"} << "--fast";
         QTest::newRow("missing model") << QStringList{"eval", "--model", "/no/model.h5"} << "/no/model.h5";

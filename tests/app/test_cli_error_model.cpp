@@ -146,14 +146,13 @@ private slots:
         QTest::newRow("no approximation") << QStringList{"--model", "MODEL"} << "--approx-lsb";
         QTest::newRow("propagation") << QStringList{"--fan-in", "9", "--approx-lsb", "1", "--method", "propagation"}
                                      << "P(e | s)";
-        QTest::newRow("data without model") << QStringList{"--fan-in", "9", "--approx-lsb", "1", "--data", "x"}
-                                            << "--model";
+        QTest::newRow("data without model")
+            << QStringList{"--fan-in", "9", "--approx-lsb", "1", "--data", "x"} << "--model";
         QTest::newRow("missing model") << QStringList{"--model", "/nonexistent.h5", "--approx-lsb", "1"}
                                        << "nonexistent";
         QTest::newRow("exhaustive too wide")
             << QStringList{"--fan-in", "40", "--approx-lsb", "1", "--method", "exhaustive"} << "exhaustive";
-        QTest::newRow("unknown cell") << QStringList{"--fan-in", "9", "--approx-lsb", "1", "--cell", "nand"}
-                                      << "nand";
+        QTest::newRow("unknown cell") << QStringList{"--fan-in", "9", "--approx-lsb", "1", "--cell", "nand"} << "nand";
         QTest::newRow("bad data") << QStringList{"--model", "MODEL", "--approx-lsb", "1", "--data", "/nonexistent"}
                                   << "nonexistent";
     }

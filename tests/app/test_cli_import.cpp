@@ -49,9 +49,9 @@ private slots:
         // The text summary prints the same lines as `circuit`.
         const Run text = runCli({"import-netlist", v, "--p", "0.3"});
         QCOMPARE(text.exitCode, 0);
-        for (const char* line : {"imported from", "popcount of 10 inputs, imported", "  cells ", "  area ",
-                                 "  transistors ", "  delay ", "  energy ", "inputs i.i.d. Bernoulli(0.3)",
-                                 "  method       exhaustive", "  MAE ", "  WCE "})
+        for (const char* line :
+             {"imported from", "popcount of 10 inputs, imported", "  cells ", "  area ", "  transistors ", "  delay ",
+              "  energy ", "inputs i.i.d. Bernoulli(0.3)", "  method       exhaustive", "  MAE ", "  WCE "})
             QVERIFY2(text.out.contains(line), line);
         // Monte Carlo when asked.
         const QJsonObject mc = runCliJson({"import-netlist", v, "--method", "monte-carlo", "--samples", "4096"});
@@ -84,10 +84,10 @@ private slots:
             QSKIP("Icarus Verilog is not installed");
         QTemporaryDir dir;
         const QString v = dir.filePath("pc.v"), tb1 = dir.filePath("tb1.v"), tb2 = dir.filePath("tb2.v");
-        QCOMPARE(runCli({"circuit", "-n", "12", "--approx-lsb", "1", "--verilog", v, "--testbench", tb1,
-                         "--vectors", "300"})
-                     .exitCode,
-                 0);
+        QCOMPARE(
+            runCli({"circuit", "-n", "12", "--approx-lsb", "1", "--verilog", v, "--testbench", tb1, "--vectors", "300"})
+                .exitCode,
+            0);
         QCOMPARE(runCli({"import-netlist", v, "--testbench", tb2, "--vectors", "300"}).exitCode, 0);
         for (const QString& tb : {tb1, tb2}) {
             QProcess build;

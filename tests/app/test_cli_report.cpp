@@ -86,7 +86,9 @@ private slots:
         QFile s(path("s.json"));
         QVERIFY(s.open(QIODevice::WriteOnly));
         s.write(QStringLiteral(R"({"format": "axbnn-session", "version": 1, %1, "mitigation": "bias",
-            "model": "%2", "selectedLayer": 2})").arg(circuit, path("m.h5")).toUtf8());
+            "model": "%2", "selectedLayer": 2})")
+                    .arg(circuit, path("m.h5"))
+                    .toUtf8());
         s.close();
         session_ = path("s.json");
         QFile n(path("nomodel.json"));
@@ -99,14 +101,15 @@ private slots:
     void reportHasTheEnginesNumbersAndCommandsThatReproduceThem()
     {
         const QString out = path("r.html");
-        const Run r = runCli(QStringList{"report", "--session", session_, "--out", out, "--limit", "200",
-                                         "--sweep-images", "60"} + dataArgs());
+        const Run r =
+            runCli(QStringList{"report", "--session", session_, "--out", out, "--limit", "200", "--sweep-images", "60"}
+                   + dataArgs());
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QString html = QString::fromUtf8(readAll(out));
         // The circuit, computed here by the engine for the session's configuration.
         const CircuitReport engine = evaluateCircuit(spec_, CellLibrary::defaults());
-        for (const double v : {engine.cost.areaUm2, engine.cost.delayPs, engine.error.errorRate,
-                               engine.error.mae, engine.error.meanError})
+        for (const double v : {engine.cost.areaUm2, engine.cost.delayPs, engine.error.errorRate, engine.error.mae,
+                               engine.error.meanError})
             QVERIFY2(html.contains(">" + QString::number(v, 'g', 6) + "<"), qPrintable(QString::number(v, 'g', 6)));
         QVERIFY(html.contains(">" + QString::number(engine.error.wce) + "<"));
         QVERIFY(html.contains(">" + QString::number(engine.cost.transistors) + "<"));
@@ -142,8 +145,9 @@ private slots:
     void reportPdfOpens()
     {
         const QString out = path("r.pdf");
-        const Run r = runCli(QStringList{"report", "--session", session_, "--out", out, "--limit", "100",
-                                         "--sweep-images", "30"} + dataArgs());
+        const Run r =
+            runCli(QStringList{"report", "--session", session_, "--out", out, "--limit", "100", "--sweep-images", "30"}
+                   + dataArgs());
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(readAll(out).startsWith("%PDF"));
         QTemporaryDir pages;
@@ -154,20 +158,25 @@ private slots:
     {
         QTest::addColumn<QString>("plot");
         QTest::addColumn<QString>("file");
-        QTest::newRow("error png") << "error" << "e.png";
-        QTest::newRow("cost svg") << "cost" << "c.svg";
-        QTest::newRow("accuracy pdf") << "accuracy" << "a.pdf";
-        QTest::newRow("pareto png") << "pareto" << "p.png";
-        QTest::newRow("pareto svg") << "pareto" << "p.svg";
+        QTest::newRow("error png") << "error"
+                                   << "e.png";
+        QTest::newRow("cost svg") << "cost"
+                                  << "c.svg";
+        QTest::newRow("accuracy pdf") << "accuracy"
+                                      << "a.pdf";
+        QTest::newRow("pareto png") << "pareto"
+                                    << "p.png";
+        QTest::newRow("pareto svg") << "pareto"
+                                    << "p.svg";
     }
     void plotWritesEveryFormat()
     {
         QFETCH(QString, plot);
         QFETCH(QString, file);
         const QString out = path(file);
-        const Run r = runCli(QStringList{"plot", "--session", session_, "--plot", plot, "--out", out, "--width",
-                                         "300", "--height", "200", "--scale", "2", "--sweep-images", "40"} +
-                             dataArgs());
+        const Run r = runCli(QStringList{"plot", "--session", session_, "--plot", plot, "--out", out, "--width", "300",
+                                         "--height", "200", "--scale", "2", "--sweep-images", "40"}
+                             + dataArgs());
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QByteArray bytes = readAll(out);
         QVERIFY(bytes.size() > 200);
@@ -224,14 +233,17 @@ private slots:
         env.remove("WAYLAND_DISPLAY");
         env.remove("QT_QPA_PLATFORM");
         // No display: plot picks the offscreen platform by itself.
-        Run r = runProgram(QStringLiteral(AXBNN_CLI), {"plot", "--session", noModel_, "--plot", "cost", "--out", path("nodisplay.png")}, 120000, env);
+        Run r =
+            runProgram(QStringLiteral(AXBNN_CLI),
+                       {"plot", "--session", noModel_, "--plot", "cost", "--out", path("nodisplay.png")}, 120000, env);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(pngSize(readAll(path("nodisplay.png"))).width() == 800);
         // A platform that does not exist would abort any Qt GUI start-up; other commands never start one.
         env.insert("QT_QPA_PLATFORM", "no-such-platform");
         r = runProgram(QStringLiteral(AXBNN_CLI), {"circuit", "--inputs", "9"}, 120000, env);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        r = runProgram(QStringLiteral(AXBNN_CLI), {"plot", "--session", noModel_, "--plot", "cost", "--out", path("x.png")}, 120000, env);
+        r = runProgram(QStringLiteral(AXBNN_CLI),
+                       {"plot", "--session", noModel_, "--plot", "cost", "--out", path("x.png")}, 120000, env);
         QVERIFY(r.exitCode != 0); // proves the check above means something
     }
 };

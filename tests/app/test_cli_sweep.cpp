@@ -30,12 +30,42 @@ const QByteArray kSpec = R"({
   "approximation": {"knobs": ["lsb"], "levels": [0, 1, 2, 3]}
 })";
 
-const QStringList kColumns{
-    "point", "point_id", "inputs", "kernel", "channels", "model", "layer", "topology", "fa_cell", "ha_cell",
-    "approx_knob", "approx_level", "mitigation", "p", "cells", "approximate_cells", "area_um2", "transistors",
-    "delay_ps", "energy_fj", "output_bits", "error_method", "error_rate", "mean_error", "mae", "mse", "wce",
-    "error_rate_ci95", "mae_ci95", "images", "exact_accuracy", "accuracy", "accuracy_loss", "pareto",
-    "spec_hash", "sweep_points"};
+const QStringList kColumns{"point",
+                           "point_id",
+                           "inputs",
+                           "kernel",
+                           "channels",
+                           "model",
+                           "layer",
+                           "topology",
+                           "fa_cell",
+                           "ha_cell",
+                           "approx_knob",
+                           "approx_level",
+                           "mitigation",
+                           "p",
+                           "cells",
+                           "approximate_cells",
+                           "area_um2",
+                           "transistors",
+                           "delay_ps",
+                           "energy_fj",
+                           "output_bits",
+                           "error_method",
+                           "error_rate",
+                           "mean_error",
+                           "mae",
+                           "mse",
+                           "wce",
+                           "error_rate_ci95",
+                           "mae_ci95",
+                           "images",
+                           "exact_accuracy",
+                           "accuracy",
+                           "accuracy_loss",
+                           "pareto",
+                           "spec_hash",
+                           "sweep_points"};
 
 } // namespace
 
@@ -161,7 +191,8 @@ private slots:
             QVERIFY2(r.exitCode == 0, qPrintable(r.err));
             QVERIFY(r.out.startsWith("8 points"));
         }
-        const Run m = runCli(QStringList{"merge"} + shards + QStringList{"--out", path("merged.csv"), "--pareto", path("front.csv")});
+        const Run m = runCli(QStringList{"merge"} + shards
+                             + QStringList{"--out", path("merged.csv"), "--pareto", path("front.csv")});
         QVERIFY2(m.exitCode == 0, qPrintable(m.err));
         QCOMPARE(readAll(path("merged.csv")), whole_);
         // The front file holds exactly the rows marked pareto = 1.
@@ -181,10 +212,13 @@ private slots:
     {
         for (int i = 0; i < 2; ++i)
             QCOMPARE(runCli({"sweep", "--spec", spec_, "--out", path(QString("half%1.csv").arg(i)), "--shard",
-                             QString("%1/2").arg(i)}).exitCode, 0);
+                             QString("%1/2").arg(i)})
+                         .exitCode,
+                     0);
         write(path("other.json"), R"({"sizes": [9, 10, 11, 12, 13, 14], "topologies": ["adder-tree", "chain"],
                                        "approximation": {"levels": [0, 1]}})");
-        QCOMPARE(runCli({"sweep", "--spec", path("other.json"), "--out", path("other.csv"), "--shard", "1/2"}).exitCode, 0);
+        QCOMPARE(runCli({"sweep", "--spec", path("other.json"), "--out", path("other.csv"), "--shard", "1/2"}).exitCode,
+                 0);
         const struct {
             QStringList files;
             const char* mention;
@@ -208,14 +242,19 @@ private slots:
         QTest::addColumn<QByteArray>("spec");
         QTest::addColumn<QStringList>("extra");
         QTest::addColumn<QString>("mention");
-        QTest::newRow("unknown topology") << QByteArray(R"({"sizes": [9], "topologies": ["tree"]})") << QStringList{} << "unknown topology 'tree'";
-        QTest::newRow("empty list") << QByteArray(R"({"sizes": [9], "cells": []})") << QStringList{} << "cells: the list is empty";
+        QTest::newRow("unknown topology")
+            << QByteArray(R"({"sizes": [9], "topologies": ["tree"]})") << QStringList{} << "unknown topology 'tree'";
+        QTest::newRow("empty list") << QByteArray(R"({"sizes": [9], "cells": []})") << QStringList{}
+                                    << "cells: the list is empty";
         QTest::newRow("negative N") << QByteArray(R"({"sizes": [-9]})") << QStringList{} << "sizes[0]: -9 is outside";
-        QTest::newRow("missing model file") << QByteArray(R"({"models": ["gone.h5"]})") << QStringList{} << "gone.h5: no such model file";
+        QTest::newRow("missing model file")
+            << QByteArray(R"({"models": ["gone.h5"]})") << QStringList{} << "gone.h5: no such model file";
         QTest::newRow("bad shard") << kSpec << QStringList{"--shard", "3/3"} << "--shard '3/3'";
-        QTest::newRow("bad output name") << kSpec << QStringList{"--out", "r.xlsx"} << "name the results file .csv or .json";
+        QTest::newRow("bad output name") << kSpec << QStringList{"--out", "r.xlsx"}
+                                         << "name the results file .csv or .json";
         QTest::newRow("bad pareto axis") << kSpec << QStringList{"--pareto-quality", "beauty"} << "beauty";
-        QTest::newRow("other spec, same output") << QByteArray(R"({"sizes": [9]})") << QStringList{"--out", "@whole"} << "--restart";
+        QTest::newRow("other spec, same output")
+            << QByteArray(R"({"sizes": [9]})") << QStringList{"--out", "@whole"} << "--restart";
     }
 
     void badInputGivesOneErrorLine()

@@ -19,8 +19,8 @@ namespace {
 // A quick MLP run: 640 training images, 200 test images.
 QStringList quick(const QString& out, const QString& hidden = "32")
 {
-    return {"train", "--arch", "fc", "--hidden", hidden, "--epochs", "1", "--limit", "640", "--lr", "0.01",
-            "--test-limit", "200", "--batch", "32", "--out", out};
+    return {"train", "--arch", "fc",           "--hidden", hidden,    "--epochs", "1",     "--limit", "640",
+            "--lr",  "0.01",   "--test-limit", "200",      "--batch", "32",       "--out", out};
 }
 
 } // namespace

@@ -41,9 +41,8 @@ QStringList lines(const QString& path)
 bool torchAvailable()
 {
     QString error;
-    return QFile::exists(kPython) &&
-           run(kPython, {"-c", "import torch, h5py, numpy"}, &error, 120000) &&
-           QFile::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz");
+    return QFile::exists(kPython) && run(kPython, {"-c", "import torch, h5py, numpy"}, &error, 120000)
+        && QFile::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz");
 }
 
 } // namespace
@@ -62,19 +61,18 @@ private slots:
     void referenceSelfCheckPasses()
     {
         QString error;
-        QVERIFY2(run(kPython, {AXBNN_TOOLS "/torch_reference.py", "--self-check"}, &error),
-                 qPrintable(error));
+        QVERIFY2(run(kPython, {AXBNN_TOOLS "/torch_reference.py", "--self-check"}, &error), qPrintable(error));
     }
 
     void exactEngineMatchesTorchOnEveryTestImage_data()
     {
         QTest::addColumn<QStringList>("modelArgs");
-        QTest::newRow("vgg3 3x3") << QStringList{"--arch", "vgg3", "--kernel", "3", "--channels",
-                                                 "16", "--hidden", "128", "--seed", "3"};
-        QTest::newRow("vgg3 5x5 packed") << QStringList{"--arch", "vgg3", "--kernel", "5", "--channels",
-                                                        "8", "--hidden", "64", "--seed", "5", "--packed"};
-        QTest::newRow("mlp plain scores") << QStringList{"--arch", "mlp", "--hidden", "256", "--seed",
-                                                         "7", "--plain-scores"};
+        QTest::newRow("vgg3 3x3") << QStringList{"--arch", "vgg3",     "--kernel", "3",      "--channels",
+                                                 "16",     "--hidden", "128",      "--seed", "3"};
+        QTest::newRow("vgg3 5x5 packed") << QStringList{"--arch",   "vgg3", "--kernel", "5", "--channels", "8",
+                                                        "--hidden", "64",   "--seed",   "5", "--packed"};
+        QTest::newRow("mlp plain scores")
+            << QStringList{"--arch", "mlp", "--hidden", "256", "--seed", "7", "--plain-scores"};
     }
 
     void exactEngineMatchesTorchOnEveryTestImage()
@@ -85,14 +83,11 @@ private slots:
         const QString ours = dir.filePath("ours.txt");
         const QString theirs = dir.filePath("torch.txt");
         QString error;
+        QVERIFY2(run(kPython, QStringList{AXBNN_TOOLS "/make_test_model.py", "--out", model} + modelArgs, &error),
+                 qPrintable(error));
+        QVERIFY2(run(AXBNN_CLI, {"eval", "--model", model, "--predictions", ours}, &error), qPrintable(error));
         QVERIFY2(run(kPython,
-                     QStringList{AXBNN_TOOLS "/make_test_model.py", "--out", model} + modelArgs,
-                     &error),
-                 qPrintable(error));
-        QVERIFY2(run(AXBNN_CLI, {"eval", "--model", model, "--predictions", ours}, &error),
-                 qPrintable(error));
-        QVERIFY2(run(kPython, {AXBNN_TOOLS "/torch_reference.py", "--model", model, "--threads", "2",
-                               "--predictions", theirs},
+                     {AXBNN_TOOLS "/torch_reference.py", "--model", model, "--threads", "2", "--predictions", theirs},
                      &error),
                  qPrintable(error));
         const QStringList a = lines(ours), b = lines(theirs);

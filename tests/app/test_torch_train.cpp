@@ -35,12 +35,13 @@ QJsonObject lastJsonLine(const QString& text)
 // Correct predictions of `axbnn eval` in exact mode on the first `count` test images.
 int engineCorrect(const QString& model, int count)
 {
-    const Run r = run(QStringLiteral(AXBNN_CLI), {"eval", "--model", model, "--limit", QString::number(count), "--json"});
+    const Run r =
+        run(QStringLiteral(AXBNN_CLI), {"eval", "--model", model, "--limit", QString::number(count), "--json"});
     return r.exitCode == 0 ? QJsonDocument::fromJson(r.out.toUtf8()).object()["correct"].toInt(-1) : -1;
 }
 
-const QStringList kSmallVgg3{"--arch", "vgg3", "--kernel", "3", "--channels", "8", "--hidden", "64",
-                             "--epochs", "1", "--limit", "1000", "--test-limit", "400", "--threads", "1"};
+const QStringList kSmallVgg3{"--arch",   "vgg3", "--kernel", "3",    "--channels",   "8",   "--hidden",  "64",
+                             "--epochs", "1",    "--limit",  "1000", "--test-limit", "400", "--threads", "1"};
 
 } // namespace
 
@@ -62,8 +63,8 @@ private slots:
     {
         QTest::addColumn<QStringList>("args");
         QTest::newRow("vgg3 3x3") << kSmallVgg3;
-        QTest::newRow("fc") << QStringList{"--arch", "fc", "--hidden", "96", "--epochs", "1", "--limit", "1000",
-                                           "--test-limit", "400", "--threads", "1", "--seed", "4"};
+        QTest::newRow("fc") << QStringList{"--arch",       "fc",  "--hidden",  "96", "--epochs", "1", "--limit", "1000",
+                                           "--test-limit", "400", "--threads", "1",  "--seed",   "4"};
     }
 
     void engineReproducesTheTrainersAccuracy()
@@ -100,7 +101,8 @@ private slots:
         QVERIFY(r.out.contains("self-check passed"));
 
         const QString aware = dir_.filePath("aware.h5");
-        r = run(kPython, QStringList{kTrainer} + kSmallVgg3 + QStringList{"--error-model", em, "--json", "--out", aware});
+        r = run(kPython,
+                QStringList{kTrainer} + kSmallVgg3 + QStringList{"--error-model", em, "--json", "--out", aware});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QJsonObject result = lastJsonLine(r.out);
         QCOMPARE(engineCorrect(aware, 400), result["correct"].toInt(-1));
@@ -113,9 +115,11 @@ private slots:
         // A 5x5 network has other fan-ins: refused with the engine's message.
         QStringList k5 = kSmallVgg3;
         k5[k5.indexOf("--kernel") + 1] = "5";
-        r = run(kPython, QStringList{kTrainer} + k5 + QStringList{"--error-model", em, "--out", dir_.filePath("k5.h5")});
+        r = run(kPython,
+                QStringList{kTrainer} + k5 + QStringList{"--error-model", em, "--out", dir_.filePath("k5.h5")});
         QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.err.contains("error model layer 2 has fan-in 72 but model layer 2 has fan-in 200"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("error model layer 2 has fan-in 72 but model layer 2 has fan-in 200"),
+                 qPrintable(r.err));
         QVERIFY(!QFile::exists(dir_.filePath("k5.h5")));
     }
 
@@ -134,7 +138,8 @@ private slots:
         QFETCH(QStringList, args);
         QFETCH(QString, mention);
         if (!args.contains("--arch") || args.contains("fc"))
-            args << "--arch" << "fc";
+            args << "--arch"
+                 << "fc";
         if (!QString(QTest::currentDataTag()).contains("output"))
             args << "--out" << dir_.filePath("bad.h5");
         const Run r = run(kPython, QStringList{kTrainer} + args);

@@ -65,8 +65,7 @@ private slots:
         QCOMPARE(result->images, 1500);
         QVERIFY(result->complete);
         const Model& model = state.model()->model;
-        InferenceConfig config =
-            modelCircuitConfig(model, Topology::AdderTree, state.spec().approx, -1);
+        InferenceConfig config = modelCircuitConfig(model, Topology::AdderTree, state.spec().approx, -1);
         QCOMPARE(result->correct, engineCorrect(model, config, *data));
         QCOMPARE(result->exactCorrect, engineCorrect(model, InferenceConfig{}, *data));
         // Only the newest request's results arrived: its quick subset, then all.
@@ -98,11 +97,15 @@ private slots:
     {
         QObject context;
         QList<int> results;
-        ProgressRunner<int> runner(&context, {[&](auto r, bool final) {
-                                                  if (final)
-                                                      results << *r;
-                                              },
-                                              {}, {}, {}, {}});
+        ProgressRunner<int> runner(&context,
+                                   {[&](auto r, bool final) {
+                                        if (final)
+                                            results << *r;
+                                    },
+                                    {},
+                                    {},
+                                    {},
+                                    {}});
         std::atomic<bool> release{false};
         runner.submit([&release](JobControl<int>&) {
             while (!release.load()) // ignores cancel: finishes after the newer job
@@ -122,11 +125,9 @@ private slots:
         QObject context;
         int ready = 0, cancelled = 0;
         QList<int> progress;
-        ProgressRunner<int> runner(&context, {[&](auto, bool) { ++ready; },
-                                              {},
-                                              [&](int done, int) { progress << done; },
-                                              {},
-                                              [&] { ++cancelled; }});
+        ProgressRunner<int> runner(
+            &context,
+            {[&](auto, bool) { ++ready; }, {}, [&](int done, int) { progress << done; }, {}, [&] { ++cancelled; }});
         runner.submit([](JobControl<int>& control) {
             for (int i = 0;; ++i) {
                 if (!control.progress(i % 100, 100))

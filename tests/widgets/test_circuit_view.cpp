@@ -108,8 +108,8 @@ private slots:
         // Inside one adder node, a higher column is further left.
         for (size_t i = 0; i < net.cells.size(); ++i)
             for (size_t j = 0; j < net.cells.size(); ++j)
-                if (net.cells[i].node >= 0 && net.cells[i].node == net.cells[j].node &&
-                    net.cells[i].column < net.cells[j].column)
+                if (net.cells[i].node >= 0 && net.cells[i].node == net.cells[j].node
+                    && net.cells[i].column < net.cells[j].column)
                     QVERIFY(layout.cells[i].x > layout.cells[j].x);
         // Groups cover every cell exactly once.
         std::vector<int> covered(net.cells.size(), 0);
@@ -262,9 +262,8 @@ private slots:
             for (int id = 0; id < scene->cellCount(); ++id) {
                 const bool approx = net.isApproximate(net.cells[static_cast<size_t>(id)]);
                 const CellLook& look = scene->cellItem(id)->look();
-                if (look.approximate != approx ||
-                    (approx && look.fill != CircuitPalette::approximate()) ||
-                    look.label != QString::fromStdString(net.typeOf(net.cells[static_cast<size_t>(id)]).name))
+                if (look.approximate != approx || (approx && look.fill != CircuitPalette::approximate())
+                    || look.label != QString::fromStdString(net.typeOf(net.cells[static_cast<size_t>(id)]).name))
                     return false;
             }
             return true;
@@ -296,9 +295,8 @@ private slots:
         view.setColourMode(CircuitView::ColourMode::ErrorContribution);
         QVERIFY(contributions.count() > 0 || contributions.wait(kTimeoutMs));
         const auto& contrib = *view.contributions();
-        const auto top = std::max_element(contrib.begin(), contrib.end(), [](const auto& a, const auto& b) {
-            return a.meanAbsError < b.meanAbsError;
-        });
+        const auto top = std::max_element(contrib.begin(), contrib.end(),
+                                          [](const auto& a, const auto& b) { return a.meanAbsError < b.meanAbsError; });
         QVERIFY(top->meanAbsError > 0);
         const int topId = static_cast<int>(top - contrib.begin());
         QCOMPARE(view.circuitScene()->cellItem(topId)->look().fill, CircuitPalette::errorScale(1.0));
@@ -379,8 +377,8 @@ private slots:
         CircuitGraphicsView* canvas = view.graphicsView();
         auto fillsViewport = [&] {
             const QRect shown = canvas->mapFromScene(canvas->sceneRect()).boundingRect();
-            return std::abs(shown.width() - canvas->viewport()->width()) <= 6 &&
-                   std::abs(shown.height() - canvas->viewport()->height()) <= 6;
+            return std::abs(shown.width() - canvas->viewport()->width()) <= 6
+                && std::abs(shown.height() - canvas->viewport()->height()) <= 6;
         };
         QVERIFY(fillsViewport());
         const double fitted = canvas->levelOfDetail();
@@ -402,9 +400,9 @@ private slots:
     {
         QTest::addColumn<int>("n");
         QTest::addColumn<bool>("grouped");
-        QTest::newRow("64") << 64 << false;     // 79 cells
-        QTest::newRow("576") << 576 << true;    // 758 cells
-        QTest::newRow("4608") << 4608 << true;  // 6131 cells
+        QTest::newRow("64") << 64 << false; // 79 cells
+        QTest::newRow("576") << 576 << true; // 758 cells
+        QTest::newRow("4608") << 4608 << true; // 6131 cells
     }
     void groupingStartsAboveTheThreshold()
     {

@@ -63,8 +63,9 @@ QStringList pythonCsv(const QString& path, int row, int column)
 {
     QProcess p;
     p.start(QStringLiteral("/usr/bin/python3"),
-            {"-c", "import csv,sys; r=list(csv.reader(open(sys.argv[1], newline=''))); "
-                   "print(len(r)); print(len(r[0])); print(r[int(sys.argv[2])][int(sys.argv[3])])",
+            {"-c",
+             "import csv,sys; r=list(csv.reader(open(sys.argv[1], newline=''))); "
+             "print(len(r)); print(len(r[0])); print(r[int(sys.argv[2])][int(sys.argv[3])])",
              path, QString::number(row), QString::number(column)});
     p.waitForFinished(30000);
     return QString::fromUtf8(p.readAllStandardOutput()).split(u'\n', Qt::SkipEmptyParts);
@@ -80,10 +81,14 @@ private slots:
     {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("file");
-        QTest::newRow("error png x2") << "error" << "plot.png";
-        QTest::newRow("cost pdf") << "cost" << "plot.pdf";
-        QTest::newRow("error svg") << "error" << "plot.svg";
-        QTest::newRow("cost svg") << "cost" << "plot.svg";
+        QTest::newRow("error png x2") << "error"
+                                      << "plot.png";
+        QTest::newRow("cost pdf") << "cost"
+                                  << "plot.pdf";
+        QTest::newRow("error svg") << "error"
+                                   << "plot.svg";
+        QTest::newRow("cost svg") << "cost"
+                                  << "plot.svg";
     }
     void plotExportWritesEveryFormat()
     {

@@ -103,8 +103,8 @@ private slots:
         QCOMPARE(report->error.mse, 1.0);
         QCOMPARE(report->error.wce, 2);
         // By the engine, as `axbnn import-netlist` computes it.
-        const CircuitReport engine =
-            evaluateNetlist(importNetlistFile(path.toStdString()), state.spec(), report->librarySource, path.toStdString());
+        const CircuitReport engine = evaluateNetlist(importNetlistFile(path.toStdString()), state.spec(),
+                                                     report->librarySource, path.toStdString());
         QCOMPARE(report->cost.areaUm2, engine.cost.areaUm2);
         QCOMPARE(report->cost.transistors, engine.cost.transistors);
         QCOMPARE(report->error.mae, engine.error.mae);
@@ -271,8 +271,8 @@ private slots:
         QCOMPARE(shown->transistors, expected.transistors);
         QVERIFY(shown->cellCount > 0);
         const QString text = panel.summaryText();
-        QVERIFY2(text.contains(QString::number(expected.transistors)) &&
-                     text.contains(QString::number(state.report()->cost.transistors)),
+        QVERIFY2(text.contains(QString::number(expected.transistors))
+                     && text.contains(QString::number(state.report()->cost.transistors)),
                  qPrintable(text));
     }
 };

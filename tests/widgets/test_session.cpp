@@ -87,8 +87,7 @@ private slots:
         reopened.models()->setDatasets(data, data);
         applySession(reopened, loadSession(path));
         QVERIFY(QTest::qWaitFor(
-            [&] { return reopened.model() && reopened.comparisonModel() && !reopened.isLoadingModel(); },
-            kTimeoutMs));
+            [&] { return reopened.model() && reopened.comparisonModel() && !reopened.isLoadingModel(); }, kTimeoutMs));
         QCOMPARE(captureSession(reopened), saved);
         QCOMPARE(reopened.spec().p, state.spec().p); // the same measured p
         QCOMPARE(reopened.overrideLayer(), 3);
@@ -122,21 +121,22 @@ private slots:
         const QByteArray head = R"({"format":"axbnn-session","version":1,)";
         QTest::newRow("not json") << QByteArray("{oops") << "not JSON";
         QTest::newRow("wrong format") << QByteArray(R"({"format":"x","version":1})") << "not a workbench session";
-        QTest::newRow("future version")
-            << QByteArray(R"({"format":"axbnn-session","version":9})") << "unsupported session version";
-        QTest::newRow("no circuit") << head + R"("model":null})" << "circuit";
-        QTest::newRow("bad inputs")
-            << head + R"("circuit":{"inputs":0,"topology":"dadda","faCell":"maj","lsbColumns":0,"levels":0,"p":0.5}})"
-            << "circuit.inputs";
-        QTest::newRow("bad topology")
-            << head + R"("circuit":{"inputs":9,"topology":"ring","faCell":"maj","lsbColumns":0,"levels":0,"p":0.5}})"
-            << "circuit.topology";
-        QTest::newRow("p out of range")
-            << head + R"("circuit":{"inputs":9,"topology":"dadda","faCell":"maj","lsbColumns":0,"levels":0,"p":2}})"
-            << "circuit.p";
-        QTest::newRow("bad cells")
-            << head + R"("circuit":{"inputs":9,"topology":"dadda","faCell":"maj","lsbColumns":0,"levels":0,"p":0.5,"extraCells":[-1]}})"
-            << "circuit.extraCells";
+        QTest::newRow("future version") << QByteArray(R"({"format":"axbnn-session","version":9})")
+                                        << "unsupported session version";
+        QTest::newRow("no circuit") << head + R"("model":null})"
+                                    << "circuit";
+        QTest::newRow("bad inputs") << head
+                + R"("circuit":{"inputs":0,"topology":"dadda","faCell":"maj","lsbColumns":0,"levels":0,"p":0.5}})"
+                                    << "circuit.inputs";
+        QTest::newRow("bad topology") << head
+                + R"("circuit":{"inputs":9,"topology":"ring","faCell":"maj","lsbColumns":0,"levels":0,"p":0.5}})"
+                                      << "circuit.topology";
+        QTest::newRow("p out of range") << head
+                + R"("circuit":{"inputs":9,"topology":"dadda","faCell":"maj","lsbColumns":0,"levels":0,"p":2}})"
+                                        << "circuit.p";
+        QTest::newRow("bad cells") << head
+                + R"("circuit":{"inputs":9,"topology":"dadda","faCell":"maj","lsbColumns":0,"levels":0,"p":0.5,"extraCells":[-1]}})"
+                                   << "circuit.extraCells";
     }
 
     void badSessionsNameTheProblem()

@@ -119,7 +119,7 @@ private slots:
         QCOMPARE(reused.cost.areaUm2, -1.0); // reused...
         QCOMPARE(reused.error.mae, -1.0);
         QCOMPARE(reused.spec.approx.lsbColumns, 2); // ...under the new specification
-        marked.cost = fresh.cost;                  // and what it reuses is what a fresh run gives
+        marked.cost = fresh.cost; // and what it reuses is what a fresh run gives
         marked.error.mae = fresh.error.mae;
         compareCost(evaluateCircuit(spec, library, chain, &marked).cost, fresh.cost);
         marked.cost.areaUm2 = -1.0;

@@ -69,8 +69,7 @@ private slots:
         QCOMPARE(sweepCsv(dialog.table()), sweepCsv(expected));
         // What the table view and the plot show is that table.
         QCOMPARE(dialog.tableModel()->rowCount(), int(expected.rows.size()));
-        QCOMPARE(dialog.tableModel()->index(3, ColArea).data().toString(),
-                 sweepValueText(expected.rows[3][ColArea]));
+        QCOMPARE(dialog.tableModel()->index(3, ColArea).data().toString(), sweepValueText(expected.rows[3][ColArea]));
         QCOMPARE(dialog.tableModel()->headerData(ColMae, Qt::Horizontal).toString(), QStringLiteral("mae"));
         QCOMPARE(dialog.paretoPlot()->pointCount(), int(expected.rows.size()));
         int front = 0;
@@ -167,7 +166,8 @@ private slots:
         f.write(R"({"sizes": [16], "topologies": ["tree"]})");
         f.close();
         QVERIFY(!dialog.loadSpecFile(f.fileName()));
-        QVERIFY2(dialog.lastError().contains(QStringLiteral("unknown topology 'tree'")), qPrintable(dialog.lastError()));
+        QVERIFY2(dialog.lastError().contains(QStringLiteral("unknown topology 'tree'")),
+                 qPrintable(dialog.lastError()));
 
         dialog.setChoices(smallChoices());
         dialog.setOutputPath(dir.filePath("results.txt"));

@@ -144,8 +144,7 @@ private slots:
         QCOMPARE(curves->trainAccuracyGraph()->dataCount(), progress.count());
         QCOMPARE(curves->testAccuracyGraph()->dataCount(), epochs);
         double previous = 0;
-        for (auto it = curves->lossGraph()->data()->constBegin(); it != curves->lossGraph()->data()->constEnd();
-             ++it) {
+        for (auto it = curves->lossGraph()->data()->constBegin(); it != curves->lossGraph()->data()->constEnd(); ++it) {
             QVERIFY(it->key > previous); // positions in epochs, increasing
             QVERIFY(std::isfinite(it->value) && it->value > 0);
             previous = it->key;
@@ -317,9 +316,12 @@ private slots:
     {
         QTest::addColumn<QString>("relative");
         QTest::addColumn<QString>("expected");
-        QTest::addRow("missing folder") << "no/such/folder/model.h5" << "no/such/folder";
-        QTest::addRow("a folder") << "." << "folder";
-        QTest::addRow("empty") << "" << "output file";
+        QTest::addRow("missing folder") << "no/such/folder/model.h5"
+                                        << "no/such/folder";
+        QTest::addRow("a folder") << "."
+                                  << "folder";
+        QTest::addRow("empty") << ""
+                               << "output file";
     }
     void badOutputPathShowsAnError()
     {
@@ -338,9 +340,12 @@ private slots:
     {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("expected");
-        QTest::addRow("not JSON") << "garbage" << "errors.json";
-        QTest::addRow("missing") << "missing" << "errors.json";
-        QTest::addRow("other fan-in") << "other" << "fan-in";
+        QTest::addRow("not JSON") << "garbage"
+                                  << "errors.json";
+        QTest::addRow("missing") << "missing"
+                                 << "errors.json";
+        QTest::addRow("other fan-in") << "other"
+                                      << "fan-in";
     }
     void badErrorModelFileShowsAnError()
     {

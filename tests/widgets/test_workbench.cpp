@@ -30,15 +30,15 @@ double engineArea(const CircuitSpec& spec, const CellLibrary& library)
     return computeCost(applyApproximation(exact, library, spec.approx)).areaUm2;
 }
 
-double leadingNumber(const QLabel* label) { return label->text().section(u' ', 0, 0).toDouble(); }
+double leadingNumber(const QLabel* label)
+{
+    return label->text().section(u' ', 0, 0).toDouble();
+}
 
 bool waitForReport(const ExplorationState& state, int lsbColumns)
 {
     return QTest::qWaitFor(
-        [&] {
-            return !state.isBusy() && state.report() &&
-                   state.report()->spec.approx.lsbColumns == lsbColumns;
-        },
+        [&] { return !state.isBusy() && state.report() && state.report()->spec.approx.lsbColumns == lsbColumns; },
         kTimeoutMs);
 }
 
@@ -60,12 +60,18 @@ private slots:
         QFETCH(QString, setter);
         ExplorationState state;
         const auto apply = [&] {
-            if (setter == u"inputs") state.setInputs(100);
-            if (setter == u"topology") state.setTopology(Topology::Dadda);
-            if (setter == u"cell") state.setFaCell(QStringLiteral("maj"));
-            if (setter == u"lsb") state.setLsbColumns(2);
-            if (setter == u"levels") state.setLevels(3);
-            if (setter == u"p") state.setP(0.25);
+            if (setter == u"inputs")
+                state.setInputs(100);
+            if (setter == u"topology")
+                state.setTopology(Topology::Dadda);
+            if (setter == u"cell")
+                state.setFaCell(QStringLiteral("maj"));
+            if (setter == u"lsb")
+                state.setLsbColumns(2);
+            if (setter == u"levels")
+                state.setLevels(3);
+            if (setter == u"p")
+                state.setP(0.25);
         };
         QSignalSpy changed(&state, &ExplorationState::changed);
         apply();
@@ -79,9 +85,10 @@ private slots:
         QObject context;
         QList<int> delivered;
         QList<bool> busy;
-        LatestOnlyRunner<int> runner(&context, {[&](auto value) { delivered << *value; },
-                                                [](const QString&) { QFAIL("no failure expected"); },
-                                                [&](bool b) { busy << b; }});
+        LatestOnlyRunner<int> runner(&context,
+                                     {[&](auto value) { delivered << *value; },
+                                      [](const QString&) { QFAIL("no failure expected"); },
+                                      [&](bool b) { busy << b; }});
         auto gate = std::make_shared<QSemaphore>();
         runner.submit([gate] {
             gate->acquire(); // still running while the newer requests arrive
@@ -100,8 +107,8 @@ private slots:
     {
         QObject context;
         QString message;
-        LatestOnlyRunner<int> runner(&context, {[](auto) { QFAIL("no result expected"); },
-                                                [&](const QString& m) { message = m; }, {}});
+        LatestOnlyRunner<int> runner(
+            &context, {[](auto) { QFAIL("no result expected"); }, [&](const QString& m) { message = m; }, {}});
         runner.submit([]() -> int { throw std::invalid_argument("lsb columns must be >= 0"); });
         QVERIFY(QTest::qWaitFor([&] { return !runner.isBusy(); }, kTimeoutMs));
         QCOMPARE(message, QStringLiteral("lsb columns must be >= 0"));
@@ -206,18 +213,19 @@ private slots:
         QVERIFY(exactFa >= 0 && approxFa >= 0);
 
         state.setCellApproximate(exactFa, true);
-        QVERIFY(QTest::qWaitFor([&] { return !state.isBusy() && state.report() &&
-                                             state.report()->spec.approx.extraCells.size() == 1; },
-                                kTimeoutMs));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return !state.isBusy() && state.report() && state.report()->spec.approx.extraCells.size() == 1; },
+            kTimeoutMs));
         QCOMPARE(state.report()->cost.approximateCells, base + 1);
         state.setCellApproximate(approxFa, false);
-        QVERIFY(QTest::qWaitFor([&] { return !state.isBusy() && state.report() &&
-                                             state.report()->spec.approx.exactCells.size() == 1; },
-                                kTimeoutMs));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return !state.isBusy() && state.report() && state.report()->spec.approx.exactCells.size() == 1; },
+            kTimeoutMs));
         QCOMPARE(state.report()->cost.approximateCells, base);
         state.setCellApproximate(exactFa, false); // moves the cell from one list to the other
         QVERIFY(state.spec().approx.extraCells.empty());
-        QCOMPARE(state.spec().approx.exactCells, (std::vector<int>{std::min(exactFa, approxFa), std::max(exactFa, approxFa)}));
+        QCOMPARE(state.spec().approx.exactCells,
+                 (std::vector<int>{std::min(exactFa, approxFa), std::max(exactFa, approxFa)}));
 
         state.setInputs(25);
         QVERIFY(state.spec().approx.extraCells.empty() && state.spec().approx.exactCells.empty());
@@ -247,8 +255,7 @@ private slots:
         ExplorationState state;
         CostPlotPanel panel(&state);
         state.setLsbColumns(2);
-        QVERIFY(QTest::qWaitFor([&] { return state.costSweep() && !state.isCostSweepBusy(); },
-                                kTimeoutMs));
+        QVERIFY(QTest::qWaitFor([&] { return state.costSweep() && !state.isCostSweepBusy(); }, kTimeoutMs));
         QVERIFY(waitForReport(state, 2));
 
         auto* plot = panel.findChild<QCustomPlot*>(QStringLiteral("costPlot"));
@@ -294,8 +301,7 @@ private slots:
         QCOMPARE(controls.findChild<QComboBox*>(QStringLiteral("topologyCombo"))->currentText(),
                  QStringLiteral("dadda"));
         QCOMPARE(controls.findChild<QSlider*>(QStringLiteral("levelsSlider"))->value(), 4);
-        QCOMPARE(controls.findChild<QLabel*>(QStringLiteral("levelsValue"))->text(),
-                 QStringLiteral("4"));
+        QCOMPARE(controls.findChild<QLabel*>(QStringLiteral("levelsValue"))->text(), QStringLiteral("4"));
     }
 
     void everyControlHasATooltip()
@@ -305,8 +311,7 @@ private slots:
         const auto widgets = controls.findChildren<QWidget*>();
         int checked = 0;
         for (QWidget* w : widgets) {
-            if (!qobject_cast<QAbstractSpinBox*>(w) && !qobject_cast<QComboBox*>(w) &&
-                !qobject_cast<QSlider*>(w))
+            if (!qobject_cast<QAbstractSpinBox*>(w) && !qobject_cast<QComboBox*>(w) && !qobject_cast<QSlider*>(w))
                 continue;
             QVERIFY2(!w->toolTip().isEmpty(), qPrintable(w->objectName()));
             ++checked;

@@ -38,7 +38,7 @@ inline CellLibrary testLibrary()
 }
 
 inline Netlist circuit(int n, Topology topology, int lsb, int levels = 0, const QString& fa = "maj-fa",
-                const QString& ha = "")
+                       const QString& ha = "")
 {
     static const CellLibrary lib = testLibrary();
     ApproxConfig config;
@@ -65,8 +65,8 @@ inline bool close(double a, double b, double tol)
 
 inline QByteArray differ(const char* what, double got, double want)
 {
-    return QByteArray(what) + ": got " + QByteArray::number(got, 'g', 17) + ", want " +
-           QByteArray::number(want, 'g', 17);
+    return QByteArray(what) + ": got " + QByteArray::number(got, 'g', 17) + ", want "
+        + QByteArray::number(want, 'g', 17);
 }
 
 // Every metric and every pmf entry of `got` equals `want` to `tol`.

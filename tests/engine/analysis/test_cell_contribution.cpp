@@ -80,8 +80,9 @@ private slots:
             const ErrorStats global = analyzeErrors(approx, exhaustive);
             const auto contrib = cellContributions(approx, lib_, config, options);
             const double weight = std::ldexp(1.0, exact.cells[i].column);
-            QVERIFY2(std::abs(contrib[i].meanError - global.meanError) < tol * weight,
-                     qPrintable(QStringLiteral("cell %1: %2 vs %3").arg(i).arg(contrib[i].meanError).arg(global.meanError)));
+            QVERIFY2(
+                std::abs(contrib[i].meanError - global.meanError) < tol * weight,
+                qPrintable(QStringLiteral("cell %1: %2 vs %3").arg(i).arg(contrib[i].meanError).arg(global.meanError)));
             QVERIFY(std::abs(contrib[i].meanAbsError - global.mae) < tol * weight);
             QVERIFY(std::abs(contrib[i].errorRate - global.errorRate) < tol);
             ++checked;

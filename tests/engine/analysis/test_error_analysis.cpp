@@ -55,8 +55,8 @@ private slots:
 
     void loneMajFaConditionalRowsAreItsTruthTable()
     {
-        const ErrorStats s = analyzeExhaustive(circuit(3, Topology::AdderTree, 1),
-                                               optionsFor(ErrorMethod::Exhaustive, 0.5, true));
+        const ErrorStats s =
+            analyzeExhaustive(circuit(3, Topology::AdderTree, 1), optionsFor(ErrorMethod::Exhaustive, 0.5, true));
         QCOMPARE(s.conditional.size(), size_t{4});
         const std::map<int, double> want[4] = {{{1, 1.0}}, {{0, 1.0}}, {{0, 1.0}}, {{-1, 1.0}}};
         for (int sum = 0; sum < 4; ++sum) {
@@ -88,8 +88,8 @@ private slots:
             for (int n : {4, 5, 7, 9, 12, 15, 16}) // 15: tree nodes may wrap
                 for (const Knobs& k : knobs)
                     for (double p : {0.5, 0.3, 0.85, 0.0, 1.0})
-                        QTest::addRow("%s-n%d-lsb%d-lev%d-%s-%s-p%g", topologyName(t).c_str(), n, k.lsb,
-                                      k.levels, k.fa, k.ha, p)
+                        QTest::addRow("%s-n%d-lsb%d-lev%d-%s-%s-p%g", topologyName(t).c_str(), n, k.lsb, k.levels, k.fa,
+                                      k.ha, p)
                             << t << n << k.lsb << k.levels << QString(k.fa) << QString(k.ha) << p;
     }
 
@@ -121,8 +121,7 @@ private slots:
         for (Topology t : {Topology::AdderTree, Topology::Chain})
             for (int lsb : {1, 3})
                 for (double p : {0.0, 1e-9, 0.5, 1 - 1e-9, 1.0})
-                    QTest::addRow("%s-lsb%d-p%g", topologyName(t).c_str(), lsb, p)
-                        << t << lsb << QString("or-ha") << p;
+                    QTest::addRow("%s-lsb%d-p%g", topologyName(t).c_str(), lsb, p) << t << lsb << QString("or-ha") << p;
     }
 
     void propagatedWorstCaseIsExhaustiveWorstCase()
@@ -151,15 +150,14 @@ private slots:
         QTest::addColumn<ErrorMethod>("method");
         for (Topology t : {Topology::AdderTree, Topology::Wallace, Topology::Dadda, Topology::Chain})
             for (int n : {1, 2, 5, 12, 40})
-                for (ErrorMethod m : {ErrorMethod::Auto, ErrorMethod::Exhaustive, ErrorMethod::Propagation,
-                                      ErrorMethod::MonteCarlo}) {
+                for (ErrorMethod m :
+                     {ErrorMethod::Auto, ErrorMethod::Exhaustive, ErrorMethod::Propagation, ErrorMethod::MonteCarlo}) {
                     const bool tree = t == Topology::AdderTree || t == Topology::Chain;
                     if (m == ErrorMethod::Propagation && (!tree || n == 1)) // no adder nodes
                         continue;
                     if (m == ErrorMethod::Exhaustive && n > kMaxExhaustiveInputs)
                         continue;
-                    QTest::addRow("%s-n%d-%s", topologyName(t).c_str(), n, errorMethodName(m).c_str())
-                        << t << n << m;
+                    QTest::addRow("%s-n%d-%s", topologyName(t).c_str(), n, errorMethodName(m).c_str()) << t << n << m;
                 }
     }
 

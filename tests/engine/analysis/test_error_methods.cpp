@@ -22,8 +22,7 @@ private slots:
             for (int n : {12, 14, 16})
                 for (int lsb : {1, 2})
                     for (double p : {0.5, 0.3})
-                        QTest::addRow("%s-n%d-lsb%d-p%g", topologyName(t).c_str(), n, lsb, p)
-                            << t << n << lsb << p;
+                        QTest::addRow("%s-n%d-lsb%d-p%g", topologyName(t).c_str(), n, lsb, p) << t << n << lsb << p;
     }
 
     void monteCarloWithinConfidence()
@@ -61,10 +60,8 @@ private slots:
         for (double p : {0.5, 0.3}) {
             QTest::addRow("tree-576-lsb1-p%g", p) << Topology::AdderTree << 576 << 1 << QString() << p;
             QTest::addRow("tree-576-lsb2-p%g", p) << Topology::AdderTree << 576 << 2 << QString() << p;
-            QTest::addRow("tree-1000-lsb3-or-ha-p%g", p)
-                << Topology::AdderTree << 1000 << 3 << QString("or-ha") << p;
-            QTest::addRow("chain-300-lsb2-or-ha-p%g", p)
-                << Topology::Chain << 300 << 2 << QString("or-ha") << p;
+            QTest::addRow("tree-1000-lsb3-or-ha-p%g", p) << Topology::AdderTree << 1000 << 3 << QString("or-ha") << p;
+            QTest::addRow("chain-300-lsb2-or-ha-p%g", p) << Topology::Chain << 300 << 2 << QString("or-ha") << p;
         }
     }
 
@@ -117,20 +114,14 @@ private slots:
         QTest::addColumn<long>("budget");
         QTest::addColumn<ErrorMethod>("expected");
         const long budget = ErrorOptions{}.propagationBudget;
-        QTest::newRow("small: enumerate")
-            << Topology::AdderTree << 12 << 20 << budget << ErrorMethod::Exhaustive;
-        QTest::newRow("wallace small: enumerate")
-            << Topology::Wallace << 12 << 20 << budget << ErrorMethod::Exhaustive;
-        QTest::newRow("tree: propagate")
-            << Topology::AdderTree << 64 << 20 << budget << ErrorMethod::Propagation;
+        QTest::newRow("small: enumerate") << Topology::AdderTree << 12 << 20 << budget << ErrorMethod::Exhaustive;
+        QTest::newRow("wallace small: enumerate") << Topology::Wallace << 12 << 20 << budget << ErrorMethod::Exhaustive;
+        QTest::newRow("tree: propagate") << Topology::AdderTree << 64 << 20 << budget << ErrorMethod::Propagation;
         QTest::newRow("limit lowered: propagate")
             << Topology::AdderTree << 12 << 8 << budget << ErrorMethod::Propagation;
-        QTest::newRow("chain: propagate")
-            << Topology::Chain << 64 << 20 << budget << ErrorMethod::Propagation;
-        QTest::newRow("wallace: sample")
-            << Topology::Wallace << 64 << 20 << budget << ErrorMethod::MonteCarlo;
-        QTest::newRow("over budget: sample")
-            << Topology::AdderTree << 64 << 20 << 50L << ErrorMethod::MonteCarlo;
+        QTest::newRow("chain: propagate") << Topology::Chain << 64 << 20 << budget << ErrorMethod::Propagation;
+        QTest::newRow("wallace: sample") << Topology::Wallace << 64 << 20 << budget << ErrorMethod::MonteCarlo;
+        QTest::newRow("over budget: sample") << Topology::AdderTree << 64 << 20 << 50L << ErrorMethod::MonteCarlo;
     }
 
     void autoPicksTheMethod()
@@ -198,8 +189,7 @@ private slots:
             analyzeExhaustive(circuit(31, Topology::AdderTree, 1), optionsFor(ErrorMethod::Exhaustive, 0.5)));
         for (ErrorMethod m : {ErrorMethod::Exhaustive, ErrorMethod::Propagation, ErrorMethod::MonteCarlo}) {
             QVERIFY_THROWS_EXCEPTION(std::invalid_argument, analyzeErrors(small, optionsFor(m, 1.5)));
-            QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                     analyzeErrors(small, optionsFor(m, std::nan(""))));
+            QVERIFY_THROWS_EXCEPTION(std::invalid_argument, analyzeErrors(small, optionsFor(m, std::nan(""))));
         }
         ErrorOptions o = optionsFor(ErrorMethod::MonteCarlo, 0.5);
         o.samples = 0;

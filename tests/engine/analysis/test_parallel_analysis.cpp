@@ -20,7 +20,10 @@ Q_DECLARE_METATYPE(axbnn::Topology)
 namespace {
 
 // Bit for bit (QCOMPARE on doubles is fuzzy).
-bool same(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool same(double a, double b)
+{
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
 
 void compareBits(const ErrorStats& got, const ErrorStats& want)
 {

@@ -82,7 +82,10 @@ double mixtureMean(const LayerErrorModel& l, double p)
     return mean;
 }
 
-std::string jsonOf(const ErrorModel& m) { return errorModelJson(m).dump(); }
+std::string jsonOf(const ErrorModel& m)
+{
+    return errorModelJson(m).dump();
+}
 
 ErrorModel smallErrorModel()
 {
@@ -133,8 +136,9 @@ private slots:
             QVERIFY(std::abs(sum - 1.0) < 1e-12);
             QVERIFY(l.probs[s].front() > 0.0 && l.probs[s].back() > 0.0); // zero tails trimmed
             for (const auto& [e, p] : expect[s])
-                QVERIFY2(std::abs(tableProbability(l, s, e) - p) < 1e-12,
-                         qPrintable(QString("s %1 e %2: %3 vs %4").arg(s).arg(e).arg(tableProbability(l, s, e)).arg(p)));
+                QVERIFY2(
+                    std::abs(tableProbability(l, s, e) - p) < 1e-12,
+                    qPrintable(QString("s %1 e %2: %3 vs %4").arg(s).arg(e).arg(tableProbability(l, s, e)).arg(p)));
             for (size_t i = 0; i < l.probs[s].size(); ++i)
                 QVERIFY(l.probs[s][i] == 0.0 || expect[s].count(l.eMin[s] + static_cast<int>(i)));
             anyError = anyError || expect[s].size() > 1 || !expect[s].count(0);
@@ -242,7 +246,8 @@ private slots:
             for (const auto& [e, p] : expect[s]) {
                 const double sd = std::sqrt(p * (1 - p) / 8192.0);
                 QVERIFY2(std::abs(tableProbability(sampled, s, e) - p) <= 5 * sd + 1e-12,
-                         qPrintable(QString("s %1 e %2: %3 vs %4").arg(s).arg(e).arg(tableProbability(sampled, s, e)).arg(p)));
+                         qPrintable(
+                             QString("s %1 e %2: %3 vs %4").arg(s).arg(e).arg(tableProbability(sampled, s, e)).arg(p)));
             }
         options.method = "auto"; // exact path on the same chunks
         const LayerErrorModel exact = abstractLayerErrorModel(unit, 0.5, options);
@@ -420,7 +425,8 @@ private slots:
             checkErrorModelFits(m, k5);
             QFAIL("accepted a 576 fan-in model for a 1600 fan-in layer");
         } catch (const std::invalid_argument& e) {
-            QCOMPARE(QString(e.what()), QString("error model layer 2 has fan-in 576 but model layer 2 has fan-in 1600"));
+            QCOMPARE(QString(e.what()),
+                     QString("error model layer 2 has fan-in 576 but model layer 2 has fan-in 1600"));
         }
         m.layers[0].layer = 1;
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, checkErrorModelFits(m, k3)); // a maxpool layer

@@ -20,8 +20,7 @@ namespace {
 // Dense fan-ins 128 and 32: whole multiples of a 16-input unit.
 Model smallModel()
 {
-    return randomModel({4, 4, 1},
-                       {{L::InputConv, 8, 3, 1, 1}, {L::Dense, 32}, {L::Dense, 24}, {L::Scores, 10}}, 21);
+    return randomModel({4, 4, 1}, {{L::InputConv, 8, 3, 1, 1}, {L::Dense, 32}, {L::Dense, 24}, {L::Scores, 10}}, 21);
 }
 
 std::shared_ptr<const Netlist> imported16(int lsb)

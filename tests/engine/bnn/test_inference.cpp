@@ -96,8 +96,7 @@ private slots:
         QTest::addColumn<int>("width");
         for (int m : {0, 1, 2})
             for (Topology t : {Topology::AdderTree, Topology::Dadda, Topology::Chain, Topology::Wallace})
-                for (auto [lsb, levels, width] :
-                     {std::tuple{2, 0, 0}, {1, 0, 61}, {3, 1, 0}, {0, 2, 100}, {4, 0, 17}})
+                for (auto [lsb, levels, width] : {std::tuple{2, 0, 0}, {1, 0, 61}, {3, 1, 0}, {0, 2, 100}, {4, 0, 17}})
                     QTest::addRow("model%d-%s-lsb%d-lev%d-w%d", m, topologyName(t).c_str(), lsb, levels, width)
                         << m << t << lsb << levels << width;
     }
@@ -135,8 +134,8 @@ private slots:
     {
         const Model m = makeModel(2);
         const Dataset data = makeDataset(m.input, 45, 300);
-        for (const InferenceConfig& base : {InferenceConfig{},
-                                            InferenceConfig::withCircuit(m, circuit(Topology::AdderTree, 2))}) {
+        for (const InferenceConfig& base :
+             {InferenceConfig{}, InferenceConfig::withCircuit(m, circuit(Topology::AdderTree, 2))}) {
             InferenceConfig one = base, three = base;
             one.threads = 1;
             three.threads = 3;

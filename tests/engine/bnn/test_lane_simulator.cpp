@@ -95,12 +95,16 @@ private slots:
         QTest::addColumn<QString>("ha");
         for (Isa isa : isas())
             for (Topology t : {Topology::AdderTree, Topology::Wallace, Topology::Dadda, Topology::Chain})
-                for (auto [n, lsb, levels, fa, ha] :
-                     {std::tuple{1, 0, 0, "maj-fa", ""}, {2, 1, 0, "maj-fa", "or-ha"}, {9, 2, 0, "maj-fa", ""},
-                      {64, 0, 0, "maj-fa", ""}, {100, 3, 0, "maj", ""}, {576, 2, 0, "maj-fa", ""},
-                      {257, 0, 2, "maj-fa", "or-ha"}, {300, 4, 1, "maj", "or-ha"}})
-                    QTest::addRow("%s-%s-%d-lsb%d-lev%d-%s-%s", isaName(isa).c_str(), topologyName(t).c_str(), n,
-                                  lsb, levels, fa, ha)
+                for (auto [n, lsb, levels, fa, ha] : {std::tuple{1, 0, 0, "maj-fa", ""},
+                                                      {2, 1, 0, "maj-fa", "or-ha"},
+                                                      {9, 2, 0, "maj-fa", ""},
+                                                      {64, 0, 0, "maj-fa", ""},
+                                                      {100, 3, 0, "maj", ""},
+                                                      {576, 2, 0, "maj-fa", ""},
+                                                      {257, 0, 2, "maj-fa", "or-ha"},
+                                                      {300, 4, 1, "maj", "or-ha"}})
+                    QTest::addRow("%s-%s-%d-lsb%d-lev%d-%s-%s", isaName(isa).c_str(), topologyName(t).c_str(), n, lsb,
+                                  levels, fa, ha)
                         << isa << t << n << lsb << levels << QString(fa) << QString(ha);
     }
 
@@ -173,8 +177,8 @@ private slots:
         if (topology == Topology::AdderTree)
             QVERIFY(streamed.streamed());
         if (!streamed.streamed()) {
-            qInfo("%s at N = %d does not read its inputs block by block: plain layout",
-                  topologyName(topology).c_str(), inputs);
+            qInfo("%s at N = %d does not read its inputs block by block: plain layout", topologyName(topology).c_str(),
+                  inputs);
             return;
         }
 

@@ -54,9 +54,12 @@ private slots:
     void gatherPatchesMatchesPerPosition()
     {
         Rng rng(7);
-        for (auto [shape, kernel, stride, padding] :
-             {std::tuple{Shape{14, 14, 64}, 3, 1, 1}, {Shape{9, 7, 64}, 5, 1, 2}, {Shape{11, 11, 64}, 7, 2, 3},
-              {Shape{6, 5, 130}, 3, 2, 0}, {Shape{5, 5, 1}, 3, 1, 1}, {Shape{8, 8, 65}, 1, 1, 0}}) {
+        for (auto [shape, kernel, stride, padding] : {std::tuple{Shape{14, 14, 64}, 3, 1, 1},
+                                                      {Shape{9, 7, 64}, 5, 1, 2},
+                                                      {Shape{11, 11, 64}, 7, 2, 3},
+                                                      {Shape{6, 5, 130}, 3, 2, 0},
+                                                      {Shape{5, 5, 1}, 3, 1, 1},
+                                                      {Shape{8, 8, 65}, 1, 1, 0}}) {
             const int words = wordsFor(shape.channels);
             std::vector<uint64_t> in(static_cast<size_t>(shape.height) * shape.width * words);
             for (uint64_t& w : in)
@@ -70,8 +73,10 @@ private slots:
                 for (int x = 0; x < outW; ++x) {
                     gatherPatch(in.data(), shape, kernel, stride, padding, y, x, one.data());
                     const auto at = all.begin() + static_cast<ptrdiff_t>((y * outW + x) * patchWords);
-                    QVERIFY2(std::equal(one.begin(), one.end(), at),
-                             qPrintable(QString("k%1 s%2 p%3 at (%4, %5)").arg(kernel).arg(stride).arg(padding).arg(y).arg(x)));
+                    QVERIFY2(
+                        std::equal(one.begin(), one.end(), at),
+                        qPrintable(
+                            QString("k%1 s%2 p%3 at (%4, %5)").arg(kernel).arg(stride).arg(padding).arg(y).arg(x)));
                 }
         }
     }
@@ -86,12 +91,17 @@ private slots:
         QTest::addColumn<int>("stride");
         QTest::addColumn<int>("padding");
         for (Isa isa : isas())
-            for (auto [size, cin, cout, k, stride, pad] :
-                 {std::tuple{5, 1, 1, 1, 1, 0}, {6, 3, 5, 3, 1, 1}, {7, 64, 64, 3, 1, 1}, {7, 65, 70, 3, 2, 1},
-                  {9, 100, 3, 5, 2, 0}, {8, 130, 129, 3, 1, 0}, {6, 17, 64, 5, 1, 1}, {5, 63, 2, 1, 2, 0},
-                  {4, 128, 31, 3, 2, 1}, {11, 2, 200, 7, 1, 1}})
-                QTest::addRow("%s-%dx%dx%d-%d-k%d-s%d-p%d", isaName(isa).c_str(), size, size, cin, cout, k,
-                              stride, pad)
+            for (auto [size, cin, cout, k, stride, pad] : {std::tuple{5, 1, 1, 1, 1, 0},
+                                                           {6, 3, 5, 3, 1, 1},
+                                                           {7, 64, 64, 3, 1, 1},
+                                                           {7, 65, 70, 3, 2, 1},
+                                                           {9, 100, 3, 5, 2, 0},
+                                                           {8, 130, 129, 3, 1, 0},
+                                                           {6, 17, 64, 5, 1, 1},
+                                                           {5, 63, 2, 1, 2, 0},
+                                                           {4, 128, 31, 3, 2, 1},
+                                                           {11, 2, 200, 7, 1, 1}})
+                QTest::addRow("%s-%dx%dx%d-%d-k%d-s%d-p%d", isaName(isa).c_str(), size, size, cin, cout, k, stride, pad)
                     << isa << size << cin << cout << k << stride << pad;
     }
 
@@ -123,9 +133,15 @@ private slots:
         QTest::addColumn<Shape>("in");
         QTest::addColumn<int>("outputs");
         for (Isa isa : isas())
-            for (auto [in, outputs] : {std::pair{Shape{1, 1, 1}, 1}, {Shape{1, 1, 64}, 3}, {Shape{1, 1, 100}, 65},
-                                       {Shape{7, 7, 64}, 40}, {Shape{3, 3, 10}, 17}, {Shape{2, 5, 129}, 130},
-                                       {Shape{1, 1, 3136}, 9}, {Shape{1, 1, 700}, 300}, {Shape{1, 1, 3072}, 33},
+            for (auto [in, outputs] : {std::pair{Shape{1, 1, 1}, 1},
+                                       {Shape{1, 1, 64}, 3},
+                                       {Shape{1, 1, 100}, 65},
+                                       {Shape{7, 7, 64}, 40},
+                                       {Shape{3, 3, 10}, 17},
+                                       {Shape{2, 5, 129}, 130},
+                                       {Shape{1, 1, 3136}, 9},
+                                       {Shape{1, 1, 700}, 300},
+                                       {Shape{1, 1, 3072}, 33},
                                        {Shape{1, 1, 2100}, 20}})
                 QTest::addRow("%s-%dx%dx%d-%d", isaName(isa).c_str(), in.height, in.width, in.channels, outputs)
                     << isa << in << outputs;
@@ -157,9 +173,14 @@ private slots:
         QTest::addColumn<int>("stride");
         QTest::addColumn<int>("padding");
         for (Isa isa : isas())
-            for (auto [cin, cout, k, stride, pad] :
-                 {std::tuple{1, 64, 3, 1, 1}, {1, 1, 1, 1, 0}, {3, 17, 3, 2, 1}, {1, 33, 5, 1, 2}, {2, 70, 7, 2, 3},
-                  {4, 16, 3, 1, 0}, {1, 130, 3, 1, 1}, {3, 128, 4, 3, 0}})
+            for (auto [cin, cout, k, stride, pad] : {std::tuple{1, 64, 3, 1, 1},
+                                                     {1, 1, 1, 1, 0},
+                                                     {3, 17, 3, 2, 1},
+                                                     {1, 33, 5, 1, 2},
+                                                     {2, 70, 7, 2, 3},
+                                                     {4, 16, 3, 1, 0},
+                                                     {1, 130, 3, 1, 1},
+                                                     {3, 128, 4, 3, 0}})
                 QTest::addRow("%s-c%d-%d-k%d-s%d-p%d", isaName(isa).c_str(), cin, cout, k, stride, pad)
                     << isa << cin << cout << k << stride << pad;
     }
@@ -198,8 +219,7 @@ private slots:
         for (int pos = 0; pos < positions; ++pos)
             referenceThresholdPack(std::span(expected).subspan(static_cast<size_t>(pos) * cout, cout), gt, invert,
                                    std::span(bits).subspan(static_cast<size_t>(pos) * words, words));
-        xnorKernels(isa).inputConv(prepared, pixels.data(), gt.data(), invert.data(), nullptr, gotBits.data(),
-                                   scratch);
+        xnorKernels(isa).inputConv(prepared, pixels.data(), gt.data(), invert.data(), nullptr, gotBits.data(), scratch);
         QCOMPARE(gotBits, bits);
         std::fill(got.begin(), got.end(), -7);
         std::fill(gotBits.begin(), gotBits.end(), 0);

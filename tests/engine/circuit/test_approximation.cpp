@@ -34,8 +34,7 @@ private slots:
         QTest::addColumn<int>("levels");
         for (Topology t : {Topology::AdderTree, Topology::Wallace, Topology::Dadda, Topology::Chain})
             for (auto [lsb, levels] : {std::pair{1, 0}, {2, 0}, {4, 0}, {0, 1}, {0, 3}, {1, 2}})
-                QTest::addRow("%s-lsb%d-levels%d", topologyName(t).c_str(), lsb, levels)
-                    << t << lsb << levels;
+                QTest::addRow("%s-lsb%d-levels%d", topologyName(t).c_str(), lsb, levels) << t << lsb << levels;
     }
 
     void knobsReplaceExactlyTheSelectedFullAdders()

@@ -101,10 +101,14 @@ private slots:
     {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("not json") << "{cells: [" << "not valid JSON";
-        QTest::newRow("no cells") << "{\"cell\": []}" << "\"cells\" array";
-        QTest::newRow("cell not object") << "{\"cells\": [3]}" << "cells[0] must be an object";
-        QTest::newRow("no name") << R"({"cells": [{"inputs": 2, "sum": "0110"}]})" << "name";
+        QTest::newRow("not json") << "{cells: ["
+                                  << "not valid JSON";
+        QTest::newRow("no cells") << "{\"cell\": []}"
+                                  << "\"cells\" array";
+        QTest::newRow("cell not object") << "{\"cells\": [3]}"
+                                         << "cells[0] must be an object";
+        QTest::newRow("no name") << R"({"cells": [{"inputs": 2, "sum": "0110"}]})"
+                                 << "name";
         QTest::newRow("bad name") << R"({"cells": [{"name": "a b", "inputs": 2, "sum": "0110"}]})"
                                   << "may only contain";
         QTest::newRow("inputs 4") << R"({"cells": [{"name": "x", "inputs": 4, "sum": "0110"}]})"
@@ -113,13 +117,12 @@ private slots:
                                      << "must have 8 characters";
         QTest::newRow("bad digit") << R"({"cells": [{"name": "x", "inputs": 2, "sum": "01a0"}]})"
                                    << "only contain 0 and 1";
-        QTest::newRow("no sum") << R"({"cells": [{"name": "x", "inputs": 2}]})" << "sum is missing";
-        QTest::newRow("negative area")
-            << R"({"cells": [{"name": "x", "inputs": 2, "sum": "0110", "area_um2": -1}]})"
-            << "area_um2";
-        QTest::newRow("string area")
-            << R"({"cells": [{"name": "x", "inputs": 2, "sum": "0110", "area_um2": "big"}]})"
-            << "area_um2 must be a number";
+        QTest::newRow("no sum") << R"({"cells": [{"name": "x", "inputs": 2}]})"
+                                << "sum is missing";
+        QTest::newRow("negative area") << R"({"cells": [{"name": "x", "inputs": 2, "sum": "0110", "area_um2": -1}]})"
+                                       << "area_um2";
+        QTest::newRow("string area") << R"({"cells": [{"name": "x", "inputs": 2, "sum": "0110", "area_um2": "big"}]})"
+                                     << "area_um2 must be a number";
         QTest::newRow("fractional transistors")
             << R"({"cells": [{"name": "x", "inputs": 2, "sum": "0110", "transistors": 2.5}]})"
             << "whole number";
@@ -141,8 +144,7 @@ private slots:
 
     void missingFileIsReported()
     {
-        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
-                                 CellLibrary::fromJsonFile("/nonexistent/cells.json"));
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, CellLibrary::fromJsonFile("/nonexistent/cells.json"));
     }
 
     void unknownCellNameListsKnownNames()

@@ -198,8 +198,7 @@ private slots:
         const CellLibrary lib = CellLibrary::defaults();
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, buildPopcount(0, Topology::AdderTree, lib));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, buildPopcount(-3, Topology::Dadda, lib));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 buildPopcount(kMaxPopcountInputs + 1, Topology::Chain, lib));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, buildPopcount(kMaxPopcountInputs + 1, Topology::Chain, lib));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseTopology("kogge-stone"));
     }
 };

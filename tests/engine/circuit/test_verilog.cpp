@@ -31,9 +31,8 @@ namespace {
 // gates (NAND, NOR, AOI, OAI, XOR, MUX, NOT) by area, count transistors. ABC's
 // default script maps for delay, duplicating logic, and takes minutes on some
 // 576-input circuits; strash + map -a takes seconds.
-const char* const kYosysScript =
-    "read_verilog popcount.v; hierarchy -top popcount; flatten; proc; techmap; opt -fast; "
-    "abc -g cmos -script +strash;map,-a; opt_clean; tee -q -o stat.txt stat -tech cmos";
+const char* const kYosysScript = "read_verilog popcount.v; hierarchy -top popcount; flatten; proc; techmap; opt -fast; "
+                                 "abc -g cmos -script +strash;map,-a; opt_clean; tee -q -o stat.txt stat -tech cmos";
 
 // Exhaustive for N <= 12, else all-zero, all-one and random vectors whose
 // density of ones is itself random (approximate cells err at the extremes).
@@ -117,8 +116,8 @@ RunResult run(const QString& program, const QStringList& args, const QString& di
     r.err = p.readAllStandardError();
     r.ok = finished && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
     if (!r.ok)
-        qWarning("%s %s failed:\n%s\n%s", qPrintable(program), qPrintable(args.join(' ')),
-                 r.err.constData(), r.out.right(2000).constData());
+        qWarning("%s %s failed:\n%s\n%s", qPrintable(program), qPrintable(args.join(' ')), r.err.constData(),
+                 r.out.right(2000).constData());
     return r;
 }
 
@@ -172,8 +171,7 @@ void TestVerilog::knownTablesUseFamiliarForms()
     QFETCH(int, table);
     QFETCH(int, arity);
     QFETCH(QString, expression);
-    QCOMPARE(QString::fromStdString(verilogExpression(static_cast<uint8_t>(table), arity)),
-             expression);
+    QCOMPARE(QString::fromStdString(verilogExpression(static_cast<uint8_t>(table), arity)), expression);
 }
 
 // All 256 three-input and 16 two-input tables, simulated by Icarus Verilog.
@@ -188,14 +186,12 @@ void TestVerilog::everyTruthTableSimulatesCorrectly()
     v << "module tb;\n  reg a, b, c;\n  integer i;\n";
     for (int arity : {2, 3})
         for (int t = 0; t < (1 << (1 << arity)); ++t)
-            v << "  wire f" << arity << "_" << t << " = "
-              << verilogExpression(static_cast<uint8_t>(t), arity) << ";\n";
+            v << "  wire f" << arity << "_" << t << " = " << verilogExpression(static_cast<uint8_t>(t), arity) << ";\n";
     v << "  initial begin\n    for (i = 0; i < 8; i = i + 1) begin\n"
       << "      {c, b, a} = i;\n      #1;\n";
     for (int arity : {2, 3})
         for (int t = 0; t < (1 << (1 << arity)); ++t)
-            v << "      $display(\"" << arity << " " << t << " %0d %0d\", i, f" << arity << "_" << t
-              << ");\n";
+            v << "      $display(\"" << arity << " " << t << " %0d %0d\", i, f" << arity << "_" << t << ");\n";
     v << "    end\n  end\nendmodule\n";
     writeText(dir.filePath("tables.v"), v.str());
     QVERIFY(run(iverilog, {"-g2005", "-o", "tables.vvp", "tables.v"}, dir.path()).ok);
@@ -210,10 +206,9 @@ void TestVerilog::everyTruthTableSimulatesCorrectly()
         if (arity == 2 && combo >= 4)
             continue; // c is not an input of 2-input tables
         const QByteArray expected = QByteArray::number((table >> (combo & ((1 << arity) - 1))) & 1);
-        QVERIFY2(f[3] == expected, qPrintable(QStringLiteral("table 0x%1 (%2 inputs) at input %3")
-                                                  .arg(table, 0, 16)
-                                                  .arg(arity)
-                                                  .arg(combo)));
+        QVERIFY2(
+            f[3] == expected,
+            qPrintable(QStringLiteral("table 0x%1 (%2 inputs) at input %3").arg(table, 0, 16).arg(arity).arg(combo)));
         ++checked;
     }
     QCOMPARE(checked, 256 * 8 + 16 * 4);
@@ -232,18 +227,14 @@ void TestVerilog::twoInputCellsHaveNoThirdPort()
 {
     const Netlist net = makeNetlist(9, Topology::AdderTree, "maj-fa+or-ha");
     const QString v = QString::fromStdString(writeVerilog(net, "popcount"));
-    QVERIFY(
-        v.contains("module axbnn_ha(input wire a, input wire b, output wire s, output wire co);"));
-    QVERIFY(v.contains(
-        "module axbnn_or_ha(input wire a, input wire b, output wire s, output wire co);"));
+    QVERIFY(v.contains("module axbnn_ha(input wire a, input wire b, output wire s, output wire co);"));
+    QVERIFY(v.contains("module axbnn_or_ha(input wire a, input wire b, output wire s, output wire co);"));
     QVERIFY(v.contains("  assign s = a | b;\n"));
-    QVERIFY(
-        v.contains("module axbnn_maj_fa(input wire a, input wire b, input wire c, output wire s, "
-                   "output wire co);\n  assign co = (a & b) | (a & c) | (b & c);\n"
-                   "  assign s = ~co;\n"));
-    QVERIFY(v.contains(
-        QRegularExpression(R"(axbnn_or_ha u\d+\(\.a\(n\d+\), \.b\(n\d+\), \.s\(n\d+\), )"
-                           R"(\.co\(n\d+\)\); // cell \d+: or-ha, column 0, level \d+)")));
+    QVERIFY(v.contains("module axbnn_maj_fa(input wire a, input wire b, input wire c, output wire s, "
+                       "output wire co);\n  assign co = (a & b) | (a & c) | (b & c);\n"
+                       "  assign s = ~co;\n"));
+    QVERIFY(v.contains(QRegularExpression(R"(axbnn_or_ha u\d+\(\.a\(n\d+\), \.b\(n\d+\), \.s\(n\d+\), )"
+                                          R"(\.co\(n\d+\)\); // cell \d+: or-ha, column 0, level \d+)")));
 }
 
 void TestVerilog::clashingCellNamesGetDistinctModules()
@@ -266,8 +257,8 @@ void TestVerilog::simulationMatchesSimulator_data()
             for (const char* variant : {"exact", "maj-fa", "maj-fa+or-ha", "maj"}) {
                 const bool chain = t == Topology::Chain;
                 // The chain has no full adders: maj-fa and maj leave it exact.
-                if (chain && n == 576 && std::string(variant).starts_with("maj") &&
-                    std::string(variant) != "maj-fa+or-ha")
+                if (chain && n == 576 && std::string(variant).starts_with("maj")
+                    && std::string(variant) != "maj-fa+or-ha")
                     continue;
                 // Icarus is event driven and zero-delay logic glitches: one new
                 // vector costs O(cells * depth) events, O(N^2) for the chain.
@@ -277,10 +268,8 @@ void TestVerilog::simulationMatchesSimulator_data()
             }
         }
     }
-    QTest::newRow("user cell, sum of products")
-        << 64 << static_cast<int>(Topology::Dadda) << "odd" << 2000;
-    QTest::newRow("cell names that sanitise alike")
-        << 16 << static_cast<int>(Topology::Wallace) << "clash" << 2000;
+    QTest::newRow("user cell, sum of products") << 64 << static_cast<int>(Topology::Dadda) << "odd" << 2000;
+    QTest::newRow("cell names that sanitise alike") << 16 << static_cast<int>(Topology::Wallace) << "clash" << 2000;
 }
 
 void TestVerilog::simulationMatchesSimulator()
@@ -302,23 +291,21 @@ void TestVerilog::simulationMatchesSimulator()
         hex += hexLine(v) + "\n";
     writeText(dir.filePath("vectors.hex"), hex);
     writeText(dir.filePath("tb.v"), testbench(inputs, net.outputBits(), vectors.size()));
-    const RunResult compile =
-        run(iverilog, {"-g2005", "-Wall", "-o", "sim.vvp", "popcount.v", "tb.v"}, dir.path());
+    const RunResult compile = run(iverilog, {"-g2005", "-Wall", "-o", "sim.vvp", "popcount.v", "tb.v"}, dir.path());
     QVERIFY(compile.ok);
     QVERIFY2(compile.err.isEmpty(), compile.err.constData()); // no warnings either
     const RunResult sim = run(vvp, {"-n", "sim.vvp"}, dir.path());
     QVERIFY(sim.ok);
     QList<QByteArray> lines = sim.out.split('\n');
-    lines.removeIf(
-        [](const QByteArray& l) { return l.trimmed().isEmpty() || l.startsWith("tb.v:"); });
+    lines.removeIf([](const QByteArray& l) { return l.trimmed().isEmpty() || l.startsWith("tb.v:"); });
     QCOMPARE(lines.size(), static_cast<qsizetype>(vectors.size()));
     const Simulator simulator(net);
     for (size_t i = 0; i < vectors.size(); ++i) {
         const QByteArray& line = lines[static_cast<qsizetype>(i)];
         bool ok = false;
         const qulonglong got = line.trimmed().toULongLong(&ok);
-        QVERIFY2(ok, qPrintable("vector " + QString::number(i) + ": Verilog printed '" +
-                                QString::fromLatin1(line) + "'"));
+        QVERIFY2(ok,
+                 qPrintable("vector " + QString::number(i) + ": Verilog printed '" + QString::fromLatin1(line) + "'"));
         const uint64_t expected = simulator.evaluate(vectors[i]);
         if (got != expected)
             QFAIL(qPrintable(QStringLiteral("vector %1 (x = 'h%2): Verilog gives %3, Simulator %4")
@@ -343,20 +330,16 @@ void TestVerilog::yosysTransistorsAgree_data()
     // Yosys deletes the logic they make constant, computeCost() counts it.
     for (Topology t : {Topology::AdderTree, Topology::Wallace, Topology::Dadda, Topology::Chain}) {
         for (int n : {9, 64}) {
-            QTest::addRow("%s/%d/exact", topologyName(t).c_str(), n)
-                << n << static_cast<int>(t) << "exact" << 0.10;
+            QTest::addRow("%s/%d/exact", topologyName(t).c_str(), n) << n << static_cast<int>(t) << "exact" << 0.10;
             if (t != Topology::Chain) // no full adders: same as exact
                 QTest::addRow("%s/%d/maj-fa", topologyName(t).c_str(), n)
                     << n << static_cast<int>(t) << "maj-fa" << (n == 9 ? 0.35 : 0.20);
         }
     }
     // N = 576 takes Yosys about 2 s per circuit: one exact, two approximate.
-    QTest::newRow("adder-tree/576/exact")
-        << 576 << static_cast<int>(Topology::AdderTree) << "exact" << 0.10;
-    QTest::newRow("adder-tree/576/maj-fa")
-        << 576 << static_cast<int>(Topology::AdderTree) << "maj-fa" << 0.20;
-    QTest::newRow("wallace/576/maj-fa")
-        << 576 << static_cast<int>(Topology::Wallace) << "maj-fa" << 0.20;
+    QTest::newRow("adder-tree/576/exact") << 576 << static_cast<int>(Topology::AdderTree) << "exact" << 0.10;
+    QTest::newRow("adder-tree/576/maj-fa") << 576 << static_cast<int>(Topology::AdderTree) << "maj-fa" << 0.20;
+    QTest::newRow("wallace/576/maj-fa") << 576 << static_cast<int>(Topology::Wallace) << "maj-fa" << 0.20;
 }
 
 void TestVerilog::yosysTransistorsAgree()
@@ -374,16 +357,14 @@ void TestVerilog::yosysTransistorsAgree()
     writeVerilogFile(net, "popcount", dir.filePath("popcount.v").toStdString());
     QVERIFY(run(yosys, {"-q", "-p", kYosysScript}, dir.path()).ok);
     const QString stat = QString::fromLatin1(readAll(dir.filePath("stat.txt")));
-    const auto match =
-        QRegularExpression(R"(Estimated number of transistors:\s+(\d+))").match(stat);
+    const auto match = QRegularExpression(R"(Estimated number of transistors:\s+(\d+))").match(stat);
     QVERIFY2(match.hasMatch(), qPrintable("no transistor estimate in Yosys stat output:\n" + stat));
     const double yosysCount = match.captured(1).toDouble();
     CostOptions options;
     options.energyVectors = 128; // energy is not compared here
     const double ours = static_cast<double>(computeCost(net, options).transistors);
     const double ratio = yosysCount / ours;
-    qInfo("%s: computeCost %.0f, Yosys %.0f, ratio %.3f", QTest::currentDataTag(), ours, yosysCount,
-          ratio);
+    qInfo("%s: computeCost %.0f, Yosys %.0f, ratio %.3f", QTest::currentDataTag(), ours, yosysCount, ratio);
     QVERIFY2(std::abs(ratio - 1.0) <= margin,
              qPrintable(QStringLiteral("Yosys counts %1 transistors, computeCost %2 (ratio %3, "
                                        "allowed 1 +- %4)")

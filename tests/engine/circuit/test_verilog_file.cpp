@@ -69,8 +69,7 @@ void TestVerilogFile::validModuleNameAccepted()
     QFETCH(QString, name);
     const Netlist net = makeNetlist(9, Topology::AdderTree, "exact");
     const std::string v = writeVerilog(net, name.toStdString());
-    QVERIFY(v.find("module " + name.toStdString() + "(input wire [8:0] x, output wire [3:0] y);") !=
-            std::string::npos);
+    QVERIFY(v.find("module " + name.toStdString() + "(input wire [8:0] x, output wire [3:0] y);") != std::string::npos);
 }
 
 void TestVerilogFile::fileWriteReplacesAtomically()

@@ -51,6 +51,9 @@ inline ToolRun runTool(const QString& program, const QStringList& args, const QS
     return r;
 }
 
-inline QString tool(const char* name) { return QStandardPaths::findExecutable(QString::fromLatin1(name)); }
+inline QString tool(const char* name)
+{
+    return QStandardPaths::findExecutable(QString::fromLatin1(name));
+}
 
 } // namespace axbnn::test

@@ -98,7 +98,8 @@ inline void compareModels(const Model& a, const Model& b)
     QVERIFY(a.meta.extra == b.meta.extra);
 }
 
-template <class F> QString errorOf(F&& f)
+template <class F>
+QString errorOf(F&& f)
 {
     try {
         f();

@@ -21,7 +21,8 @@ bool fashionMnistInstalled()
         && fs::exists(fs::path(kFashionMnistDir) / "train-labels-idx1-ubyte.gz");
 }
 
-template <class F> QString errorOf(F&& f)
+template <class F>
+QString errorOf(F&& f)
 {
     try {
         f();
@@ -182,14 +183,12 @@ private slots:
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("damage");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("truncated plain")
-            << "t-idx3-ubyte" << 0
-            << "truncated: the header promises 10 x 4 x 4 = 160 bytes of data, found 100";
+        QTest::newRow("truncated plain") << "t-idx3-ubyte" << 0
+                                         << "truncated: the header promises 10 x 4 x 4 = 160 bytes of data, found 100";
         QTest::newRow("truncated gzip") << "t-idx3-ubyte.gz" << 0 << "truncated";
         QTest::newRow("bad magic") << "m-idx3-ubyte" << 1 << "not an IDX file (magic 0x12340803";
         QTest::newRow("float type") << "f-idx3-ubyte" << 2 << "IDX element type 0x0D is not supported";
-        QTest::newRow("too many dims")
-            << "d-idx3-ubyte" << 3 << "IDX files with 9 dimensions are not supported";
+        QTest::newRow("too many dims") << "d-idx3-ubyte" << 3 << "IDX files with 9 dimensions are not supported";
         QTest::newRow("trailing data") << "x-idx3-ubyte" << 4 << "unexpected data after the 160 bytes";
         QTest::newRow("short header") << "h-idx3-ubyte" << 5 << "truncated: no complete IDX header";
         QTest::newRow("missing") << "nothing-idx3-ubyte" << 6 << "not found";
@@ -251,8 +250,7 @@ private slots:
     void idxDirectoryClassNamesFallBackToFashionOrDigits()
     {
         QCOMPARE(loadIdxDirectory(idxDir("my-fashion-copy", false)).classNames, fashionMnistClassNames());
-        QCOMPARE(loadIdxDirectory(idxDir("digits", false)).classNames,
-                 (std::vector<std::string>{"0", "1", "2"}));
+        QCOMPARE(loadIdxDirectory(idxDir("digits", false)).classNames, (std::vector<std::string>{"0", "1", "2"}));
         const QString error = errorOf([&] { loadDataset(idxDir("testonly", false) + ":train"); });
         QVERIFY2(error.contains("train-images-idx3-ubyte.gz not found"), qPrintable(error));
     }
@@ -265,8 +263,7 @@ private slots:
         QTest::newRow("label too large")
             << 1 << "t10k-labels-idx1-ubyte.gz: label 3 at index 2 is not below the class count 3";
         QTest::newRow("labels 2-D") << 2 << "expected labels of 1 dimension, found 2";
-        QTest::newRow("images 1-D") << 3
-                                    << "expected images of 3 (n x H x W) or 4 (n x H x W x C) dimensions";
+        QTest::newRow("images 1-D") << 3 << "expected images of 3 (n x H x W) or 4 (n x H x W x C) dimensions";
     }
 
     void inconsistentIdxPairIsRejected()
@@ -321,10 +318,9 @@ private slots:
         QTest::newRow("label not a class")
             << 1 << "/labels: label 3 at index 1 is not a class (0..2, from class_names)";
         QTest::newRow("label count") << 2 << "/labels: expected shape [5] (one label per image), found [4]";
-        QTest::newRow("no labels") << 3
-                                   << "no dataset 'labels'; an HDF5 dataset file holds /images and /labels";
-        QTest::newRow("images 2-D")
-            << 4 << "/images: expected shape [n, height, width, channels] or [n, height, width]";
+        QTest::newRow("no labels") << 3 << "no dataset 'labels'; an HDF5 dataset file holds /images and /labels";
+        QTest::newRow("images 2-D") << 4
+                                    << "/images: expected shape [n, height, width, channels] or [n, height, width]";
         QTest::newRow("negative label") << 5 << "/labels: label -1 at index 0";
         QTest::newRow("not HDF5") << 6 << "not a readable HDF5 file";
     }
@@ -379,8 +375,7 @@ private slots:
         QVERIFY(errorOf([&] { loadDataset("mnist-fancy"); }).contains("no such dataset"));
         QVERIFY(errorOf([&] { loadDataset(""); }).contains("no dataset given"));
         saveDatasetH5(smallDataset(), path("split.h5"));
-        QVERIFY(
-            errorOf([&] { loadDataset(path("split.h5") + ":train"); }).contains("has no train/test split"));
+        QVERIFY(errorOf([&] { loadDataset(path("split.h5") + ":train"); }).contains("has no train/test split"));
     }
 };
 

@@ -80,8 +80,7 @@ private slots:
         QTest::newRow("conv out") << 4 << "layer 2 'conv': out shape 5x5x8 does not match kernel 3";
         QTest::newRow("pool first") << 5 << "layer 0 'p': a maxpool layer must follow";
         QTest::newRow("scores not last") << 6 << "layer 5 'scores': a scores layer must be the last layer";
-        QTest::newRow("no scores") << 14
-                                   << "layer 4 'dense': the last layer must be a scores layer, not dense";
+        QTest::newRow("no scores") << 14 << "layer 4 'dense': the last layer must be a scores layer, not dense";
         QTest::newRow("score scale size") << 7 << "layer 5 'scores': has 3 score scale values";
         QTest::newRow("class names") << 8 << "model: 2 class names for 10 classes";
         QTest::newRow("pool after pool") << 9 << "layer 2 'pool1b': a maxpool layer must follow";
@@ -166,8 +165,7 @@ private slots:
             ++files;
         QCOMPARE(files, 1);
 
-        const QString missing
-            = errorOf([&] { saveModel(m, sub.filePath("no/such/dir/m.h5").toStdString()); });
+        const QString missing = errorOf([&] { saveModel(m, sub.filePath("no/such/dir/m.h5").toStdString()); });
         QVERIFY2(missing.contains("no/such/dir/m.h5: cannot write"), qPrintable(missing));
     }
 
@@ -244,13 +242,10 @@ private slots:
         for (int8_t w : m.layers[2].weights)
             sum += w;
         QCOMPARE(lines.value(0), QString("axbnn-bnn 1 [12, 12, 1]"));
-        QCOMPARE(lines.value(1),
-                 QString("int8 [8, 3, 3, 8] %1 %2").arg(sum).arg(m.layers[2].thresholds.threshold[1]));
-        QCOMPARE(lines.value(2),
-                 QString("a|b|c|d|e|f|g|h|i|j ") + QString::fromStdString(m.meta.trainingRecipe));
-        QCOMPARE(
-            lines.value(3),
-            QString("['00_inputconv', '01_maxpool', '02_conv', '03_maxpool2', '04_dense', '05_scores']"));
+        QCOMPARE(lines.value(1), QString("int8 [8, 3, 3, 8] %1 %2").arg(sum).arg(m.layers[2].thresholds.threshold[1]));
+        QCOMPARE(lines.value(2), QString("a|b|c|d|e|f|g|h|i|j ") + QString::fromStdString(m.meta.trainingRecipe));
+        QCOMPARE(lines.value(3),
+                 QString("['00_inputconv', '01_maxpool', '02_conv', '03_maxpool2', '04_dense', '05_scores']"));
     }
 };
 

@@ -22,8 +22,7 @@ namespace {
 // Edits a saved file in place with the HDF5 C API, as a corrupting tool would.
 class Patch {
 public:
-    explicit Patch(const std::string& path)
-        : file_(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose)
+    explicit Patch(const std::string& path) : file_(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose)
     {
         h5::silenceErrors();
     }
@@ -33,8 +32,7 @@ public:
     bool writeInts(const char* dataset, const std::vector<int32_t>& values) const
     {
         h5::Id d(H5Dopen2(file(), dataset, H5P_DEFAULT), H5Dclose);
-        return d.valid()
-            && H5Dwrite(d.get(), H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0;
+        return d.valid() && H5Dwrite(d.get(), H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0;
     }
     std::vector<int32_t> readInts(const char* dataset) const
     {
@@ -52,14 +50,12 @@ public:
         v[index] = value;
         return writeInts(dataset, v);
     }
-    bool replace(const char* dataset, hid_t fileType, std::vector<hsize_t> dims, hid_t memType,
-                 const void* data) const
+    bool replace(const char* dataset, hid_t fileType, std::vector<hsize_t> dims, hid_t memType, const void* data) const
     {
         if (H5Lexists(file(), dataset, H5P_DEFAULT) > 0)
             H5Ldelete(file(), dataset, H5P_DEFAULT);
         h5::Id s(H5Screate_simple(int(dims.size()), dims.data(), nullptr), H5Sclose);
-        h5::Id d(H5Dcreate2(file(), dataset, fileType, s.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                 H5Dclose);
+        h5::Id d(H5Dcreate2(file(), dataset, fileType, s.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
         return d.valid() && H5Dwrite(d.get(), memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
     }
     bool remove(const char* link) const { return H5Ldelete(file(), link, H5P_DEFAULT) >= 0; }
@@ -144,17 +140,14 @@ bool corrupt(const std::string& file, Corruption c)
     case C::WeightThree: return p.setElement("/layers/02_conv/weights", 5, 3);
     case C::FloatWeights:
         return p.replace("/layers/04_dense/weights", H5T_IEEE_F32LE, {13, 32}, H5T_NATIVE_FLOAT, zeros);
-    case C::WeightShape:
-        return p.replace("/layers/04_dense/weights", H5T_STD_I8LE, {13, 31}, H5T_NATIVE_INT8, ones);
+    case C::WeightShape: return p.replace("/layers/04_dense/weights", H5T_STD_I8LE, {13, 31}, H5T_NATIVE_INT8, ones);
     case C::ThresholdRange: return p.setElement("/layers/02_conv/threshold", 1, 1000);
     case C::InputThresholdRange: return p.setElement("/layers/00_inputconv/threshold", 0, -2297);
-    case C::ThresholdCount:
-        return p.replace("/layers/04_dense/threshold", H5T_STD_I32LE, {7}, H5T_NATIVE_INT32, seven);
+    case C::ThresholdCount: return p.replace("/layers/04_dense/threshold", H5T_STD_I32LE, {7}, H5T_NATIVE_INT32, seven);
     case C::DirectionZero: return p.setElement("/layers/00_inputconv/direction", 3, 0);
     case C::MissingLayer: return p.remove("/layers/03_maxpool2");
     case C::MissingWeights: return p.remove("/layers/02_conv/weights");
-    case C::BothWeights:
-        return p.replace("/layers/02_conv/weights_packed", H5T_STD_U8LE, {72}, H5T_NATIVE_INT8, ones);
+    case C::BothWeights: return p.replace("/layers/02_conv/weights_packed", H5T_STD_U8LE, {72}, H5T_NATIVE_INT8, ones);
     case C::FormatVersion: p.object("/").writeAttribute("format_version", int32_t(2)); return true;
     case C::WrongFormat: p.object("/").writeAttribute("format", std::string("keras")); return true;
     case C::NoFormat: return p.removeAttribute("/", "format");
@@ -163,12 +156,8 @@ bool corrupt(const std::string& file, Corruption c)
             && p.move("/layers/tmp", "/layers/04_conv");
     case C::DuplicateIndex: return p.move("/layers/03_maxpool2", "/layers/02_maxpool2");
     case C::BadGroupName: return p.move("/layers/05_scores", "/layers/scores");
-    case C::UnknownKind:
-        p.object("/layers/02_conv").writeAttribute("kind", std::string("softmax"));
-        return true;
-    case C::NameMismatch:
-        p.object("/layers/02_conv").writeAttribute("name", std::string("other"));
-        return true;
+    case C::UnknownKind: p.object("/layers/02_conv").writeAttribute("kind", std::string("softmax")); return true;
+    case C::NameMismatch: p.object("/layers/02_conv").writeAttribute("name", std::string("other")); return true;
     case C::BadInShape:
         p.object("/layers/04_dense").writeAttribute("in_shape", std::vector<int32_t>{2, 2});
         return true;
@@ -178,23 +167,19 @@ bool corrupt(const std::string& file, Corruption c)
     case C::ScaleNotFinite: {
         std::vector<float> scale(10, 1.0f);
         scale[0] = std::nanf("");
-        return p.replace("/layers/05_scores/score_scale", H5T_IEEE_F32LE, {10}, H5T_NATIVE_FLOAT,
-                         scale.data());
+        return p.replace("/layers/05_scores/score_scale", H5T_IEEE_F32LE, {10}, H5T_NATIVE_FLOAT, scale.data());
     }
     case C::PackedPadding: {
         std::vector<int32_t> bytes = p.readInts("/layers/05_scores/weights_packed");
         bytes.back() |= 0x80;
         return p.writeInts("/layers/05_scores/weights_packed", bytes);
     }
-    case C::BadJson:
-        p.object("/meta").writeAttribute("approximation_config", std::string("{cell:"));
-        return true;
+    case C::BadJson: p.object("/meta").writeAttribute("approximation_config", std::string("{cell:")); return true;
     case C::ClassNameCount:
         p.object("/meta").writeAttribute("class_names", std::vector<std::string>{"a", "b", "c"});
         return true;
     case C::ExtraGroup:
-        return h5::Id(H5Gcreate2(p.file(), "/layers/02_conv/sub", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                      H5Gclose)
+        return h5::Id(H5Gcreate2(p.file(), "/layers/02_conv/sub", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose)
             .valid();
     case C::ThresholdOnPool:
         return p.replace("/layers/01_maxpool/threshold", H5T_STD_I32LE, {7}, H5T_NATIVE_INT32, seven);
@@ -293,8 +278,7 @@ private slots:
         saveModel(vggModel(), file, {.packedWeights = corruption == Corruption::PackedPadding});
         QVERIFY(corrupt(file, corruption));
         const QString error = errorOf([&] { loadModel(file); });
-        const QString expected
-            = QString::fromStdString(file) + ": " + (object.isEmpty() ? "" : object + ": ");
+        const QString expected = QString::fromStdString(file) + ": " + (object.isEmpty() ? "" : object + ": ");
         QVERIFY2(error.startsWith(expected), qPrintable(error));
         QVERIFY2(error.contains(problem), qPrintable(error));
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, loadModel(file));

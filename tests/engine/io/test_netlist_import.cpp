@@ -212,8 +212,10 @@ endmodule
         QTest::addColumn<int>("variant");
         // Yosys takes about a second a run: a few rows that cover exact cells,
         // MAJ-FA, and constant outputs (v2), a tree and a compressor tree.
-        for (auto [n, t, v] : {std::tuple{7, Topology::AdderTree, 0}, {6, Topology::Dadda, 1},
-                               {5, Topology::AdderTree, 2}, {4, Topology::Chain, 1}})
+        for (auto [n, t, v] : {std::tuple{7, Topology::AdderTree, 0},
+                               {6, Topology::Dadda, 1},
+                               {5, Topology::AdderTree, 2},
+                               {4, Topology::Chain, 1}})
             QTest::addRow("n%d-%s-v%d", n, topologyName(t).c_str(), v) << n << t << v;
     }
 
@@ -254,16 +256,17 @@ endmodule
         const QString head = "module m(input [1:0] x, output [1:0] y);\n";
         QTest::newRow("undeclared") << head + "  assign y[0] = x[0] & w;\n  assign y[1] = x[1];\nendmodule\n"
                                     << "line 2: 'w' is not declared";
-        QTest::newRow("loop") << head +
-                                     "  wire a, b;\n  assign a = b & x[0];\n  assign b = a | x[1];\n"
-                                     "  assign y = {a, b};\nendmodule\n"
+        QTest::newRow("loop") << head
+                + "  wire a, b;\n  assign a = b & x[0];\n  assign b = a | x[1];\n"
+                  "  assign y = {a, b};\nendmodule\n"
                               << "combinational loop";
         QTest::newRow("always") << head + "  reg r;\n  always @(*) r = x[0];\nendmodule\n"
                                 << "line 2: unsupported construct 'reg'";
         QTest::newRow("always-only") << head + "  always @(*) y = x;\nendmodule\n"
                                      << "line 2: unsupported construct 'always'";
-        QTest::newRow("two drivers") << head + "  assign y[0] = x[0];\n  assign y[1] = x[1];\n"
-                                               "  assign y[0] = x[1];\nendmodule\n"
+        QTest::newRow("two drivers") << head
+                + "  assign y[0] = x[0];\n  assign y[1] = x[1];\n"
+                  "  assign y[0] = x[1];\nendmodule\n"
                                      << "line 4: 'y[0]' has more than one driver (also driven at line 2)";
         QTest::newRow("missing output bit") << head + "  assign y[0] = x[0];\nendmodule\n"
                                             << "line 1: output bit 1 of 'y' is never assigned";
@@ -281,7 +284,8 @@ endmodule
                                    << "line 2: unsupported digit '2'";
         QTest::newRow("assign input") << head + "  assign x[0] = 1'b1;\n  assign y = x;\nendmodule\n"
                                       << "line 2: cannot assign to an input";
-        QTest::newRow("no endmodule") << head + "  assign y = x;\n" << "missing 'endmodule'";
+        QTest::newRow("no endmodule") << head + "  assign y = x;\n"
+                                      << "missing 'endmodule'";
     }
 
     void malformedVerilogNamesTheLine()

@@ -93,8 +93,9 @@ void TestSweep::enumerationOrderIsStable()
     QCOMPARE(pts[2].level, 1);
     QCOMPARE(pts[6].topology, Topology::Dadda);
     QCOMPARE(pts[12].workload, 1);
-    QCOMPARE(pts[13].key, std::string("n=16|k=2|channels=4|model=|layer=|topology=adder-tree|fa=maj-fa|ha="
-                                      "|knob=lsb|level=0|mitigation=none|p=0.5"));
+    QCOMPARE(pts[13].key,
+             std::string("n=16|k=2|channels=4|model=|layer=|topology=adder-tree|fa=maj-fa|ha="
+                         "|knob=lsb|level=0|mitigation=none|p=0.5"));
     std::set<std::string> ids;
     for (size_t i = 0; i < pts.size(); ++i) {
         QCOMPARE(pts[i].index, static_cast<int>(i));
@@ -110,23 +111,40 @@ void TestSweep::badSpecGivesOneClearError_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("mention");
-    QTest::newRow("unknown topology") << R"({"sizes": [9], "topologies": ["tree"]})" << "topologies[0]: unknown topology 'tree'";
-    QTest::newRow("empty list") << R"({"sizes": [9], "p": []})" << "p: the list is empty";
-    QTest::newRow("empty sizes") << R"({"sizes": []})" << "sizes: the list is empty";
-    QTest::newRow("negative N") << R"({"sizes": [9, -4]})" << "sizes[1]: -4 is outside 1..65536";
-    QTest::newRow("negative k") << R"({"sizes": [{"k": -3, "channels": 2}]})" << "sizes[0].k";
-    QTest::newRow("N too large") << R"({"sizes": [{"k": 99, "channels": 64}]})" << "above 65536";
-    QTest::newRow("missing model file") << R"({"models": ["no/such.h5"]})" << "no/such.h5: no such model file";
-    QTest::newRow("no workload") << R"({"topologies": ["dadda"]})" << "give 'sizes'";
-    QTest::newRow("unknown key") << R"({"sizes": [9], "topology": ["dadda"]})" << "unknown key 'topology'";
-    QTest::newRow("not JSON") << R"({"sizes": [9)" << "not valid JSON";
-    QTest::newRow("unknown cell") << R"({"sizes": [9], "cells": ["nand"]})" << "cells[0]";
-    QTest::newRow("unknown knob") << R"({"sizes": [9], "approximation": {"knobs": ["msb"]}})" << "unknown knob 'msb'";
-    QTest::newRow("unknown mitigation") << R"({"sizes": [9], "mitigation": ["magic"]})" << "unknown mitigation 'magic'";
-    QTest::newRow("bias without model") << R"({"sizes": [9], "mitigation": ["bias"]})" << "add 'models'";
-    QTest::newRow("p above 1") << R"({"sizes": [9], "p": [1.5]})" << "p[0]: 1.5 is outside 0..1";
-    QTest::newRow("repeated value") << R"({"sizes": [9, 9]})" << "appears twice";
-    QTest::newRow("unknown method") << R"({"sizes": [9], "error": {"method": "guess"}})" << "error.method";
+    QTest::newRow("unknown topology") << R"({"sizes": [9], "topologies": ["tree"]})"
+                                      << "topologies[0]: unknown topology 'tree'";
+    QTest::newRow("empty list") << R"({"sizes": [9], "p": []})"
+                                << "p: the list is empty";
+    QTest::newRow("empty sizes") << R"({"sizes": []})"
+                                 << "sizes: the list is empty";
+    QTest::newRow("negative N") << R"({"sizes": [9, -4]})"
+                                << "sizes[1]: -4 is outside 1..65536";
+    QTest::newRow("negative k") << R"({"sizes": [{"k": -3, "channels": 2}]})"
+                                << "sizes[0].k";
+    QTest::newRow("N too large") << R"({"sizes": [{"k": 99, "channels": 64}]})"
+                                 << "above 65536";
+    QTest::newRow("missing model file") << R"({"models": ["no/such.h5"]})"
+                                        << "no/such.h5: no such model file";
+    QTest::newRow("no workload") << R"({"topologies": ["dadda"]})"
+                                 << "give 'sizes'";
+    QTest::newRow("unknown key") << R"({"sizes": [9], "topology": ["dadda"]})"
+                                 << "unknown key 'topology'";
+    QTest::newRow("not JSON") << R"({"sizes": [9)"
+                              << "not valid JSON";
+    QTest::newRow("unknown cell") << R"({"sizes": [9], "cells": ["nand"]})"
+                                  << "cells[0]";
+    QTest::newRow("unknown knob") << R"({"sizes": [9], "approximation": {"knobs": ["msb"]}})"
+                                  << "unknown knob 'msb'";
+    QTest::newRow("unknown mitigation") << R"({"sizes": [9], "mitigation": ["magic"]})"
+                                        << "unknown mitigation 'magic'";
+    QTest::newRow("bias without model") << R"({"sizes": [9], "mitigation": ["bias"]})"
+                                        << "add 'models'";
+    QTest::newRow("p above 1") << R"({"sizes": [9], "p": [1.5]})"
+                               << "p[0]: 1.5 is outside 0..1";
+    QTest::newRow("repeated value") << R"({"sizes": [9, 9]})"
+                                    << "appears twice";
+    QTest::newRow("unknown method") << R"({"sizes": [9], "error": {"method": "guess"}})"
+                                    << "error.method";
 }
 
 void TestSweep::badSpecGivesOneClearError()
@@ -256,7 +274,10 @@ void TestSweep::mergeRejectsOverlapMissingForeign()
     const SweepSpec s = spec();
     const SweepTable a = run(s, "", 1, {0, 2}).table;
     const SweepTable b = run(s, "", 1, {1, 2}).table;
-    const SweepTable foreign = run(spec(R"({"sizes": [9], "p": [0.3, 0.5], "topologies": ["adder-tree", "dadda", "chain", "wallace"]})"), "", 1, {1, 2}).table;
+    const SweepTable foreign =
+        run(spec(R"({"sizes": [9], "p": [0.3, 0.5], "topologies": ["adder-tree", "dadda", "chain", "wallace"]})"), "",
+            1, {1, 2})
+            .table;
     QCOMPARE(foreign.points, 24); // same size, other sweep
     auto error = [](const std::vector<std::pair<std::string, SweepTable>>& shards) {
         try {
@@ -283,11 +304,12 @@ void TestSweep::tablesRoundTripThroughCsvAndJson()
     QCOMPARE(sweepCsv(parseSweepJson(sweepJsonText(t), "x.json")), csv);
     // The header is the documented column list (docs/sweep-format.md).
     const std::string header = csv.substr(0, csv.find('\n'));
-    QCOMPARE(header, std::string("point,point_id,inputs,kernel,channels,model,layer,topology,fa_cell,ha_cell,"
-                                 "approx_knob,approx_level,mitigation,p,cells,approximate_cells,area_um2,"
-                                 "transistors,delay_ps,energy_fj,output_bits,error_method,error_rate,"
-                                 "mean_error,mae,mse,wce,error_rate_ci95,mae_ci95,images,exact_accuracy,"
-                                 "accuracy,accuracy_loss,pareto,spec_hash,sweep_points"));
+    QCOMPARE(header,
+             std::string("point,point_id,inputs,kernel,channels,model,layer,topology,fa_cell,ha_cell,"
+                         "approx_knob,approx_level,mitigation,p,cells,approximate_cells,area_um2,"
+                         "transistors,delay_ps,energy_fj,output_bits,error_method,error_rate,"
+                         "mean_error,mae,mse,wce,error_rate_ci95,mae_ci95,images,exact_accuracy,"
+                         "accuracy,accuracy_loss,pareto,spec_hash,sweep_points"));
     // Every line has as many fields as the header; numbers keep full precision.
     const SweepTable back = parseSweepCsv(csv, "x.csv");
     QCOMPARE(back.rows.size(), t.rows.size());

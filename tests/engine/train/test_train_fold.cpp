@@ -61,7 +61,11 @@ private slots:
                 const bool folded = f.direction > 0 ? v >= f.threshold : v <= f.threshold;
                 if (expected != folded)
                     QFAIL(qPrintable(QString("trial %1 value %2: float says %3, threshold %4 direction %5")
-                                         .arg(trial).arg(v).arg(expected).arg(f.threshold).arg(f.direction)));
+                                         .arg(trial)
+                                         .arg(v)
+                                         .arg(expected)
+                                         .arg(f.threshold)
+                                         .arg(f.direction)));
             }
             QVERIFY(f.threshold >= lo - 1 && f.threshold <= hi + 1);
         }

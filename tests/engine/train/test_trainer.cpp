@@ -85,9 +85,7 @@ private slots:
             }
         const TinyBatch b = randomBatch(net.spec, 6, 11, 1.0f);
         const train::BatchGradients g = train::batchGradients(net, b.pixels.data(), b.labels.data(), b.count);
-        auto loss = [&] {
-            return train::batchGradients(net, b.pixels.data(), b.labels.data(), b.count).loss;
-        };
+        auto loss = [&] { return train::batchGradients(net, b.pixels.data(), b.labels.data(), b.count).loss; };
         const float h = 1e-3f; // small enough that no max-pool winner changes
         int checked = 0;
         for (size_t l = 0; l < net.layers.size(); ++l)
@@ -106,7 +104,11 @@ private slots:
                     const double analytic = grad[i];
                     QVERIFY2(std::fabs(numeric - analytic) <= 2e-3 + 0.05 * std::fabs(numeric),
                              qPrintable(QString("layer %1 tensor %2 index %3: analytic %4, numeric %5")
-                                            .arg(l).arg(tensor).arg(i).arg(analytic).arg(numeric)));
+                                            .arg(l)
+                                            .arg(tensor)
+                                            .arg(i)
+                                            .arg(analytic)
+                                            .arg(numeric)));
                     ++checked;
                 }
             }
@@ -194,11 +196,12 @@ private slots:
         train::TrainConfig c = tinyConfig(arch, kernel);
         c.epochs = 2; // 250 steps of 32 images
         int calls = 0, epochEnds = 0;
-        const train::TrainResult r = train::trainNetwork(c, trainData, &testData, 0, [&](const train::TrainProgress& p) {
-            ++calls;
-            epochEnds += p.epochEnd;
-            return p.batch <= p.batchesPerEpoch && p.epoch <= p.epochs;
-        });
+        const train::TrainResult r =
+            train::trainNetwork(c, trainData, &testData, 0, [&](const train::TrainProgress& p) {
+                ++calls;
+                epochEnds += p.epochEnd;
+                return p.batch <= p.batchesPerEpoch && p.epoch <= p.epochs;
+            });
         QCOMPARE(epochEnds, 2);
         QCOMPARE(calls, 2 * 125 + 2);
         QVERIFY2(r.testAccuracy >= minimum, qPrintable(QString::number(r.testAccuracy)));
@@ -213,12 +216,12 @@ private slots:
     {
         const Dataset data = fashionSubset(false, 640);
         int calls = 0;
-        QVERIFY_THROWS_EXCEPTION(train::TrainingCancelled,
-                                 train::trainNetwork(tinyConfig(Arch::Mlp), data, nullptr, 0,
-                                                     [&](const train::TrainProgress& p) {
-                                                         ++calls;
-                                                         return p.batch < 3;
-                                                     }));
+        QVERIFY_THROWS_EXCEPTION(
+            train::TrainingCancelled,
+            train::trainNetwork(tinyConfig(Arch::Mlp), data, nullptr, 0, [&](const train::TrainProgress& p) {
+                ++calls;
+                return p.batch < 3;
+            }));
         QCOMPARE(calls, 3);
     }
 
