@@ -5,6 +5,7 @@
 #include <QPointer>
 #include <QThread>
 #include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
@@ -40,6 +41,10 @@ QThreadPool* inferencePool()
     return pool;
 }
 
+namespace {
+
+// Once per thread: an unprivileged thread cannot raise it back, hence the
+// pool of its own.
 void lowerThisThreadsPriority()
 {
     thread_local bool lowered = false;
@@ -53,6 +58,19 @@ void lowerThisThreadsPriority()
 #else
     QThread::currentThread()->setPriority(QThread::LowPriority);
 #endif
+}
+
+} // namespace
+
+void startInPool(QThreadPool* pool, std::function<void()> job)
+{
+    if (pool == inferencePool())
+        (void)QtConcurrent::run(pool, [job = std::move(job)] {
+            lowerThisThreadsPriority();
+            job();
+        });
+    else
+        (void)QtConcurrent::run(pool, std::move(job));
 }
 
 } // namespace axbnn::gui

@@ -2,6 +2,8 @@
 // sweeps, layouts, model loading, accuracy, training).
 #pragma once
 
+#include <functional>
+
 class QThreadPool;
 
 namespace axbnn::gui {
@@ -20,7 +22,7 @@ QThreadPool* backgroundPool();
 // fills the rest. A pool of its own because an unprivileged thread cannot
 // take a lowered priority back.
 QThreadPool* inferencePool();
-// Called by every job on inferencePool() before it starts (once per thread).
-void lowerThisThreadsPriority();
+// Runs `job` on `pool`; on inferencePool() its thread's priority is lowered first.
+void startInPool(QThreadPool* pool, std::function<void()> job);
 
 } // namespace axbnn::gui

@@ -10,7 +10,6 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <atomic>
 #include <exception>
@@ -77,7 +76,7 @@ public:
     using Handlers = typename Control::Handlers;
     using Job = std::function<Result(Control&)>;
 
-    // pool: backgroundPool() or inferencePool() (whose jobs lower their priority).
+    // pool: backgroundPool() or inferencePool() (see startInPool).
     ProgressRunner(QObject* context, Handlers handlers, QThreadPool* pool = nullptr)
         : context_(context), handlers_(std::move(handlers)), pool_(pool ? pool : backgroundPool())
     {}
@@ -114,10 +113,7 @@ public:
                 Qt::QueuedConnection);
         };
         setBusy(true);
-        const bool low = pool_ == inferencePool();
-        (void)QtConcurrent::run(pool_, [job = std::move(job), control, this, low] {
-            if (low)
-                lowerThisThreadsPriority();
+        startInPool(pool_, [job = std::move(job), control, this] {
             QString error;
             bool cancelled = false;
             std::shared_ptr<const Result> result;

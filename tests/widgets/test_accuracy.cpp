@@ -33,11 +33,7 @@ int engineCorrect(const Model& model, const InferenceConfig& config, const Datas
 
 std::shared_ptr<const LoadedModel> loaded(Model model)
 {
-    auto m = std::make_shared<LoadedModel>();
-    m->path = "memory";
-    m->model = std::move(model);
-    m->xnorP.assign(m->model.layers.size(), -1.0);
-    return m;
+    return test::loadedModel(std::move(model));
 }
 
 } // namespace

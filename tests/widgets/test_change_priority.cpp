@@ -69,10 +69,7 @@ private slots:
     void layerCostsWaitForTheReportToo()
     {
         ExplorationState state;
-        auto model = std::make_shared<LoadedModel>();
-        model->model = test::smallModel();
-        model->xnorP.assign(model->model.layers.size(), -1.0);
-        state.setModel(model);
+        state.setModel(test::loadedModel(test::smallModel()));
         state.refresh();
         QVERIFY(waitUntilQuiet(state));
         QVERIFY(QTest::qWaitFor([&] { return state.layerCosts() != nullptr; }, kTimeoutMs));
@@ -94,10 +91,7 @@ private slots:
     void accuracyStartsAfterTheReport()
     {
         ExplorationState state;
-        auto model = std::make_shared<LoadedModel>();
-        model->model = test::smallModel();
-        model->xnorP.assign(model->model.layers.size(), -1.0);
-        state.setModel(model);
+        state.setModel(test::loadedModel(test::smallModel()));
         state.refresh();
         QVERIFY(waitUntilQuiet(state));
         state.models()->cancelSweep(); // the level sweep (not redone for an LSB change)

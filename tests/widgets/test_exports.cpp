@@ -178,10 +178,7 @@ private slots:
     {
         QTemporaryDir dir;
         const Model model = test::smallModel();
-        auto loaded = std::make_shared<LoadedModel>();
-        loaded->path = "small.h5";
-        loaded->model = model;
-        loaded->xnorP.assign(model.layers.size(), -1.0);
+        const auto loaded = test::loadedModel(model, "small.h5");
         ApproxConfig knobs;
         knobs.faCell = "maj-fa";
         knobs.lsbColumns = 2;

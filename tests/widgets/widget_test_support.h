@@ -4,6 +4,7 @@
 #include "bnn/random_model.h"
 #include "io/dataset.h"
 #include "io/model_file.h"
+#include "model_analysis.h"
 
 #include <QString>
 
@@ -24,6 +25,16 @@ inline Model smallModel(uint64_t seed = 5)
                         {L::Dense, 24},
                         {L::Scores, 10}},
                        seed);
+}
+
+// `model` as the workbench holds a loaded file (no XNOR statistics measured).
+inline std::shared_ptr<const LoadedModel> loadedModel(Model model, std::string path = "memory")
+{
+    auto m = std::make_shared<LoadedModel>();
+    m->path = std::move(path);
+    m->model = std::move(model);
+    m->xnorP.assign(m->model.layers.size(), -1.0);
+    return m;
 }
 
 // `count` random 8x8 images with random labels 0..9.
