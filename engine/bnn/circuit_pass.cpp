@@ -79,9 +79,160 @@ typedef uint64_t V4 __attribute__((vector_size(32)));
     }
 }
 
+// The XNOR operands of one fused item: operand k of lanes 4h..4h+3.
+template <LaneFill::Mode M>
+struct Operands {
+    const LaneFill& f;
+    const FusedInput& it;
+    uint64_t mask[FirstLevelItem::kTree3Inputs]; // SamePatchConsecutiveGroups: XNOR mask of each operand
+    V4 run; // SameGroup, consecutive operands: the lanes' patch words, next operand's bit at bit 0
+
+    [[gnu::always_inline]] Operands(const LaneFill& fill, const FusedInput& item, int inputs) : f(fill), it(item)
+    {
+        if constexpr (M == LaneFill::Mode::SamePatchConsecutiveGroups) {
+            if (it.consecutive) {
+                uint64_t p = f.patch[0][it.bit[0] / 64] >> (it.bit[0] % 64);
+                for (int k = 0; k < inputs; ++k, p >>= 1)
+                    mask[k] = (p & 1) - 1;
+            } else {
+                for (int k = 0; k < inputs; ++k)
+                    mask[k] = ((f.patch[0][it.bit[k] / 64] >> (it.bit[k] % 64)) & 1) - 1;
+            }
+        }
+    }
+
+    [[gnu::always_inline]] void get(int k, int h, V4& x)
+    {
+        const uint32_t bit = it.bit[k];
+        if constexpr (M == LaneFill::Mode::SameGroup) {
+            const uint64_t w = f.weights[0][it.weightAt[k]];
+            if (it.consecutive) { // operands 0, 1, ... are consecutive bits of one patch word
+                if (k == 0) {
+                    loadV(run, f.lanePatch + (bit / 64) * L + 4 * h);
+                    run >>= bit % 64;
+                }
+                x = ((run & 1) - 1) ^ w;
+                run >>= 1;
+                return;
+            }
+            V4 p;
+            loadV(p, f.lanePatch + (bit / 64) * L + 4 * h);
+            x = (((p >> (bit % 64)) & 1) - 1) ^ w;
+        } else if constexpr (M == LaneFill::Mode::SamePatchConsecutiveGroups) {
+            loadV(x, f.weights[0] + it.weightAt[k] + 4 * h);
+            x ^= mask[k];
+        } else {
+            uint64_t t[4];
+            for (int j = 0; j < 4; ++j)
+                t[j] = f.weights[4 * h + j][it.weightAt[k]] ^ (((f.patch[4 * h + j][bit / 64] >> (bit % 64)) & 1) - 1);
+            loadV(x, t);
+        }
+    }
+};
+
+[[gnu::always_inline]] inline void cell3(bool fullAdder, const V4& a, const V4& b, const V4& c, V4& sum, V4& carry)
+{
+    carry = (a & b) | (c & (a | b));
+    sum = fullAdder ? a ^ b ^ c : ~carry;
+}
+
+// The fused first levels: each item evaluated on its XNOR operands in
+// registers, half a run's lanes at a time; only its outputs are stored.
+template <LaneFill::Mode M>
+[[gnu::always_inline]] inline void fusedBody(const LaneFill& f, const FusedInput* items, size_t count, uint32_t lo,
+                                             uint32_t hi, uint64_t* dst)
+{
+    using Kind = FirstLevelItem::Kind;
+    // The first item with an output at or after lo (it may start before lo).
+    size_t i = static_cast<size_t>(
+        std::lower_bound(items, items + count, lo, [](const FusedInput& x, uint32_t v) { return x.out < v; }) - items);
+    while (i > 0 && items[i - 1].out + 3 >= lo)
+        --i;
+    for (; i < count && items[i].out < hi; ++i) {
+        const FusedInput& it = items[i];
+        Operands<M> op(f, it, it.kind == Kind::Copy ? 1 : it.kind == Kind::Tree3 ? FirstLevelItem::kTree3Inputs : 3);
+        const bool whole = it.out >= lo && it.out + 4 <= hi; // every output in range
+        uint64_t* const base = dst + (static_cast<int64_t>(it.out) - static_cast<int64_t>(lo)) * L;
+        for (int h = 0; h < kHalves; ++h) {
+            // Output j of this item (values by reference: no indexed array, which
+            // would go through the stack).
+            const auto put = [&](uint32_t j, const V4& v) {
+                if (whole || (it.out + j >= lo && it.out + j < hi))
+                    storeV(base + j * L + 4 * h, v);
+            };
+            switch (it.kind) {
+            case Kind::Copy: {
+                V4 a;
+                op.get(0, h, a);
+                put(0, a);
+                break;
+            }
+            case Kind::FullAdder:
+            case Kind::MajFa: {
+                V4 a, b, c, sum, carry;
+                op.get(0, h, a);
+                op.get(1, h, b);
+                op.get(2, h, c);
+                cell3(it.kind == Kind::FullAdder, a, b, c, sum, carry);
+                put(0, sum);
+                put(1, carry);
+                break;
+            }
+            case Kind::Tree3: {
+                const unsigned mask = it.fullMask;
+                V4 s0, s1, s2, s3, k0, k1, k2, k3;
+                const auto first = [&](int g, V4& sum, V4& carry) {
+                    V4 a, b, c;
+                    op.get(3 * g, h, a);
+                    op.get(3 * g + 1, h, b);
+                    op.get(3 * g + 2, h, c);
+                    cell3((mask >> g) & 1, a, b, c, sum, carry);
+                };
+                first(0, s0, k0);
+                first(1, s1, k1);
+                first(2, s2, k2);
+                first(3, s3, k3);
+                // Two 2-bit adders (a0 a1 + b0 b1: half adder, then a 3-input cell).
+                V4 a1, a2, b1, b2, carry, r1, r2, r3;
+                const V4 a0 = s0 ^ s1, b0 = s2 ^ s3;
+                cell3((mask >> 4) & 1, k0, k1, s0 & s1, a1, a2);
+                cell3((mask >> 5) & 1, k2, k3, s2 & s3, b1, b2);
+                // One 3-bit adder of those.
+                const V4 r0 = a0 ^ b0;
+                cell3((mask >> 6) & 1, a1, b1, a0 & b0, r1, carry);
+                cell3((mask >> 7) & 1, a2, b2, carry, r2, r3);
+                put(0, r0);
+                put(1, r1);
+                put(2, r2);
+                put(3, r3);
+                break;
+            }
+            }
+        }
+    }
+}
+
+[[gnu::always_inline]] inline void fusedFillBody(const LaneFill& f, const FusedInput* items, size_t count, uint32_t lo,
+                                                 uint32_t hi, uint64_t* dst)
+{
+    switch (f.mode) {
+    case LaneFill::Mode::SameGroup: fusedBody<LaneFill::Mode::SameGroup>(f, items, count, lo, hi, dst); break;
+    case LaneFill::Mode::SamePatchConsecutiveGroups:
+        fusedBody<LaneFill::Mode::SamePatchConsecutiveGroups>(f, items, count, lo, hi, dst);
+        break;
+    case LaneFill::Mode::General: fusedBody<LaneFill::Mode::General>(f, items, count, lo, hi, dst); break;
+    }
+}
+
 void fillPortable(const LaneFill& f, uint64_t* dst)
 {
     fillBody(f, dst);
+}
+
+void fusedFillPortable(const LaneFill& f, const FusedInput* items, size_t count, uint32_t lo, uint32_t hi,
+                       uint64_t* dst)
+{
+    fusedFillBody(f, items, count, lo, hi, dst);
 }
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -89,20 +240,33 @@ __attribute__((target("avx2"))) void fillAvx2(const LaneFill& f, uint64_t* dst)
 {
     fillBody(f, dst);
 }
+__attribute__((target("avx2"))) void fusedFillAvx2(const LaneFill& f, const FusedInput* items, size_t count,
+                                                   uint32_t lo, uint32_t hi, uint64_t* dst)
+{
+    fusedFillBody(f, items, count, lo, hi, dst);
+}
 LaneFillFn selectFill()
 {
     return detectedIsa() == Isa::Avx2 ? fillAvx2 : fillPortable;
+}
+FusedFillFn selectFusedFill()
+{
+    return detectedIsa() == Isa::Avx2 ? fusedFillAvx2 : fusedFillPortable;
 }
 #else
 LaneFillFn selectFill()
 {
     return fillPortable;
 }
+FusedFillFn selectFusedFill()
+{
+    return fusedFillPortable;
+}
 #endif
 
 } // namespace
 
-CircuitRunner::CircuitRunner() : fill_(selectFill()) {}
+CircuitRunner::CircuitRunner() : fill_(selectFill()), fusedFill_(selectFusedFill()) {}
 
 std::vector<uint64_t>& CircuitRunner::slotsFor(const LaneSimulator& sim)
 {
@@ -140,10 +304,32 @@ void CircuitRunner::runBatch(const LayerPlan& plan, std::span<const CircuitTask>
     const int bits = plan.unit.valueBits();
     values_.assign(static_cast<size_t>(bits) * kLanes, 0);
     const auto& chunks = plan.unit.chunks();
-    for (const PopcountUnit::Chunk& chunk : chunks) {
-        const LaneSimulator& sim = chunk.streamed ? *chunk.streamed : *chunk.lanes;
+    for (size_t ci = 0; ci < chunks.size(); ++ci) {
+        const PopcountUnit::Chunk& chunk = chunks[ci];
+        const bool fused = chunk.firstLanes != nullptr;
+        const LaneSimulator& sim = fused ? *chunk.firstLanes : chunk.streamed ? *chunk.streamed : *chunk.lanes;
         std::vector<uint64_t>& slots = slotsFor(sim);
-        if (sim.streamed()) { // each block of inputs just before the cells that read it
+        if (fused) {
+            if (f.mode == LaneFill::Mode::SameGroup && !f.lanePatch) {
+                lanePatch_.resize(static_cast<size_t>(plan.patchWords) * kLanes);
+                for (int w = 0; w < plan.patchWords; ++w)
+                    for (int t = 0; t < kLanes; ++t)
+                        lanePatch_[static_cast<size_t>(w) * kLanes + t] = f.patch[t][w];
+                f.lanePatch = lanePatch_.data();
+            }
+            const std::vector<FusedInput>& items = plan.firstLevel[ci];
+            const auto derived = static_cast<uint32_t>(sim.inputs());
+            if (sim.streamed()) {
+                sim.runStreamed(slots.data(), [&](int block, uint64_t* words) {
+                    const auto lo = static_cast<uint32_t>(block * LaneSimulator::kStreamBlock);
+                    fusedFill_(f, items.data(), items.size(), lo,
+                               std::min<uint32_t>(lo + LaneSimulator::kStreamBlock, derived), words);
+                });
+            } else {
+                fusedFill_(f, items.data(), items.size(), 0, derived, slots.data());
+                sim.run(slots.data());
+            }
+        } else if (sim.streamed()) { // each block of inputs just before the cells that read it
             sim.runStreamed(slots.data(), [&](int block, uint64_t* words) {
                 f.begin = chunk.begin + block * LaneSimulator::kStreamBlock;
                 f.end = std::min(f.begin + LaneSimulator::kStreamBlock, chunk.begin + chunk.width);

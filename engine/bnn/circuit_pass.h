@@ -29,8 +29,14 @@ struct LaneFill {
     const uint64_t* weights[kLanes] = {}; // weightBitsT + group, element stride `groups`
     int groups = 1, channels = 1, inWords = 1;
     int begin = 0, end = 0; // the chunk's fan-in elements
+    // SameGroup with a fused first level: word w of lane t's patch at lanePatch[w * kLanes + t].
+    const uint64_t* lanePatch = nullptr;
 };
 using LaneFillFn = void (*)(const LaneFill& fill, uint64_t* inputSlots);
+// Derived inputs [lo, hi) of a fused first level (LayerPlan::firstLevel),
+// input d at inputSlots[(d - lo) * kLanes ...].
+using FusedFillFn = void (*)(const LaneFill& fill, const FusedInput* items, size_t count, uint32_t lo, uint32_t hi,
+                             uint64_t* inputSlots);
 
 // Scratch for one thread: a slot buffer per circuit, the summed values.
 class CircuitRunner {
@@ -46,6 +52,8 @@ private:
     std::vector<uint64_t>& slotsFor(const LaneSimulator& sim);
 
     LaneFillFn fill_ = nullptr;
+    FusedFillFn fusedFill_ = nullptr;
+    std::vector<uint64_t> lanePatch_; // LaneFill::lanePatch
     std::unordered_map<const LaneSimulator*, std::vector<uint64_t>> slots_;
     std::vector<uint64_t> values_; // bit-sliced values: bit j of lane word t at [j * kLanes + t]
 };

@@ -68,6 +68,34 @@ bool skipPossible(const LayerPlan& p, SkipMode mode)
     return mode == SkipMode::Always || p.unit.maxError() - p.unit.minError() < p.fanIn / 2;
 }
 
+// Where each fused input sits: fan-in element e (tap e / channels, channel
+// e % channels) is bit (tap * inWords * 64 + channel) of the packed patch.
+void planFirstLevel(LayerPlan& p)
+{
+    const auto& chunks = p.unit.chunks();
+    p.firstLevel.assign(chunks.size(), {});
+    for (size_t k = 0; k < chunks.size(); ++k) {
+        if (!chunks[k].first)
+            continue;
+        for (const FirstLevelItem& item : chunks[k].first->items) {
+            FusedInput f;
+            f.kind = item.kind;
+            f.fullMask = item.fullMask;
+            f.out = item.out;
+            for (int i = 0; i < item.inputs(); ++i) {
+                const uint32_t e = static_cast<uint32_t>(chunks[k].begin) + item.in[i];
+                const uint32_t channels = static_cast<uint32_t>(p.in.channels);
+                f.weightAt[i] = e * static_cast<uint32_t>(p.groups);
+                f.bit[i] = e / channels * static_cast<uint32_t>(p.inWords) * 64 + e % channels;
+            }
+            f.consecutive = f.bit[0] % 64 + static_cast<uint32_t>(item.inputs()) <= 64;
+            for (int i = 1; i < item.inputs(); ++i)
+                f.consecutive = f.consecutive && f.bit[i] == f.bit[0] + static_cast<uint32_t>(i);
+            p.firstLevel[k].push_back(f);
+        }
+    }
+}
+
 } // namespace
 
 std::vector<LayerPlan> planLayers(const Model& model, const InferenceConfig& config)
@@ -127,6 +155,7 @@ std::vector<LayerPlan> planLayers(const Model& model, const InferenceConfig& con
                 planThresholds(l, config, p);
             if (p.usesCircuit()) {
                 p.weightBitsT = transposeWeightBits(l.weights, p.outputs, p.fanIn);
+                planFirstLevel(p);
                 if (l.kind != LayerKind::Scores)
                     planSliced(p);
                 p.skip = skipPossible(p, config.skip);

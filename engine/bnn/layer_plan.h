@@ -3,6 +3,7 @@
 #pragma once
 
 #include "bnn/inference_types.h"
+#include "bnn/popcount_unit.h"
 #include "bnn/xnor_kernels.h"
 
 #include <algorithm>
@@ -10,6 +11,18 @@
 #include <vector>
 
 namespace axbnn {
+
+// One item of a fused first level (circuit/first_level.h) placed in a layer:
+// its inputs as offsets into weightBitsT (fan-in element times groups) and as
+// bit positions in the layer's packed patch.
+struct FusedInput {
+    FirstLevelItem::Kind kind = FirstLevelItem::Kind::Copy;
+    uint8_t fullMask = 0; // Tree3
+    bool consecutive = false; // inputs k = 0, 1, ... are consecutive bits of one patch word
+    uint32_t out = 0; // first derived input written
+    uint32_t weightAt[FirstLevelItem::kTree3Inputs] = {};
+    uint32_t bit[FirstLevelItem::kTree3Inputs] = {};
+};
 
 struct LayerPlan {
     LayerKind kind = LayerKind::Conv;
@@ -40,6 +53,9 @@ struct LayerPlan {
     // Circuit units.
     PopcountUnit unit;
     std::vector<uint64_t> weightBitsT; // transposeWeightBits: [fanIn][groups]
+    // Per chunk with a fused first level: its items placed in this layer's
+    // patches (empty for the other chunks).
+    std::vector<std::vector<FusedInput>> firstLevel;
     // Bit-sliced thresholds per group: slicedBits words of ge = gt + 1, then
     // always-on, always-off, invert and valid-lane words.
     int slicedBits = 0;

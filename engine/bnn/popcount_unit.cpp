@@ -88,6 +88,12 @@ PopcountUnit::PopcountUnit(int fanIn, const PopcountUnitConfig& config) : fanIn_
             c.lanes = std::make_shared<LaneSimulator>(*net);
             if (auto streamed = LaneSimulator::streamedIfPossible(*net); streamed.streamed())
                 c.streamed = std::make_shared<LaneSimulator>(std::move(streamed));
+            if (auto first = fuseFirstLevel(*net)) {
+                auto lanes = LaneSimulator::streamedIfPossible(first->derived);
+                c.firstLanes = lanes.streamed() ? std::make_shared<LaneSimulator>(std::move(lanes))
+                                                : std::make_shared<LaneSimulator>(first->derived);
+                c.first = std::make_shared<FirstLevelNetlist>(std::move(*first));
+            }
             if (!errorRange(*net, c.minError, c.maxError))
                 boundsKnown_ = false;
             c.netlist = std::move(net);

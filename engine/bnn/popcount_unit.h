@@ -8,6 +8,7 @@
 
 #include "circuit/approximation.h"
 #include "circuit/cell_library.h"
+#include "circuit/first_level.h"
 #include "circuit/lane_simulator.h"
 #include "circuit/simulator.h"
 
@@ -61,6 +62,11 @@ public:
         std::shared_ptr<const Simulator> simulator; // gate-by-gate reference
         std::shared_ptr<const LaneSimulator> lanes; // the same circuit, 512 lanes at a time
         std::shared_ptr<const LaneSimulator> streamed; // the same, inputs streamed; null where not possible
+        // The first level fused into the fill (circuit/first_level.h) and the
+        // derived netlist's lanes (streamed where possible); null when no cell
+        // qualifies.
+        std::shared_ptr<const FirstLevelNetlist> first;
+        std::shared_ptr<const LaneSimulator> firstLanes;
         int minError = 0, maxError = 0; // valid when the unit's boundsKnown()
     };
 

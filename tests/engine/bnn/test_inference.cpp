@@ -5,8 +5,12 @@
 #include "inference_test_support.h"
 
 #include "circuit/popcount_builder.h"
+#include "util/cpu_dispatch.h"
 
 #include <QtTest>
+
+#include <cstdlib>
+#include <string>
 
 using namespace axbnn;
 using namespace axbnn::test;
@@ -17,6 +21,15 @@ class TestInference : public QObject {
     Q_OBJECT
 
 private slots:
+    // test_inference_portable forces the portable kernels through AXBNN_ISA.
+    void initTestCase()
+    {
+        const char* forced = std::getenv("AXBNN_ISA");
+        if (forced && std::string(forced) == "portable")
+            QCOMPARE(detectedIsa(), Isa::Portable);
+        qInfo("kernels: %s", isaName(detectedIsa()).c_str());
+    }
+
     void exactEngineMatchesReference_data()
     {
         QTest::addColumn<int>("model");

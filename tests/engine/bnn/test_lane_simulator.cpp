@@ -2,6 +2,7 @@
 // slots) give exactly what the gate-by-gate Simulator and evalTable give.
 #include "circuit/approximation.h"
 #include "circuit/cell_eval.h"
+#include "circuit/first_level.h"
 #include "circuit/lane_simulator.h"
 #include "circuit/popcount_builder.h"
 #include "circuit/simulator.h"
@@ -207,6 +208,98 @@ private slots:
             for (int bit = 0; bit < net.outputBits(); ++bit)
                 for (int w = 0; w < W; ++w)
                     QCOMPARE(streamed.outputWords(b.data(), bit)[w], plain.outputWords(a.data(), bit)[w]);
+        }
+    }
+
+    // The first levels fused into the fill (circuit/first_level.h): the
+    // derived netlist fed with derivedInputs gives the original's outputs,
+    // bit for bit, for every topology and approximation, plain and streamed.
+    // In an adder tree whole three-level subtrees go into the fill.
+    void firstLevelFusionMatchesPlain_data()
+    {
+        QTest::addColumn<Topology>("topology");
+        QTest::addColumn<int>("inputs");
+        QTest::addColumn<int>("lsb");
+        QTest::addColumn<int>("levels");
+        QTest::addColumn<QString>("haCell");
+        for (Topology t : {Topology::AdderTree, Topology::Wallace, Topology::Dadda, Topology::Chain})
+            for (auto [n, lsb, levels, ha] : {std::tuple{12, 2, 0, ""},
+                                              {61, 1, 0, ""},
+                                              {300, 2, 0, "or-ha"},
+                                              {576, 2, 0, ""},
+                                              {577, 0, 2, ""},
+                                              {1000, 3, 1, ""},
+                                              {3136, 2, 0, ""}})
+                QTest::addRow("%s-%d-lsb%d-lev%d%s", topologyName(t).c_str(), n, lsb, levels, ha)
+                    << t << n << lsb << levels << QString(ha);
+    }
+
+    void firstLevelFusionMatchesPlain()
+    {
+        QFETCH(Topology, topology);
+        QFETCH(int, inputs);
+        QFETCH(int, lsb);
+        QFETCH(int, levels);
+        QFETCH(QString, haCell);
+        ApproxConfig config;
+        config.lsbColumns = lsb;
+        config.levels = levels;
+        config.faCell = "maj-fa";
+        config.haCell = haCell.toStdString();
+        const Netlist net = applyApproximation(buildPopcount(inputs, topology, lib_), lib_, config);
+        const std::optional<FirstLevelNetlist> fused = fuseFirstLevel(net);
+        if (topology == Topology::Chain) { // its first cell is a half adder, the others read the accumulator
+            QVERIFY(!fused);
+            return;
+        }
+        QVERIFY(fused.has_value()); // trees start with full adders over three inputs
+        int tree3 = 0, cellsFused = 0;
+        for (const FirstLevelItem& item : fused->items) {
+            tree3 += item.kind == FirstLevelItem::Kind::Tree3;
+            cellsFused += item.kind == FirstLevelItem::Kind::Tree3 ? 11
+                : item.kind == FirstLevelItem::Kind::Copy          ? 0
+                                                                   : 1;
+        }
+        QCOMPARE(static_cast<int>(fused->derived.cells.size()) + cellsFused, static_cast<int>(net.cells.size()));
+        if (topology != Topology::AdderTree || !haCell.isEmpty())
+            QCOMPARE(tree3, 0); // no adder nodes, or approximate half adders: single cells only
+        else if (inputs % 12 == 0)
+            QCOMPARE(tree3, inputs / 12);
+        else // spare inputs enter as carry-ins, which a three-level subtree does not have
+            QVERIFY(tree3 >= inputs / 12 - 2 && tree3 > 0);
+
+        constexpr int W = LaneSimulator::kWords;
+        const LaneSimulator plain(net);
+        const LaneSimulator derived(fused->derived);
+        const LaneSimulator streamed = LaneSimulator::streamedIfPossible(fused->derived);
+        if (topology == Topology::AdderTree && inputs > 1000)
+            QVERIFY(streamed.streamed()); // wide layers keep their cache-friendly path
+        Rng rng(static_cast<uint64_t>(inputs * 13 + lsb));
+        std::vector<uint64_t> a, b, c;
+        plain.prepare(a);
+        derived.prepare(b);
+        streamed.prepare(c);
+        for (int round = 0; round < 3; ++round) {
+            std::vector<uint64_t> in(static_cast<size_t>(inputs) * W);
+            for (auto& w : in)
+                w = round == 1 ? ~0ull : round == 2 ? 0 : rng.next();
+            std::copy(in.begin(), in.end(), LaneSimulator::inputWords(a.data(), 0));
+            plain.run(a.data());
+            const std::vector<uint64_t> d = derivedInputs(*fused, in, W);
+            std::copy(d.begin(), d.end(), LaneSimulator::inputWords(b.data(), 0));
+            derived.run(b.data());
+            if (streamed.streamed())
+                streamed.runStreamed(c.data(), [&](int block, uint64_t* words) {
+                    const int first = block * LaneSimulator::kStreamBlock;
+                    const int count = std::min(LaneSimulator::kStreamBlock, fused->derived.inputs - first);
+                    std::copy_n(d.begin() + static_cast<ptrdiff_t>(first) * W, static_cast<size_t>(count) * W, words);
+                });
+            for (int bit = 0; bit < net.outputBits(); ++bit)
+                for (int w = 0; w < W; ++w) {
+                    QCOMPARE(derived.outputWords(b.data(), bit)[w], plain.outputWords(a.data(), bit)[w]);
+                    if (streamed.streamed())
+                        QCOMPARE(streamed.outputWords(c.data(), bit)[w], plain.outputWords(a.data(), bit)[w]);
+                }
         }
     }
 
