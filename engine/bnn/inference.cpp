@@ -87,8 +87,12 @@ InferenceResult InferenceEngine::run(const Dataset& data, int first, int count, 
                 for (int i = 0; i < n; ++i)
                     result.predictions[begin + i] = static_cast<int>(
                         std::max_element(scores + i * classes_, scores + (i + 1) * classes_) - (scores + i * classes_));
-                done += n;
-                wake.notify_one();
+                // Only the last batch wakes the waiting thread (progress polls
+                // every 50 ms): a wake-up per batch costs a context switch.
+                if ((done += n) == count) {
+                    std::lock_guard lock(mutex); // no lost wake-up between its check and its wait
+                    wake.notify_one();
+                }
             }
             circuitGroups[id] = pass.circuitGroups();
             skippedGroups[id] = pass.skippedGroups();
@@ -98,6 +102,7 @@ InferenceResult InferenceEngine::run(const Dataset& data, int first, int count, 
                 failure = std::current_exception();
             stop = true;
         }
+        std::lock_guard lock(mutex);
         wake.notify_one();
     };
 
