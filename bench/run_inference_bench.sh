@@ -19,9 +19,13 @@ run() { # name command...
 }
 rounds=${ROUNDS:-5}
 torch_batch=${TORCH_BATCH:-256}
+# An engine pass over the 10k images takes 0.3-1 s, where one VM hiccup
+# moves it by 30%; each engine run times 5 passes and reports the median
+# (PyTorch's single pass takes about 8 s).
+repeat=${REPEAT:-5}
 for round in $(seq "$rounds"); do # interleaved, the best round counts (the VM is noisy)
-  run "engine_exact_$round" build/bin/axbnn eval --model "$model" --threads "$threads" --json
-  run "engine_approx_$round" build/bin/axbnn eval --model "$model" --threads "$threads" \
+  run "engine_exact_$round" build/bin/axbnn eval --model "$model" --threads "$threads" --repeat "$repeat" --json
+  run "engine_approx_$round" build/bin/axbnn eval --model "$model" --threads "$threads" --repeat "$repeat" \
     --approx-lsb 2 --cell maj-fa --json
   run "torch_$round" /usr/bin/python3 tools/torch_reference.py --model "$model" \
     --threads "$threads" --batch "$torch_batch" --json

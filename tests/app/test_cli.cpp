@@ -110,6 +110,19 @@ private slots:
         QCOMPARE(lines.size(), 300);
         for (const QByteArray& l : lines)
             QVERIFY(l.toInt() >= 0 && l.toInt() < 10);
+        // --repeat: the same predictions, the time of the median pass.
+        const QJsonObject repeated = runCliJson({"eval", "--model", model, "--limit", "300", "--repeat", "3"});
+        QCOMPARE(repeated["correct"].toInt(), exact["correct"].toInt());
+        QCOMPARE(repeated["repeat"].toInt(), 3);
+        const QJsonArray passes = repeated["pass_seconds"].toArray();
+        QCOMPARE(passes.size(), 3);
+        QList<double> sorted;
+        for (const auto& p : passes)
+            sorted.push_back(p.toDouble());
+        std::sort(sorted.begin(), sorted.end());
+        QCOMPARE(repeated["seconds"].toDouble(), sorted[1]);
+        QCOMPARE(repeated["images_per_second"].toDouble(), 300 / sorted[1]);
+        QCOMPARE(exact["pass_seconds"].toArray().size(), 1);
         // The exact circuit simulated gate by gate predicts what the plain count does.
         const QJsonObject circuit = runCliJson({"eval", "--model", model, "--limit", "300", "--popcount", "circuit"});
         QCOMPARE(circuit["correct"].toInt(), exact["correct"].toInt());
@@ -160,6 +173,7 @@ private slots:
         QTest::newRow("missing data") << QStringList{"model", "info", "/no/m.h5"} << "/no/m.h5";
         QTest::newRow("cost-table takes --topologies")
             << QStringList{"cost-table", "-n", "9", "--topology", "wallace"} << "--topology";
+        QTest::newRow("no passes") << QStringList{"eval", "--model", "@bad", "--repeat", "0"} << "--repeat";
         QTest::newRow("unknown mitigation")
             << QStringList{"eval", "--model", "@bad", "--mitigation", "magic"} << "magic";
     }
