@@ -86,13 +86,13 @@ PopcountUnit::PopcountUnit(int fanIn, const PopcountUnitConfig& config) : fanIn_
                     applyApproximation(buildPopcount(w, config.topology, library), library, config.approx));
             c.simulator = std::make_shared<Simulator>(*net);
             c.lanes = std::make_shared<LaneSimulator>(*net);
-            if (auto streamed = LaneSimulator::streamedIfPossible(*net); streamed.streamed())
-                c.streamed = std::make_shared<LaneSimulator>(std::move(streamed));
+            // The engine runs the fused form where there is one, else the
+            // streamed or plain lanes (error-model tables use the plain ones).
             if (auto first = fuseFirstLevel(*net)) {
-                auto lanes = LaneSimulator::streamedIfPossible(first->derived);
-                c.firstLanes = lanes.streamed() ? std::make_shared<LaneSimulator>(std::move(lanes))
-                                                : std::make_shared<LaneSimulator>(first->derived);
+                c.firstLanes = std::make_shared<LaneSimulator>(LaneSimulator::streamedIfPossible(first->derived));
                 c.first = std::make_shared<FirstLevelNetlist>(std::move(*first));
+            } else if (auto streamed = LaneSimulator::streamedIfPossible(*net); streamed.streamed()) {
+                c.streamed = std::make_shared<LaneSimulator>(std::move(streamed));
             }
             if (!errorRange(*net, c.minError, c.maxError))
                 boundsKnown_ = false;

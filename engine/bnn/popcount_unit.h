@@ -61,8 +61,9 @@ public:
         std::shared_ptr<const Netlist> netlist; // approximated circuit of `width` inputs
         std::shared_ptr<const Simulator> simulator; // gate-by-gate reference
         std::shared_ptr<const LaneSimulator> lanes; // the same circuit, 512 lanes at a time
-        std::shared_ptr<const LaneSimulator> streamed; // the same, inputs streamed; null where not possible
-        // The first level fused into the fill (circuit/first_level.h) and the
+        // The same, inputs streamed; null where not possible or where `first` exists.
+        std::shared_ptr<const LaneSimulator> streamed;
+        // The first levels fused into the fill (circuit/first_level.h) and the
         // derived netlist's lanes (streamed where possible); null when no cell
         // qualifies.
         std::shared_ptr<const FirstLevelNetlist> first;

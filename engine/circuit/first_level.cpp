@@ -75,10 +75,11 @@ std::optional<Tree3Match> tree3At(const Netlist& net, int root, const std::vecto
     int input = 0;
     for (int g : grand) {
         const AdderNode& n = net.nodes[g];
-        if (n.childA >= 0 || n.childB >= 0 || n.cin == kNoSignal || cellsOf[g].size() != 1 || n.out.size() != 2)
+        if (n.childA >= 0 || n.childB >= 0 || n.cin == kNoSignal || n.a.size() != 1 || n.b.size() != 1
+            || cellsOf[g].size() != 1 || n.out.size() != 2)
             return std::nullopt;
         const CellInstance& c = net.cells[cellsOf[g][0]];
-        if (!reads(net, c, {n.a.at(0), n.b.at(0), n.cin}, true) || n.out[0] != c.sum || n.out[1] != c.carry)
+        if (!reads(net, c, {n.a[0], n.b[0], n.cin}, true) || n.out[0] != c.sum || n.out[1] != c.carry)
             return std::nullopt;
         for (int k = 0; k < 3; ++k) {
             if (!isPrimaryInput(net, c.in[k]) || readers[c.in[k]] != 1)
