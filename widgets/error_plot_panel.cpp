@@ -15,6 +15,17 @@
 
 namespace axbnn::gui {
 
+void styleErrorBars(QCPBars* bars)
+{
+    // Opaque fill (the former translucent blue over the white background) and
+    // no antialiasing: the bars are axis-aligned rectangles that look the same,
+    // and the replot of a few hundred bars takes about a millisecond instead of
+    // 15-30 ms (translucent antialiased fills are slow on the raster engine).
+    bars->setPen(QPen(QColor(31, 119, 180)));
+    bars->setBrush(QColor(114, 170, 208));
+    bars->setAntialiased(false);
+}
+
 ErrorPlotPanel::ErrorPlotPanel(ExplorationState* state, QWidget* parent) : QWidget(parent)
 {
     auto* layout = new QVBoxLayout(this);
@@ -34,13 +45,7 @@ ErrorPlotPanel::ErrorPlotPanel(ExplorationState* state, QWidget* parent) : QWidg
     bars_->setObjectName(QStringLiteral("errorBars"));
     bars_->setName(tr("P(e)"));
     bars_->setWidth(0.8);
-    // Opaque fill (the former translucent blue over the white background) and
-    // no antialiasing: the bars are axis-aligned rectangles that look the same,
-    // and the replot of a few hundred bars takes about a millisecond instead of
-    // 15-30 ms (translucent antialiased fills are slow on the raster engine).
-    bars_->setPen(QPen(QColor(31, 119, 180)));
-    bars_->setBrush(QColor(114, 170, 208));
-    bars_->setAntialiased(false);
+    styleErrorBars(bars_);
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     installHoverReadout(plot_, [](const QCPAbstractPlottable*, double key, double value) {
         return QObject::tr("P(e = %1) = %2").arg(key).arg(value, 0, 'g', 4);

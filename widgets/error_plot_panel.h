@@ -14,6 +14,9 @@ namespace axbnn::gui {
 
 class ExplorationState;
 
+// The error histogram's look, shared by the panel and the report's figure.
+void styleErrorBars(QCPBars* bars);
+
 class ErrorPlotPanel : public QWidget {
     Q_OBJECT
 

@@ -1,6 +1,8 @@
 // Plots of a report, styled like the workbench panels (tab10 colours).
 #include "report_figures.h"
 
+#include "error_plot_panel.h"
+
 #include <stdexcept>
 
 #include <qcustomplot.h>
@@ -34,8 +36,7 @@ void drawError(QCustomPlot* plot, const ReportData& d)
     auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
     bars->setName(QStringLiteral("P(e)"));
     bars->setWidth(0.8);
-    bars->setPen(QPen(kBlue));
-    bars->setBrush(QColor(31, 119, 180, 160));
+    styleErrorBars(bars); // as in the workbench's error panel
     QVector<double> keys, values;
     double largest = 0.0;
     for (const auto& [error, probability] : e.pmf) {
