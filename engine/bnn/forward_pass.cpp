@@ -83,6 +83,12 @@ void ForwardPass::binaryLayer(const LayerPlan& p, float* scores)
                     : in_.data() + img * actStride_;
     };
 
+    // Identical patches (uniform background: 17% of conv2's in a Fashion-MNIST
+    // batch) give identical activations: the circuits of a convolution run
+    // once per distinct patch when no statistics want every neuron. (The
+    // exact count gained nothing measurable from the same.)
+    const bool dedupe = conv && circuit && !detail_;
+    const int distinct = dedupe ? findRepeats(p) : 0;
     if (!circuit || skip || detail_) {
         if (conv)
             for (int img = 0; img < count_; ++img)
@@ -102,6 +108,8 @@ void ForwardPass::binaryLayer(const LayerPlan& p, float* scores)
     if (circuit) {
         tasks_.clear();
         auto addTask = [&](int img, int pos, int g) {
+            if (dedupe && repeat_[img * p.positions + pos] != img * p.positions + pos)
+                return; // copied from its first occurrence below
             const size_t at = img * valueStride_ + static_cast<size_t>(pos) * p.outputs + 64 * g;
             if (skip) {
                 const int n = std::min(64, p.outputs - 64 * g);
@@ -140,11 +148,13 @@ void ForwardPass::binaryLayer(const LayerPlan& p, float* scores)
                         addTask(img, 0, g);
         }
         circuits_.run(p, tasks_);
+        if (dedupe)
+            copyRepeats(p);
         // Auto: the check costs a whole exact pass; it pays only if most
         // groups avoid the circuit (a group skips only when all 64 neurons
         // are safe). The first batch where fewer than half skip turns it off
         // for the rest of this pass; results are the same either way.
-        const size_t groups = static_cast<size_t>(count_) * p.positions * p.groups;
+        const size_t groups = static_cast<size_t>(dedupe ? distinct : count_ * p.positions) * p.groups;
         if (skip && p.skipAdaptive && (groups - tasks_.size()) * 2 < groups)
             skipOff_[p.index] = 1;
     }
@@ -156,6 +166,48 @@ void ForwardPass::binaryLayer(const LayerPlan& p, float* scores)
                 scores[img * p.outputs + j] =
                     scoreOf(p.scale[j], p.offset[j], values[img * valueStride_ + j] - p.shift, p.fanIn);
     }
+}
+
+int ForwardPass::findRepeats(const LayerPlan& p)
+{
+    const int n = count_ * p.positions;
+    const int words = p.patchWords;
+    size_t capacity = 16;
+    while (capacity < 2 * static_cast<size_t>(n))
+        capacity *= 2;
+    slotOfHash_.assign(capacity, -1);
+    repeat_.resize(static_cast<size_t>(n));
+    int distinct = 0;
+    for (int f = 0; f < n; ++f) {
+        const uint64_t* patch =
+            patches_.data() + (f / p.positions) * patchStride_ + static_cast<size_t>(f % p.positions) * words;
+        uint64_t h = 0x9e3779b97f4a7c15ull;
+        for (int k = 0; k < words; ++k)
+            h = (h ^ patch[k]) * 0xff51afd7ed558ccdull;
+        for (size_t slot = (h ^ (h >> 29)) & (capacity - 1);; slot = (slot + 1) & (capacity - 1)) {
+            const int other = slotOfHash_[slot];
+            if (other < 0) {
+                slotOfHash_[slot] = f;
+                repeat_[f] = f;
+                ++distinct;
+                break;
+            }
+            const uint64_t* seen = patches_.data() + (other / p.positions) * patchStride_
+                + static_cast<size_t>(other % p.positions) * words;
+            if (std::equal(patch, patch + words, seen)) {
+                repeat_[f] = other;
+                break;
+            }
+        }
+    }
+    return distinct;
+}
+
+void ForwardPass::copyRepeats(const LayerPlan& p)
+{
+    for (int f = 0; f < count_ * p.positions; ++f)
+        if (repeat_[f] != f)
+            std::copy_n(activationsAt(p, repeat_[f]), p.outWords, activationsAt(p, f));
 }
 
 void ForwardPass::maxPoolLayer(const LayerPlan& p)

@@ -31,6 +31,15 @@ private:
     void inputConvLayer(const LayerPlan& p, const uint8_t* const* images);
     void binaryLayer(const LayerPlan& p, float* scores);
     void maxPoolLayer(const LayerPlan& p);
+    // repeat_[f] for every (image, position) f = image * positions + position
+    // of a convolution: the first f with the same patch (f itself if none).
+    // Returns how many patches are distinct.
+    int findRepeats(const LayerPlan& p);
+    uint64_t* activationsAt(const LayerPlan& p, int f)
+    {
+        return out_.data() + (f / p.positions) * actStride_ + static_cast<size_t>(f % p.positions) * p.outWords;
+    }
+    void copyRepeats(const LayerPlan& p);
     void collectStats(const LayerPlan& p, LayerStats& s) const;
     void recordTrace(const LayerPlan& p, LayerTrace& t) const;
 
@@ -44,6 +53,7 @@ private:
     std::vector<int32_t> exact_, circuit_; // per-neuron values, image i at i * valueStride_
     std::vector<uint64_t> patches_; // im2col of a Conv layer, image i at i * patchStride_
     std::vector<int16_t> pixelPatch_;
+    std::vector<int> repeat_, slotOfHash_; // findRepeats: representatives and its hash table
     std::vector<CircuitTask> tasks_;
     uint64_t circuitGroups_ = 0, skippedGroups_ = 0;
     std::vector<char> skipOff_; // per layer: Auto skipping found not to pay in this pass

@@ -163,6 +163,50 @@ private slots:
         }
     }
 
+    // Images with a uniform background and repeated images: the circuits of a
+    // convolution run once per distinct patch of a batch and the repeats are
+    // copied. The results equal the reference, which has no such shortcut,
+    // and the statistics pass (which evaluates every neuron), with fewer
+    // groups through the circuits.
+    void repeatedPatchesAreCountedOnce_data()
+    {
+        QTest::addColumn<int>("model");
+        QTest::addColumn<int>("lsb");
+        QTest::addColumn<int>("width");
+        for (int m : {0, 2})
+            for (auto [lsb, width] : {std::pair{2, 0}, {1, 61}})
+                QTest::addRow("model%d-lsb%d-w%d", m, lsb, width) << m << lsb << width;
+    }
+
+    void repeatedPatchesAreCountedOnce()
+    {
+        QFETCH(int, model);
+        QFETCH(int, lsb);
+        QFETCH(int, width);
+        const Model m = makeModel(model);
+        const InferenceConfig config =
+            InferenceConfig::withCircuit(m, circuit(Topology::AdderTree, lsb, 0, width), true);
+        Dataset data = makeDataset(m.input, 20, 500 + model);
+        const size_t size = m.input.size();
+        for (int i = 0; i < data.count; ++i) {
+            uint8_t* image = data.images.data() + i * size;
+            if (i % 4 == 3) // a repeat of the image before
+                std::copy_n(image - size, size, image);
+            else // background everywhere but the first third
+                std::fill(image + size / 3, image + size, uint8_t{0});
+        }
+        const InferenceEngine engine(m, config);
+        const ReferenceForward reference(m, config);
+        const InferenceResult fast = engine.run(data, 0, data.count);
+        const InferenceResult full = engine.run(data, 0, data.count, true);
+        QCOMPARE(fast.predictions, full.predictions);
+        QCOMPARE(fast.scores, full.scores);
+        for (int i = 0; i < data.count; ++i)
+            QCOMPARE(fast.predictions[i], reference.run(data.image(i)).prediction);
+        QVERIFY2(fast.circuitGroups < full.circuitGroups,
+                 qPrintable(QString("%1 of %2 groups").arg(fast.circuitGroups).arg(full.circuitGroups)));
+    }
+
     void skipGivesIdenticalResults()
     {
         // One approximate full adder in column 2 per layer: error range
