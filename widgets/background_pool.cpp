@@ -17,28 +17,32 @@
 
 namespace axbnn::gui {
 
+namespace {
+
+// A pool of its own, made on first use: a child of the application, so it
+// waits for its jobs when the application ends, like the global pool did.
+QThreadPool* ownPool(QPointer<QThreadPool>& pool, const char* name, int threads)
+{
+    if (!pool) {
+        pool = new QThreadPool(QCoreApplication::instance());
+        pool->setObjectName(QString::fromLatin1(name));
+        pool->setMaxThreadCount(threads);
+    }
+    return pool;
+}
+
+} // namespace
+
 QThreadPool* backgroundPool()
 {
     static QPointer<QThreadPool> pool;
-    if (!pool) {
-        // A child of the application: it waits for its jobs when the
-        // application ends, like the global pool did.
-        pool = new QThreadPool(QCoreApplication::instance());
-        pool->setObjectName(QStringLiteral("axbnnBackgroundPool"));
-        pool->setMaxThreadCount(std::max(16, 4 * QThread::idealThreadCount()));
-    }
-    return pool;
+    return ownPool(pool, "axbnnBackgroundPool", std::max(16, 4 * QThread::idealThreadCount()));
 }
 
 QThreadPool* inferencePool()
 {
     static QPointer<QThreadPool> pool;
-    if (!pool) {
-        pool = new QThreadPool(QCoreApplication::instance());
-        pool->setObjectName(QStringLiteral("axbnnInferencePool"));
-        pool->setMaxThreadCount(std::max(8, 2 * QThread::idealThreadCount()));
-    }
-    return pool;
+    return ownPool(pool, "axbnnInferencePool", std::max(8, 2 * QThread::idealThreadCount()));
 }
 
 namespace {

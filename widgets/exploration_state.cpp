@@ -36,23 +36,18 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
     connect(evaluator_, &CircuitEvaluator::reportReady, this, [this](auto report) {
         // A report of the other kind (built vs imported) was requested before
         // the switch and is stale now.
-        if (QString::fromStdString(report->source) != importedPath_) {
-            startWaitingSweep();
-            startWaitingAccuracy();
-            return;
+        if (QString::fromStdString(report->source) == importedPath_) {
+            trace::mark("report delivered");
+            report_ = report;
+            emit reportReady(report);
+            trace::mark("report handlers done");
         }
-        trace::mark("report delivered");
-        report_ = report;
-        emit reportReady(report);
-        trace::mark("report handlers done");
-        startWaitingSweep();
-        startWaitingAccuracy();
+        startWaitingWork();
     });
     connect(evaluator_, &CircuitEvaluator::failed, this, [this](const QString& message) {
         report_.reset();
         emit failed(message);
-        startWaitingSweep();
-        startWaitingAccuracy();
+        startWaitingWork();
     });
 
     connect(evaluator_, &CircuitEvaluator::netlistImported, this, [this](auto report) {
@@ -409,6 +404,12 @@ void ExplorationState::evaluate(int affects)
             models_->dropSweep();
         return;
     }
+    startWaitingAccuracy();
+}
+
+void ExplorationState::startWaitingWork()
+{
+    startWaitingSweep();
     startWaitingAccuracy();
 }
 

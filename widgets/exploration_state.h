@@ -154,6 +154,9 @@ private:
     // Accuracy work of the newest change (Accuracy / AccuracySweepOnly bits),
     // started once its report is out.
     void startWaitingAccuracy();
+    // The report is out (or failed): the cost sweep and accuracy work that
+    // waited for it start.
+    void startWaitingWork();
 
     std::shared_ptr<const CellLibrary> library_;
     CircuitSpec spec_;

@@ -140,18 +140,13 @@ std::optional<Tree3Match> tree3At(const Netlist& net, int root, const std::vecto
 
 std::optional<FirstLevelNetlist> fuseFirstLevel(const Netlist& net)
 {
-    // Readers of every signal; an output counts as a reader that is never fused.
-    std::vector<int> readers(net.signalCount, 0), firstReader(net.signalCount, INT_MAX);
-    for (size_t i = 0; i < net.cells.size(); ++i) {
-        const CellInstance& c = net.cells[i];
-        for (int k = 0; k < net.typeOf(c).inputs; ++k) {
-            ++readers.at(c.in[k]);
-            firstReader[c.in[k]] = std::min(firstReader[c.in[k]], static_cast<int>(i));
-        }
-    }
-    for (Signal s : net.outputs)
-        readers.at(s) += 2;
-
+    // An output counts as two readers, so it is never fused.
+    const SignalReaders signalReaders = readersOf(net);
+    const std::vector<int>& readers = signalReaders.count;
+    std::vector<int> firstReader = signalReaders.first;
+    for (int& f : firstReader)
+        if (f < 0)
+            f = INT_MAX; // outputs only: read after every cell
     std::vector<FirstLevelItem> items;
     std::vector<int> itemKey; // where the derived netlist first reads the item
     std::vector<char> fusedCell(net.cells.size(), 0), inputTaken(net.signalCount, 0);
@@ -183,11 +178,10 @@ std::optional<FirstLevelNetlist> fuseFirstLevel(const Netlist& net)
         if (fusedCell[i])
             continue;
         const CellInstance& c = net.cells[i];
-        const CellType& t = net.typeOf(c);
-        if (t.inputs != 3 || c.carry == kNoSignal)
+        if (net.typeOf(c).inputs != 3 || c.carry == kNoSignal)
             continue;
-        const detail::CellCode code = detail::makeCellOp(t.sumTable, t.carryTable, true, 3).code;
-        if (code != detail::CellCode::FullAdder && code != detail::CellCode::MajFa)
+        const CellCode code = codeOf(net, c);
+        if (code != CellCode::FullAdder && code != CellCode::MajFa)
             continue;
         bool ok = c.in[0] != c.in[1] && c.in[0] != c.in[2] && c.in[1] != c.in[2];
         for (int k = 0; k < 3 && ok; ++k)
@@ -195,7 +189,7 @@ std::optional<FirstLevelNetlist> fuseFirstLevel(const Netlist& net)
         if (!ok)
             continue;
         FirstLevelItem item;
-        item.kind = code == detail::CellCode::FullAdder ? FirstLevelItem::Kind::FullAdder : FirstLevelItem::Kind::MajFa;
+        item.kind = code == CellCode::FullAdder ? FirstLevelItem::Kind::FullAdder : FirstLevelItem::Kind::MajFa;
         for (int k = 0; k < 3; ++k) {
             item.in[k] = c.in[k] - kFirstInput;
             inputTaken[c.in[k]] = 1;

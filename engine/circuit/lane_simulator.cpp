@@ -14,33 +14,13 @@ namespace axbnn {
 
 namespace {
 
-struct Readers {
-    std::vector<int> count; // per signal: reading cells (an output counts as a reader)
-    std::vector<int> sole; // per signal: the reading cell when count == 1
-};
-
-Readers readersOf(const Netlist& net)
-{
-    Readers r{std::vector<int>(net.signalCount, 0), std::vector<int>(net.signalCount, -1)};
-    for (size_t i = 0; i < net.cells.size(); ++i) {
-        const CellInstance& c = net.cells[i];
-        for (int k = 0; k < net.typeOf(c).inputs; ++k) {
-            ++r.count.at(c.in[k]);
-            r.sole[c.in[k]] = static_cast<int>(i);
-        }
-    }
-    for (Signal s : net.outputs)
-        r.count.at(s) += 2; // never kept in registers
-    return r;
-}
-
 // The cell that may take `cell`'s carry from registers, or -1.
-int carryReader(const Netlist& net, const Readers& r, int cell)
+int carryReader(const Netlist& net, const SignalReaders& r, int cell)
 {
     const Signal k = net.cells[cell].carry;
     if (k == kNoSignal || r.count[k] != 1)
         return -1;
-    const int reader = r.sole[k];
+    const int reader = r.last[k]; // the only one
     const CellInstance& c = net.cells[reader];
     const CellType& t = net.typeOf(c);
     if (t.inputs != 3)
@@ -51,7 +31,7 @@ int carryReader(const Netlist& net, const Readers& r, int cell)
 
 // Netlist order (topological), but a carry's single reader right after its
 // producer whenever its other inputs are ready.
-std::vector<int> chainedOrder(const Netlist& net, const Readers& r, const std::vector<int>& producer)
+std::vector<int> chainedOrder(const Netlist& net, const SignalReaders& r, const std::vector<int>& producer)
 {
     const size_t n = net.cells.size();
     std::vector<int> pending(n, 0), order;
@@ -153,7 +133,7 @@ void LaneSimulator::compile(const Netlist& net, bool stream)
         if (net.cells[i].carry != kNoSignal)
             producer.at(net.cells[i].carry) = static_cast<int>(i);
     }
-    const Readers readers = readersOf(net);
+    const SignalReaders readers = readersOf(net);
     const std::vector<int> order = chainedOrder(net, readers, producer);
 
     // Carries passed in registers: producer order[k] feeds order[k + 1].

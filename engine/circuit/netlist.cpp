@@ -59,6 +59,25 @@ void Netlist::dropUnusedTypes()
     types = std::move(kept);
 }
 
+SignalReaders readersOf(const Netlist& net)
+{
+    SignalReaders r{std::vector<int>(net.signalCount, 0), std::vector<int>(net.signalCount, -1),
+                    std::vector<int>(net.signalCount, -1)};
+    for (size_t i = 0; i < net.cells.size(); ++i) {
+        const CellInstance& c = net.cells[i];
+        for (int k = 0; k < net.typeOf(c).inputs; ++k) {
+            const Signal s = c.in[k];
+            ++r.count.at(s);
+            if (r.first[s] < 0)
+                r.first[s] = static_cast<int>(i);
+            r.last[s] = static_cast<int>(i);
+        }
+    }
+    for (Signal s : net.outputs)
+        r.count.at(s) += 2;
+    return r;
+}
+
 int bitsFor(uint64_t maxValue)
 {
     int bits = 0;

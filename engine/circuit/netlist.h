@@ -72,4 +72,12 @@ struct Netlist {
 // Bits needed to represent values 0..maxValue: ceil(log2(maxValue + 1)).
 int bitsFor(uint64_t maxValue);
 
+// Who reads each signal: the number of reading cell inputs (a netlist
+// output counts as two, so an output never looks like a single reader), and
+// the first and last reading cell in netlist order (-1 if none).
+struct SignalReaders {
+    std::vector<int> count, first, last;
+};
+SignalReaders readersOf(const Netlist& net);
+
 } // namespace axbnn
