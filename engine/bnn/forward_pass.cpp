@@ -74,6 +74,10 @@ void ForwardPass::binaryLayer(const LayerPlan& p, float* scores)
     const bool circuit = p.usesCircuit();
     const bool skip = circuit && p.skip && !detail_ && !skipOff_[p.index];
     const Shape o = p.out;
+    if (conv && !circuit && !detail_ && !p.zeroIn.empty()) {
+        exactConvBesideZeroImage(p);
+        return;
+    }
     if (conv)
         for (int img = 0; img < count_; ++img)
             gatherPatches(in_.data() + img * actStride_, p.in, p.conv.kernel, p.conv.stride, p.conv.padding, o.height,
@@ -178,7 +182,14 @@ int ForwardPass::findRepeats(const LayerPlan& p)
     slotOfHash_.assign(capacity, -1);
     repeat_.resize(static_cast<size_t>(n));
     int distinct = 0;
+    const bool zeroImage = !p.zeroIn.empty();
     for (int f = 0; f < n; ++f) {
+        if (zeroImage && f % p.positions == 0)
+            markZeroImagePatches(p, f / p.positions);
+        if (zeroImage && same_[f % p.positions]) {
+            repeat_[f] = kZeroImage;
+            continue;
+        }
         const uint64_t* patch =
             patches_.data() + (f / p.positions) * patchStride_ + static_cast<size_t>(f % p.positions) * words;
         uint64_t h = 0x9e3779b97f4a7c15ull;
@@ -206,8 +217,43 @@ int ForwardPass::findRepeats(const LayerPlan& p)
 void ForwardPass::copyRepeats(const LayerPlan& p)
 {
     for (int f = 0; f < count_ * p.positions; ++f)
-        if (repeat_[f] != f)
+        if (repeat_[f] == kZeroImage)
+            std::copy_n(p.zeroOut.data() + static_cast<size_t>(f % p.positions) * p.outWords, p.outWords,
+                        activationsAt(p, f));
+        else if (repeat_[f] != f)
             std::copy_n(activationsAt(p, repeat_[f]), p.outWords, activationsAt(p, f));
+}
+
+int ForwardPass::markZeroImagePatches(const LayerPlan& p, int img)
+{
+    same_.resize(static_cast<size_t>(p.positions));
+    const int same = markSamePatches(in_.data() + img * actStride_, p.zeroIn.data(), p.in, p.conv.kernel, p.conv.stride,
+                                     p.conv.padding, p.out.height, p.out.width, same_.data(), sameRows_);
+    zeroImagePatches_ += static_cast<uint64_t>(same);
+    return same;
+}
+
+void ForwardPass::exactConvBesideZeroImage(const LayerPlan& p)
+{
+    kept_.resize(static_cast<size_t>(p.positions));
+    for (int img = 0; img < count_; ++img) {
+        markZeroImagePatches(p, img);
+        uint64_t* patches = patches_.data() + img * patchStride_;
+        const int n =
+            gatherPatchesExcept(in_.data() + img * actStride_, p.in, p.conv.kernel, p.conv.stride, p.conv.padding,
+                                p.out.height, p.out.width, same_.data(), kept_.data(), patches);
+        int32_t* values = exact_.data() + img * valueStride_;
+        kernels_.xnorGemm(patches, p.patchWords, n, p.weightRows.data(), p.patchWords, p.outputs, p.fanIn, values,
+                          p.outputs);
+        uint64_t* out = out_.data() + img * actStride_;
+        for (int j = 0; j < n; ++j)
+            kernels_.thresholdPack(values + static_cast<size_t>(j) * p.outputs, p.gt.data(), p.invert.data(), p.outputs,
+                                   out + static_cast<size_t>(kept_[j]) * p.outWords);
+        for (int pos = 0; pos < p.positions; ++pos)
+            if (same_[pos])
+                std::copy_n(p.zeroOut.data() + static_cast<size_t>(pos) * p.outWords, p.outWords,
+                            out + static_cast<size_t>(pos) * p.outWords);
+    }
 }
 
 void ForwardPass::maxPoolLayer(const LayerPlan& p)
@@ -297,6 +343,22 @@ void ForwardPass::recordTrace(const LayerPlan& p, LayerTrace& t) const
         for (int c = 0; c < p.outputs; ++c) {
             const uint64_t w = out_[static_cast<size_t>(pos) * p.outWords + c / 64];
             t.activations.push_back((w >> (c % 64)) & 1 ? 1 : -1);
+        }
+}
+
+void addZeroImageMaps(std::vector<LayerPlan>& plan)
+{
+    if (plan.empty())
+        return;
+    const std::vector<uint8_t> zero(static_cast<size_t>(plan.front().in.size()), 0);
+    const uint8_t* images[1] = {zero.data()};
+    std::vector<float> scores(static_cast<size_t>(plan.back().outputs));
+    ForwardTrace t; // detail: every neuron computed, no map used
+    ForwardPass(plan).run(images, 1, scores.data(), nullptr, &t);
+    for (size_t i = 1; i < plan.size(); ++i)
+        if (plan[i].kind == LayerKind::Conv) {
+            plan[i].zeroIn = packSigns(t.layers[i - 1].activations, plan[i].in).words;
+            plan[i].zeroOut = packSigns(t.layers[i].activations, plan[i].out).words;
         }
 }
 

@@ -26,14 +26,23 @@ public:
 
     uint64_t circuitGroups() const { return circuitGroups_; }
     uint64_t skippedGroups() const { return skippedGroups_; }
+    uint64_t zeroImagePatches() const { return zeroImagePatches_; }
 
 private:
     void inputConvLayer(const LayerPlan& p, const uint8_t* const* images);
     void binaryLayer(const LayerPlan& p, float* scores);
+    // An exact convolution without detail: only the positions whose patch
+    // differs from the zero image's are counted; the others copy its output.
+    void exactConvBesideZeroImage(const LayerPlan& p);
+    // Marks the positions of image img whose patch is the zero image's
+    // (same_, p.positions flags); returns how many.
+    int markZeroImagePatches(const LayerPlan& p, int img);
     void maxPoolLayer(const LayerPlan& p);
     // repeat_[f] for every (image, position) f = image * positions + position
-    // of a convolution: the first f with the same patch (f itself if none).
-    // Returns how many patches are distinct.
+    // of a convolution: the first f with the same patch (f itself if none),
+    // or kZeroImage where the patch is the zero image's. Returns how many
+    // patches are distinct, those not counted.
+    static constexpr int kZeroImage = -1;
     int findRepeats(const LayerPlan& p);
     uint64_t* activationsAt(const LayerPlan& p, int f)
     {
@@ -54,9 +63,16 @@ private:
     std::vector<uint64_t> patches_; // im2col of a Conv layer, image i at i * patchStride_
     std::vector<int16_t> pixelPatch_;
     std::vector<int> repeat_, slotOfHash_; // findRepeats: representatives and its hash table
+    std::vector<uint8_t> same_; // markZeroImagePatches
+    std::vector<int> kept_; // exactConvBesideZeroImage: the positions counted
+    std::vector<uint64_t> sameRows_; // markSamePatches scratch
     std::vector<CircuitTask> tasks_;
-    uint64_t circuitGroups_ = 0, skippedGroups_ = 0;
+    uint64_t circuitGroups_ = 0, skippedGroups_ = 0, zeroImagePatches_ = 0;
     std::vector<char> skipOff_; // per layer: Auto skipping found not to pay in this pass
 };
+
+// Fills zeroIn and zeroOut of every Conv layer of a plan by running the
+// all-zero image through it.
+void addZeroImageMaps(std::vector<LayerPlan>& plan);
 
 } // namespace axbnn

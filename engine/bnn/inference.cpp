@@ -16,9 +16,19 @@
 
 namespace axbnn {
 
+namespace {
+
+std::shared_ptr<const std::vector<LayerPlan>> makePlan(const Model& model, const InferenceConfig& config)
+{
+    std::vector<LayerPlan> plan = planLayers(model, config);
+    addZeroImageMaps(plan);
+    return std::make_shared<const std::vector<LayerPlan>>(std::move(plan));
+}
+
+} // namespace
+
 InferenceEngine::InferenceEngine(const Model& model, InferenceConfig config)
-    : config_(std::move(config)), input_(model.input), classes_(model.classes()),
-      plan_(std::make_shared<const std::vector<LayerPlan>>(planLayers(model, config_)))
+    : config_(std::move(config)), input_(model.input), classes_(model.classes()), plan_(makePlan(model, config_))
 {
     if (config_.threads < 0)
         throw std::invalid_argument("threads must be 0 (all cores) or positive");
@@ -71,7 +81,7 @@ InferenceResult InferenceEngine::run(const Dataset& data, int first, int count, 
     std::condition_variable wake;
     std::exception_ptr failure;
     std::vector<InferenceStats> stats(static_cast<size_t>(workers));
-    std::vector<uint64_t> circuitGroups(workers, 0), skippedGroups(workers, 0);
+    std::vector<uint64_t> circuitGroups(workers, 0), skippedGroups(workers, 0), zeroImagePatches(workers, 0);
 
     auto work = [&](int id) {
         try {
@@ -96,6 +106,7 @@ InferenceResult InferenceEngine::run(const Dataset& data, int first, int count, 
             }
             circuitGroups[id] = pass.circuitGroups();
             skippedGroups[id] = pass.skippedGroups();
+            zeroImagePatches[id] = pass.zeroImagePatches();
         } catch (...) {
             std::lock_guard lock(mutex);
             if (!failure)
@@ -137,6 +148,7 @@ InferenceResult InferenceEngine::run(const Dataset& data, int first, int count, 
         result.stats.merge(stats[id]);
         result.circuitGroups += circuitGroups[id];
         result.skippedGroups += skippedGroups[id];
+        result.zeroImagePatches += zeroImagePatches[id];
     }
     return result;
 }

@@ -101,6 +101,7 @@ struct InferenceResult {
     InferenceStats stats; // filled when requested
     uint64_t circuitGroups = 0; // groups of 64 neurons simulated by a circuit
     uint64_t skippedGroups = 0; // groups decided by the error bound instead
+    uint64_t zeroImagePatches = 0; // convolution outputs copied from the all-zero image's
 };
 
 // Called from the thread that called predict/run with (images done, total),

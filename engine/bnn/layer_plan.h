@@ -60,6 +60,11 @@ struct LayerPlan {
     // always-on, always-off, invert and valid-lane words.
     int slicedBits = 0;
     std::vector<uint64_t> sliced;
+    // Conv layers: the activations the all-zero image gives at this layer's
+    // input and output (addZeroImageMaps). Wherever an image's patch equals
+    // the zero image's, so does its output: uniform background, 15% of
+    // conv2's positions in Fashion-MNIST. Empty: not known.
+    std::vector<uint64_t> zeroIn, zeroOut;
     bool skip = false; // take activations from the exact count where the error bound allows
     bool skipAdaptive = false; // SkipMode::Auto: each pass stops skipping when it rarely succeeds
 

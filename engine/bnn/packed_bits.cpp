@@ -102,29 +102,85 @@ void copyRows(const uint64_t* src, size_t rowWords, int kernel, uint64_t* patch)
 void gatherPatches(const uint64_t* in, Shape inShape, int kernel, int stride, int padding, int outHeight, int outWidth,
                    uint64_t* patches)
 {
+    gatherPatchesExcept(in, inShape, kernel, stride, padding, outHeight, outWidth, nullptr, nullptr, patches);
+}
+
+int gatherPatchesExcept(const uint64_t* in, Shape inShape, int kernel, int stride, int padding, int outHeight,
+                        int outWidth, const uint8_t* skip, int* kept, uint64_t* patches)
+{
     const int words = wordsFor(inShape.channels);
     const int run = kernel * words;
     const size_t rowWords = static_cast<size_t>(inShape.width) * words;
+    int n = 0;
     for (int oy = 0; oy < outHeight; ++oy) {
         const int y0 = oy * stride - padding;
         const bool rowsInside = y0 >= 0 && y0 + kernel <= inShape.height;
-        for (int ox = 0; ox < outWidth; ++ox, patches += static_cast<size_t>(kernel) * run) {
+        for (int ox = 0; ox < outWidth; ++ox) {
+            const int pos = oy * outWidth + ox;
+            if (skip && skip[pos])
+                continue;
+            if (kept)
+                kept[n] = pos;
+            ++n;
             const int x0 = ox * stride - padding;
             if (!rowsInside || x0 < 0 || x0 + kernel > inShape.width) {
                 gatherPatch(in, inShape, kernel, stride, padding, oy, ox, patches);
-                continue;
+            } else {
+                const uint64_t* src = in + static_cast<size_t>(y0) * rowWords + static_cast<size_t>(x0) * words;
+                switch (run) { // the common small kernels with one word per position, unrolled
+                case 3: copyRows<3>(src, rowWords, kernel, patches); break;
+                case 5: copyRows<5>(src, rowWords, kernel, patches); break;
+                case 7: copyRows<7>(src, rowWords, kernel, patches); break;
+                default:
+                    for (int ky = 0; ky < kernel; ++ky)
+                        std::copy_n(src + ky * rowWords, run, patches + static_cast<size_t>(ky) * run);
+                }
             }
-            const uint64_t* src = in + static_cast<size_t>(y0) * rowWords + static_cast<size_t>(x0) * words;
-            switch (run) { // the common small kernels with one word per position, unrolled
-            case 3: copyRows<3>(src, rowWords, kernel, patches); break;
-            case 5: copyRows<5>(src, rowWords, kernel, patches); break;
-            case 7: copyRows<7>(src, rowWords, kernel, patches); break;
-            default:
-                for (int ky = 0; ky < kernel; ++ky)
-                    std::copy_n(src + ky * rowWords, run, patches + static_cast<size_t>(ky) * run);
-            }
+            patches += static_cast<size_t>(kernel) * run;
         }
     }
+    return n;
+}
+
+int markSamePatches(const uint64_t* in, const uint64_t* ref, Shape inShape, int kernel, int stride, int padding,
+                    int outHeight, int outWidth, uint8_t* same, std::vector<uint64_t>& rows)
+{
+    // One bit per input position that differs, rows of rowBits words; then
+    // per output row the OR of its kernel rows, read over each window.
+    const int words = wordsFor(inShape.channels), width = inShape.width;
+    const int rowBits = wordsFor(width);
+    rows.assign(static_cast<size_t>(inShape.height + 1) * rowBits, 0); // the last row: the OR below
+    for (int y = 0; y < inShape.height; ++y)
+        for (int x = 0; x < width; ++x) {
+            const size_t at = (static_cast<size_t>(y) * width + x) * words;
+            uint64_t d = 0;
+            for (int i = 0; i < words; ++i)
+                d |= in[at + i] ^ ref[at + i];
+            rows[static_cast<size_t>(y) * rowBits + x / 64] |= uint64_t{d != 0} << (x % 64);
+        }
+    uint64_t* any = rows.data() + static_cast<size_t>(inShape.height) * rowBits;
+    int count = 0;
+    for (int oy = 0; oy < outHeight; ++oy) {
+        std::fill_n(any, rowBits, 0);
+        for (int ky = 0; ky < kernel; ++ky) {
+            const int y = oy * stride - padding + ky;
+            if (y >= 0 && y < inShape.height)
+                for (int i = 0; i < rowBits; ++i)
+                    any[i] |= rows[static_cast<size_t>(y) * rowBits + i];
+        }
+        for (int ox = 0; ox < outWidth; ++ox) {
+            const int a = std::max(0, ox * stride - padding), b = std::min(width, ox * stride - padding + kernel);
+            bool differs = false;
+            for (int x = a; x < b && !differs; x = (x / 64 + 1) * 64) { // word by word over [a, b)
+                const int hi = std::min(b, (x / 64 + 1) * 64);
+                const uint64_t bits = any[x / 64] >> (x % 64);
+                differs = (hi - x == 64 ? bits : bits & ((uint64_t{1} << (hi - x)) - 1)) != 0;
+            }
+            same[oy * outWidth + ox] = !differs;
+            count += !differs;
+        }
+    }
+    return count;
 }
 
 } // namespace axbnn

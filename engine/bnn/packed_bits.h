@@ -58,5 +58,15 @@ void gatherPatch(const uint64_t* in, Shape inShape, int kernel, int stride, int 
 // by row: position p's patch at patches + p * k*k*wordsPerPosition.
 void gatherPatches(const uint64_t* in, Shape inShape, int kernel, int stride, int padding, int outHeight, int outWidth,
                    uint64_t* patches);
+// The same for the positions whose `skip` flag is 0 only, packed one after
+// another in position order; their positions go to `kept`. Returns how many.
+int gatherPatchesExcept(const uint64_t* in, Shape inShape, int kernel, int stride, int padding, int outHeight,
+                        int outWidth, const uint8_t* skip, int* kept, uint64_t* patches);
+// same[p] = 1 for each output position p whose patch in `in` equals its
+// patch in `ref` (a map of the same shape), else 0: every tap inside the map
+// equal word for word (taps outside read zero words in both). Returns how
+// many are the same. `rows` is scratch.
+int markSamePatches(const uint64_t* in, const uint64_t* ref, Shape inShape, int kernel, int stride, int padding,
+                    int outHeight, int outWidth, uint8_t* same, std::vector<uint64_t>& rows);
 
 } // namespace axbnn

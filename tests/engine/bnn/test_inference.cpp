@@ -207,6 +207,47 @@ private slots:
                  qPrintable(QString("%1 of %2 groups").arg(fast.circuitGroups).arg(full.circuitGroups)));
     }
 
+    // Convolution positions whose patch is the all-zero image's take its
+    // output, exact and circuit layers alike: scores equal those of the
+    // statistics pass, which computes every neuron, and the reference's
+    // predictions.
+    void zeroImagePatchesTakeItsOutput_data()
+    {
+        QTest::addColumn<int>("model");
+        QTest::addColumn<bool>("approximate");
+        for (int m : {0, 2})
+            for (bool approximate : {false, true})
+                QTest::addRow("model%d-%s", m, approximate ? "approximate" : "exact") << m << approximate;
+    }
+
+    void zeroImagePatchesTakeItsOutput()
+    {
+        QFETCH(int, model);
+        QFETCH(bool, approximate);
+        const Model m = makeModel(model);
+        const InferenceConfig config = approximate
+            ? InferenceConfig::withCircuit(m, circuit(Topology::AdderTree, 2, 0, 0), true)
+            : InferenceConfig{};
+        Dataset data = makeDataset(m.input, 24, 700 + model);
+        const size_t size = m.input.size();
+        for (int i = 0; i < data.count; ++i) { // dark but for a band that moves from image to image
+            uint8_t* image = data.images.data() + i * size;
+            const size_t band = size / 4, at = (i * size / 7) % (size - band);
+            std::fill(image, image + at, uint8_t{0});
+            std::fill(image + at + band, image + size, uint8_t{0});
+        }
+        const InferenceEngine engine(m, config);
+        const ReferenceForward reference(m, config);
+        const InferenceResult fast = engine.run(data, 0, data.count);
+        const InferenceResult full = engine.run(data, 0, data.count, true);
+        QVERIFY(fast.zeroImagePatches > 0);
+        QCOMPARE(full.zeroImagePatches, uint64_t{0});
+        QCOMPARE(fast.predictions, full.predictions);
+        QCOMPARE(fast.scores, full.scores);
+        for (int i = 0; i < data.count; ++i)
+            QCOMPARE(fast.predictions[i], reference.run(data.image(i)).prediction);
+    }
+
     void skipGivesIdenticalResults()
     {
         // One approximate full adder in column 2 per layer: error range

@@ -81,6 +81,65 @@ private slots:
         }
     }
 
+    // markSamePatches flags exactly the positions whose gathered patches are
+    // equal, over maps wider than a word of positions too; the im2col of
+    // the others alone equals theirs in the whole map.
+    void samePatchesAreFoundAndSkipped()
+    {
+        Rng rng(11);
+        for (auto [shape, kernel, stride, padding] : {std::tuple{Shape{14, 14, 64}, 3, 1, 1},
+                                                      {Shape{9, 7, 130}, 5, 1, 2},
+                                                      {Shape{11, 11, 64}, 7, 2, 3},
+                                                      {Shape{4, 70, 1}, 3, 1, 1},
+                                                      {Shape{5, 130, 64}, 3, 2, 0},
+                                                      {Shape{8, 8, 65}, 1, 1, 0}}) {
+            const int words = wordsFor(shape.channels);
+            const size_t mapWords = static_cast<size_t>(shape.height) * shape.width * words;
+            std::vector<uint64_t> ref(mapWords), in(mapWords);
+            for (uint64_t& w : ref)
+                w = rng.next();
+            in = ref;
+            for (int changes = 0; changes < 3; ++changes) // one word of a few positions
+                in[rng.next() % mapWords] ^= uint64_t{1} << (rng.next() % 64);
+            const int outH = (shape.height + 2 * padding - kernel) / stride + 1;
+            const int outW = (shape.width + 2 * padding - kernel) / stride + 1;
+            const int positions = outH * outW;
+            const size_t patchWords = static_cast<size_t>(kernel) * kernel * words;
+            std::vector<uint8_t> same(static_cast<size_t>(positions), 7);
+            std::vector<uint64_t> rows;
+            const int count =
+                markSamePatches(in.data(), ref.data(), shape, kernel, stride, padding, outH, outW, same.data(), rows);
+            std::vector<uint64_t> all(patchWords * positions), a(patchWords), b(patchWords);
+            gatherPatches(in.data(), shape, kernel, stride, padding, outH, outW, all.data());
+            int expected = 0;
+            std::vector<int> differing;
+            for (int p = 0; p < positions; ++p) {
+                gatherPatch(in.data(), shape, kernel, stride, padding, p / outW, p % outW, a.data());
+                gatherPatch(ref.data(), shape, kernel, stride, padding, p / outW, p % outW, b.data());
+                const bool equal = a == b;
+                QVERIFY2(
+                    same[p] == equal,
+                    qPrintable(
+                        QString("k%1 s%2 p%3 w%4 at %5").arg(kernel).arg(stride).arg(padding).arg(shape.width).arg(p)));
+                expected += equal;
+                if (!equal)
+                    differing.push_back(p);
+            }
+            QCOMPARE(count, expected);
+            QVERIFY(!differing.empty());
+            std::vector<uint64_t> some(patchWords * positions, ~0ull);
+            std::vector<int> kept(static_cast<size_t>(positions), -1);
+            const int n = gatherPatchesExcept(in.data(), shape, kernel, stride, padding, outH, outW, same.data(),
+                                              kept.data(), some.data());
+            QCOMPARE(n, positions - count);
+            QCOMPARE(std::vector<int>(kept.begin(), kept.begin() + n), differing);
+            for (int j = 0; j < n; ++j)
+                QVERIFY(std::equal(some.begin() + static_cast<ptrdiff_t>(j * patchWords),
+                                   some.begin() + static_cast<ptrdiff_t>((j + 1) * patchWords),
+                                   all.begin() + static_cast<ptrdiff_t>(differing[j] * patchWords)));
+        }
+    }
+
     void binaryConvMatchesReference_data()
     {
         QTest::addColumn<Isa>("isa");
