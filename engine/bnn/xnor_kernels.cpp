@@ -133,11 +133,11 @@ std::vector<uint64_t> layoutRowsBlocked(const uint64_t* rows, int count, int wor
     return out;
 }
 
-const int16_t* padImage(const InputConvWeights& w, const uint8_t* pixels, std::vector<int16_t>& scratch)
+const int16_t* padImage(const InputConvWeights& w, const uint8_t* pixels, std::vector<int16_t>& scratch, size_t extra)
 {
     const ConvGeometry& g = w.g;
     const int c = g.in.channels, p = g.padding;
-    scratch.assign(static_cast<size_t>(w.paddedSize), 0);
+    scratch.assign(static_cast<size_t>(w.paddedSize) + extra, 0);
     for (int y = 0; y < g.in.height; ++y) {
         const uint8_t* src = pixels + static_cast<size_t>(y) * g.in.width * c;
         int16_t* dst = scratch.data() + (static_cast<size_t>(y + p) * w.paddedWidth + p) * c;
@@ -181,18 +181,12 @@ InputConvWeights prepareInputConv(const ConvGeometry& g, std::span<const int8_t>
                 weights[static_cast<size_t>(o) * fanIn + e];
     }
     if (255 * fanIn <= 32767) {
-        const int stride16 = (outputs + 15) / 16 * 16;
-        w.tapWeights.assign(static_cast<size_t>(fanIn) * stride16, 0);
+        const size_t stride32 = static_cast<size_t>(outputs + 31) / 32 * 32;
+        w.pairTaps8.assign(static_cast<size_t>(w.pairs) * stride32 * 2, 0);
         for (int e = 0; e < fanIn; ++e)
             for (int o = 0; o < outputs; ++o)
-                w.tapWeights[static_cast<size_t>(e) * stride16 + o] = weights[static_cast<size_t>(o) * fanIn + e];
-        if (w.pairs <= 64) {
-            w.pairTaps8.assign(static_cast<size_t>(w.pairs) * stride16 * 2, 0);
-            for (int e = 0; e < fanIn; ++e)
-                for (int o = 0; o < outputs; ++o)
-                    w.pairTaps8[(static_cast<size_t>(e / 2) * stride16 + o) * 2 + e % 2] =
-                        weights[static_cast<size_t>(o) * fanIn + e];
-        }
+                w.pairTaps8[(static_cast<size_t>(e / 2) * stride32 + kernelLaneOfOutput(o)) * 2 + e % 2] =
+                    weights[static_cast<size_t>(o) * fanIn + e];
     }
     return w;
 }

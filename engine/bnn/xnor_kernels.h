@@ -39,17 +39,25 @@ struct InputConvWeights {
     int pairs = 0; // ceil(fanIn / 2)
     int blocks = 0; // ceil(outputs / 8)
     int paddedWidth = 0, paddedHeight = 0;
-    int paddedSize = 0; // padded pixels + 1 zero (the odd element's partner)
+    int paddedSize = 0; // values of the padded image
     std::vector<int16_t> pairWeights; // [pairs][blocks * 8][2]: weights of elements 2j, 2j + 1
-    std::vector<int32_t> offsets; // [2 * pairs]: element -> offset from the position's base
-    // Small fan-ins (255 * fanIn fits int16): weights per element, outputs
-    // rounded up to 16, for 16-bit accumulation (empty otherwise).
-    std::vector<int16_t> tapWeights; // [fanIn][roundUp(outputs, 16)]
-    // The same when pairs <= 64, as bytes for two taps at once:
-    // [pairs][roundUp(outputs, 16)][2] = weights of elements 2j, 2j + 1 (0 past the fan-in).
+    // [2 * pairs]: element -> offset from the position's base (an odd
+    // fan-in's last partner reads offset 0 with weight 0)
+    std::vector<int32_t> offsets;
+    // Fan-ins up to 128 (255 * fanIn fits int16), for 16-bit accumulation:
+    // the same weights as bytes, [pairs][roundUp(outputs, 32)][2], output o
+    // at lane kernelLaneOfOutput(o) (empty otherwise).
     std::vector<int8_t> pairTaps8;
 };
 InputConvWeights prepareInputConv(const ConvGeometry& g, std::span<const int8_t> weights);
+// pairTaps8 keeps each 32 outputs in the order 0-7, 16-23, 8-15, 24-31 (its
+// own inverse): the AVX2 kernel packs the comparisons of two accumulators,
+// which interleaves their 128-bit halves, and this order undoes that.
+constexpr int kernelLaneOfOutput(int o)
+{
+    const int block = o & 24;
+    return (o & ~24) | (block == 8 ? 16 : block == 16 ? 8 : block);
+}
 
 // The primitives, one table per instruction set.
 struct XnorKernels {

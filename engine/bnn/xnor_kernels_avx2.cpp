@@ -1,11 +1,10 @@
 // The AVX2 kernels. XNOR-popcount: weight rows in blocks of 16 (four rows
 // per vector, one 64-bit word each), counted with the nibble-table
 // (pshufb) popcount into byte counters, summed per row with psadbw; every
-// input is XORed against 16 rows at once. InputConv: where the sums fit
-// int16, two taps of sixteen outputs per byte multiply-add (pmaddubsw) for
-// up to 64 pairs of taps, else one tap per sign-and-add; larger fan-ins two
-// taps of eight outputs per multiply-add (pmaddwd); thresholds compared in
-// registers.
+// input is XORed against 16 rows at once. InputConv: fan-ins up to 128 (the
+// sums fit int16) two taps of sixteen outputs per byte multiply-add
+// (pmaddubsw); larger fan-ins two taps of eight outputs per multiply-add
+// (pmaddwd); thresholds compared in registers.
 #include "bnn/xnor_kernels_impl.h"
 
 #include "bnn/packed_bits.h"
@@ -144,88 +143,105 @@ template <bool Full>
     }
 }
 
-// The same for fan-ins whose sums fit int16 (255 * fanIn <= 32767): one
-// sign-and-add per tap for sixteen outputs, four accumulators for 64
-// outputs; positions whose pixels are all 0 (background) are skipped whole.
-// Pairs: two taps per multiply-add instead, pixels as unsigned bytes times
-// weights as signed bytes (pmaddubsw; |sum of a pair| <= 510, no saturation).
-template <bool Full, bool Pairs>
-[[gnu::always_inline, gnu::target("avx2")]] inline void inputConvChunk16(const InputConvWeights& w, const int16_t* img,
-                                                                         int c, int n, const int32_t* gt,
-                                                                         const uint64_t* invert, int32_t* values,
-                                                                         uint64_t* packed)
+// The same for fan-ins up to 128 (sums fit int16): two taps of sixteen
+// outputs per multiply-add, pixels as unsigned bytes times weights as signed
+// bytes (pmaddubsw; |sum of a pair| <= 510, no saturation), four
+// accumulators for 64 outputs. Per output row, each pair's two pixels are
+// first joined for every position (vectorised where positions are adjacent
+// in the padded image); positions whose pixels are all 0 (background) store
+// the bits of a zero sum. Outputs sit in the accumulators in the order
+// pairTaps8 gives them (kernelLaneOfOutput), so the packs of the comparisons
+// come out in output order.
+template <bool Full>
+[[gnu::always_inline, gnu::target("avx2")]] inline void inputConvChunkPairs(const InputConvWeights& w,
+                                                                            const int16_t* img, int c, int n,
+                                                                            const int32_t* gt, const uint64_t* invert,
+                                                                            int32_t* values, uint64_t* packed,
+                                                                            uint16_t* rowPairs)
 {
     const ConvGeometry& g = w.g;
     const Shape o = g.out();
-    const int outputs = g.outChannels, outWords = wordsFor(outputs), fanIn = g.fanIn();
-    const size_t stride16 = static_cast<size_t>(outputs + 15) / 16 * 16;
-    const int vecs = Full ? 4 : (n + 15) / 16;
-    int32_t offsets[128]; // local: the stores below cannot alias them
-    std::copy_n(w.offsets.data(), Pairs ? 2 * w.pairs : fanIn, offsets);
+    const int outputs = g.outChannels, outWords = wordsFor(outputs);
+    const size_t stride32 = static_cast<size_t>(outputs + 31) / 32 * 32;
+    const int vecs = Full ? 4 : (n + 31) / 32 * 2;
     alignas(32) int16_t limit[64];
-    for (int j = 0; j < 64; ++j) // value > gt exactly as in int32, since |value| <= 32767
-        limit[j] = j < n && gt ? static_cast<int16_t>(std::clamp<int32_t>(gt[64 * c + j], -32768, 32767)) : 32767;
+    for (int j = 0; j < 64; ++j) { // value > gt exactly as in int32, since |value| <= 32767
+        const int out = kernelLaneOfOutput(j);
+        limit[j] = out < n && gt ? static_cast<int16_t>(std::clamp<int32_t>(gt[64 * c + out], -32768, 32767)) : 32767;
+    }
     __m256i thr[4], acc[4];
     for (int b = 0; b < 4; ++b)
         thr[b] = _mm256_load_si256(reinterpret_cast<const __m256i*>(limit + 16 * b));
-    const int16_t* wc = w.tapWeights.data() + 64 * c;
-    const int8_t* wp = Pairs ? w.pairTaps8.data() + 64 * c * 2 : nullptr;
+    const int8_t* wp = w.pairTaps8.data() + 64 * c * 2;
     const int pairs = w.pairs;
     const uint64_t valid = n == 64 ? ~0ull : (uint64_t{1} << n) - 1;
-    for (int y = 0; y < o.height; ++y)
+    uint64_t zeroBits = 0; // a zero sum against the thresholds
+    for (int j = 0; j < n && gt; ++j)
+        zeroBits |= uint64_t{0 > gt[64 * c + j]} << j;
+    zeroBits = (zeroBits ^ (invert ? invert[c] : 0)) & valid;
+    const int step = g.stride * g.in.channels; // between adjacent positions of a row
+    const int rowStride = o.width + 16; // pairs of one row, vector stores may run 15 past
+    uint16_t* any = rowPairs + static_cast<size_t>(pairs) * rowStride;
+    for (int y = 0; y < o.height; ++y) {
+        const int16_t* row = img + positionBase(w, y, 0);
+        for (int j = 0; j < pairs; ++j) {
+            const int16_t* a = row + w.offsets[2 * j];
+            const int16_t* b = row + w.offsets[2 * j + 1];
+            uint16_t* dst = rowPairs + static_cast<size_t>(j) * rowStride;
+            if (step == 1) {
+                for (int x = 0; x < o.width; x += 16) {
+                    const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + x));
+                    const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + x));
+                    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + x),
+                                        _mm256_or_si256(lo, _mm256_slli_epi16(hi, 8)));
+                }
+            } else {
+                for (int x = 0; x < o.width; ++x)
+                    dst[x] = static_cast<uint16_t>(a[x * step] | b[x * step] << 8);
+            }
+        }
+        for (int x = 0; x < o.width; x += 16) {
+            __m256i v = _mm256_setzero_si256();
+            for (int j = 0; j < pairs; ++j)
+                v = _mm256_or_si256(v,
+                                    _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rowPairs + j * rowStride + x)));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(any + x), v);
+        }
         for (int x = 0; x < o.width; ++x) {
-            const int16_t* at = img + positionBase(w, y, x);
+            const size_t pos = static_cast<size_t>(y) * o.width + x;
+            if (!any[x] && !values) {
+                if (packed)
+                    packed[pos * outWords + c] = zeroBits;
+                continue;
+            }
             for (int b = 0; b < 4; ++b)
                 acc[b] = _mm256_setzero_si256();
-            if constexpr (Pairs) {
-                int pair[64];
-                int any = 0;
-                for (int j = 0; j < pairs; ++j) {
-                    pair[j] = at[offsets[2 * j]] | at[offsets[2 * j + 1]] << 8;
-                    any |= pair[j];
-                }
-                if (any)
-                    for (int j = 0; j < pairs; ++j) {
-                        const __m256i pv = _mm256_set1_epi16(static_cast<int16_t>(pair[j]));
-                        const __m256i* wj =
-                            reinterpret_cast<const __m256i*>(wp + static_cast<size_t>(j) * stride16 * 2);
-                        for (int b = 0; b < vecs; ++b)
-                            acc[b] = _mm256_add_epi16(acc[b], _mm256_maddubs_epi16(pv, _mm256_loadu_si256(wj + b)));
-                    }
-            } else {
-                int any = 0;
-                for (int e = 0; e < fanIn; ++e)
-                    any |= at[offsets[e]];
-                if (any)
-                    for (int e = 0; e < fanIn; ++e) {
-                        const __m256i pv = _mm256_set1_epi16(at[offsets[e]]);
-                        const __m256i* we = reinterpret_cast<const __m256i*>(wc + e * stride16);
-                        for (int b = 0; b < vecs; ++b)
-                            acc[b] = _mm256_add_epi16(acc[b], _mm256_sign_epi16(pv, _mm256_loadu_si256(we + b)));
-                    }
+            for (int j = 0; any[x] && j < pairs; ++j) {
+                const __m256i pv = _mm256_set1_epi16(static_cast<int16_t>(rowPairs[j * rowStride + x]));
+                const __m256i* wj = reinterpret_cast<const __m256i*>(wp + static_cast<size_t>(j) * stride32 * 2);
+                for (int b = 0; b < vecs; ++b)
+                    acc[b] = _mm256_add_epi16(acc[b], _mm256_maddubs_epi16(pv, _mm256_loadu_si256(wj + b)));
             }
-            const size_t pos = static_cast<size_t>(y) * o.width + x;
             if (values) {
-                alignas(32) int32_t tmp[64];
-                for (int b = 0; b < vecs; ++b) {
-                    _mm256_store_si256(reinterpret_cast<__m256i*>(tmp + 16 * b),
-                                       _mm256_cvtepi16_epi32(_mm256_castsi256_si128(acc[b])));
-                    _mm256_store_si256(reinterpret_cast<__m256i*>(tmp + 16 * b + 8),
-                                       _mm256_cvtepi16_epi32(_mm256_extracti128_si256(acc[b], 1)));
-                }
-                std::memcpy(values + pos * outputs + 64 * c, tmp, sizeof(int32_t) * n);
+                alignas(32) int16_t tmp[64];
+                for (int b = 0; b < vecs; ++b)
+                    _mm256_store_si256(reinterpret_cast<__m256i*>(tmp + 16 * b), acc[b]);
+                for (int j = 0; j < n; ++j)
+                    values[pos * outputs + 64 * c + j] = tmp[kernelLaneOfOutput(j)];
             }
             if (packed) {
-                // packs interleaves 128-bit halves; the permute restores order.
-                const __m256i lo = _mm256_permute4x64_epi64(
-                    _mm256_packs_epi16(_mm256_cmpgt_epi16(acc[0], thr[0]), _mm256_cmpgt_epi16(acc[1], thr[1])), 0xd8);
-                const __m256i hi = _mm256_permute4x64_epi64(
-                    _mm256_packs_epi16(_mm256_cmpgt_epi16(acc[2], thr[2]), _mm256_cmpgt_epi16(acc[3], thr[3])), 0xd8);
+                // packs interleaves the 128-bit halves of its operands; the
+                // lane order undoes that.
+                const __m256i lo =
+                    _mm256_packs_epi16(_mm256_cmpgt_epi16(acc[0], thr[0]), _mm256_cmpgt_epi16(acc[1], thr[1]));
+                const __m256i hi =
+                    _mm256_packs_epi16(_mm256_cmpgt_epi16(acc[2], thr[2]), _mm256_cmpgt_epi16(acc[3], thr[3]));
                 const uint64_t bits = static_cast<uint32_t>(_mm256_movemask_epi8(lo))
                     | static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(hi))) << 32;
                 packed[pos * outWords + c] = (bits ^ invert[c]) & valid;
             }
         }
+    }
 }
 
 } // namespace
@@ -234,18 +250,18 @@ __attribute__((target("avx2"))) void inputConvAvx2(const InputConvWeights& w, co
                                                    const uint64_t* invert, int32_t* values, uint64_t* packed,
                                                    std::vector<int16_t>& scratch)
 {
-    const int16_t* img = padImage(w, pixels, scratch);
+    // After the image: 32 zeros for the row vectors' overreach, then the
+    // joined pairs of one row and their OR.
+    const size_t rowPairs = static_cast<size_t>(w.pairs + 1) * (w.g.out().width + 16);
+    const int16_t* img = padImage(w, pixels, scratch, 32 + rowPairs);
+    uint16_t* pairs = reinterpret_cast<uint16_t*>(scratch.data() + w.paddedSize + 32);
     const int outputs = w.g.outChannels;
     for (int c = 0; c * 64 < outputs; ++c) {
         const int n = std::min(64, outputs - 64 * c);
         if (!w.pairTaps8.empty() && n == 64)
-            inputConvChunk16<true, true>(w, img, c, n, gt, invert, values, packed);
+            inputConvChunkPairs<true>(w, img, c, n, gt, invert, values, packed, pairs);
         else if (!w.pairTaps8.empty())
-            inputConvChunk16<false, true>(w, img, c, n, gt, invert, values, packed);
-        else if (!w.tapWeights.empty() && n == 64)
-            inputConvChunk16<true, false>(w, img, c, n, gt, invert, values, packed);
-        else if (!w.tapWeights.empty())
-            inputConvChunk16<false, false>(w, img, c, n, gt, invert, values, packed);
+            inputConvChunkPairs<false>(w, img, c, n, gt, invert, values, packed, pairs);
         else if (n == 64)
             inputConvChunk<true>(w, img, c, n, gt, invert, values, packed);
         else

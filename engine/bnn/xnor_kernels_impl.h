@@ -8,8 +8,10 @@
 
 namespace axbnn::detail {
 
-// The zero-padded image of `w.g` as int16 in scratch (paddedSize values).
-const int16_t* padImage(const InputConvWeights& w, const uint8_t* pixels, std::vector<int16_t>& scratch);
+// The zero-padded image of `w.g` as int16 in scratch (paddedSize values),
+// followed by `extra` zeros.
+const int16_t* padImage(const InputConvWeights& w, const uint8_t* pixels, std::vector<int16_t>& scratch,
+                        size_t extra = 0);
 // Offset of output position (y, x)'s first tap in the padded image.
 inline int32_t positionBase(const InputConvWeights& w, int y, int x)
 {

@@ -239,7 +239,10 @@ private slots:
                                                      {2, 70, 7, 2, 3},
                                                      {4, 16, 3, 1, 0},
                                                      {1, 130, 3, 1, 1},
-                                                     {3, 128, 4, 3, 0}})
+                                                     {3, 128, 4, 3, 0},
+                                                     {1, 75, 3, 1, 1},
+                                                     {1, 20, 2, 1, 0},
+                                                     {1, 45, 11, 1, 5}})
                 QTest::addRow("%s-c%d-%d-k%d-s%d-p%d", isaName(isa).c_str(), cin, cout, k, stride, pad)
                     << isa << cin << cout << k << stride << pad;
     }
