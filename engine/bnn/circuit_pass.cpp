@@ -84,7 +84,7 @@ template <LaneFill::Mode M>
 struct Operands {
     const LaneFill& f;
     const FusedInput& it;
-    uint64_t mask[FirstLevelItem::kTree3Inputs]; // SamePatchConsecutiveGroups: XNOR mask of each operand
+    uint64_t mask[FirstLevelItem::kMaxInputs]; // SamePatchConsecutiveGroups: XNOR mask of each operand
     V4 run; // SameGroup, consecutive operands: the lanes' patch words, next operand's bit at bit 0
 
     [[gnu::always_inline]] Operands(const LaneFill& fill, const FusedInput& item, int inputs) : f(fill), it(item)
@@ -136,6 +136,38 @@ struct Operands {
     sum = fullAdder ? a ^ b ^ c : ~carry;
 }
 
+// A first cell over operands k .. k + 2 of an item, lanes 4h..4h+3.
+template <class Op>
+[[gnu::always_inline]] inline void firstCell(Op& op, int k, bool fullAdder, int h, V4& sum, V4& carry)
+{
+    V4 a, b, c;
+    op.get(k, h, a);
+    op.get(k + 1, h, b);
+    op.get(k + 2, h, c);
+    cell3(fullAdder, a, b, c, sum, carry);
+}
+
+// Three tree levels over operands base .. base + 11 of an item (Tree3 in
+// circuit/first_level.h; fullMask bits from mask's bit 0).
+template <class Op>
+[[gnu::always_inline]] inline void tree3(Op& op, int base, unsigned mask, int h, V4& r0, V4& r1, V4& r2, V4& r3)
+{
+    V4 s0, s1, s2, s3, k0, k1, k2, k3;
+    firstCell(op, base, mask & 1, h, s0, k0);
+    firstCell(op, base + 3, (mask >> 1) & 1, h, s1, k1);
+    firstCell(op, base + 6, (mask >> 2) & 1, h, s2, k2);
+    firstCell(op, base + 9, (mask >> 3) & 1, h, s3, k3);
+    // Two 2-bit adders (a0 a1 + b0 b1: half adder, then a 3-input cell).
+    V4 a1, a2, b1, b2, carry;
+    const V4 a0 = s0 ^ s1, b0 = s2 ^ s3;
+    cell3((mask >> 4) & 1, k0, k1, s0 & s1, a1, a2);
+    cell3((mask >> 5) & 1, k2, k3, s2 & s3, b1, b2);
+    // One 3-bit adder of those.
+    r0 = a0 ^ b0;
+    cell3((mask >> 6) & 1, a1, b1, a0 & b0, r1, carry);
+    cell3((mask >> 7) & 1, a2, b2, carry, r2, r3);
+}
+
 // The fused first levels: each item evaluated on its XNOR operands in
 // registers, half a run's lanes at a time; only its outputs are stored.
 template <LaneFill::Mode M>
@@ -146,12 +178,12 @@ template <LaneFill::Mode M>
     // The first item with an output at or after lo (it may start before lo).
     size_t i = static_cast<size_t>(
         std::lower_bound(items, items + count, lo, [](const FusedInput& x, uint32_t v) { return x.out < v; }) - items);
-    while (i > 0 && items[i - 1].out + 3 >= lo)
+    while (i > 0 && items[i - 1].out + 4 >= lo) // up to 5 outputs
         --i;
     for (; i < count && items[i].out < hi; ++i) {
         const FusedInput& it = items[i];
-        Operands<M> op(f, it, it.kind == Kind::Copy ? 1 : it.kind == Kind::Tree3 ? FirstLevelItem::kTree3Inputs : 3);
-        const bool whole = it.out >= lo && it.out + 4 <= hi; // every output in range
+        Operands<M> op(f, it, FirstLevelItem::inputsOf(it.kind));
+        const bool whole = it.out >= lo && it.out + 5 <= hi; // every output in range
         uint64_t* const base = dst + (static_cast<int64_t>(it.out) - static_cast<int64_t>(lo)) * L;
         for (int h = 0; h < kHalves; ++h) {
             // Output j of this item (values by reference: no indexed array, which
@@ -179,32 +211,29 @@ template <LaneFill::Mode M>
                 break;
             }
             case Kind::Tree3: {
-                const unsigned mask = it.fullMask;
-                V4 s0, s1, s2, s3, k0, k1, k2, k3;
-                const auto first = [&](int g, V4& sum, V4& carry) {
-                    V4 a, b, c;
-                    op.get(3 * g, h, a);
-                    op.get(3 * g + 1, h, b);
-                    op.get(3 * g + 2, h, c);
-                    cell3((mask >> g) & 1, a, b, c, sum, carry);
-                };
-                first(0, s0, k0);
-                first(1, s1, k1);
-                first(2, s2, k2);
-                first(3, s3, k3);
-                // Two 2-bit adders (a0 a1 + b0 b1: half adder, then a 3-input cell).
-                V4 a1, a2, b1, b2, carry, r1, r2, r3;
-                const V4 a0 = s0 ^ s1, b0 = s2 ^ s3;
-                cell3((mask >> 4) & 1, k0, k1, s0 & s1, a1, a2);
-                cell3((mask >> 5) & 1, k2, k3, s2 & s3, b1, b2);
-                // One 3-bit adder of those.
-                const V4 r0 = a0 ^ b0;
-                cell3((mask >> 6) & 1, a1, b1, a0 & b0, r1, carry);
-                cell3((mask >> 7) & 1, a2, b2, carry, r2, r3);
+                V4 r0, r1, r2, r3;
+                tree3(op, 0, it.fullMask, h, r0, r1, r2, r3);
                 put(0, r0);
                 put(1, r1);
                 put(2, r2);
                 put(3, r3);
+                break;
+            }
+            case Kind::Tree4: {
+                V4 a0, a1, a2, a3, b0, b1, b2, b3, r1, r2, r3;
+                tree3(op, 0, it.fullMask, h, a0, a1, a2, a3);
+                tree3(op, FirstLevelItem::kTree3Inputs, it.fullMask >> 8, h, b0, b1, b2, b3);
+                // One 4-bit adder of those: a half adder, then three 3-input cells.
+                put(0, a0 ^ b0);
+                const unsigned mask = it.fullMask >> 16;
+                V4 c1, c2, c3;
+                cell3(mask & 1, a1, b1, a0 & b0, r1, c1);
+                put(1, r1);
+                cell3((mask >> 1) & 1, a2, b2, c1, r2, c2);
+                put(2, r2);
+                cell3((mask >> 2) & 1, a3, b3, c2, r3, c3);
+                put(3, r3);
+                put(4, c3);
                 break;
             }
             }

@@ -17,11 +17,11 @@ namespace axbnn {
 // bit positions in the layer's packed patch.
 struct FusedInput {
     FirstLevelItem::Kind kind = FirstLevelItem::Kind::Copy;
-    uint8_t fullMask = 0; // Tree3
+    uint32_t fullMask = 0; // Tree3, Tree4
     bool consecutive = false; // inputs k = 0, 1, ... are consecutive bits of one patch word
     uint32_t out = 0; // first derived input written
-    uint32_t weightAt[FirstLevelItem::kTree3Inputs] = {};
-    uint32_t bit[FirstLevelItem::kTree3Inputs] = {};
+    uint32_t weightAt[FirstLevelItem::kMaxInputs] = {};
+    uint32_t bit[FirstLevelItem::kMaxInputs] = {};
 };
 
 struct LayerPlan {

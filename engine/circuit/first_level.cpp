@@ -44,6 +44,42 @@ struct Tree3Match {
     std::vector<Signal> outputs;
 };
 
+// Whether adder node `node` adds two operands of `width` bits without
+// carry-in: a half adder in column 0, then one 3-input cell per column; its
+// result bits are the sums and the last carry. Appends its cells to
+// m.cells, its inner carries to `inner`, and sets fullMask bits from `bit`
+// on for its 3-input cells.
+bool adderAt(const Netlist& net, int node, int width, const std::vector<std::vector<int>>& cellsOf, int bit,
+             Tree3Match& m, std::vector<Signal>& inner)
+{
+    const AdderNode& n = net.nodes[node];
+    const std::vector<int>& cells = cellsOf[node];
+    if (n.childA < 0 || n.childB < 0 || n.cin != kNoSignal || static_cast<int>(cells.size()) != width
+        || static_cast<int>(n.out.size()) != width + 1)
+        return false;
+    const AdderNode& a = net.nodes[n.childA];
+    const AdderNode& b = net.nodes[n.childB];
+    Signal carry = kNoSignal;
+    for (int j = 0; j < width; ++j) {
+        const CellInstance& c = net.cells[cells[j]];
+        if (c.column != j || j >= static_cast<int>(a.out.size()) || j >= static_cast<int>(b.out.size()))
+            return false;
+        if (j == 0 ? !reads(net, c, {a.out[0], b.out[0]}, false) : !reads(net, c, {a.out[j], b.out[j], carry}, true))
+            return false;
+        if (n.out[j] != c.sum)
+            return false;
+        if (j > 0 && codeOf(net, c) == CellCode::FullAdder)
+            m.item.fullMask |= 1u << (bit + j - 1);
+        carry = c.carry;
+        m.cells.push_back(cells[j]);
+    }
+    if (n.out[width] != carry)
+        return false;
+    for (int j = 0; j + 1 < width; ++j) // the last carry is a result bit
+        inner.push_back(net.cells[cells[j]].carry);
+    return true;
+}
+
 // The three-level subtree under adder node `root` as one Tree3 item, if it
 // has exactly the shape Tree3 describes and its inner signals have no other
 // readers.
@@ -55,13 +91,6 @@ std::optional<Tree3Match> tree3At(const Netlist& net, int root, const std::vecto
         return std::nullopt;
     Tree3Match m;
     std::vector<Signal> inner; // signals that only the subtree may read
-    uint8_t mask = 0;
-    int three = 0; // 3-input cells so far, in fullMask order
-    auto full = [&](int cell) {
-        if (codeOf(net, net.cells[cell]) == CellCode::FullAdder)
-            mask = static_cast<uint8_t>(mask | 1u << three);
-        ++three;
-    };
     const int children[2] = {r.childA, r.childB};
     // The four first cells come before the adders' cells in fullMask order.
     std::vector<int> grand;
@@ -86,53 +115,52 @@ std::optional<Tree3Match> tree3At(const Netlist& net, int root, const std::vecto
                 return std::nullopt;
             m.item.in[input++] = c.in[k] - kFirstInput;
         }
-        full(cellsOf[g][0]);
+        if (codeOf(net, c) == CellCode::FullAdder)
+            m.item.fullMask |= 1u << (input / 3 - 1);
         m.cells.push_back(cellsOf[g][0]);
         inner.insert(inner.end(), {c.sum, c.carry});
     }
-    // An adder of two operands without carry-in: a half adder in column 0, then
-    // one 3-input cell per column; its result bits are the sums and the last carry.
-    auto adder = [&](int node, int width) {
-        const AdderNode& n = net.nodes[node];
-        const std::vector<int>& cells = cellsOf[node];
-        if (static_cast<int>(cells.size()) != width || static_cast<int>(n.out.size()) != width + 1)
-            return false;
-        const AdderNode& a = net.nodes[n.childA];
-        const AdderNode& b = net.nodes[n.childB];
-        Signal carry = kNoSignal;
-        for (int j = 0; j < width; ++j) {
-            const CellInstance& c = net.cells[cells[j]];
-            if (c.column != j || j >= static_cast<int>(a.out.size()) || j >= static_cast<int>(b.out.size()))
-                return false;
-            if (j == 0 ? !reads(net, c, {a.out[0], b.out[0]}, false)
-                       : !reads(net, c, {a.out[j], b.out[j], carry}, true))
-                return false;
-            if (n.out[j] != c.sum)
-                return false;
-            if (j > 0)
-                full(cells[j]);
-            carry = c.carry;
-            m.cells.push_back(cells[j]);
-        }
-        if (n.out[width] != carry)
-            return false;
-        for (int j = 0; j + 1 < width; ++j) // the last carry is a result bit
-            inner.push_back(net.cells[cells[j]].carry);
-        return true;
-    };
-    for (int child : children) {
-        if (!adder(child, 2))
+    for (int q = 0; q < 2; ++q) {
+        if (!adderAt(net, children[q], 2, cellsOf, 4 + q, m, inner))
             return std::nullopt;
-        inner.insert(inner.end(), net.nodes[child].out.begin(), net.nodes[child].out.end());
+        inner.insert(inner.end(), net.nodes[children[q]].out.begin(), net.nodes[children[q]].out.end());
     }
-    if (!adder(root, 3))
+    if (!adderAt(net, root, 3, cellsOf, 6, m, inner))
         return std::nullopt;
     for (Signal s : inner)
         if (readers[s] != 1)
             return std::nullopt;
     m.outputs = r.out;
     m.item.kind = FirstLevelItem::Kind::Tree3;
-    m.item.fullMask = mask;
+    return m;
+}
+
+// Two Tree3 subtrees and the 4-bit adder of their results under `root`.
+std::optional<Tree3Match> tree4At(const Netlist& net, int root, const std::vector<std::vector<int>>& cellsOf,
+                                  const std::vector<int>& readers)
+{
+    const AdderNode& r = net.nodes[root];
+    if (r.childA < 0 || r.childB < 0 || r.cin != kNoSignal)
+        return std::nullopt;
+    const std::optional<Tree3Match> a = tree3At(net, r.childA, cellsOf, readers);
+    const std::optional<Tree3Match> b = a ? tree3At(net, r.childB, cellsOf, readers) : std::nullopt;
+    if (!b)
+        return std::nullopt;
+    Tree3Match m;
+    m.item.kind = FirstLevelItem::Kind::Tree4;
+    std::copy_n(a->item.in, FirstLevelItem::kTree3Inputs, m.item.in);
+    std::copy_n(b->item.in, FirstLevelItem::kTree3Inputs, m.item.in + FirstLevelItem::kTree3Inputs);
+    m.item.fullMask = a->item.fullMask | b->item.fullMask << 8;
+    m.cells = a->cells;
+    m.cells.insert(m.cells.end(), b->cells.begin(), b->cells.end());
+    std::vector<Signal> inner = a->outputs; // read by the root adder alone
+    inner.insert(inner.end(), b->outputs.begin(), b->outputs.end());
+    if (!adderAt(net, root, 4, cellsOf, 16, m, inner))
+        return std::nullopt;
+    for (Signal s : inner)
+        if (readers[s] != 1)
+            return std::nullopt;
+    m.outputs = r.out;
     return m;
 }
 
@@ -159,21 +187,31 @@ std::optional<FirstLevelNetlist> fuseFirstLevel(const Netlist& net)
     for (auto& cells : cellsOf)
         std::stable_sort(cells.begin(), cells.end(),
                          [&](int x, int y) { return net.cells[x].column < net.cells[y].column; });
-    for (size_t n = 0; n < net.nodes.size(); ++n) {
-        std::optional<Tree3Match> t = tree3At(net, static_cast<int>(n), cellsOf, readers);
-        if (!t)
-            continue;
-        for (int c : t->cells)
-            fusedCell[c] = 1;
-        for (int k = 0; k < FirstLevelItem::kTree3Inputs; ++k)
-            inputTaken[kFirstInput + t->item.in[k]] = 1;
-        int key = INT_MAX;
-        for (Signal s : t->outputs)
-            key = std::min(key, firstReader[s]);
-        items.push_back(t->item);
-        itemKey.push_back(key);
-        itemOutputs.push_back(t->outputs);
-    }
+    // Four-level subtrees where they fit, then three-level ones among the rest.
+    for (int levels : {4, 3})
+        for (size_t n = 0; n < net.nodes.size(); ++n) {
+            if (!cellsOf[n].empty() && fusedCell[cellsOf[n][0]])
+                continue;
+            std::optional<Tree3Match> t = levels == 4 ? tree4At(net, static_cast<int>(n), cellsOf, readers)
+                                                      : tree3At(net, static_cast<int>(n), cellsOf, readers);
+            if (!t)
+                continue;
+            bool taken = false; // a three-level subtree inside a four-level one
+            for (int c : t->cells)
+                taken = taken || fusedCell[c];
+            if (taken)
+                continue;
+            for (int c : t->cells)
+                fusedCell[c] = 1;
+            for (int k = 0; k < t->item.inputs(); ++k)
+                inputTaken[kFirstInput + t->item.in[k]] = 1;
+            int key = INT_MAX;
+            for (Signal s : t->outputs)
+                key = std::min(key, firstReader[s]);
+            items.push_back(t->item);
+            itemKey.push_back(key);
+            itemOutputs.push_back(t->outputs);
+        }
     for (size_t i = 0; i < net.cells.size(); ++i) {
         if (fusedCell[i])
             continue;
@@ -274,29 +312,41 @@ std::vector<uint64_t> derivedInputs(const FirstLevelNetlist& fused, std::span<co
         carry = (a & b) | (c & (a | b));
         sum = fullAdder ? a ^ b ^ c : ~carry;
     };
+    // Three tree levels over x[0..11], fullMask bits from mask's bit 0.
+    const auto tree3 = [&](const uint64_t* x, uint32_t mask, uint64_t* r) {
+        const auto full = [&](int j) { return ((mask >> j) & 1) != 0; };
+        uint64_t s[4], k[4], o[2][3];
+        for (int g = 0; g < 4; ++g)
+            cell3(full(g), x[3 * g], x[3 * g + 1], x[3 * g + 2], s[g], k[g]);
+        for (int q = 0; q < 2; ++q) {
+            o[q][0] = s[2 * q] ^ s[2 * q + 1];
+            cell3(full(4 + q), k[2 * q], k[2 * q + 1], s[2 * q] & s[2 * q + 1], o[q][1], o[q][2]);
+        }
+        uint64_t carry = 0;
+        r[0] = o[0][0] ^ o[1][0];
+        cell3(full(6), o[0][1], o[1][1], o[0][0] & o[1][0], r[1], carry);
+        cell3(full(7), o[0][2], o[1][2], carry, r[2], r[3]);
+    };
     for (const FirstLevelItem& item : fused.items)
         for (int w = 0; w < words; ++w) {
-            uint64_t x[FirstLevelItem::kTree3Inputs];
+            uint64_t x[FirstLevelItem::kMaxInputs];
             for (int i = 0; i < item.inputs(); ++i)
                 x[i] = inputs[static_cast<size_t>(item.in[i]) * words + w];
-            uint64_t r[4] = {};
+            uint64_t r[5] = {};
             switch (item.kind) {
             case Kind::Copy: r[0] = x[0]; break;
             case Kind::FullAdder:
             case Kind::MajFa: cell3(item.kind == Kind::FullAdder, x[0], x[1], x[2], r[0], r[1]); break;
-            case Kind::Tree3: {
-                const auto full = [&](int j) { return ((item.fullMask >> j) & 1) != 0; };
-                uint64_t s[4], k[4], o[2][3];
-                for (int g = 0; g < 4; ++g)
-                    cell3(full(g), x[3 * g], x[3 * g + 1], x[3 * g + 2], s[g], k[g]);
-                for (int q = 0; q < 2; ++q) {
-                    o[q][0] = s[2 * q] ^ s[2 * q + 1];
-                    cell3(full(4 + q), k[2 * q], k[2 * q + 1], s[2 * q] & s[2 * q + 1], o[q][1], o[q][2]);
-                }
-                uint64_t carry = 0;
-                r[0] = o[0][0] ^ o[1][0];
-                cell3(full(6), o[0][1], o[1][1], o[0][0] & o[1][0], r[1], carry);
-                cell3(full(7), o[0][2], o[1][2], carry, r[2], r[3]);
+            case Kind::Tree3: tree3(x, item.fullMask, r); break;
+            case Kind::Tree4: {
+                uint64_t a[4], b[4];
+                tree3(x, item.fullMask, a);
+                tree3(x + FirstLevelItem::kTree3Inputs, item.fullMask >> 8, b);
+                r[0] = a[0] ^ b[0];
+                uint64_t carry = a[0] & b[0];
+                for (int j = 1; j < 4; ++j)
+                    cell3(((item.fullMask >> (15 + j)) & 1) != 0, a[j], b[j], carry, r[j], carry);
+                r[4] = carry;
                 break;
             }
             }

@@ -1,7 +1,7 @@
 // A netlist whose first levels are computed while its inputs are written
 // (docs/inference.md): the full adders that read three primary inputs, and
 // nothing else reads those inputs, leave the netlist (in an adder tree, whole
-// three-level subtrees of them); their outputs become inputs of a derived
+// four- or three-level subtrees of them); their outputs become inputs of a derived
 // netlist. Whoever fills the lanes evaluates them
 // straight from the XNOR operands, so those inputs are never stored and the
 // cells never loaded. The derived netlist plus the items give the same outputs
@@ -29,16 +29,31 @@ struct FirstLevelItem {
         // least significant first. Bit j of fullMask says whether 3-input cell
         // j (the four first, then the adders' in column order) is a FullAdder
         // rather than a MajFa.
-        Tree3
+        Tree3,
+        // Four levels over 24 inputs (kTree4Inputs): a Tree3 over in[0..11]
+        // (fullMask bits 0-7), one over in[12..23] (bits 8-15), and one 4-bit
+        // adder of their results (half adder, then three 3-input cells: bits
+        // 16-18). Its 5 result bits go to out..out+4.
+        Tree4
     };
     static constexpr int kTree3Inputs = 12;
+    static constexpr int kTree4Inputs = 24;
+    static constexpr int kMaxInputs = kTree4Inputs;
     Kind kind = Kind::Copy;
-    uint32_t in[kTree3Inputs] = {}; // primary input indices (Copy: in[0] only)
+    uint32_t in[kMaxInputs] = {}; // primary input indices (Copy: in[0] only)
     uint32_t out = 0; // the derived input it writes first
-    uint8_t fullMask = 0; // Tree3 only
+    uint32_t fullMask = 0; // Tree3, Tree4
 
-    int outputs() const { return kind == Kind::Copy ? 1 : kind == Kind::Tree3 ? 4 : 2; }
-    int inputs() const { return kind == Kind::Copy ? 1 : kind == Kind::Tree3 ? kTree3Inputs : 3; }
+    static constexpr int outputsOf(Kind k)
+    {
+        return k == Kind::Copy ? 1 : k == Kind::Tree3 ? 4 : k == Kind::Tree4 ? 5 : 2;
+    }
+    static constexpr int inputsOf(Kind k)
+    {
+        return k == Kind::Copy ? 1 : k == Kind::Tree3 ? kTree3Inputs : k == Kind::Tree4 ? kTree4Inputs : 3;
+    }
+    int outputs() const { return outputsOf(kind); }
+    int inputs() const { return inputsOf(kind); }
 };
 
 struct FirstLevelNetlist {

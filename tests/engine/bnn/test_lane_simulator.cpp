@@ -214,7 +214,7 @@ private slots:
     // The first levels fused into the fill (circuit/first_level.h): the
     // derived netlist fed with derivedInputs gives the original's outputs,
     // bit for bit, for every topology and approximation, plain and streamed.
-    // In an adder tree whole three-level subtrees go into the fill.
+    // In an adder tree whole four- and three-level subtrees go into the fill.
     void firstLevelFusionMatchesPlain_data()
     {
         QTest::addColumn<Topology>("topology");
@@ -253,20 +253,26 @@ private slots:
             return;
         }
         QVERIFY(fused.has_value()); // trees start with full adders over three inputs
-        int tree3 = 0, cellsFused = 0;
+        int tree3 = 0, tree4 = 0, cellsFused = 0;
         for (const FirstLevelItem& item : fused->items) {
-            tree3 += item.kind == FirstLevelItem::Kind::Tree3;
-            cellsFused += item.kind == FirstLevelItem::Kind::Tree3 ? 11
-                : item.kind == FirstLevelItem::Kind::Copy          ? 0
-                                                                   : 1;
+            using K = FirstLevelItem::Kind;
+            tree3 += item.kind == K::Tree3;
+            tree4 += item.kind == K::Tree4;
+            cellsFused += item.kind == K::Tree4 ? 26 : item.kind == K::Tree3 ? 11 : item.kind == K::Copy ? 0 : 1;
         }
         QCOMPARE(static_cast<int>(fused->derived.cells.size()) + cellsFused, static_cast<int>(net.cells.size()));
-        if (topology != Topology::AdderTree || !haCell.isEmpty())
-            QCOMPARE(tree3, 0); // no adder nodes, or approximate half adders: single cells only
-        else if (inputs % 12 == 0)
-            QCOMPARE(tree3, inputs / 12);
-        else // spare inputs enter as carry-ins, which a three-level subtree does not have
-            QVERIFY(tree3 >= inputs / 12 - 2 && tree3 > 0);
+        const int inSubtrees = 12 * tree3 + 24 * tree4;
+        if (topology != Topology::AdderTree || !haCell.isEmpty()) {
+            QCOMPARE(inSubtrees, 0); // no adder nodes, or approximate half adders: single cells only
+        } else if (inputs % 24 == 0) {
+            QCOMPARE(tree4, inputs / 24);
+            QCOMPARE(tree3, 0);
+        } else if (inputs % 12 == 0) {
+            QCOMPARE(inSubtrees, inputs);
+        } else { // spare inputs enter as carry-ins, which a subtree does not have
+            QVERIFY(inSubtrees >= 12 * (inputs / 12 - 2) && inSubtrees > 0);
+            QVERIFY(inputs < 100 || tree4 > 0);
+        }
 
         constexpr int W = LaneSimulator::kWords;
         const LaneSimulator plain(net);
