@@ -38,7 +38,8 @@ bool reads(const Netlist& net, const CellInstance& c, std::vector<Signal> want, 
     return got == want;
 }
 
-struct Tree3Match {
+// A Tree3 or Tree4 found in the netlist: its item, cells and result signals.
+struct SubtreeMatch {
     FirstLevelItem item;
     std::vector<int> cells;
     std::vector<Signal> outputs;
@@ -50,7 +51,7 @@ struct Tree3Match {
 // m.cells, its inner carries to `inner`, and sets fullMask bits from `bit`
 // on for its 3-input cells.
 bool adderAt(const Netlist& net, int node, int width, const std::vector<std::vector<int>>& cellsOf, int bit,
-             Tree3Match& m, std::vector<Signal>& inner)
+             SubtreeMatch& m, std::vector<Signal>& inner)
 {
     const AdderNode& n = net.nodes[node];
     const std::vector<int>& cells = cellsOf[node];
@@ -83,13 +84,13 @@ bool adderAt(const Netlist& net, int node, int width, const std::vector<std::vec
 // The three-level subtree under adder node `root` as one Tree3 item, if it
 // has exactly the shape Tree3 describes and its inner signals have no other
 // readers.
-std::optional<Tree3Match> tree3At(const Netlist& net, int root, const std::vector<std::vector<int>>& cellsOf,
-                                  const std::vector<int>& readers)
+std::optional<SubtreeMatch> tree3At(const Netlist& net, int root, const std::vector<std::vector<int>>& cellsOf,
+                                    const std::vector<int>& readers)
 {
     const AdderNode& r = net.nodes[root];
     if (r.childA < 0 || r.childB < 0 || r.cin != kNoSignal)
         return std::nullopt;
-    Tree3Match m;
+    SubtreeMatch m;
     std::vector<Signal> inner; // signals that only the subtree may read
     const int children[2] = {r.childA, r.childB};
     // The four first cells come before the adders' cells in fullMask order.
@@ -136,17 +137,17 @@ std::optional<Tree3Match> tree3At(const Netlist& net, int root, const std::vecto
 }
 
 // Two Tree3 subtrees and the 4-bit adder of their results under `root`.
-std::optional<Tree3Match> tree4At(const Netlist& net, int root, const std::vector<std::vector<int>>& cellsOf,
-                                  const std::vector<int>& readers)
+std::optional<SubtreeMatch> tree4At(const Netlist& net, int root, const std::vector<std::vector<int>>& cellsOf,
+                                    const std::vector<int>& readers)
 {
     const AdderNode& r = net.nodes[root];
     if (r.childA < 0 || r.childB < 0 || r.cin != kNoSignal)
         return std::nullopt;
-    const std::optional<Tree3Match> a = tree3At(net, r.childA, cellsOf, readers);
-    const std::optional<Tree3Match> b = a ? tree3At(net, r.childB, cellsOf, readers) : std::nullopt;
+    const std::optional<SubtreeMatch> a = tree3At(net, r.childA, cellsOf, readers);
+    const std::optional<SubtreeMatch> b = a ? tree3At(net, r.childB, cellsOf, readers) : std::nullopt;
     if (!b)
         return std::nullopt;
-    Tree3Match m;
+    SubtreeMatch m;
     m.item.kind = FirstLevelItem::Kind::Tree4;
     std::copy_n(a->item.in, FirstLevelItem::kTree3Inputs, m.item.in);
     std::copy_n(b->item.in, FirstLevelItem::kTree3Inputs, m.item.in + FirstLevelItem::kTree3Inputs);
@@ -192,8 +193,8 @@ std::optional<FirstLevelNetlist> fuseFirstLevel(const Netlist& net)
         for (size_t n = 0; n < net.nodes.size(); ++n) {
             if (!cellsOf[n].empty() && fusedCell[cellsOf[n][0]])
                 continue;
-            std::optional<Tree3Match> t = levels == 4 ? tree4At(net, static_cast<int>(n), cellsOf, readers)
-                                                      : tree3At(net, static_cast<int>(n), cellsOf, readers);
+            std::optional<SubtreeMatch> t = levels == 4 ? tree4At(net, static_cast<int>(n), cellsOf, readers)
+                                                        : tree3At(net, static_cast<int>(n), cellsOf, readers);
             if (!t)
                 continue;
             bool taken = false; // a three-level subtree inside a four-level one
