@@ -178,12 +178,12 @@ template <LaneFill::Mode M>
     // The first item with an output at or after lo (it may start before lo).
     size_t i = static_cast<size_t>(
         std::lower_bound(items, items + count, lo, [](const FusedInput& x, uint32_t v) { return x.out < v; }) - items);
-    while (i > 0 && items[i - 1].out + 4 >= lo) // up to 5 outputs
+    while (i > 0 && items[i - 1].out + FirstLevelItem::kMaxOutputs - 1 >= lo)
         --i;
     for (; i < count && items[i].out < hi; ++i) {
         const FusedInput& it = items[i];
         Operands<M> op(f, it, FirstLevelItem::inputsOf(it.kind));
-        const bool whole = it.out >= lo && it.out + 5 <= hi; // every output in range
+        const bool whole = it.out >= lo && it.out + FirstLevelItem::kMaxOutputs <= hi; // every output in range
         uint64_t* const base = dst + (static_cast<int64_t>(it.out) - static_cast<int64_t>(lo)) * L;
         for (int h = 0; h < kHalves; ++h) {
             // Output j of this item (values by reference: no indexed array, which
@@ -222,10 +222,10 @@ template <LaneFill::Mode M>
             case Kind::Tree4: {
                 V4 a0, a1, a2, a3, b0, b1, b2, b3, r1, r2, r3;
                 tree3(op, 0, it.fullMask, h, a0, a1, a2, a3);
-                tree3(op, FirstLevelItem::kTree3Inputs, it.fullMask >> 8, h, b0, b1, b2, b3);
+                tree3(op, FirstLevelItem::kTree3Inputs, it.fullMask >> FirstLevelItem::kTree3Cells, h, b0, b1, b2, b3);
                 // One 4-bit adder of those: a half adder, then three 3-input cells.
                 put(0, a0 ^ b0);
-                const unsigned mask = it.fullMask >> 16;
+                const unsigned mask = it.fullMask >> (2 * FirstLevelItem::kTree3Cells);
                 V4 c1, c2, c3;
                 cell3(mask & 1, a1, b1, a0 & b0, r1, c1);
                 put(1, r1);

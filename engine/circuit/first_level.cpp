@@ -151,12 +151,12 @@ std::optional<SubtreeMatch> tree4At(const Netlist& net, int root, const std::vec
     m.item.kind = FirstLevelItem::Kind::Tree4;
     std::copy_n(a->item.in, FirstLevelItem::kTree3Inputs, m.item.in);
     std::copy_n(b->item.in, FirstLevelItem::kTree3Inputs, m.item.in + FirstLevelItem::kTree3Inputs);
-    m.item.fullMask = a->item.fullMask | b->item.fullMask << 8;
+    m.item.fullMask = a->item.fullMask | b->item.fullMask << FirstLevelItem::kTree3Cells;
     m.cells = a->cells;
     m.cells.insert(m.cells.end(), b->cells.begin(), b->cells.end());
     std::vector<Signal> inner = a->outputs; // read by the root adder alone
     inner.insert(inner.end(), b->outputs.begin(), b->outputs.end());
-    if (!adderAt(net, root, 4, cellsOf, 16, m, inner))
+    if (!adderAt(net, root, 4, cellsOf, 2 * FirstLevelItem::kTree3Cells, m, inner))
         return std::nullopt;
     for (Signal s : inner)
         if (readers[s] != 1)
@@ -342,11 +342,12 @@ std::vector<uint64_t> derivedInputs(const FirstLevelNetlist& fused, std::span<co
             case Kind::Tree4: {
                 uint64_t a[4], b[4];
                 tree3(x, item.fullMask, a);
-                tree3(x + FirstLevelItem::kTree3Inputs, item.fullMask >> 8, b);
+                tree3(x + FirstLevelItem::kTree3Inputs, item.fullMask >> FirstLevelItem::kTree3Cells, b);
                 r[0] = a[0] ^ b[0];
                 uint64_t carry = a[0] & b[0];
                 for (int j = 1; j < 4; ++j)
-                    cell3(((item.fullMask >> (15 + j)) & 1) != 0, a[j], b[j], carry, r[j], carry);
+                    cell3(((item.fullMask >> (2 * FirstLevelItem::kTree3Cells + j - 1)) & 1) != 0, a[j], b[j], carry,
+                          r[j], carry);
                 r[4] = carry;
                 break;
             }

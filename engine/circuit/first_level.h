@@ -37,6 +37,8 @@ struct FirstLevelItem {
         Tree4
     };
     static constexpr int kTree3Inputs = 12;
+    static constexpr int kTree3Cells = 8; // 3-input cells of a Tree3: its fullMask bits
+    static constexpr int kMaxOutputs = 5; // a Tree4's
     static constexpr int kTree4Inputs = 24;
     static constexpr int kMaxInputs = kTree4Inputs;
     Kind kind = Kind::Copy;
@@ -55,6 +57,7 @@ struct FirstLevelItem {
     int outputs() const { return outputsOf(kind); }
     int inputs() const { return inputsOf(kind); }
 };
+static_assert(FirstLevelItem::kMaxOutputs == FirstLevelItem::outputsOf(FirstLevelItem::Kind::Tree4));
 
 struct FirstLevelNetlist {
     Netlist derived; // derived.inputs = the items' outputs, in item order
