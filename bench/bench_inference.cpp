@@ -1,4 +1,4 @@
-// Inference speed on a random VGG3-shaped model (DOMAIN.md section 8, 1000
+// Inference speed on a random VGG3-shaped model (docs/domain.md section 8, 1000
 // random 28x28 images): exact popcounts against bit-exact approximate ones
 // (adder tree, MAJ-FA in the 2 least significant columns, whole fan-in
 // units), on 1 and 2 threads; the same on the first 1000 Fashion-MNIST test

@@ -6,7 +6,7 @@ docs/model-format.md with h5py and the data of docs/dataset-format.md with
 gzip/numpy/h5py, and evaluates the network with ordinary float32 tensor
 operations (F.conv2d, F.pad, F.max_pool2d, F.linear), so that it shares no
 code and no bit tricks with the engine. Layer semantics (engine/bnn/model.h,
-DOMAIN.md section 1):
+docs/domain.md section 1):
 
   inputconv  value = integer dot product of pixels 0..255 with +1/-1 weights,
              zero padding

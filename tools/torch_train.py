@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Approximation-aware training of AxBNN models in PyTorch (DOMAIN.md sections 7 and 8).
+"""Approximation-aware training of AxBNN models in PyTorch (docs/domain.md sections 7 and 8).
 
 Trains the binarized networks of the workbench with ordinary tensor operations and writes the
 model file of docs/model-format.md, which `axbnn eval` runs bit-exactly:

@@ -1,5 +1,5 @@
 // Method names, the Auto choice between the three analyses, and the shared
-// step from counted or propagated errors to ErrorStats (DOMAIN.md section 5).
+// step from counted or propagated errors to ErrorStats (docs/domain.md section 5).
 #include "analysis/error_analysis.h"
 
 #include "analysis/error_accumulator.h"

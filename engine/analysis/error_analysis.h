@@ -1,5 +1,5 @@
 // Error statistics of an approximate popcount against the exact count
-// (DOMAIN.md section 5), by exhaustive enumeration, exact distribution
+// (docs/domain.md section 5), by exhaustive enumeration, exact distribution
 // propagation over adder nodes, or bit-parallel Monte Carlo.
 #pragma once
 

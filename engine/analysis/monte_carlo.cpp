@@ -1,5 +1,5 @@
 // Error statistics estimated from random input vectors on the bit-parallel
-// simulation, with 95% confidence half-widths (DOMAIN.md section 5).
+// simulation, with 95% confidence half-widths (docs/domain.md section 5).
 #include "analysis/error_accumulator.h"
 #include "circuit/simulator.h"
 #include "util/random_bits.h"

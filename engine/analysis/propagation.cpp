@@ -1,7 +1,7 @@
 // Exact error distribution of adder-tree and chain netlists: the joint
 // distribution of (low bits of the approximate value, error) is propagated
 // bottom-up through the adder nodes, whose two operands are independent
-// (DOMAIN.md section 5). Only probabilities below options.epsilon are dropped.
+// (docs/domain.md section 5). Only probabilities below options.epsilon are dropped.
 //
 // Why a few low bits suffice: if every cell of a node in columns >= K is
 // exact, the node's local error out' - (a' + b' + cin) depends only on the

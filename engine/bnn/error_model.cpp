@@ -1,5 +1,5 @@
 // The error-probability abstraction of approximation-aware training
-// (DOMAIN.md section 7): per-layer P(e | s) tables, their summary numbers at
+// (docs/domain.md section 7): per-layer P(e | s) tables, their summary numbers at
 // a layer's input statistic, the equivalent bit-flip probability, the
 // inverse-CDF sampler and the check of an error model against a model.
 #include "bnn/error_model.h"

@@ -1,4 +1,4 @@
-// The abstracted error model of approximation-aware training (DOMAIN.md
+// The abstracted error model of approximation-aware training (docs/domain.md
 // section 7): per binary layer, P(e | s), the distribution of the popcount
 // unit's error e = approximate - exact given the exact popcount s, and the
 // equivalent per-XNOR bit-flip probability. Exported as JSON

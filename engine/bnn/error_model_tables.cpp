@@ -1,4 +1,4 @@
-// P(e | s) of a popcount unit (DOMAIN.md section 7). For i.i.d. inputs every
+// P(e | s) of a popcount unit (docs/domain.md section 7). For i.i.d. inputs every
 // pattern with s ones is equally likely, so P(e | s) is the error
 // distribution over those patterns: enumerated exactly for small fan-ins,
 // otherwise estimated from random patterns with exactly s ones on the

@@ -23,14 +23,14 @@ struct InferenceConfig {
     // (InputConv, MaxPool), are exact.
     std::vector<PopcountUnitConfig> popcount;
     // Index = model layer, missing = 0. Mitigation by bias compensation
-    // (DOMAIN.md section 6): the layer reads its value as (value - shift),
+    // (docs/domain.md section 6): the layer reads its value as (value - shift),
     // i.e. the threshold becomes T + shift for either direction, and a Scores
     // layer scores (popcount - shift). shift = round(mean error) cancels the
     // systematic part of the circuit's error.
     std::vector<int> thresholdShift;
     // Index = model layer, then neuron (output channel); missing = 0. Added
     // to thresholdShift on thresholded layers only: per-neuron threshold
-    // tuning (DOMAIN.md section 6) moves each neuron's threshold to
+    // tuning (docs/domain.md section 6) moves each neuron's threshold to
     // T + thresholdShift + neuronShift.
     std::vector<std::vector<int>> neuronShift;
     int threads = 0; // 0: std::thread::hardware_concurrency()

@@ -1,4 +1,4 @@
-// Run-time error mitigation (DOMAIN.md section 6): bias compensation shifts
+// Run-time error mitigation (docs/domain.md section 6): bias compensation shifts
 // each approximate layer's thresholds by the error model's expected error at
 // the XNOR statistics measured on calibration data; threshold tuning re-fits
 // every approximate neuron's threshold on calibration data.

@@ -1,5 +1,5 @@
 // Layer arithmetic (fan-in, threshold range) and the structural check every
-// model passes before it is used or saved (DOMAIN.md sections 1 and 8).
+// model passes before it is used or saved (docs/domain.md sections 1 and 8).
 #include "bnn/model.h"
 
 #include <algorithm>

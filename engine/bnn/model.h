@@ -1,4 +1,4 @@
-// In-memory binarized neural network (DOMAIN.md sections 1 and 8): a layer
+// In-memory binarized neural network (docs/domain.md sections 1 and 8): a layer
 // list whose weights are +1/-1 and whose batch-norm + sign are folded into
 // one integer threshold per output neuron. docs/model-format.md is the file form.
 #pragma once

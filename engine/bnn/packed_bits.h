@@ -1,4 +1,4 @@
-// Bit-packed binary tensors (DOMAIN.md section 1: +1 is bit 1, -1 is bit 0)
+// Bit-packed binary tensors (docs/domain.md section 1: +1 is bit 1, -1 is bit 0)
 // and the packed weight layouts the XNOR-popcount kernels read.
 #pragma once
 

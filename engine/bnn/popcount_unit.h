@@ -1,5 +1,5 @@
 // How one layer counts its XNOR outputs: exactly, or with a popcount circuit
-// (DOMAIN.md sections 2 and 3) simulated bit-exactly. A circuit unit may be
+// (docs/domain.md sections 2 and 3) simulated bit-exactly. A circuit unit may be
 // narrower than the fan-in: the fan-in, in (ky, kx, c) order for convolutions
 // and input order for dense layers, splits into consecutive chunks of
 // `unitWidth` inputs (the last may be shorter and gets its own circuit of

@@ -20,7 +20,7 @@ struct RandomLayerSpec {
 // Throws std::invalid_argument (validateModel's message) if the stack does not fit.
 Model randomModel(Shape input, const std::vector<RandomLayerSpec>& layers, uint64_t seed);
 
-// The VGG3 shape of DOMAIN.md section 8: inputconv 1->64 kxk pad k/2, max-pool
+// The VGG3 shape of docs/domain.md section 8: inputconv 1->64 kxk pad k/2, max-pool
 // 2, conv 64->64 kxk pad k/2, max-pool 2, dense 3136->2048, scores 2048->10.
 Model randomVgg3(uint64_t seed, int kernel = 3);
 

@@ -1,4 +1,4 @@
-// Per-neuron threshold tuning (DOMAIN.md section 6): layer by layer, each
+// Per-neuron threshold tuning (docs/domain.md section 6): layer by layer, each
 // approximate neuron's threshold is re-fitted on calibration images so that
 // its activation, computed from its circuit's value on the approximate
 // network's own inputs, agrees with the exact network's activation as often

@@ -1,4 +1,4 @@
-// XNOR-popcount kernels (DOMAIN.md section 1): popcount(XNOR(x, w)) over a
+// XNOR-popcount kernels (docs/domain.md section 1): popcount(XNOR(x, w)) over a
 // fan-in of N bits = N - popcount(x XOR w), padding bits being 0 in both.
 // Each fast kernel has a plain reference twin over +1/-1 int8 values
 // (xnor_kernels_reference.cpp); tests/engine/bnn/test_xnor_kernels.cpp pits

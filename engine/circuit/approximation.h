@@ -1,4 +1,4 @@
-// The approximation knobs of DOMAIN.md section 3: which cells of an exact
+// The approximation knobs of docs/domain.md section 3: which cells of an exact
 // netlist are replaced by approximate cells of the same arity.
 #pragma once
 

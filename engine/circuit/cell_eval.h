@@ -12,7 +12,7 @@ namespace axbnn::detail {
 
 enum class CellCode : uint8_t {
     FullAdder, // S = a^b^c, C = MAJ(a,b,c)
-    MajFa, // S = NOT MAJ, C = MAJ (DOMAIN.md section 3)
+    MajFa, // S = NOT MAJ, C = MAJ (docs/domain.md section 3)
     HalfAdder, // S = a^b, C = a&b
     Xor3, // sum only
     Xor2, // sum only

@@ -47,7 +47,7 @@ constexpr double kMajDelay = 256.0, kMajEnergy = 13.49 + kLoadEnergy;
 constexpr double kInvDelay = 48.8, kInvEnergy = 2.71 + kLoadEnergy;
 constexpr double kOr2Delay = 162.7, kOr2Energy = 9.53 + kLoadEnergy;
 
-// Areas: sky130_fd_sc_hd cell width x 2.72 um row height (DOMAIN.md section 4,
+// Areas: sky130_fd_sc_hd cell width x 2.72 um row height (docs/domain.md section 4,
 // SkyWater SKY130 PDK, sky130_fd_sc_hd). Delays and energies: see
 // docs/cell-library.md for the liberty arcs and load they were read at.
 // Transistor counts: static CMOS built from simple gates (NAND/NOR/AOI/OAI/
@@ -88,7 +88,7 @@ CellLibrary CellLibrary::defaults()
                      kXor2Energy, 0));
     lib.add(makeCell("xor3", "sum-only full adder, top column (xor3_1)", 3, false, 0x96, 0, kXor3Area, 24, kXor3Delay,
                      0, kXor3Energy, 0));
-    // Approximate cells (DOMAIN.md section 3).
+    // Approximate cells (docs/domain.md section 3).
     lib.add(makeCell("maj-fa", "MAJ-FA: C = MAJ(a,b,c), S = NOT C (maj3_1 + inv_1)", 3, true, 0x17, 0xE8,
                      10.0096 + 3.7536, 16, kMajDelay + kInvDelay, kMajDelay, kInvEnergy, kMajEnergy));
     lib.add(makeCell("maj", "carry-only: C = MAJ(a,b,c), S = 0 (maj3_1)", 3, true, 0x00, 0xE8, 10.0096, 14, 0,

@@ -1,5 +1,5 @@
 // Cell library: the adder cells a popcount netlist is made of, each defined by
-// its truth table, with area, transistor count, delay and energy (DOMAIN.md 2-4).
+// its truth table, with area, transistor count, delay and energy (docs/domain.md sections 2-4).
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Cost metrics of a netlist (DOMAIN.md section 4): cell counts, area,
+// Cost metrics of a netlist (docs/domain.md section 4): cell counts, area,
 // transistors, static-timing critical path and switching energy.
 #pragma once
 

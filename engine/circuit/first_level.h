@@ -21,7 +21,7 @@ struct FirstLevelItem {
     enum class Kind : uint8_t {
         Copy, // derived input `out` = primary input in[0]
         FullAdder, // sum = a^b^c at `out`, carry = MAJ(a,b,c) at `out + 1`
-        MajFa, // sum = NOT MAJ(a,b,c) at `out`, carry = MAJ at `out + 1` (DOMAIN.md section 3)
+        MajFa, // sum = NOT MAJ(a,b,c) at `out`, carry = MAJ at `out + 1` (docs/domain.md section 3)
         // Three levels of an adder tree over 12 inputs (kTree3Inputs): four
         // 3-input cells over in[3m..3m+2]; two 2-bit adders (half adder, then a
         // 3-input cell) over cells 0+1 and 2+3; one 3-bit adder (half adder,

@@ -1,5 +1,5 @@
 // Builders for exact popcount netlists of N inputs in each topology
-// (DOMAIN.md section 2). Approximation is applied afterwards (approximation.h).
+// (docs/domain.md section 2). Approximation is applied afterwards (approximation.h).
 #pragma once
 
 #include "circuit/netlist.h"

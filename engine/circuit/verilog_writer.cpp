@@ -126,7 +126,7 @@ std::string sumOfProducts(unsigned table, int arity)
     return out;
 }
 
-// The familiar gate forms of DOMAIN.md section 2, or "" when `table` is none.
+// The familiar gate forms of docs/domain.md section 2, or "" when `table` is none.
 std::string knownForm(unsigned table, int arity)
 {
     if (arity == 3) {
@@ -249,7 +249,7 @@ void writeCellModule(std::string& out, const CellType& t, const std::string& mod
     const unsigned mask = (1u << (1u << t.inputs)) - 1;
     if (t.hasCarry) {
         out += "  assign co = " + verilogExpression(t.carryTable, t.inputs) + ";\n";
-        // S = NOT C (the MAJ-FA of DOMAIN.md section 3): reuse the carry gate.
+        // S = NOT C (the MAJ-FA of docs/domain.md section 3): reuse the carry gate.
         const unsigned carry = t.carryTable & mask;
         if ((t.sumTable & mask) == (~carry & mask) && carry != 0 && carry != mask) {
             out += "  assign s = ~co;\n";

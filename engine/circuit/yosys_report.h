@@ -1,5 +1,5 @@
 // Optional cross-check by an external tool: Yosys synthesises a circuit's
-// Verilog to static CMOS gates and counts cells and transistors (DOMAIN.md
+// Verilog to static CMOS gates and counts cells and transistors (docs/domain.md
 // section 4, docs/verilog.md). The workbench works without Yosys.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Labelled image sets for evaluation (DOMAIN.md section 8,
+// Labelled image sets for evaluation (docs/domain.md section 8,
 // docs/dataset-format.md): Fashion-MNIST from its Debian package, directories
 // of IDX files and HDF5 files.
 #pragma once

@@ -1,4 +1,4 @@
-// Error injection of approximation-aware training (DOMAIN.md section 7):
+// Error injection of approximation-aware training (docs/domain.md section 7):
 // every binary layer's popcount s gets an error e drawn from P(e | s) of the
 // abstracted error model before its max-pool / batch-norm (dot += 2e); the
 // gradient passes straight through.

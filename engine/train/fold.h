@@ -1,5 +1,5 @@
 // From the trained float network to the inference engine's model
-// (DOMAIN.md section 1, docs/training.md): binary weights by sign, each
+// (docs/domain.md section 1, docs/training.md): binary weights by sign, each
 // batch-norm + sign folded into an integer threshold with its direction, the
 // last layer's batch-norm into score scale and offset.
 #pragma once

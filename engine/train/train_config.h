@@ -1,4 +1,4 @@
-// What to train (DOMAIN.md sections 7 and 8): the architecture, the recipe
+// What to train (docs/domain.md sections 7 and 8): the architecture, the recipe
 // and, for approximation-aware training, the abstracted error model whose
 // errors are injected into every binary layer's popcount (docs/training.md).
 #pragma once

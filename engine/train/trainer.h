@@ -1,4 +1,4 @@
-// The native trainer (DOMAIN.md sections 7 and 8, docs/training.md):
+// The native trainer (docs/domain.md sections 7 and 8, docs/training.md):
 // binarized MLP and VGG3 with straight-through estimators, batch-norm, Adam
 // with a cosine learning-rate schedule, deterministic seeds, optional shift
 // augmentation and error injection from the abstracted error model.

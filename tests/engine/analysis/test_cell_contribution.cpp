@@ -1,4 +1,4 @@
-// Per-cell error contributions agree with the closed form of DOMAIN.md
+// Per-cell error contributions agree with the closed form of docs/domain.md
 // section 3 and with the exact global error of single-cell approximations;
 // toggleCell flips exactly one cell.
 #include "analysis/cell_contribution.h"

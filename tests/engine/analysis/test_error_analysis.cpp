@@ -21,7 +21,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseErrorMethod("guess"));
     }
 
-    // DOMAIN.md 3: MAJ-FA errs +1 on 000 and -1 on 111, so with Bernoulli(p)
+    // docs/domain.md section 3: MAJ-FA errs +1 on 000 and -1 on 111, so with Bernoulli(p)
     // inputs the error rate is (1-p)^3 + p^3 and the mean (1-p)^3 - p^3.
     void loneMajFaMatchesClosedForm_data()
     {

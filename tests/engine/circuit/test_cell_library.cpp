@@ -31,7 +31,7 @@ private slots:
         QCOMPARE(CellLibrary::defaults().at(name.toStdString()).isExact(), exact);
     }
 
-    // DOMAIN.md section 3: MAJ-FA is wrong only for 000 (+1) and 111 (-1).
+    // docs/domain.md section 3: MAJ-FA is wrong only for 000 (+1) and 111 (-1).
     void majFaErrsOnlyOnAllZerosAndAllOnes()
     {
         const CellLibrary lib = CellLibrary::defaults();
