@@ -13,6 +13,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <cmath>
+
 class TestCli : public QObject {
     Q_OBJECT
 
@@ -57,6 +59,55 @@ private slots:
         QCOMPARE(r.exitCode, 0);
         for (const char* word : {"area", "transistors", "delay", "energy", "error rate", "MAE", "WCE"})
             QVERIFY2(r.out.contains(word), word);
+    }
+
+    // cost-table --summary: an aligned table for people on standard output,
+    // whose numbers are the CSV's (written to --out, every column kept).
+    void costTableSummaryIsAlignedAndAgreesWithTheCsv()
+    {
+        QTemporaryDir dir;
+        const QString csvPath = dir.filePath("cost.csv");
+        const Run r = runCli({"cost-table", "-n", "9,49,576", "--topologies", "adder-tree,dadda", "--summary", "--out",
+                              csvPath});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(!r.out.contains(','), "the CSV must not go to standard output with --summary");
+        const QStringList lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2 + 6); // two header lines, one row per topology and N
+        QVERIFY(lines[0].startsWith("topology"));
+        // Aligned: every column starts where the header's does, so the area
+        // column's right edge is the same on every line.
+        const qsizetype areaEnd = lines[0].indexOf("area um2") + QString("area um2").size();
+        QVERIFY(areaEnd > 0);
+
+        const QList<QByteArray> csv = readAll(csvPath).trimmed().split('\n');
+        QCOMPARE(csv.size(), 1 + 12); // header, exact and approximate per topology and N
+        const QList<QByteArray> columns = csv[0].split(',');
+        const auto at = [&](const QList<QByteArray>& row, const char* name) {
+            return row[columns.indexOf(QByteArray(name))];
+        };
+        for (int i = 0; i < 6; ++i) {
+            const QString line = lines[2 + i];
+            QVERIFY2(line.size() > areaEnd && line[areaEnd - 1] != ' ' && line[areaEnd] == ' ', qPrintable(line));
+            const QStringList f = line.split(' ', Qt::SkipEmptyParts);
+            const QList<QByteArray> exact = csv[1 + 2 * i].split(',');
+            const QList<QByteArray> approx = csv[2 + 2 * i].split(',');
+            QCOMPARE(at(exact, "variant"), QByteArray("exact"));
+            QCOMPARE(at(approx, "variant"), QByteArray("approximate"));
+            QCOMPARE(f[0], QString(at(exact, "topology")));
+            QCOMPARE(f[1], QString(at(exact, "inputs")));
+            const double areaExact = at(exact, "area_um2").toDouble();
+            const double areaApprox = at(approx, "area_um2").toDouble();
+            QCOMPARE(f[2], QString::number(areaExact, 'f', 1));
+            QCOMPARE(f[3], QString::number(areaApprox, 'f', 1));
+            QVERIFY(f[4].endsWith('%'));
+            QVERIFY2(std::abs(f[4].chopped(1).toDouble() - 100 * (areaExact - areaApprox) / areaExact) < 0.06,
+                     qPrintable(line));
+            const double energyExact = at(exact, "energy_fj").toDouble();
+            const double energySaved = 100 * (energyExact - at(approx, "energy_fj").toDouble()) / energyExact;
+            QVERIFY2(std::abs(f[5].chopped(1).toDouble() - energySaved) < 0.06, qPrintable(line)); // CSV rounds to 0.01 fJ
+            QCOMPARE(f[7], QString::number(at(approx, "error_rate").toDouble(), 'f', 4));
+            QCOMPARE(f.last(), QString(at(approx, "error_method")));
+        }
     }
 
     void verilogIsWrittenAndUnwritablePathFails()
