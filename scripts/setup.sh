@@ -1,19 +1,16 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages AxBNN Workbench needs (only those missing),
-# then configures and builds into build/. Sourced by run.sh and test.sh.
+# Installs the Debian 12 packages AxBNN Workbench needs (only those missing)
+# and defines configure/build. Sourced by run.sh and test.sh, which build what
+# they run; run by itself, it builds everything into build/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# Build: compiler, CMake, git. Libraries: Qt 6, QCustomPlot, Eigen, HDF5, zlib,
-# nlohmann-json, CLI11, Google Benchmark. Data: Fashion-MNIST. Peers for tests
-# and benchmarks: Yosys, Icarus Verilog, PyTorch (with h5py and OpenBLAS).
-packages=(
-  build-essential cmake git pkg-config ninja-build
-  qt6-base-dev qt6-qpa-plugins libgl-dev libqcustomplot-dev qt6-svg-dev
-  libeigen3-dev libhdf5-dev zlib1g-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
-  dataset-fashion-mnist
-  poppler-utils yosys iverilog python3-torch python3-h5py python3-numpy libopenblas0-pthread
-)
+# The package list, with why each is needed, is scripts/packages.txt.
+packages=()
+while read -r line; do
+  line=${line%%#*}
+  for p in $line; do packages+=("$p"); done
+done < scripts/packages.txt
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -28,9 +25,18 @@ if ((${#missing[@]})); then
 fi
 
 jobs=$(nproc)
-configure_and_build() { # <build dir> [cmake options...]
+configure() { # <build dir> [cmake options...]
   local dir=$1; shift
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
-  cmake --build "$dir" -j "$jobs"
 }
-configure_and_build build
+build() { # <build dir> [targets...]: all targets when none are named
+  local dir=$1; shift
+  local targets=()
+  (($#)) && targets=(--target "$@")
+  cmake --build "$dir" -j "$jobs" "${targets[@]}"
+}
+# Run by itself (not sourced by run.sh or test.sh): build everything.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  configure build
+  build build
+fi

@@ -1,9 +1,24 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs the whole test suite: the normal
-# build, then the engine and its tests under AddressSanitizer and
+# Installs what is missing, builds everything, and runs the whole test suite:
+# a check that the scripts call only what the set-up installs, the main job
+# (scripts/run.sh, headless) with only those programs on PATH, the normal
+# build's tests, then the engine and its tests under AddressSanitizer and
 # UndefinedBehaviorSanitizer.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+configure build
+build build
+
+# From here on PATH holds only the programs of Debian's essential set and of
+# scripts/packages.txt (with their dependencies), as on a fresh machine after
+# the set-up: a script or test that calls anything else fails here too.
+echo "== scripts call only programs that the set-up installs"
+/usr/bin/python3 scripts/check_commands.py --path-dir build/fresh-path
+export PATH="$PWD/build/fresh-path"
+echo "== the main job (scripts/run.sh, headless) on that PATH"
+env -u DISPLAY -u WAYLAND_DISPLAY bash scripts/run.sh > build/main-job.log 2>&1 ||
+  { tail -40 build/main-job.log; echo "the main job failed (log: build/main-job.log)"; exit 1; }
+grep -E "^(topology|adder-tree +576) " build/main-job.log
 
 export QT_QPA_PLATFORM=offscreen
 echo "== test suite (Release)"
@@ -13,7 +28,7 @@ ctest --test-dir build --output-on-failure -j "$jobs"
 # PyTorch comparisons, whose time is spent in the external tools (their C++
 # side, axbnn eval/train, is exercised by the CLI suites that do run).
 echo "== engine tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-configure_and_build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAXBNN_SANITIZE=ON \
-  -DAXBNN_GUI=OFF -DAXBNN_BENCH=OFF
+configure build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAXBNN_SANITIZE=ON -DAXBNN_GUI=OFF -DAXBNN_BENCH=OFF
+build build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" -E '^test_(verilog|verilog_file|torch_reference|torch_train)$'
