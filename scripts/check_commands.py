@@ -163,6 +163,12 @@ def split_substitutions(text):
             out.append(text[i:i + 2])
             i += 2
             continue
+        if c == "#" and quote is None and (i == 0 or text[i - 1] in " \t\n;|&()"):
+            end = text.find("\n", i)  # a comment: quotes in it mean nothing
+            end = n if end < 0 else end
+            out.append(text[i:end])
+            i = end
+            continue
         if c == "'" and quote is None:
             quote = "'"
         elif c == '"':

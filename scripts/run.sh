@@ -19,14 +19,22 @@ echo "-- MAJ-FA in the 2 least significant columns of every adder"
 echo "-- cost against kernel size, every topology: exact, and what MAJ-FA in 2 LSB columns saves"
 echo "   (every column in build/cost-vs-n.csv; docs/cost-vs-n.md)"
 "$axbnn" cost-table --inputs 9,25,49,147,576,1152,3136,4608 --out build/cost-vs-n.csv --summary
+# "accuracy  0.8925 (8925 of 10000)" -> "89.25%", with bash arithmetic only.
+accuracy() {
+  local line correct total
+  line=$("$axbnn" eval "$@" | grep '^accuracy')
+  read -r correct total < <(echo "$line" | sed -E 's/.*\(([0-9]+) of ([0-9]+)\).*/\1 \2/')
+  local hundredths=$((correct * 10000 / total))
+  printf '%d.%02d%%' $((hundredths / 100)) $((hundredths % 100))
+}
 if compgen -G "sample_models/fmnist_vgg3_k3_*.h5" > /dev/null; then
-  echo "== the sample VGG3 models on the 10k Fashion-MNIST test images: exact popcounts,"
-  echo "   MAJ-FA in 2 LSB columns, and with per-neuron threshold tuning"
+  echo "== the sample VGG3 3x3 models on the 10k Fashion-MNIST test images: accuracy with exact"
+  echo "   popcounts, with MAJ-FA in 2 LSB columns, and with per-neuron threshold tuning"
+  printf '%-26s %8s %14s %12s\n' model exact "MAJ-FA LSB 2" "+ tuning"
   for m in sample_models/fmnist_vgg3_k3_exact.h5 sample_models/fmnist_vgg3_k3_approx.h5; do
-    echo "-- $m"
-    "$axbnn" eval --model "$m" | grep accuracy
-    "$axbnn" eval --model "$m" --approx-lsb 2 --cell maj-fa | grep accuracy
-    "$axbnn" eval --model "$m" --approx-lsb 2 --cell maj-fa --mitigation tune | grep accuracy
+    approx=(--approx-lsb 2 --cell maj-fa)
+    printf '%-26s %8s %14s %12s\n' "$(basename "$m" .h5)" "$(accuracy --model "$m")" \
+      "$(accuracy --model "$m" "${approx[@]}")" "$(accuracy --model "$m" "${approx[@]}" --mitigation tune)"
   done
 fi
 if [ -f sample_models/fmnist_vgg3_k3_exact.h5 ]; then

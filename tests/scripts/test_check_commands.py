@@ -47,6 +47,8 @@ import column
 xxd = 1
 PY
 echo "column xxd bc jq"
+# a comment's apostrophe doesn't open a quote
+y="$(jq -n 1)"
 """
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "bad.sh")
@@ -58,7 +60,7 @@ echo "column xxd bc jq"
         found = sorted((line.split(":")[1], line.split("'")[1]) for line in lines)
         # One problem per call, with its line; nothing from strings, here-documents,
         # the function, builtins or project paths.
-        self.assertEqual(found, [("4", "column"), ("5", "xxd"), ("6", "bc"), ("6", "jq")])
+        self.assertEqual(found, [("15", "jq"), ("4", "column"), ("5", "xxd"), ("6", "bc"), ("6", "jq")])
 
     def test_a_script_may_name_what_it_installs_itself(self):
         with tempfile.TemporaryDirectory() as d:
