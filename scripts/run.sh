@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds the command line and the workbench (only
 # those: tests and benchmarks are scripts/test.sh's), and runs the main job:
-# the workbench when a display is available, otherwise the headless demo.
+# the workbench when a display is available, otherwise the headless demo,
+# which starts as soon as the command line is built.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 configure build
-build build axbnn axbnn-workbench
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  build build axbnn-workbench axbnn axbnn-export
   exec build/bin/axbnn-workbench "$@"
 fi
+# Headless: the command line first (it needs only the engine), so that the
+# first result comes early; the plots and the report need axbnn-export (Qt).
+build build axbnn
 axbnn=build/bin/axbnn
 echo "== headless demo: the popcount of a VGG3 second-layer kernel (N = 3*3*64 = 576)"
 echo "-- exact adder tree"
@@ -37,6 +41,7 @@ if compgen -G "sample_models/fmnist_vgg3_k3_*.h5" > /dev/null; then
       "$(accuracy --model "$m" "${approx[@]}")" "$(accuracy --model "$m" "${approx[@]}" --mitigation tune)"
   done
 fi
+build build axbnn-export axbnn-workbench
 if [ -f sample_models/fmnist_vgg3_k3_exact.h5 ]; then
   echo "== a report of the demo session (docs/examples/demo_session.json: the exact VGG3 sample model,"
   echo "   MAJ-FA in 2 LSB columns, threshold tuning), accuracy on the first 1000 test images"

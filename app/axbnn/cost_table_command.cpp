@@ -8,10 +8,10 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <string>
-#include <vector>
 #include <sstream>
+#include <string>
 #include <unistd.h>
+#include <vector>
 
 namespace axbnn::cli {
 namespace {
@@ -44,11 +44,11 @@ std::string summaryTable(const std::vector<CostRow>& rows)
 {
     std::ostringstream out;
     char line[256];
-    std::snprintf(line, sizeof line, "%-10s %6s %11s %11s %8s %8s %8s %8s %8s %8s  %s\n", "topology", "N",
-                  "area um2", "approx um2", "area", "energy", "delay", "error", "mean", "MAE", "error method");
+    std::snprintf(line, sizeof line, "%-10s %6s %11s %11s %8s %8s %8s %8s %8s %8s  %s\n", "topology", "N", "area um2",
+                  "approx um2", "area", "energy", "delay", "error", "mean", "MAE", "error method");
     out << line;
-    std::snprintf(line, sizeof line, "%-10s %6s %11s %11s %8s %8s %8s %8s %8s\n", "", "", "exact", "", "saved",
-                  "saved", "saved", "rate", "error");
+    std::snprintf(line, sizeof line, "%-10s %6s %11s %11s %8s %8s %8s %8s %8s\n", "", "", "exact", "", "saved", "saved",
+                  "saved", "rate", "error");
     out << line;
     for (const CostRow& r : rows) {
         const CircuitCost& e = r.exactCost;

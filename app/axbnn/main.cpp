@@ -1,4 +1,5 @@
 // axbnn: the headless command line of AxBNN Workbench.
+#include "cli_app.h"
 #include "commands.h"
 
 #include <exception>
@@ -8,11 +9,9 @@ int main(int argc, char** argv)
 {
     CLI::App app{"AxBNN Workbench command line: approximate popcount circuits and binary neural "
                  "networks.\nRun 'axbnn <command> --help' for the options of a command."};
-    app.name("axbnn");
-    app.require_subcommand(0, 1); // unknown words then name themselves in the error
-    app.failure_message([](const CLI::App*, const CLI::Error& e) {
-        return "axbnn: error: " + std::string(e.what()) + " (run with --help for usage)\n";
-    });
+    axbnn::cli::configureApp(app);
+    if (argc >= 2 && axbnn::cli::isExportCommand(argv[1]))
+        return axbnn::cli::runExportCommand(argc, argv);
     axbnn::cli::addCircuitCommand(app);
     axbnn::cli::addCellsCommand(app);
     axbnn::cli::addCostTableCommand(app);
@@ -21,7 +20,7 @@ int main(int argc, char** argv)
     axbnn::cli::addSweepCommands(app);
     axbnn::cli::addImportNetlistCommand(app);
     axbnn::cli::addTrainCommand(app);
-    axbnn::cli::addExportCommands(app);
+    axbnn::cli::addExportCommandNames(app);
     try {
         app.parse(argc, argv);
         if (app.get_subcommands().empty()) {

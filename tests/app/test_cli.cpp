@@ -67,8 +67,8 @@ private slots:
     {
         QTemporaryDir dir;
         const QString csvPath = dir.filePath("cost.csv");
-        const Run r = runCli({"cost-table", "-n", "9,49,576", "--topologies", "adder-tree,dadda", "--summary", "--out",
-                              csvPath});
+        const Run r =
+            runCli({"cost-table", "-n", "9,49,576", "--topologies", "adder-tree,dadda", "--summary", "--out", csvPath});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(!r.out.contains(','), "the CSV must not go to standard output with --summary");
         const QStringList lines = r.out.trimmed().split('\n');
@@ -104,10 +104,31 @@ private slots:
                      qPrintable(line));
             const double energyExact = at(exact, "energy_fj").toDouble();
             const double energySaved = 100 * (energyExact - at(approx, "energy_fj").toDouble()) / energyExact;
-            QVERIFY2(std::abs(f[5].chopped(1).toDouble() - energySaved) < 0.06, qPrintable(line)); // CSV rounds to 0.01 fJ
+            QVERIFY2(std::abs(f[5].chopped(1).toDouble() - energySaved) < 0.06,
+                     qPrintable(line)); // CSV rounds to 0.01 fJ
             QCOMPARE(f[7], QString::number(at(approx, "error_rate").toDouble(), 'f', 4));
             QCOMPARE(f.last(), QString(at(approx, "error_method")));
         }
+    }
+
+    // plot and report run in axbnn-export beside axbnn; an axbnn without it
+    // says which file is missing and how to build it.
+    void exportCommandsNeedTheExecutableBeside()
+    {
+        QTemporaryDir dir;
+        const QString copy = dir.filePath("axbnn");
+        QVERIFY(QFile::copy(QStringLiteral(AXBNN_CLI), copy));
+        for (const char* command : {"plot", "report"}) {
+            const Run r = runProgram(copy, {command, "--session", "s.json", "--out", "x.svg"});
+            QCOMPARE(r.exitCode, 1);
+            QCOMPARE(r.err.count('\n'), 1);
+            QVERIFY2(r.err.contains(QString("'%1' runs in %2").arg(command, dir.filePath("axbnn-export"))),
+                     qPrintable(r.err));
+            QVERIFY2(r.err.contains("-DAXBNN_GUI=ON"), qPrintable(r.err));
+        }
+        const Run help = runProgram(copy, {"--help"});
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY(help.out.contains("plot") && help.out.contains("report"));
     }
 
     void verilogIsWrittenAndUnwritablePathFails()
