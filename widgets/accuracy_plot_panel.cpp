@@ -11,7 +11,7 @@
 
 #include <cmath>
 
-#include <qcustomplot.h>
+#include "customplot.h"
 
 namespace axbnn::gui {
 

@@ -54,12 +54,12 @@ private:
 CircuitEvaluator::CircuitEvaluator(std::shared_ptr<const CellLibrary> library, QObject* parent)
     : QObject(parent), library_(std::move(library)), cache_(std::make_shared<ExactNetlistCache>()),
       last_(std::make_shared<LastReport>()), runner_(this,
-                                                     {[this](auto report) { emit reportReady(*report); },
-                                                      [this](const QString& message) { emit failed(message); },
-                                                      [this](bool busy) { emit busyChanged(busy); }}),
+                                                     {[this](auto report) { Q_EMIT reportReady(*report); },
+                                                      [this](const QString& message) { Q_EMIT failed(message); },
+                                                      [this](bool busy) { Q_EMIT busyChanged(busy); }}),
       importer_(this,
-                {[this](auto report) { emit netlistImported(std::move(report)); },
-                 [this](const QString& message) { emit importFailed(importing_, message); },
+                {[this](auto report) { Q_EMIT netlistImported(std::move(report)); },
+                 [this](const QString& message) { Q_EMIT importFailed(importing_, message); },
                  {}})
 {}
 

@@ -35,7 +35,7 @@ public:
     bool isImporting() const { return importer_.isBusy(); }
     int droppedCount() const { return runner_.droppedCount(); }
 
-signals:
+Q_SIGNALS:
     void reportReady(std::shared_ptr<const axbnn::CircuitReport> report);
     void failed(const QString& message);
     void busyChanged(bool busy);

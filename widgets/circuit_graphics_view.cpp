@@ -111,7 +111,7 @@ void CircuitGraphicsView::mouseReleaseEvent(QMouseEvent* event)
         fitted_ = false; // panned away from the overview
     if (pressed_ && event->button() == Qt::LeftButton && (pos - pressPos_).manhattanLength() <= 4)
         if (CellItem* cell = cellAt(pos))
-            emit cellClicked(cell->cellId());
+            Q_EMIT cellClicked(cell->cellId());
     pressed_ = false;
 }
 

@@ -30,7 +30,7 @@ public:
     // The cell drawn at a viewport position; null where groups are shown.
     CellItem* cellAt(const QPoint& viewportPos) const;
 
-signals:
+Q_SIGNALS:
     void cellClicked(int cellId);
 
 protected:

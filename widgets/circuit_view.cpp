@@ -36,7 +36,7 @@ CircuitView::CircuitView(QWidget* parent)
                           {[this](auto result) {
                                contributions_ = result;
                                applyLooks();
-                               emit contributionsReady();
+                               Q_EMIT contributionsReady();
                            },
                            [this](const QString& message) { status_->setText(message); },
                            {}})
@@ -144,7 +144,7 @@ void CircuitView::buildScene(const LayoutResult& result)
     applyLooks();
     times_ = {result.ms, timer.nsecsElapsed() / 1e6};
     fit();
-    emit sceneReady();
+    Q_EMIT sceneReady();
 }
 
 const std::vector<CellContribution>* CircuitView::contributions() const
@@ -271,7 +271,7 @@ void CircuitView::onCellClicked(int cellId)
     const bool replaceable = !type.isExact() || (type.name == "fa" && fa != nullptr && !fa->isExact())
         || (type.name == "ha" && !approx.haCell.empty());
     if (replaceable)
-        emit cellToggled(cellId);
+        Q_EMIT cellToggled(cellId);
 }
 
 void CircuitView::fit()

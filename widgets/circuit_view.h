@@ -67,12 +67,12 @@ public:
     };
     BuildTimes lastBuildTimes() const { return times_; }
 
-signals:
+Q_SIGNALS:
     void cellToggled(int cellId);
     void sceneReady();
     void contributionsReady();
 
-public slots:
+public Q_SLOTS:
     void fit();
     void exportWithDialog();
 

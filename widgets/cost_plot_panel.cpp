@@ -8,7 +8,7 @@
 
 #include <QVBoxLayout>
 
-#include <qcustomplot.h>
+#include "customplot.h"
 
 namespace axbnn::gui {
 

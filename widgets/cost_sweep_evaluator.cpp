@@ -8,8 +8,8 @@ namespace axbnn::gui {
 CostSweepEvaluator::CostSweepEvaluator(std::shared_ptr<const CellLibrary> library, QObject* parent)
     : QObject(parent), library_(std::move(library)),
       runner_(this,
-              {[this](auto sweep) { emit sweepReady(std::move(sweep)); },
-               [this](const QString& message) { emit failed(message); }, [this](bool busy) { emit busyChanged(busy); }})
+              {[this](auto sweep) { Q_EMIT sweepReady(std::move(sweep)); },
+               [this](const QString& message) { Q_EMIT failed(message); }, [this](bool busy) { Q_EMIT busyChanged(busy); }})
 {}
 
 void CostSweepEvaluator::evaluate(Topology topology, const ApproxConfig& approx)

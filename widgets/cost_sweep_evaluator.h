@@ -23,7 +23,7 @@ public:
     void evaluate(Topology topology, const ApproxConfig& approx);
     bool isBusy() const { return runner_.isBusy(); }
 
-signals:
+Q_SIGNALS:
     void sweepReady(std::shared_ptr<const axbnn::gui::CostSweep> sweep);
     void failed(const QString& message);
     void busyChanged(bool busy);

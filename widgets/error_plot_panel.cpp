@@ -11,7 +11,7 @@
 
 #include <algorithm>
 
-#include <qcustomplot.h>
+#include "customplot.h"
 
 namespace axbnn::gui {
 

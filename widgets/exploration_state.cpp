@@ -39,14 +39,14 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
         if (QString::fromStdString(report->source) == importedPath_) {
             trace::mark("report delivered");
             report_ = report;
-            emit reportReady(report);
+            Q_EMIT reportReady(report);
             trace::mark("report handlers done");
         }
         startWaitingWork();
     });
     connect(evaluator_, &CircuitEvaluator::failed, this, [this](const QString& message) {
         report_.reset();
-        emit failed(message);
+        Q_EMIT failed(message);
         startWaitingWork();
     });
 
@@ -56,39 +56,39 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
         spec_.inputs = report->spec.inputs;
         spec_.approx = knobsOnly(spec_.approx); // cell indices of the built circuit mean nothing here
         report_ = report;
-        emit changed();
-        emit netlistChanged(importedPath_);
-        emit reportReady(report);
+        Q_EMIT changed();
+        Q_EMIT netlistChanged(importedPath_);
+        Q_EMIT reportReady(report);
         evaluate(Accuracy);
     });
     connect(evaluator_, &CircuitEvaluator::importFailed, this,
-            [this](const QString& path, const QString& message) { emit netlistLoadFailed(path, message); });
+            [this](const QString& path, const QString& message) { Q_EMIT netlistLoadFailed(path, message); });
 
     connect(sweepEvaluator_, &CostSweepEvaluator::busyChanged, this, &ExplorationState::costSweepBusyChanged);
     connect(sweepEvaluator_, &CostSweepEvaluator::sweepReady, this, [this](auto sweep) {
         costSweep_ = sweep;
-        emit costSweepReady(sweep);
+        Q_EMIT costSweepReady(sweep);
     });
     connect(sweepEvaluator_, &CostSweepEvaluator::failed, this, [this](const QString& message) {
         costSweep_.reset();
-        emit costSweepFailed(message);
+        Q_EMIT costSweepFailed(message);
     });
 
     connect(models_, &ModelEvaluator::modelLoaded, this, [this](auto model, ModelSlot slot) { setModel(model, slot); });
     connect(models_, &ModelEvaluator::modelLoadFailed, this,
-            [this](const QString& path, const QString& message) { emit modelLoadFailed(path, message); });
+            [this](const QString& path, const QString& message) { Q_EMIT modelLoadFailed(path, message); });
     connect(models_, &ModelEvaluator::accuracyReady, this, [this](auto result, bool final) {
         accuracy_ = result;
         accuracyFinal_ = final;
-        emit accuracyChanged(result, final);
+        Q_EMIT accuracyChanged(result, final);
     });
     connect(models_, &ModelEvaluator::layerCostsReady, this, [this](auto costs) {
         layerCosts_ = costs;
-        emit layerCostsChanged(costs);
+        Q_EMIT layerCostsChanged(costs);
     });
     connect(models_, &ModelEvaluator::sweepReady, this, [this](auto sweep) {
         accuracySweep_ = sweep;
-        emit accuracySweepChanged(sweep);
+        Q_EMIT accuracySweepChanged(sweep);
     });
 }
 
@@ -185,7 +185,7 @@ void ExplorationState::setInputStatistic(InputStatistic statistic)
         return;
     statistic_ = statistic;
     applyMeasuredP();
-    emit changed(); // the mode itself changed even when p did not
+    Q_EMIT changed(); // the mode itself changed even when p did not
 }
 
 void ExplorationState::applyMeasuredP()
@@ -248,7 +248,7 @@ void ExplorationState::setModel(std::shared_ptr<const LoadedModel> model, ModelS
 {
     if (slot == ModelSlot::Comparison) {
         comparison_ = std::move(model);
-        emit modelChanged(slot);
+        Q_EMIT modelChanged(slot);
         evaluate(AccuracySweepOnly);
         return;
     }
@@ -265,7 +265,7 @@ void ExplorationState::setModel(std::shared_ptr<const LoadedModel> model, ModelS
                 first = static_cast<int>(i);
     if (first >= 0)
         selectLayer(first);
-    emit modelChanged(slot);
+    Q_EMIT modelChanged(slot);
     evaluate(Accuracy | AccuracySweepOnly | LayerCostsOnly);
 }
 
@@ -276,7 +276,7 @@ void ExplorationState::selectLayer(int layer)
     if (layer == selectedLayer_)
         return;
     selectedLayer_ = layer;
-    emit changed();
+    Q_EMIT changed();
     if (imported_) { // the imported circuit keeps its N; it counts for the layer if N fits
         applyMeasuredP();
         evaluate(Accuracy);
@@ -312,7 +312,7 @@ bool ExplorationState::dropImport()
         return false;
     imported_.reset();
     importedPath_.clear();
-    emit netlistChanged({});
+    Q_EMIT netlistChanged({});
     return true;
 }
 
@@ -363,7 +363,7 @@ void ExplorationState::refresh()
 
 void ExplorationState::commit(int affects)
 {
-    emit changed();
+    Q_EMIT changed();
     evaluate(affects);
 }
 
@@ -392,7 +392,7 @@ void ExplorationState::evaluate(int affects)
     if (affects & Accuracy) { // never show a stale accuracy
         accuracy_.reset();
         accuracyFinal_ = false;
-        emit accuracyChanged(nullptr, false);
+        Q_EMIT accuracyChanged(nullptr, false);
     }
     accuracyWaiting_ |= accuracy;
     if (evaluator_->isBusy()) {

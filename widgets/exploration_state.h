@@ -124,7 +124,7 @@ public:
     // Recomputes everything for the current spec (also the first computation).
     void refresh();
 
-signals:
+Q_SIGNALS:
     void changed();
     void busyChanged(bool busy);
     void reportReady(std::shared_ptr<const axbnn::CircuitReport> report);

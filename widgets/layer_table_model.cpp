@@ -28,7 +28,7 @@ void LayerTableModel::setCosts(std::shared_ptr<const std::vector<LayerCost>> cos
         return; // costs of another model
     costs_ = std::move(costs);
     if (rowCount() > 0)
-        emit dataChanged(index(0, ExactArea), index(rowCount() - 1, ApproxArea));
+        Q_EMIT dataChanged(index(0, ExactArea), index(rowCount() - 1, ApproxArea));
 }
 
 int LayerTableModel::rowCount(const QModelIndex& parent) const

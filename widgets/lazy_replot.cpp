@@ -1,7 +1,7 @@
 // Deferred replot of hidden plots through an event filter on the plot.
 #include "lazy_replot.h"
 
-#include <qcustomplot.h>
+#include "customplot.h"
 
 #include <QEvent>
 

@@ -3,8 +3,7 @@
 // configuration that puts the explored circuit into the model.
 #pragma once
 
-// Not bnn/inference_types.h: it reaches circuit/lane_simulator.h, whose
-// parameter names clash with Qt's `slots` keyword in Qt headers.
+#include "bnn/inference_types.h"
 #include "bnn/model.h"
 #include "circuit/approximation.h"
 #include "circuit/cost_model.h"
@@ -12,10 +11,6 @@
 
 #include <string>
 #include <vector>
-
-namespace axbnn {
-struct InferenceConfig;
-}
 
 namespace axbnn::gui {
 

@@ -29,32 +29,32 @@ int index(ModelSlot slot)
 ModelEvaluator::ModelEvaluator(QObject* parent)
     : QObject(parent),
       mainLoader_(this,
-                  {[this](auto model) { emit modelLoaded(model, ModelSlot::Main); },
-                   [this](const QString& message) { emit modelLoadFailed(loadingPath_[0], message, ModelSlot::Main); },
-                   [this](bool busy) { emit loadingChanged(busy, ModelSlot::Main); }}),
+                  {[this](auto model) { Q_EMIT modelLoaded(model, ModelSlot::Main); },
+                   [this](const QString& message) { Q_EMIT modelLoadFailed(loadingPath_[0], message, ModelSlot::Main); },
+                   [this](bool busy) { Q_EMIT loadingChanged(busy, ModelSlot::Main); }}),
       comparisonLoader_(
           this,
-          {[this](auto model) { emit modelLoaded(model, ModelSlot::Comparison); },
-           [this](const QString& message) { emit modelLoadFailed(loadingPath_[1], message, ModelSlot::Comparison); },
-           [this](bool busy) { emit loadingChanged(busy, ModelSlot::Comparison); }}),
+          {[this](auto model) { Q_EMIT modelLoaded(model, ModelSlot::Comparison); },
+           [this](const QString& message) { Q_EMIT modelLoadFailed(loadingPath_[1], message, ModelSlot::Comparison); },
+           [this](bool busy) { Q_EMIT loadingChanged(busy, ModelSlot::Comparison); }}),
       accuracy_(this,
-                {[this](auto result, bool final) { emit accuracyReady(result, final); },
-                 [this](const QString& message) { emit accuracyFailed(message); },
-                 [this](int done, int total) { emit accuracyProgress(done, total); },
-                 [this](bool busy) { emit accuracyBusyChanged(busy); }, [this] { emit accuracyCancelled(); }},
+                {[this](auto result, bool final) { Q_EMIT accuracyReady(result, final); },
+                 [this](const QString& message) { Q_EMIT accuracyFailed(message); },
+                 [this](int done, int total) { Q_EMIT accuracyProgress(done, total); },
+                 [this](bool busy) { Q_EMIT accuracyBusyChanged(busy); }, [this] { Q_EMIT accuracyCancelled(); }},
                 inferencePool()),
       sweep_(this,
              {[this](auto sweep, bool final) {
                   if (final)
-                      emit sweepReady(sweep);
+                      Q_EMIT sweepReady(sweep);
               },
-              [this](const QString& message) { emit sweepFailed(message); },
-              [this](int done, int total) { emit sweepProgress(done, total); },
-              [this](bool busy) { emit sweepBusyChanged(busy); }, [this] { emit sweepCancelled(); }},
+              [this](const QString& message) { Q_EMIT sweepFailed(message); },
+              [this](int done, int total) { Q_EMIT sweepProgress(done, total); },
+              [this](bool busy) { Q_EMIT sweepBusyChanged(busy); }, [this] { Q_EMIT sweepCancelled(); }},
              inferencePool()),
       layerCosts_(this,
-                  {[this](auto costs) { emit layerCostsReady(costs); },
-                   [this](const QString& message) { emit layerCostsFailed(message); },
+                  {[this](auto costs) { Q_EMIT layerCostsReady(costs); },
+                   [this](const QString& message) { Q_EMIT layerCostsFailed(message); },
                    {}})
 {}
 

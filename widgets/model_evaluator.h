@@ -45,7 +45,7 @@ public:
     void dropSweep() { sweep_.drop(); }
     bool isSweepBusy() const { return sweep_.isBusy(); }
 
-signals:
+Q_SIGNALS:
     void modelLoaded(std::shared_ptr<const axbnn::gui::LoadedModel> model, axbnn::gui::ModelSlot slot);
     void modelLoadFailed(const QString& path, const QString& message, axbnn::gui::ModelSlot slot);
     void loadingChanged(bool loading, axbnn::gui::ModelSlot slot);

@@ -200,7 +200,7 @@ void ModelPanel::showFailure(const QString& path, const QString& message)
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setModal(false);
     box->show();
-    emit loadFailed(path, message);
+    Q_EMIT loadFailed(path, message);
 }
 
 void ModelPanel::rebuildRecentMenu()

@@ -29,11 +29,11 @@ public:
     // A menu of the recent files that opens the chosen one (kept up to date).
     QMenu* recentMenu() const { return recent_; }
 
-public slots:
+public Q_SLOTS:
     void openModelDialog();
     void openComparisonDialog();
 
-signals:
+Q_SIGNALS:
     // A model file could not be loaded; the message is also shown in a box.
     void loadFailed(const QString& path, const QString& message);
 

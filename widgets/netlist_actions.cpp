@@ -56,7 +56,7 @@ void NetlistActions::showError(const QString& path, const QString& message)
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setModal(false);
     box->show();
-    emit failed(path, message);
+    Q_EMIT failed(path, message);
 }
 
 } // namespace axbnn::gui

@@ -24,7 +24,7 @@ public:
     // Without a dialog: starts the import (the result arrives later).
     void openFile(const QString& path);
 
-signals:
+Q_SIGNALS:
     void failed(const QString& path, const QString& message);
 
 private:

@@ -17,7 +17,7 @@
 
 #include <stdexcept>
 
-#include <qcustomplot.h>
+#include "customplot.h"
 
 namespace axbnn::gui {
 

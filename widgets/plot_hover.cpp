@@ -7,7 +7,7 @@
 
 #include <limits>
 
-#include <qcustomplot.h>
+#include "customplot.h"
 
 namespace axbnn::gui {
 

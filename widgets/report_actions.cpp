@@ -68,7 +68,7 @@ ReportActions::ReportActions(ExplorationState* state, QWidget* window) : QObject
 void ReportActions::exportTo(const QString& path, int limit)
 {
     if (running_) {
-        emit failed(tr("A report is already being written"));
+        Q_EMIT failed(tr("A report is already being written"));
         return;
     }
     const ReportRequest request = reportRequestFromSession(captureSession(*state_), QString(), limit);
@@ -93,14 +93,14 @@ void ReportActions::exportTo(const QString& path, int limit)
         if (outcome.cancelled)
             return;
         if (!outcome.error.isEmpty()) {
-            emit failed(outcome.error);
+            Q_EMIT failed(outcome.error);
             return;
         }
         try {
             writeReport(outcome.data, path);
-            emit finished(path);
+            Q_EMIT finished(path);
         } catch (const std::exception& e) {
-            emit failed(QString::fromUtf8(e.what()));
+            Q_EMIT failed(QString::fromUtf8(e.what()));
         }
     });
     watcher->setFuture(QtConcurrent::run(backgroundPool(), [request](QPromise<Outcome>& promise) {

@@ -33,7 +33,7 @@ public:
     void exportTo(const QString& path, int limit = 0);
     bool busy() const { return running_; }
 
-signals:
+Q_SIGNALS:
     void finished(const QString& path);
     void failed(const QString& message);
 

@@ -5,7 +5,7 @@
 
 #include <stdexcept>
 
-#include <qcustomplot.h>
+#include "customplot.h"
 
 namespace axbnn::gui {
 

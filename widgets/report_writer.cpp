@@ -15,7 +15,7 @@
 
 #include <stdexcept>
 
-#include <qcustomplot.h>
+#include "customplot.h"
 
 namespace axbnn::gui {
 

@@ -80,7 +80,7 @@ void SessionActions::showError(const QString& title, const QString& message)
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setModal(false);
     box->show();
-    emit failed(message);
+    Q_EMIT failed(message);
 }
 
 } // namespace axbnn::gui

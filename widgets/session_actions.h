@@ -27,7 +27,7 @@ public:
     bool saveFile(const QString& path);
     QString currentPath() const { return path_; }
 
-signals:
+Q_SIGNALS:
     void failed(const QString& message);
 
 private:

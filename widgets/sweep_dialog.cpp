@@ -99,7 +99,7 @@ SweepDialog::SweepDialog(ExplorationState* state, QWidget* parent)
         progress_->setRange(0, std::max(total, 1));
         progress_->setValue(done);
         status_->setText(tr("%1 of %2 points").arg(done).arg(total));
-        emit progressed(done, total);
+        Q_EMIT progressed(done, total);
     });
     connect(job_, &SweepJob::finished, this, &SweepDialog::onFinished);
     connect(job_, &SweepJob::failed, this, [this](const QString& message) {
@@ -214,7 +214,7 @@ void SweepDialog::onFinished(std::shared_ptr<const SweepOutcome> outcome)
     status_->setText(text);
     progress_->setRange(0, std::max(outcome->total, 1));
     progress_->setValue(static_cast<int>(raw_.rows.size()));
-    emit sweepFinished();
+    Q_EMIT sweepFinished();
 }
 
 ParetoChoice SweepDialog::paretoChoice() const
@@ -267,7 +267,7 @@ void SweepDialog::fail(const QString& message)
 {
     lastError_ = message;
     status_->setText(message);
-    emit sweepFailed(message);
+    Q_EMIT sweepFailed(message);
     if (isVisible())
         QMessageBox::warning(this, tr("Sweep"), message);
 }

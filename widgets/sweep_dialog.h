@@ -76,7 +76,7 @@ public:
     int lastResumed() const { return lastResumed_; }
     bool lastCancelled() const { return lastCancelled_; }
 
-signals:
+Q_SIGNALS:
     void sweepFinished(); // table() holds the rows (all, or the finished ones if cancelled)
     void sweepFailed(const QString& message);
     void progressed(int done, int total);

@@ -7,11 +7,11 @@ SweepJob::SweepJob(QObject* parent)
     : QObject(parent), runner_(this,
                                {[this](std::shared_ptr<const SweepOutcome> outcome, bool final) {
                                     if (final)
-                                        emit finished(std::move(outcome));
+                                        Q_EMIT finished(std::move(outcome));
                                 },
-                                [this](const QString& message) { emit failed(message); },
-                                [this](int done, int total) { emit progress(done, total); },
-                                [this](bool busy) { emit runningChanged(busy); },
+                                [this](const QString& message) { Q_EMIT failed(message); },
+                                [this](int done, int total) { Q_EMIT progress(done, total); },
+                                [this](bool busy) { Q_EMIT runningChanged(busy); },
                                 {}})
 {}
 

@@ -30,7 +30,7 @@ public:
     void cancel();
     bool isRunning() const { return runner_.isBusy(); }
 
-signals:
+Q_SIGNALS:
     void progress(int done, int total);
     // Rows in point order; the pareto column is not set yet.
     void finished(std::shared_ptr<const axbnn::SweepOutcome> outcome);

@@ -3,7 +3,7 @@
 
 #include <QVBoxLayout>
 
-#include <qcustomplot.h>
+#include "customplot.h"
 
 #include <algorithm>
 

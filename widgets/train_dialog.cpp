@@ -67,7 +67,7 @@ TrainDialog::TrainDialog(ExplorationState* state, QWidget* parent)
                    [this] {
                        status_->setText(tr("Training cancelled; no model file was written."));
                        progress_->setValue(0);
-                       emit trainingCancelled();
+                       Q_EMIT trainingCancelled();
                    }})
 {
     setObjectName(QStringLiteral("trainDialog"));
@@ -272,7 +272,7 @@ void TrainDialog::start()
     error_->setVisible(false);
     status_->setText(tr("Starting…"));
     runner_.submit([request](JobControl<TrainUpdate>& control) {
-        auto progress = [&control](const TrainJobProgress& p) {
+        auto progress = [&control](const train::TrainProgress& p) {
             if (control.cancelled())
                 return false;
             TrainUpdate update;
@@ -309,7 +309,7 @@ void TrainDialog::loadResult()
                                      : tr("Loading %1…").arg(QFileInfo(path).fileName()));
 }
 
-void TrainDialog::showProgress(const TrainJobProgress& p)
+void TrainDialog::showProgress(const train::TrainProgress& p)
 {
     const double position = (p.epoch - 1) + static_cast<double>(p.batch) / std::max(1, p.batchesPerEpoch);
     if (p.epochEnd) {
@@ -328,7 +328,7 @@ void TrainDialog::showProgress(const TrainJobProgress& p)
                          .arg(p.loss, 0, 'f', 4)
                          .arg(100.0 * p.accuracy, 0, 'f', 2)
                          .arg(clockText(p.elapsedSeconds), clockText(p.remainingSeconds)));
-    emit progressReported(p.epoch, p.batch);
+    Q_EMIT progressReported(p.epoch, p.batch);
 }
 
 void TrainDialog::finish(const TrainOutcome& outcome)
@@ -344,7 +344,7 @@ void TrainDialog::finish(const TrainOutcome& outcome)
     text += tr(").");
     status_->setText(text);
     updateEnabled();
-    emit trainingFinished(QString::fromStdString(outcome.path));
+    Q_EMIT trainingFinished(QString::fromStdString(outcome.path));
 }
 
 void TrainDialog::fail(const QString& message)
@@ -352,7 +352,7 @@ void TrainDialog::fail(const QString& message)
     status_->setText(tr("Training failed; no model file was written."));
     error_->setText(message);
     error_->setVisible(true);
-    emit trainingFailed(message);
+    Q_EMIT trainingFailed(message);
 }
 
 void TrainDialog::updateEnabled()

@@ -30,7 +30,7 @@ class TrainCurvePlot;
 // progress report, and at last the outcome.
 struct TrainUpdate {
     std::string stage;
-    std::optional<TrainJobProgress> progress;
+    std::optional<train::TrainProgress> progress;
     std::optional<TrainOutcome> outcome;
 };
 
@@ -50,14 +50,14 @@ public:
     const TrainOutcome* outcome() const { return outcome_ ? &*outcome_ : nullptr; }
     TrainCurvePlot* curves() const { return curves_; }
 
-public slots:
+public Q_SLOTS:
     void start();
     void cancel();
     // Opens the trained model: as the main model, or as the comparison model
     // when a main model is loaded already.
     void loadResult();
 
-signals:
+Q_SIGNALS:
     void progressReported(int epoch, int batch);
     void trainingFinished(const QString& path);
     void trainingFailed(const QString& message);
@@ -73,7 +73,7 @@ private:
     void updateEnabled();
     void updateCircuitText();
     void suggestOutput();
-    void showProgress(const TrainJobProgress& p);
+    void showProgress(const train::TrainProgress& p);
     void finish(const TrainOutcome& outcome);
     void fail(const QString& message);
 

@@ -117,7 +117,7 @@ std::shared_ptr<const ErrorModel> requestErrorModel(const TrainRequest& r, const
     return nullptr;
 }
 
-TrainOutcome runTraining(const TrainRequest& r, const TrainJobProgressFn& progress, const TrainStageFn& stage)
+TrainOutcome runTraining(const TrainRequest& r, const train::TrainProgressFn& progress, const TrainStageFn& stage)
 {
     auto say = [&](const std::string& text) {
         if (stage)
@@ -146,13 +146,7 @@ TrainOutcome runTraining(const TrainRequest& r, const TrainJobProgressFn& progre
         config.errorModel = *errors;
 
     say("training…");
-    auto report = [&progress](const train::TrainProgress& p) {
-        if (!progress)
-            return true;
-        return progress(TrainJobProgress{p.epoch, p.epochs, p.batch, p.batchesPerEpoch, p.loss, p.accuracy,
-                                         p.elapsedSeconds, p.remainingSeconds, p.epochEnd, p.testAccuracy});
-    };
-    const train::TrainResult result = train::trainNetwork(config, *trainData, &test, r.limit, report);
+    const train::TrainResult result = train::trainNetwork(config, *trainData, &test, r.limit, progress);
     saveModel(result.model, r.outPath); // atomic
 
     TrainOutcome outcome;
@@ -160,8 +154,7 @@ TrainOutcome runTraining(const TrainRequest& r, const TrainJobProgressFn& progre
     outcome.layers = static_cast<int>(result.model.layers.size());
     outcome.testAccuracy = result.testAccuracy;
     outcome.testImages = test.count;
-    for (const train::EpochSummary& e : result.epochs)
-        outcome.epochs.push_back({e.loss, e.trainAccuracy, e.testAccuracy, e.seconds});
+    outcome.epochs = result.epochs;
     outcome.injected = config.errorModel.has_value();
     return outcome;
 }

@@ -4,21 +4,16 @@
 // checks everything cheap first and writes the model file only at the end.
 #pragma once
 
-// Not train/trainer.h: it reaches circuit/lane_simulator.h, whose parameter
-// names clash with Qt's `signals` keyword in Qt headers; plain copies here.
 #include "circuit/approximation.h"
 #include "circuit/cell_library.h"
 #include "io/dataset.h"
+#include "train/trainer.h"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-namespace axbnn {
-struct ErrorModel;
-}
 
 namespace axbnn::gui {
 
@@ -30,19 +25,6 @@ struct TrainSettings {
     double learningRate = 1e-3;
     uint64_t seed = 1;
     int threads = 0; // 0: all cores
-};
-
-// One report of train::TrainProgress (after a batch, or at an epoch's end).
-struct TrainJobProgress {
-    int epoch = 0, epochs = 0, batch = 0, batchesPerEpoch = 0;
-    double loss = 0, accuracy = 0, elapsedSeconds = 0, remainingSeconds = 0;
-    bool epochEnd = false;
-    double testAccuracy = -1;
-};
-using TrainJobProgressFn = std::function<bool(const TrainJobProgress&)>;
-
-struct TrainEpoch {
-    double loss = 0, trainAccuracy = 0, testAccuracy = -1, seconds = 0;
 };
 
 enum class ErrorSource {
@@ -73,7 +55,7 @@ struct TrainOutcome {
     int layers = 0; // of the saved model
     double testAccuracy = -1; // of the saved model, exact mode (-1: no test data)
     int testImages = 0;
-    std::vector<TrainEpoch> epochs;
+    std::vector<train::EpochSummary> epochs;
     bool injected = false; // trained with an error model
 };
 
@@ -92,7 +74,7 @@ std::shared_ptr<const ErrorModel> requestErrorModel(const TrainRequest& request,
 // model, trains and saves the model atomically. `progress` returning false
 // cancels (throws train::TrainingCancelled, a std::runtime_error; nothing
 // is written).
-TrainOutcome runTraining(const TrainRequest& request, const TrainJobProgressFn& progress,
+TrainOutcome runTraining(const TrainRequest& request, const train::TrainProgressFn& progress,
                          const TrainStageFn& stage = {});
 
 } // namespace axbnn::gui

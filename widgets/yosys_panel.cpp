@@ -93,7 +93,7 @@ void YosysPanel::show(std::shared_ptr<const YosysReport> report)
         }
     }
     updateEnabled();
-    emit reportReady();
+    Q_EMIT reportReady();
 }
 
 QString YosysPanel::summaryText() const

@@ -35,7 +35,7 @@ public:
     std::shared_ptr<const YosysReport> report() const { return report_; }
     QString summaryText() const;
 
-signals:
+Q_SIGNALS:
     void reportReady();
 
 private:

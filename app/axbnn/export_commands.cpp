@@ -20,7 +20,7 @@
 
 #include <unistd.h>
 
-#include <qcustomplot.h>
+#include "customplot.h"
 
 namespace axbnn::cli {
 namespace {

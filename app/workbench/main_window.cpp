@@ -29,7 +29,7 @@
 #include <QSettings>
 #include <QTabWidget>
 
-#include <qcustomplot.h>
+#include "customplot.h"
 
 using namespace axbnn::gui;
 

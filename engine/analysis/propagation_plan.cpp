@@ -82,7 +82,7 @@ std::vector<NodeProgram> buildPrograms(const Netlist& net)
             if (s >= net.signalCount || slot[s] >= 0)
                 infeasible("adder node " + std::to_string(i) + " drives or reads a signal twice");
             bound.push_back(s);
-            return slot[s] = prog.slots++;
+            return slot[s] = prog.slotCount++;
         };
         for (Signal s : node.a)
             prog.a.push_back(bind(s));
@@ -167,7 +167,7 @@ void buildTable(const NodeProgram& prog, const NodePlan& plan, NodeTable& table)
     table.cls.assign(entries, 0);
     const unsigned clsMask = (1u << plan.rOut) - 1;
     const size_t lanes = std::min<size_t>(64, entries);
-    std::vector<uint64_t> slot(static_cast<size_t>(prog.slots), 0);
+    std::vector<uint64_t> slot(static_cast<size_t>(prog.slotCount), 0);
     for (size_t w = 0; w * 64 < entries; ++w) {
         auto indexBit = [&](int t) { return t < 6 ? detail::kLanePattern[t] : ((w >> (t - 6)) & 1 ? ~0ull : 0ull); };
         auto setOperand = [&](const std::vector<int>& slots, int tracked, int firstBit) {

@@ -32,7 +32,7 @@ struct NodeProgram {
     int cin = -1;
     std::vector<Op> ops;
     std::vector<int> out; // slot of result bit j
-    int slots = 2;
+    int slotCount = 2;
     int k = 0; // 1 + highest column of an approximate cell (0: all exact)
 };
 

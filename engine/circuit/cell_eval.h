@@ -52,7 +52,7 @@ inline bool isSymmetric3(CellCode code)
 CellOp makeCellOp(uint8_t sumTable, uint8_t carryTable, bool hasCarry, int arity);
 
 // Evaluates ops in order, `words` words per slot at slots + offset.
-using EvalCellsFn = void (*)(const CellOp* ops, size_t count, uint64_t* slots);
+using EvalCellsFn = void (*)(const CellOp* ops, size_t count, uint64_t* values);
 
 // The kernel for `words` (4 or 8) words per slot; throws std::invalid_argument
 // for other widths or an ISA this CPU lacks.

@@ -31,33 +31,33 @@ public:
     int slotCount() const { return static_cast<int>(slotCount_); }
 
     // Sizes a slot buffer and writes the constant signals; once per buffer.
-    void prepare(std::vector<uint64_t>& signals) const;
+    void prepare(std::vector<uint64_t>& words) const;
     // Input i's kWords words, to be written before every run(): signals 0..inputs-1.
     // Not for streamed simulators.
-    static uint64_t* inputWords(uint64_t* signals, int i) { return signals + static_cast<size_t>(i) * kWords; }
+    static uint64_t* inputWords(uint64_t* words, int i) { return words + static_cast<size_t>(i) * kWords; }
     // Evaluates every cell. Input signals may be overwritten (they are refilled
     // for the next run); the output words stay valid until then. Not for
     // streamed simulators.
-    void run(uint64_t* signals) const { eval_(ops_.data(), ops_.size(), signals); }
+    void run(uint64_t* words) const { eval_(ops_.data(), ops_.size(), words); }
 
     bool streamed() const { return !segments_.empty(); }
     // Streamed run: fill(block, words) writes inputs kStreamBlock * block ...
     // (at most kStreamBlock of them, fewer in the last block) to consecutive
     // slots starting at `words`, before the cells that read them.
     template <class Fill>
-    void runStreamed(uint64_t* signals, Fill&& fill) const
+    void runStreamed(uint64_t* words, Fill&& fill) const
     {
         int filled = 0;
         uint32_t begin = 0;
         for (const Segment& s : segments_) {
             for (; filled < s.blocksBefore; ++filled)
-                fill(filled, signals + static_cast<size_t>(filled % kRingBlocks) * kStreamBlock * kWords);
-            eval_(ops_.data() + begin, s.opsEnd - begin, signals);
+                fill(filled, words + static_cast<size_t>(filled % kRingBlocks) * kStreamBlock * kWords);
+            eval_(ops_.data() + begin, s.opsEnd - begin, words);
             begin = s.opsEnd;
         }
     }
     // Output bit `bit` (least significant first): kWords words.
-    const uint64_t* outputWords(const uint64_t* signals, int bit) const { return signals + outputOffsets_[bit]; }
+    const uint64_t* outputWords(const uint64_t* words, int bit) const { return words + outputOffsets_[bit]; }
 
 private:
     // Cells [previous opsEnd, opsEnd) run after input blocks 0..blocksBefore-1 are filled.

@@ -18,7 +18,7 @@
 class TestCli : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void jsonHasEveryDocumentedField()
     {
         const QJsonObject j = runCliJson({"circuit", "--inputs", "576", "--approx-lsb", "2"});

@@ -39,7 +39,7 @@ QString smallModel(const QTemporaryDir& dir)
 class TestCliErrorModel : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void bareUnitFileIsTheEngineModel()
     {
         QTemporaryDir dir;

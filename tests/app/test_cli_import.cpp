@@ -19,7 +19,7 @@
 class TestCliImport : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void importedCircuitReportsLikeCircuit()
     {
         QTemporaryDir dir;

@@ -54,7 +54,7 @@ class TestCliReport : public QObject {
     QString path(const QString& name) const { return dir_.filePath(name); }
     QStringList dataArgs() const { return {"--data", data_, "--calibration", data_}; }
 
-private slots:
+private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(dir_.isValid());

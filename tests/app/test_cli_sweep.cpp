@@ -78,7 +78,7 @@ class TestCliSweep : public QObject {
 
     QString path(const QString& name) const { return dir_.filePath(name); }
 
-private slots:
+private Q_SLOTS:
     void initTestCase()
     {
         spec_ = path("spec.json");

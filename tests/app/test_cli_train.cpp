@@ -28,7 +28,7 @@ QStringList quick(const QString& out, const QString& hidden = "32")
 class TestCliTrain : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void shortRunWritesModelWithAccuracy()
     {
         QTemporaryDir dir;

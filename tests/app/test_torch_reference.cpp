@@ -50,7 +50,7 @@ bool torchAvailable()
 class TestTorchReference : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void initTestCase()
     {
         if (!torchAvailable())

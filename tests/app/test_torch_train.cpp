@@ -50,7 +50,7 @@ class TestTorchTrain : public QObject {
 
     QTemporaryDir dir_;
 
-private slots:
+private Q_SLOTS:
     void initTestCase()
     {
         const Run probe = run(kPython, {"-c", "import torch, h5py, numpy"});

@@ -1,7 +1,5 @@
 // Background accuracy: the engine's accuracy for the explored circuit, the
 // quick subset first, stale results dropped, cancel; the Pareto front.
-// First: lane_simulator.h (via inference.h) names a parameter `slots`, which
-// Qt's headers define as a macro.
 #include "bnn/inference.h"
 
 #include "accuracy_job.h"
@@ -41,7 +39,7 @@ std::shared_ptr<const LoadedModel> loaded(Model model)
 class TestAccuracy : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void stateDeliversTheEnginesAccuracyQuickSubsetFirst()
     {
         const auto data = smallDataset(1500);

@@ -37,7 +37,7 @@ bool waitUntilQuiet(const ExplorationState& state)
 class TestChangePriority : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void sweepStartsAfterTheReport()
     {
         CircuitSpec spec;

@@ -70,7 +70,7 @@ void addTopologyRows(std::initializer_list<int> sizes)
 class TestCircuitView : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void layoutPlacesEveryCellOnceInOrder_data() { addTopologyRows({1, 2, 9, 64, 576}); }
     void layoutPlacesEveryCellOnceInOrder()
     {

@@ -24,7 +24,7 @@
 
 #include <unistd.h>
 
-#include <qcustomplot.h>
+#include "customplot.h"
 
 using namespace axbnn;
 using namespace axbnn::gui;
@@ -76,7 +76,7 @@ QStringList pythonCsv(const QString& path, int row, int column)
 class TestExports : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void plotExportWritesEveryFormat_data()
     {
         QTest::addColumn<QString>("kind");

@@ -2,7 +2,7 @@
 // change; a visible one at once (run with QT_QPA_PLATFORM=offscreen).
 #include "lazy_replot.h"
 
-#include <qcustomplot.h>
+#include "customplot.h"
 
 #include <QTabWidget>
 #include <QtTest>
@@ -12,7 +12,7 @@ using namespace axbnn::gui;
 class TestLazyReplot : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void hiddenTabReplotsOnceWhenShown()
     {
         QTabWidget tabs;

@@ -47,7 +47,7 @@ struct Fixture {
 class TestModelPanel : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); } // own QSettings
 
     void loadingFillsTheLayerTableWithFanIns()

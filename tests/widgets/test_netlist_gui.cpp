@@ -4,7 +4,6 @@
 // circuit; an imported circuit is the popcount of the selected layer in the
 // accuracy when its inputs equal the layer's fan-in; sessions keep it; the
 // Yosys action shows the counts of circuit/yosys_report.
-// Engine headers first: Qt defines `signals`, which engine headers use as a name.
 #include "bnn/inference.h"
 #include "circuit/approximation.h"
 #include "circuit/popcount_builder.h"
@@ -75,7 +74,7 @@ bool openAndWait(ExplorationState& state, const QString& path)
 class TestNetlistGui : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void init() { QCoreApplication::setApplicationName(QStringLiteral("axbnn-test-netlist-gui")); }
 
     void openShowsHandAndEngineMetrics()

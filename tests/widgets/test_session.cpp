@@ -31,7 +31,7 @@ QString message(const std::function<void()>& f)
 class TestSession : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void circuitSessionRoundTrips()
     {
         QTemporaryDir dir;

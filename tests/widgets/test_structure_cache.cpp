@@ -31,7 +31,7 @@ void compareCost(const CircuitCost& a, const CircuitCost& b)
 class TestStructureCache : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void reportFromAKeptExactNetlistIsTheSame_data()
     {
         QTest::addColumn<int>("topology");

@@ -8,7 +8,7 @@
 #include "sweep/sweep_runner.h"
 #include "sweep/sweep_spec.h"
 
-#include <qcustomplot.h>
+#include "customplot.h"
 
 #include <QFile>
 #include <QSignalSpy>
@@ -52,7 +52,7 @@ bool waitFinished(SweepDialog& dialog, int timeoutMs = 60000)
 class TestSweepDialog : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void formSweepEqualsEngineRunner()
     {
         SweepDialog dialog;

@@ -4,8 +4,6 @@
 // the form reaches the trainer unchanged; errors of the workbench's circuit or
 // of a file are injected; bad output paths and error-model files show an
 // error in the dialog.
-// First: lane_simulator.h (via error_model.h) names parameters `signals`,
-// which Qt's headers define as a macro.
 #include "bnn/error_model.h"
 #include "train/trainer.h"
 
@@ -27,7 +25,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <qcustomplot.h>
+#include "customplot.h"
 
 using namespace axbnn;
 using namespace axbnn::gui;
@@ -104,7 +102,7 @@ struct Fixture {
 class TestTrainDialog : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); } // own QSettings
 
     void tinyRunFillsTheCurveAndLoads_data()

@@ -12,7 +12,7 @@
 
 #include <QtTest>
 
-#include <qcustomplot.h>
+#include "customplot.h"
 
 #include <stdexcept>
 
@@ -47,7 +47,7 @@ bool waitForReport(const ExplorationState& state, int lsbColumns)
 class TestWorkbench : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void settersSignalOnlyRealChanges_data()
     {
         QTest::addColumn<QString>("setter");

@@ -19,7 +19,7 @@ class TestCellContribution : public QObject {
 
     const CellLibrary lib_ = CellLibrary::defaults();
 
-private slots:
+private Q_SLOTS:
     // A level-0 adder-tree cell sees three raw Bernoulli(p) inputs: MAJ-FA errs
     // on 000 (+1) and 111 (-1), so P(error) = (1-p)^3 + p^3, E[e] = (1-p)^3 - p^3.
     void majFaOnRawInputsMatchesClosedForm_data()

@@ -11,7 +11,7 @@ using namespace axbnn::testing;
 class TestErrorAnalysis : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void methodNamesRoundTrip()
     {
         for (ErrorMethod m :

@@ -11,7 +11,7 @@ using namespace axbnn::testing;
 class TestErrorMethods : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void monteCarloWithinConfidence_data()
     {
         QTest::addColumn<Topology>("topology");

@@ -58,7 +58,7 @@ void compareBits(const ErrorStats& got, const ErrorStats& want)
 class TestParallelAnalysis : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void discardEqualsStepping()
     {
         Rng lengths(7);

@@ -106,7 +106,7 @@ ErrorModel smallErrorModel()
 class TestErrorModel : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void exhaustiveRowsEqualBruteForce_data()
     {
         QTest::addColumn<int>("n");

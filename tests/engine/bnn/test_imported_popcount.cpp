@@ -47,7 +47,7 @@ InferenceConfig withImported(const Model& m, std::shared_ptr<const Netlist> net)
 class TestImportedPopcount : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void importedExactCircuitEqualsExactMode()
     {
         const Model m = smallModel();

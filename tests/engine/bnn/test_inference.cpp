@@ -20,7 +20,7 @@ Q_DECLARE_METATYPE(axbnn::Topology)
 class TestInference : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     // test_inference_portable forces the portable kernels through AXBNN_ISA.
     void initTestCase()
     {

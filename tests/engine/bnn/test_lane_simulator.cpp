@@ -32,7 +32,7 @@ class TestLaneSimulator : public QObject {
 
     const CellLibrary lib_ = CellLibrary::defaults();
 
-private slots:
+private Q_SLOTS:
     void cellKernelsMatchEvalTable_data()
     {
         QTest::addColumn<Isa>("isa");

@@ -38,7 +38,7 @@ double agreement(const Model& m, const InferenceConfig& config, const Dataset& d
 class TestMitigation : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void biasShiftsByTheRoundedExpectedError()
     {
         const Model m = makeRandomModel(2);

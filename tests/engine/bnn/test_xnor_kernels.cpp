@@ -35,7 +35,7 @@ std::vector<Isa> isas()
 class TestXnorKernels : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void packingRoundTrips()
     {
         Rng rng(1);

@@ -16,7 +16,7 @@ class TestApproximation : public QObject {
 
     const CellLibrary lib_ = CellLibrary::defaults();
 
-private slots:
+private Q_SLOTS:
     void exactConfigIsTheExactCircuit()
     {
         const Netlist exact = buildPopcount(576, Topology::AdderTree, lib_);

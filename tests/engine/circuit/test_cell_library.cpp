@@ -10,7 +10,7 @@ using namespace axbnn;
 class TestCellLibrary : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void exactCellsAreExact_data()
     {
         QTest::addColumn<QString>("name");

@@ -12,7 +12,7 @@ class TestCostModel : public QObject {
 
     const CellLibrary lib_ = CellLibrary::defaults();
 
-private slots:
+private Q_SLOTS:
     void areaAndTransistorsAreSumsOverCells()
     {
         const Netlist net = buildPopcount(100, Topology::Dadda, lib_);

@@ -29,7 +29,7 @@ uint64_t laneValue(const std::vector<uint64_t>& out, int outputs, int words, int
 class TestPopcountBuilder : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void exactCircuitEqualsPopcountOnEveryInput_data()
     {
         QTest::addColumn<Topology>("topology");

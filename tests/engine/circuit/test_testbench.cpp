@@ -31,7 +31,7 @@ Netlist approximate(int n, Topology t)
 class TestTestbench : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void testbenchPassesAndCatchesCorruption_data()
     {
         QTest::addColumn<int>("n");

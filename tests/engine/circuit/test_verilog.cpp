@@ -131,7 +131,7 @@ QString tool(const char* name)
 class TestVerilog : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void knownTablesUseFamiliarForms_data();
     void knownTablesUseFamiliarForms();
     void everyTruthTableSimulatesCorrectly();

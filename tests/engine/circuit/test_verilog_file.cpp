@@ -22,7 +22,7 @@ using namespace axbnn::verilog_test;
 class TestVerilogFile : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void invalidModuleNameThrows_data();
     void invalidModuleNameThrows();
     void validModuleNameAccepted_data();

@@ -114,7 +114,7 @@ class TestDataset : public QObject {
         return d;
     }
 
-private slots:
+private Q_SLOTS:
     void initTestCase() { QVERIFY(dir_.isValid()); }
 
     void fashionMnistTestSplitHasThousandPerClass()

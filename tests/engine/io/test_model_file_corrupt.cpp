@@ -197,7 +197,7 @@ class TestModelFileCorrupt : public QObject {
     QTemporaryDir dir_;
     std::string path(const char* name) const { return dir_.filePath(name).toStdString(); }
 
-private slots:
+private Q_SLOTS:
     void initTestCase() { QVERIFY(dir_.isValid()); }
 
     void corruptFileIsRejected_data()

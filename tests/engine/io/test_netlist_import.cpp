@@ -10,7 +10,6 @@
 #include "io/verilog_import.h"
 #include "io/yosys_json_import.h"
 
-// After the engine headers: Qt defines `slots`, a parameter name there.
 #include "import_test_support.h"
 
 #include <QFile>
@@ -67,7 +66,7 @@ endmodule
 class TestNetlistImport : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void roundTripKeepsTruthTable_data()
     {
         QTest::addColumn<int>("n");

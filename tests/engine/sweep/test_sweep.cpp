@@ -1,7 +1,6 @@
 // Sweeps: spec parsing and errors, stable enumeration, resume after cancel
 // and after a torn journal line, shards and merge, exact CSV/JSON round
 // trips, accuracy columns on a tiny random model.
-// Engine headers before Qt's: lane_simulator.h names a parameter `slots`.
 #include "bnn/inference.h"
 #include "bnn/random_model.h"
 #include "io/dataset.h"

@@ -6,7 +6,7 @@
 class TestSweep : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void specDefaultsAndCanonicalHash();
     void enumerationOrderIsStable();
     void badSpecGivesOneClearError_data();

@@ -22,7 +22,7 @@ Q_DECLARE_METATYPE(axbnn::train::Arch)
 class TestTrainFold : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     // For random batch-norm parameters of either sign (and zero scale), the
     // folded threshold and direction fire for exactly the values whose float
     // batch-norm output is >= 0: binary layers over s = 0..N, the pixel

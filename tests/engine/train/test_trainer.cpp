@@ -61,7 +61,7 @@ float& param(train::Network& net, size_t layer, int tensor, size_t i)
 class TestTrainer : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     // With sign() switched off the network is differentiable: the analytic
     // gradients of every weight, gamma and beta (through convolution, im2col,
     // max-pool, batch-norm, dense layers and softmax cross-entropy) match
