@@ -1,6 +1,7 @@
 // The training job behind the "Train model…" dialog: checks, data, error
 // model, the native trainer and the atomic save.
 #include "train_job.h"
+#include "io/error_model_json.h"
 
 #include "accuracy_job.h"
 #include "model_analysis.h"

@@ -3,6 +3,7 @@
 // JSON file (docs/error-model.md), for a model's layers or one bare unit.
 #include "circuit_options.h"
 #include "commands.h"
+#include "io/error_model_json.h"
 
 #include "bnn/error_model.h"
 #include "bnn/inference.h"

@@ -4,6 +4,7 @@
 // progress bar on a terminal.
 #include "circuit_options.h"
 #include "commands.h"
+#include "io/error_model_json.h"
 
 #include "bnn/error_model.h"
 #include "io/dataset.h"

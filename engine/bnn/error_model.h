@@ -99,12 +99,6 @@ nlohmann::json unitConfigJson(const PopcountUnitConfig& unit);
 // `model` with the same kind and fan-in.
 void checkErrorModelFits(const ErrorModel& errors, const Model& model);
 
-nlohmann::json errorModelJson(const ErrorModel& model);
-// Throws std::invalid_argument naming `origin` and the offending field.
-ErrorModel errorModelFromJson(const nlohmann::json& json, const std::string& origin);
-void saveErrorModel(const ErrorModel& model, const std::filesystem::path& path); // atomic
-ErrorModel loadErrorModel(const std::filesystem::path& path);
-
 // Draws errors from P(e | s) of one layer with a 64-bit uniform random value
 // (inverse CDF on cumulative tables).
 class ErrorSampler {

@@ -3,8 +3,8 @@
 // over images (docs/inference.md). ReferenceForward is its slow twin.
 #pragma once
 
+#include "bnn/dataset.h"
 #include "bnn/inference_types.h"
-#include "io/dataset.h"
 
 #include <memory>
 #include <span>

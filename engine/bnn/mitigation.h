@@ -4,8 +4,8 @@
 // every approximate neuron's threshold on calibration data.
 #pragma once
 
+#include "bnn/dataset.h"
 #include "bnn/inference_types.h"
-#include "io/dataset.h"
 
 #include <string>
 #include <vector>

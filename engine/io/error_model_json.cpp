@@ -1,6 +1,6 @@
 // The error-model file (docs/error-model.md): JSON writing with one line per
 // row of P(e | s), and reading with a message for every malformed field.
-#include "bnn/error_model.h"
+#include "io/error_model_json.h"
 
 #include "util/atomic_file.h"
 

@@ -2,6 +2,7 @@
 // streams, Adam with a cosine schedule, latent-weight clipping, progress and
 // cancellation, per-epoch test accuracy of the folded model.
 #include "train/trainer.h"
+#include "io/error_model_json.h"
 
 #include "bnn/inference.h"
 #include "train/batch_pass.h"

@@ -3,6 +3,7 @@
 // document drives `axbnn eval --config`, and bad input gives one error line.
 #include "bnn/error_model.h"
 #include "bnn/random_model.h"
+#include "io/error_model_json.h"
 #include "io/model_file.h"
 
 #include "cli_test_support.h"

@@ -3,6 +3,7 @@
 // batch-norm folding, weight layout and score scaling are right), its
 // injection follows the error-model tables, and mismatched files are refused.
 #include "bnn/error_model.h"
+#include "io/error_model_json.h"
 #include "io/model_file.h"
 
 #include "cli_test_support.h"

@@ -5,6 +5,7 @@
 // of a file are injected; bad output paths and error-model files show an
 // error in the dialog.
 #include "bnn/error_model.h"
+#include "io/error_model_json.h"
 #include "train/trainer.h"
 
 #include "exploration_state.h"

@@ -7,6 +7,7 @@
 #include "bnn/error_model.h"
 #include "bnn/random_model.h"
 #include "circuit/popcount_builder.h"
+#include "io/error_model_json.h"
 #include "io/inference_json.h"
 #include "util/random_bits.h"
 
