@@ -2,6 +2,7 @@
 #include "accuracy_job.h"
 
 #include "bnn/inference.h"
+#include "bnn/mitigation.h"
 #include "circuit/popcount_builder.h"
 
 #include <algorithm>
@@ -83,8 +84,8 @@ InferenceEngine configuredEngine(const AccuracyRequest& r, const ApproxConfig& a
     if (r.imported && r.importedLayer >= 0 && static_cast<size_t>(r.importedLayer) < config.popcount.size())
         config.popcount[static_cast<size_t>(r.importedLayer)] =
             PopcountUnitConfig::makeImported(r.imported, r.importedPath);
-    if (mitigation != "none")
-        applyMitigation(mitigation, model, config, *data.calibration, r.calibrationImages);
+    if (const Mitigation mode = parseMitigation(mitigation); mode != Mitigation::None)
+        applyMitigation(mode, model, config, *data.calibration, r.calibrationImages);
     return InferenceEngine(model, std::move(config));
 }
 
@@ -124,7 +125,8 @@ AccuracySweep computeAccuracySweep(const SweepRequest& request, const WorkProgre
     AccuracyRequest base = request.base;
     base.calibrationImages = request.calibrationImages;
     requireModel(base);
-    const std::string mitigation = base.mitigation == "none" ? "bias" : base.mitigation;
+    const std::string mitigation =
+        parseMitigation(base.mitigation) == Mitigation::None ? mitigationName(Mitigation::Bias) : base.mitigation;
     const Datasets data = resolve(base, true);
     const int images = std::clamp(request.images, 1, data.test->count);
     const CellLibrary library = request.library ? *request.library : CellLibrary::defaults();

@@ -3,6 +3,8 @@
 
 #include "exploration_state.h"
 
+#include "bnn/mitigation.h"
+
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
@@ -205,17 +207,9 @@ QWidget* ControlsPanel::buildMitigationGroup()
     auto* form = new QFormLayout(group);
     mitigation_ = new QComboBox;
     mitigation_->setObjectName(QStringLiteral("mitigationCombo"));
-    const QMap<QString, QString> tips{
-        {QStringLiteral("none"), tr("No mitigation")},
-        {QStringLiteral("bias"),
-         tr("Bias compensation: shift each neuron's threshold by the error "
-            "model's expected error at the measured XNOR statistics (no "
-            "extra cells)")},
-        {QStringLiteral("tune"), tr("Threshold tuning: re-fit each threshold on calibration data")}};
-    for (const std::string& mode : mitigationModes()) {
-        const QString name = QString::fromStdString(mode);
-        mitigation_->addItem(name);
-        mitigation_->setItemData(mitigation_->count() - 1, tips.value(name, name), Qt::ToolTipRole);
+    for (const MitigationInfo& mode : mitigationModes()) {
+        mitigation_->addItem(QString::fromUtf8(mode.name));
+        mitigation_->setItemData(mitigation_->count() - 1, QString::fromUtf8(mode.summary), Qt::ToolTipRole);
     }
     mitigation_->setToolTip(tr("Run-time mitigation applied when computing the model's accuracy "
                                "(calibrated on training images)"));

@@ -5,6 +5,8 @@
 #include "cost_sweep_evaluator.h"
 #include "latency_trace.h"
 
+#include "bnn/mitigation.h"
+
 #include <algorithm>
 
 namespace axbnn::gui {
@@ -235,6 +237,12 @@ void ExplorationState::setMitigation(const QString& mode)
 {
     if (mode == mitigation_)
         return;
+    try {
+        parseMitigation(mode.toStdString()); // sessions are checked on reading; menus offer only modes
+    } catch (const std::invalid_argument& e) {
+        qWarning("ExplorationState::setMitigation: %s", e.what());
+        return;
+    }
     mitigation_ = mode;
     commit(Accuracy | AccuracySweepOnly);
 }

@@ -72,7 +72,7 @@ public:
     void setCellApproximate(int index, bool approximate);
     void setCellOverrides(std::vector<int> extraCells, std::vector<int> exactCells);
     void clearCellOverrides() { setCellOverrides({}, {}); }
-    // A mode of mitigationModes(): "none", "bias", ...
+    // A name of mitigationModes() (bnn/mitigation.h)
     void setMitigation(const QString& mode);
     QString mitigation() const { return mitigation_; }
 

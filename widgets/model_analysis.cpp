@@ -92,29 +92,4 @@ InferenceConfig modelCircuitConfig(const Model& model, Topology topology, const 
     return config;
 }
 
-const std::vector<std::string>& mitigationModes()
-{
-    static const std::vector<std::string> modes{"none", "bias", "tune"};
-    return modes;
-}
-
-void applyMitigation(const std::string& mode, const Model& model, InferenceConfig& config, const Dataset& calibration,
-                     int count)
-{
-    if (mode == "none") {
-        config.thresholdShift.clear();
-        config.neuronShift.clear();
-        return;
-    }
-    if (mode == "bias") {
-        biasCompensation(model, config, calibration, std::min(count, calibration.count));
-        return;
-    }
-    if (mode == "tune") {
-        thresholdTuning(model, config, calibration, std::min(count, calibration.count));
-        return;
-    }
-    throw std::invalid_argument("unknown mitigation '" + mode + "' (known: none, bias, tune)");
-}
-
 } // namespace axbnn::gui

@@ -55,13 +55,4 @@ std::vector<LayerCost> computeLayerCosts(const Model& model, Topology topology, 
 InferenceConfig modelCircuitConfig(const Model& model, Topology topology, const ApproxConfig& approx,
                                    int overrideLayer);
 
-// Mitigation modes the workbench offers, in menu order; "none" first.
-// New engine modes (e.g. "tune") are added here and in applyMitigation.
-const std::vector<std::string>& mitigationModes();
-
-// Applies mode `mode` to `config` using `calibration` (first `count`
-// images). Throws std::invalid_argument for an unknown mode.
-void applyMitigation(const std::string& mode, const Model& model, InferenceConfig& config, const Dataset& calibration,
-                     int count);
-
 } // namespace axbnn::gui

@@ -77,10 +77,8 @@ ReportAccuracyRow accuracyRow(const ReportRequest& r, const Model& model, const 
     const bool anyKnob = knobs.lsbColumns > 0 || knobs.levels > 0;
     if (approximate && anyKnob)
         config = InferenceConfig::withCircuit(model, PopcountUnitConfig::makeCircuit(r.spec.topology, knobs), false);
-    if (mitigation == "bias")
-        biasCompensation(model, config, *calibration, std::min(r.calibrationImages, calibration->count));
-    else if (mitigation == "tune")
-        thresholdTuning(model, config, *calibration, std::min(r.calibrationImages, calibration->count));
+    if (const Mitigation mode = parseMitigation(mitigation); mode != Mitigation::None)
+        applyMitigation(mode, model, config, *calibration, r.calibrationImages);
     const InferenceEngine engine(model, config);
     const std::vector<int> predicted = engine.predict(test, 0, images, progress);
     ReportAccuracyRow row;
@@ -193,7 +191,8 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
     }
     steps.advance();
 
-    const std::string mitigation = request.mitigation == "none" ? "tune" : request.mitigation;
+    const std::string mitigation =
+        parseMitigation(request.mitigation) == Mitigation::None ? mitigationName(Mitigation::Tune) : request.mitigation;
     const std::shared_ptr<const Dataset> calibration = sharedDataset(request.calibration);
     steps.advance();
     const int images = request.limit > 0 ? std::min(request.limit, test->count) : test->count;

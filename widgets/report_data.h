@@ -32,7 +32,7 @@ struct ReportRequest {
 
 struct ReportAccuracyRow {
     std::string label; // "exact", "approximate", "approximate + tune"
-    std::string mitigation; // "none", "bias", "tune"
+    std::string mitigation; // a name of mitigationModes() (bnn/mitigation.h)
     int images = 0;
     int correct = 0;
     double accuracy() const { return images ? double(correct) / images : 0.0; }

@@ -3,6 +3,8 @@
 
 #include "exploration_state.h"
 
+#include "bnn/mitigation.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -168,7 +170,12 @@ Session sessionFromJson(const QJsonObject& json)
     s.measuredP = statistic == u"measured";
     s.mitigation = toString(json.value("mitigation"), "mitigation");
     if (s.mitigation.isEmpty())
-        s.mitigation = QStringLiteral("none");
+        s.mitigation = QString::fromUtf8(mitigationName(Mitigation::None));
+    try {
+        parseMitigation(s.mitigation.toStdString());
+    } catch (const std::invalid_argument& e) {
+        fail(QStringLiteral("'mitigation': ") + QString::fromStdString(e.what()));
+    }
     s.modelPath = toString(json.value("model"), "model");
     s.comparisonPath = toString(json.value("comparisonModel"), "comparisonModel");
     s.selectedLayer = json.contains("selectedLayer") ? toInt(json.value("selectedLayer"), "selectedLayer", -1) : -1;

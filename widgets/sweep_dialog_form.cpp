@@ -4,6 +4,7 @@
 
 #include "exploration_state.h"
 
+#include "bnn/mitigation.h"
 #include "circuit/netlist.h"
 #include "sweep/sweep_spec.h"
 
@@ -155,7 +156,7 @@ QWidget* SweepDialog::buildForm()
     levels->addWidget(new QLabel(tr("to")));
     levels->addWidget(levelTo_);
     form->addRow(tr("Levels:"), levels);
-    mitigations_ = checkList(sweepMitigations(), {"none"});
+    mitigations_ = checkList(mitigationNames(), {"none"});
     form->addRow(tr("Mitigation:"), mitigations_);
     p_ = new QDoubleSpinBox;
     p_->setRange(0.0, 1.0);

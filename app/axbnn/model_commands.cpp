@@ -87,15 +87,10 @@ void runEval(const EvalArgs& a)
     const int count = a.limit > 0 ? std::min(a.limit, data.count) : data.count;
     InferenceConfig config = makeConfig(a, model);
     config.threads = a.threads;
+    const Mitigation mode = parseMitigation(a.mitigation);
     MitigationReport mitigation;
-    if (a.mitigation == "bias" || a.mitigation == "tune") {
-        const Dataset calibration = loadDataset(a.calibration);
-        const int n = std::min(a.calibrationLimit, calibration.count);
-        mitigation = a.mitigation == "bias" ? biasCompensation(model, config, calibration, n)
-                                            : thresholdTuning(model, config, calibration, n);
-    } else if (a.mitigation != "none") {
-        throw std::invalid_argument("unknown mitigation '" + a.mitigation + "' (known: none, bias, tune)");
-    }
+    if (mode != Mitigation::None)
+        mitigation = applyMitigation(mode, model, config, loadDataset(a.calibration), a.calibrationLimit);
     const InferenceEngine engine(model, config);
     // --repeat: the same pass several times; the time is the median pass, so
     // that one hiccup of a short run does not decide a benchmark.
@@ -147,7 +142,7 @@ void runEval(const EvalArgs& a)
                             {"threads", engine.threads()},
                             {"repeat", a.repeat},
                             {"pass_seconds", passSeconds},
-                            {"mitigation", mitigationJson(mitigation, a.mitigation)},
+                            {"mitigation", mitigationJson(mitigation)},
                             {"layers", layers}};
         std::cout << j.dump(2) << "\n";
         return;
@@ -179,14 +174,14 @@ void runEval(const EvalArgs& a)
     }
     std::printf("mitigation %s\n", a.mitigation.c_str());
     for (const LayerMitigation& m : mitigation.layers) {
-        if (mitigation.method == "tune")
+        if (mitigation.method == Mitigation::Tune)
             std::printf("  layer %d: %d neurons re-tuned, shifts %+d..%+d, agreement with exact %.4f -> %.4f\n",
                         m.layer, m.tunedNeurons, m.minShift, m.maxShift, m.agreementBefore, m.agreementAfter);
         else
             std::printf("  layer %d: threshold shift %+d (expected error %+.2f, measured %+.2f)\n", m.layer, m.shift,
                         m.expectedError, m.measuredError);
     }
-    if (mitigation.method != "none")
+    if (mitigation.method != Mitigation::None)
         std::printf("  hardware: %d extra cells; threshold constants re-programmed, comparator widths unchanged\n",
                     mitigation.extraCells);
     std::printf("accuracy  %.4f (%d of %d)\n", accuracy, correct, count);
@@ -282,7 +277,7 @@ void addModelCommands(CLI::App& app)
     eval->add_option("--mitigation", args->mitigation,
                      "none; bias: shift thresholds by the circuit's expected error; tune: re-fit each "
                      "neuron's threshold on the calibration data")
-        ->check(CLI::IsMember({"none", "bias", "tune"}))
+        ->check(CLI::IsMember(mitigationNames()))
         ->capture_default_str();
     eval->add_option("--calibration", args->calibration,
                      "Data that calibrates the mitigation (XNOR statistics or tuned thresholds)")

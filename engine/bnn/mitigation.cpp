@@ -1,17 +1,82 @@
-// Bias compensation from the error model at measured XNOR statistics.
+// The table of mitigation modes and their dispatch; bias compensation from
+// the error model at measured XNOR statistics (tuning: threshold_tuning.cpp).
 #include "bnn/mitigation.h"
 
 #include "analysis/error_analysis.h"
 #include "bnn/inference.h"
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace axbnn {
+
+namespace {
+
+constexpr MitigationInfo kModes[] = {
+    {Mitigation::None, "none", "No mitigation: thresholds as trained"},
+    {Mitigation::Bias, "bias",
+     "Bias compensation: shift each approximate layer's thresholds by the error model's expected error at the "
+     "XNOR statistics measured on calibration data (no extra cells)"},
+    {Mitigation::Tune, "tune",
+     "Threshold tuning: re-fit each approximate neuron's threshold on calibration data (no extra cells)"},
+};
+
+} // namespace
+
+std::span<const MitigationInfo> mitigationModes()
+{
+    return kModes;
+}
+
+std::vector<std::string> mitigationNames()
+{
+    std::vector<std::string> names;
+    for (const MitigationInfo& m : kModes)
+        names.emplace_back(m.name);
+    return names;
+}
+
+const char* mitigationName(Mitigation mode)
+{
+    for (const MitigationInfo& m : kModes)
+        if (m.mode == mode)
+            return m.name;
+    throw std::invalid_argument("mitigation mode out of range");
+}
+
+Mitigation parseMitigation(std::string_view name)
+{
+    std::string known;
+    for (const MitigationInfo& m : kModes) {
+        if (name == m.name)
+            return m.mode;
+        known += (known.empty() ? "" : ", ") + std::string(m.name);
+    }
+    constexpr size_t kShown = 40; // a hostile name is not echoed whole
+    const std::string shown = name.size() > kShown ? std::string(name.substr(0, kShown)) + "..." : std::string(name);
+    throw std::invalid_argument("unknown mitigation '" + shown + "' (known: " + known + ")");
+}
+
+MitigationReport applyMitigation(Mitigation mode, const Model& model, InferenceConfig& config,
+                                 const Dataset& calibration, int count)
+{
+    const int n = std::min(count, calibration.count);
+    switch (mode) {
+    case Mitigation::None:
+        config.thresholdShift.clear();
+        config.neuronShift.clear();
+        return {};
+    case Mitigation::Bias: return biasCompensation(model, config, calibration, n);
+    case Mitigation::Tune: return thresholdTuning(model, config, calibration, n);
+    }
+    throw std::invalid_argument("mitigation mode out of range");
+}
 
 MitigationReport biasCompensation(const Model& model, InferenceConfig& config, const Dataset& calibration, int count)
 {
     MitigationReport report;
-    report.method = "bias";
+    report.method = Mitigation::Bias;
     report.calibrationImages = count;
     InferenceConfig measure = config;
     measure.thresholdShift.clear();

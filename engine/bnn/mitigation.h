@@ -7,10 +7,33 @@
 #include "bnn/dataset.h"
 #include "bnn/inference_types.h"
 
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace axbnn {
+
+// The run-time mitigation modes. Their names are the one spelling used by
+// the command line (--mitigation), sessions, sweep specs, reports and JSON.
+enum class Mitigation {
+    None, // thresholds as trained
+    Bias, // shift each approximate layer's thresholds by its expected error
+    Tune, // re-fit each approximate neuron's threshold on calibration data
+};
+
+struct MitigationInfo {
+    Mitigation mode;
+    const char* name;
+    const char* summary; // one line, for help texts and menus
+};
+
+// Every mode, in menu order: the one table of names.
+std::span<const MitigationInfo> mitigationModes();
+std::vector<std::string> mitigationNames(); // "none", "bias", "tune"
+const char* mitigationName(Mitigation mode);
+// Throws std::invalid_argument "unknown mitigation 'x' (known: none, bias, tune)".
+Mitigation parseMitigation(std::string_view name);
 
 struct LayerMitigation {
     int layer = 0;
@@ -30,7 +53,7 @@ struct LayerMitigation {
 };
 
 struct MitigationReport {
-    std::string method = "none";
+    Mitigation method = Mitigation::None;
     int calibrationImages = 0;
     std::vector<LayerMitigation> layers;
     // Extra hardware: both methods change the threshold constants only (the
@@ -47,5 +70,11 @@ MitigationReport biasCompensation(const Model& model, InferenceConfig& config, c
 // circuit unit, in layer order, each fitted on the first `count` calibration
 // images with the earlier layers already tuned; keeps config.thresholdShift.
 MitigationReport thresholdTuning(const Model& model, InferenceConfig& config, const Dataset& calibration, int count);
+
+// The one dispatch over the modes: None clears every shift and measures
+// nothing; Bias and Tune fit on the first min(count, calibration.count)
+// calibration images as above.
+MitigationReport applyMitigation(Mitigation mode, const Model& model, InferenceConfig& config,
+                                 const Dataset& calibration, int count);
 
 } // namespace axbnn

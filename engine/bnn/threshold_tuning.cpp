@@ -99,7 +99,7 @@ MitigationReport thresholdTuning(const Model& model, InferenceConfig& config, co
         throw std::invalid_argument("threshold tuning needs 1 to " + std::to_string(calibration.count)
                                     + " calibration images, not " + std::to_string(count));
     MitigationReport report;
-    report.method = "tune";
+    report.method = Mitigation::Tune;
     report.calibrationImages = count;
     config.neuronShift.assign(model.layers.size(), {});
 

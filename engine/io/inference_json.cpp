@@ -141,12 +141,12 @@ InferenceConfig loadLayerConfig(const std::string& path, const Model& model, con
     return parseLayerConfig(text.str(), path, model, library);
 }
 
-nlohmann::json mitigationJson(const MitigationReport& report, const std::string& method)
+nlohmann::json mitigationJson(const MitigationReport& report)
 {
     json layers = json::array();
     for (const auto& m : report.layers) {
         json j = {{"layer", m.layer}, {"threshold_bits", m.thresholdBits}};
-        if (report.method == "tune") {
+        if (report.method == Mitigation::Tune) {
             j["min_shift"] = m.minShift;
             j["max_shift"] = m.maxShift;
             j["tuned_neurons"] = m.tunedNeurons;
@@ -160,7 +160,7 @@ nlohmann::json mitigationJson(const MitigationReport& report, const std::string&
         }
         layers.push_back(j);
     }
-    return {{"method", method},
+    return {{"method", mitigationName(report.method)},
             {"calibration_images", report.calibrationImages},
             {"extra_cells", report.extraCells},
             {"layers", layers}};

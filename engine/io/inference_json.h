@@ -18,6 +18,6 @@ InferenceConfig parseLayerConfig(std::string_view text, const std::string& origi
                                  const CellLibrary& library);
 InferenceConfig loadLayerConfig(const std::string& path, const Model& model, const CellLibrary& library);
 
-nlohmann::json mitigationJson(const MitigationReport& report, const std::string& method);
+nlohmann::json mitigationJson(const MitigationReport& report);
 
 } // namespace axbnn

@@ -106,12 +106,9 @@ double SweepEvaluator::accuracy(const SweepPoint& point)
             unit.library = spec_.library;
         InferenceConfig config = InferenceConfig::withCircuit(model, unit);
         config.threads = 1;
-        // One branch per mode of sweepMitigations() (sweep_spec.cpp); a new
-        // mode (e.g. threshold tuning) adds its name there and a branch here.
-        if (point.mitigation == "bias")
-            biasCompensation(model, config, *calibration_, std::min(spec_.data.calibrationLimit, calibration_->count));
-        else if (point.mitigation != "none")
-            throw std::invalid_argument("mitigation '" + point.mitigation + "' is not implemented in sweeps");
+        const Mitigation mode = parseMitigation(point.mitigation);
+        if (mode != Mitigation::None)
+            applyMitigation(mode, model, config, *calibration_, spec_.data.calibrationLimit);
         return run(config);
     });
 }

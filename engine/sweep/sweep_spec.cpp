@@ -1,6 +1,7 @@
 // Reading, checking and enumerating sweep specifications (docs/sweep-format.md).
 #include "sweep/sweep_spec.h"
 
+#include "bnn/mitigation.h"
 #include "circuit/approximation.h"
 #include "circuit/popcount_builder.h"
 #include "io/model_file.h"
@@ -297,14 +298,11 @@ void parseRunOptions(const Reader& r, const json& j, SweepSpec& s, const std::st
         s.mitigations.clear();
         for (size_t i = 0; i < m->size(); ++i) {
             const std::string name = r.string((*m)[i], at("mitigation", i));
-            std::string known;
-            bool ok = false;
-            for (const std::string& k : sweepMitigations()) {
-                ok = ok || k == name;
-                known += (known.empty() ? "" : ", ") + k;
+            try {
+                parseMitigation(name);
+            } catch (const std::invalid_argument& e) {
+                r.fail(at("mitigation", i), e.what());
             }
-            if (!ok)
-                r.fail(at("mitigation", i), "unknown mitigation '" + name + "' (known: " + known + ")");
             if (name != "none" && !models)
                 r.fail(at("mitigation", i), "'" + name + "' acts on a model's thresholds; add 'models'");
             s.mitigations.push_back(name);
@@ -368,12 +366,6 @@ void parseRunOptions(const Reader& r, const json& j, SweepSpec& s, const std::st
 std::string sweepKnobName(SweepKnob knob)
 {
     return knob == SweepKnob::LsbColumns ? "lsb" : "levels";
-}
-
-const std::vector<std::string>& sweepMitigations()
-{
-    static const std::vector<std::string> names{"none", "bias"};
-    return names;
 }
 
 std::string fnv1a64Hex(std::string_view text)

@@ -65,9 +65,6 @@ struct SweepSpec {
     std::string hash; // 16 hex digits of FNV-1a 64 over canonical.dump()
 };
 
-// Mitigation modes a sweep knows (mitigation.h); extend here and in the runner.
-const std::vector<std::string>& sweepMitigations();
-
 // Parses and checks a spec: unknown keys, empty lists, values out of range,
 // unknown topologies, cells or mitigations, and model files that cannot be
 // loaded each give one std::invalid_argument "origin: where: problem".

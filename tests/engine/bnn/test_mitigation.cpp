@@ -39,13 +39,68 @@ class TestMitigation : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // One table names every mode: each name parses back to its mode, an
+    // unknown name lists the known ones, and a hostile one is not echoed whole.
+    void everyModeHasOneName()
+    {
+        const std::vector<std::string> names = mitigationNames();
+        QCOMPARE(names, (std::vector<std::string>{"none", "bias", "tune"}));
+        QCOMPARE(mitigationModes().size(), names.size());
+        for (const MitigationInfo& m : mitigationModes()) {
+            QCOMPARE(parseMitigation(m.name), m.mode);
+            QCOMPARE(std::string(mitigationName(m.mode)), std::string(m.name));
+            QVERIFY(std::string(m.summary).size() > 10);
+        }
+        for (const std::string bad : {"magic", "Bias", "", "bias "}) {
+            try {
+                parseMitigation(bad);
+                QFAIL(("accepted '" + bad + "'").c_str());
+            } catch (const std::invalid_argument& e) {
+                QCOMPARE(std::string(e.what()), "unknown mitigation '" + bad + "' (known: none, bias, tune)");
+            }
+        }
+        try {
+            parseMitigation(std::string(100000, 'x'));
+            QFAIL("accepted a long name");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY(std::string(e.what()).size() < 120);
+        }
+    }
+
+    // applyMitigation is the one dispatch: each mode does what its own
+    // function does, None clears earlier shifts, and it never reads more
+    // calibration images than there are.
+    void applyMitigationDispatchesEveryMode()
+    {
+        const Model m = makeRandomModel(2);
+        const Dataset d = makeDataset(m.input, 40, 8);
+        const InferenceConfig base = InferenceConfig::withCircuit(m, circuit(Topology::AdderTree, 2));
+
+        InferenceConfig viaTable = base, direct = base;
+        const MitigationReport bias = applyMitigation(Mitigation::Bias, m, viaTable, d, 1000);
+        biasCompensation(m, direct, d, 40);
+        QCOMPARE(bias.method, Mitigation::Bias);
+        QCOMPARE(bias.calibrationImages, 40);
+        QCOMPARE(viaTable.thresholdShift, direct.thresholdShift);
+
+        InferenceConfig tuned = base, tunedDirect = base;
+        QCOMPARE(applyMitigation(Mitigation::Tune, m, tuned, d, 30).method, Mitigation::Tune);
+        thresholdTuning(m, tunedDirect, d, 30);
+        QCOMPARE(tuned.neuronShift, tunedDirect.neuronShift);
+
+        const MitigationReport none = applyMitigation(Mitigation::None, m, tuned, d, 30);
+        QCOMPARE(none.method, Mitigation::None);
+        QVERIFY(none.layers.empty());
+        QVERIFY(tuned.thresholdShift.empty() && tuned.neuronShift.empty());
+    }
+
     void biasShiftsByTheRoundedExpectedError()
     {
         const Model m = makeRandomModel(2);
         const Dataset d = makeDataset(m.input, 120, 5);
         InferenceConfig config = InferenceConfig::withCircuit(m, circuit(Topology::AdderTree, 2));
         const MitigationReport r = biasCompensation(m, config, d, 120);
-        QCOMPARE(r.method, std::string("bias"));
+        QCOMPARE(r.method, Mitigation::Bias);
         QVERIFY(!r.layers.empty());
         for (const LayerMitigation& l : r.layers) {
             QCOMPARE(l.shift, static_cast<int>(std::lround(l.expectedError)));
@@ -63,7 +118,7 @@ private Q_SLOTS:
         const Dataset d = makeDataset(m.input, 20, 6);
         InferenceConfig config = InferenceConfig::withCircuit(m, circuit(Topology::Wallace, 0));
         const MitigationReport r = thresholdTuning(m, config, d, 20);
-        QCOMPARE(r.method, std::string("tune"));
+        QCOMPARE(r.method, Mitigation::Tune);
         QCOMPARE(r.layers.size(), size_t{2}); // conv and dense; scores are not thresholded
         for (const LayerMitigation& l : r.layers) {
             QCOMPARE(l.tunedNeurons, 0);
