@@ -193,6 +193,32 @@ std::pair<double, double> pair(const json& j, const char* key, const std::string
 
 } // namespace
 
+namespace {
+
+// The builders place fa, ha, xor2 and xor3 as exact cells of a fixed shape.
+// A library may give them its own costs, never another function: an
+// approximate cell takes a name of its own (--cell, --ha-cell).
+void checkStructuralCell(const CellType& cell, const std::string& where, const std::string& origin)
+{
+    static const CellLibrary builtIn = CellLibrary::defaults();
+    for (const char* name : {"fa", "ha", "xor2", "xor3"}) {
+        if (cell.name != name)
+            continue;
+        const CellType& exact = builtIn.at(name);
+        const bool same = cell.inputs == exact.inputs && cell.hasCarry == exact.hasCarry
+            && cell.sumTable == exact.sumTable && (!exact.hasCarry || cell.carryTable == exact.carryTable);
+        if (!same)
+            fail(origin,
+                 where + ": '" + cell.name + "' is a cell the popcount builders place (" + exact.description
+                     + "): it must keep " + std::to_string(exact.inputs) + " inputs, "
+                     + (exact.hasCarry ? "a carry" : "no carry")
+                     + " and the exact truth tables; only its costs may change. Give a different cell a "
+                       "name of its own");
+    }
+}
+
+} // namespace
+
 CellLibrary CellLibrary::fromJsonText(std::string_view text, const std::string& origin)
 {
     json doc;
@@ -237,6 +263,7 @@ CellLibrary CellLibrary::fromJsonText(std::string_view text, const std::string& 
         std::tie(cell.energySumFj, cell.energyCarryFj) = pair(c, "energy_fj", where, origin);
         if (!cell.hasCarry)
             cell.delayCarryPs = cell.energyCarryFj = 0;
+        checkStructuralCell(cell, where, origin);
         lib.add(std::move(cell));
     }
     return lib;

@@ -248,6 +248,12 @@ private Q_SLOTS:
         QTest::newRow("no passes") << QStringList{"eval", "--model", "@bad", "--repeat", "0"} << "--repeat";
         QTest::newRow("unknown mitigation")
             << QStringList{"eval", "--model", "@bad", "--mitigation", "magic"} << "magic";
+        // A library that redefines a cell the builders place (this crashed
+        // the timing analysis on every topology).
+        for (const char* topology : {"adder-tree", "wallace", "dadda", "chain"})
+            QTest::newRow(qPrintable(QString("3-input ha, %1").arg(topology)))
+                << QStringList{"circuit", "-n", "25", "--topology", topology, "--approx-lsb", "1", "--cells", "@ha3"}
+                << "'ha' is a cell the popcount builders place";
     }
 
     void badInputGivesOneErrorLine()
@@ -261,6 +267,11 @@ private Q_SLOTS:
                 QFile f(a);
                 QVERIFY(f.open(QIODevice::WriteOnly));
                 f.write("{\"cells\": [ {\"name\": ");
+            } else if (a == "@ha3") {
+                a = dir.filePath("ha3.json");
+                QFile f(a);
+                QVERIFY(f.open(QIODevice::WriteOnly));
+                f.write(R"({"cells": [{"name": "ha", "inputs": 3, "sum": "01101001", "carry": "00010111"}]})");
             }
         }
         const Run r = runCli(args);

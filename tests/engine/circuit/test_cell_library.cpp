@@ -126,6 +126,21 @@ private Q_SLOTS:
         QTest::newRow("fractional transistors")
             << R"({"cells": [{"name": "x", "inputs": 2, "sum": "0110", "transistors": 2.5}]})"
             << "whole number";
+        // The cells the builders place keep their shape and function (these
+        // crashed the timing analysis or counted wrong before).
+        const QString keeps = QStringLiteral("is a cell the popcount builders place");
+        QTest::newRow("ha with 3 inputs")
+            << R"({"cells": [{"name": "ha", "inputs": 3, "sum": "01101001", "carry": "00010111"}]})" << keeps;
+        QTest::newRow("xor2 with 3 inputs")
+            << R"({"cells": [{"name": "xor2", "inputs": 3, "sum": "01101001"}]})" << keeps;
+        QTest::newRow("fa without carry") << R"({"cells": [{"name": "fa", "inputs": 2, "sum": "0110"}]})" << keeps;
+        QTest::newRow("fa approximate")
+            << R"({"cells": [{"name": "fa", "inputs": 3, "sum": "11101000", "carry": "00010111"}]})" << keeps;
+        QTest::newRow("xor3 with carry")
+            << R"({"cells": [{"name": "xor3", "inputs": 3, "sum": "01101001", "carry": "00010111"}]})" << keeps;
+        QTest::newRow("ha second") << R"({"cells": [{"name": "x", "inputs": 2, "sum": "0110"},
+                                       {"name": "ha", "inputs": 2, "sum": "0110"}]})"
+                                   << "cells[1]: 'ha' is a cell the popcount builders place";
     }
 
     void malformedJsonIsRejectedWithItsReason()
