@@ -185,6 +185,11 @@ std::string checkLayer(const Model& m, size_t i)
         return "an inputconv layer (integer pixel inputs) must be the first layer";
     if (l.kind == LayerKind::MaxPool && (i == 0 || !hasThresholds(m.layers[i - 1].kind)))
         return "a maxpool layer must follow a layer with thresholds (inputconv, conv or dense)";
+    // Only an inputconv reads the image: a model that starts otherwise would
+    // compute from no input at all.
+    if (i == 0 && l.kind != LayerKind::InputConv)
+        return "the first layer must be an inputconv layer (it reads the image's integer pixels), not "
+            + layerKindName(l.kind);
     if (l.kind == LayerKind::Scores && i + 1 != m.layers.size())
         return "a scores layer must be the last layer";
     if (l.kind != LayerKind::Scores && i + 1 == m.layers.size())

@@ -88,6 +88,8 @@ private Q_SLOTS:
         QTest::newRow("float param size") << 11 << "layer 2 'conv': float parameter 'bn_gamma' has 1 values";
         QTest::newRow("no layers") << 12 << "model: no layers";
         QTest::newRow("name with slash") << 13 << "layer 1 'a/b': layer name must not contain '/'";
+        // Only an inputconv reads the image (a conv first computed from no input).
+        QTest::newRow("conv first") << 15 << "layer 0 'inputconv': the first layer must be an inputconv layer";
     }
 
     void validateModelNamesLayerAndProblem()
@@ -117,6 +119,7 @@ private Q_SLOTS:
         case 12: m.layers.clear(); break;
         case 13: m.layers[1].name = "a/b"; break;
         case 14: m.layers.pop_back(); break;
+        case 15: m.layers[0].kind = LayerKind::Conv; break;
         }
         const QString error = errorOf([&] { validateModel(m); });
         QVERIFY2(error.startsWith(expected), qPrintable(error));
