@@ -85,6 +85,8 @@ void runEval(const EvalArgs& a)
     const Model model = loadModel(a.model);
     const Dataset data = loadDataset(a.data);
     const int count = a.limit > 0 ? std::min(a.limit, data.count) : data.count;
+    if (count == 0)
+        throw std::invalid_argument(data.source + ": no images to evaluate");
     InferenceConfig config = makeConfig(a, model);
     config.threads = a.threads;
     const Mitigation mode = parseMitigation(a.mitigation);

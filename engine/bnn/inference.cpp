@@ -68,6 +68,15 @@ InferenceResult InferenceEngine::run(const Dataset& data, int first, int count, 
                                     + " are outside the dataset (" + std::to_string(data.count) + " images)");
     if (data.images.size() < static_cast<size_t>(data.count) * input_.size())
         throw std::invalid_argument("dataset holds fewer pixels than its image count says");
+    // A label the model cannot predict would count as wrong without a word.
+    if (data.labels.size() >= static_cast<size_t>(first) + static_cast<size_t>(count))
+        for (int i = first; i < first + count; ++i)
+            if (data.labels[static_cast<size_t>(i)] >= classes_)
+                throw std::invalid_argument((data.source.empty() ? std::string("dataset") : data.source) + ": label "
+                                            + std::to_string(data.labels[static_cast<size_t>(i)]) + " of image "
+                                            + std::to_string(i) + " is not a class of the model (it has "
+                                            + std::to_string(classes_) + " classes, 0.." + std::to_string(classes_ - 1)
+                                            + ")");
 
     InferenceResult result;
     result.predictions.assign(static_cast<size_t>(count), -1);

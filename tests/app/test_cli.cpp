@@ -1,6 +1,7 @@
 // The axbnn command line: JSON output fields, help text, and one clear error
 // line with a non-zero exit for every kind of bad input.
 #include "bnn/random_model.h"
+#include "io/dataset.h"
 #include "io/model_file.h"
 
 #include "cli_test_support.h"
@@ -154,6 +155,47 @@ private Q_SLOTS:
         for (const char* opt : {"--inputs", "--topology", "--cell", "--ha-cell", "--approx-lsb", "--approx-levels",
                                 "--approx-cells", "--p", "--json", "--verilog", "--cells", "--method", "--samples"})
             QVERIFY2(r.out.contains(opt), opt);
+    }
+
+    // Data a model cannot be scored on is refused with one line: labels the
+    // model cannot predict (they counted as silent 0%) and no images at all.
+    void evalRefusesDataTheModelCannotBeScoredOn()
+    {
+        QTemporaryDir dir;
+        const QString model = dir.filePath("m.h5");
+        axbnn::saveModel(axbnn::randomModel({8, 8, 1},
+                                            {{axbnn::LayerKind::InputConv, 4, 3, 1, 1},
+                                             {axbnn::LayerKind::Dense, 16},
+                                             {axbnn::LayerKind::Scores, 3}},
+                                            3),
+                         model.toStdString());
+        axbnn::Dataset data;
+        data.shape = {8, 8, 1};
+        data.count = 12;
+        data.images.assign(12 * 64, 7);
+        for (int i = 0; i < 12; ++i)
+            data.labels.push_back(static_cast<uint8_t>(i % 5)); // classes 0..4; the model has 3
+        data.classNames = {"a", "b", "c", "d", "e"};
+        const QString labels = dir.filePath("labels.h5");
+        axbnn::saveDatasetH5(data, labels.toStdString());
+        const Run r = runCli({"eval", "--model", model, "--data", labels});
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.err.trimmed().count('\n'), 0);
+        QVERIFY2(r.err.contains("label 3 of image 3 is not a class of the model (it has 3 classes, 0..2)"),
+                 qPrintable(r.err));
+        QVERIFY2(r.err.contains(labels), qPrintable(r.err));
+        // The first three images have labels 0..2: scored without complaint.
+        QCOMPARE(runCli({"eval", "--model", model, "--data", labels, "--limit", "3"}).exitCode, 0);
+
+        data.count = 0;
+        data.images.clear();
+        data.labels.clear();
+        const QString empty = dir.filePath("empty.h5");
+        axbnn::saveDatasetH5(data, empty.toStdString());
+        const Run none = runCli({"eval", "--model", model, "--data", empty});
+        QCOMPARE(none.exitCode, 1);
+        QVERIFY2(none.err.contains("no images to evaluate"), qPrintable(none.err));
+        QVERIFY(none.out.isEmpty());
     }
 
     void evalReportsAccuracyAndWritesPredictions()
