@@ -2,9 +2,6 @@
 #include "cli_app.h"
 #include "commands.h"
 
-#include <exception>
-#include <iostream>
-
 int main(int argc, char** argv)
 {
     CLI::App app{"AxBNN Workbench command line: approximate popcount circuits and binary neural "
@@ -21,18 +18,5 @@ int main(int argc, char** argv)
     axbnn::cli::addImportNetlistCommand(app);
     axbnn::cli::addTrainCommand(app);
     axbnn::cli::addExportCommandNames(app);
-    try {
-        app.parse(argc, argv);
-        if (app.get_subcommands().empty()) {
-            std::cerr << "axbnn: error: a command is required (run with --help for the list)\n";
-            return 1;
-        }
-    } catch (const CLI::ParseError& e) {
-        return app.exit(e);
-    } catch (const std::exception& e) {
-        // Engine errors carry a message the user can act on.
-        std::cerr << "axbnn: error: " << e.what() << "\n";
-        return 1;
-    }
-    return 0;
+    return axbnn::cli::runApp(app, argc, argv, "a command is required (run with --help for the list)");
 }
