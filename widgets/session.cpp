@@ -4,6 +4,7 @@
 #include "exploration_state.h"
 
 #include "bnn/mitigation.h"
+#include "circuit/design_limits.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -11,6 +12,8 @@
 #include <QPointer>
 #include <QSaveFile>
 
+#include <cmath>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
@@ -38,12 +41,15 @@ const QJsonValue& require(const QJsonValue& value, const QString& key)
     return value;
 }
 
-int toInt(const QJsonValue& value, const QString& key, int minimum)
+int toInt(const QJsonValue& value, const QString& key, int minimum, int maximum = std::numeric_limits<int>::max())
 {
     require(value, key);
     const double d = value.toDouble(-1e300);
-    if (!value.isDouble() || d != static_cast<int>(d) || d < minimum)
-        fail(QStringLiteral("'%1' must be an integer >= %2").arg(key).arg(minimum));
+    // Range first: converting a double out of int's range is undefined.
+    if (!value.isDouble() || !(d >= minimum && d <= maximum) || d != std::floor(d))
+        fail(maximum == std::numeric_limits<int>::max()
+                 ? QStringLiteral("'%1' must be an integer >= %2").arg(key).arg(minimum)
+                 : QStringLiteral("'%1' must be an integer in %2..%3").arg(key).arg(minimum).arg(maximum));
     return static_cast<int>(d);
 }
 
@@ -147,7 +153,7 @@ Session sessionFromJson(const QJsonObject& json)
     const QJsonObject c = circuitValue.toObject();
 
     Session s;
-    s.inputs = toInt(c.value("inputs"), "circuit.inputs", 1);
+    s.inputs = toInt(c.value("inputs"), "circuit.inputs", 1, kMaxPopcountInputs);
     try {
         s.topology =
             parseTopology(toString(require(c.value("topology"), "circuit.topology"), "circuit.topology").toStdString());
@@ -156,8 +162,8 @@ Session sessionFromJson(const QJsonObject& json)
     }
     s.approx.faCell = toString(require(c.value("faCell"), "circuit.faCell"), "circuit.faCell").toStdString();
     s.approx.haCell = toString(c.value("haCell"), "circuit.haCell").toStdString();
-    s.approx.lsbColumns = toInt(c.value("lsbColumns"), "circuit.lsbColumns", 0);
-    s.approx.levels = toInt(c.value("levels"), "circuit.levels", 0);
+    s.approx.lsbColumns = toInt(c.value("lsbColumns"), "circuit.lsbColumns", 0, kMaxLsbColumns);
+    s.approx.levels = toInt(c.value("levels"), "circuit.levels", 0, kMaxTreeLevels);
     s.approx.extraCells = toCells(c.value("extraCells"), "circuit.extraCells");
     s.approx.exactCells = toCells(c.value("exactCells"), "circuit.exactCells");
     const QJsonValue p = require(c.value("p"), "circuit.p");

@@ -3,6 +3,7 @@
 #include "circuit_options.h"
 #include "commands.h"
 
+#include "circuit/design_limits.h"
 #include "circuit/testbench_writer.h"
 #include "circuit/verilog_writer.h"
 #include "circuit/yosys_report.h"
@@ -158,7 +159,7 @@ void addCircuitCommand(CLI::App& app)
     CLI::App* cmd = app.add_subcommand("circuit", "Build a popcount circuit and report cost and error statistics");
     cmd->add_option("--inputs,-n", args->inputs, "Number of popcount inputs N (the kernel size)")
         ->required()
-        ->check(CLI::Range(1, 65536));
+        ->check(CLI::Range(1, kMaxPopcountInputs));
     addCircuitOptions(cmd, args->circuit, true);
     addCircuitOutputs(cmd, args->out);
     cmd->callback([args]() { runCircuit(*args); });

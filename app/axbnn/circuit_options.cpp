@@ -1,6 +1,7 @@
 // Registration and validation of the circuit options.
 #include "circuit_options.h"
 
+#include "circuit/design_limits.h"
 #include "circuit/popcount_builder.h"
 
 namespace axbnn::cli {
@@ -18,11 +19,11 @@ void addCircuitOptions(CLI::App* cmd, CircuitOptions& o, bool withCellIds)
     cmd->add_option("--ha-cell", o.haCell, "Approximate cell for selected half adders (e.g. or-ha); none: keep exact")
         ->capture_default_str();
     cmd->add_option("--approx-lsb", o.lsb, "Approximate the cells in the K least significant columns of every adder")
-        ->check(CLI::Range(0, 64))
+        ->check(CLI::Range(0, kMaxLsbColumns))
         ->capture_default_str();
     cmd->add_option("--approx-levels", o.levels,
                     "Approximate the cells on the first L tree levels (nearest the inputs)")
-        ->check(CLI::Range(0, 1 << 20))
+        ->check(CLI::Range(0, kMaxTreeLevels))
         ->capture_default_str();
     if (withCellIds) {
         cmd->add_option("--approx-cells", o.extraCells,

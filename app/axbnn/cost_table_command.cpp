@@ -3,6 +3,7 @@
 #include "circuit_options.h"
 #include "commands.h"
 
+#include "circuit/design_limits.h"
 #include "util/atomic_file.h"
 
 #include <cstdio>
@@ -127,7 +128,7 @@ void addCostTableCommand(CLI::App& app)
         "cost-table", "CSV of area, delay, energy and error against N, exact and approximate, per topology");
     cmd->add_option("--inputs,-n", args->inputs, "Values of N (comma separated)")
         ->delimiter(',')
-        ->check(CLI::Range(1, 65536))
+        ->check(CLI::Range(1, kMaxPopcountInputs))
         ->capture_default_str();
     cmd->add_option("--topologies", args->topologies, "Topologies (comma separated)")
         ->delimiter(',')

@@ -1,6 +1,7 @@
 // `axbnn error-model`: the abstracted error model of approximation-aware
 // training (P(e | s) per layer and the equivalent bit-flip probability) as a
 // JSON file (docs/error-model.md), for a model's layers or one bare unit.
+#include "circuit/design_limits.h"
 #include "circuit_options.h"
 #include "commands.h"
 #include "io/error_model_json.h"
@@ -146,7 +147,7 @@ void addErrorModelCommand(CLI::App& app)
     cmd->add_option("--model,-m", args->model, "Model file: one entry per binary layer with a circuit")
         ->check(CLI::ExistingFile);
     cmd->add_option("--fan-in", args->fanIn, "Instead of a model: one bare unit of N inputs")
-        ->check(CLI::Range(1, 1 << 20));
+        ->check(CLI::Range(1, kMaxPopcountInputs));
     cmd->add_option("--data", args->data,
                     "Measure each layer's XNOR statistic p on this data (e.g. fashion-mnist:train); "
                     "default: p from --p for every layer");
@@ -157,7 +158,7 @@ void addErrorModelCommand(CLI::App& app)
         ->check(CLI::ExistingFile);
     cmd->add_option("--unit-width", args->unitWidth,
                     "Inputs per popcount unit; wider fan-ins split into chunks (0: whole fan-in)")
-        ->check(CLI::Range(0, 1 << 20));
+        ->check(CLI::Range(0, kMaxUnitWidth));
     cmd->add_flag("--include-scores", args->includeScores, "Also approximate the last (scores) layer");
     cmd->add_option("--threads", args->threads, "Worker threads (0: all cores; results do not depend on it)")
         ->check(CLI::Range(0, 1024));

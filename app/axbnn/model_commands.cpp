@@ -5,6 +5,7 @@
 
 #include "bnn/inference.h"
 #include "bnn/mitigation.h"
+#include "circuit/design_limits.h"
 #include "circuit/popcount_builder.h"
 #include "io/dataset.h"
 #include "io/inference_json.h"
@@ -274,7 +275,7 @@ void addModelCommands(CLI::App& app)
         ->capture_default_str();
     eval->add_option("--unit-width", args->unitWidth,
                      "Inputs per popcount unit; wider fan-ins split into chunks (0: whole fan-in)")
-        ->check(CLI::Range(0, 1 << 20));
+        ->check(CLI::Range(0, kMaxUnitWidth));
     eval->add_flag("--include-scores", args->includeScores, "Also use the approximate unit in the last (scores) layer");
     eval->add_option("--mitigation", args->mitigation,
                      "none; bias: shift thresholds by the circuit's expected error; tune: re-fit each "

@@ -2,6 +2,7 @@
 // exactly or approximation-aware (errors from an error-model file, or from a
 // circuit described by the circuit options, abstracted in process), with a
 // progress bar on a terminal.
+#include "circuit/design_limits.h"
 #include "circuit_options.h"
 #include "commands.h"
 #include "io/error_model_json.h"
@@ -238,13 +239,14 @@ void addTrainCommand(CLI::App& app)
         ->capture_default_str();
     cmd->add_option("--ha-cell", c.haCell, "Approximate half-adder cell (e.g. or-ha); none: exact");
     cmd->add_option("--approx-lsb", c.lsb, "Approximate the K least significant columns of every adder")
-        ->check(CLI::Range(0, 64));
-    cmd->add_option("--approx-levels", c.levels, "Approximate the first L tree levels")->check(CLI::Range(0, 1 << 20));
+        ->check(CLI::Range(0, kMaxLsbColumns));
+    cmd->add_option("--approx-levels", c.levels, "Approximate the first L tree levels")
+        ->check(CLI::Range(0, kMaxTreeLevels));
     cmd->add_option("--cells", c.cellsFile, "Cell library JSON extending the built-in table")->check(CLI::ExistingFile);
     cmd->add_option("--p", c.p, "XNOR-output statistic for the error model's summary numbers")
         ->check(CLI::Range(0.0, 1.0));
     cmd->add_option("--unit-width", args->unitWidth, "Inputs per popcount unit (0: whole fan-in)")
-        ->check(CLI::Range(0, 1 << 20));
+        ->check(CLI::Range(0, kMaxUnitWidth));
     cmd->add_flag("--include-scores", args->includeScores, "Also approximate the last (scores) layer");
     cmd->add_option("--samples", args->samplesPerSum, "Error model: random patterns per exact count s")
         ->check(CLI::Range(uint64_t{64}, uint64_t{1} << 20))

@@ -2,11 +2,10 @@
 // (docs/domain.md section 2). Approximation is applied afterwards (approximation.h).
 #pragma once
 
+#include "circuit/design_limits.h"
 #include "circuit/netlist.h"
 
 namespace axbnn {
-
-inline constexpr int kMaxPopcountInputs = 65536;
 
 // Builds the exact popcount circuit from the library's "fa", "ha", "xor2" and
 // "xor3" cells. Throws std::invalid_argument for N outside 1..kMaxPopcountInputs.

@@ -1,6 +1,7 @@
 // Parses per-layer popcount configurations; serialises mitigation reports.
 #include "io/inference_json.h"
 
+#include "circuit/design_limits.h"
 #include "io/netlist_import.h"
 
 #include <filesystem>
@@ -64,7 +65,7 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
             path = std::filesystem::path(origin).parent_path() / path;
         auto net = std::make_shared<const Netlist>(importNetlistFile(path.string(), &library));
         PopcountUnitConfig unit = PopcountUnitConfig::makeImported(std::move(net), path.string());
-        unit.unitWidth = integer("unit_width", 0, 1 << 20);
+        unit.unitWidth = integer("unit_width", 0, kMaxUnitWidth);
         if (unit.unitWidth != 0 && unit.unitWidth != unit.netlist->inputs)
             fail(origin,
                  where + ": the netlist " + path.string() + " has " + std::to_string(unit.netlist->inputs)
@@ -75,14 +76,14 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
     ApproxConfig approx;
     approx.faCell = text("cell", "maj-fa");
     approx.haCell = text("ha_cell", "");
-    approx.lsbColumns = integer("approx_lsb", 0, 64);
-    approx.levels = integer("approx_levels", 0, 1 << 20);
+    approx.lsbColumns = integer("approx_lsb", 0, kMaxLsbColumns);
+    approx.levels = integer("approx_levels", 0, kMaxTreeLevels);
     try {
         library.at(approx.faCell);
         if (!approx.haCell.empty())
             library.at(approx.haCell);
         PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(parseTopology(text("topology", "adder-tree")), approx,
-                                                                  integer("unit_width", 0, 1 << 20));
+                                                                  integer("unit_width", 0, kMaxUnitWidth));
         unit.library = library;
         return unit;
     } catch (const std::invalid_argument& e) {

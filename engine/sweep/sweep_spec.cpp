@@ -3,6 +3,7 @@
 
 #include "bnn/mitigation.h"
 #include "circuit/approximation.h"
+#include "circuit/design_limits.h"
 #include "circuit/popcount_builder.h"
 #include "io/model_file.h"
 
@@ -274,8 +275,10 @@ void parseCircuitAxes(const Reader& r, const json& j, SweepSpec& s, const std::s
         }
         if (const json* l = r.list(a, "levels", "approximation.")) {
             s.levels.clear();
+            // A level applies to every knob of the spec: the tighter limit holds.
+            const int most = std::min(kMaxLsbColumns, kMaxTreeLevels);
             for (size_t i = 0; i < l->size(); ++i)
-                s.levels.push_back(static_cast<int>(r.integer((*l)[i], "approximation." + at("levels", i), 0, 64)));
+                s.levels.push_back(static_cast<int>(r.integer((*l)[i], "approximation." + at("levels", i), 0, most)));
         }
     }
     for (SweepKnob k : s.knobs)

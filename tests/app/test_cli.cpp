@@ -290,6 +290,12 @@ private Q_SLOTS:
         QTest::newRow("no passes") << QStringList{"eval", "--model", "@bad", "--repeat", "0"} << "--repeat";
         QTest::newRow("unknown mitigation")
             << QStringList{"eval", "--model", "@bad", "--mitigation", "magic"} << "magic";
+        // One limits table (circuit/design_limits.h): a fan-in the builders refuse
+        // is refused by the option itself.
+        QTest::newRow("fan-in above the builders' limit")
+            << QStringList{"error-model", "--fan-in", "70000", "--out", "x.json"} << "--fan-in";
+        QTest::newRow("unit width above the limit")
+            << QStringList{"eval", "--model", "@bad", "--unit-width", "70000"} << "--unit-width";
         // A library that redefines a cell the builders place (this crashed
         // the timing analysis on every topology).
         for (const char* topology : {"adder-tree", "wallace", "dadda", "chain"})

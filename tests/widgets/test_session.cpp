@@ -137,6 +137,22 @@ private Q_SLOTS:
         QTest::newRow("bad cells") << head
                 + R"("circuit":{"inputs":9,"topology":"dadda","faCell":"maj","lsbColumns":0,"levels":0,"p":0.5,"extraCells":[-1]}})"
                                    << "circuit.extraCells";
+        // Limits of docs/cli.md's one table; huge numbers are refused, not converted.
+        QTest::newRow("inputs 10^9") << head
+                + R"("circuit":{"inputs":1e9,"topology":"dadda","faCell":"maj","lsbColumns":0,"levels":0,"p":0.5}})"
+                                     << "'circuit.inputs' must be an integer in 1..65536";
+        QTest::newRow("inputs 1e300") << head
+                + R"("circuit":{"inputs":1e300,"topology":"dadda","faCell":"maj","lsbColumns":0,"levels":0,"p":0.5}})"
+                                      << "'circuit.inputs' must be an integer in 1..65536";
+        QTest::newRow("lsb 65") << head
+                + R"("circuit":{"inputs":9,"topology":"dadda","faCell":"maj","lsbColumns":65,"levels":0,"p":0.5}})"
+                                << "'circuit.lsbColumns' must be an integer in 0..64";
+        QTest::newRow("fractional levels")
+            << head + R"("circuit":{"inputs":9,"topology":"dadda","faCell":"maj","lsbColumns":0,"levels":1.5,"p":0.5}})"
+            << "'circuit.levels' must be an integer in 0..1048576";
+        QTest::newRow("unknown mitigation") << head
+                + R"("circuit":{"inputs":9,"topology":"dadda","faCell":"maj","lsbColumns":0,"levels":0,"p":0.5},"mitigation":"magic"})"
+                                            << "'mitigation': unknown mitigation 'magic' (known: none, bias, tune)";
     }
 
     void badSessionsNameTheProblem()
