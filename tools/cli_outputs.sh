@@ -24,10 +24,16 @@ for k in ("seconds", "images_per_second", "pass_seconds"):
     j.pop(k, None)
 print(json.dumps(j, indent=1))'
 }
+# Standard output and error, less timing lines, \r progress (terminals
+# only) and the temporary folder's name.
 run() { # label command...
   echo "== $1"
   shift
-  "$@" 2>&1 | grep -v '^time ' || echo "(exit status $?)"
+  local status=0
+  "$@" > "$work/out" 2>&1 || status=$?
+  tr '\r' '\n' < "$work/out" | grep -v -e '^time ' -e ' N=[0-9]* \(exact\|approximate\) *$' -e '^ *$' |
+    sed "s|$work|WORK|g" || true
+  [ "$status" -eq 0 ] || echo "(exit status $status)"
 }
 run "circuit 576 exact json" "$axbnn" circuit -n 576 --json
 run "circuit 576 lsb 2" "$axbnn" circuit -n 576 --approx-lsb 2
