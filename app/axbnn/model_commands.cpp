@@ -84,7 +84,7 @@ InferenceConfig makeConfig(const EvalArgs& a, const Model& model)
 void runEval(const EvalArgs& a)
 {
     const Model model = loadModel(a.model);
-    const Dataset data = loadDataset(a.data);
+    const Dataset data = loadDataset(a.data, a.limit); // only the images evaluated
     const int count = a.limit > 0 ? std::min(a.limit, data.count) : data.count;
     if (count == 0)
         throw std::invalid_argument(data.source + ": no images to evaluate");
@@ -93,7 +93,8 @@ void runEval(const EvalArgs& a)
     const Mitigation mode = parseMitigation(a.mitigation);
     MitigationReport mitigation;
     if (mode != Mitigation::None)
-        mitigation = applyMitigation(mode, model, config, loadDataset(a.calibration), a.calibrationLimit);
+        mitigation =
+            applyMitigation(mode, model, config, loadDataset(a.calibration, a.calibrationLimit), a.calibrationLimit);
     const InferenceEngine engine(model, config);
     // --repeat: the same pass several times; the time is the median pass, so
     // that one hiccup of a short run does not decide a benchmark.

@@ -73,7 +73,7 @@ std::vector<std::string> readClassNamesFile(const fs::path& path)
 }
 
 Dataset loadSplit(const std::string& dir, bool test, std::vector<std::string> classNames, const std::string& who,
-                  const std::string& hint)
+                  const std::string& hint, int limit)
 {
     const std::string prefix = test ? "t10k" : "train";
     std::string paths[2];
@@ -84,7 +84,7 @@ Dataset loadSplit(const std::string& dir, bool test, std::vector<std::string> cl
             throw std::runtime_error(who + ": " + (fs::path(dir) / (prefix + kinds[i] + ".gz")).string() + " not found"
                                      + hint);
     }
-    Dataset d = loadIdxDataset(paths[0], paths[1], std::move(classNames));
+    Dataset d = loadIdxDataset(paths[0], paths[1], std::move(classNames), limit);
     d.source = who + (test ? ":test" : ":train");
     return d;
 }
@@ -125,10 +125,12 @@ void validateDataset(const Dataset& d)
 }
 
 Dataset loadIdxDataset(const std::string& imagesPath, const std::string& labelsPath,
-                       std::vector<std::string> classNames)
+                       std::vector<std::string> classNames, int limit)
 {
-    IdxArray images = readIdxFile(imagesPath);
-    IdxArray labels = readIdxFile(labelsPath);
+    if (limit < 0)
+        throw std::invalid_argument("image limit must be 0 (all) or positive");
+    IdxArray images = readIdxFile(imagesPath, static_cast<uint64_t>(limit));
+    IdxArray labels = readIdxFile(labelsPath, static_cast<uint64_t>(limit));
     if (images.dims.size() != 3 && images.dims.size() != 4)
         throw std::runtime_error(imagesPath
                                  + ": expected images of 3 (n x H x W) or 4 (n x H x W x C) dimensions, found "
@@ -153,7 +155,7 @@ Dataset loadIdxDataset(const std::string& imagesPath, const std::string& labelsP
                                  + std::to_string(classNames.size()));
     Dataset d;
     d.shape = {int(images.dims[1]), int(images.dims[2]), images.dims.size() == 4 ? int(images.dims[3]) : 1};
-    d.count = int(images.dims[0]);
+    d.count = int(images.items());
     d.images = std::move(images.data);
     d.labels = std::move(labels.data);
     d.classNames = std::move(classNames);
@@ -161,14 +163,14 @@ Dataset loadIdxDataset(const std::string& imagesPath, const std::string& labelsP
     return d;
 }
 
-Dataset loadFashionMnist(const std::string& dir, bool test)
+Dataset loadFashionMnist(const std::string& dir, bool test, int limit)
 {
     const bool packageDir = fs::path(dir).lexically_normal() == fs::path(kFashionMnistDir);
     return loadSplit(dir, test, fashionMnistClassNames(), "fashion-mnist",
-                     packageDir ? "; install the Debian package dataset-fashion-mnist" : "");
+                     packageDir ? "; install the Debian package dataset-fashion-mnist" : "", limit);
 }
 
-Dataset loadIdxDirectory(const std::string& dir, bool test)
+Dataset loadIdxDirectory(const std::string& dir, bool test, int limit)
 {
     std::vector<std::string> names;
     std::string base = fs::path(dir).lexically_normal().filename().string();
@@ -179,7 +181,7 @@ Dataset loadIdxDirectory(const std::string& dir, bool test)
         names = readClassNamesFile(fs::path(dir) / "class_names.txt");
     else if (base.find("fashion") != std::string::npos)
         names = fashionMnistClassNames();
-    return loadSplit(dir, test, std::move(names), dir, "");
+    return loadSplit(dir, test, std::move(names), dir, "", limit);
 }
 
 Dataset loadDatasetH5(const std::string& path)
@@ -256,7 +258,7 @@ void saveDatasetH5(const Dataset& d, const std::string& path)
     file.commit();
 }
 
-Dataset loadDataset(const std::string& spec)
+Dataset loadDataset(const std::string& spec, int limit)
 {
     if (spec.empty())
         throw std::runtime_error("no dataset given (expected fashion-mnist, fashion-mnist:train, a directory of IDX "
@@ -273,9 +275,9 @@ Dataset loadDataset(const std::string& spec)
             }
     }
     if (base == "fashion-mnist")
-        return loadFashionMnist(kFashionMnistDir, test);
+        return loadFashionMnist(kFashionMnistDir, test, limit);
     if (fs::is_directory(base))
-        return loadIdxDirectory(base, test);
+        return loadIdxDirectory(base, test, limit);
     if (fs::is_regular_file(base)) {
         if (split)
             throw std::runtime_error(spec + ": an HDF5 dataset file has no train/test split; drop the '"

@@ -89,7 +89,7 @@ std::string gzipCompress(const std::string& raw, const std::string& path)
 
 } // namespace
 
-IdxArray readIdxFile(const std::string& path)
+IdxArray readIdxFile(const std::string& path, uint64_t maxItems)
 {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))
@@ -127,11 +127,25 @@ IdxArray readIdxFile(const std::string& path)
             throw std::runtime_error(path + ": IDX header promises more than 16 GiB (" + dimsText(a.dims) + " ...)");
     }
 
+    // A plain file must be as long as its header says, before anything is read.
+    const uint64_t headerBytes = 4 + 4 * uint64_t{magic[3]};
+    std::error_code sizeError;
+    const uint64_t fileBytes = std::filesystem::file_size(path, sizeError);
+    if (gzdirect(f.get()) == 1 && !sizeError && fileBytes < headerBytes + total)
+        throw std::runtime_error(path + ": truncated: the header promises " + dimsText(a.dims) + " = "
+                                 + std::to_string(total) + " bytes of data, the file holds "
+                                 + std::to_string(fileBytes - std::min(fileBytes, headerBytes)));
+    // Only the items asked for: a header that promises millions of images
+    // costs nothing when ten are wanted.
+    const uint64_t itemBytes = a.dims[0] == 0 ? 0 : total / a.dims[0];
+    const bool limited = maxItems > 0 && maxItems < a.dims[0];
+    a.itemsRead = limited ? maxItems : a.dims[0];
+    const uint64_t wanted = a.itemsRead * itemBytes;
     // Grow as data arrives rather than trusting the header with one allocation.
-    a.data.reserve(static_cast<size_t>(std::min<uint64_t>(total, uint64_t{64} << 20)));
-    while (a.data.size() < total) {
+    a.data.reserve(static_cast<size_t>(std::min<uint64_t>(wanted, uint64_t{64} << 20)));
+    while (a.data.size() < wanted) {
         const size_t old = a.data.size();
-        const size_t step = static_cast<size_t>(std::min<uint64_t>(total - old, uint64_t{16} << 20));
+        const size_t step = static_cast<size_t>(std::min<uint64_t>(wanted - old, uint64_t{16} << 20));
         a.data.resize(old + step);
         const size_t got = readSome(f.get(), a.data.data() + old, step, path);
         if (got < step) {
@@ -140,6 +154,8 @@ IdxArray readIdxFile(const std::string& path)
                                      + std::to_string(total) + " bytes of data, found " + std::to_string(old + got));
         }
     }
+    if (limited)
+        return a; // the rest is not read, so not checked
     uint8_t extra;
     if (readSome(f.get(), &extra, 1, path) != 0)
         throw std::runtime_error(path + ": unexpected data after the " + std::to_string(total)

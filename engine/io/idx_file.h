@@ -9,15 +9,20 @@
 namespace axbnn {
 
 struct IdxArray {
-    std::vector<uint32_t> dims; // e.g. {10000, 28, 28} for images, {10000} for labels
-    std::vector<uint8_t> data; // row-major, product(dims) bytes
+    std::vector<uint32_t> dims; // as the header says, e.g. {10000, 28, 28} for images, {10000} for labels
+    std::vector<uint8_t> data; // row-major: the first items() items, items() * product(dims[1..]) bytes
+    uint64_t itemsRead = 0; // dims[0], or fewer when read with a limit
+
+    uint64_t items() const { return itemsRead; }
 };
 
 // Reads a plain or gzip-compressed IDX file of unsigned bytes (type code
-// 0x08, 1 to 4 dimensions). Throws std::runtime_error naming the file on a
-// missing file, bad magic, unsupported element type, truncated data or data
-// after the end.
-IdxArray readIdxFile(const std::string& path);
+// 0x08, 1 to 4 dimensions). With `maxItems` > 0 only the first `maxItems`
+// items (along the first dimension) are read, and memory follows them, not
+// the header. Throws std::runtime_error naming the file on a missing file,
+// bad magic, unsupported element type, a plain file shorter than its header
+// promises, truncated data or (reading all) data after the end.
+IdxArray readIdxFile(const std::string& path, uint64_t maxItems = 0);
 
 // Writes atomically; gzip-compressed if `path` ends in ".gz".
 void writeIdxFile(const std::string& path, const IdxArray& array);

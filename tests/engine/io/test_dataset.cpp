@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <zlib.h>
 
 using namespace axbnn;
 namespace fs = std::filesystem;
@@ -184,7 +185,8 @@ private Q_SLOTS:
         QTest::addColumn<int>("damage");
         QTest::addColumn<QString>("expected");
         QTest::newRow("truncated plain") << "t-idx3-ubyte" << 0
-                                         << "truncated: the header promises 10 x 4 x 4 = 160 bytes of data, found 100";
+                                         << "truncated: the header promises 10 x 4 x 4 = 160 bytes of data, the file "
+                                            "holds 100";
         QTest::newRow("truncated gzip") << "t-idx3-ubyte.gz" << 0 << "truncated";
         QTest::newRow("bad magic") << "m-idx3-ubyte" << 1 << "not an IDX file (magic 0x12340803";
         QTest::newRow("float type") << "f-idx3-ubyte" << 2 << "IDX element type 0x0D is not supported";
@@ -230,6 +232,46 @@ private Q_SLOTS:
         const QString error = errorOf([&] { readIdxFile(file); });
         QVERIFY2(error.startsWith(QString::fromStdString(file) + ": "), qPrintable(error));
         QVERIFY2(error.contains(expected), qPrintable(error));
+    }
+
+    // A header that promises a million images costs nothing when ten are
+    // wanted: only they are read (a 6 MB gzip file once allocated 4 GB
+    // under --limit 10). A plain file is checked against its size at once.
+    void aLimitReadsOnlyTheImagesAskedFor()
+    {
+        const IdxArray images = ramp({20, 28, 28}), labels = ramp({20}, 10);
+        // The IDX bytes of `a` with a header that promises a million items.
+        const auto promising = [](const IdxArray& a) {
+            std::string raw = {0, 0, 8, char(a.dims.size())};
+            for (size_t i = 0; i < a.dims.size(); ++i)
+                for (int shift : {24, 16, 8, 0})
+                    raw.push_back(char(((i == 0 ? 1'000'000u : a.dims[i]) >> shift) & 0xff));
+            return raw.append(reinterpret_cast<const char*>(a.data.data()), a.data.size());
+        };
+        const auto gzipTo = [](const std::string& file, const std::string& raw) {
+            gzFile g = gzopen(file.c_str(), "wb");
+            QVERIFY(g);
+            QCOMPARE(gzwrite(g, raw.data(), static_cast<unsigned>(raw.size())), static_cast<int>(raw.size()));
+            QCOMPARE(gzclose(g), Z_OK);
+        };
+        const std::string plain = path("big-idx3-ubyte"), gzImages = path("big-idx3-ubyte.gz"),
+                          gzLabels = path("big-idx1-ubyte.gz");
+        writeBytes(plain, promising(images));
+        gzipTo(gzImages, promising(images));
+        gzipTo(gzLabels, promising(labels));
+
+        QVERIFY(errorOf([&] { readIdxFile(plain, 10); }).contains("the header promises 1000000 x 28 x 28"));
+        const IdxArray ten = readIdxFile(gzImages, 10);
+        QCOMPARE(ten.dims, (std::vector<uint32_t>{1'000'000, 28, 28}));
+        QCOMPARE(ten.items(), uint64_t{10});
+        QCOMPARE(ten.data, std::vector<uint8_t>(images.data.begin(), images.data.begin() + 10 * 784));
+        const Dataset d = loadIdxDataset(gzImages, gzLabels, {}, 10);
+        QCOMPARE(d.count, 10);
+        QCOMPARE(d.images.size(), size_t{10 * 784});
+        QCOMPARE(d.labels, std::vector<uint8_t>(labels.data.begin(), labels.data.begin() + 10));
+        validateDataset(d);
+        // Without a limit the promise is checked, and fails on the missing data.
+        QVERIFY(errorOf([&] { readIdxFile(gzImages); }).contains("truncated"));
     }
 
     void idxDirectoryLoadsBothSplitsWithClassNames()
