@@ -1,6 +1,7 @@
 // `axbnn circuit` and `axbnn cells`: one popcount circuit's metrics, error
 // statistics and Verilog; the cell library's contents.
 #include "circuit_options.h"
+#include "cli_app.h"
 #include "commands.h"
 
 #include "circuit/design_limits.h"
@@ -159,6 +160,7 @@ void addCircuitCommand(CLI::App& app)
     CLI::App* cmd = app.add_subcommand("circuit", "Build a popcount circuit and report cost and error statistics");
     cmd->add_option("--inputs,-n", args->inputs, "Number of popcount inputs N (the kernel size)")
         ->required()
+        ->check(kWholeNumberValidator)
         ->check(CLI::Range(1, kMaxPopcountInputs));
     addCircuitOptions(cmd, args->circuit, true);
     addCircuitOutputs(cmd, args->out);

@@ -1,6 +1,8 @@
 // Registration and validation of the circuit options.
 #include "circuit_options.h"
 
+#include "cli_app.h"
+
 #include "circuit/design_limits.h"
 #include "circuit/popcount_builder.h"
 
@@ -49,7 +51,9 @@ void addAnalysisOptions(CLI::App* cmd, CircuitOptions& o)
     cmd->add_option("--samples", o.samples, "Monte Carlo input vectors")
         ->check(CLI::Range(uint64_t{64}, uint64_t{1} << 24))
         ->capture_default_str();
-    cmd->add_option("--seed", o.seed, "Random seed (Monte Carlo and energy)")->capture_default_str();
+    cmd->add_option("--seed", o.seed, "Random seed (Monte Carlo and energy)")
+        ->check(kSeedValidator)
+        ->capture_default_str();
     cmd->add_option("--epsilon", o.epsilon, "Propagation prunes probabilities below this value")
         ->check(CLI::Range(0.0, 1e-3))
         ->capture_default_str();

@@ -5,11 +5,41 @@
 
 #include <CLI/CLI.hpp>
 
+#include <charconv>
+#include <cstdint>
 #include <exception>
 #include <iostream>
 #include <string>
 
 namespace axbnn::cli {
+
+// A random seed: decimal digits that fit 64 bits. CLI11 alone took -1 and
+// 10^23 for an unsigned option and saturated them, so two different seeds
+// silently gave the same run.
+inline const CLI::Validator kSeedValidator(
+    [](std::string& text) -> std::string {
+        uint64_t value = 0;
+        const char* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, value);
+        if (!text.empty() && error == std::errc() && stop == end)
+            return {};
+        const std::string shown = text.size() > 40 ? text.substr(0, 40) + "..." : text;
+        return "must be a whole number from 0 to 18446744073709551615, not '" + shown + "'";
+    },
+    "UINT64");
+
+// A whole number (checked before a range, which would call 'abc' out of range).
+inline const CLI::Validator kWholeNumberValidator(
+    [](std::string& text) -> std::string {
+        long long value = 0;
+        const char* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, value);
+        if (!text.empty() && stop == end && (error == std::errc() || error == std::errc::result_out_of_range))
+            return {}; // out of range: the range check says so
+        const std::string shown = text.size() > 40 ? text.substr(0, 40) + "..." : text;
+        return "must be a whole number, not '" + shown + "'";
+    },
+    "INT");
 
 inline void configureApp(CLI::App& app)
 {

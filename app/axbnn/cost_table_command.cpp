@@ -1,6 +1,7 @@
 // `axbnn cost-table`: area, delay, energy and error of exact and approximate
 // popcounts against N for every topology, as a plot-ready CSV.
 #include "circuit_options.h"
+#include "cli_app.h"
 #include "commands.h"
 
 #include "circuit/design_limits.h"
@@ -128,6 +129,7 @@ void addCostTableCommand(CLI::App& app)
         "cost-table", "CSV of area, delay, energy and error against N, exact and approximate, per topology");
     cmd->add_option("--inputs,-n", args->inputs, "Values of N (comma separated)")
         ->delimiter(',')
+        ->check(kWholeNumberValidator)
         ->check(CLI::Range(1, kMaxPopcountInputs))
         ->capture_default_str();
     cmd->add_option("--topologies", args->topologies, "Topologies (comma separated)")

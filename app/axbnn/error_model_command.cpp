@@ -3,6 +3,7 @@
 // JSON file (docs/error-model.md), for a model's layers or one bare unit.
 #include "circuit/design_limits.h"
 #include "circuit_options.h"
+#include "cli_app.h"
 #include "commands.h"
 #include "io/error_model_json.h"
 
@@ -147,6 +148,7 @@ void addErrorModelCommand(CLI::App& app)
     cmd->add_option("--model,-m", args->model, "Model file: one entry per binary layer with a circuit")
         ->check(CLI::ExistingFile);
     cmd->add_option("--fan-in", args->fanIn, "Instead of a model: one bare unit of N inputs")
+        ->check(kWholeNumberValidator)
         ->check(CLI::Range(1, kMaxPopcountInputs));
     cmd->add_option("--data", args->data,
                     "Measure each layer's XNOR statistic p on this data (e.g. fashion-mnist:train); "

@@ -2,9 +2,11 @@
 // exactly or approximation-aware (errors from an error-model file, or from a
 // circuit described by the circuit options, abstracted in process), with a
 // progress bar on a terminal.
-#include "circuit/design_limits.h"
 #include "circuit_options.h"
+#include "cli_app.h"
 #include "commands.h"
+
+#include "circuit/design_limits.h"
 #include "io/error_model_json.h"
 
 #include "bnn/error_model.h"
@@ -214,7 +216,9 @@ void addTrainCommand(CLI::App& app)
     cmd->add_option("--batch", args->batch, "Images per batch")->capture_default_str();
     cmd->add_option("--lr", args->lr, "Adam learning rate (cosine-decayed to 1% over the run)")->capture_default_str();
     cmd->add_flag("--augment", args->augment, "Random shifts of up to 2 pixels");
-    cmd->add_option("--seed", args->seed, "Random seed (same seed: the same model)")->capture_default_str();
+    cmd->add_option("--seed", args->seed, "Random seed (same seed: the same model)")
+        ->check(kSeedValidator)
+        ->capture_default_str();
     cmd->add_option("--threads", args->threads, "Worker threads (0: all cores; the model does not depend on it)")
         ->check(CLI::Range(0, 1024))
         ->capture_default_str();

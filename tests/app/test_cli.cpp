@@ -294,6 +294,16 @@ private Q_SLOTS:
         // is refused by the option itself.
         QTest::newRow("fan-in above the builders' limit")
             << QStringList{"error-model", "--fan-in", "70000", "--out", "x.json"} << "--fan-in";
+        // Numbers that are not numbers, and seeds that do not fit 64 bits
+        // (CLI11 alone saturated them, so different seeds ran the same).
+        QTest::newRow("N not a number, said so")
+            << QStringList{"circuit", "--inputs", "abc"} << "must be a whole number, not 'abc'";
+        QTest::newRow("seed -1") << QStringList{"circuit", "-n", "9", "--seed", "-1"} << "--seed";
+        QTest::newRow("seed 10^23") << QStringList{"circuit", "-n", "9", "--seed", "100000000000000000000000"}
+                                    << "must be a whole number from 0 to 18446744073709551615";
+        QTest::newRow("seed 2^64") << QStringList{"circuit", "-n", "9", "--seed", "18446744073709551616"} << "--seed";
+        QTest::newRow("train seed 2^64") << QStringList{"train", "--seed", "18446744073709551616", "--out", "x.h5"}
+                                         << "--seed";
         QTest::newRow("unit width above the limit")
             << QStringList{"eval", "--model", "@bad", "--unit-width", "70000"} << "--unit-width";
         // A library that redefines a cell the builders place (this crashed
