@@ -8,7 +8,32 @@
 
 namespace axbnn::cli {
 
+namespace {
+
+void addCellsOption(CLI::App* cmd, CircuitOptions& o)
+{
+    cmd->add_option("--cells", o.cellsFile,
+                    "Cell library JSON (docs/cell-library.md) extending the built-in SKY130 table")
+        ->check(CLI::ExistingFile);
+}
+
+} // namespace
+
 void addCircuitOptions(CLI::App* cmd, CircuitOptions& o, bool withCellIds)
+{
+    addStructureOptions(cmd, o);
+    if (withCellIds) {
+        cmd->add_option("--approx-cells", o.extraCells,
+                        "Cell ids to approximate in addition to the knobs (comma separated)")
+            ->delimiter(',');
+        cmd->add_option("--exact-cells", o.exactCells,
+                        "Cell ids to keep exact whatever the knobs select (comma separated)")
+            ->delimiter(',');
+    }
+    addAnalysisOptions(cmd, o);
+}
+
+void addStructureOptions(CLI::App* cmd, CircuitOptions& o)
 {
     cmd->add_option("--topology", o.topology,
                     "Popcount structure: adder-tree (ripple-carry adders in a tree), wallace, "
@@ -27,15 +52,7 @@ void addCircuitOptions(CLI::App* cmd, CircuitOptions& o, bool withCellIds)
                     "Approximate the cells on the first L tree levels (nearest the inputs)")
         ->check(CLI::Range(0, kMaxTreeLevels))
         ->capture_default_str();
-    if (withCellIds) {
-        cmd->add_option("--approx-cells", o.extraCells,
-                        "Cell ids to approximate in addition to the knobs (comma separated)")
-            ->delimiter(',');
-        cmd->add_option("--exact-cells", o.exactCells,
-                        "Cell ids to keep exact whatever the knobs select (comma separated)")
-            ->delimiter(',');
-    }
-    addAnalysisOptions(cmd, o);
+    addCellsOption(cmd, o);
 }
 
 void addAnalysisOptions(CLI::App* cmd, CircuitOptions& o)
@@ -43,9 +60,8 @@ void addAnalysisOptions(CLI::App* cmd, CircuitOptions& o)
     cmd->add_option("--p", o.p, "Probability that an input bit (XNOR output) is 1")
         ->check(CLI::Range(0.0, 1.0))
         ->capture_default_str();
-    cmd->add_option("--cells", o.cellsFile,
-                    "Cell library JSON (docs/cell-library.md) extending the built-in SKY130 table")
-        ->check(CLI::ExistingFile);
+    if (!cmd->get_option_no_throw("--cells")) // import-netlist has no structure options
+        addCellsOption(cmd, o);
     cmd->add_option("--method", o.method, "Error analysis: auto, exhaustive, propagation or monte-carlo")
         ->capture_default_str();
     cmd->add_option("--samples", o.samples, "Monte Carlo input vectors")

@@ -32,6 +32,11 @@ struct CircuitOptions {
 
 // Registers the options on `cmd`; `withCellIds` adds --approx-cells/--exact-cells.
 void addCircuitOptions(CLI::App* cmd, CircuitOptions& options, bool withCellIds);
+// Only what builds and approximates the circuit: --topology, --cell,
+// --ha-cell, --approx-lsb, --approx-levels, --cells (every command that
+// describes a circuit registers them here, so they are spelled and bounded
+// alike everywhere).
+void addStructureOptions(CLI::App* cmd, CircuitOptions& options);
 // Only the analysis options (--p, --cells, --method, --samples, --seed,
 // --epsilon), for circuits that are given rather than built (import-netlist).
 void addAnalysisOptions(CLI::App* cmd, CircuitOptions& options);

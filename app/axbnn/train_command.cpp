@@ -237,16 +237,7 @@ void addTrainCommand(CLI::App& app)
     // The circuit options that describe the approximate popcount (the error
     // model is abstracted in process); --seed is shared with training.
     CircuitOptions& c = args->circuit;
-    cmd->add_option("--topology", c.topology, "Popcount structure: adder-tree, wallace, dadda or chain")
-        ->capture_default_str();
-    cmd->add_option("--cell", c.cell, "Approximate full-adder cell: maj-fa, maj or a cell from --cells")
-        ->capture_default_str();
-    cmd->add_option("--ha-cell", c.haCell, "Approximate half-adder cell (e.g. or-ha); none: exact");
-    cmd->add_option("--approx-lsb", c.lsb, "Approximate the K least significant columns of every adder")
-        ->check(CLI::Range(0, kMaxLsbColumns));
-    cmd->add_option("--approx-levels", c.levels, "Approximate the first L tree levels")
-        ->check(CLI::Range(0, kMaxTreeLevels));
-    cmd->add_option("--cells", c.cellsFile, "Cell library JSON extending the built-in table")->check(CLI::ExistingFile);
+    addStructureOptions(cmd, c);
     cmd->add_option("--p", c.p, "XNOR-output statistic for the error model's summary numbers")
         ->check(CLI::Range(0.0, 1.0));
     cmd->add_option("--unit-width", args->unitWidth, "Inputs per popcount unit (0: whole fan-in)")
