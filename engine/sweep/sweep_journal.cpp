@@ -50,6 +50,21 @@ SweepJournal::SweepJournal(const std::string& path, const SweepJournalHeader& he
     const std::string expected = headerJson(header).dump();
     const size_t headerEnd = text.find('\n');
     size_t good = 0; // bytes of whole lines to keep
+    // --restart discards sweep journals only (of any run, torn ones too):
+    // a file at this name that is anything else is never truncated.
+    if (restart && !text.empty()) {
+        static const std::string kStart = R"({"journal":"axbnn-sweep")";
+        const std::string first = text.substr(0, headerEnd);
+        const nlohmann::json h = nlohmann::json::parse(first, nullptr, false);
+        const bool journal = (h.is_object() && h.value("journal", "") == "axbnn-sweep")
+            || (headerEnd == std::string::npos && (kStart.rfind(text, 0) == 0 || text.rfind(kStart, 0) == 0));
+        if (!journal) {
+            ::close(fd_);
+            throw std::runtime_error(path
+                                     + ": exists and is not a sweep journal, so --restart keeps it; remove it "
+                                       "or choose another --out");
+        }
+    }
     if (!restart && headerEnd == std::string::npos && expected.rfind(text, 0) != 0) {
         ::close(fd_); // not a torn header of ours: never truncate someone else's file
         throw std::runtime_error(path + ": exists and is not a sweep journal; remove it or choose another --out");

@@ -291,6 +291,22 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.out.contains("(3 evaluated, 0 resumed"));
         QVERIFY(readAll(out).contains("\n0,") && readAll(out).contains(",10,"));
+
+        // --restart discards a journal, never another file at its name.
+        for (const QByteArray& precious :
+             {QByteArray("precious data\n"), QByteArray("{\"a\": 1}\nmore\n"), QByteArray("no newline at all")}) {
+            const QString other = d.filePath("o.csv");
+            write(other + ".journal", precious);
+            const Run kept = runCli({"sweep", "--spec", d.filePath("a.json"), "--out", other, "--restart"});
+            QCOMPARE(kept.exitCode, 1);
+            QVERIFY2(kept.err.contains("is not a sweep journal, so --restart keeps it"), qPrintable(kept.err));
+            QCOMPARE(readAll(other + ".journal"), precious);
+            QVERIFY(!QFile::exists(other));
+        }
+        // ... and a torn journal header is still a journal.
+        const QString torn = d.filePath("t.csv");
+        write(torn + ".journal", "{\"journal\":\"axbnn-sw");
+        QCOMPARE(runCli({"sweep", "--spec", d.filePath("a.json"), "--out", torn, "--restart"}).exitCode, 0);
     }
 
     void modelSweepReportsAccuracy()
