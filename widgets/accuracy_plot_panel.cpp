@@ -82,7 +82,7 @@ void AccuracyPlotPanel::redraw()
                                           : tr("approximate tree levels from the inputs (level)"));
     QVector<double> x, plain, mitigated, comparison;
     if (sweep) {
-        for (const SweepPoint& p : sweep->points) {
+        for (const LevelPoint& p : sweep->points) {
             // Level 0 of either knob is the exact circuit: share it.
             if (p.knob != knob.toStdString() && p.level != 0)
                 continue;

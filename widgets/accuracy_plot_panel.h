@@ -3,7 +3,7 @@
 // the current configuration is marked.
 #pragma once
 
-#include "accuracy_job.h"
+#include "explore/accuracy.h"
 
 #include <QWidget>
 

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "analysis/circuit_report.h"
-#include "cost_sweep.h"
+#include "explore/cost_sweep.h"
 
 #include <QWidget>
 

@@ -2,7 +2,7 @@
 // sweep for the newest topology and approximation knobs.
 #pragma once
 
-#include "cost_sweep.h"
+#include "explore/cost_sweep.h"
 #include "latest_only_runner.h"
 
 #include "circuit/cell_library.h"
@@ -24,7 +24,7 @@ public:
     bool isBusy() const { return runner_.isBusy(); }
 
 Q_SIGNALS:
-    void sweepReady(std::shared_ptr<const axbnn::gui::CostSweep> sweep);
+    void sweepReady(std::shared_ptr<const axbnn::CostSweep> sweep);
     void failed(const QString& message);
     void busyChanged(bool busy);
 

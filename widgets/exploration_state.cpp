@@ -443,7 +443,7 @@ void ExplorationState::startWaitingAccuracy()
     if (affects & Accuracy)
         models_->evaluateAccuracy(request);
     if (affects & AccuracySweepOnly) {
-        SweepRequest sweep;
+        LevelSweepRequest sweep;
         sweep.base = request;
         sweep.base.imported.reset(); // the level sweep is of the built circuit
         sweep.base.importedLayer = -1;

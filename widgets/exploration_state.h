@@ -3,8 +3,8 @@
 // change only this.
 #pragma once
 
-#include "accuracy_job.h"
-#include "cost_sweep.h"
+#include "explore/accuracy.h"
+#include "explore/cost_sweep.h"
 #include "model_evaluator.h"
 
 #include "analysis/circuit_report.h"
@@ -130,16 +130,16 @@ Q_SIGNALS:
     void reportReady(std::shared_ptr<const axbnn::CircuitReport> report);
     void failed(const QString& message);
     void costSweepBusyChanged(bool busy);
-    void costSweepReady(std::shared_ptr<const axbnn::gui::CostSweep> sweep);
+    void costSweepReady(std::shared_ptr<const axbnn::CostSweep> sweep);
     void costSweepFailed(const QString& message);
     // A model slot changed (loaded, replaced or cleared).
     void modelChanged(axbnn::gui::ModelSlot slot);
     void modelLoadFailed(const QString& path, const QString& message);
     // Accuracy of the current configuration: the quick subset (final false),
     // then all test images (final true). Cleared (null) when stale.
-    void accuracyChanged(std::shared_ptr<const axbnn::gui::AccuracyResult> result, bool final);
-    void accuracySweepChanged(std::shared_ptr<const axbnn::gui::AccuracySweep> sweep);
-    void layerCostsChanged(std::shared_ptr<const std::vector<axbnn::gui::LayerCost>> costs);
+    void accuracyChanged(std::shared_ptr<const axbnn::AccuracyResult> result, bool final);
+    void accuracySweepChanged(std::shared_ptr<const axbnn::AccuracySweep> sweep);
+    void layerCostsChanged(std::shared_ptr<const std::vector<axbnn::LayerCost>> costs);
     // The imported netlist was opened (path) or closed (empty path).
     void netlistChanged(const QString& path);
     void netlistLoadFailed(const QString& path, const QString& message);

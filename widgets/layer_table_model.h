@@ -2,7 +2,7 @@
 // kind, shapes, popcount width and exact / approximate popcount cost.
 #pragma once
 
-#include "model_analysis.h"
+#include "explore/model_analysis.h"
 
 #include <QAbstractTableModel>
 

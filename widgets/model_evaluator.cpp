@@ -99,7 +99,7 @@ void ModelEvaluator::evaluateAccuracy(AccuracyRequest request)
     });
 }
 
-void ModelEvaluator::evaluateSweep(SweepRequest request)
+void ModelEvaluator::evaluateSweep(LevelSweepRequest request)
 {
     request.base.test = test_;
     request.base.calibration = calibration_;

@@ -4,7 +4,7 @@
 // ever delivered.
 #pragma once
 
-#include "accuracy_job.h"
+#include "explore/accuracy.h"
 #include "latest_only_runner.h"
 #include "progress_runner.h"
 
@@ -38,7 +38,7 @@ public:
     // Stops the accuracy job without a result or a cancelled() (a newer one follows).
     void dropAccuracy() { accuracy_.drop(); }
     bool isAccuracyBusy() const { return accuracy_.isBusy(); }
-    void evaluateSweep(SweepRequest request);
+    void evaluateSweep(LevelSweepRequest request);
     void evaluateLayerCosts(std::shared_ptr<const LoadedModel> model, Topology topology, const ApproxConfig& knobs,
                             std::shared_ptr<const CellLibrary> library);
     void cancelSweep() { sweep_.cancel(); }
@@ -46,23 +46,23 @@ public:
     bool isSweepBusy() const { return sweep_.isBusy(); }
 
 Q_SIGNALS:
-    void modelLoaded(std::shared_ptr<const axbnn::gui::LoadedModel> model, axbnn::gui::ModelSlot slot);
+    void modelLoaded(std::shared_ptr<const axbnn::LoadedModel> model, axbnn::gui::ModelSlot slot);
     void modelLoadFailed(const QString& path, const QString& message, axbnn::gui::ModelSlot slot);
     void loadingChanged(bool loading, axbnn::gui::ModelSlot slot);
 
-    void accuracyReady(std::shared_ptr<const axbnn::gui::AccuracyResult> result, bool final);
+    void accuracyReady(std::shared_ptr<const axbnn::AccuracyResult> result, bool final);
     void accuracyProgress(int done, int total);
     void accuracyFailed(const QString& message);
     void accuracyBusyChanged(bool busy);
     void accuracyCancelled();
 
-    void sweepReady(std::shared_ptr<const axbnn::gui::AccuracySweep> sweep);
+    void sweepReady(std::shared_ptr<const axbnn::AccuracySweep> sweep);
     void sweepProgress(int done, int total);
     void sweepFailed(const QString& message);
     void sweepBusyChanged(bool busy);
     void sweepCancelled();
 
-    void layerCostsReady(std::shared_ptr<const std::vector<axbnn::gui::LayerCost>> costs);
+    void layerCostsReady(std::shared_ptr<const std::vector<axbnn::LayerCost>> costs);
     void layerCostsFailed(const QString& message);
 
 private:

@@ -22,7 +22,7 @@ QCPGraph* addScatter(QCustomPlot* plot, const QString& name, const QColor& color
     return graph;
 }
 
-QString configName(const SweepPoint& p)
+QString configName(const LevelPoint& p)
 {
     if (p.level == 0)
         return QStringLiteral("exact");
@@ -56,7 +56,7 @@ ParetoPlotPanel::ParetoPlotPanel(ExplorationState* state, QWidget* parent) : QWi
     installHoverReadout(plot_, [this](const QCPAbstractPlottable* p, double key, double value) {
         QString config;
         if (const auto sweep = state_->accuracySweep())
-            for (const SweepPoint& s : sweep->points)
+            for (const LevelPoint& s : sweep->points)
                 if (s.areaUm2 == key)
                     config = configName(s);
         return tr("%1 %2\narea %3 µm², accuracy %4 %").arg(p->name(), config).arg(key, 0, 'f', 0).arg(value, 0, 'f', 2);
@@ -76,17 +76,17 @@ void ParetoPlotPanel::redraw()
     QVector<double> area, plain, mitigated, frontArea, frontAccuracy;
     if (sweep) {
         // The front over both variants: the best accuracy reachable for an area.
-        std::vector<SweepPoint> all;
-        for (const SweepPoint& p : sweep->points) {
+        std::vector<LevelPoint> all;
+        for (const LevelPoint& p : sweep->points) {
             area << p.areaUm2;
             plain << 100.0 * p.accuracy;
             mitigated << 100.0 * p.mitigatedAccuracy;
             all.push_back(p);
-            SweepPoint m = p;
+            LevelPoint m = p;
             m.accuracy = p.mitigatedAccuracy;
             all.push_back(m);
         }
-        for (const int i : paretoFront(all)) {
+        for (const int i : levelParetoFront(all)) {
             frontArea << all[i].areaUm2;
             frontAccuracy << 100.0 * all[i].accuracy;
         }

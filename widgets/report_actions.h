@@ -2,7 +2,7 @@
 // (progress dialog, cancel), then writes HTML or PDF.
 #pragma once
 
-#include "report_data.h"
+#include "explore/report_data.h"
 
 #include <QObject>
 #include <QString>

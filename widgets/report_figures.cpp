@@ -91,7 +91,7 @@ void drawAccuracy(QCustomPlot* plot, const ReportData& d)
 {
     requireSweep(d);
     QVector<double> lsbX, lsbPlain, lsbMitigated, levelX, levelPlain;
-    for (const SweepPoint& p : d.sweep.points) {
+    for (const LevelPoint& p : d.sweep.points) {
         if (p.knob == "lsb" || p.level == 0) {
             lsbX << p.level;
             lsbPlain << 100.0 * p.accuracy;
@@ -124,12 +124,12 @@ void drawPareto(QCustomPlot* plot, const ReportData& d)
 {
     requireSweep(d);
     QVector<double> area, plain, mitigated, frontArea, frontAccuracy;
-    for (const SweepPoint& p : d.sweep.points) {
+    for (const LevelPoint& p : d.sweep.points) {
         area << p.areaUm2;
         plain << 100.0 * p.accuracy;
         mitigated << 100.0 * p.mitigatedAccuracy;
     }
-    for (const int i : paretoFront(d.sweep.points)) {
+    for (const int i : levelParetoFront(d.sweep.points)) {
         frontArea << d.sweep.points[static_cast<size_t>(i)].areaUm2;
         frontAccuracy << 100.0 * d.sweep.points[static_cast<size_t>(i)].accuracy;
     }

@@ -3,7 +3,7 @@
 // accuracy against level, area against accuracy with the Pareto front).
 #pragma once
 
-#include "report_data.h"
+#include "explore/report_data.h"
 
 #include <QString>
 #include <QStringList>

@@ -174,7 +174,7 @@ QString plotsSection(const ReportData& d, const QMap<QString, QByteArray>& image
     h += row({"knob", "level", "area (µm²)", "accuracy (%)", QStringLiteral("+ %1 (%)").arg(esc(d.sweep.mitigation))},
              true);
     for (size_t i = 0; i < d.sweep.points.size(); ++i) {
-        const SweepPoint& p = d.sweep.points[i];
+        const LevelPoint& p = d.sweep.points[i];
         h += row({esc(p.knob), QString::number(p.level), reportNumber(p.areaUm2),
                   QString::number(100.0 * p.accuracy, 'f', 2), QString::number(100.0 * p.mitigatedAccuracy, 'f', 2)});
         h += commandRow(d.sweepCommands[i], 5);

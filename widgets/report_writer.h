@@ -2,7 +2,7 @@
 // (QTextDocument printed through QPdfWriter), written atomically.
 #pragma once
 
-#include "report_data.h"
+#include "explore/report_data.h"
 
 #include <QByteArray>
 #include <QMap>

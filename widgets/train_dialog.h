@@ -5,7 +5,7 @@
 #pragma once
 
 #include "progress_runner.h"
-#include "train_job.h"
+#include "explore/training.h"
 
 #include <QDialog>
 

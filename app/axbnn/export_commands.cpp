@@ -58,10 +58,10 @@ std::unique_ptr<QApplication> startQt()
     return std::make_unique<QApplication>(argc, argv);
 }
 
-gui::ReportData compute(const ExportArgs& a, bool modelParts, bool accuracyTable)
+axbnn::ReportData compute(const ExportArgs& a, bool modelParts, bool accuracyTable)
 {
     const QString path = QString::fromStdString(a.session);
-    gui::ReportRequest request = gui::reportRequestFromSession(gui::loadSession(path), path, a.limit, a.sweepImages);
+    axbnn::ReportRequest request = gui::reportRequestFromSession(gui::loadSession(path), path, a.limit, a.sweepImages);
     if (!modelParts)
         request.modelPath.clear();
     else if (request.modelPath.empty() && !accuracyTable)
@@ -71,7 +71,7 @@ gui::ReportData compute(const ExportArgs& a, bool modelParts, bool accuracyTable
     request.accuracyTable = accuracyTable;
     request.data = a.data;
     request.calibration = a.calibration;
-    return gui::computeReport(request);
+    return axbnn::computeReport(request);
 }
 
 void runPlot(const ExportArgs& a)
@@ -80,7 +80,7 @@ void runPlot(const ExportArgs& a)
     gui::plotFormatOf(out); // fail before computing
     const auto app = startQt();
     const QString kind = QString::fromStdString(a.plot);
-    const gui::ReportData data = compute(a, gui::figureNeedsModel(kind), false);
+    const axbnn::ReportData data = compute(a, gui::figureNeedsModel(kind), false);
     QCustomPlot plot;
     plot.resize(a.width, a.height);
     gui::drawFigure(&plot, kind, data);
@@ -95,7 +95,7 @@ void runReport(const ExportArgs& a)
     if (suffix != u"html" && suffix != u"htm" && suffix != u"pdf")
         throw std::invalid_argument(a.out + ": unknown report format (use a .html or .pdf file name)");
     const auto app = startQt();
-    const gui::ReportData data = compute(a, true, true);
+    const axbnn::ReportData data = compute(a, true, true);
     gui::writeReport(data, out);
     std::cout << "wrote " << a.out << "\n";
 }

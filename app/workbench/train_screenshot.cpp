@@ -75,7 +75,7 @@ void scheduleTrainScreenshot(MainWindow* window, const QString& path, int timeou
             QString error;
             if (!writePng(dialog, path, &error))
                 return fail(error);
-            const TrainOutcome* outcome = dialog->outcome();
+            const axbnn::TrainOutcome* outcome = dialog->outcome();
             std::printf("trained %d layers in %.1f s, test accuracy %.2f%% on %d images\nwrote %s\n", outcome->layers,
                         clock->elapsed() / 1000.0, 100.0 * outcome->testAccuracy, outcome->testImages,
                         qPrintable(path));

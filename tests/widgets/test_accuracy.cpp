@@ -2,7 +2,7 @@
 // quick subset first, stale results dropped, cancel; the Pareto front.
 #include "bnn/inference.h"
 
-#include "accuracy_job.h"
+#include "explore/accuracy.h"
 #include "exploration_state.h"
 #include "progress_runner.h"
 #include "widget_test_support.h"
@@ -140,7 +140,7 @@ private Q_SLOTS:
     void sweepCoversBothKnobs()
     {
         const auto data = smallDataset(200);
-        SweepRequest request;
+        LevelSweepRequest request;
         request.base.model = loaded(smallModel());
         request.base.test = data;
         request.base.calibration = data;
@@ -162,7 +162,7 @@ private Q_SLOTS:
 
     void paretoFrontKeepsOnlyUndominatedPoints()
     {
-        std::vector<SweepPoint> points(5);
+        std::vector<LevelPoint> points(5);
         const double area[] = {100, 80, 60, 90, 40};
         const double accuracy[] = {0.9, 0.88, 0.7, 0.85, 0.7};
         for (int i = 0; i < 5; ++i) {
@@ -170,7 +170,7 @@ private Q_SLOTS:
             points[i].accuracy = accuracy[i];
         }
         // 90 is dominated by 80; 60 by 40 (same accuracy, less area).
-        QCOMPARE(paretoFront(points), (std::vector<int>{4, 1, 0}));
+        QCOMPARE(levelParetoFront(points), (std::vector<int>{4, 1, 0}));
     }
 };
 

@@ -4,7 +4,7 @@
 #include "background_pool.h"
 #include "exploration_state.h"
 #include "latest_only_runner.h"
-#include "model_analysis.h"
+#include "explore/model_analysis.h"
 #include "model_evaluator.h"
 #include "progress_runner.h"
 #include "widget_test_support.h"

@@ -4,10 +4,10 @@
 // writes that say why and leave an existing file as it was.
 #include "exploration_state.h"
 #include "layer_table_model.h"
-#include "model_analysis.h"
+#include "explore/model_analysis.h"
 #include "plot_export.h"
 #include "report_actions.h"
-#include "report_data.h"
+#include "explore/report_data.h"
 #include "report_figures.h"
 #include "report_writer.h"
 #include "table_export.h"

@@ -1,6 +1,6 @@
 // Work kept per structure (N, topology) while only the approximation changes:
 // the results must be exactly those computed from scratch.
-#include "cost_sweep.h"
+#include "explore/cost_sweep.h"
 
 #include "analysis/circuit_report.h"
 #include "circuit/popcount_builder.h"
@@ -11,7 +11,6 @@
 #include <stdexcept>
 
 using namespace axbnn;
-using namespace axbnn::gui;
 
 namespace {
 

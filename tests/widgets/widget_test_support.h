@@ -4,7 +4,7 @@
 #include "bnn/random_model.h"
 #include "io/dataset.h"
 #include "io/model_file.h"
-#include "model_analysis.h"
+#include "explore/model_analysis.h"
 
 #include <QString>
 

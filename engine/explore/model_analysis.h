@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace axbnn::gui {
+namespace axbnn {
 
 // A model file as the workbench holds it: immutable once loaded.
 struct LoadedModel {
@@ -55,4 +55,4 @@ std::vector<LayerCost> computeLayerCosts(const Model& model, Topology topology, 
 InferenceConfig modelCircuitConfig(const Model& model, Topology topology, const ApproxConfig& approx,
                                    int overrideLayer);
 
-} // namespace axbnn::gui
+} // namespace axbnn

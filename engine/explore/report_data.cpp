@@ -1,7 +1,7 @@
 // Computes a session report with the same engine calls as the axbnn
 // commands it cites (axbnn circuit, cost-table, model info, eval), so every
 // command line prints the number it stands beside.
-#include "report_data.h"
+#include "explore/report_data.h"
 
 #include "bnn/inference.h"
 #include "bnn/inference_types.h"
@@ -14,7 +14,7 @@
 #include <algorithm>
 #include <sstream>
 
-namespace axbnn::gui {
+namespace axbnn {
 
 namespace {
 
@@ -210,7 +210,7 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
     if (!request.levelSweep)
         return d;
 
-    SweepRequest sweep;
+    LevelSweepRequest sweep;
     sweep.base.model = std::make_shared<const LoadedModel>(LoadedModel{request.modelPath, model, {}, 0});
     sweep.base.topology = request.spec.topology;
     sweep.base.approx = knobs;
@@ -221,7 +221,7 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
     sweep.images = std::min(request.sweepImages, images);
     sweep.library = std::make_shared<const CellLibrary>(library);
     d.sweep = computeAccuracySweep(sweep, steps.inner(kSweepSteps));
-    for (const SweepPoint& p : d.sweep.points) {
+    for (const LevelPoint& p : d.sweep.points) {
         CircuitSpec pointSpec = knobSpec;
         pointSpec.approx.lsbColumns = p.knob == "lsb" ? p.level : 0;
         pointSpec.approx.levels = p.knob == "levels" ? p.level : 0;
@@ -238,4 +238,4 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
     return d;
 }
 
-} // namespace axbnn::gui
+} // namespace axbnn

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace axbnn::gui {
+namespace axbnn {
 
 // The dialog's recipe (train::TrainConfig without the error model).
 struct TrainSettings {
@@ -77,4 +77,4 @@ std::shared_ptr<const ErrorModel> requestErrorModel(const TrainRequest& request,
 TrainOutcome runTraining(const TrainRequest& request, const train::TrainProgressFn& progress,
                          const TrainStageFn& stage = {});
 
-} // namespace axbnn::gui
+} // namespace axbnn

@@ -1,5 +1,5 @@
 // Per-layer cost, statistics and inference configuration of a loaded model.
-#include "model_analysis.h"
+#include "explore/model_analysis.h"
 
 #include "bnn/inference.h"
 #include "bnn/inference_types.h"
@@ -11,7 +11,7 @@
 #include <map>
 #include <stdexcept>
 
-namespace axbnn::gui {
+namespace axbnn {
 
 LoadedModel loadModelWithStats(const std::string& path, const Dataset* data, int statImages)
 {
@@ -92,4 +92,4 @@ InferenceConfig modelCircuitConfig(const Model& model, Topology topology, const 
     return config;
 }
 
-} // namespace axbnn::gui
+} // namespace axbnn

@@ -12,7 +12,7 @@
 #include <span>
 #include <vector>
 
-namespace axbnn::gui {
+namespace axbnn {
 
 // Typical XNOR-popcount widths: k x k x C kernels of common BNN layers.
 inline constexpr std::array<int, 10> kCostSweepInputs{9, 25, 49, 81, 144, 288, 576, 1152, 2304, 4608};
@@ -54,4 +54,4 @@ private:
 CostSweep computeCostSweep(std::span<const int> inputs, Topology topology, const ApproxConfig& approx,
                            const CellLibrary& library, ExactCostCache* cache = nullptr);
 
-} // namespace axbnn::gui
+} // namespace axbnn

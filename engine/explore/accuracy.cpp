@@ -1,5 +1,5 @@
 // Test accuracy of a model with the explored circuit, and the level sweep.
-#include "accuracy_job.h"
+#include "explore/accuracy.h"
 
 #include "bnn/inference.h"
 #include "bnn/mitigation.h"
@@ -10,7 +10,7 @@
 #include <mutex>
 #include <stdexcept>
 
-namespace axbnn::gui {
+namespace axbnn {
 
 std::shared_ptr<const Dataset> sharedDataset(const std::string& spec)
 {
@@ -120,7 +120,7 @@ AccuracyResult computeAccuracy(const AccuracyRequest& request, const WorkProgres
     return result;
 }
 
-AccuracySweep computeAccuracySweep(const SweepRequest& request, const WorkProgress& progress)
+AccuracySweep computeAccuracySweep(const LevelSweepRequest& request, const WorkProgress& progress)
 {
     AccuracyRequest base = request.base;
     base.calibrationImages = request.calibrationImages;
@@ -152,7 +152,7 @@ AccuracySweep computeAccuracySweep(const SweepRequest& request, const WorkProgre
         approx.faCell = base.approx.faCell;
         approx.haCell = base.approx.haCell;
         (knob == "lsb" ? approx.lsbColumns : approx.levels) = level;
-        SweepPoint point;
+        LevelPoint point;
         point.knob = knob;
         point.level = level;
         point.areaUm2 = computeCost(applyApproximation(exactNetlist, library, approx), costOptions).areaUm2;
@@ -171,7 +171,7 @@ AccuracySweep computeAccuracySweep(const SweepRequest& request, const WorkProgre
     return sweep;
 }
 
-std::vector<int> paretoFront(const std::vector<SweepPoint>& points)
+std::vector<int> levelParetoFront(const std::vector<LevelPoint>& points)
 {
     std::vector<int> order(points.size());
     for (size_t i = 0; i < order.size(); ++i)
@@ -192,4 +192,4 @@ std::vector<int> paretoFront(const std::vector<SweepPoint>& points)
     return front;
 }
 
-} // namespace axbnn::gui
+} // namespace axbnn

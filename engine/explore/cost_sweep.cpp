@@ -1,9 +1,9 @@
 // Exact and approximate cost for each input count of a sweep.
-#include "cost_sweep.h"
+#include "explore/cost_sweep.h"
 
 #include "circuit/popcount_builder.h"
 
-namespace axbnn::gui {
+namespace axbnn {
 
 ExactCostCache::Entry ExactCostCache::get(int inputs, Topology topology, const CellLibrary& library,
                                           const CostOptions& options)
@@ -45,4 +45,4 @@ CostSweep computeCostSweep(std::span<const int> inputs, Topology topology, const
     return sweep;
 }
 
-} // namespace axbnn::gui
+} // namespace axbnn

@@ -1,10 +1,10 @@
 // The training job behind the "Train model…" dialog: checks, data, error
 // model, the native trainer and the atomic save.
-#include "train_job.h"
+#include "explore/training.h"
 #include "io/error_model_json.h"
 
-#include "accuracy_job.h"
-#include "model_analysis.h"
+#include "explore/accuracy.h"
+#include "explore/model_analysis.h"
 
 #include "bnn/error_model.h"
 #include "bnn/inference_types.h"
@@ -18,7 +18,7 @@
 
 #include <unistd.h>
 
-namespace axbnn::gui {
+namespace axbnn {
 
 void checkModelPathWritable(const std::string& path)
 {
@@ -160,4 +160,4 @@ TrainOutcome runTraining(const TrainRequest& r, const train::TrainProgressFn& pr
     return outcome;
 }
 
-} // namespace axbnn::gui
+} // namespace axbnn

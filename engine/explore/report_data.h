@@ -4,15 +4,15 @@
 // command line that reproduces it. Qt-free; rendered by report_writer.
 #pragma once
 
-#include "accuracy_job.h"
+#include "explore/accuracy.h"
 #include "analysis/circuit_report.h"
-#include "cost_sweep.h"
+#include "explore/cost_sweep.h"
 
 #include <memory>
 #include <string>
 #include <vector>
 
-namespace axbnn::gui {
+namespace axbnn {
 
 struct ReportRequest {
     std::string sessionPath; // shown in the report; may be empty
@@ -71,4 +71,4 @@ std::string circuitOptionsText(const CircuitSpec& spec, bool withCells, bool wit
 // "cancelled"). Throws the engine's messages on bad models or data.
 ReportData computeReport(const ReportRequest& request, const WorkProgress& progress = {});
 
-} // namespace axbnn::gui
+} // namespace axbnn

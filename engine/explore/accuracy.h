@@ -3,7 +3,7 @@
 // the sweep over approximation levels behind the accuracy plots.
 #pragma once
 
-#include "model_analysis.h"
+#include "explore/model_analysis.h"
 
 #include "circuit/cell_library.h"
 
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace axbnn::gui {
+namespace axbnn {
 
 // The test images (and calibration images for mitigation) by spec, loaded
 // once per process and shared read-only between threads; throws
@@ -57,7 +57,7 @@ AccuracyResult computeAccuracy(const AccuracyRequest& request, const WorkProgres
                                const std::function<void(AccuracyResult)>& publish);
 
 // One configuration of the approximation-level sweep.
-struct SweepPoint {
+struct LevelPoint {
     std::string knob; // "lsb" (LSB columns) or "levels" (tree levels)
     int level = 0; // 0: exact circuit
     double areaUm2 = 0.0; // popcount area at the explored N
@@ -71,10 +71,10 @@ struct AccuracySweep {
     int images = 0; // test images per point
     std::string mitigation; // used for mitigatedAccuracy
     bool hasComparison = false;
-    std::vector<SweepPoint> points;
+    std::vector<LevelPoint> points;
 };
 
-struct SweepRequest {
+struct LevelSweepRequest {
     AccuracyRequest base; // model, topology, cell, datasets; knobs are swept
     std::shared_ptr<const LoadedModel> comparison; // may be null
     int inputs = 576;
@@ -88,10 +88,10 @@ struct SweepRequest {
 // For lsb = 0..maxLsb (levels 0) and levels = 1..maxLevels (lsb 0): area of
 // the N-input popcount and accuracy without and with mitigation (the base
 // request's mode, "bias" if that is "none") and of the comparison model.
-AccuracySweep computeAccuracySweep(const SweepRequest& request, const WorkProgress& progress);
+AccuracySweep computeAccuracySweep(const LevelSweepRequest& request, const WorkProgress& progress);
 
 // Indices of the points on the Pareto front of (smaller area, higher
 // accuracy), ordered by area.
-std::vector<int> paretoFront(const std::vector<SweepPoint>& points);
+std::vector<int> levelParetoFront(const std::vector<LevelPoint>& points);
 
-} // namespace axbnn::gui
+} // namespace axbnn
