@@ -96,6 +96,29 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
 
 ExplorationState::~ExplorationState() = default;
 
+Design ExplorationState::design() const
+{
+    Design d;
+    d.inputs = spec_.inputs;
+    d.unit.topology = spec_.topology;
+    d.unit.approx = spec_.approx;
+    d.unit.netlist = importedPath_.toStdString();
+    d.p = fixedP_;
+    d.pSource = statistic_ == InputStatistic::Measured ? PSource::Measured : PSource::Fixed;
+    if (model_)
+        d.model = model_->path;
+    if (comparison_)
+        d.comparison = comparison_->path;
+    d.selectedLayer = selectedLayer_;
+    d.mitigation = parseMitigation(mitigation_.toStdString());
+    return d;
+}
+
+std::string ExplorationState::designHash(Aspect aspect) const
+{
+    return axbnn::designHash(design(), aspect, model_ ? &model_->model : nullptr);
+}
+
 bool ExplorationState::isBusy() const
 {
     return evaluator_->isBusy();
@@ -431,24 +454,15 @@ void ExplorationState::startWaitingAccuracy()
     accuracyWaiting_ = 0;
     AccuracyRequest request;
     request.model = model_;
-    request.topology = spec_.topology;
-    request.approx = spec_.approx;
-    request.overrideLayer = overrideLayer();
-    request.mitigation = mitigation_.toStdString();
-    request.importedLayer = importedLayer();
-    if (request.importedLayer >= 0) {
-        request.imported = imported_;
-        request.importedPath = importedPath_.toStdString();
-    }
+    request.design = design();
+    if (imported_)
+        request.netlists[importedPath_.toStdString()] = imported_;
     if (affects & Accuracy)
         models_->evaluateAccuracy(request);
     if (affects & AccuracySweepOnly) {
         LevelSweepRequest sweep;
         sweep.base = request;
-        sweep.base.imported.reset(); // the level sweep is of the built circuit
-        sweep.base.importedLayer = -1;
         sweep.comparison = comparison_;
-        sweep.inputs = spec_.inputs;
         sweep.library = library_;
         models_->evaluateSweep(std::move(sweep));
     }

@@ -9,6 +9,7 @@
 
 #include "analysis/circuit_report.h"
 #include "circuit/cell_library.h"
+#include "explore/design.h"
 
 #include <QObject>
 #include <QString>
@@ -41,6 +42,11 @@ public:
     explicit ExplorationState(QObject* parent = nullptr);
     ExplorationState(CircuitSpec initial, CellLibrary library, QObject* parent = nullptr);
     ~ExplorationState() override;
+
+    // The design on screen (explore/design.h): every result this state
+    // delivers carries the hash of the design it was computed for.
+    Design design() const;
+    std::string designHash(Aspect aspect) const;
 
     // spec().p is the effective p (measured when inputStatistic() is Measured
     // and the selected layer has statistics).

@@ -28,10 +28,11 @@ int index(ModelSlot slot)
 
 ModelEvaluator::ModelEvaluator(QObject* parent)
     : QObject(parent),
-      mainLoader_(this,
-                  {[this](auto model) { Q_EMIT modelLoaded(model, ModelSlot::Main); },
-                   [this](const QString& message) { Q_EMIT modelLoadFailed(loadingPath_[0], message, ModelSlot::Main); },
-                   [this](bool busy) { Q_EMIT loadingChanged(busy, ModelSlot::Main); }}),
+      mainLoader_(
+          this,
+          {[this](auto model) { Q_EMIT modelLoaded(model, ModelSlot::Main); },
+           [this](const QString& message) { Q_EMIT modelLoadFailed(loadingPath_[0], message, ModelSlot::Main); },
+           [this](bool busy) { Q_EMIT loadingChanged(busy, ModelSlot::Main); }}),
       comparisonLoader_(
           this,
           {[this](auto model) { Q_EMIT modelLoaded(model, ModelSlot::Comparison); },
@@ -62,6 +63,7 @@ void ModelEvaluator::setDatasets(std::shared_ptr<const Dataset> test, std::share
 {
     test_ = std::move(test);
     calibration_ = std::move(calibration);
+    cache_->clear(); // counts of other images
 }
 
 LatestOnlyRunner<LoadedModel>& ModelEvaluator::loader(ModelSlot slot)
@@ -92,6 +94,7 @@ void ModelEvaluator::evaluateAccuracy(AccuracyRequest request)
 {
     request.test = test_;
     request.calibration = calibration_;
+    request.cache = cache_;
     accuracy_.submit([request = std::move(request)](JobControl<AccuracyResult>& control) {
         return computeAccuracy(
             request, [&control](int done, int total) { return control.progress(done, total); },
@@ -103,6 +106,7 @@ void ModelEvaluator::evaluateSweep(LevelSweepRequest request)
 {
     request.base.test = test_;
     request.base.calibration = calibration_;
+    request.base.cache = cache_;
     sweep_.submit([request = std::move(request)](JobControl<AccuracySweep>& control) {
         return computeAccuracySweep(request, [&control](int done, int total) { return control.progress(done, total); });
     });

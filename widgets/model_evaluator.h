@@ -29,6 +29,9 @@ public:
     std::shared_ptr<const Dataset> testSet() const { return test_; }
     std::shared_ptr<const Dataset> calibrationSet() const { return calibration_; }
     int statImages = 500; // images the per-layer XNOR statistics are measured on
+    // Accuracy counts and fitted mitigation by design hash: revisiting a
+    // design (or resuming a cancelled run) reuses them. Cleared with the datasets.
+    const EvaluationCache& cache() const { return *cache_; }
 
     void load(const QString& path, ModelSlot slot);
     bool isLoading(ModelSlot slot) const;
@@ -70,6 +73,7 @@ private:
     const LatestOnlyRunner<LoadedModel>& loader(ModelSlot slot) const;
 
     std::shared_ptr<const Dataset> test_, calibration_;
+    std::shared_ptr<EvaluationCache> cache_ = std::make_shared<EvaluationCache>();
     QString loadingPath_[2];
     LatestOnlyRunner<LoadedModel> mainLoader_;
     LatestOnlyRunner<LoadedModel> comparisonLoader_;

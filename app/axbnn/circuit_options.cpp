@@ -4,6 +4,7 @@
 #include "cli_app.h"
 
 #include "circuit/design_limits.h"
+#include "circuit/knobs.h"
 #include "circuit/popcount_builder.h"
 
 namespace axbnn::cli {
@@ -45,12 +46,13 @@ void addStructureOptions(CLI::App* cmd, CircuitOptions& o)
         ->capture_default_str();
     cmd->add_option("--ha-cell", o.haCell, "Approximate cell for selected half adders (e.g. or-ha); none: keep exact")
         ->capture_default_str();
-    cmd->add_option("--approx-lsb", o.lsb, "Approximate the cells in the K least significant columns of every adder")
-        ->check(CLI::Range(0, kMaxLsbColumns))
+    const KnobInfo& lsb = knobInfo(Knob::LsbColumns);
+    cmd->add_option(lsb.option, o.lsb, "Approximate the cells in the K least significant columns of every adder")
+        ->check(CLI::Range(0, lsb.max))
         ->capture_default_str();
-    cmd->add_option("--approx-levels", o.levels,
-                    "Approximate the cells on the first L tree levels (nearest the inputs)")
-        ->check(CLI::Range(0, kMaxTreeLevels))
+    const KnobInfo& levels = knobInfo(Knob::Levels);
+    cmd->add_option(levels.option, o.levels, "Approximate the cells on the first L tree levels (nearest the inputs)")
+        ->check(CLI::Range(0, levels.max))
         ->capture_default_str();
     addCellsOption(cmd, o);
 }

@@ -7,6 +7,7 @@
 #include "bnn/mitigation.h"
 #include "circuit/design_limits.h"
 #include "circuit/popcount_builder.h"
+#include "explore/evaluate.h"
 #include "io/dataset.h"
 #include "io/inference_json.h"
 #include "io/model_file.h"
@@ -18,6 +19,8 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <span>
 #include <sstream>
 
 namespace axbnn::cli {
@@ -67,18 +70,32 @@ nlohmann::json layerStatsJson(const LayerStats& s)
             {"flipped_fraction", static_cast<double>(s.flipped) / n}};
 }
 
-InferenceConfig makeConfig(const EvalArgs& a, const Model& model)
+// The design eval evaluates: every layer's unit explicit (a layer config,
+// or the circuit options on each Conv and Dense layer, Scores with
+// --include-scores), so that `--popcount circuit` simulates even an exact
+// circuit. Netlists a layer config imported go into `netlists`.
+Design makeDesign(const EvalArgs& a, const Model& model, const CellLibrary& library, NetlistMap& netlists)
 {
-    if (!a.config.empty())
-        return loadLayerConfig(a.config, model, a.circuit.library());
+    Design design;
+    design.model = a.model;
+    design.data.dataset = a.data;
+    design.data.limit = a.limit;
+    design.data.calibration = a.calibration;
+    design.data.calibrationLimit = a.calibrationLimit;
+    design.mitigation = parseMitigation(a.mitigation);
+    design.unit.approx = {}; // the layers say everything
+    design.unit.approx.faCell = a.circuit.cell;
+    if (!a.config.empty()) {
+        design.layers = layerUnitsOf(loadLayerConfig(a.config, model, library), &netlists);
+        return design;
+    }
     const bool knobs = a.circuit.lsb > 0 || a.circuit.levels > 0;
     if (a.popcount == "exact" || (a.popcount == "auto" && !knobs))
-        return InferenceConfig{};
+        return design;
     const CircuitSpec spec = a.circuit.spec(1);
-    PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(spec.topology, spec.approx, a.unitWidth);
-    if (!a.circuit.cellsFile.empty())
-        unit.library = a.circuit.library();
-    return InferenceConfig::withCircuit(model, unit, a.includeScores);
+    design.layers = layerUnitsOf(InferenceConfig::withCircuit(
+        model, PopcountUnitConfig::makeCircuit(spec.topology, spec.approx, a.unitWidth), a.includeScores));
+    return design;
 }
 
 void runEval(const EvalArgs& a)
@@ -88,13 +105,20 @@ void runEval(const EvalArgs& a)
     const int count = a.limit > 0 ? std::min(a.limit, data.count) : data.count;
     if (count == 0)
         throw std::invalid_argument(data.source + ": no images to evaluate");
-    InferenceConfig config = makeConfig(a, model);
-    config.threads = a.threads;
-    const Mitigation mode = parseMitigation(a.mitigation);
-    MitigationReport mitigation;
-    if (mode != Mitigation::None)
-        mitigation =
-            applyMitigation(mode, model, config, loadDataset(a.calibration, a.calibrationLimit), a.calibrationLimit);
+    const CellLibrary library = a.circuit.library();
+    NetlistMap netlists;
+    const Design design = makeDesign(a, model, library, netlists);
+    std::optional<Dataset> calibration;
+    if (design.mitigation != Mitigation::None)
+        calibration = loadDataset(a.calibration, a.calibrationLimit);
+    EvaluateOptions options;
+    options.threads = a.threads;
+    options.library = &library;
+    options.netlists = &netlists;
+    const std::shared_ptr<const PreparedDesign> prepared =
+        prepareDesign(model, design, calibration ? &*calibration : nullptr, options);
+    const InferenceConfig& config = prepared->config;
+    const MitigationReport& mitigation = prepared->mitigation;
     const InferenceEngine engine(model, config);
     // --repeat: the same pass several times; the time is the median pass, so
     // that one hiccup of a short run does not decide a benchmark.
@@ -113,10 +137,9 @@ void runEval(const EvalArgs& a)
     std::sort(sorted.begin(), sorted.end());
     const double seconds = sorted[sorted.size() / 2];
     const std::vector<int>& predicted = result.predictions;
-    int correct = 0;
-    for (int i = 0; i < count; ++i)
-        correct += predicted[i] == data.labels[i];
-    const double accuracy = count > 0 ? static_cast<double>(correct) / count : 0.0;
+    const AccuracyCount counted = countCorrect(std::span(predicted).first(static_cast<size_t>(count)), data);
+    const int correct = counted.correct;
+    const double accuracy = counted.accuracy();
     if (!a.predictions.empty()) {
         std::ostringstream out;
         for (int p : predicted)

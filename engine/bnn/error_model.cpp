@@ -6,6 +6,7 @@
 
 #include "analysis/error_accumulator.h"
 #include "bnn/error_model_tables.h"
+#include "circuit/knobs.h"
 
 #include <algorithm>
 #include <cmath>
@@ -101,21 +102,22 @@ LayerErrorModel abstractLayerErrorModel(const PopcountUnit& unit, double xnorP, 
 
 nlohmann::json unitConfigJson(const PopcountUnitConfig& unit)
 {
+    using namespace unit_keys;
     if (!unit.circuit)
-        return {{"popcount", "exact"}};
+        return {{kPopcount, "exact"}};
     if (unit.netlist) // the layer-config form of an imported circuit (docs/layer-config.md)
-        return {{"popcount", "circuit"}, {"netlist", unit.netlistPath}, {"unit_width", unit.netlist->inputs}};
-    nlohmann::json j = {{"popcount", "circuit"},
-                        {"topology", topologyName(unit.topology)},
-                        {"cell", unit.approx.faCell},
-                        {"ha_cell", unit.approx.haCell},
-                        {"approx_lsb", unit.approx.lsbColumns},
-                        {"approx_levels", unit.approx.levels},
-                        {"unit_width", unit.unitWidth}};
+        return {{kPopcount, "circuit"}, {kNetlist, unit.netlistPath}, {kUnitWidth, unit.netlist->inputs}};
+    nlohmann::json j = {{kPopcount, "circuit"},
+                        {kTopology, topologyName(unit.topology)},
+                        {kCell, unit.approx.faCell},
+                        {kHaCell, unit.approx.haCell},
+                        {kUnitWidth, unit.unitWidth}};
+    for (const KnobInfo& knob : knobTable())
+        j[knob.key] = knobValue(unit.approx, knob.knob);
     if (!unit.approx.extraCells.empty())
-        j["approx_cells"] = unit.approx.extraCells;
+        j[kApproxCells] = unit.approx.extraCells;
     if (!unit.approx.exactCells.empty())
-        j["exact_cells"] = unit.approx.exactCells;
+        j[kExactCells] = unit.approx.exactCells;
     return j;
 }
 

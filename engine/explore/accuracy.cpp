@@ -3,6 +3,7 @@
 
 #include "bnn/inference.h"
 #include "bnn/mitigation.h"
+#include "circuit/knobs.h"
 #include "circuit/popcount_builder.h"
 
 #include <algorithm>
@@ -25,40 +26,15 @@ std::shared_ptr<const Dataset> sharedDataset(const std::string& spec)
 
 namespace {
 
-// Counts progress over several engine calls as one total.
-class WorkCounter {
-public:
-    WorkCounter(const WorkProgress& progress, int total) : progress_(progress), total_(total) {}
-    ProgressFn stage()
-    {
-        const int base = done_;
-        return [this, base](int done, int) { return !progress_ || progress_(std::min(base + done, total_), total_); };
-    }
-    void advance(int units) { done_ += units; }
-
-private:
-    const WorkProgress& progress_;
-    int total_;
-    int done_ = 0;
-};
-
-int countCorrect(const std::vector<int>& predictions, const Dataset& data, int first)
-{
-    int correct = 0;
-    for (size_t i = 0; i < predictions.size(); ++i)
-        correct += predictions[i] == data.labels[first + i];
-    return correct;
-}
-
 struct Datasets {
     std::shared_ptr<const Dataset> test, calibration;
 };
 
 Datasets resolve(const AccuracyRequest& r, bool needCalibration)
 {
-    Datasets d{r.test ? r.test : sharedDataset("fashion-mnist"), r.calibration};
+    Datasets d{r.test ? r.test : sharedDataset(r.design.data.dataset), r.calibration};
     if (needCalibration && !d.calibration)
-        d.calibration = sharedDataset("fashion-mnist:train");
+        d.calibration = sharedDataset(r.design.data.calibration);
     return d;
 }
 
@@ -68,25 +44,25 @@ void requireModel(const AccuracyRequest& r)
         throw std::invalid_argument("no model is loaded");
 }
 
-// Predictions of a configured engine for images [first, first + count).
-int correctOf(const InferenceEngine& engine, const Dataset& data, int first, int count, WorkCounter& work)
+// The same model with every popcount exact: the reference of a design.
+Design exactDesign(const Design& design)
 {
-    const int correct = countCorrect(engine.predict(data, first, count, work.stage()), data, first);
-    work.advance(count);
-    return correct;
+    Design exact;
+    exact.model = design.model;
+    exact.data = design.data;
+    return exact;
 }
 
-InferenceEngine configuredEngine(const AccuracyRequest& r, const ApproxConfig& approx, const std::string& mitigation,
-                                 const Datasets& data)
+EvaluateOptions evaluateOptions(const AccuracyRequest& r, const CellLibrary* library, const WorkProgress& progress,
+                                int done, int total)
 {
-    const Model& model = r.model->model;
-    InferenceConfig config = modelCircuitConfig(model, r.topology, approx, r.overrideLayer);
-    if (r.imported && r.importedLayer >= 0 && static_cast<size_t>(r.importedLayer) < config.popcount.size())
-        config.popcount[static_cast<size_t>(r.importedLayer)] =
-            PopcountUnitConfig::makeImported(r.imported, r.importedPath);
-    if (const Mitigation mode = parseMitigation(mitigation); mode != Mitigation::None)
-        applyMitigation(mode, model, config, *data.calibration, r.calibrationImages);
-    return InferenceEngine(model, std::move(config));
+    EvaluateOptions o;
+    o.cache = r.cache.get();
+    o.library = library;
+    o.netlists = &r.netlists;
+    if (progress)
+        o.progress = [&progress, done, total](int d, int) { return progress(std::min(done + d, total), total); };
+    return o;
 }
 
 } // namespace
@@ -95,24 +71,37 @@ AccuracyResult computeAccuracy(const AccuracyRequest& request, const WorkProgres
                                const std::function<void(AccuracyResult)>& publish)
 {
     requireModel(request);
-    const Datasets data = resolve(request, request.mitigation != "none");
+    const Design& design = request.design;
+    const Datasets data = resolve(request, design.mitigation != Mitigation::None);
     const Dataset& test = *data.test;
-    const int total = test.count;
+    const int total = evaluatedImages(design, test);
     const int quick = std::clamp(request.quickImages, 0, total);
-    WorkCounter work(progress, 2 * total);
-
-    const InferenceEngine exact(request.model->model);
-    const InferenceEngine approximate = configuredEngine(request, request.approx, request.mitigation, data);
+    const Model& model = request.model->model;
+    const Design exact = exactDesign(design);
 
     AccuracyResult result;
-    result.mitigation = request.mitigation;
+    result.hash = designHash(design, Aspect::Accuracy, &model);
+    result.mitigation = mitigationName(design.mitigation);
+    result.cached = true;
     // Quick pass first; the full pass then only adds the remaining images.
+    int done = 0;
     for (const auto& [first, count] : {std::pair{0, quick}, std::pair{quick, total - quick}}) {
         if (count <= 0)
             continue;
-        result.exactCorrect += correctOf(exact, test, first, count, work);
-        result.correct += correctOf(approximate, test, first, count, work);
+        EvaluateOptions o = evaluateOptions(request, nullptr, progress, done, 2 * total);
+        o.first = first;
+        o.count = count;
+        const Evaluation e = evaluate(model, exact, test, nullptr, o);
+        done += count;
+        o = evaluateOptions(request, nullptr, progress, done, 2 * total);
+        o.first = first;
+        o.count = count;
+        const Evaluation a = evaluate(model, design, test, data.calibration.get(), o);
+        done += count;
+        result.exactCorrect += e.count.correct;
+        result.correct += a.count.correct;
         result.images += count;
+        result.cached = result.cached && e.cached && a.cached;
         result.complete = result.images == total;
         if (!result.complete && publish)
             publish(result);
@@ -123,50 +112,61 @@ AccuracyResult computeAccuracy(const AccuracyRequest& request, const WorkProgres
 AccuracySweep computeAccuracySweep(const LevelSweepRequest& request, const WorkProgress& progress)
 {
     AccuracyRequest base = request.base;
-    base.calibrationImages = request.calibrationImages;
     requireModel(base);
-    const std::string mitigation =
-        parseMitigation(base.mitigation) == Mitigation::None ? mitigationName(Mitigation::Bias) : base.mitigation;
+    Design design = base.design;
+    if (design.mitigation == Mitigation::None)
+        design.mitigation = kLevelSweepMitigation;
+    design.data.calibrationLimit = request.calibrationImages;
+    design.unit.approx.extraCells.clear(); // the level sweep is of the built circuit
+    design.unit.approx.exactCells.clear();
+    design.unit.netlist.clear();
     const Datasets data = resolve(base, true);
     const int images = std::clamp(request.images, 1, data.test->count);
+    design.data.limit = images;
     const CellLibrary library = request.library ? *request.library : CellLibrary::defaults();
-    const Netlist exactNetlist = buildPopcount(request.inputs, base.topology, library);
+    const Netlist exactNetlist = buildPopcount(design.inputs, design.unit.topology, library);
 
     AccuracySweep sweep;
-    sweep.inputs = request.inputs;
+    sweep.hash = designHash(base.design, Aspect::LevelSweep);
+    sweep.inputs = design.inputs;
     sweep.images = images;
-    sweep.mitigation = mitigation;
+    sweep.mitigation = mitigationName(design.mitigation);
     sweep.hasComparison = request.comparison != nullptr;
-    std::vector<std::pair<std::string, int>> configs;
+    std::vector<std::pair<Knob, int>> configs;
     for (int l = 0; l <= request.maxLsb; ++l)
-        configs.emplace_back("lsb", l);
+        configs.emplace_back(Knob::LsbColumns, l);
     for (int l = 1; l <= request.maxLevels; ++l)
-        configs.emplace_back("levels", l);
+        configs.emplace_back(Knob::Levels, l);
     const int runsPerPoint = sweep.hasComparison ? 3 : 2;
-    WorkCounter work(progress, static_cast<int>(configs.size()) * runsPerPoint * images);
+    const int total = static_cast<int>(configs.size()) * runsPerPoint * images;
 
     CostOptions costOptions;
     costOptions.energyVectors = 128; // area only
+    int done = 0;
+    const auto accuracyOf = [&](const Model& model, const Design& d) {
+        const EvaluateOptions o = evaluateOptions(base, nullptr, progress, done, total);
+        const double accuracy = evaluate(model, d, *data.test, data.calibration.get(), o).count.accuracy();
+        done += images;
+        return accuracy;
+    };
     for (const auto& [knob, level] : configs) {
-        ApproxConfig approx;
-        approx.faCell = base.approx.faCell;
-        approx.haCell = base.approx.haCell;
-        (knob == "lsb" ? approx.lsbColumns : approx.levels) = level;
-        LevelPoint point;
-        point.knob = knob;
-        point.level = level;
-        point.areaUm2 = computeCost(applyApproximation(exactNetlist, library, approx), costOptions).areaUm2;
-        const double n = images;
-        point.accuracy = correctOf(configuredEngine(base, approx, "none", data), *data.test, 0, images, work) / n;
-        point.mitigatedAccuracy =
-            correctOf(configuredEngine(base, approx, mitigation, data), *data.test, 0, images, work) / n;
+        Design point = design;
+        point.unit.approx.lsbColumns = 0;
+        point.unit.approx.levels = 0;
+        setKnob(point.unit.approx, knob, level);
+        LevelPoint result;
+        result.knob = knobName(knob);
+        result.level = level;
+        result.areaUm2 = computeCost(applyApproximation(exactNetlist, library, point.unit.approx), costOptions).areaUm2;
+        Design plain = point;
+        plain.mitigation = Mitigation::None;
+        result.accuracy = accuracyOf(request.base.model->model, plain);
+        result.mitigatedAccuracy = accuracyOf(request.base.model->model, point);
         if (request.comparison) {
-            AccuracyRequest other = base;
-            other.model = request.comparison;
-            point.comparisonAccuracy =
-                correctOf(configuredEngine(other, approx, "none", data), *data.test, 0, images, work) / n;
+            plain.model = request.comparison->path;
+            result.comparisonAccuracy = accuracyOf(request.comparison->model, plain);
         }
-        sweep.points.push_back(std::move(point));
+        sweep.points.push_back(std::move(result));
     }
     return sweep;
 }

@@ -6,6 +6,8 @@
 #include "explore/model_analysis.h"
 
 #include "circuit/cell_library.h"
+#include "explore/design.h"
+#include "explore/evaluate.h"
 
 #include <functional>
 #include <limits>
@@ -20,28 +22,29 @@ namespace axbnn {
 // loadDataset's message.
 std::shared_ptr<const Dataset> sharedDataset(const std::string& spec);
 
+// The mitigation of the level sweep's second curve when the design has
+// none (the workbench's plots and the report alike).
+inline constexpr Mitigation kLevelSweepMitigation = Mitigation::Tune;
+
 struct AccuracyRequest {
     std::shared_ptr<const LoadedModel> model;
-    Topology topology = Topology::AdderTree;
-    ApproxConfig approx; // knobs, and overrides for overrideLayer
-    int overrideLayer = -1;
-    std::string mitigation = "none";
-    // An imported circuit used as the popcount of importedLayer (its inputs
-    // equal that layer's fan-in); the other layers follow the knobs.
-    std::shared_ptr<const Netlist> imported;
-    std::string importedPath;
-    int importedLayer = -1;
-    std::shared_ptr<const Dataset> test; // null: sharedDataset("fashion-mnist")
-    std::shared_ptr<const Dataset> calibration; // null: sharedDataset("fashion-mnist:train")
+    // Knobs, cells, selected layer, hand-picked cells, imported netlist,
+    // mitigation, data specs and calibration limit.
+    Design design;
+    NetlistMap netlists; // the imported netlist the design names, already read
+    std::shared_ptr<const Dataset> test; // null: sharedDataset(design.data.dataset)
+    std::shared_ptr<const Dataset> calibration; // null: sharedDataset(design.data.calibration)
     int quickImages = 1000; // first pass; the second covers every test image
-    int calibrationImages = 1000; // for mitigation
+    std::shared_ptr<EvaluationCache> cache; // null: nothing kept
 };
 
 struct AccuracyResult {
+    std::string hash; // designHash(design, Aspect::Accuracy, model) it was computed for
     int images = 0; // test images evaluated
     int correct = 0; // with the circuit (and mitigation)
     int exactCorrect = 0; // exact popcounts, same images
     bool complete = false; // all test images
+    bool cached = false; // served from the cache without inference
     std::string mitigation;
     double accuracy() const { return images ? double(correct) / images : 0.0; }
     double exactAccuracy() const { return images ? double(exactCorrect) / images : 0.0; }
@@ -67,6 +70,7 @@ struct LevelPoint {
 };
 
 struct AccuracySweep {
+    std::string hash; // designHash(design, Aspect::LevelSweep) it was computed for
     int inputs = 0; // N the areas are for
     int images = 0; // test images per point
     std::string mitigation; // used for mitigatedAccuracy
@@ -75,9 +79,8 @@ struct AccuracySweep {
 };
 
 struct LevelSweepRequest {
-    AccuracyRequest base; // model, topology, cell, datasets; knobs are swept
+    AccuracyRequest base; // model, design (N, topology, cells), datasets; knobs are swept
     std::shared_ptr<const LoadedModel> comparison; // may be null
-    int inputs = 576;
     int maxLsb = 5;
     int maxLevels = 4;
     int images = 500;
@@ -87,7 +90,8 @@ struct LevelSweepRequest {
 
 // For lsb = 0..maxLsb (levels 0) and levels = 1..maxLevels (lsb 0): area of
 // the N-input popcount and accuracy without and with mitigation (the base
-// request's mode, "bias" if that is "none") and of the comparison model.
+// request's mode, kLevelSweepMitigation if that is none) and of the
+// comparison model, each point a design evaluated through evaluate().
 AccuracySweep computeAccuracySweep(const LevelSweepRequest& request, const WorkProgress& progress);
 
 // Indices of the points on the Pareto front of (smaller area, higher

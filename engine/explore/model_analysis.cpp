@@ -5,6 +5,7 @@
 #include "bnn/inference_types.h"
 #include "bnn/mitigation.h"
 #include "circuit/popcount_builder.h"
+#include "explore/evaluate.h"
 #include "io/model_file.h"
 
 #include <algorithm>
@@ -75,21 +76,13 @@ std::vector<LayerCost> computeLayerCosts(const Model& model, Topology topology, 
 
 InferenceConfig modelCircuitConfig(const Model& model, Topology topology, const ApproxConfig& approx, int overrideLayer)
 {
-    ApproxConfig knobs = approx;
-    knobs.extraCells.clear();
-    knobs.exactCells.clear();
-    InferenceConfig config;
-    config.popcount.resize(model.layers.size());
-    for (size_t i = 0; i < model.layers.size(); ++i) {
-        if (!isApproximable(model.layers[i]))
-            continue;
-        const bool overridden = static_cast<int>(i) == overrideLayer;
-        ApproxConfig layerApprox = overridden ? approx : knobs;
-        if (layerApprox.isExact() && layerApprox.exactCells.empty())
-            continue; // exact popcount, no circuit to simulate
-        config.popcount[i] = PopcountUnitConfig::makeCircuit(topology, std::move(layerApprox));
-    }
-    return config;
+    Design design;
+    design.unit.topology = topology;
+    design.unit.approx = approx;
+    design.selectedLayer = overrideLayer;
+    if (overrideLayer >= 0 && static_cast<size_t>(overrideLayer) < model.layers.size())
+        design.inputs = model.layers[static_cast<size_t>(overrideLayer)].fanIn();
+    return inferenceConfig(design, model);
 }
 
 } // namespace axbnn

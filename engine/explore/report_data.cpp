@@ -3,6 +3,8 @@
 // command line prints the number it stands beside.
 #include "explore/report_data.h"
 
+#include "explore/evaluate.h"
+
 #include "bnn/inference.h"
 #include "bnn/inference_types.h"
 #include "bnn/mitigation.h"
@@ -68,25 +70,29 @@ ReportAccuracyRow accuracyRow(const ReportRequest& r, const Model& model, const 
                               const Dataset* calibration, const std::string& label, bool approximate,
                               const std::string& mitigation, int images, const WorkProgress& progress)
 {
-    InferenceConfig config;
-    ApproxConfig knobs; // hand-picked cells index one netlist: not part of the model-wide circuit
-    knobs.faCell = r.spec.approx.faCell;
-    knobs.haCell = r.spec.approx.haCell;
-    knobs.lsbColumns = r.spec.approx.lsbColumns;
-    knobs.levels = r.spec.approx.levels;
-    const bool anyKnob = knobs.lsbColumns > 0 || knobs.levels > 0;
-    if (approximate && anyKnob)
-        config = InferenceConfig::withCircuit(model, PopcountUnitConfig::makeCircuit(r.spec.topology, knobs), false);
-    if (const Mitigation mode = parseMitigation(mitigation); mode != Mitigation::None)
-        applyMitigation(mode, model, config, *calibration, r.calibrationImages);
-    const InferenceEngine engine(model, config);
-    const std::vector<int> predicted = engine.predict(test, 0, images, progress);
+    // Hand-picked cells index one netlist: not part of the model-wide circuit.
+    Design design;
+    design.model = r.modelPath;
+    design.data.dataset = r.data;
+    design.data.limit = images;
+    design.data.calibration = r.calibration;
+    design.data.calibrationLimit = r.calibrationImages;
+    design.mitigation = parseMitigation(mitigation);
+    if (approximate) {
+        design.unit.topology = r.spec.topology;
+        design.unit.approx.faCell = r.spec.approx.faCell;
+        design.unit.approx.haCell = r.spec.approx.haCell;
+        design.unit.approx.lsbColumns = r.spec.approx.lsbColumns;
+        design.unit.approx.levels = r.spec.approx.levels;
+    }
+    EvaluateOptions options;
+    options.progress = progress;
+    const Evaluation evaluation = evaluate(model, design, test, calibration, options);
     ReportAccuracyRow row;
     row.label = label;
     row.mitigation = mitigation;
-    row.images = images;
-    for (int i = 0; i < images; ++i)
-        row.correct += predicted[static_cast<size_t>(i)] == test.labels[static_cast<size_t>(i)];
+    row.images = evaluation.count.images;
+    row.correct = evaluation.count.correct;
 
     std::string cmd = "axbnn eval --model " + shellQuote(r.modelPath);
     if (r.data != "fashion-mnist")
@@ -191,8 +197,9 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
     }
     steps.advance();
 
-    const std::string mitigation =
-        parseMitigation(request.mitigation) == Mitigation::None ? mitigationName(Mitigation::Tune) : request.mitigation;
+    const std::string mitigation = parseMitigation(request.mitigation) == Mitigation::None
+        ? mitigationName(kLevelSweepMitigation)
+        : request.mitigation;
     const std::shared_ptr<const Dataset> calibration = sharedDataset(request.calibration);
     steps.advance();
     const int images = request.limit > 0 ? std::min(request.limit, test->count) : test->count;
@@ -212,12 +219,15 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
 
     LevelSweepRequest sweep;
     sweep.base.model = std::make_shared<const LoadedModel>(LoadedModel{request.modelPath, model, {}, 0});
-    sweep.base.topology = request.spec.topology;
-    sweep.base.approx = knobs;
-    sweep.base.mitigation = mitigation;
+    sweep.base.design.model = request.modelPath;
+    sweep.base.design.inputs = request.spec.inputs;
+    sweep.base.design.unit.topology = request.spec.topology;
+    sweep.base.design.unit.approx = knobs;
+    sweep.base.design.mitigation = parseMitigation(mitigation);
+    sweep.base.design.data.dataset = request.data;
+    sweep.base.design.data.calibration = request.calibration;
     sweep.base.test = test;
     sweep.base.calibration = calibration;
-    sweep.inputs = request.spec.inputs;
     sweep.images = std::min(request.sweepImages, images);
     sweep.library = std::make_shared<const CellLibrary>(library);
     d.sweep = computeAccuracySweep(sweep, steps.inner(kSweepSteps));

@@ -4,8 +4,8 @@
 // command line that reproduces it. Qt-free; rendered by report_writer.
 #pragma once
 
-#include "explore/accuracy.h"
 #include "analysis/circuit_report.h"
+#include "explore/accuracy.h"
 #include "explore/cost_sweep.h"
 
 #include <memory>

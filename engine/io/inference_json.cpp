@@ -2,6 +2,7 @@
 #include "io/inference_json.h"
 
 #include "circuit/design_limits.h"
+#include "circuit/knobs.h"
 #include "io/netlist_import.h"
 
 #include <filesystem>
@@ -26,8 +27,10 @@ using nlohmann::json;
 PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std::string& origin,
                              const CellLibrary& library)
 {
-    static const std::set<std::string> known{"popcount",   "topology",      "cell",       "ha_cell",
-                                             "approx_lsb", "approx_levels", "unit_width", "netlist"};
+    using namespace unit_keys;
+    static const std::set<std::string> known{
+        kPopcount,  kTopology, kCell, kHaCell, knobInfo(Knob::LsbColumns).key, knobInfo(Knob::Levels).key,
+        kUnitWidth, kNetlist};
     if (!j.is_object())
         fail(origin, where + " must be an object");
     for (const auto& [key, value] : j.items())
@@ -49,23 +52,23 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
                      + std::to_string(hi));
         return j[key].get<int>();
     };
-    const std::string popcount = text("popcount", "circuit");
+    const std::string popcount = text(kPopcount, "circuit");
     if (popcount == "exact")
         return PopcountUnitConfig::exact();
     if (popcount != "circuit")
         fail(origin, where + ".popcount must be \"exact\" or \"circuit\"");
-    if (j.contains("netlist")) {
-        for (const char* key : {"topology", "cell", "ha_cell", "approx_lsb", "approx_levels"})
+    if (j.contains(kNetlist)) {
+        for (const char* key : {kTopology, kCell, kHaCell, knobInfo(Knob::LsbColumns).key, knobInfo(Knob::Levels).key})
             if (j.contains(key))
                 fail(origin, where + ": '" + key + "' does not apply to an imported netlist");
-        std::filesystem::path path = text("netlist", "");
+        std::filesystem::path path = text(kNetlist, "");
         if (path.empty())
             fail(origin, where + ".netlist must name a Verilog (.v) or Yosys JSON (.json) file");
         if (path.is_relative() && !std::filesystem::path(origin).parent_path().empty())
             path = std::filesystem::path(origin).parent_path() / path;
         auto net = std::make_shared<const Netlist>(importNetlistFile(path.string(), &library));
         PopcountUnitConfig unit = PopcountUnitConfig::makeImported(std::move(net), path.string());
-        unit.unitWidth = integer("unit_width", 0, kMaxUnitWidth);
+        unit.unitWidth = integer(kUnitWidth, 0, kMaxUnitWidth);
         if (unit.unitWidth != 0 && unit.unitWidth != unit.netlist->inputs)
             fail(origin,
                  where + ": the netlist " + path.string() + " has " + std::to_string(unit.netlist->inputs)
@@ -74,16 +77,16 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
         return unit;
     }
     ApproxConfig approx;
-    approx.faCell = text("cell", "maj-fa");
-    approx.haCell = text("ha_cell", "");
-    approx.lsbColumns = integer("approx_lsb", 0, kMaxLsbColumns);
-    approx.levels = integer("approx_levels", 0, kMaxTreeLevels);
+    approx.faCell = text(kCell, "maj-fa");
+    approx.haCell = text(kHaCell, "");
+    for (const KnobInfo& knob : knobTable())
+        setKnob(approx, knob.knob, integer(knob.key, 0, knob.max));
     try {
         library.at(approx.faCell);
         if (!approx.haCell.empty())
             library.at(approx.haCell);
-        PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(parseTopology(text("topology", "adder-tree")), approx,
-                                                                  integer("unit_width", 0, kMaxUnitWidth));
+        PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(parseTopology(text(kTopology, "adder-tree")), approx,
+                                                                  integer(kUnitWidth, 0, kMaxUnitWidth));
         unit.library = library;
         return unit;
     } catch (const std::invalid_argument& e) {

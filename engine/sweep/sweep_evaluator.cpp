@@ -1,6 +1,8 @@
 // One sweep point: circuit report, then accuracy through the inference engine.
 #include "sweep/sweep_evaluator.h"
 
+#include "explore/evaluate.h"
+
 #include "analysis/circuit_report.h"
 #include "bnn/inference.h"
 #include "bnn/mitigation.h"
@@ -14,7 +16,7 @@ namespace {
 ApproxConfig approxOf(const SweepPoint& p)
 {
     ApproxConfig a;
-    (p.knob == SweepKnob::LsbColumns ? a.lsbColumns : a.levels) = p.level;
+    setKnob(a, p.knob, p.level);
     a.faCell = p.cells.fa;
     a.haCell = p.cells.ha;
     return a;
@@ -79,37 +81,26 @@ double SweepEvaluator::cachedAccuracy(const std::string& key, bool exact, const 
 double SweepEvaluator::accuracy(const SweepPoint& point)
 {
     const SweepWorkload& w = spec_.workloads[point.workload];
-    const Model& model = *w.loaded;
-    const int count = imageCount();
-    auto run = [&](const InferenceConfig& config) {
-        const InferenceEngine engine(model, config);
-        const ProgressFn progress = [this](int, int) { return !(cancel_ && cancel_->load()); };
-        const std::vector<int> predicted = engine.predict(*data_, 0, count, progress);
-        int correct = 0;
-        for (int i = 0; i < count; ++i)
-            correct += predicted[i] == data_->labels[i];
-        return count > 0 ? static_cast<double>(correct) / count : 0.0;
-    };
-    const std::string modelKey = "model=" + w.model + "|";
-    if (point.level == 0) // the exact circuit: mitigation has nothing to correct
-        return cachedAccuracy(modelKey + "exact", true, [&] {
-            InferenceConfig exact;
-            exact.threads = 1;
-            return run(exact);
-        });
-    const std::string key = modelKey + "topology=" + topologyName(point.topology) + "|fa=" + point.cells.fa
-        + "|ha=" + point.cells.ha + "|knob=" + sweepKnobName(point.knob) + "|level=" + std::to_string(point.level)
-        + "|mitigation=" + point.mitigation;
-    return cachedAccuracy(key, false, [&] {
-        PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(point.topology, approxOf(point));
-        if (!spec_.cellLibrary.empty())
-            unit.library = spec_.library;
-        InferenceConfig config = InferenceConfig::withCircuit(model, unit);
-        config.threads = 1;
-        const Mitigation mode = parseMitigation(point.mitigation);
-        if (mode != Mitigation::None)
-            applyMitigation(mode, model, config, *calibration_, spec_.data.calibrationLimit);
-        return run(config);
+    Design design;
+    design.model = w.model;
+    design.unit.topology = point.topology;
+    design.unit.approx = approxOf(point);
+    design.mitigation = parseMitigation(point.mitigation);
+    design.data.dataset = spec_.data.dataset;
+    design.data.limit = spec_.data.limit;
+    design.data.calibration = spec_.data.calibration;
+    design.data.calibrationLimit = spec_.data.calibrationLimit;
+    EvaluateOptions options;
+    options.threads = 1; // the sweep runs points in parallel
+    options.progress = [this](int, int) { return !(cancel_ && cancel_->load()); };
+    if (!spec_.cellLibrary.empty())
+        options.library = &spec_.library;
+    const bool exact = point.level == 0;
+    if (exact) // the exact circuit: mitigation has nothing to correct
+        design.mitigation = Mitigation::None;
+    return cachedAccuracy(designHash(design, Aspect::Accuracy, w.loaded.get()), exact, [&] {
+        const Dataset* calibration = calibration_ ? &*calibration_ : nullptr;
+        return axbnn::evaluate(*w.loaded, design, *data_, calibration, options).count.accuracy();
     });
 }
 
@@ -166,7 +157,7 @@ SweepRow SweepEvaluator::evaluate(const SweepPoint& point, int sweepPoints)
     row[ColTopology] = topologyName(point.topology);
     row[ColFaCell] = point.cells.fa;
     row[ColHaCell] = point.cells.ha;
-    row[ColKnob] = sweepKnobName(point.knob);
+    row[ColKnob] = knobName(point.knob);
     row[ColLevel] = int64_t{point.level};
     row[ColMitigation] = point.mitigation;
     row[ColP] = point.p;

@@ -7,6 +7,7 @@
 #include "circuit/popcount_builder.h"
 #include "io/model_file.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -268,9 +269,12 @@ void parseCircuitAxes(const Reader& r, const json& j, SweepSpec& s, const std::s
             s.knobs.clear();
             for (size_t i = 0; i < k->size(); ++i) {
                 const std::string name = r.string((*k)[i], "approximation." + at("knobs", i));
-                if (name != "lsb" && name != "levels")
+                const auto table = knobTable();
+                const auto known =
+                    std::find_if(table.begin(), table.end(), [&](const KnobInfo& info) { return name == info.name; });
+                if (known == table.end())
                     r.fail("approximation." + at("knobs", i), "unknown knob '" + name + "' (known: lsb, levels)");
-                s.knobs.push_back(name == "lsb" ? SweepKnob::LsbColumns : SweepKnob::Levels);
+                s.knobs.push_back(known->knob);
             }
         }
         if (const json* l = r.list(a, "levels", "approximation.")) {
@@ -281,8 +285,8 @@ void parseCircuitAxes(const Reader& r, const json& j, SweepSpec& s, const std::s
                 s.levels.push_back(static_cast<int>(r.integer((*l)[i], "approximation." + at("levels", i), 0, most)));
         }
     }
-    for (SweepKnob k : s.knobs)
-        canon["approximation"]["knobs"].push_back(sweepKnobName(k));
+    for (Knob k : s.knobs)
+        canon["approximation"]["knobs"].push_back(knobName(k));
     canon["approximation"]["levels"] = s.levels;
     if (const json* p = r.list(j, "p")) {
         s.p.clear();
@@ -366,11 +370,6 @@ void parseRunOptions(const Reader& r, const json& j, SweepSpec& s, const std::st
 
 } // namespace
 
-std::string sweepKnobName(SweepKnob knob)
-{
-    return knob == SweepKnob::LsbColumns ? "lsb" : "levels";
-}
-
 std::string fnv1a64Hex(std::string_view text)
 {
     uint64_t h = 0xcbf29ce484222325ULL;
@@ -435,7 +434,7 @@ std::vector<SweepPoint> enumerateSweep(const SweepSpec& spec)
         const SweepWorkload& wl = spec.workloads[w];
         for (Topology t : spec.topologies)
             for (const SweepCells& c : spec.cells)
-                for (SweepKnob k : spec.knobs)
+                for (Knob k : spec.knobs)
                     for (int level : spec.levels)
                         for (const std::string& m : wl.hasModel() ? spec.mitigations : noMitigation)
                             for (double p : spec.p) {
@@ -451,7 +450,7 @@ std::vector<SweepPoint> enumerateSweep(const SweepSpec& spec)
                                 pt.key = "n=" + std::to_string(wl.inputs) + "|k=" + std::to_string(wl.kernel)
                                     + "|channels=" + std::to_string(wl.channels) + "|model=" + wl.model
                                     + "|layer=" + wl.layer + "|topology=" + topologyName(t) + "|fa=" + c.fa
-                                    + "|ha=" + c.ha + "|knob=" + sweepKnobName(k) + "|level=" + std::to_string(level)
+                                    + "|ha=" + c.ha + "|knob=" + knobName(k) + "|level=" + std::to_string(level)
                                     + "|mitigation=" + m + "|p=" + formatDouble(p);
                                 pt.id = fnv1a64Hex(pt.key);
                                 points.push_back(std::move(pt));

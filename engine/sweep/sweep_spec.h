@@ -6,6 +6,7 @@
 #include "analysis/error_analysis.h"
 #include "bnn/model.h"
 #include "circuit/cell_library.h"
+#include "circuit/knobs.h"
 #include "circuit/netlist.h"
 
 #include <nlohmann/json.hpp>
@@ -37,8 +38,6 @@ struct SweepCells {
     std::string ha; // replaces the selected half adders ("": keep them exact)
 };
 
-enum class SweepKnob { LsbColumns, Levels }; // --approx-lsb K, --approx-levels L
-std::string sweepKnobName(SweepKnob knob); // "lsb", "levels"
 
 struct SweepData {
     std::string dataset = "fashion-mnist"; // loadDataset() form, as written
@@ -52,7 +51,7 @@ struct SweepSpec {
     std::vector<SweepWorkload> workloads; // "sizes" then "models"
     std::vector<Topology> topologies{Topology::AdderTree};
     std::vector<SweepCells> cells{SweepCells{}};
-    std::vector<SweepKnob> knobs{SweepKnob::LsbColumns};
+    std::vector<Knob> knobs{Knob::LsbColumns};
     std::vector<int> levels{0, 1, 2};
     std::vector<std::string> mitigations{"none"};
     std::vector<double> p{0.5};
@@ -77,7 +76,7 @@ struct SweepPoint {
     int workload = 0; // index into SweepSpec::workloads
     Topology topology = Topology::AdderTree;
     SweepCells cells;
-    SweepKnob knob = SweepKnob::LsbColumns;
+    Knob knob = Knob::LsbColumns;
     int level = 0;
     std::string mitigation = "none";
     double p = 0.5;

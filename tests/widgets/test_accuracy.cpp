@@ -2,8 +2,8 @@
 // quick subset first, stale results dropped, cancel; the Pareto front.
 #include "bnn/inference.h"
 
-#include "explore/accuracy.h"
 #include "exploration_state.h"
+#include "explore/accuracy.h"
 #include "progress_runner.h"
 #include "widget_test_support.h"
 
@@ -145,7 +145,7 @@ private Q_SLOTS:
         request.base.test = data;
         request.base.calibration = data;
         request.comparison = loaded(smallModel(6));
-        request.inputs = 72;
+        request.base.design.inputs = 72;
         request.maxLsb = 2;
         request.maxLevels = 1;
         request.images = 200;

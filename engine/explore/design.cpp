@@ -1,0 +1,474 @@
+// Design values: per-layer units, hashes and the JSON of sessions.
+#include "explore/design.h"
+
+#include "circuit/design_limits.h"
+#include "circuit/knobs.h"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <stdexcept>
+#include <type_traits>
+
+namespace axbnn {
+
+bool UnitDesign::operator==(const UnitDesign& o) const
+{
+    const ApproxConfig &a = approx, &b = o.approx;
+    return circuit == o.circuit && topology == o.topology && unitWidth == o.unitWidth && netlist == o.netlist
+        && a.lsbColumns == b.lsbColumns && a.levels == b.levels && a.extraCells == b.extraCells
+        && a.exactCells == b.exactCells && a.faCell == b.faCell && a.haCell == b.haCell;
+}
+
+bool Design::operator==(const Design& o) const
+{
+    return inputs == o.inputs && unit == o.unit && p == o.p && pSource == o.pSource && model == o.model
+        && comparison == o.comparison && selectedLayer == o.selectedLayer && layers == o.layers
+        && mitigation == o.mitigation && data == o.data;
+}
+
+namespace {
+
+bool approximable(const Layer& layer)
+{
+    return layer.kind == LayerKind::Conv || layer.kind == LayerKind::Dense;
+}
+
+UnitDesign knobsOnly(UnitDesign unit)
+{
+    unit.approx.extraCells.clear();
+    unit.approx.exactCells.clear();
+    unit.netlist.clear();
+    return unit;
+}
+
+nlohmann::json stringOrNull(const std::string& s)
+{
+    return s.empty() ? nlohmann::json() : nlohmann::json(s);
+}
+
+nlohmann::json dataJson(const DataDesign& d)
+{
+    return {{"dataset", d.dataset},
+            {"limit", d.limit},
+            {"calibration", d.calibration},
+            {"calibration_limit", d.calibrationLimit}};
+}
+
+nlohmann::json layersJson(const std::map<int, UnitDesign>& layers)
+{
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [index, unit] : layers)
+        j[std::to_string(index)] = unitDesignJson(unit);
+    return j;
+}
+
+// The fields that decide the cells of a built circuit, whatever its N.
+nlohmann::json structureJson(const UnitDesign& unit)
+{
+    nlohmann::json j = unitDesignJson(knobsOnly(unit));
+    j.erase(unit_keys::kUnitWidth);
+    return j;
+}
+
+std::string fnv1a(const std::string& text)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const unsigned char c : text) {
+        h ^= c;
+        h *= 0x100000001b3ull;
+    }
+    char out[17];
+    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+    return out;
+}
+
+class Fnv {
+public:
+    template <typename T>
+    void add(const std::vector<T>& v)
+    {
+        add(v.size());
+        bytes(v.data(), v.size() * sizeof(T));
+    }
+    template <typename T>
+    void add(const T& value) requires std::is_arithmetic_v<T> || std::is_enum_v<T>
+    {
+        bytes(&value, sizeof value);
+    }
+    void add(const std::string& s)
+    {
+        add(s.size());
+        bytes(s.data(), s.size());
+    }
+    uint64_t value() const { return h_; }
+
+private:
+    void bytes(const void* data, size_t n)
+    {
+        const auto* p = static_cast<const unsigned char*>(data);
+        for (size_t i = 0; i < n; ++i) {
+            h_ ^= p[i];
+            h_ *= 0x100000001b3ull;
+        }
+    }
+    uint64_t h_ = 0xcbf29ce484222325ull;
+};
+
+} // namespace
+
+std::string modelFingerprint(const Model& model)
+{
+    Fnv f;
+    f.add(model.layers.size());
+    for (const Layer& l : model.layers) {
+        f.add(l.kind);
+        f.add(l.name);
+        for (const int v : {l.in.height, l.in.width, l.in.channels, l.out.height, l.out.width, l.out.channels, l.kernel,
+                            l.stride, l.padding, l.pool})
+            f.add(v);
+        f.add(l.weights);
+        f.add(l.thresholds.threshold);
+        f.add(l.thresholds.direction);
+        f.add(l.scoreScale);
+        f.add(l.scoreOffset);
+    }
+    char out[17];
+    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(f.value()));
+    return out;
+}
+
+int exploredLayer(const Design& design, const Model& model)
+{
+    if (design.selectedLayer < 0 || static_cast<size_t>(design.selectedLayer) >= model.layers.size())
+        return -1;
+    const Layer& layer = model.layers[static_cast<size_t>(design.selectedLayer)];
+    return approximable(layer) && layer.fanIn() == design.inputs ? design.selectedLayer : -1;
+}
+
+std::vector<std::optional<UnitDesign>> modelUnits(const Design& design, const Model& model)
+{
+    std::vector<std::optional<UnitDesign>> units(model.layers.size());
+    const int explored = exploredLayer(design, model);
+    for (size_t i = 0; i < model.layers.size(); ++i) {
+        const int index = static_cast<int>(i);
+        if (auto it = design.layers.find(index); it != design.layers.end()) {
+            if (it->second.circuit) // simulated as given, even with no approximated cell
+                units[i] = it->second;
+            continue;
+        }
+        if (!approximable(model.layers[i]))
+            continue;
+        UnitDesign unit = index == explored ? design.unit : knobsOnly(design.unit);
+        if (!unit.isExact())
+            units[i] = std::move(unit);
+    }
+    return units;
+}
+
+std::string designHash(const Design& design, Aspect aspect, const Model* model)
+{
+    nlohmann::json j;
+    const auto accuracyUnits = [&] {
+        if (!model) // the fields modelUnits() reads
+            return nlohmann::json{{"inputs", design.inputs},
+                                  {"unit", unitDesignJson(design.unit)},
+                                  {"selected_layer", design.selectedLayer},
+                                  {"layers", layersJson(design.layers)}};
+        nlohmann::json units = nlohmann::json::array();
+        for (const auto& unit : modelUnits(design, *model))
+            units.push_back(unit ? unitDesignJson(*unit) : nlohmann::json());
+        return units;
+    };
+    const bool measured = design.pSource == PSource::Measured;
+    switch (aspect) {
+    case Aspect::Circuit:
+        j = {{"inputs", design.inputs},
+             {"unit", unitDesignJson(design.unit)},
+             {"p", design.p},
+             {"p_source", measured ? "measured" : "fixed"}};
+        if (measured) // the effective p comes from the selected layer's data
+            j["measured_on"] = {
+                {"model", design.model}, {"layer", design.selectedLayer}, {"data", design.data.dataset}};
+        break;
+    case Aspect::CostSweep: j = structureJson(design.unit); break;
+    case Aspect::Accuracy:
+        j = {{"model", design.model},
+             {"units", accuracyUnits()},
+             {"mitigation", mitigationName(design.mitigation)},
+             {"data", dataJson(design.data)}};
+        break;
+    case Aspect::LevelSweep: {
+        nlohmann::json cells = structureJson(design.unit);
+        for (const KnobInfo& knob : knobTable())
+            cells.erase(knob.key); // swept
+        j = {{"model", design.model},
+             {"comparison", design.comparison},
+             {"inputs", design.inputs},
+             {"cells", cells},
+             {"layers", layersJson(design.layers)},
+             {"mitigation", mitigationName(design.mitigation)},
+             {"data", dataJson(design.data)}};
+        break;
+    }
+    case Aspect::LayerCosts: j = {{"model", design.model}, {"structure", structureJson(design.unit)}}; break;
+    case Aspect::All: j = designJson(design); break;
+    }
+    j["aspect"] = static_cast<int>(aspect);
+    if (model) // the file at a path may change; its content decides
+        j["model_content"] = modelFingerprint(*model);
+    return fnv1a(j.dump());
+}
+
+nlohmann::json unitDesignJson(const UnitDesign& unit)
+{
+    using namespace unit_keys;
+    nlohmann::json j = {{kPopcount, unit.circuit ? "circuit" : "exact"},
+                        {kTopology, topologyName(unit.topology)},
+                        {kCell, unit.approx.faCell},
+                        {kHaCell, unit.approx.haCell},
+                        {kApproxCells, unit.approx.extraCells},
+                        {kExactCells, unit.approx.exactCells},
+                        {kUnitWidth, unit.unitWidth},
+                        {kNetlist, stringOrNull(unit.netlist)}};
+    for (const KnobInfo& knob : knobTable())
+        j[knob.key] = knobValue(unit.approx, knob.knob);
+    return j;
+}
+
+nlohmann::json designJson(const Design& d)
+{
+    return {{"inputs", d.inputs},
+            {"unit", unitDesignJson(d.unit)},
+            {"p", d.p},
+            {"p_source", d.pSource == PSource::Measured ? "measured" : "fixed"},
+            {"model", stringOrNull(d.model)},
+            {"comparison_model", stringOrNull(d.comparison)},
+            {"selected_layer", d.selectedLayer},
+            {"layers", layersJson(d.layers)},
+            {"mitigation", mitigationName(d.mitigation)},
+            {"data", dataJson(d.data)}};
+}
+
+nlohmann::json sessionJson(const Design& design)
+{
+    return {{"format", kSessionFormat}, {"version", kSessionVersion}, {"design", designJson(design)}};
+}
+
+namespace {
+
+// Reads keys of one JSON object; every problem names the key's path.
+class Reader {
+public:
+    explicit Reader(std::string origin) : origin_(std::move(origin)) {}
+
+    [[noreturn]] void fail(const std::string& what) const { throw std::runtime_error(origin_ + ": " + what); }
+
+    const nlohmann::json* find(const nlohmann::json& o, const std::string& key) const
+    {
+        const auto it = o.find(key);
+        return it == o.end() || it->is_null() ? nullptr : &*it;
+    }
+    const nlohmann::json& require(const nlohmann::json& o, const std::string& key, const std::string& path) const
+    {
+        const auto it = o.find(key);
+        if (it == o.end())
+            fail("missing key '" + path + "'");
+        return *it;
+    }
+    int integer(const nlohmann::json& v, const std::string& path, long lo, long hi) const
+    {
+        // Range first: converting a double out of int's range is undefined.
+        const double d = v.is_number() ? v.get<double>() : -1e300;
+        if (!v.is_number() || !(d >= double(lo) && d <= double(hi)) || d != std::floor(d))
+            fail(hi == std::numeric_limits<int>::max()
+                     ? "'" + path + "' must be an integer >= " + std::to_string(lo)
+                     : "'" + path + "' must be an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
+        return static_cast<int>(d);
+    }
+    int integer(const nlohmann::json& o, const std::string& key, const std::string& path, long lo, long hi,
+                int fallback) const
+    {
+        const nlohmann::json* v = find(o, key);
+        return v ? integer(*v, path, lo, hi) : fallback;
+    }
+    std::string string(const nlohmann::json& o, const std::string& key, const std::string& path,
+                       const std::string& fallback = {}) const
+    {
+        const nlohmann::json* v = find(o, key);
+        if (!v)
+            return fallback;
+        if (!v->is_string())
+            fail("'" + path + "' must be a string");
+        return v->get<std::string>();
+    }
+    std::vector<int> cells(const nlohmann::json& o, const std::string& key, const std::string& path) const
+    {
+        const nlohmann::json* v = find(o, key);
+        if (!v)
+            return {};
+        if (!v->is_array())
+            fail("'" + path + "' must be an array of cell indices");
+        if (v->size() > size_t(kMaxPopcountInputs) * 4)
+            fail("'" + path + "' lists more cells than any popcount of the limits has");
+        std::vector<int> out;
+        for (const auto& c : *v)
+            out.push_back(integer(c, path, 0, std::numeric_limits<int>::max()));
+        return out;
+    }
+    double probability(const nlohmann::json& v, const std::string& path) const
+    {
+        if (!v.is_number() || !(v.get<double>() >= 0.0 && v.get<double>() <= 1.0))
+            fail("'" + path + "' must be a number in [0, 1]");
+        return v.get<double>();
+    }
+    Topology topology(const std::string& name, const std::string& path) const
+    {
+        try {
+            return parseTopology(name);
+        } catch (const std::invalid_argument& e) {
+            fail(path + ": " + e.what());
+        }
+    }
+    Mitigation mitigation(const nlohmann::json& o, const std::string& key) const
+    {
+        const std::string name = string(o, key, key, mitigationName(Mitigation::None));
+        try {
+            return parseMitigation(name.empty() ? mitigationName(Mitigation::None) : name);
+        } catch (const std::invalid_argument& e) {
+            fail("'" + key + "': " + e.what());
+        }
+    }
+    PSource pSource(const std::string& name, const std::string& path) const
+    {
+        if (name.empty() || name == "fixed")
+            return PSource::Fixed;
+        if (name == "measured")
+            return PSource::Measured;
+        fail("'" + path + "' must be \"fixed\" or \"measured\"");
+    }
+    void object(const nlohmann::json& v, const std::string& path) const
+    {
+        if (!v.is_object())
+            fail("'" + path + "' must be an object");
+    }
+
+private:
+    std::string origin_;
+};
+
+UnitDesign readUnit(const Reader& r, const nlohmann::json& j, const std::string& at)
+{
+    using namespace unit_keys;
+    r.object(j, at);
+    UnitDesign u;
+    const std::string popcount = r.string(j, kPopcount, at + "." + kPopcount, "circuit");
+    if (popcount != "circuit" && popcount != "exact")
+        r.fail("'" + at + "." + kPopcount + "' must be \"exact\" or \"circuit\"");
+    u.circuit = popcount == "circuit";
+    u.topology = r.topology(r.string(j, kTopology, at + "." + kTopology, "adder-tree"), at + "." + kTopology);
+    u.approx.faCell = r.string(j, kCell, at + "." + kCell, "maj-fa");
+    u.approx.haCell = r.string(j, kHaCell, at + "." + kHaCell);
+    for (const KnobInfo& knob : knobTable())
+        setKnob(u.approx, knob.knob, r.integer(j, knob.key, at + "." + knob.key, 0, knob.max, 0));
+    u.approx.extraCells = r.cells(j, kApproxCells, at + "." + kApproxCells);
+    u.approx.exactCells = r.cells(j, kExactCells, at + "." + kExactCells);
+    u.unitWidth = r.integer(j, kUnitWidth, at + "." + kUnitWidth, 0, kMaxUnitWidth, 0);
+    u.netlist = r.string(j, kNetlist, at + "." + kNetlist);
+    return u;
+}
+
+DataDesign readData(const Reader& r, const nlohmann::json* j)
+{
+    DataDesign d;
+    if (!j)
+        return d;
+    r.object(*j, "data");
+    d.dataset = r.string(*j, "dataset", "data.dataset", d.dataset);
+    d.limit = r.integer(*j, "limit", "data.limit", 0, 100'000'000, d.limit);
+    d.calibration = r.string(*j, "calibration", "data.calibration", d.calibration);
+    d.calibrationLimit = r.integer(*j, "calibration_limit", "data.calibration_limit", 1, 1'000'000, d.calibrationLimit);
+    return d;
+}
+
+// Version 1 (workbench sessions before designs): camelCase keys in a
+// "circuit" object, the knobs under their session names (circuit/knobs.h).
+Design readVersion1(const Reader& r, const nlohmann::json& json)
+{
+    const nlohmann::json* circuit = r.find(json, "circuit");
+    if (!circuit || !circuit->is_object())
+        r.fail("missing object 'circuit'");
+    const nlohmann::json& c = *circuit;
+    Design d;
+    d.inputs = r.integer(r.require(c, "inputs", "circuit.inputs"), "circuit.inputs", 1, kMaxPopcountInputs);
+    const nlohmann::json& topology = r.require(c, "topology", "circuit.topology");
+    if (!topology.is_string())
+        r.fail("'circuit.topology' must be a string");
+    d.unit.topology = r.topology(topology.get<std::string>(), "circuit.topology");
+    r.require(c, "faCell", "circuit.faCell");
+    d.unit.approx.faCell = r.string(c, "faCell", "circuit.faCell");
+    d.unit.approx.haCell = r.string(c, "haCell", "circuit.haCell");
+    for (const KnobInfo& knob : knobTable()) {
+        const std::string path = std::string("circuit.") + knob.sessionKey;
+        setKnob(d.unit.approx, knob.knob, r.integer(r.require(c, knob.sessionKey, path), path, 0, knob.max));
+    }
+    d.unit.approx.extraCells = r.cells(c, "extraCells", "circuit.extraCells");
+    d.unit.approx.exactCells = r.cells(c, "exactCells", "circuit.exactCells");
+    d.p = r.probability(r.require(c, "p", "circuit.p"), "circuit.p");
+    d.pSource = r.pSource(r.string(c, "inputStatistic", "circuit.inputStatistic"), "circuit.inputStatistic");
+    d.mitigation = r.mitigation(json, "mitigation");
+    d.model = r.string(json, "model", "model");
+    d.comparison = r.string(json, "comparisonModel", "comparisonModel");
+    d.selectedLayer = r.integer(json, "selectedLayer", "selectedLayer", -1, std::numeric_limits<int>::max(), -1);
+    d.unit.netlist = r.string(json, "netlist", "netlist");
+    return d;
+}
+
+Design readDesign(const Reader& r, const nlohmann::json& j)
+{
+    r.object(j, "design");
+    Design d;
+    d.inputs = r.integer(r.require(j, "inputs", "inputs"), "inputs", 1, kMaxPopcountInputs);
+    d.unit = readUnit(r, r.require(j, "unit", "unit"), "unit");
+    d.p = r.probability(r.require(j, "p", "p"), "p");
+    d.pSource = r.pSource(r.string(j, "p_source", "p_source"), "p_source");
+    d.model = r.string(j, "model", "model");
+    d.comparison = r.string(j, "comparison_model", "comparison_model");
+    d.selectedLayer = r.integer(j, "selected_layer", "selected_layer", -1, std::numeric_limits<int>::max(), -1);
+    if (const nlohmann::json* layers = r.find(j, "layers")) {
+        r.object(*layers, "layers");
+        for (const auto& [key, value] : layers->items()) {
+            const int index = r.integer(nlohmann::json::parse(key, nullptr, false), "layers." + key, 0, 65535);
+            d.layers[index] = readUnit(r, value, "layers." + key);
+        }
+    }
+    d.mitigation = r.mitigation(j, "mitigation");
+    d.data = readData(r, r.find(j, "data"));
+    return d;
+}
+
+} // namespace
+
+Design designFromJson(const nlohmann::json& json, const std::string& origin)
+{
+    return readDesign(Reader(origin), json);
+}
+
+Design sessionFromJson(const nlohmann::json& json, const std::string& origin)
+{
+    const Reader r(origin);
+    if (!json.is_object())
+        r.fail("a session is a JSON object");
+    if (r.string(json, "format", "format") != kSessionFormat)
+        r.fail(std::string("not a workbench session (format is not '") + kSessionFormat + "')");
+    const nlohmann::json* version = r.find(json, "version");
+    const int v = version && version->is_number_integer() ? version->get<int>() : -1;
+    if (v == 1)
+        return readVersion1(r, json);
+    if (v != kSessionVersion)
+        r.fail("unsupported session version (this workbench reads versions 1 and " + std::to_string(kSessionVersion)
+               + ")");
+    return designFromJson(r.require(json, "design", "design"), origin);
+}
+
+} // namespace axbnn

@@ -1,0 +1,221 @@
+// The evaluation entry: design -> inference configuration -> accuracy.
+#include "explore/evaluate.h"
+
+#include "io/netlist_import.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace axbnn {
+
+InferenceConfig inferenceConfig(const Design& design, const Model& model, const CellLibrary* library,
+                                const NetlistMap* netlists)
+{
+    InferenceConfig config;
+    config.popcount.resize(model.layers.size());
+    const std::vector<std::optional<UnitDesign>> units = modelUnits(design, model);
+    for (size_t i = 0; i < units.size(); ++i) {
+        if (!units[i])
+            continue;
+        const UnitDesign& u = *units[i];
+        PopcountUnitConfig unit;
+        if (!u.circuit) {
+            unit = PopcountUnitConfig::exact();
+        } else if (!u.netlist.empty()) {
+            std::shared_ptr<const Netlist> net;
+            if (netlists)
+                if (auto it = netlists->find(u.netlist); it != netlists->end())
+                    net = it->second;
+            if (!net)
+                net = std::make_shared<const Netlist>(importNetlistFile(u.netlist, library));
+            unit = PopcountUnitConfig::makeImported(std::move(net), u.netlist);
+            unit.unitWidth = u.unitWidth;
+        } else {
+            unit = PopcountUnitConfig::makeCircuit(u.topology, u.approx, u.unitWidth);
+        }
+        if (library)
+            unit.library = *library;
+        config.popcount[i] = std::move(unit);
+    }
+    return config;
+}
+
+UnitDesign unitDesignOf(const PopcountUnitConfig& unit)
+{
+    UnitDesign u;
+    u.circuit = unit.circuit;
+    u.topology = unit.topology;
+    u.approx = unit.approx;
+    u.unitWidth = unit.unitWidth;
+    if (unit.netlist)
+        u.netlist = unit.netlistPath;
+    return u;
+}
+
+std::map<int, UnitDesign> layerUnitsOf(const InferenceConfig& config, NetlistMap* netlists)
+{
+    std::map<int, UnitDesign> layers;
+    for (size_t i = 0; i < config.popcount.size(); ++i) {
+        const PopcountUnitConfig& unit = config.popcount[i];
+        if (!unit.circuit)
+            continue;
+        layers[static_cast<int>(i)] = unitDesignOf(unit);
+        if (unit.netlist && netlists)
+            (*netlists)[unit.netlistPath] = unit.netlist;
+    }
+    return layers;
+}
+
+AccuracyCount countCorrect(std::span<const int> predictions, const Dataset& data, int first)
+{
+    AccuracyCount c{static_cast<int>(predictions.size()), 0};
+    for (size_t i = 0; i < predictions.size(); ++i)
+        c.correct += predictions[i] == data.labels[static_cast<size_t>(first) + i];
+    return c;
+}
+
+std::shared_ptr<const PreparedDesign> EvaluationCache::prepared(const std::string& key) const
+{
+    const std::lock_guard lock(mutex_);
+    const auto it = prepared_.find(key);
+    return it == prepared_.end() ? nullptr : it->second;
+}
+
+void EvaluationCache::storePrepared(const std::string& key, std::shared_ptr<const PreparedDesign> prepared)
+{
+    const std::lock_guard lock(mutex_);
+    prepared_[key] = std::move(prepared);
+}
+
+std::optional<AccuracyCount> EvaluationCache::count(const std::string& key) const
+{
+    const std::lock_guard lock(mutex_);
+    const auto it = counts_.find(key);
+    if (it == counts_.end()) {
+        ++misses_;
+        return std::nullopt;
+    }
+    ++hits_;
+    return it->second;
+}
+
+void EvaluationCache::storeCount(const std::string& key, AccuracyCount count)
+{
+    const std::lock_guard lock(mutex_);
+    counts_[key] = count;
+}
+
+int EvaluationCache::hits() const
+{
+    const std::lock_guard lock(mutex_);
+    return hits_;
+}
+
+int EvaluationCache::misses() const
+{
+    const std::lock_guard lock(mutex_);
+    return misses_;
+}
+
+void EvaluationCache::clear()
+{
+    const std::lock_guard lock(mutex_);
+    prepared_.clear();
+    counts_.clear();
+    hits_ = misses_ = 0;
+}
+
+namespace {
+
+// What else decides a prepared design: the calibration set and the cells.
+std::string preparedKey(const std::string& hash, const Dataset* calibration, const EvaluateOptions& options)
+{
+    return hash + "|calibration=" + (calibration ? calibration->source + ":" + std::to_string(calibration->count) : "")
+        + "|library=" + (options.library ? options.library->source() : "");
+}
+
+} // namespace
+
+std::shared_ptr<const PreparedDesign> prepareDesign(const Model& model, const Design& design,
+                                                    const Dataset* calibration, const EvaluateOptions& options)
+{
+    const std::string hash = designHash(design, Aspect::Accuracy, &model);
+    const std::string key = preparedKey(hash, calibration, options);
+    if (options.cache)
+        if (auto hit = options.cache->prepared(key))
+            return hit;
+    auto prepared = std::make_shared<PreparedDesign>();
+    prepared->hash = hash;
+    prepared->config = inferenceConfig(design, model, options.library, options.netlists);
+    prepared->config.threads = options.threads;
+    if (design.mitigation != Mitigation::None) {
+        if (!calibration)
+            throw std::invalid_argument(std::string(mitigationName(design.mitigation))
+                                        + " mitigation needs calibration images");
+        prepared->mitigation =
+            applyMitigation(design.mitigation, model, prepared->config, *calibration, design.data.calibrationLimit);
+    }
+    if (options.cache)
+        options.cache->storePrepared(key, prepared);
+    return prepared;
+}
+
+int evaluatedImages(const Design& design, const Dataset& test)
+{
+    return design.data.limit > 0 ? std::min(design.data.limit, test.count) : test.count;
+}
+
+Evaluation evaluate(const Model& model, const Design& design, const Dataset& test, const Dataset* calibration,
+                    const EvaluateOptions& options)
+{
+    const int total = options.count >= 0 ? options.count : evaluatedImages(design, test);
+    if (options.first < 0 || total < 0 || options.first + total > test.count)
+        throw std::invalid_argument("evaluate: images [" + std::to_string(options.first) + ", "
+                                    + std::to_string(options.first + total) + ") are outside the "
+                                    + std::to_string(test.count) + " test images of " + test.source);
+    Evaluation result;
+    result.cached = true;
+    std::shared_ptr<const PreparedDesign> prepared;
+    std::unique_ptr<InferenceEngine> engine;
+    const int chunk = std::max(1, options.chunk);
+    const std::string data = "|test=" + test.source + ":" + std::to_string(test.count)
+        + "|library=" + (options.library ? options.library->source() : "");
+    for (int first = options.first; first < options.first + total; first += chunk) {
+        const int count = std::min(chunk, options.first + total - first);
+        if (!prepared) {
+            prepared = prepareDesign(model, design, calibration, options);
+            result.hash = prepared->hash;
+        }
+        const std::string key =
+            prepared->hash + data + "|images=" + std::to_string(first) + "+" + std::to_string(count);
+        std::optional<AccuracyCount> counted = options.cache ? options.cache->count(key) : std::nullopt;
+        if (!counted) {
+            result.cached = false;
+            if (!engine) {
+                InferenceConfig config = prepared->config; // the cached one may be shared
+                config.threads = options.threads;
+                engine = std::make_unique<InferenceEngine>(model, std::move(config));
+            }
+            const int done = first - options.first;
+            const ProgressFn progress = [&](int d, int) {
+                return !options.progress || options.progress(done + d, total);
+            };
+            const AccuracyCount c = countCorrect(engine->predict(test, first, count, progress), test, first);
+            if (options.cache)
+                options.cache->storeCount(key, c);
+            counted = c;
+        } else if (options.progress && !options.progress(first - options.first + count, total)) {
+            throw InferenceCancelled();
+        }
+        result.count.images += counted->images;
+        result.count.correct += counted->correct;
+    }
+    if (!prepared) { // no images: still say which design
+        prepared = prepareDesign(model, design, calibration, options);
+        result.hash = prepared->hash;
+    }
+    result.mitigation = prepared->mitigation;
+    return result;
+}
+
+} // namespace axbnn
