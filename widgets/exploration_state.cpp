@@ -114,6 +114,33 @@ Design ExplorationState::design() const
     return d;
 }
 
+void ExplorationState::setDesign(const Design& d)
+{
+    const Design before = design();
+    spec_.inputs = d.inputs;
+    spec_.topology = d.unit.topology;
+    spec_.approx = d.unit.approx;
+    fixedP_ = d.p;
+    spec_.p = d.p;
+    statistic_ = d.pSource == PSource::Measured ? InputStatistic::Measured : InputStatistic::Fixed;
+    mitigation_ = QString::fromUtf8(mitigationName(d.mitigation));
+    if (model_ && model_->path == d.model && d.selectedLayer >= -1
+        && d.selectedLayer < static_cast<int>(model_->model.layers.size()))
+        selectedLayer_ = d.selectedLayer;
+    const QString netlist = QString::fromStdString(d.unit.netlist);
+    if (netlist.isEmpty())
+        dropImport();
+    else if (netlist != importedPath_)
+        openNetlist(netlist); // in the background; a failure leaves the built circuit
+    // The effective p without a commit of its own.
+    if (statistic_ == InputStatistic::Measured && model_ && selectedLayer_ >= 0
+        && static_cast<size_t>(selectedLayer_) < model_->xnorP.size() && model_->xnorP[selectedLayer_] >= 0.0)
+        spec_.p = model_->xnorP[selectedLayer_];
+    if (design() == before && report_)
+        return;
+    commit(Report | Sweep | Accuracy | AccuracySweepOnly | LayerCostsOnly);
+}
+
 std::string ExplorationState::designHash(Aspect aspect) const
 {
     return axbnn::designHash(design(), aspect, model_ ? &model_->model : nullptr);

@@ -46,6 +46,12 @@ public:
     // The design on screen (explore/design.h): every result this state
     // delivers carries the hash of the design it was computed for.
     Design design() const;
+    // Applies a whole design in one step (one changed(), one round of
+    // work): N, topology, cells (FA and HA), knobs, hand-picked cells, p
+    // and its source, mitigation, the selected layer (when the main model
+    // is the design's) and the imported netlist (read in the background).
+    // Models are not loaded here (applySession() does).
+    void setDesign(const Design& design);
     std::string designHash(Aspect aspect) const;
 
     // spec().p is the effective p (measured when inputStatistic() is Measured

@@ -34,13 +34,13 @@ ReportRequest reportRequestFromSession(const Session& s, const QString& sessionP
     ReportRequest r;
     r.sessionPath = sessionPath.toStdString();
     r.spec.inputs = s.inputs;
-    r.spec.topology = s.topology;
-    r.spec.approx = s.approx;
+    r.spec.topology = s.unit.topology;
+    r.spec.approx = s.unit.approx;
     r.spec.p = s.p;
-    r.mitigation = s.mitigation.toStdString();
-    r.modelPath = s.modelPath.toStdString();
+    r.mitigation = mitigationName(s.mitigation);
+    r.modelPath = s.model;
     r.selectedLayer = s.selectedLayer;
-    r.measuredP = s.measuredP;
+    r.measuredP = s.pSource == PSource::Measured;
     r.limit = limit;
     r.sweepImages = sweepImages;
     return r;

@@ -7,13 +7,14 @@
 #include <QObject>
 #include <QString>
 
+#include "session.h"
+
 class QAction;
 class QWidget;
 
 namespace axbnn::gui {
 
 class ExplorationState;
-struct Session;
 
 // What a report of `session` computes: its circuit, model and mitigation;
 // accuracy on `limit` test images (0: all), the level sweep on at most

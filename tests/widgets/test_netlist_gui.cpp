@@ -227,8 +227,8 @@ private Q_SLOTS:
         ExplorationState state;
         QVERIFY(openAndWait(state, path));
         const Session saved = captureSession(state);
-        QCOMPARE(saved.netlistPath, path);
-        const Session read = sessionFromJson(sessionToJson(saved));
+        QCOMPARE(QString::fromStdString(saved.unit.netlist), path);
+        const Session read = sessionFromJson(sessionJson(saved), "test");
         QVERIFY(read == saved);
 
         ExplorationState restored;
@@ -241,7 +241,7 @@ private Q_SLOTS:
 
         // A session without a netlist returns to the built circuit.
         Session built = read;
-        built.netlistPath.clear();
+        built.unit.netlist.clear();
         applySession(restored, built);
         QVERIFY(!restored.hasImportedNetlist());
     }
