@@ -87,11 +87,12 @@ AccuracyPanel::AccuracyPanel(ExplorationState* state, QWidget* parent) : QWidget
 void AccuracyPanel::showAccuracy()
 {
     const auto result = state_->accuracy();
-    if (!result) {
+    if (!result || !state_->isCurrent(*result)) { // never another design's number
         accuracyProgress_->setValue(0);
         status_->setText(state_->model() ? tr("accuracy: computing…") : tr("no model loaded"));
         return;
     }
+    status_->setProperty("designHash", QString::fromStdString(result->hash));
     status_->setText(tr("accuracy %1 % on %2 images%3 (exact %4 %)")
                          .arg(100.0 * result->accuracy(), 0, 'f', 2)
                          .arg(result->images)

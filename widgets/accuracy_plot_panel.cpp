@@ -1,6 +1,7 @@
 // Draws an AccuracySweep's points of one knob as accuracy curves.
 #include "accuracy_plot_panel.h"
 
+#include "design_marking.h"
 #include "exploration_state.h"
 #include "lazy_replot.h"
 #include "plot_hover.h"
@@ -71,6 +72,7 @@ AccuracyPlotPanel::AccuracyPlotPanel(ExplorationState* state, QWidget* parent) :
     connect(state_, &ExplorationState::accuracySweepChanged, this, &AccuracyPlotPanel::redraw);
     connect(state_, &ExplorationState::accuracyChanged, this, &AccuracyPlotPanel::redraw);
     connect(state_, &ExplorationState::modelChanged, this, &AccuracyPlotPanel::redraw);
+    connect(state_, &ExplorationState::changed, this, &AccuracyPlotPanel::redraw); // mark stale at once
     redraw();
 }
 
@@ -108,17 +110,24 @@ void AccuracyPlotPanel::redraw()
     const int level = knob == u"lsb" ? spec.approx.lsbColumns : spec.approx.levels;
     const int other = knob == u"lsb" ? spec.approx.levels : spec.approx.lsbColumns;
     const auto accuracy = state_->accuracy();
-    if (accuracy && other == 0 && spec.approx.extraCells.empty() && spec.approx.exactCells.empty())
+    const bool stale = sweep && !state_->isCurrent(*sweep);
+    if (accuracy && state_->isCurrent(*accuracy) && !stale && other == 0 && spec.approx.extraCells.empty()
+        && spec.approx.exactCells.empty())
         current_->setData({double(level)}, {100.0 * accuracy->accuracy()}, true);
     else
         current_->data()->clear();
 
+    QString title;
     if (!state_->model())
-        title_->setText(tr("Load a model to see its accuracy against the approximation level"));
+        title = tr("Load a model to see its accuracy against the approximation level");
     else if (!sweep)
-        title_->setText(tr("Accuracy against level: computing…"));
+        title = tr("Accuracy against level: computing…");
     else
-        title_->setText(tr("Accuracy against level (first %1 test images each)").arg(sweep->images));
+        title = tr("Accuracy against level, %1, N = %2 (first %3 test images each)")
+                    .arg(QString::fromStdString(topologyName(state_->spec().topology)))
+                    .arg(sweep->inputs)
+                    .arg(sweep->images);
+    markDesign(plot_, title_, title, sweep ? sweep->hash : std::string(), stale);
     plot_->rescaleAxes();
     const QCPRange y = plot_->yAxis->range();
     plot_->yAxis->setRange(std::max(0.0, y.lower - 2.0), std::min(100.0, y.upper + 2.0));

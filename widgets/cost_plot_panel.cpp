@@ -2,6 +2,7 @@
 // on log-log axes, and the latest report as a point on each.
 #include "cost_plot_panel.h"
 
+#include "design_marking.h"
 #include "exploration_state.h"
 #include "lazy_replot.h"
 #include "plot_hover.h"
@@ -27,7 +28,7 @@ QCPGraph* addCurve(QCustomPlot* plot, const QString& objectName, const QString& 
 
 } // namespace
 
-CostPlotPanel::CostPlotPanel(ExplorationState* state, QWidget* parent) : QWidget(parent)
+CostPlotPanel::CostPlotPanel(ExplorationState* state, QWidget* parent) : QWidget(parent), state_(state)
 {
     auto* layout = new QVBoxLayout(this);
     plot_ = new QCustomPlot;
@@ -84,6 +85,12 @@ CostPlotPanel::CostPlotPanel(ExplorationState* state, QWidget* parent) : QWidget
     connect(state, &ExplorationState::costSweepFailed, this, &CostPlotPanel::showMessage);
     connect(state, &ExplorationState::reportReady, this,
             [this](const std::shared_ptr<const CircuitReport>& report) { showCurrent(*report); });
+    // A change greys the curves until the sweep of the new design arrives.
+    connect(state, &ExplorationState::changed, this, [this] {
+        if (const auto sweep = state_->costSweep())
+            markDesign(plot_, title_, sweepText_, sweepHash_, !state_->isCurrent(*sweep));
+        replotWhenVisible(plot_);
+    });
     if (state->costSweep())
         showSweep(*state->costSweep());
     if (state->report())
@@ -109,8 +116,10 @@ void CostPlotPanel::showSweep(const CostSweep& sweep)
                                                         .arg(QString::fromStdString(sweep.approx.faCell))
                                                         .arg(sweep.approx.lsbColumns)
                                                         .arg(sweep.approx.levels);
-    title_->setText(
-        tr("Area and delay against N, %1, %2").arg(QString::fromStdString(topologyName(sweep.topology)), approx));
+    sweepText_ =
+        tr("Area and delay against N, %1, %2").arg(QString::fromStdString(topologyName(sweep.topology)), approx);
+    sweepHash_ = ExplorationState::hashOf(sweep);
+    markDesign(plot_, title_, sweepText_, sweepHash_, !state_->isCurrent(sweep));
     rescale();
 }
 

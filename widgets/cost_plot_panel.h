@@ -9,6 +9,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <string>
 
 class QCPGraph;
 class QCPItemStraightLine;
@@ -33,6 +34,9 @@ private:
 
     QCustomPlot* plot_ = nullptr;
     QCPTextElement* title_ = nullptr;
+    ExplorationState* state_ = nullptr;
+    QString sweepText_; // the title of the sweep shown
+    std::string sweepHash_; // its design hash
     QCPGraph* exact_ = nullptr;
     QCPGraph* approximate_ = nullptr;
     QCPGraph* current_ = nullptr;

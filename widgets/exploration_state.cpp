@@ -143,7 +143,42 @@ void ExplorationState::setDesign(const Design& d)
 
 std::string ExplorationState::designHash(Aspect aspect) const
 {
-    return axbnn::designHash(design(), aspect, model_ ? &model_->model : nullptr);
+    const Model* model = model_ ? &model_->model : nullptr;
+    if (model && fingerprint_.first != model)
+        fingerprint_ = {model, modelFingerprint(*model)};
+    return axbnn::designHash(design(), aspect, model, model ? &fingerprint_.second : nullptr);
+}
+
+bool ExplorationState::isCurrent(const AccuracyResult& result) const
+{
+    return result.hash == designHash(Aspect::Accuracy);
+}
+
+bool ExplorationState::isCurrent(const AccuracySweep& sweep) const
+{
+    return sweep.hash == designHash(Aspect::LevelSweep);
+}
+
+std::string ExplorationState::hashOf(const CostSweep& sweep)
+{
+    Design d;
+    d.unit.topology = sweep.topology;
+    d.unit.approx = sweep.approx;
+    return axbnn::designHash(d, Aspect::CostSweep);
+}
+
+bool ExplorationState::isCurrent(const CostSweep& sweep) const
+{
+    return hashOf(sweep) == designHash(Aspect::CostSweep);
+}
+
+bool ExplorationState::isCurrent(const CircuitReport& report) const
+{
+    const ApproxConfig &a = report.spec.approx, &b = spec_.approx;
+    return report.source == importedPath_.toStdString() && report.spec.inputs == spec_.inputs
+        && report.spec.topology == spec_.topology && report.spec.p == spec_.p && a.lsbColumns == b.lsbColumns
+        && a.levels == b.levels && a.faCell == b.faCell && a.haCell == b.haCell && a.extraCells == b.extraCells
+        && a.exactCells == b.exactCells;
 }
 
 bool ExplorationState::isBusy() const

@@ -53,6 +53,12 @@ public:
     // Models are not loaded here (applySession() does).
     void setDesign(const Design& design);
     std::string designHash(Aspect aspect) const;
+    // Whether a delivered result belongs to the design on screen.
+    bool isCurrent(const AccuracyResult& result) const;
+    bool isCurrent(const AccuracySweep& sweep) const;
+    bool isCurrent(const CostSweep& sweep) const;
+    bool isCurrent(const CircuitReport& report) const;
+    static std::string hashOf(const CostSweep& sweep);
 
     // spec().p is the effective p (measured when inputStatistic() is Measured
     // and the selected layer has statistics).
@@ -170,6 +176,7 @@ private:
     // waited for it start.
     void startWaitingWork();
 
+    mutable std::pair<const Model*, std::string> fingerprint_; // of model_, computed once
     std::shared_ptr<const CellLibrary> library_;
     CircuitSpec spec_;
     double fixedP_ = 0.5;

@@ -1,6 +1,7 @@
 // Scatter of (area, accuracy) sweep points and their Pareto front.
 #include "pareto_plot_panel.h"
 
+#include "design_marking.h"
 #include "exploration_state.h"
 #include "lazy_replot.h"
 #include "plot_hover.h"
@@ -67,6 +68,8 @@ ParetoPlotPanel::ParetoPlotPanel(ExplorationState* state, QWidget* parent) : QWi
     connect(state_, &ExplorationState::accuracyChanged, this, &ParetoPlotPanel::redraw);
     connect(state_, &ExplorationState::reportReady, this, &ParetoPlotPanel::redraw);
     connect(state_, &ExplorationState::modelChanged, this, &ParetoPlotPanel::redraw);
+    connect(state_, &ExplorationState::changed, this, &ParetoPlotPanel::redraw); // mark stale at once
+    connect(state_, &ExplorationState::netlistChanged, this, &ParetoPlotPanel::redraw);
     redraw();
 }
 
@@ -96,19 +99,22 @@ void ParetoPlotPanel::redraw()
     front_->setData(frontArea, frontAccuracy, true);
     const auto report = state_->report();
     const auto accuracy = state_->accuracy();
-    if (report && accuracy && sweep && report->spec.inputs == sweep->inputs)
+    const bool stale = sweep && !state_->isCurrent(*sweep);
+    if (report && state_->isCurrent(*report) && accuracy && state_->isCurrent(*accuracy) && sweep && !stale)
         current_->setData({report->cost.areaUm2}, {100.0 * accuracy->accuracy()}, true);
     else
         current_->data()->clear();
 
+    QString title;
     if (!state_->model())
-        title_->setText(tr("Load a model to see popcount area against accuracy"));
+        title = tr("Load a model to see popcount area against accuracy");
     else if (!sweep)
-        title_->setText(tr("Area against accuracy: computing…"));
+        title = tr("Area against accuracy: computing…");
     else
-        title_->setText(tr("Area of the N = %1 popcount against accuracy (%2 test images per point)")
-                            .arg(sweep->inputs)
-                            .arg(sweep->images));
+        title = tr("Area of the N = %1 popcount against accuracy (%2 test images per point)")
+                    .arg(sweep->inputs)
+                    .arg(sweep->images);
+    markDesign(plot_, title_, title, sweep ? sweep->hash : std::string(), stale);
     plot_->rescaleAxes();
     for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
         const QCPRange r = axis->range();

@@ -127,7 +127,7 @@ AccuracySweep computeAccuracySweep(const LevelSweepRequest& request, const WorkP
     const Netlist exactNetlist = buildPopcount(design.inputs, design.unit.topology, library);
 
     AccuracySweep sweep;
-    sweep.hash = designHash(base.design, Aspect::LevelSweep);
+    sweep.hash = designHash(base.design, Aspect::LevelSweep, &request.base.model->model);
     sweep.inputs = design.inputs;
     sweep.images = images;
     sweep.mitigation = mitigationName(design.mitigation);

@@ -166,7 +166,7 @@ std::vector<std::optional<UnitDesign>> modelUnits(const Design& design, const Mo
     return units;
 }
 
-std::string designHash(const Design& design, Aspect aspect, const Model* model)
+std::string designHash(const Design& design, Aspect aspect, const Model* model, const std::string* fingerprint)
 {
     nlohmann::json j;
     const auto accuracyUnits = [&] {
@@ -215,8 +215,10 @@ std::string designHash(const Design& design, Aspect aspect, const Model* model)
     case Aspect::All: j = designJson(design); break;
     }
     j["aspect"] = static_cast<int>(aspect);
-    if (model) // the file at a path may change; its content decides
-        j["model_content"] = modelFingerprint(*model);
+    const bool modelAspect = aspect == Aspect::Accuracy || aspect == Aspect::LevelSweep || aspect == Aspect::LayerCosts
+        || aspect == Aspect::All;
+    if (model && modelAspect) // the file at a path may change; its content decides
+        j["model_content"] = fingerprint ? *fingerprint : modelFingerprint(*model);
     return fnv1a(j.dump());
 }
 

@@ -89,7 +89,9 @@ int exploredLayer(const Design& design, const Model& model);
 // 16 hex digits (FNV-1a 64 of the canonical JSON of the aspect's fields),
 // stable across runs and machines. `model` resolves Accuracy's per-layer
 // units (without it the model path and the design's fields are hashed).
-std::string designHash(const Design& design, Aspect aspect = Aspect::All, const Model* model = nullptr);
+// `fingerprint`, if given, is modelFingerprint(*model) computed earlier.
+std::string designHash(const Design& design, Aspect aspect = Aspect::All, const Model* model = nullptr,
+                       const std::string* fingerprint = nullptr);
 
 // 16 hex digits over a model's layers, weights and thresholds: two models
 // with the same fingerprint compute the same thing.
