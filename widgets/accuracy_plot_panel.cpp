@@ -36,8 +36,8 @@ AccuracyPlotPanel::AccuracyPlotPanel(ExplorationState* state, QWidget* parent) :
     auto* form = new QFormLayout;
     knob_ = new QComboBox;
     knob_->setObjectName(QStringLiteral("accuracyKnobCombo"));
-    knob_->addItem(tr("LSB columns"), QStringLiteral("lsb"));
-    knob_->addItem(tr("Tree levels"), QStringLiteral("levels"));
+    knob_->addItem(tr("LSB columns"), static_cast<int>(Knob::LsbColumns));
+    knob_->addItem(tr("Tree levels"), static_cast<int>(Knob::Levels));
     knob_->setToolTip(tr("Which approximation knob the horizontal axis sweeps (the other is 0)"));
     form->addRow(tr("Level axis"), knob_);
     layout->addLayout(form);
@@ -79,14 +79,14 @@ AccuracyPlotPanel::AccuracyPlotPanel(ExplorationState* state, QWidget* parent) :
 void AccuracyPlotPanel::redraw()
 {
     const auto sweep = state_->accuracySweep();
-    const QString knob = knob_->currentData().toString();
-    plot_->xAxis->setLabel(knob == u"lsb" ? tr("approximate LSB columns per adder (level)")
-                                          : tr("approximate tree levels from the inputs (level)"));
+    const auto knob = static_cast<Knob>(knob_->currentData().toInt());
+    plot_->xAxis->setLabel(knob == Knob::LsbColumns ? tr("approximate LSB columns per adder (level)")
+                                                    : tr("approximate tree levels from the inputs (level)"));
     QVector<double> x, plain, mitigated, comparison;
     if (sweep) {
         for (const LevelPoint& p : sweep->points) {
             // Level 0 of either knob is the exact circuit: share it.
-            if (p.knob != knob.toStdString() && p.level != 0)
+            if (p.knob != knob && p.level != 0)
                 continue;
             x << p.level;
             plain << 100.0 * p.accuracy;
@@ -107,8 +107,8 @@ void AccuracyPlotPanel::redraw()
 
     // The current point, when the current knobs lie on this axis.
     const CircuitSpec& spec = state_->spec();
-    const int level = knob == u"lsb" ? spec.approx.lsbColumns : spec.approx.levels;
-    const int other = knob == u"lsb" ? spec.approx.levels : spec.approx.lsbColumns;
+    const int level = knobValue(spec.approx, knob);
+    const int other = knobValue(spec.approx, knob == Knob::LsbColumns ? Knob::Levels : Knob::LsbColumns);
     const auto accuracy = state_->accuracy();
     const bool stale = sweep && !state_->isCurrent(*sweep);
     if (accuracy && state_->isCurrent(*accuracy) && !stale && other == 0 && spec.approx.extraCells.empty()

@@ -27,7 +27,8 @@ QString configName(const LevelPoint& p)
 {
     if (p.level == 0)
         return QStringLiteral("exact");
-    return p.knob == "lsb" ? QStringLiteral("LSB %1").arg(p.level) : QStringLiteral("levels %1").arg(p.level);
+    return p.knob == Knob::LsbColumns ? QStringLiteral("LSB %1").arg(p.level)
+                                      : QStringLiteral("levels %1").arg(p.level);
 }
 
 } // namespace

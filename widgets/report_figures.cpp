@@ -92,12 +92,12 @@ void drawAccuracy(QCustomPlot* plot, const ReportData& d)
     requireSweep(d);
     QVector<double> lsbX, lsbPlain, lsbMitigated, levelX, levelPlain;
     for (const LevelPoint& p : d.sweep.points) {
-        if (p.knob == "lsb" || p.level == 0) {
+        if (p.knob == Knob::LsbColumns || p.level == 0) {
             lsbX << p.level;
             lsbPlain << 100.0 * p.accuracy;
             lsbMitigated << 100.0 * p.mitigatedAccuracy;
         }
-        if (p.knob == "levels" || p.level == 0) {
+        if (p.knob == Knob::Levels || p.level == 0) {
             levelX << p.level;
             levelPlain << 100.0 * p.accuracy;
         }

@@ -175,7 +175,7 @@ QString plotsSection(const ReportData& d, const QMap<QString, QByteArray>& image
              true);
     for (size_t i = 0; i < d.sweep.points.size(); ++i) {
         const LevelPoint& p = d.sweep.points[i];
-        h += row({esc(p.knob), QString::number(p.level), reportNumber(p.areaUm2),
+        h += row({QString::fromUtf8(knobName(p.knob)), QString::number(p.level), reportNumber(p.areaUm2),
                   QString::number(100.0 * p.accuracy, 'f', 2), QString::number(100.0 * p.mitigatedAccuracy, 'f', 2)});
         h += commandRow(d.sweepCommands[i], 5);
     }

@@ -212,9 +212,9 @@ SweepChoices SweepDialog::choices() const
     c.faCells = checkedItems(cells_);
     c.knobs.clear();
     if (knobLsb_->isChecked())
-        c.knobs.push_back("lsb");
+        c.knobs.push_back(knobName(Knob::LsbColumns));
     if (knobLevels_->isChecked())
-        c.knobs.push_back("levels");
+        c.knobs.push_back(knobName(Knob::Levels));
     c.levelFrom = levelFrom_->value();
     c.levelTo = levelTo_->value();
     c.mitigations = checkedItems(mitigations_);
@@ -237,8 +237,8 @@ void SweepDialog::setChoices(const SweepChoices& c)
     explicitModels_ = c.models;
     setChecked(topologies_, c.topologies);
     setChecked(cells_, c.faCells);
-    knobLsb_->setChecked(std::find(c.knobs.begin(), c.knobs.end(), "lsb") != c.knobs.end());
-    knobLevels_->setChecked(std::find(c.knobs.begin(), c.knobs.end(), "levels") != c.knobs.end());
+    knobLsb_->setChecked(std::find(c.knobs.begin(), c.knobs.end(), knobName(Knob::LsbColumns)) != c.knobs.end());
+    knobLevels_->setChecked(std::find(c.knobs.begin(), c.knobs.end(), knobName(Knob::Levels)) != c.knobs.end());
     levelFrom_->setValue(c.levelFrom);
     levelTo_->setValue(c.levelTo);
     setChecked(mitigations_, c.mitigations);

@@ -2,6 +2,8 @@
 // (docs/sweep-format.md) that the engine parses like a spec file.
 #pragma once
 
+#include "circuit/knobs.h"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -16,7 +18,7 @@ struct SweepChoices {
     std::vector<std::string> models; // model file paths (absolute)
     std::vector<std::string> topologies{"adder-tree"};
     std::vector<std::string> faCells{"maj-fa"};
-    std::vector<std::string> knobs{"lsb"};
+    std::vector<std::string> knobs{knobName(Knob::LsbColumns)}; // circuit/knobs.h names
     int levelFrom = 0, levelTo = 2; // inclusive range of K or L
     std::vector<std::string> mitigations{"none"};
     double p = 0.5;

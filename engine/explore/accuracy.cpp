@@ -155,7 +155,7 @@ AccuracySweep computeAccuracySweep(const LevelSweepRequest& request, const WorkP
         point.unit.approx.levels = 0;
         setKnob(point.unit.approx, knob, level);
         LevelPoint result;
-        result.knob = knobName(knob);
+        result.knob = knob;
         result.level = level;
         result.areaUm2 = computeCost(applyApproximation(exactNetlist, library, point.unit.approx), costOptions).areaUm2;
         Design plain = point;

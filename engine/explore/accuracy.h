@@ -6,6 +6,7 @@
 #include "explore/model_analysis.h"
 
 #include "circuit/cell_library.h"
+#include "circuit/knobs.h"
 #include "explore/design.h"
 #include "explore/evaluate.h"
 
@@ -61,7 +62,7 @@ AccuracyResult computeAccuracy(const AccuracyRequest& request, const WorkProgres
 
 // One configuration of the approximation-level sweep.
 struct LevelPoint {
-    std::string knob; // "lsb" (LSB columns) or "levels" (tree levels)
+    Knob knob = Knob::LsbColumns; // which knob is at `level` (the other is 0)
     int level = 0; // 0: exact circuit
     double areaUm2 = 0.0; // popcount area at the explored N
     double accuracy = 0.0;

@@ -233,8 +233,9 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
     d.sweep = computeAccuracySweep(sweep, steps.inner(kSweepSteps));
     for (const LevelPoint& p : d.sweep.points) {
         CircuitSpec pointSpec = knobSpec;
-        pointSpec.approx.lsbColumns = p.knob == "lsb" ? p.level : 0;
-        pointSpec.approx.levels = p.knob == "levels" ? p.level : 0;
+        pointSpec.approx.lsbColumns = 0;
+        pointSpec.approx.levels = 0;
+        setKnob(pointSpec.approx, p.knob, p.level);
         std::string cmd = "axbnn eval --model " + shellQuote(request.modelPath)
             + (request.data != "fashion-mnist" ? " --data " + shellQuote(request.data) : std::string()) + " "
             + circuitOptionsText(pointSpec, false, false) + " --limit " + std::to_string(d.sweep.images);
