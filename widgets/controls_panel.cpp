@@ -6,6 +6,7 @@
 #include "bnn/mitigation.h"
 
 #include <QComboBox>
+
 #include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -18,6 +19,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace axbnn::gui {
 
@@ -64,6 +66,17 @@ ControlsPanel::ControlsPanel(ExplorationState* state, QWidget* parent) : QWidget
     importNote_->setMargin(4);
     importNote_->hide();
     layout->addWidget(importNote_);
+    stateNote_ = new QLabel;
+    stateNote_->setObjectName(QStringLiteral("stateNote"));
+    stateNote_->setWordWrap(true);
+    stateNote_->setFrameShape(QFrame::StyledPanel);
+    stateNote_->setMargin(4);
+    stateNote_->hide();
+    layout->addWidget(stateNote_);
+    connect(state_, &ExplorationState::note, this, [this](const QString& text) {
+        stateNote_->setText(text);
+        stateNote_->show();
+    });
     layout->addWidget(buildInputsGroup());
     layout->addWidget(buildCircuitGroup());
     layout->addWidget(buildApproximationGroup());
@@ -110,6 +123,10 @@ QWidget* ControlsPanel::buildInputsGroup()
     auto* kernelLabel = new QLabel(tr("Kernel k·k·C"));
     kernelLabel->setToolTip(tr("Sets N from a k x k convolution over C input channels"));
     form->addRow(kernelLabel, kernel);
+    kernelNote_ = new QLabel;
+    kernelNote_->setObjectName(QStringLiteral("kernelNote"));
+    kernelNote_->setWordWrap(true);
+    form->addRow(QString(), kernelNote_);
     connect(kernelSize_, &QSpinBox::valueChanged, this, &ControlsPanel::applyKernel);
     connect(channels_, &QSpinBox::valueChanged, this, &ControlsPanel::applyKernel);
     return group;
@@ -141,6 +158,18 @@ QWidget* ControlsPanel::buildCircuitGroup()
     cell_->setToolTip(tr("Approximate cell that replaces the selected full adders"));
     form->addRow(tr("Approximate cell"), cell_);
     connect(cell_, &QComboBox::currentTextChanged, state_, &ExplorationState::setFaCell);
+
+    haCell_ = new QComboBox;
+    haCell_->setObjectName(QStringLiteral("haCellCombo"));
+    haCell_->addItem(QStringLiteral("none"));
+    for (const CellType& type : state_->library().cells())
+        if (type.inputs == 2 && type.hasCarry && !type.isExact()) {
+            haCell_->addItem(QString::fromStdString(type.name));
+            haCell_->setItemData(haCell_->count() - 1, QString::fromStdString(type.description), Qt::ToolTipRole);
+        }
+    haCell_->setToolTip(tr("Approximate cell that replaces the selected half adders; none keeps them exact"));
+    form->addRow(tr("Half-adder cell"), haCell_);
+    connect(haCell_, &QComboBox::currentTextChanged, state_, &ExplorationState::setHaCell);
     return group;
 }
 
@@ -170,6 +199,11 @@ QWidget* ControlsPanel::buildApproximationGroup()
     overrides_->setToolTip(tr("Cells forced approximate or exact by hand (circuit view); "
                               "cleared when N or the topology changes"));
     form->addRow(tr("Hand-picked"), overrides_);
+    knobNote_ = new QLabel;
+    knobNote_->setObjectName(QStringLiteral("knobNote"));
+    knobNote_->setWordWrap(true);
+    knobNote_->hide();
+    form->addRow(knobNote_);
     return group;
 }
 
@@ -228,8 +262,8 @@ void ControlsPanel::applyKernel()
 void ControlsPanel::syncFromState()
 {
     const CircuitSpec& spec = state_->spec();
-    const QSignalBlocker blockInputs(inputs_), blockTopology(topology_), blockCell(cell_), blockLsb(lsb_),
-        blockLevels(levels_), blockP(p_), blockStatistic(statistic_), blockMitigation(mitigation_),
+    const QSignalBlocker blockInputs(inputs_), blockTopology(topology_), blockCell(cell_), blockHa(haCell_),
+        blockLsb(lsb_), blockLevels(levels_), blockP(p_), blockStatistic(statistic_), blockMitigation(mitigation_),
         blockKernel(kernelSize_), blockChannels(channels_);
     inputs_->setValue(spec.inputs);
     topology_->setCurrentIndex(topology_->findData(static_cast<int>(spec.topology)));
@@ -237,6 +271,18 @@ void ControlsPanel::syncFromState()
     if (cell_->findText(cell) < 0)
         cell_->addItem(cell); // a library cell chosen elsewhere
     cell_->setCurrentText(cell);
+    const QString ha = spec.approx.haCell.empty() ? QStringLiteral("none") : QString::fromStdString(spec.approx.haCell);
+    if (haCell_->findText(ha) < 0)
+        haCell_->addItem(ha);
+    haCell_->setCurrentText(ha);
+    // The chain adds one bit per step: half adders only, which the knobs
+    // select but only a half-adder cell replaces.
+    const bool knobs = spec.approx.lsbColumns > 0 || spec.approx.levels > 0;
+    knobNote_->setVisible(!state_->hasImportedNetlist() && spec.topology == Topology::Chain && knobs
+                          && spec.approx.haCell.empty());
+    knobNote_->setText(tr("The chain has no full adders, so the %1 cell replaces nothing: choose a half-adder "
+                          "cell to approximate it.")
+                           .arg(cell));
     lsb_->setValue(spec.approx.lsbColumns);
     lsbValue_->setText(QString::number(spec.approx.lsbColumns));
     levels_->setValue(spec.approx.levels);
@@ -258,17 +304,36 @@ void ControlsPanel::syncFromState()
                                  .arg(QFileInfo(state_->importedPath()).fileName().toHtmlEscaped())
                                  .arg(spec.inputs));
 
-    // A selected convolution shows its kernel.
+    // k x k x C always equals N: a selected convolution shows its kernel;
+    // otherwise the kernel shown is kept if it divides N, else the smallest
+    // odd k that does (k = 1, C = N at worst), and the note says which.
     const auto model = state_->model();
     const int layer = state_->selectedLayer();
-    if (model && layer >= 0) {
-        const Layer& l = model->model.layers[layer];
-        if (l.kind == LayerKind::Conv && l.fanIn() == spec.inputs) {
-            kernelSize_->setValue(l.kernel);
-            channels_->setMaximum(kMaxInputs / (l.kernel * l.kernel));
-            channels_->setValue(l.in.channels);
-        }
+    int k = kernelSize_->value();
+    QString note;
+    if (model && layer >= 0 && model->model.layers[layer].kind == LayerKind::Conv
+        && model->model.layers[layer].fanIn() == spec.inputs) {
+        k = model->model.layers[layer].kernel;
+        note = tr("the kernel of layer %1").arg(QString::fromStdString(model->model.layers[layer].name));
+    } else if (spec.inputs % (k * k) != 0) {
+        k = 1;
+        for (const int odd : {3, 5, 7, 9, 11, 13, 15})
+            if (spec.inputs % (odd * odd) == 0) {
+                k = odd;
+                break;
+            }
     }
+    const int c = spec.inputs / (k * k);
+    channels_->setMaximum(std::max(kMaxInputs / (k * k), c));
+    kernelSize_->setValue(k);
+    channels_->setValue(c);
+    if (note.isEmpty())
+        note = model && layer < 0 ? tr("no layer selected") : QString();
+    kernelNote_->setText(tr("%1 · %1 · %2 = N = %3%4")
+                             .arg(k)
+                             .arg(c)
+                             .arg(spec.inputs)
+                             .arg(note.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(note)));
 }
 
 } // namespace axbnn::gui

@@ -36,6 +36,10 @@ private:
     QSpinBox* channels_ = nullptr;
     QComboBox* topology_ = nullptr;
     QComboBox* cell_ = nullptr;
+    QComboBox* haCell_ = nullptr;
+    QLabel* kernelNote_ = nullptr; // how k x k x C relates to N
+    QLabel* knobNote_ = nullptr; // a knob that selects nothing in this topology
+    QLabel* stateNote_ = nullptr; // the state's last consistency note
     QSlider* lsb_ = nullptr;
     QLabel* lsbValue_ = nullptr;
     QSlider* levels_ = nullptr;

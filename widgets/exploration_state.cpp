@@ -132,10 +132,11 @@ void ExplorationState::setDesign(const Design& d)
         dropImport();
     else if (netlist != importedPath_)
         openNetlist(netlist); // in the background; a failure leaves the built circuit
-    // The effective p without a commit of its own.
-    if (statistic_ == InputStatistic::Measured && model_ && selectedLayer_ >= 0
-        && static_cast<size_t>(selectedLayer_) < model_->xnorP.size() && model_->xnorP[selectedLayer_] >= 0.0)
-        spec_.p = model_->xnorP[selectedLayer_];
+    // N and the selected layer agree (an imported netlist keeps its N).
+    if (model_ && selectedLayer_ >= 0 && netlist.isEmpty()
+        && model_->model.layers[static_cast<size_t>(selectedLayer_)].fanIn() != spec_.inputs)
+        selectedLayer_ = -1;
+    applyMeasuredPWithoutCommit(); // the effective p, without a commit of its own
     if (design() == before && report_)
         return;
     commit(Report | Sweep | Accuracy | AccuracySweepOnly | LayerCostsOnly);
@@ -216,6 +217,16 @@ void ExplorationState::setInputs(int inputs)
     const bool wasImported = dropImport();
     const bool hadOverrides = !spec_.approx.extraCells.empty() || !spec_.approx.exactCells.empty();
     spec_.inputs = inputs;
+    // N and the selected layer never disagree: a layer of another fan-in is deselected.
+    if (model_ && selectedLayer_ >= 0 && model_->model.layers[static_cast<size_t>(selectedLayer_)].fanIn() != inputs) {
+        const Layer& layer = model_->model.layers[static_cast<size_t>(selectedLayer_)];
+        selectedLayer_ = -1;
+        Q_EMIT note(tr("Layer %1 deselected: its fan-in is %2, N is now %3.")
+                        .arg(QString::fromStdString(layer.name))
+                        .arg(layer.fanIn())
+                        .arg(inputs));
+        applyMeasuredPWithoutCommit();
+    }
     spec_.approx = knobsOnly(spec_.approx);
     commit(Report | AccuracySweepOnly | (hadOverrides || wasImported ? Accuracy : 0));
 }
@@ -237,6 +248,18 @@ void ExplorationState::setFaCell(const QString& cell)
         return;
     dropImport(); // a knob of the built circuit: back to it
     spec_.approx.faCell = name;
+    commit(Report | Sweep | Accuracy | AccuracySweepOnly);
+}
+
+void ExplorationState::setHaCell(const QString& cell)
+{
+    std::string name = cell.toStdString();
+    if (name == "none")
+        name.clear();
+    if (name == spec_.approx.haCell)
+        return;
+    dropImport(); // a knob of the built circuit: back to it
+    spec_.approx.haCell = name;
     commit(Report | Sweep | Accuracy | AccuracySweepOnly);
 }
 
@@ -275,16 +298,21 @@ void ExplorationState::setInputStatistic(InputStatistic statistic)
     Q_EMIT changed(); // the mode itself changed even when p did not
 }
 
-void ExplorationState::applyMeasuredP()
+void ExplorationState::applyMeasuredPWithoutCommit()
 {
     double p = fixedP_;
     if (statistic_ == InputStatistic::Measured && model_ && selectedLayer_ >= 0
         && static_cast<size_t>(selectedLayer_) < model_->xnorP.size() && model_->xnorP[selectedLayer_] >= 0.0)
         p = model_->xnorP[selectedLayer_];
-    if (p == spec_.p)
-        return;
     spec_.p = p;
-    commit(Report);
+}
+
+void ExplorationState::applyMeasuredP()
+{
+    const double before = spec_.p;
+    applyMeasuredPWithoutCommit();
+    if (spec_.p != before)
+        commit(Report);
 }
 
 void ExplorationState::setCellApproximate(int index, bool approximate)

@@ -79,6 +79,8 @@ public:
     void setInputs(int inputs);
     void setTopology(Topology topology);
     void setFaCell(const QString& cell);
+    // Cell replacing the selected half adders ("" or "none": they stay exact).
+    void setHaCell(const QString& cell);
     void setLsbColumns(int columns);
     void setLevels(int levels);
     void setP(double p);
@@ -152,6 +154,9 @@ Q_SIGNALS:
     void costSweepFailed(const QString& message);
     // A model slot changed (loaded, replaced or cleared).
     void modelChanged(axbnn::gui::ModelSlot slot);
+    // One sentence on a control the state changed or cleared to keep N, the
+    // kernel and the selected layer consistent (shown until the next note).
+    void note(const QString& text);
     void modelLoadFailed(const QString& path, const QString& message);
     // Accuracy of the current configuration: the quick subset (final false),
     // then all test images (final true). Cleared (null) when stale.
@@ -167,6 +172,7 @@ private:
     void commit(int affects);
     void evaluate(int affects);
     void applyMeasuredP();
+    void applyMeasuredPWithoutCommit();
     void startWaitingSweep();
     bool dropImport(); // without commit; true if there was an import
     // Accuracy work of the newest change (Accuracy / AccuracySweepOnly bits),

@@ -6,13 +6,17 @@
 // the evaluation cache with identical numbers.
 #include "accuracy_panel.h"
 #include "accuracy_plot_panel.h"
+#include "controls_panel.h"
 #include "cost_plot_panel.h"
 #include "customplot.h"
 #include "exploration_state.h"
 #include "pareto_plot_panel.h"
 #include "widget_test_support.h"
 
+#include <QComboBox>
 #include <QLabel>
+#include <QSignalSpy>
+#include <QSpinBox>
 #include <QTimer>
 #include <QtTest>
 
@@ -152,6 +156,48 @@ private Q_SLOTS:
         QCOMPARE(s.state.accuracySweep()->points.size(), sweep.points.size());
         for (size_t i = 0; i < sweep.points.size(); ++i)
             QCOMPARE(s.state.accuracySweep()->points[i].mitigatedAccuracy, sweep.points[i].mitigatedAccuracy);
+    }
+
+    // N, k x k x C and the selected layer never disagree; a cleared layer says so.
+    void inputsKernelAndLayerAgree()
+    {
+        ExplorationState state;
+        ControlsPanel controls(&state);
+        auto* k = controls.findChild<QSpinBox*>(QStringLiteral("kernelSizeSpin"));
+        auto* c = controls.findChild<QSpinBox*>(QStringLiteral("channelsSpin"));
+        auto* note = controls.findChild<QLabel*>(QStringLiteral("stateNote"));
+        state.setInputs(3136);
+        QCOMPARE(k->value() * k->value() * c->value(), 3136); // 7 x 7 x 64, not k = 5
+        state.setModel(loadedModel(smallModel(), "m")); // selects the conv layer: 3 x 3 x 8
+        QCOMPARE(state.selectedLayer(), 2);
+        QCOMPARE(std::make_pair(k->value(), c->value()), std::make_pair(3, 8));
+        QSignalSpy notes(&state, &ExplorationState::note);
+        state.setInputs(100);
+        QCOMPARE(state.selectedLayer(), -1);
+        QCOMPARE(notes.size(), 1);
+        QVERIFY(note->isVisibleTo(&controls));
+        QVERIFY(note->text().contains(QStringLiteral("deselected")));
+        QCOMPARE(k->value() * k->value() * c->value(), 100);
+        state.selectLayer(3); // the dense layer sets N to its fan-in
+        QCOMPARE(state.spec().inputs, state.model()->model.layers[3].fanIn());
+        QCOMPARE(k->value() * k->value() * c->value(), state.spec().inputs);
+    }
+
+    // The chain has only half adders: the knobs select them, but only a
+    // half-adder cell replaces them, and the controls say so.
+    void chainSaysWhenTheFullAdderCellDoesNotApply()
+    {
+        ExplorationState state;
+        ControlsPanel controls(&state);
+        auto* knobNote = controls.findChild<QLabel*>(QStringLiteral("knobNote"));
+        state.setTopology(Topology::Chain);
+        state.setLsbColumns(2);
+        QVERIFY(knobNote->isVisibleTo(&controls));
+        controls.findChild<QComboBox*>(QStringLiteral("haCellCombo"))->setCurrentText(QStringLiteral("or-ha"));
+        QCOMPARE(state.spec().approx.haCell, std::string("or-ha"));
+        QVERIFY(!knobNote->isVisibleTo(&controls));
+        QVERIFY(QTest::qWaitFor([&] { return state.report() && state.isCurrent(*state.report()); }, kTimeoutMs));
+        QVERIFY(state.report()->cost.approximateCells > 0);
     }
 
     // A cancelled accuracy run resumes from the chunks it had counted.

@@ -316,7 +316,7 @@ private Q_SLOTS:
             QVERIFY2(!w->toolTip().isEmpty(), qPrintable(w->objectName()));
             ++checked;
         }
-        QCOMPARE(checked, 10); // N, k, C, topology, cell, 2 sliders, p, p source, mitigation
+        QCOMPARE(checked, 11); // N, k, C, topology, FA cell, HA cell, 2 sliders, p, p source, mitigation
     }
 };
 
