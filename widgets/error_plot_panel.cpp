@@ -26,7 +26,7 @@ void styleErrorBars(QCPBars* bars)
     bars->setAntialiased(false);
 }
 
-ErrorPlotPanel::ErrorPlotPanel(ExplorationState* state, QWidget* parent) : QWidget(parent)
+ErrorPlotPanel::ErrorPlotPanel(ExplorationState* state, QWidget* parent) : QWidget(parent), state_(state)
 {
     auto* layout = new QVBoxLayout(this);
     plot_ = new QCustomPlot;
@@ -46,6 +46,8 @@ ErrorPlotPanel::ErrorPlotPanel(ExplorationState* state, QWidget* parent) : QWidg
     bars_->setName(tr("P(e)"));
     bars_->setWidth(0.8);
     styleErrorBars(bars_);
+    normalPen_ = bars_->pen();
+    normalBrush_ = bars_->brush();
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     installHoverReadout(plot_, [](const QCPAbstractPlottable*, double key, double value) {
         return QObject::tr("P(e = %1) = %2").arg(key).arg(value, 0, 'g', 4);
@@ -61,6 +63,17 @@ ErrorPlotPanel::ErrorPlotPanel(ExplorationState* state, QWidget* parent) : QWidg
     connect(state, &ExplorationState::reportReady, this,
             [this](const std::shared_ptr<const CircuitReport>& report) { showReport(*report); });
     connect(state, &ExplorationState::failed, this, &ErrorPlotPanel::showFailure);
+    // A change greys the distribution until the new report arrives.
+    connect(state, &ExplorationState::changed, this, [this] {
+        const auto report = state_->report();
+        const bool stale = report && !state_->isCurrent(*report);
+        bars_->setPen(stale ? QPen(QColor(190, 190, 190)) : normalPen_);
+        bars_->setBrush(stale ? QColor(225, 225, 225) : normalBrush_);
+        if (report)
+            title_->setText(stale ? tr("%1 — updating…").arg(reportTitle_) : reportTitle_);
+        plot_->setProperty("stale", stale);
+        replotWhenVisible(plot_);
+    });
     if (state->report())
         showReport(*state->report());
 }
@@ -77,8 +90,12 @@ void ErrorPlotPanel::showReport(const CircuitReport& report)
     }
     bars_->setData(keys, values, true);
     // The precision statement is too long for a title: the summary and the tooltip show it.
-    title_->setText(
-        tr("P(e) for N = %1 (%2)").arg(report.spec.inputs).arg(QString::fromStdString(errorMethodName(e.method))));
+    reportTitle_ =
+        tr("P(e) for N = %1 (%2)").arg(report.spec.inputs).arg(QString::fromStdString(errorMethodName(e.method)));
+    title_->setText(reportTitle_);
+    bars_->setPen(normalPen_);
+    bars_->setBrush(normalBrush_);
+    plot_->setProperty("stale", false);
     plot_->setToolTip(
         tr("Probability of each error value e = approximate - exact; %1").arg(QString::fromStdString(e.precision)));
     applyScale();

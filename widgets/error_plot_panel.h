@@ -3,6 +3,9 @@
 
 #include "analysis/circuit_report.h"
 
+#include <QBrush>
+#include <QPen>
+#include <QString>
 #include <QWidget>
 
 class QCheckBox;
@@ -30,6 +33,10 @@ private:
 
     QCustomPlot* plot_ = nullptr;
     QCPBars* bars_ = nullptr;
+    ExplorationState* state_ = nullptr;
+    QPen normalPen_;
+    QBrush normalBrush_;
+    QString reportTitle_;
     QCPTextElement* title_ = nullptr;
     QCheckBox* logScale_ = nullptr;
 };

@@ -44,6 +44,7 @@ YosysPanel::YosysPanel(ExplorationState* state, QWidget* parent)
     layout->addWidget(cells_, 1);
 
     connect(state_, &ExplorationState::reportReady, this, [this] { updateEnabled(); });
+    connect(state_, &ExplorationState::changed, this, &YosysPanel::markStale);
     updateEnabled();
     button->setEnabled(action_->isEnabled());
     button->setToolTip(action_->toolTip());
@@ -67,6 +68,8 @@ bool YosysPanel::synthesize()
     const auto report = state_->report();
     if (!yosysFound() || !report || runner_.isBusy())
         return false;
+    reportHash_ = circuitHash();
+    reportInputs_ = report->spec.inputs;
     builtInCells_ = report->cost.cells;
     builtInTransistors_ = report->cost.transistors;
     summary_->setText(tr("Yosys is synthesizing %1 cells…").arg(builtInCells_));
@@ -92,8 +95,29 @@ void YosysPanel::show(std::shared_ptr<const YosysReport> report)
             cells_->setItem(row, 1, n);
         }
     }
+    markStale(); // the circuit may have changed while Yosys ran
     updateEnabled();
     Q_EMIT reportReady();
+}
+
+std::string YosysPanel::circuitHash() const
+{
+    Design d = state_->design();
+    d.p = 0.0; // synthesis does not depend on the input statistic
+    d.pSource = PSource::Fixed;
+    return designHash(d, Aspect::Circuit);
+}
+
+void YosysPanel::markStale()
+{
+    if (!report_)
+        return;
+    const bool stale = reportHash_ != circuitHash();
+    cells_->setEnabled(!stale);
+    summary_->setText(
+        stale ? tr("Yosys result of another circuit (N = %1): synthesize again for this one.").arg(reportInputs_)
+              : summaryText());
+    setProperty("stale", stale);
 }
 
 QString YosysPanel::summaryText() const

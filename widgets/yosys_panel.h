@@ -48,6 +48,10 @@ private:
     QLabel* summary_;
     QTableWidget* cells_;
     std::shared_ptr<const YosysReport> report_;
+    std::string reportHash_; // the circuit Yosys synthesized (explored circuit, p aside)
+    int reportInputs_ = 0;
+    std::string circuitHash() const;
+    void markStale();
     long builtInTransistors_ = 0;
     int builtInCells_ = 0;
     LatestOnlyRunner<YosysReport> runner_;

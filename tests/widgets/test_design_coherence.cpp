@@ -8,6 +8,7 @@
 #include "accuracy_plot_panel.h"
 #include "controls_panel.h"
 #include "cost_plot_panel.h"
+#include "error_plot_panel.h"
 #include "customplot.h"
 #include "exploration_state.h"
 #include "pareto_plot_panel.h"
@@ -33,6 +34,7 @@ struct Screen {
     AccuracyPlotPanel accuracyPlot{&state};
     ParetoPlotPanel pareto{&state};
     CostPlotPanel cost{&state};
+    ErrorPlotPanel error{&state};
     AccuracyPanel accuracy{&state};
 
     QCustomPlot* plot(QWidget& panel) { return panel.findChild<QCustomPlot*>(); }
@@ -52,6 +54,9 @@ struct Screen {
             if (!shown.isEmpty() && !stale && shown.toStdString() != state.designHash(aspect))
                 return plot->objectName() + " shows another design's data as current";
         }
+        if (const auto report = state.report();
+            report && !state.isCurrent(*report) && !plot(error)->property("stale").toBool())
+            return QStringLiteral("the error distribution of another circuit is shown as current");
         if (const auto result = state.accuracy(); result && !state.isCurrent(*result))
             return QStringLiteral("the state's accuracy is another design's");
         auto* status = accuracy.findChild<QLabel*>(QStringLiteral("accuracyStatus"));

@@ -273,6 +273,14 @@ private Q_SLOTS:
         QVERIFY2(text.contains(QString::number(expected.transistors))
                      && text.contains(QString::number(state.report()->cost.transistors)),
                  qPrintable(text));
+
+        // Another N: the result is of another circuit and says so; back to N = 8 it is current again.
+        state.setInputs(9);
+        QVERIFY(panel.property("stale").toBool());
+        QVERIFY(panel.findChild<QLabel*>()->text().contains(QStringLiteral("another circuit")));
+        state.setP(0.25); // the input statistic does not change the synthesized circuit
+        state.setInputs(8);
+        QVERIFY(!panel.property("stale").toBool());
     }
 };
 
