@@ -4,11 +4,11 @@
 // QT_QPA_PLATFORM says otherwise; the other commands never start Qt.
 #include "commands.h"
 
-#include "plot_export.h"
-#include "report_actions.h"
-#include "report_figures.h"
-#include "report_writer.h"
-#include "session.h"
+#include "report/plot_export.h"
+#include "report/report_actions.h"
+#include "report/report_figures.h"
+#include "report/report_writer.h"
+#include "state/session.h"
 
 #include <QApplication>
 #include <QDir>
@@ -20,7 +20,7 @@
 
 #include <unistd.h>
 
-#include "customplot.h"
+#include "plots/customplot.h"
 
 namespace axbnn::cli {
 namespace {

@@ -4,9 +4,9 @@
 // synchronously; the clock stops when that paint returns.
 #include "latency.h"
 
-#include "circuit_view.h"
-#include "exploration_state.h"
-#include "latency_trace.h"
+#include "circuit_view/circuit_view.h"
+#include "state/exploration_state.h"
+#include "state/latency_trace.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>

@@ -5,8 +5,8 @@
 #include "startup_files.h"
 #include "train_screenshot.h"
 
-#include "exploration_state.h"
-#include "session_actions.h"
+#include "state/exploration_state.h"
+#include "panels/session_actions.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

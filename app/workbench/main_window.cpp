@@ -1,24 +1,24 @@
 // Docks, tabs and menus of the workbench window, and their saved layout.
 #include "main_window.h"
 
-#include "accuracy_panel.h"
-#include "accuracy_plot_panel.h"
-#include "circuit_view.h"
-#include "controls_panel.h"
-#include "cost_plot_panel.h"
-#include "error_plot_panel.h"
-#include "exploration_state.h"
-#include "model_panel.h"
-#include "netlist_actions.h"
-#include "pareto_plot_panel.h"
-#include "plot_export.h"
-#include "report_actions.h"
-#include "session_actions.h"
-#include "summary_panel.h"
-#include "sweep_dialog.h"
-#include "table_export.h"
-#include "train_dialog.h"
-#include "yosys_panel.h"
+#include "panels/accuracy_panel.h"
+#include "plots/accuracy_plot_panel.h"
+#include "circuit_view/circuit_view.h"
+#include "panels/controls_panel.h"
+#include "plots/cost_plot_panel.h"
+#include "plots/error_plot_panel.h"
+#include "state/exploration_state.h"
+#include "panels/model_panel.h"
+#include "panels/netlist_actions.h"
+#include "plots/pareto_plot_panel.h"
+#include "report/plot_export.h"
+#include "report/report_actions.h"
+#include "panels/session_actions.h"
+#include "panels/summary_panel.h"
+#include "sweep_dialog/sweep_dialog.h"
+#include "report/table_export.h"
+#include "train_dialog/train_dialog.h"
+#include "panels/yosys_panel.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -29,7 +29,7 @@
 #include <QSettings>
 #include <QTabWidget>
 
-#include "customplot.h"
+#include "plots/customplot.h"
 
 using namespace axbnn::gui;
 

@@ -2,7 +2,7 @@
 // full accuracy and level sweep), then grabs the window.
 #include "screenshot.h"
 
-#include "exploration_state.h"
+#include "state/exploration_state.h"
 
 #include <QApplication>
 #include <QBuffer>

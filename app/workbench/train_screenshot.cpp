@@ -2,7 +2,7 @@
 #include "train_screenshot.h"
 
 #include "main_window.h"
-#include "train_dialog.h"
+#include "train_dialog/train_dialog.h"
 
 #include <QApplication>
 #include <QBuffer>

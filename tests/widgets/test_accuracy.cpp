@@ -2,9 +2,9 @@
 // quick subset first, stale results dropped, cancel; the Pareto front.
 #include "bnn/inference.h"
 
-#include "exploration_state.h"
+#include "state/exploration_state.h"
 #include "explore/accuracy.h"
-#include "progress_runner.h"
+#include "state/progress_runner.h"
 #include "widget_test_support.h"
 
 #include <QtTest>

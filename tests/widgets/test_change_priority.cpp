@@ -1,12 +1,12 @@
 // A control change's circuit report comes first: the cost-against-N sweep of
 // the same change starts only once the report is out, and always for the
 // newest knobs (run with QT_QPA_PLATFORM=offscreen).
-#include "background_pool.h"
-#include "exploration_state.h"
-#include "latest_only_runner.h"
+#include "state/background_pool.h"
+#include "state/exploration_state.h"
+#include "state/latest_only_runner.h"
 #include "explore/model_analysis.h"
-#include "model_evaluator.h"
-#include "progress_runner.h"
+#include "state/model_evaluator.h"
+#include "state/progress_runner.h"
 #include "widget_test_support.h"
 
 #include <QThreadPool>

@@ -1,12 +1,12 @@
 // The circuit view: layout invariants, items and wires against the netlist,
 // colours following the ApproxConfig, click-to-toggle, level-of-detail
 // grouping and export (run with QT_QPA_PLATFORM=offscreen).
-#include "circuit_graphics_view.h"
-#include "circuit_layout.h"
-#include "circuit_legend.h"
-#include "circuit_scene.h"
-#include "circuit_view.h"
-#include "exploration_state.h"
+#include "circuit_view/circuit_graphics_view.h"
+#include "circuit_view/circuit_layout.h"
+#include "circuit_view/circuit_legend.h"
+#include "circuit_view/circuit_scene.h"
+#include "circuit_view/circuit_view.h"
+#include "state/exploration_state.h"
 
 #include "circuit/popcount_builder.h"
 

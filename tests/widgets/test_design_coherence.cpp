@@ -4,14 +4,14 @@
 // data carry the current design's hash or are drawn as stale, and the
 // accuracy shown is the current design's. Revisiting a design is served by
 // the evaluation cache with identical numbers.
-#include "accuracy_panel.h"
-#include "accuracy_plot_panel.h"
-#include "controls_panel.h"
-#include "cost_plot_panel.h"
-#include "error_plot_panel.h"
-#include "customplot.h"
-#include "exploration_state.h"
-#include "pareto_plot_panel.h"
+#include "panels/accuracy_panel.h"
+#include "plots/accuracy_plot_panel.h"
+#include "panels/controls_panel.h"
+#include "plots/cost_plot_panel.h"
+#include "plots/error_plot_panel.h"
+#include "plots/customplot.h"
+#include "state/exploration_state.h"
+#include "plots/pareto_plot_panel.h"
 #include "widget_test_support.h"
 
 #include <QComboBox>

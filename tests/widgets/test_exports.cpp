@@ -2,15 +2,15 @@
 // valid (PNG of the requested size, SVG that parses as XML, PDF that
 // pdftoppm renders), CSV that reads back to the model's values, and failed
 // writes that say why and leave an existing file as it was.
-#include "exploration_state.h"
-#include "layer_table_model.h"
+#include "state/exploration_state.h"
+#include "panels/layer_table_model.h"
 #include "explore/model_analysis.h"
-#include "plot_export.h"
-#include "report_actions.h"
+#include "report/plot_export.h"
+#include "report/report_actions.h"
 #include "explore/report_data.h"
-#include "report_figures.h"
-#include "report_writer.h"
-#include "table_export.h"
+#include "report/report_figures.h"
+#include "report/report_writer.h"
+#include "report/table_export.h"
 #include "widget_test_support.h"
 
 #include <QFile>
@@ -24,7 +24,7 @@
 
 #include <unistd.h>
 
-#include "customplot.h"
+#include "plots/customplot.h"
 
 using namespace axbnn;
 using namespace axbnn::gui;

@@ -1,8 +1,8 @@
 // Deferred replots: a hidden plot is rendered when shown, not on every data
 // change; a visible one at once (run with QT_QPA_PLATFORM=offscreen).
-#include "lazy_replot.h"
+#include "plots/lazy_replot.h"
 
-#include "customplot.h"
+#include "plots/customplot.h"
 
 #include <QTabWidget>
 #include <QtTest>

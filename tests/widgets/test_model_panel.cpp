@@ -1,8 +1,8 @@
 // The Model dock: loading a model fills the layer table, choosing a layer sets
 // N, a corrupt file shows an error and changes nothing (offscreen).
-#include "exploration_state.h"
-#include "layer_table_model.h"
-#include "model_panel.h"
+#include "state/exploration_state.h"
+#include "panels/layer_table_model.h"
+#include "panels/model_panel.h"
 #include "widget_test_support.h"
 
 #include "circuit/cost_model.h"

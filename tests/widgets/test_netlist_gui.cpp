@@ -10,14 +10,14 @@
 #include "circuit/verilog_writer.h"
 #include "io/netlist_import.h"
 
-#include "circuit_view.h"
-#include "controls_panel.h"
-#include "exploration_state.h"
-#include "netlist_actions.h"
-#include "session.h"
-#include "summary_panel.h"
+#include "circuit_view/circuit_view.h"
+#include "panels/controls_panel.h"
+#include "state/exploration_state.h"
+#include "panels/netlist_actions.h"
+#include "state/session.h"
+#include "panels/summary_panel.h"
 #include "widget_test_support.h"
-#include "yosys_panel.h"
+#include "panels/yosys_panel.h"
 
 #include <QAction>
 #include <QFile>

@@ -1,7 +1,7 @@
 // Session files: a saved session reopens to the same exploration state, and
 // bad files give one clear message (offscreen).
-#include "exploration_state.h"
-#include "session.h"
+#include "state/exploration_state.h"
+#include "state/session.h"
 #include "widget_test_support.h"
 
 #include <QFile>

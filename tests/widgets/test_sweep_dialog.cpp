@@ -1,14 +1,14 @@
 // The Sweep dialog (issue 6): its results equal the engine's sweep runner on
 // the same spec, cancel stops it and a rerun resumes from the journal, bad
 // choices give the engine's message without running.
-#include "sweep_dialog.h"
-#include "sweep_pareto_plot.h"
-#include "sweep_table_model.h"
+#include "sweep_dialog/sweep_dialog.h"
+#include "sweep_dialog/sweep_pareto_plot.h"
+#include "sweep_dialog/sweep_table_model.h"
 
 #include "sweep/sweep_runner.h"
 #include "sweep/sweep_spec.h"
 
-#include "customplot.h"
+#include "plots/customplot.h"
 
 #include <QFile>
 #include <QSignalSpy>

@@ -8,11 +8,11 @@
 #include "io/error_model_json.h"
 #include "train/trainer.h"
 
-#include "exploration_state.h"
-#include "layer_table_model.h"
-#include "model_panel.h"
-#include "train_curve_plot.h"
-#include "train_dialog.h"
+#include "state/exploration_state.h"
+#include "panels/layer_table_model.h"
+#include "panels/model_panel.h"
+#include "train_dialog/train_curve_plot.h"
+#include "train_dialog/train_dialog.h"
 #include "widget_test_support.h"
 
 #include <QComboBox>
@@ -26,7 +26,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "customplot.h"
+#include "plots/customplot.h"
 
 using namespace axbnn;
 using namespace axbnn::gui;

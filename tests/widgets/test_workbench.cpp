@@ -1,18 +1,18 @@
 // The exploration state, its background evaluation and the panels that read
 // and change it (run with QT_QPA_PLATFORM=offscreen).
-#include "controls_panel.h"
-#include "cost_plot_panel.h"
-#include "error_plot_panel.h"
-#include "exploration_state.h"
-#include "latest_only_runner.h"
-#include "plot_hover.h"
-#include "summary_panel.h"
+#include "panels/controls_panel.h"
+#include "plots/cost_plot_panel.h"
+#include "plots/error_plot_panel.h"
+#include "state/exploration_state.h"
+#include "state/latest_only_runner.h"
+#include "plots/plot_hover.h"
+#include "panels/summary_panel.h"
 
 #include "circuit/popcount_builder.h"
 
 #include <QtTest>
 
-#include "customplot.h"
+#include "plots/customplot.h"
 
 #include <stdexcept>
 
