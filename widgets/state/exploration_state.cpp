@@ -1,4 +1,5 @@
-// Setters of the exploration state and the routing of results to panels.
+// The exploration state as a value: the design on screen, its setters and
+// the model and netlist it refers to. Scheduling: exploration_jobs.cpp.
 #include "state/exploration_state.h"
 
 #include "state/circuit_evaluator.h"
@@ -12,13 +13,6 @@
 namespace axbnn::gui {
 namespace {
 
-ApproxConfig knobsOnly(ApproxConfig approx)
-{
-    approx.extraCells.clear();
-    approx.exactCells.clear();
-    return approx;
-}
-
 void removeIndex(std::vector<int>& cells, int index)
 {
     cells.erase(std::remove(cells.begin(), cells.end(), index), cells.end());
@@ -26,75 +20,12 @@ void removeIndex(std::vector<int>& cells, int index)
 
 } // namespace
 
-ExplorationState::ExplorationState(QObject* parent) : ExplorationState(CircuitSpec{}, CellLibrary::defaults(), parent)
-{}
-
-ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QObject* parent)
-    : QObject(parent), library_(std::make_shared<const CellLibrary>(std::move(library))), spec_(std::move(initial)),
-      fixedP_(spec_.p), evaluator_(new CircuitEvaluator(library_, this)),
-      sweepEvaluator_(new CostSweepEvaluator(library_, this)), models_(new ModelEvaluator(this))
+ApproxConfig ExplorationState::knobsOnly(ApproxConfig approx)
 {
-    connect(evaluator_, &CircuitEvaluator::busyChanged, this, &ExplorationState::busyChanged);
-    connect(evaluator_, &CircuitEvaluator::reportReady, this, [this](auto report) {
-        // A report of the other kind (built vs imported) was requested before
-        // the switch and is stale now.
-        if (QString::fromStdString(report->source) == importedPath_) {
-            trace::mark("report delivered");
-            report_ = report;
-            Q_EMIT reportReady(report);
-            trace::mark("report handlers done");
-        }
-        startWaitingWork();
-    });
-    connect(evaluator_, &CircuitEvaluator::failed, this, [this](const QString& message) {
-        report_.reset();
-        Q_EMIT failed(message);
-        startWaitingWork();
-    });
-
-    connect(evaluator_, &CircuitEvaluator::netlistImported, this, [this](auto report) {
-        imported_ = std::make_shared<const Netlist>(report->netlist);
-        importedPath_ = QString::fromStdString(report->source);
-        spec_.inputs = report->spec.inputs;
-        spec_.approx = knobsOnly(spec_.approx); // cell indices of the built circuit mean nothing here
-        report_ = report;
-        Q_EMIT changed();
-        Q_EMIT netlistChanged(importedPath_);
-        Q_EMIT reportReady(report);
-        evaluate(Accuracy);
-    });
-    connect(evaluator_, &CircuitEvaluator::importFailed, this,
-            [this](const QString& path, const QString& message) { Q_EMIT netlistLoadFailed(path, message); });
-
-    connect(sweepEvaluator_, &CostSweepEvaluator::busyChanged, this, &ExplorationState::costSweepBusyChanged);
-    connect(sweepEvaluator_, &CostSweepEvaluator::sweepReady, this, [this](auto sweep) {
-        costSweep_ = sweep;
-        Q_EMIT costSweepReady(sweep);
-    });
-    connect(sweepEvaluator_, &CostSweepEvaluator::failed, this, [this](const QString& message) {
-        costSweep_.reset();
-        Q_EMIT costSweepFailed(message);
-    });
-
-    connect(models_, &ModelEvaluator::modelLoaded, this, [this](auto model, ModelSlot slot) { setModel(model, slot); });
-    connect(models_, &ModelEvaluator::modelLoadFailed, this,
-            [this](const QString& path, const QString& message) { Q_EMIT modelLoadFailed(path, message); });
-    connect(models_, &ModelEvaluator::accuracyReady, this, [this](auto result, bool final) {
-        accuracy_ = result;
-        accuracyFinal_ = final;
-        Q_EMIT accuracyChanged(result, final);
-    });
-    connect(models_, &ModelEvaluator::layerCostsReady, this, [this](auto costs) {
-        layerCosts_ = costs;
-        Q_EMIT layerCostsChanged(costs);
-    });
-    connect(models_, &ModelEvaluator::sweepReady, this, [this](auto sweep) {
-        accuracySweep_ = sweep;
-        Q_EMIT accuracySweepChanged(sweep);
-    });
+    approx.extraCells.clear();
+    approx.exactCells.clear();
+    return approx;
 }
-
-ExplorationState::~ExplorationState() = default;
 
 Design ExplorationState::design() const
 {
@@ -117,6 +48,7 @@ Design ExplorationState::design() const
 void ExplorationState::setDesign(const Design& d)
 {
     const Design before = design();
+    const AspectHashes hashesBefore = hashes();
     spec_.inputs = d.inputs;
     spec_.topology = d.unit.topology;
     spec_.approx = d.unit.approx;
@@ -137,85 +69,20 @@ void ExplorationState::setDesign(const Design& d)
         && model_->model.layers[static_cast<size_t>(selectedLayer_)].fanIn() != spec_.inputs)
         selectedLayer_ = -1;
     applyMeasuredPWithoutCommit(); // the effective p, without a commit of its own
-    if (design() == before && report_)
+    int affects = affectedSince(hashesBefore);
+    if (!report_) // nothing computed yet: everything
+        affects |= Report | Sweep | Accuracy | AccuracySweepOnly;
+    if (!affects && design() == before)
         return;
-    commit(Report | Sweep | Accuracy | AccuracySweepOnly | LayerCostsOnly);
-}
-
-std::string ExplorationState::designHash(Aspect aspect) const
-{
-    const Model* model = model_ ? &model_->model : nullptr;
-    if (model && fingerprint_.first != model)
-        fingerprint_ = {model, modelFingerprint(*model)};
-    return axbnn::designHash(design(), aspect, model, model ? &fingerprint_.second : nullptr);
-}
-
-bool ExplorationState::isCurrent(const AccuracyResult& result) const
-{
-    return result.hash == designHash(Aspect::Accuracy);
-}
-
-bool ExplorationState::isCurrent(const AccuracySweep& sweep) const
-{
-    return sweep.hash == designHash(Aspect::LevelSweep);
-}
-
-std::string ExplorationState::hashOf(const CostSweep& sweep)
-{
-    Design d;
-    d.unit.topology = sweep.topology;
-    d.unit.approx = sweep.approx;
-    return axbnn::designHash(d, Aspect::CostSweep);
-}
-
-bool ExplorationState::isCurrent(const CostSweep& sweep) const
-{
-    return hashOf(sweep) == designHash(Aspect::CostSweep);
-}
-
-bool ExplorationState::isCurrent(const CircuitReport& report) const
-{
-    const ApproxConfig &a = report.spec.approx, &b = spec_.approx;
-    return report.source == importedPath_.toStdString() && report.spec.inputs == spec_.inputs
-        && report.spec.topology == spec_.topology && report.spec.p == spec_.p && a.lsbColumns == b.lsbColumns
-        && a.levels == b.levels && a.faCell == b.faCell && a.haCell == b.haCell && a.extraCells == b.extraCells
-        && a.exactCells == b.exactCells;
-}
-
-bool ExplorationState::isBusy() const
-{
-    return evaluator_->isBusy();
-}
-bool ExplorationState::isCostSweepBusy() const
-{
-    return sweepWaiting_ || sweepEvaluator_->isBusy();
-}
-
-void ExplorationState::startWaitingSweep()
-{
-    // Only once the newest report is out (a stale one is never delivered, so
-    // reportReady/failed while still busy cannot happen; checked anyway).
-    if (!sweepWaiting_ || evaluator_->isBusy())
-        return;
-    sweepWaiting_ = false;
-    trace::mark("sweep submitted");
-    sweepEvaluator_->evaluate(spec_.topology, knobsOnly(spec_.approx));
-    // The model's per-layer costs depend on the same knobs: they wait likewise.
-    if (model_)
-        models_->evaluateLayerCosts(model_, spec_.topology, knobsOnly(spec_.approx), library_);
-}
-bool ExplorationState::isLoadingModel() const
-{
-    return models_->isLoading(ModelSlot::Main) || models_->isLoading(ModelSlot::Comparison);
+    commit(affects);
 }
 
 void ExplorationState::setInputs(int inputs)
 {
     if (inputs == spec_.inputs)
         return;
-    // A knob of the built circuit: back to it (and to its accuracy).
-    const bool wasImported = dropImport();
-    const bool hadOverrides = !spec_.approx.extraCells.empty() || !spec_.approx.exactCells.empty();
+    const AspectHashes before = hashes();
+    dropImport(); // a knob of the built circuit: back to it (and to its accuracy)
     spec_.inputs = inputs;
     // N and the selected layer never disagree: a layer of another fan-in is deselected.
     if (model_ && selectedLayer_ >= 0 && model_->model.layers[static_cast<size_t>(selectedLayer_)].fanIn() != inputs) {
@@ -228,17 +95,18 @@ void ExplorationState::setInputs(int inputs)
         applyMeasuredPWithoutCommit();
     }
     spec_.approx = knobsOnly(spec_.approx);
-    commit(Report | AccuracySweepOnly | (hadOverrides || wasImported ? Accuracy : 0));
+    commit(affectedSince(before));
 }
 
 void ExplorationState::setTopology(Topology topology)
 {
     if (topology == spec_.topology)
         return;
+    const AspectHashes before = hashes();
     dropImport(); // a knob of the built circuit: back to it
     spec_.topology = topology;
     spec_.approx = knobsOnly(spec_.approx);
-    commit(Report | Sweep | Accuracy | AccuracySweepOnly);
+    commit(affectedSince(before));
 }
 
 void ExplorationState::setFaCell(const QString& cell)
@@ -246,9 +114,10 @@ void ExplorationState::setFaCell(const QString& cell)
     const std::string name = cell.toStdString();
     if (name == spec_.approx.faCell)
         return;
+    const AspectHashes before = hashes();
     dropImport(); // a knob of the built circuit: back to it
     spec_.approx.faCell = name;
-    commit(Report | Sweep | Accuracy | AccuracySweepOnly);
+    commit(affectedSince(before));
 }
 
 void ExplorationState::setHaCell(const QString& cell)
@@ -258,27 +127,30 @@ void ExplorationState::setHaCell(const QString& cell)
         name.clear();
     if (name == spec_.approx.haCell)
         return;
+    const AspectHashes before = hashes();
     dropImport(); // a knob of the built circuit: back to it
     spec_.approx.haCell = name;
-    commit(Report | Sweep | Accuracy | AccuracySweepOnly);
+    commit(affectedSince(before));
 }
 
 void ExplorationState::setLsbColumns(int columns)
 {
     if (columns == spec_.approx.lsbColumns)
         return;
+    const AspectHashes before = hashes();
     dropImport(); // a knob of the built circuit: back to it
     spec_.approx.lsbColumns = columns;
-    commit(Report | Sweep | Accuracy);
+    commit(affectedSince(before));
 }
 
 void ExplorationState::setLevels(int levels)
 {
     if (levels == spec_.approx.levels)
         return;
+    const AspectHashes before = hashes();
     dropImport(); // a knob of the built circuit: back to it
     spec_.approx.levels = levels;
-    commit(Report | Sweep | Accuracy);
+    commit(affectedSince(before));
 }
 
 void ExplorationState::setP(double p)
@@ -309,10 +181,10 @@ void ExplorationState::applyMeasuredPWithoutCommit()
 
 void ExplorationState::applyMeasuredP()
 {
-    const double before = spec_.p;
+    const AspectHashes before = hashes();
     applyMeasuredPWithoutCommit();
-    if (spec_.p != before)
-        commit(Report);
+    if (const int affects = affectedSince(before))
+        commit(affects);
 }
 
 void ExplorationState::setCellApproximate(int index, bool approximate)
@@ -341,9 +213,10 @@ void ExplorationState::setCellOverrides(std::vector<int> extraCells, std::vector
     std::sort(exactCells.begin(), exactCells.end());
     if (extraCells == spec_.approx.extraCells && exactCells == spec_.approx.exactCells)
         return;
+    const AspectHashes before = hashes();
     spec_.approx.extraCells = std::move(extraCells);
     spec_.approx.exactCells = std::move(exactCells);
-    commit(Report | Accuracy);
+    commit(affectedSince(before));
 }
 
 void ExplorationState::setMitigation(const QString& mode)
@@ -356,8 +229,9 @@ void ExplorationState::setMitigation(const QString& mode)
         qWarning("ExplorationState::setMitigation: %s", e.what());
         return;
     }
+    const AspectHashes before = hashes();
     mitigation_ = mode;
-    commit(Accuracy | AccuracySweepOnly);
+    commit(affectedSince(before));
 }
 
 void ExplorationState::openModel(const QString& path, ModelSlot slot)
@@ -441,8 +315,9 @@ void ExplorationState::closeNetlist()
 {
     if (!imported_)
         return;
+    const AspectHashes before = hashes();
     dropImport();
-    commit(Report | Accuracy);
+    commit(affectedSince(before));
 }
 
 int ExplorationState::importedLayer() const
@@ -469,93 +344,6 @@ QString ExplorationState::importedUse() const
     return tr("%1 does not fit layer %2 (fan-in %3): the accuracy uses the built circuit.")
         .arg(circuit, name)
         .arg(layer.fanIn());
-}
-
-void ExplorationState::cancelAccuracy()
-{
-    models_->cancelAccuracy();
-    models_->cancelSweep();
-}
-
-void ExplorationState::refresh()
-{
-    evaluate(Report | Sweep | Accuracy | AccuracySweepOnly);
-}
-
-void ExplorationState::commit(int affects)
-{
-    Q_EMIT changed();
-    evaluate(affects);
-}
-
-void ExplorationState::evaluate(int affects)
-{
-    if (affects & Report) {
-        if (imported_)
-            evaluator_->evaluateNetlist(imported_, spec_, importedPath_);
-        else
-            evaluator_->evaluate(spec_);
-    }
-    if (affects & Sweep) {
-        // The slider's report first: the sweep (for the newest knobs, whatever
-        // changes in between) starts when the evaluator has delivered.
-        sweepWaiting_ = true;
-        if (!evaluator_->isBusy())
-            startWaitingSweep();
-    }
-    if (!model_)
-        return;
-    if (affects & LayerCostsOnly && !(affects & Sweep)) // with Sweep: startWaitingSweep()
-        models_->evaluateLayerCosts(model_, spec_.topology, knobsOnly(spec_.approx), library_);
-    const int accuracy = affects & (Accuracy | AccuracySweepOnly);
-    if (!accuracy)
-        return;
-    if (affects & Accuracy) { // never show a stale accuracy
-        accuracy_.reset();
-        accuracyFinal_ = false;
-        Q_EMIT accuracyChanged(nullptr, false);
-    }
-    accuracyWaiting_ |= accuracy;
-    if (evaluator_->isBusy()) {
-        // The change's report first (inference on both cores would delay it):
-        // stale accuracy work stops now, the newest starts once it is out.
-        if (accuracy & Accuracy)
-            models_->dropAccuracy();
-        if (accuracy & AccuracySweepOnly)
-            models_->dropSweep();
-        return;
-    }
-    startWaitingAccuracy();
-}
-
-void ExplorationState::startWaitingWork()
-{
-    startWaitingSweep();
-    startWaitingAccuracy();
-}
-
-void ExplorationState::startWaitingAccuracy()
-{
-    if (!model_)
-        accuracyWaiting_ = 0;
-    if (!accuracyWaiting_ || evaluator_->isBusy())
-        return;
-    const int affects = accuracyWaiting_;
-    accuracyWaiting_ = 0;
-    AccuracyRequest request;
-    request.model = model_;
-    request.design = design();
-    if (imported_)
-        request.netlists[importedPath_.toStdString()] = imported_;
-    if (affects & Accuracy)
-        models_->evaluateAccuracy(request);
-    if (affects & AccuracySweepOnly) {
-        LevelSweepRequest sweep;
-        sweep.base = request;
-        sweep.comparison = comparison_;
-        sweep.library = library_;
-        models_->evaluateSweep(std::move(sweep));
-    }
 }
 
 } // namespace axbnn::gui

@@ -169,6 +169,14 @@ Q_SIGNALS:
 
 private:
     enum Affects { Report = 1, Sweep = 2, Accuracy = 4, AccuracySweepOnly = 8, LayerCostsOnly = 16 };
+    // What each kind of result depends on, for the design on screen: a
+    // change recomputes exactly the kinds whose hash it changed.
+    struct AspectHashes {
+        std::string circuit, costSweep, accuracy, levelSweep, layerCosts;
+    };
+    AspectHashes hashes() const;
+    int affectedSince(const AspectHashes& before) const;
+    static ApproxConfig knobsOnly(ApproxConfig approx);
     void commit(int affects);
     void evaluate(int affects);
     void applyMeasuredP();
