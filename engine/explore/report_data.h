@@ -17,7 +17,7 @@ namespace axbnn {
 struct ReportRequest {
     std::string sessionPath; // shown in the report; may be empty
     CircuitSpec spec; // N, topology, knobs, hand-picked cells, p
-    std::string mitigation = "none"; // the session's mode; "none": the mitigated row uses "tune"
+    std::string mitigation = "none"; // the session's mode; none: the mitigated row uses kLevelSweepMitigation
     std::string modelPath; // empty: circuit-only report
     int selectedLayer = -1;
     bool measuredP = false; // p from the selected layer's XNOR statistic (500 test images, as the workbench)

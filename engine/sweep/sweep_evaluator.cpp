@@ -36,7 +36,7 @@ SweepEvaluator::SweepEvaluator(const SweepSpec& spec, const std::vector<SweepPoi
     bool model = false, mitigation = false;
     for (const SweepPoint& p : pending) {
         model = model || spec.workloads[p.workload].hasModel();
-        mitigation = mitigation || (p.mitigation != "none" && p.level > 0);
+        mitigation = mitigation || (p.mitigation != Mitigation::None && p.level > 0);
     }
     if (model)
         data_ = loadDataset(spec.data.datasetPath);
@@ -85,7 +85,7 @@ double SweepEvaluator::accuracy(const SweepPoint& point)
     design.model = w.model;
     design.unit.topology = point.topology;
     design.unit.approx = approxOf(point);
-    design.mitigation = parseMitigation(point.mitigation);
+    design.mitigation = point.mitigation;
     design.data.dataset = spec_.data.dataset;
     design.data.limit = spec_.data.limit;
     design.data.calibration = spec_.data.calibration;
@@ -159,7 +159,7 @@ SweepRow SweepEvaluator::evaluate(const SweepPoint& point, int sweepPoints)
     row[ColHaCell] = point.cells.ha;
     row[ColKnob] = knobName(point.knob);
     row[ColLevel] = int64_t{point.level};
-    row[ColMitigation] = point.mitigation;
+    row[ColMitigation] = std::string(mitigationName(point.mitigation));
     row[ColP] = point.p;
     row[ColSpecHash] = spec_.hash;
     row[ColSweepPoints] = int64_t{sweepPoints};

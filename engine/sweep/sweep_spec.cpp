@@ -305,17 +305,20 @@ void parseRunOptions(const Reader& r, const json& j, SweepSpec& s, const std::st
         s.mitigations.clear();
         for (size_t i = 0; i < m->size(); ++i) {
             const std::string name = r.string((*m)[i], at("mitigation", i));
+            Mitigation mode = Mitigation::None;
             try {
-                parseMitigation(name);
+                mode = parseMitigation(name);
             } catch (const std::invalid_argument& e) {
                 r.fail(at("mitigation", i), e.what());
             }
-            if (name != "none" && !models)
+            if (mode != Mitigation::None && !models)
                 r.fail(at("mitigation", i), "'" + name + "' acts on a model's thresholds; add 'models'");
-            s.mitigations.push_back(name);
+            s.mitigations.push_back(mode);
         }
     }
-    canon["mitigation"] = s.mitigations;
+    canon["mitigation"] = json::array();
+    for (const Mitigation mode : s.mitigations)
+        canon["mitigation"].push_back(mitigationName(mode));
     if (j.contains("data")) {
         const json& d = j["data"];
         r.onlyKeys(d, "data", {"dataset", "limit", "calibration", "calibration_limit"});
@@ -428,7 +431,7 @@ SweepSpec loadSweepSpec(const std::string& path)
 
 std::vector<SweepPoint> enumerateSweep(const SweepSpec& spec)
 {
-    static const std::vector<std::string> noMitigation{"none"};
+    static const std::vector<Mitigation> noMitigation{Mitigation::None};
     std::vector<SweepPoint> points;
     for (size_t w = 0; w < spec.workloads.size(); ++w) {
         const SweepWorkload& wl = spec.workloads[w];
@@ -436,7 +439,7 @@ std::vector<SweepPoint> enumerateSweep(const SweepSpec& spec)
             for (const SweepCells& c : spec.cells)
                 for (Knob k : spec.knobs)
                     for (int level : spec.levels)
-                        for (const std::string& m : wl.hasModel() ? spec.mitigations : noMitigation)
+                        for (const Mitigation m : wl.hasModel() ? spec.mitigations : noMitigation)
                             for (double p : spec.p) {
                                 SweepPoint pt;
                                 pt.index = static_cast<int>(points.size());
@@ -451,7 +454,7 @@ std::vector<SweepPoint> enumerateSweep(const SweepSpec& spec)
                                     + "|channels=" + std::to_string(wl.channels) + "|model=" + wl.model
                                     + "|layer=" + wl.layer + "|topology=" + topologyName(t) + "|fa=" + c.fa
                                     + "|ha=" + c.ha + "|knob=" + knobName(k) + "|level=" + std::to_string(level)
-                                    + "|mitigation=" + m + "|p=" + formatDouble(p);
+                                    + "|mitigation=" + mitigationName(m) + "|p=" + formatDouble(p);
                                 pt.id = fnv1a64Hex(pt.key);
                                 points.push_back(std::move(pt));
                             }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "analysis/error_analysis.h"
+#include "bnn/mitigation.h"
 #include "bnn/model.h"
 #include "circuit/cell_library.h"
 #include "circuit/knobs.h"
@@ -38,7 +39,6 @@ struct SweepCells {
     std::string ha; // replaces the selected half adders ("": keep them exact)
 };
 
-
 struct SweepData {
     std::string dataset = "fashion-mnist"; // loadDataset() form, as written
     int limit = 1000; // first images evaluated (0: all)
@@ -53,7 +53,7 @@ struct SweepSpec {
     std::vector<SweepCells> cells{SweepCells{}};
     std::vector<Knob> knobs{Knob::LsbColumns};
     std::vector<int> levels{0, 1, 2};
-    std::vector<std::string> mitigations{"none"};
+    std::vector<Mitigation> mitigations{Mitigation::None};
     std::vector<double> p{0.5};
     SweepData data;
     ErrorOptions error; // method, samples, seed, epsilon; p comes from the point
@@ -78,7 +78,7 @@ struct SweepPoint {
     SweepCells cells;
     Knob knob = Knob::LsbColumns;
     int level = 0;
-    std::string mitigation = "none";
+    Mitigation mitigation = Mitigation::None;
     double p = 0.5;
     std::string key; // canonical "name=value|..." text of the point's coordinates
     std::string id; // 16 hex digits of FNV-1a 64 over key

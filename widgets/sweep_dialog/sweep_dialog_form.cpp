@@ -156,7 +156,7 @@ QWidget* SweepDialog::buildForm()
     levels->addWidget(new QLabel(tr("to")));
     levels->addWidget(levelTo_);
     form->addRow(tr("Levels:"), levels);
-    mitigations_ = checkList(mitigationNames(), {"none"});
+    mitigations_ = checkList(mitigationNames(), {mitigationName(Mitigation::None)});
     form->addRow(tr("Mitigation:"), mitigations_);
     p_ = new QDoubleSpinBox;
     p_->setRange(0.0, 1.0);

@@ -2,6 +2,7 @@
 // (docs/sweep-format.md) that the engine parses like a spec file.
 #pragma once
 
+#include "bnn/mitigation.h"
 #include "circuit/knobs.h"
 
 #include <nlohmann/json.hpp>
@@ -20,7 +21,7 @@ struct SweepChoices {
     std::vector<std::string> faCells{"maj-fa"};
     std::vector<std::string> knobs{knobName(Knob::LsbColumns)}; // circuit/knobs.h names
     int levelFrom = 0, levelTo = 2; // inclusive range of K or L
-    std::vector<std::string> mitigations{"none"};
+    std::vector<std::string> mitigations{mitigationName(Mitigation::None)}; // bnn/mitigation.h names
     double p = 0.5;
     std::string dataset = "fashion-mnist";
     int limit = 1000;
