@@ -5,19 +5,21 @@
 // accuracy shown is the current design's. Revisiting a design is served by
 // the evaluation cache with identical numbers.
 #include "panels/accuracy_panel.h"
-#include "plots/accuracy_plot_panel.h"
 #include "panels/controls_panel.h"
+#include "panels/model_panel.h"
+#include "plots/accuracy_plot_panel.h"
 #include "plots/cost_plot_panel.h"
-#include "plots/error_plot_panel.h"
 #include "plots/customplot.h"
-#include "state/exploration_state.h"
+#include "plots/error_plot_panel.h"
 #include "plots/pareto_plot_panel.h"
+#include "state/exploration_state.h"
 #include "widget_test_support.h"
 
 #include <QComboBox>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTableView>
 #include <QTimer>
 #include <QtTest>
 
@@ -35,6 +37,7 @@ struct Screen {
     ParetoPlotPanel pareto{&state};
     CostPlotPanel cost{&state};
     ErrorPlotPanel error{&state};
+    ModelPanel model{&state};
     AccuracyPanel accuracy{&state};
 
     QCustomPlot* plot(QWidget& panel) { return panel.findChild<QCustomPlot*>(); }
@@ -57,6 +60,9 @@ struct Screen {
         if (const auto report = state.report();
             report && !state.isCurrent(*report) && !plot(error)->property("stale").toBool())
             return QStringLiteral("the error distribution of another circuit is shown as current");
+        if (state.layerCosts() && !state.layerCostsAreCurrent()
+            && !model.findChild<QTableView*>(QStringLiteral("layerTable"))->property("stale").toBool())
+            return QStringLiteral("the layer table shows other knobs' costs as current");
         if (const auto result = state.accuracy(); result && !state.isCurrent(*result))
             return QStringLiteral("the state's accuracy is another design's");
         auto* status = accuracy.findChild<QLabel*>(QStringLiteral("accuracyStatus"));
@@ -72,7 +78,8 @@ struct Screen {
             if (plot->property("stale").toBool()
                 || plot->property("designHash").toString().toStdString() != state.designHash(aspect))
                 return false;
-        return state.accuracyIsFinal() && state.accuracy() && state.isCurrent(*state.accuracy());
+        return state.accuracyIsFinal() && state.accuracy() && state.isCurrent(*state.accuracy())
+            && state.layerCostsAreCurrent();
     }
 };
 

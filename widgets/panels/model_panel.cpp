@@ -1,8 +1,8 @@
 // Model dock: file opening, recent files, drops, the layer table and its selection.
 #include "panels/model_panel.h"
 
-#include "state/exploration_state.h"
 #include "panels/layer_table_model.h"
+#include "state/exploration_state.h"
 
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -108,6 +108,14 @@ ModelPanel::ModelPanel(ExplorationState* state, QWidget* parent) : QWidget(paren
         showModel();
     });
     connect(state_, &ExplorationState::layerCostsChanged, table_, &LayerTableModel::setCosts);
+    // Costs of other knobs stay readable but grey until the new ones arrive.
+    const auto markCosts = [this] {
+        const bool stale = state_->layerCosts() && !state_->layerCostsAreCurrent();
+        view_->setProperty("stale", stale);
+        view_->setStyleSheet(stale ? QStringLiteral("QTableView { color: gray; }") : QString());
+    };
+    connect(state_, &ExplorationState::layerCostsChanged, this, markCosts);
+    connect(state_, &ExplorationState::changed, this, markCosts);
     connect(state_, &ExplorationState::changed, this, &ModelPanel::syncSelection);
     connect(state_, &ExplorationState::modelLoadFailed, this, &ModelPanel::showFailure);
     connect(state_->models(), &ModelEvaluator::loadingChanged, this,

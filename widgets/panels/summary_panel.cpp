@@ -124,6 +124,12 @@ SummaryPanel::SummaryPanel(ExplorationState* state, QWidget* parent) : QWidget(p
     connect(state, &ExplorationState::failed, this, &SummaryPanel::showFailure);
     connect(state, &ExplorationState::accuracyChanged, this, &SummaryPanel::showAccuracy);
     connect(state, &ExplorationState::modelChanged, this, &SummaryPanel::showAccuracy);
+    // Numbers of another design are greyed at once (the report follows).
+    connect(state, &ExplorationState::changed, this, [this] {
+        const auto report = state_->report();
+        values_->setEnabled(report && state_->isCurrent(*report) && !state_->isBusy());
+        showAccuracy();
+    });
     if (state->report())
         showReport(*state->report());
     showBusy(state->isBusy());
@@ -138,7 +144,7 @@ void SummaryPanel::showAccuracy()
         accuracyDelta_->setText(QStringLiteral("–"));
         return;
     }
-    if (!result) {
+    if (!result || !state_->isCurrent(*result)) {
         accuracy_->setText(tr("computing…"));
         accuracyDelta_->setText(QStringLiteral("–"));
         return;

@@ -9,7 +9,8 @@ CostSweepEvaluator::CostSweepEvaluator(std::shared_ptr<const CellLibrary> librar
     : QObject(parent), library_(std::move(library)),
       runner_(this,
               {[this](auto sweep) { Q_EMIT sweepReady(std::move(sweep)); },
-               [this](const QString& message) { Q_EMIT failed(message); }, [this](bool busy) { Q_EMIT busyChanged(busy); }})
+               [this](const QString& message) { Q_EMIT failed(message); },
+               [this](bool busy) { Q_EMIT busyChanged(busy); }})
 {}
 
 void CostSweepEvaluator::evaluate(Topology topology, const ApproxConfig& approx)

@@ -69,6 +69,7 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
     });
     connect(models_, &ModelEvaluator::layerCostsReady, this, [this](auto costs) {
         layerCosts_ = costs;
+        layerCostsHash_ = layerCostsRequested_; // the newest request's (older ones are dropped)
         Q_EMIT layerCostsChanged(costs);
     });
     connect(models_, &ModelEvaluator::sweepReady, this, [this](auto sweep) {
@@ -113,6 +114,11 @@ int ExplorationState::affectedSince(const AspectHashes& before) const
     if (now.layerCosts != before.layerCosts)
         affects |= LayerCostsOnly;
     return affects;
+}
+
+bool ExplorationState::layerCostsAreCurrent() const
+{
+    return layerCosts_ && layerCostsHash_ == designHash(Aspect::LayerCosts);
 }
 
 bool ExplorationState::isCurrent(const AccuracyResult& result) const
@@ -166,8 +172,10 @@ void ExplorationState::startWaitingSweep()
     trace::mark("sweep submitted");
     sweepEvaluator_->evaluate(spec_.topology, knobsOnly(spec_.approx));
     // The model's per-layer costs depend on the same knobs: they wait likewise.
-    if (model_)
+    if (model_) {
+        layerCostsRequested_ = designHash(Aspect::LayerCosts);
         models_->evaluateLayerCosts(model_, spec_.topology, knobsOnly(spec_.approx), library_);
+    }
 }
 bool ExplorationState::isLoadingModel() const
 {
@@ -209,7 +217,10 @@ void ExplorationState::evaluate(int affects)
     if (!model_)
         return;
     if (affects & LayerCostsOnly && !(affects & Sweep)) // with Sweep: startWaitingSweep()
+    {
+        layerCostsRequested_ = designHash(Aspect::LayerCosts);
         models_->evaluateLayerCosts(model_, spec_.topology, knobsOnly(spec_.approx), library_);
+    }
     const int accuracy = affects & (Accuracy | AccuracySweepOnly);
     if (!accuracy)
         return;

@@ -59,6 +59,8 @@ public:
     bool isCurrent(const CostSweep& sweep) const;
     bool isCurrent(const CircuitReport& report) const;
     static std::string hashOf(const CostSweep& sweep);
+    // Whether the per-layer costs are of the current topology, cells and knobs.
+    bool layerCostsAreCurrent() const;
 
     // spec().p is the effective p (measured when inputStatistic() is Measured
     // and the selected layer has statistics).
@@ -207,6 +209,7 @@ private:
     bool accuracyFinal_ = false;
     std::shared_ptr<const AccuracySweep> accuracySweep_;
     std::shared_ptr<const std::vector<LayerCost>> layerCosts_;
+    std::string layerCostsRequested_, layerCostsHash_; // design hashes of the newest request / of layerCosts_
     CircuitEvaluator* evaluator_;
     CostSweepEvaluator* sweepEvaluator_;
     bool sweepWaiting_ = false; // a sweep for spec_ waits for the report in flight
