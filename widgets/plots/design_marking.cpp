@@ -2,6 +2,7 @@
 #include "plots/design_marking.h"
 
 #include "plots/customplot.h"
+#include "plots/plot_hover.h"
 
 namespace axbnn::gui {
 
@@ -29,6 +30,7 @@ void markDesign(QCustomPlot* plot, QCPTextElement* title, const QString& text, c
         scatter.setPen(scatterPen);
         graph->setScatterStyle(scatter);
     }
+    hideHoverMarker(plot); // it marked a point of the data drawn before
     plot->setProperty("designHash", QString::fromStdString(dataHash));
     plot->setProperty("stale", stale);
 }

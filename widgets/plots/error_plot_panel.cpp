@@ -89,6 +89,7 @@ void ErrorPlotPanel::showReport(const CircuitReport& report)
         values << probability;
     }
     bars_->setData(keys, values, true);
+    hideHoverMarker(plot_); // it marked a bar of the previous distribution
     // The precision statement is too long for a title: the summary and the tooltip show it.
     reportTitle_ =
         tr("P(e) for N = %1 (%2)").arg(report.spec.inputs).arg(QString::fromStdString(errorMethodName(e.method)));

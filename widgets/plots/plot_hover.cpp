@@ -67,6 +67,14 @@ QString format(QCustomPlot* plot, const Hit& hit)
 
 } // namespace
 
+void hideHoverMarker(QCustomPlot* plot)
+{
+    for (int i = 0; i < plot->itemCount(); ++i)
+        if (QCPAbstractItem* item = plot->item(i); item->objectName() == QLatin1String("hoverTracer"))
+            item->setVisible(false);
+    QToolTip::hideText();
+}
+
 QString hoverText(QCustomPlot* plot, double x, double y)
 {
     return format(plot, nearest(plot, QPointF(x, y)));
@@ -82,6 +90,7 @@ void installHoverReadout(QCustomPlot* plot, HoverFormatter formatter)
     tracer->setPen(QPen(Qt::black, 1.5));
     tracer->setVisible(false);
     tracer->setSelectable(false);
+    tracer->setObjectName(QStringLiteral("hoverTracer"));
     QObject::connect(plot, &QCustomPlot::mouseMove, plot, [plot, tracer](QMouseEvent* event) {
         const Hit hit = nearest(plot, event->position());
         const QString text = format(plot, hit);

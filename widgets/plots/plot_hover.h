@@ -16,6 +16,9 @@ using HoverFormatter = std::function<QString(const QCPAbstractPlottable*, double
 
 // Shows the nearest point within a few pixels of the mouse as a tooltip and
 // marks it with a tracer (the plot's own tooltip shows elsewhere).
+// Hides the marker of the last hovered point (its data changed).
+void hideHoverMarker(QCustomPlot* plot);
+
 void installHoverReadout(QCustomPlot* plot, HoverFormatter format);
 
 // The text installHoverReadout would show for the mouse at (x, y) in widget
