@@ -161,6 +161,28 @@ private Q_SLOTS:
         QCOMPARE(state.importedPath(), good);
     }
 
+    // The level sweep (Pareto and accuracy plots) follows the imported circuit's N.
+    void importingANetlistOfAnotherNRecomputesTheLevelSweep()
+    {
+        QTemporaryDir dir;
+        const CellLibrary library = CellLibrary::defaults();
+        const QString path = dir.filePath("pc128.v");
+        writeVerilogFile(buildPopcount(128, Topology::AdderTree, library), "pc128", path.toStdString());
+        ExplorationState state;
+        const auto data = test::smallDataset(100);
+        state.models()->setDatasets(data, data);
+        state.setModel(test::loadedModel(test::smallModel(), "small"));
+        state.refresh();
+        QVERIFY(QTest::qWaitFor([&] { return state.accuracySweep() && state.isCurrent(*state.accuracySweep()); },
+                                60000));
+        QCOMPARE(state.accuracySweep()->inputs, 72);
+        QVERIFY(openAndWait(state, path));
+        QVERIFY(!state.isCurrent(*state.accuracySweep()) || state.accuracySweep()->inputs == 128);
+        QVERIFY(QTest::qWaitFor([&] { return state.accuracySweep() && state.isCurrent(*state.accuracySweep()); },
+                                60000));
+        QCOMPARE(state.accuracySweep()->inputs, 128);
+    }
+
     void importedCircuitIsTheLayerPopcountInAccuracy()
     {
         QTemporaryDir dir;

@@ -36,6 +36,7 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
     });
 
     connect(evaluator_, &CircuitEvaluator::netlistImported, this, [this](auto report) {
+        const AspectHashes before = hashes();
         imported_ = std::make_shared<const Netlist>(report->netlist);
         importedPath_ = QString::fromStdString(report->source);
         spec_.inputs = report->spec.inputs;
@@ -44,7 +45,7 @@ ExplorationState::ExplorationState(CircuitSpec initial, CellLibrary library, QOb
         Q_EMIT changed();
         Q_EMIT netlistChanged(importedPath_);
         Q_EMIT reportReady(report);
-        evaluate(Accuracy);
+        evaluate(affectedSince(before) & ~Report); // the import's report is this one
     });
     connect(evaluator_, &CircuitEvaluator::importFailed, this,
             [this](const QString& path, const QString& message) { Q_EMIT netlistLoadFailed(path, message); });
