@@ -64,6 +64,7 @@ struct SweepArgs {
     std::string shard = "0/1";
     int threads = 0;
     bool restart = false;
+    std::string cache;
 };
 
 void runSweepCommand(const SweepArgs& a)
@@ -75,6 +76,7 @@ void runSweepCommand(const SweepArgs& a)
     options.threads = a.threads;
     options.journal = a.output.out + ".journal";
     options.restart = a.restart;
+    options.cache = a.cache;
     options.cancel = &interrupted;
     const bool tty = ::isatty(STDERR_FILENO);
     if (tty)
@@ -95,6 +97,8 @@ void runSweepCommand(const SweepArgs& a)
     std::printf("%d points (%d evaluated, %d resumed from %s%s), spec_hash %s; wrote %s\n", outcome.total,
                 outcome.evaluated, outcome.resumed, options.journal.c_str(),
                 outcome.droppedJournalLines ? ", torn last line dropped" : "", spec.hash.c_str(), a.output.out.c_str());
+    if (!a.cache.empty())
+        std::printf("%d accuracy counts taken from the cache %s\n", outcome.cachedCounts, a.cache.c_str());
 }
 
 void runMerge(const std::vector<std::string>& files, const OutputArgs& o)
@@ -130,6 +134,9 @@ void addSweepCommands(CLI::App& app)
         ->capture_default_str();
     sweep->add_flag("--restart", args->restart,
                     "Discard the journal (OUT.journal) of an earlier run instead of resuming it");
+    sweep->add_option("--cache", args->cache,
+                      "Evaluation cache file (created if missing): accuracy counts by design hash, reused by "
+                      "any later sweep over the same designs and data");
     sweep->callback([args]() { runSweepCommand(*args); });
 
     auto files = std::make_shared<std::vector<std::string>>();

@@ -2,6 +2,10 @@
 #include "explore/evaluate.h"
 
 #include "io/netlist_import.h"
+#include "util/atomic_file.h"
+
+#include <filesystem>
+#include <fstream>
 
 #include <algorithm>
 #include <stdexcept>
@@ -115,6 +119,66 @@ int EvaluationCache::misses() const
 {
     const std::lock_guard lock(mutex_);
     return misses_;
+}
+
+size_t EvaluationCache::size() const
+{
+    const std::lock_guard lock(mutex_);
+    return counts_.size();
+}
+
+namespace {
+
+constexpr const char* kCacheFormat = "axbnn-evaluation-cache";
+constexpr std::uintmax_t kMaxCacheBytes = 256u << 20;
+
+} // namespace
+
+void EvaluationCache::load(const std::string& path)
+{
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        return;
+    const std::uintmax_t bytes = std::filesystem::file_size(path, ec);
+    if (ec || bytes > kMaxCacheBytes)
+        throw std::runtime_error(path + ": an evaluation cache is at most " + std::to_string(kMaxCacheBytes >> 20)
+                                 + " MB");
+    std::ifstream in(path, std::ios::binary);
+    nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || doc.value("format", "") != kCacheFormat || !doc.contains("counts")
+        || !doc["counts"].is_array())
+        throw std::runtime_error(path + ": not an evaluation cache (expected {\"format\": \"" + kCacheFormat
+                                 + "\", \"counts\": [...]})");
+    std::map<std::string, AccuracyCount> read;
+    for (size_t i = 0; i < doc["counts"].size(); ++i) {
+        const nlohmann::json& c = doc["counts"][i];
+        const auto bad = [&] {
+            return std::runtime_error(path + ": counts[" + std::to_string(i)
+                                      + "] must be {\"key\": string, \"images\": n, \"correct\": 0..n}");
+        };
+        if (!c.is_object() || !c.contains("key") || !c["key"].is_string() || !c.contains("images")
+            || !c["images"].is_number_integer() || !c.contains("correct") || !c["correct"].is_number_integer())
+            throw bad();
+        const long images = c["images"].get<long>(), correct = c["correct"].get<long>();
+        if (images < 0 || images > 100'000'000 || correct < 0 || correct > images)
+            throw bad();
+        read[c["key"].get<std::string>()] = {static_cast<int>(images), static_cast<int>(correct)};
+    }
+    const std::lock_guard lock(mutex_);
+    for (auto& [key, count] : read)
+        counts_.emplace(key, count);
+}
+
+void EvaluationCache::save(const std::string& path) const
+{
+    nlohmann::json counts = nlohmann::json::array();
+    {
+        const std::lock_guard lock(mutex_);
+        for (const auto& [key, c] : counts_)
+            counts.push_back({{"key", key}, {"images", c.images}, {"correct", c.correct}});
+    }
+    writeFileAtomically(path,
+                        nlohmann::json{{"format", kCacheFormat}, {"version", 1}, {"counts", counts}}.dump(1) + "\n");
 }
 
 void EvaluationCache::clear()

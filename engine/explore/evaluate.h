@@ -66,6 +66,14 @@ public:
     int hits() const;
     int misses() const;
     void clear();
+    size_t size() const; // counts kept
+
+    // On disk (docs/sweep-format.md, "Evaluation cache"): the counts as JSON,
+    // so that another run over the same designs reuses them. load() merges
+    // a file (a missing one is empty) and throws std::runtime_error naming
+    // the file and the problem; save() writes atomically.
+    void load(const std::string& path);
+    void save(const std::string& path) const;
 
 private:
     mutable std::mutex mutex_;

@@ -30,8 +30,8 @@ SweepValue optionalInt(int v)
 } // namespace
 
 SweepEvaluator::SweepEvaluator(const SweepSpec& spec, const std::vector<SweepPoint>& pending,
-                               const std::atomic<bool>* cancel)
-    : spec_(spec), cancel_(cancel)
+                               const std::atomic<bool>* cancel, EvaluationCache* cache)
+    : spec_(spec), cancel_(cancel), cache_(cache)
 {
     bool model = false, mitigation = false;
     for (const SweepPoint& p : pending) {
@@ -92,6 +92,7 @@ double SweepEvaluator::accuracy(const SweepPoint& point)
     design.data.calibrationLimit = spec_.data.calibrationLimit;
     EvaluateOptions options;
     options.threads = 1; // the sweep runs points in parallel
+    options.cache = cache_;
     options.progress = [this](int, int) { return !(cancel_ && cancel_->load()); };
     if (!spec_.cellLibrary.empty())
         options.library = &spec_.library;

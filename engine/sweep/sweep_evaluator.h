@@ -4,6 +4,7 @@
 // accuracy is computed once per sweep run.
 #pragma once
 
+#include "explore/evaluate.h"
 #include "io/dataset.h"
 #include "sweep/sweep_spec.h"
 #include "sweep/sweep_table.h"
@@ -20,9 +21,10 @@ class SweepEvaluator {
 public:
     // Loads the evaluation data (and calibration data) now if any of
     // `pending` needs it, so that bad data fails before the first point.
-    // `cancel` (optional) aborts a running inference.
+    // `cancel` (optional) aborts a running inference; `cache` (optional)
+    // keeps accuracy counts by design hash (explore/evaluate.h).
     SweepEvaluator(const SweepSpec& spec, const std::vector<SweepPoint>& pending,
-                   const std::atomic<bool>* cancel = nullptr);
+                   const std::atomic<bool>* cancel = nullptr, EvaluationCache* cache = nullptr);
 
     // Thread-safe. Throws std::invalid_argument "point I (key): problem" on
     // a point the engine rejects, InferenceCancelled when cancelled.
@@ -38,6 +40,7 @@ private:
 
     const SweepSpec& spec_;
     const std::atomic<bool>* cancel_;
+    EvaluationCache* cache_;
     std::optional<Dataset> data_, calibration_;
     std::mutex mutex_;
     std::map<std::string, std::shared_future<double>> accuracy_;

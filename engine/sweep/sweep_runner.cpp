@@ -4,6 +4,8 @@
 #include "sweep/sweep_evaluator.h"
 #include "sweep/sweep_journal.h"
 
+#include "explore/evaluate.h"
+
 #include "bnn/inference_types.h"
 
 #include <charconv>
@@ -59,7 +61,10 @@ SweepOutcome runSweep(const SweepSpec& spec, const SweepRunOptions& options)
                 pending.push_back(p);
         }
     out.resumed = static_cast<int>(rows.size());
-    SweepEvaluator evaluator(spec, pending, options.cancel);
+    EvaluationCache cache;
+    if (!options.cache.empty())
+        cache.load(options.cache);
+    SweepEvaluator evaluator(spec, pending, options.cancel, options.cache.empty() ? nullptr : &cache);
 
     std::mutex mutex;
     std::atomic<size_t> next{0};
@@ -112,8 +117,11 @@ SweepOutcome runSweep(const SweepSpec& spec, const SweepRunOptions& options)
         for (int t = 0; t < workers; ++t)
             pool.emplace_back(work);
     }
+    if (!options.cache.empty())
+        cache.save(options.cache); // what was counted, also when a point failed
     if (error)
         std::rethrow_exception(error);
+    out.cachedCounts = cache.hits();
     out.cancelled = out.cancelled || static_cast<int>(rows.size()) < out.total;
     out.exactAccuracyRuns = evaluator.exactAccuracyRuns();
     out.accuracyRuns = evaluator.accuracyRuns();

@@ -36,6 +36,10 @@ struct SweepRunOptions {
     int threads = 0; // points evaluated in parallel; 0: all cores
     std::string journal; // "" : none (the run cannot be resumed)
     bool restart = false; // discard the journal's content first
+    // "" : none. An evaluation cache file (explore/evaluate.h): accuracy
+    // counts by design hash, read before and written after the run, so that
+    // another sweep over the same designs and data does not evaluate them again.
+    std::string cache;
     SweepProgressFn progress;
     const std::atomic<bool>* cancel = nullptr; // set to cancel from another thread
 };
@@ -48,6 +52,7 @@ struct SweepOutcome {
     int droppedJournalLines = 0; // torn last line found in the journal
     int exactAccuracyRuns = 0; // exact model evaluations (once per model)
     int accuracyRuns = 0; // approximate model evaluations
+    int cachedCounts = 0; // accuracy counts served by the cache file instead of inference
     bool cancelled = false; // true: table is incomplete
 };
 

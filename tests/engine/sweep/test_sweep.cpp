@@ -379,6 +379,39 @@ void TestSweep::modelAccuracyOncePerModel()
             ++tuneRows;
         }
     QCOMPARE(tuneRows, 2); // one per p
+
+    // An evaluation cache file: a second sweep over the same designs (other
+    // p values, another mitigation list) takes its counts from the file and
+    // gets the same accuracies.
+    const std::string cache = dir.filePath("eval-cache.json").toStdString();
+    SweepRunOptions first;
+    first.threads = 2;
+    first.cache = cache;
+    const SweepOutcome a = runSweep(s, first);
+    QCOMPARE(a.cachedCounts, 0);
+    QVERIFY(QFile::exists(QString::fromStdString(cache)));
+    const SweepSpec other = spec(R"({"models": ["m.h5"], "approximation": {"levels": [0, 2]},
+        "mitigation": ["tune"], "p": [0.3],
+        "data": {"dataset": "d.h5", "limit": 50, "calibration": "d.h5", "calibration_limit": 20}})",
+                                 dir.path().toStdString());
+    const SweepOutcome b = runSweep(other, first);
+    QVERIFY(b.cachedCounts > 0);
+    for (const SweepRow& r : b.table.rows)
+        for (const SweepRow& q : a.table.rows)
+            if (std::get<int64_t>(q[ColLevel]) == std::get<int64_t>(r[ColLevel])
+                && (std::get<int64_t>(r[ColLevel]) == 0 || std::get<std::string>(q[ColMitigation]) == "tune"))
+                QCOMPARE(std::get<double>(r[ColAccuracy]), std::get<double>(q[ColAccuracy]));
+    // A file that is not a cache is refused by name, before any point runs.
+    QFile bad(QString::fromStdString(cache));
+    QVERIFY(bad.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    bad.write(R"({"format": "axbnn-evaluation-cache", "counts": [{"key": "k", "images": 5, "correct": 9}]})");
+    bad.close();
+    try {
+        runSweep(other, first);
+        QFAIL("a bad cache was accepted");
+    } catch (const std::runtime_error& e) {
+        QVERIFY2(std::string(e.what()).find(cache + ": counts[0]") != std::string::npos, e.what());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestSweep)
