@@ -239,23 +239,23 @@ Evaluation evaluate(const Model& model, const Design& design, const Dataset& tes
                                     + std::to_string(test.count) + " test images of " + test.source);
     Evaluation result;
     result.cached = true;
-    std::shared_ptr<const PreparedDesign> prepared;
+    result.hash = designHash(design, Aspect::Accuracy, &model);
+    // Besides the design: the images, and what mitigation fits on and the cells.
+    const bool mitigated = design.mitigation != Mitigation::None;
+    const std::string data = "|test=" + test.source + ":" + std::to_string(test.count) + "|calibration="
+        + (mitigated && calibration ? calibration->source + ":" + std::to_string(calibration->count) : "")
+        + "|library=" + (options.library ? options.library->source() : "");
+    std::shared_ptr<const PreparedDesign> prepared; // only when a count is missing
     std::unique_ptr<InferenceEngine> engine;
     const int chunk = std::max(1, options.chunk);
-    const std::string data = "|test=" + test.source + ":" + std::to_string(test.count)
-        + "|library=" + (options.library ? options.library->source() : "");
     for (int first = options.first; first < options.first + total; first += chunk) {
         const int count = std::min(chunk, options.first + total - first);
-        if (!prepared) {
-            prepared = prepareDesign(model, design, calibration, options);
-            result.hash = prepared->hash;
-        }
-        const std::string key =
-            prepared->hash + data + "|images=" + std::to_string(first) + "+" + std::to_string(count);
+        const std::string key = result.hash + data + "|images=" + std::to_string(first) + "+" + std::to_string(count);
         std::optional<AccuracyCount> counted = options.cache ? options.cache->count(key) : std::nullopt;
         if (!counted) {
             result.cached = false;
             if (!engine) {
+                prepared = prepareDesign(model, design, calibration, options);
                 InferenceConfig config = prepared->config; // the cached one may be shared
                 config.threads = options.threads;
                 engine = std::make_unique<InferenceEngine>(model, std::move(config));
@@ -274,11 +274,10 @@ Evaluation evaluate(const Model& model, const Design& design, const Dataset& tes
         result.count.images += counted->images;
         result.count.correct += counted->correct;
     }
-    if (!prepared) { // no images: still say which design
-        prepared = prepareDesign(model, design, calibration, options);
-        result.hash = prepared->hash;
-    }
-    result.mitigation = prepared->mitigation;
+    if (!prepared && options.cache) // every count cached: the fit, if still in memory
+        prepared = options.cache->prepared(preparedKey(result.hash, calibration, options));
+    if (prepared)
+        result.mitigation = prepared->mitigation;
     return result;
 }
 

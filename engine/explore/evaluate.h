@@ -96,6 +96,8 @@ struct EvaluateOptions {
 struct Evaluation {
     std::string hash; // the design's Aspect::Accuracy hash on this model
     AccuracyCount count;
+    // What the mitigation fitted; empty when every count came from the cache
+    // and the fit is not in memory (prepareDesign() gives it).
     MitigationReport mitigation;
     bool cached = false; // every count came from the cache
 };
@@ -105,8 +107,9 @@ struct Evaluation {
 std::shared_ptr<const PreparedDesign> prepareDesign(const Model& model, const Design& design,
                                                     const Dataset* calibration, const EvaluateOptions& options = {});
 
-// Accuracy of the design on the test images: prepared once, counted in
-// chunks, each looked up in / stored into options.cache.
+// Accuracy of the design on the test images, counted in chunks, each looked
+// up in / stored into options.cache; the design is prepared (mitigation
+// fitted) only if a chunk is missing.
 Evaluation evaluate(const Model& model, const Design& design, const Dataset& test, const Dataset* calibration,
                     const EvaluateOptions& options = {});
 
