@@ -47,7 +47,7 @@ void addStructureOptions(CLI::App* cmd, CircuitOptions& o)
     cmd->add_option("--ha-cell", o.haCell, "Approximate cell for selected half adders (e.g. or-ha); none: keep exact")
         ->capture_default_str();
     const KnobInfo& lsb = knobInfo(Knob::LsbColumns);
-    cmd->add_option(lsb.option, o.lsb, "Approximate the cells in the K least significant columns of every adder")
+    cmd->add_option(lsb.option, o.lsbColumns, "Approximate the cells in the K least significant columns of every adder")
         ->check(CLI::Range(0, lsb.max))
         ->capture_default_str();
     const KnobInfo& levels = knobInfo(Knob::Levels);
@@ -87,7 +87,7 @@ CircuitSpec CircuitOptions::spec(int inputs) const
     CircuitSpec s;
     s.inputs = inputs;
     s.topology = parseTopology(topology);
-    s.approx.lsbColumns = lsb;
+    s.approx.lsbColumns = lsbColumns;
     s.approx.levels = levels;
     s.approx.extraCells = extraCells;
     s.approx.exactCells = exactCells;

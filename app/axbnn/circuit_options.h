@@ -14,7 +14,7 @@ struct CircuitOptions {
     std::string topology = "adder-tree";
     std::string cell = "maj-fa";
     std::string haCell;
-    int lsb = 0;
+    int lsbColumns = 0; // the knobs keep ApproxConfig's names (circuit/knobs.h)
     int levels = 0;
     std::vector<int> extraCells;
     std::vector<int> exactCells;

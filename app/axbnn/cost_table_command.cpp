@@ -86,7 +86,7 @@ void runCostTable(const CostTableArgs& a)
                 CircuitOptions o = a.circuit;
                 o.topology = topology;
                 if (!approximate)
-                    o.lsb = o.levels = 0;
+                    o.lsbColumns = o.levels = 0;
                 const CircuitReport r = evaluateCircuit(o.spec(n), library);
                 const auto count = [&](const char* kind) {
                     const auto it = r.cost.counts.find(kind);
@@ -124,7 +124,7 @@ void runCostTable(const CostTableArgs& a)
 void addCostTableCommand(CLI::App& app)
 {
     auto args = std::make_shared<CostTableArgs>();
-    args->circuit.lsb = 2; // approximate rows: MAJ-FA in the 2 LSB columns
+    args->circuit.lsbColumns = 2; // approximate rows: MAJ-FA in the 2 LSB columns
     CLI::App* cmd = app.add_subcommand(
         "cost-table", "CSV of area, delay, energy and error against N, exact and approximate, per topology");
     cmd->add_option("--inputs,-n", args->inputs, "Values of N (comma separated)")

@@ -99,7 +99,7 @@ void runErrorModel(const ErrorModelArgs& a)
         if (!a.config.empty()) {
             config = loadLayerConfig(a.config, model, a.circuit.library());
         } else {
-            if (a.circuit.lsb == 0 && a.circuit.levels == 0)
+            if (a.circuit.lsbColumns == 0 && a.circuit.levels == 0)
                 throw std::invalid_argument("no approximate popcount: set --approx-lsb or --approx-levels, or "
                                             "give a per-layer --config");
             config = InferenceConfig::withCircuit(model, unitFromOptions(a), a.includeScores);

@@ -89,7 +89,7 @@ Design makeDesign(const EvalArgs& a, const Model& model, const CellLibrary& libr
         design.layers = layerUnitsOf(loadLayerConfig(a.config, model, library), &netlists);
         return design;
     }
-    const bool knobs = a.circuit.lsb > 0 || a.circuit.levels > 0;
+    const bool knobs = a.circuit.lsbColumns > 0 || a.circuit.levels > 0;
     if (a.popcount == "exact" || (a.popcount == "auto" && !knobs))
         return design;
     const CircuitSpec spec = a.circuit.spec(1);
@@ -258,7 +258,7 @@ void runModelInfo(const std::string& path, const CircuitOptions& o, bool json)
     std::printf("%s: input %dx%dx%d, %d classes, dataset %s\n", path.c_str(), model.input.height, model.input.width,
                 model.input.channels, model.classes(), model.meta.dataset.c_str());
     std::printf("popcount per neuron: %s, approximate = --approx-lsb %d --approx-levels %d --cell %s\n",
-                o.topology.c_str(), o.lsb, o.levels, o.cell.c_str());
+                o.topology.c_str(), o.lsbColumns, o.levels, o.cell.c_str());
     std::printf("%-3s %-12s %-9s %-12s %-12s %7s %12s %12s %10s\n", "#", "name", "kind", "in", "out", "fan-in",
                 "exact um^2", "approx um^2", "delay ps");
     for (const auto& r : rows) {
@@ -326,7 +326,7 @@ void addModelCommands(CLI::App& app)
 
     auto info = std::make_shared<std::pair<std::string, CircuitOptions>>();
     auto infoJson = std::make_shared<bool>(false);
-    info->second.lsb = 2;
+    info->second.lsbColumns = 2;
     CLI::App* model = app.add_subcommand("model", "Inspect model files");
     model->require_subcommand(1);
     CLI::App* infoCmd = model->add_subcommand("info", "Layers with fan-in and popcount cost");

@@ -120,7 +120,7 @@ void runTrain(const TrainArgs& a)
     config.augment = a.augment;
     config.seed = a.seed;
     config.threads = a.threads;
-    const bool knobs = a.circuit.lsb > 0 || a.circuit.levels > 0;
+    const bool knobs = a.circuit.lsbColumns > 0 || a.circuit.levels > 0;
     if (knobs && !a.errorModel.empty())
         throw std::invalid_argument("give either --error-model or circuit options (--approx-lsb, --approx-levels), "
                                     "not both");
