@@ -1,24 +1,24 @@
 // Docks, tabs and menus of the workbench window, and their saved layout.
 #include "main_window.h"
 
-#include "panels/accuracy_panel.h"
-#include "plots/accuracy_plot_panel.h"
 #include "circuit_view/circuit_view.h"
+#include "panels/accuracy_panel.h"
 #include "panels/controls_panel.h"
-#include "plots/cost_plot_panel.h"
-#include "plots/error_plot_panel.h"
-#include "state/exploration_state.h"
 #include "panels/model_panel.h"
 #include "panels/netlist_actions.h"
+#include "panels/session_actions.h"
+#include "panels/summary_panel.h"
+#include "panels/yosys_panel.h"
+#include "plots/accuracy_plot_panel.h"
+#include "plots/cost_plot_panel.h"
+#include "plots/error_plot_panel.h"
 #include "plots/pareto_plot_panel.h"
 #include "report/plot_export.h"
 #include "report/report_actions.h"
-#include "panels/session_actions.h"
-#include "panels/summary_panel.h"
-#include "sweep_dialog/sweep_dialog.h"
 #include "report/table_export.h"
+#include "state/exploration_state.h"
+#include "sweep_dialog/sweep_dialog.h"
 #include "train_dialog/train_dialog.h"
-#include "panels/yosys_panel.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -63,6 +63,8 @@ MainWindow::MainWindow(ExplorationState* state, QWidget* parent) : QMainWindow(p
     auto* circuitView = new CircuitView;
     circuitView->setCellLibrary(state->library());
     connect(state, &ExplorationState::reportReady, circuitView, &CircuitView::setReport);
+    connect(state, &ExplorationState::changed, circuitView,
+            [state, circuitView] { circuitView->setStale(state->report() && !state->isCurrent(*state->report())); });
     connect(circuitView, &CircuitView::cellToggled, state, &ExplorationState::toggleCell);
     circuit_ =
         addDock(circuitView, tr("Circuit view"), QStringLiteral("circuitViewDock"), Qt::BottomDockWidgetArea, false);

@@ -10,6 +10,7 @@
 
 #include "circuit/popcount_builder.h"
 
+#include <QLabel>
 #include <QTemporaryDir>
 #include <QXmlStreamReader>
 #include <QtTest>
@@ -303,6 +304,22 @@ private Q_SLOTS:
         QVERIFY(view.legend()->info().errorMode);
         QCOMPARE(view.legend()->info().maxContribution, top->meanAbsError);
         QVERIFY(view.cellToolTip(topId).contains(QStringLiteral("E|error|")));
+    }
+
+    // While the report of a new setting is computed, the view says it shows
+    // the previous circuit and takes no clicks; the new report restores it.
+    void staleCircuitIsMarkedUntilItsReportArrives()
+    {
+        CircuitView view;
+        QVERIFY(showReport(view, makeReport(9, Topology::AdderTree)));
+        auto* status = view.findChild<QLabel*>();
+        view.setStale(true);
+        QVERIFY(!view.graphicsView()->isEnabled());
+        QVERIFY(view.property("stale").toBool());
+        QVERIFY(showReport(view, makeReport(16, Topology::AdderTree)));
+        QVERIFY(view.graphicsView()->isEnabled());
+        QVERIFY(!view.property("stale").toBool());
+        QVERIFY(status->text().contains(QStringLiteral("N = 16")) || !status->text().contains(u"Updating"));
     }
 
     void clickingACellEmitsItsId()

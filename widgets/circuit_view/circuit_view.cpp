@@ -92,8 +92,21 @@ bool CircuitView::layoutMatches(const CircuitReport& report) const
         && layoutSource_ == report.source && layout_->cells.size() == report.netlist.cells.size();
 }
 
+void CircuitView::setStale(bool stale)
+{
+    if (stale == property("stale").toBool())
+        return;
+    setProperty("stale", stale);
+    view_->setEnabled(!stale); // greyed, and no click on a cell of another circuit
+    if (stale)
+        status_->setText(tr("Updating… (the circuit shown is the previous setting's)"));
+    else if (report_)
+        applyLooks(); // restores the status line
+}
+
 void CircuitView::setReport(std::shared_ptr<const CircuitReport> report)
 {
+    setStale(false);
     report_ = std::move(report);
     if (!report_)
         return;

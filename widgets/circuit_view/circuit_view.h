@@ -40,6 +40,9 @@ public:
     // thread and its items created in one go (sceneReady()); a new
     // approximation of the same structure only recolours.
     void setReport(std::shared_ptr<const CircuitReport> report);
+    // The circuit shown is not the design on screen's (its report is being
+    // computed): the view says so and greys until setReport() brings it.
+    void setStale(bool stale);
     void setColourMode(ColourMode mode);
     ColourMode colourMode() const { return mode_; }
 
