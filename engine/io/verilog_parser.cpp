@@ -2,6 +2,7 @@
 // input/output/wire declarations, continuous assignments and instances.
 #include "io/verilog_parser.h"
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 
@@ -226,6 +227,32 @@ private:
         m.instances.push_back(std::move(inst));
     }
 
+    // Parsing recursion (parentheses, unary operators, ?:, concatenations).
+    struct Nesting {
+        Nesting(Parser& p, int line) : parser(p)
+        {
+            if (++parser.nesting_ > kMaxExpressionDepth)
+                parser.tooDeep(line);
+        }
+        ~Nesting() { --parser.nesting_; }
+        Parser& parser;
+    };
+    [[noreturn]] void tooDeep(int line) const
+    {
+        fail(line,
+             "expression nested deeper than " + std::to_string(kMaxExpressionDepth)
+                 + " levels (parentheses, operators of one chain, concatenations); split it with wires");
+    }
+    // The tree's depth, checked as it grows (a long flat chain is deep too).
+    std::unique_ptr<Expr> checked(std::unique_ptr<Expr> e)
+    {
+        for (const auto& a : e->args)
+            e->depth = std::max(e->depth, a->depth + 1);
+        if (e->depth > kMaxExpressionDepth)
+            tooDeep(e->line);
+        return e;
+    }
+
     std::unique_ptr<Expr> node(Expr::Op op, int line)
     {
         auto e = std::make_unique<Expr>();
@@ -239,16 +266,18 @@ private:
         auto e = node(op, line);
         e->args.push_back(std::move(a));
         e->args.push_back(std::move(b));
+        e = checked(std::move(e));
         if (!invert)
             return e;
         auto n = node(Expr::Not, line);
         n->args.push_back(std::move(e));
-        return n;
+        return checked(std::move(n));
     }
 
     // Precedence (IEEE 1364 5.1.2): unary > & ~& > ^ ~^ > | ~| > ?:
     std::unique_ptr<Expr> expression()
     {
+        const Nesting nest(*this, peek().line);
         auto c = orExpr();
         if (!accept("?"))
             return c;
@@ -257,7 +286,7 @@ private:
         t->args.push_back(expression());
         expect(":");
         t->args.push_back(expression());
-        return t;
+        return checked(std::move(t));
     }
     std::unique_ptr<Expr> orExpr()
     {
@@ -289,9 +318,10 @@ private:
     std::unique_ptr<Expr> unary()
     {
         if (isSym("~") || isSym("!")) {
+            const Nesting nest(*this, peek().line);
             auto e = node(Expr::Not, next().line);
             e->args.push_back(unary());
-            return e;
+            return checked(std::move(e));
         }
         if (isSym("&") || isSym("|") || isSym("^") || isSym("~&") || isSym("~|") || isSym("~^"))
             fail(peek().line, "reduction operators are not supported");
@@ -313,14 +343,14 @@ private:
                 r->args.push_back(expression());
                 expect("}");
                 expect("}");
-                return r;
+                return checked(std::move(r));
             }
             auto c = node(Expr::Concat, t.line);
             do
                 c->args.push_back(expression());
             while (accept(","));
             expect("}");
-            return c;
+            return checked(std::move(c));
         }
         if (t.kind == Token::Number)
             return constant();
@@ -396,6 +426,7 @@ private:
     const std::vector<Token>& t_;
     const std::string& origin_;
     size_t pos_ = 0;
+    int nesting_ = 0; // expression() and unary() frames on the stack
 };
 
 } // namespace

@@ -20,7 +20,13 @@ struct Expr {
     int count = 0; // Repeat
     std::vector<std::unique_ptr<Expr>> args;
     int line = 0;
+    int depth = 1; // levels of the tree below and including this node
 };
+
+// Expressions nest at most this deep, parentheses, operators of a chain
+// (a ^ b ^ c is two levels) and concatenations alike: parser, elaborator and
+// destructor recurse on it (docs/netlist-import.md, "Limits").
+inline constexpr int kMaxExpressionDepth = 500;
 
 struct Net {
     enum Dir { Wire, Input, Output } dir = Wire;

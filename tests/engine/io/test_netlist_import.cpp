@@ -285,6 +285,35 @@ endmodule
                                       << "line 2: cannot assign to an input";
         QTest::newRow("no endmodule") << head + "  assign y = x;\n"
                                       << "missing 'endmodule'";
+        // Deep input (issue 20): refused at kMaxExpressionDepth, no stack overflow.
+        const int n = 100000;
+        const QString deep = "line 2: expression nested deeper than 500 levels";
+        QTest::newRow("deep parentheses") << head + "  assign y = {x[1], " + QString(n, '(') + "x[0]" + QString(n, ')')
+                + "};\nendmodule\n" << deep;
+        QTest::newRow("deep not") << head + "  assign y = {x[1], " + QString(n, '~') + "x[0]};\nendmodule\n" << deep;
+        QTest::newRow("deep ?:") << head + "  assign y = {x[1], " + QString("x[0] ? x[1] : ").repeated(n)
+                + "x[0]};\nendmodule\n"
+                                 << deep;
+        QTest::newRow("deep concatenation")
+            << head + "  assign y = {x[1], " + QString(n, '{') + "x[0]" + QString(n, '}') + "};\nendmodule\n"
+            << deep;
+        QStringList chain;
+        for (int i = 0; i < 40000; ++i)
+            chain << (i % 2 ? "x[1]" : "x[0]");
+        QTest::newRow("long flat chain") << head + "  assign y = {x[1], " + chain.join(" ^ ") + "};\nendmodule\n"
+                                         << deep;
+    }
+
+    void expressionsUpToTheDepthLimitImport()
+    {
+        QStringList chain;
+        for (int i = 0; i < 400; ++i)
+            chain << (i % 2 ? "x[1]" : "x[0]");
+        const std::string text = ("module m(input [1:0] x, output [1:0] y);\n  assign y[0] = " + chain.join(" ^ ")
+                                  + ";\n  assign y[1] = ((((x[0] & x[1]))));\nendmodule\n")
+                                     .toStdString();
+        const Netlist net = importVerilog(text, "chain.v");
+        QCOMPARE(net.inputs, 2);
     }
 
     void malformedVerilogNamesTheLine()
