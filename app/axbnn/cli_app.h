@@ -3,6 +3,8 @@
 // whether axbnn or axbnn-export parses it.
 #pragma once
 
+#include "util/shown_text.h"
+
 #include <CLI/CLI.hpp>
 
 #include <charconv>
@@ -23,7 +25,7 @@ inline const CLI::Validator kSeedValidator(
         const auto [stop, error] = std::from_chars(text.data(), end, value);
         if (!text.empty() && error == std::errc() && stop == end)
             return {};
-        const std::string shown = text.size() > 40 ? text.substr(0, 40) + "..." : text;
+        const std::string shown = shownText(text);
         return "must be a whole number from 0 to 18446744073709551615, not '" + shown + "'";
     },
     "UINT64");
@@ -36,7 +38,7 @@ inline const CLI::Validator kWholeNumberValidator(
         const auto [stop, error] = std::from_chars(text.data(), end, value);
         if (!text.empty() && stop == end && (error == std::errc() || error == std::errc::result_out_of_range))
             return {}; // out of range: the range check says so
-        const std::string shown = text.size() > 40 ? text.substr(0, 40) + "..." : text;
+        const std::string shown = shownText(text);
         return "must be a whole number, not '" + shown + "'";
     },
     "INT");

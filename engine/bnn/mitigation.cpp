@@ -1,6 +1,7 @@
 // The table of mitigation modes and their dispatch; bias compensation from
 // the error model at measured XNOR statistics (tuning: threshold_tuning.cpp).
 #include "bnn/mitigation.h"
+#include "util/shown_text.h"
 
 #include "analysis/error_analysis.h"
 #include "bnn/inference.h"
@@ -53,9 +54,7 @@ Mitigation parseMitigation(std::string_view name)
             return m.mode;
         known += (known.empty() ? "" : ", ") + std::string(m.name);
     }
-    constexpr size_t kShown = 40; // a hostile name is not echoed whole
-    const std::string shown = name.size() > kShown ? std::string(name.substr(0, kShown)) + "..." : std::string(name);
-    throw std::invalid_argument("unknown mitigation '" + shown + "' (known: " + known + ")");
+    throw std::invalid_argument("unknown mitigation '" + shownText(name) + "' (known: " + known + ")");
 }
 
 MitigationReport applyMitigation(Mitigation mode, const Model& model, InferenceConfig& config,

@@ -1,5 +1,7 @@
 // Default SKY130 cell table and the JSON loader for user cell libraries.
 #include "circuit/cell_library.h"
+#include "util/json_depth.h"
+#include "util/shown_text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -110,7 +112,7 @@ const CellType& CellLibrary::at(std::string_view name) const
 {
     if (const auto* c = find(name))
         return *c;
-    throw std::invalid_argument("unknown cell '" + std::string(name) + "' (known: " + names() + ")");
+    throw std::invalid_argument("unknown cell '" + shownText(name) + "' (known: " + names() + ")");
 }
 
 void CellLibrary::add(CellType cell)
@@ -126,12 +128,12 @@ void CellLibrary::add(CellType cell)
 
 std::string CellLibrary::names() const
 {
+    constexpr size_t kListed = 30; // a library of 100,000 cells is not listed whole in a message
     std::string out;
-    for (const auto& c : cells_) {
-        if (!out.empty())
-            out += ", ";
-        out += c.name;
-    }
+    for (size_t i = 0; i < cells_.size() && i < kListed; ++i)
+        out += (i ? ", " : "") + shownText(cells_[i].name);
+    if (cells_.size() > kListed)
+        out += ", ... (" + std::to_string(cells_.size()) + " cells)";
     return out;
 }
 
@@ -221,6 +223,7 @@ void checkStructuralCell(const CellType& cell, const std::string& where, const s
 
 CellLibrary CellLibrary::fromJsonText(std::string_view text, const std::string& origin)
 {
+    checkJsonDepth(text, origin);
     json doc;
     try {
         doc = json::parse(text);

@@ -1,5 +1,6 @@
 // The approximation knobs' names and limits.
 #include "circuit/knobs.h"
+#include "util/shown_text.h"
 
 #include <stdexcept>
 #include <string>
@@ -40,8 +41,7 @@ Knob parseKnob(std::string_view name)
             return info.knob;
         known += (known.empty() ? "" : ", ") + std::string(info.name);
     }
-    const std::string shown = name.size() > 40 ? std::string(name.substr(0, 40)) + "..." : std::string(name);
-    throw std::invalid_argument("unknown approximation knob '" + shown + "' (known: " + known + ")");
+    throw std::invalid_argument("unknown approximation knob '" + shownText(name) + "' (known: " + known + ")");
 }
 
 int knobValue(const ApproxConfig& approx, Knob knob)

@@ -1,5 +1,6 @@
 // Netlist helpers: topology names, type lookup, bit widths.
 #include "circuit/netlist.h"
+#include "util/shown_text.h"
 
 #include <stdexcept>
 
@@ -22,7 +23,8 @@ Topology parseTopology(const std::string& name)
     for (Topology t : {Topology::AdderTree, Topology::Wallace, Topology::Dadda, Topology::Chain})
         if (topologyName(t) == name)
             return t;
-    throw std::invalid_argument("unknown topology '" + name + "' (known: adder-tree, wallace, dadda, chain)");
+    throw std::invalid_argument("unknown topology '" + shownText(name)
+                                + "' (known: adder-tree, wallace, dadda, chain)");
 }
 
 int Netlist::typeIndex(const CellLibrary& library, const std::string& name)

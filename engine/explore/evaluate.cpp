@@ -3,9 +3,11 @@
 
 #include "io/netlist_import.h"
 #include "util/atomic_file.h"
+#include "util/json_depth.h"
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include <algorithm>
 #include <stdexcept>
@@ -144,7 +146,9 @@ void EvaluationCache::load(const std::string& path)
         throw std::runtime_error(path + ": an evaluation cache is at most " + std::to_string(kMaxCacheBytes >> 20)
                                  + " MB");
     std::ifstream in(path, std::ios::binary);
-    nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    checkJsonDepth(text, path);
+    nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
     if (doc.is_discarded() || !doc.is_object() || doc.value("format", "") != kCacheFormat || !doc.contains("counts")
         || !doc["counts"].is_array())
         throw std::runtime_error(path + ": not an evaluation cache (expected {\"format\": \"" + kCacheFormat

@@ -1,6 +1,7 @@
 // The error-model file (docs/error-model.md): JSON writing with one line per
 // row of P(e | s), and reading with a message for every malformed field.
 #include "io/error_model_json.h"
+#include "util/json_depth.h"
 
 #include "util/atomic_file.h"
 
@@ -276,9 +277,11 @@ ErrorModel loadErrorModel(const std::filesystem::path& path)
         fail(origin, "cannot open the error-model file");
     std::ostringstream text;
     text << in.rdbuf();
+    const std::string content = text.str();
+    checkJsonDepth(content, origin);
     json j;
     try {
-        j = json::parse(text.str());
+        j = json::parse(content);
     } catch (const json::parse_error& e) {
         fail(origin, std::string("not valid JSON (") + e.what() + ")");
     }

@@ -1,5 +1,6 @@
 // Parses per-layer popcount configurations; serialises mitigation reports.
 #include "io/inference_json.h"
+#include "util/json_depth.h"
 
 #include "circuit/design_limits.h"
 #include "circuit/knobs.h"
@@ -99,6 +100,7 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
 InferenceConfig parseLayerConfig(std::string_view text, const std::string& origin, const Model& model,
                                  const CellLibrary& library)
 {
+    checkJsonDepth(text, origin);
     json doc;
     try {
         doc = json::parse(text);

@@ -1,5 +1,6 @@
 // Yosys JSON netlists (write_json) of simple gate cells into a gate graph.
 #include "io/yosys_json_import.h"
+#include "util/json_depth.h"
 
 #include "circuit/gate_graph.h"
 
@@ -45,6 +46,7 @@ const json& topModule(const json& modules, const std::string& top, const std::st
 Netlist importYosysJson(std::string_view text, const std::string& origin, const CellLibrary* library,
                         const std::string& top)
 {
+    checkJsonDepth(text, origin);
     json doc;
     try {
         doc = json::parse(text);

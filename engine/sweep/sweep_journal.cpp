@@ -1,5 +1,6 @@
 // Append-only journal file with torn-line recovery.
 #include "sweep/sweep_journal.h"
+#include "util/json_depth.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -11,6 +12,17 @@
 
 namespace axbnn {
 namespace {
+
+// A header line as JSON, or a discarded value when it is not (or nested too deep).
+nlohmann::json shallowJson(std::string_view line)
+{
+    try {
+        checkJsonDepth(line, "");
+    } catch (const std::runtime_error&) {
+        return nlohmann::json(nlohmann::json::value_t::discarded);
+    }
+    return nlohmann::json::parse(line, nullptr, false);
+}
 
 nlohmann::ordered_json headerJson(const SweepJournalHeader& h)
 {
@@ -55,7 +67,7 @@ SweepJournal::SweepJournal(const std::string& path, const SweepJournalHeader& he
     if (restart && !text.empty()) {
         static const std::string kStart = R"({"journal":"axbnn-sweep")";
         const std::string first = text.substr(0, headerEnd);
-        const nlohmann::json h = nlohmann::json::parse(first, nullptr, false);
+        const nlohmann::json h = shallowJson(first);
         const bool journal = (h.is_object() && h.value("journal", "") == "axbnn-sweep")
             || (headerEnd == std::string::npos && (kStart.rfind(text, 0) == 0 || text.rfind(kStart, 0) == 0));
         if (!journal) {
@@ -73,7 +85,7 @@ SweepJournal::SweepJournal(const std::string& path, const SweepJournalHeader& he
         const std::string found = text.substr(0, headerEnd);
         if (found != expected) {
             ::close(fd_);
-            nlohmann::json h = nlohmann::json::parse(found, nullptr, false);
+            nlohmann::json h = shallowJson(found);
             const bool ours = h.is_object() && h.value("journal", "") == "axbnn-sweep";
             throw std::runtime_error(path
                                      + (ours ? ": belongs to another run (spec_hash " + h.value("spec_hash", "?")
@@ -91,7 +103,9 @@ SweepJournal::SweepJournal(const std::string& path, const SweepJournalHeader& he
             try {
                 if (end == std::string::npos)
                     throw std::invalid_argument("torn");
-                const auto j = nlohmann::json::parse(text.substr(start, end - start));
+                const std::string line = text.substr(start, end - start);
+                checkJsonDepth(line, path); // a deep line is a damaged one
+                const auto j = nlohmann::json::parse(line);
                 finished_.push_back(sweepRowFromJson(j, path));
             } catch (const std::exception& e) {
                 if (!last) {

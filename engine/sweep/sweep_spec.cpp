@@ -1,5 +1,6 @@
 // Reading, checking and enumerating sweep specifications (docs/sweep-format.md).
 #include "sweep/sweep_spec.h"
+#include "util/json_depth.h"
 
 #include "bnn/mitigation.h"
 #include "circuit/approximation.h"
@@ -395,6 +396,7 @@ std::string formatDouble(double value)
 SweepSpec parseSweepSpec(std::string_view text, const std::string& origin, const std::string& baseDir)
 {
     const Reader r(origin);
+    checkJsonDepth(text, origin);
     json j;
     try {
         j = json::parse(text);

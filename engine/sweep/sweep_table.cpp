@@ -1,5 +1,6 @@
 // CSV and JSON forms of sweep results; both read back to the same values.
 #include "sweep/sweep_table.h"
+#include "util/json_depth.h"
 
 #include "sweep/sweep_spec.h"
 #include "util/atomic_file.h"
@@ -297,6 +298,7 @@ SweepTable parseSweepCsv(std::string_view text, const std::string& origin)
 
 SweepTable parseSweepJson(std::string_view text, const std::string& origin)
 {
+    checkJsonDepth(text, origin);
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(text);

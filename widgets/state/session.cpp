@@ -1,5 +1,6 @@
 // Reading, writing and applying session files.
 #include "state/session.h"
+#include "util/json_depth.h"
 
 #include "state/exploration_state.h"
 
@@ -43,6 +44,7 @@ Session loadSession(const QString& path)
     if (file.size() > kMaxSessionBytes)
         fail(QStringLiteral("%1: a session is at most %2 MB").arg(path).arg(kMaxSessionBytes >> 20));
     const QByteArray bytes = file.readAll();
+    checkJsonDepth(std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), path.toStdString());
     nlohmann::json doc;
     try {
         doc = nlohmann::json::parse(bytes.begin(), bytes.end());
