@@ -20,6 +20,15 @@ struct ApproxConfig {
     bool isExact() const { return lsbColumns == 0 && levels == 0 && extraCells.empty(); }
 };
 
+// The config without its hand-picked cells (extraCells / exactCells), which
+// index one netlist: what applies to a circuit of another N, topology or layer.
+inline ApproxConfig knobsOnly(ApproxConfig config)
+{
+    config.extraCells.clear();
+    config.exactCells.clear();
+    return config;
+}
+
 // Whether the knobs select cell `index` of `netlist` (before type checks).
 bool selectedByKnobs(const Netlist& netlist, int index, const ApproxConfig& config);
 

@@ -117,8 +117,7 @@ AccuracySweep computeAccuracySweep(const LevelSweepRequest& request, const WorkP
     if (design.mitigation == Mitigation::None)
         design.mitigation = kLevelSweepMitigation;
     design.data.calibrationLimit = request.calibrationImages;
-    design.unit.approx.extraCells.clear(); // the level sweep is of the built circuit
-    design.unit.approx.exactCells.clear();
+    design.unit.approx = knobsOnly(design.unit.approx); // the level sweep is of the built circuit
     design.unit.netlist.clear();
     const Datasets data = resolve(base, true);
     const int images = std::clamp(request.images, 1, data.test->count);

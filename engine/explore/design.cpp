@@ -3,6 +3,7 @@
 
 #include "circuit/design_limits.h"
 #include "circuit/knobs.h"
+#include "util/fnv1a.h"
 
 #include <cmath>
 #include <cstdio>
@@ -34,10 +35,10 @@ bool approximable(const Layer& layer)
     return layer.kind == LayerKind::Conv || layer.kind == LayerKind::Dense;
 }
 
-UnitDesign knobsOnly(UnitDesign unit)
+// The unit as every layer gets it: no hand-picked cells, no imported netlist.
+UnitDesign builtKnobs(UnitDesign unit)
 {
-    unit.approx.extraCells.clear();
-    unit.approx.exactCells.clear();
+    unit.approx = knobsOnly(std::move(unit.approx));
     unit.netlist.clear();
     return unit;
 }
@@ -66,53 +67,34 @@ nlohmann::json layersJson(const std::map<int, UnitDesign>& layers)
 // The fields that decide the cells of a built circuit, whatever its N.
 nlohmann::json structureJson(const UnitDesign& unit)
 {
-    nlohmann::json j = unitDesignJson(knobsOnly(unit));
+    nlohmann::json j = unitDesignJson(builtKnobs(unit));
     j.erase(unit_keys::kUnitWidth);
     return j;
 }
 
-std::string fnv1a(const std::string& text)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (const unsigned char c : text) {
-        h ^= c;
-        h *= 0x100000001b3ull;
-    }
-    char out[17];
-    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
-    return out;
-}
-
+// Adds values and vectors of a model to the hash, sizes first.
 class Fnv {
 public:
     template <typename T>
     void add(const std::vector<T>& v)
     {
         add(v.size());
-        bytes(v.data(), v.size() * sizeof(T));
+        h_.add(v.data(), v.size() * sizeof(T));
     }
     template <typename T>
     void add(const T& value) requires std::is_arithmetic_v<T> || std::is_enum_v<T>
     {
-        bytes(&value, sizeof value);
+        h_.add(&value, sizeof value);
     }
     void add(const std::string& s)
     {
         add(s.size());
-        bytes(s.data(), s.size());
+        h_.add(s);
     }
-    uint64_t value() const { return h_; }
+    std::string hex() const { return h_.hex(); }
 
 private:
-    void bytes(const void* data, size_t n)
-    {
-        const auto* p = static_cast<const unsigned char*>(data);
-        for (size_t i = 0; i < n; ++i) {
-            h_ ^= p[i];
-            h_ *= 0x100000001b3ull;
-        }
-    }
-    uint64_t h_ = 0xcbf29ce484222325ull;
+    Fnv1a64 h_;
 };
 
 } // namespace
@@ -133,9 +115,7 @@ std::string modelFingerprint(const Model& model)
         f.add(l.scoreScale);
         f.add(l.scoreOffset);
     }
-    char out[17];
-    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(f.value()));
-    return out;
+    return f.hex();
 }
 
 int exploredLayer(const Design& design, const Model& model)
@@ -159,7 +139,7 @@ std::vector<std::optional<UnitDesign>> modelUnits(const Design& design, const Mo
         }
         if (!approximable(model.layers[i]))
             continue;
-        UnitDesign unit = index == explored ? design.unit : knobsOnly(design.unit);
+        UnitDesign unit = index == explored ? design.unit : builtKnobs(design.unit);
         if (!unit.isExact())
             units[i] = std::move(unit);
     }
@@ -219,7 +199,7 @@ std::string designHash(const Design& design, Aspect aspect, const Model* model, 
         || aspect == Aspect::All;
     if (model && modelAspect) // the file at a path may change; its content decides
         j["model_content"] = fingerprint ? *fingerprint : modelFingerprint(*model);
-    return fnv1a(j.dump());
+    return fnv1a64Hex(j.dump());
 }
 
 nlohmann::json unitDesignJson(const UnitDesign& unit)

@@ -42,9 +42,7 @@ std::vector<LayerCost> computeLayerCosts(const Model& model, Topology topology, 
 {
     CostOptions options;
     options.energyVectors = 128; // the cost model's minimum: the table shows area
-    ApproxConfig approx = knobs;
-    approx.extraCells.clear(); // overrides index one netlist only
-    approx.exactCells.clear();
+    const ApproxConfig approx = knobsOnly(knobs); // overrides index one netlist only
 
     std::map<int, std::pair<CircuitCost, CircuitCost>> byFanIn;
     std::vector<LayerCost> rows;

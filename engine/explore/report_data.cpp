@@ -166,9 +166,7 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
     d.circuitCommand = "axbnn circuit --inputs " + std::to_string(request.spec.inputs) + " "
         + circuitOptionsText(d.request.spec, true, true);
     steps.advance();
-    ApproxConfig knobs = d.request.spec.approx;
-    knobs.extraCells.clear();
-    knobs.exactCells.clear();
+    const ApproxConfig knobs = knobsOnly(d.request.spec.approx);
     d.cost = computeCostSweep(kCostSweepInputs, request.spec.topology, knobs, library);
     std::vector<int> inputs(kCostSweepInputs.begin(), kCostSweepInputs.end());
     CircuitSpec knobSpec = d.request.spec;

@@ -374,18 +374,6 @@ void parseRunOptions(const Reader& r, const json& j, SweepSpec& s, const std::st
 
 } // namespace
 
-std::string fnv1a64Hex(std::string_view text)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (unsigned char c : text) {
-        h ^= c;
-        h *= 0x100000001b3ULL;
-    }
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-    return buf;
-}
-
 std::string formatDouble(double value)
 {
     char buf[64];

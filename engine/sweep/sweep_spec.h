@@ -9,6 +9,7 @@
 #include "circuit/cell_library.h"
 #include "circuit/knobs.h"
 #include "circuit/netlist.h"
+#include "util/fnv1a.h"
 
 #include <nlohmann/json.hpp>
 
@@ -88,9 +89,6 @@ struct SweepPoint {
 // knob, level, mitigation, p. Circuit-only workloads take mitigation "none"
 // only (mitigation acts on a model's thresholds).
 std::vector<SweepPoint> enumerateSweep(const SweepSpec& spec);
-
-// FNV-1a 64 of `text` as 16 lower-case hex digits.
-std::string fnv1a64Hex(std::string_view text);
 
 // Shortest text that reads back as the same double (std::to_chars).
 std::string formatDouble(double value);

@@ -83,21 +83,27 @@ ExplorationState::~ExplorationState() = default;
 
 std::string ExplorationState::designHash(Aspect aspect) const
 {
+    return hashOf(design(), aspect);
+}
+
+std::string ExplorationState::hashOf(const Design& d, Aspect aspect) const
+{
     const Model* model = model_ ? &model_->model : nullptr;
     if (model && fingerprint_.first != model)
         fingerprint_ = {model, modelFingerprint(*model)};
-    return axbnn::designHash(design(), aspect, model, model ? &fingerprint_.second : nullptr);
+    return axbnn::designHash(d, aspect, model, model ? &fingerprint_.second : nullptr);
 }
 
 ExplorationState::AspectHashes ExplorationState::hashes() const
 {
+    const Design d = design(); // once: every setter asks twice
     // The circuit report is of the effective p (measured or fixed) and of
     // the imported netlist when there is one.
-    Design circuit = design();
+    Design circuit = d;
     circuit.p = spec_.p;
     circuit.pSource = PSource::Fixed;
-    return {axbnn::designHash(circuit, Aspect::Circuit), designHash(Aspect::CostSweep), designHash(Aspect::Accuracy),
-            designHash(Aspect::LevelSweep), designHash(Aspect::LayerCosts)};
+    return {hashOf(circuit, Aspect::Circuit), hashOf(d, Aspect::CostSweep), hashOf(d, Aspect::Accuracy),
+            hashOf(d, Aspect::LevelSweep), hashOf(d, Aspect::LayerCosts)};
 }
 
 int ExplorationState::affectedSince(const AspectHashes& before) const

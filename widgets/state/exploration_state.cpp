@@ -20,13 +20,6 @@ void removeIndex(std::vector<int>& cells, int index)
 
 } // namespace
 
-ApproxConfig ExplorationState::knobsOnly(ApproxConfig approx)
-{
-    approx.extraCells.clear();
-    approx.exactCells.clear();
-    return approx;
-}
-
 Design ExplorationState::design() const
 {
     Design d;

@@ -177,8 +177,8 @@ private:
         std::string circuit, costSweep, accuracy, levelSweep, layerCosts;
     };
     AspectHashes hashes() const;
+    std::string hashOf(const Design& design, Aspect aspect) const; // with the cached model fingerprint
     int affectedSince(const AspectHashes& before) const;
-    static ApproxConfig knobsOnly(ApproxConfig approx);
     void commit(int affects);
     void evaluate(int affects);
     void applyMeasuredP();
