@@ -20,6 +20,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
@@ -209,11 +210,19 @@ void addTrainCommand(CLI::App& app)
                            "(docs/training.md)");
     cmd->add_option("--arch", args->arch, "Architecture: fc (784-H-H-10 MLP) or vgg3")->capture_default_str();
     cmd->add_option("--kernel,-k", args->kernel, "VGG3 convolution kernel size (odd: 3, 5, 7)")->capture_default_str();
-    cmd->add_option("--channels", args->channels, "VGG3 convolution channels")->capture_default_str();
-    cmd->add_option("--hidden", args->hidden, "Hidden dense width (both MLP layers, VGG3's first dense layer)")
+    // The ranges the trainer accepts (engine/train/train_config.cpp), so that --help shows them.
+    cmd->add_option("--channels", args->channels, "VGG3 convolution channels")
+        ->check(CLI::Range(1, 4096))
         ->capture_default_str();
-    cmd->add_option("--epochs,-e", args->epochs, "Epochs over the training images")->capture_default_str();
-    cmd->add_option("--batch", args->batch, "Images per batch")->capture_default_str();
+    cmd->add_option("--hidden", args->hidden, "Hidden dense width (both MLP layers, VGG3's first dense layer)")
+        ->check(CLI::Range(1, 65536))
+        ->capture_default_str();
+    cmd->add_option("--epochs,-e", args->epochs, "Epochs over the training images")
+        ->check(CLI::Range(1, std::numeric_limits<int>::max()))
+        ->capture_default_str();
+    cmd->add_option("--batch", args->batch, "Images per batch (batch-norm needs 2 or more)")
+        ->check(CLI::Range(2, 4096))
+        ->capture_default_str();
     cmd->add_option("--lr", args->lr, "Adam learning rate (cosine-decayed to 1% over the run)")->capture_default_str();
     cmd->add_flag("--augment", args->augment, "Random shifts of up to 2 pixels");
     cmd->add_option("--seed", args->seed, "Random seed (same seed: the same model)")

@@ -1,8 +1,9 @@
 // Waits for the first circuit report and cost sweep (and, with a model, its
-// full accuracy and level sweep), then grabs the window.
+// full accuracy and level sweep: state/first_results.h), then grabs the window.
 #include "screenshot.h"
 
 #include "state/exploration_state.h"
+#include "state/first_results.h"
 
 #include <QApplication>
 #include <QBuffer>
@@ -12,7 +13,6 @@
 #include <QWidget>
 
 #include <cstdio>
-#include <memory>
 
 using namespace axbnn::gui;
 
@@ -45,14 +45,8 @@ bool writePng(QWidget* window, const QString& path, QString* error)
 
 void scheduleScreenshot(QWidget* window, ExplorationState* state, const QString& path, int timeoutMs)
 {
-    // Set once the outcome is decided: later results, failures and the timeout are moot.
-    auto done = std::make_shared<bool>(false);
-    auto tryGrab = [window, state, path, done] {
-        if (*done || !state->report() || !state->costSweep() || state->isLoadingModel())
-            return;
-        if (state->model() && !(state->accuracyIsFinal() && state->accuracySweep()))
-            return;
-        *done = true;
+    auto* watcher = new FirstResultsWatcher(state, window);
+    QObject::connect(watcher, &FirstResultsWatcher::ready, window, [window, path] {
         // Let the panels' replots and layout settle before grabbing.
         QTimer::singleShot(100, window, [window, path] {
             QString error;
@@ -61,22 +55,11 @@ void scheduleScreenshot(QWidget* window, ExplorationState* state, const QString&
             std::printf("wrote %s\n", qPrintable(path));
             QApplication::exit(0);
         });
-    };
-    QObject::connect(state, &ExplorationState::reportReady, window, tryGrab);
-    QObject::connect(state, &ExplorationState::costSweepReady, window, tryGrab);
-    QObject::connect(state, &ExplorationState::accuracyChanged, window, tryGrab);
-    QObject::connect(state, &ExplorationState::accuracySweepChanged, window, tryGrab);
-    // A model that fails to load leaves the circuit-only window.
-    QObject::connect(state, &ExplorationState::modelLoadFailed, window, tryGrab, Qt::QueuedConnection);
-    auto failOnce = [done](const QString& message) {
-        if (*done)
-            return;
-        *done = true;
-        fail(message);
-    };
-    QObject::connect(state, &ExplorationState::failed, window, failOnce);
-    QObject::connect(state, &ExplorationState::costSweepFailed, window, failOnce);
-    QTimer::singleShot(timeoutMs, window, [failOnce, timeoutMs] {
-        failOnce(QStringLiteral("no result after %1 s").arg(timeoutMs / 1000));
+    });
+    // An engine error (a model the data does not fit included) ends the wait at once.
+    QObject::connect(watcher, &FirstResultsWatcher::failed, window, [](const QString& message) { fail(message); });
+    QTimer::singleShot(timeoutMs, watcher, [watcher, timeoutMs] {
+        if (!watcher->isDone())
+            fail(QStringLiteral("no result after %1 s").arg(timeoutMs / 1000));
     });
 }

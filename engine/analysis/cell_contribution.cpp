@@ -4,6 +4,7 @@
 #include "circuit/simulator.h"
 #include "util/cpu_dispatch.h"
 #include "util/random_bits.h"
+#include "util/shown_text.h"
 
 #include <bit>
 #include <cmath>
@@ -28,7 +29,7 @@ const CellType* approximateKind(const Netlist& net, const CellInstance& cell, co
         return nullptr;
     const CellType& alt = library.at(*name);
     if (alt.inputs != type.inputs || !alt.hasCarry)
-        throw std::invalid_argument("cell '" + *name + "' cannot replace '" + type.name + "'");
+        throw std::invalid_argument("cell '" + shownText(*name) + "' cannot replace '" + shownText(type.name) + "'");
     return alt.isExact() ? nullptr : &alt;
 }
 

@@ -1,5 +1,6 @@
 // Applies the approximation knobs to an exact netlist by swapping cell kinds.
 #include "circuit/approximation.h"
+#include "util/shown_text.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -53,7 +54,7 @@ const CellType& replacement(const CellLibrary& library, const std::string& name,
 {
     const CellType& cell = library.at(name);
     if (cell.inputs != inputs || !cell.hasCarry)
-        throw std::invalid_argument("cell '" + name + "' cannot replace a " + role + ": it needs "
+        throw std::invalid_argument("cell '" + shownText(name) + "' cannot replace a " + role + ": it needs "
                                     + std::to_string(inputs) + " inputs and a carry output");
     return cell;
 }

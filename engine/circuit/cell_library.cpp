@@ -1,6 +1,8 @@
 // Default SKY130 cell table and the JSON loader for user cell libraries.
 #include "circuit/cell_library.h"
+#include "util/input_limits.h"
 #include "util/json_depth.h"
+#include "util/json_text.h"
 #include "util/shown_text.h"
 
 #include <nlohmann/json.hpp>
@@ -102,10 +104,8 @@ CellLibrary CellLibrary::defaults()
 
 const CellType* CellLibrary::find(std::string_view name) const
 {
-    for (const auto& c : cells_)
-        if (c.name == name)
-            return &c;
-    return nullptr;
+    const auto it = index_.find(name);
+    return it == index_.end() ? nullptr : &cells_[it->second];
 }
 
 const CellType& CellLibrary::at(std::string_view name) const
@@ -115,14 +115,14 @@ const CellType& CellLibrary::at(std::string_view name) const
     throw std::invalid_argument("unknown cell '" + shownText(name) + "' (known: " + names() + ")");
 }
 
+// By name through the index: a library of many cells loads in linear time.
 void CellLibrary::add(CellType cell)
 {
-    for (auto& c : cells_) {
-        if (c.name == cell.name) {
-            c = std::move(cell);
-            return;
-        }
+    if (const auto it = index_.find(cell.name); it != index_.end()) {
+        cells_[it->second] = std::move(cell);
+        return;
     }
+    index_.emplace(cell.name, cells_.size());
     cells_.push_back(std::move(cell));
 }
 
@@ -221,53 +221,72 @@ void checkStructuralCell(const CellType& cell, const std::string& where, const s
 
 } // namespace
 
+namespace {
+
+CellType readCell(const json& c, const std::string& where, const std::string& origin)
+{
+    if (!c.is_object())
+        fail(origin, where + " must be an object");
+    if (!c.contains("name") || !c["name"].is_string() || c["name"].get<std::string>().empty())
+        fail(origin, where + ".name must be a non-empty string");
+    CellType cell;
+    cell.name = c["name"].get<std::string>();
+    for (char ch : cell.name)
+        if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_'))
+            fail(origin, where + ".name may only contain letters, digits, '-' and '_'");
+    // Compared as a JSON value: get<int>() would wrap 4294967298 to 2.
+    if (!c.contains("inputs") || !c["inputs"].is_number_integer() || (c["inputs"] != 2 && c["inputs"] != 3))
+        fail(origin, where + ".inputs must be 2 or 3");
+    cell.inputs = c["inputs"].get<int>();
+    if (!c.contains("sum"))
+        fail(origin, where + ".sum is missing");
+    cell.sumTable = table(c, "sum", cell.inputs, where, origin);
+    cell.hasCarry = c.contains("carry");
+    if (cell.hasCarry)
+        cell.carryTable = table(c, "carry", cell.inputs, where, origin);
+    if (c.contains("description") && !c["description"].is_string())
+        fail(origin, where + ".description must be a string");
+    cell.description = c.value("description", std::string("user cell"));
+    cell.areaUm2 = number(c, "area_um2", where, origin, 0);
+    const double t = number(c, "transistors", where, origin, 0);
+    if (t != std::floor(t))
+        fail(origin, where + ".transistors must be a whole number");
+    cell.transistors = static_cast<int>(t);
+    std::tie(cell.delaySumPs, cell.delayCarryPs) = pair(c, "delay_ps", where, origin);
+    std::tie(cell.energySumFj, cell.energyCarryFj) = pair(c, "energy_fj", where, origin);
+    if (!cell.hasCarry)
+        cell.delayCarryPs = cell.energyCarryFj = 0;
+    checkStructuralCell(cell, where, origin);
+    return cell;
+}
+
+} // namespace
+
 CellLibrary CellLibrary::fromJsonText(std::string_view text, const std::string& origin)
 {
     checkJsonDepth(text, origin);
     json doc;
     try {
         doc = json::parse(text);
-    } catch (const json::parse_error& e) {
-        fail(origin, std::string("not valid JSON: ") + e.what());
+    } catch (const json::exception& e) {
+        fail(origin, jsonErrorText(text, e));
     }
     if (!doc.is_object() || !doc.contains("cells") || !doc["cells"].is_array())
         fail(origin, "expected an object with a \"cells\" array");
+    const json& cells = doc["cells"];
+    if (cells.size() > size_t(kMaxLibraryCells))
+        fail(origin,
+             "\"cells\" lists " + std::to_string(cells.size()) + " cells; a library file holds at most "
+                 + std::to_string(kMaxLibraryCells));
     CellLibrary lib = defaults();
     lib.source_ = origin;
-    int index = 0;
-    for (const auto& c : doc["cells"]) {
-        const std::string where = "cells[" + std::to_string(index++) + "]";
-        if (!c.is_object())
-            fail(origin, where + " must be an object");
-        if (!c.contains("name") || !c["name"].is_string() || c["name"].get<std::string>().empty())
-            fail(origin, where + ".name must be a non-empty string");
-        CellType cell;
-        cell.name = c["name"].get<std::string>();
-        for (char ch : cell.name)
-            if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_'))
-                fail(origin, where + ".name may only contain letters, digits, '-' and '_'");
-        if (!c.contains("inputs") || !c["inputs"].is_number_integer()
-            || (c["inputs"].get<int>() != 2 && c["inputs"].get<int>() != 3))
-            fail(origin, where + ".inputs must be 2 or 3");
-        cell.inputs = c["inputs"].get<int>();
-        if (!c.contains("sum"))
-            fail(origin, where + ".sum is missing");
-        cell.sumTable = table(c, "sum", cell.inputs, where, origin);
-        cell.hasCarry = c.contains("carry");
-        if (cell.hasCarry)
-            cell.carryTable = table(c, "carry", cell.inputs, where, origin);
-        cell.description = c.value("description", std::string("user cell"));
-        cell.areaUm2 = number(c, "area_um2", where, origin, 0);
-        const double t = number(c, "transistors", where, origin, 0);
-        if (t != std::floor(t))
-            fail(origin, where + ".transistors must be a whole number");
-        cell.transistors = static_cast<int>(t);
-        std::tie(cell.delaySumPs, cell.delayCarryPs) = pair(c, "delay_ps", where, origin);
-        std::tie(cell.energySumFj, cell.energyCarryFj) = pair(c, "energy_fj", where, origin);
-        if (!cell.hasCarry)
-            cell.delayCarryPs = cell.energyCarryFj = 0;
-        checkStructuralCell(cell, where, origin);
-        lib.add(std::move(cell));
+    for (size_t i = 0; i < cells.size(); ++i) {
+        const std::string where = "cells[" + std::to_string(i) + "]";
+        try {
+            lib.add(readCell(cells[i], where, origin));
+        } catch (const json::exception& e) { // a type the checks above missed: still one message with the place
+            fail(origin, where + ": a value has the wrong type (" + shownText(e.what(), 120) + ")");
+        }
     }
     return lib;
 }

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +63,7 @@ public:
 
 private:
     std::vector<CellType> cells_;
+    std::map<std::string, size_t, std::less<>> index_; // name -> position in cells_
     std::string source_;
 };
 

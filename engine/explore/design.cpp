@@ -1,5 +1,6 @@
 // Design values: per-layer units, hashes and the JSON of sessions.
 #include "explore/design.h"
+#include "util/shown_text.h"
 
 #include "circuit/design_limits.h"
 #include "circuit/knobs.h"
@@ -312,13 +313,13 @@ public:
             fail(path + ": " + e.what());
         }
     }
-    Mitigation mitigation(const nlohmann::json& o, const std::string& key) const
+    Mitigation mitigation(const nlohmann::json& o, const std::string& key, const std::string& path) const
     {
-        const std::string name = string(o, key, key, mitigationName(Mitigation::None));
+        const std::string name = string(o, key, path, mitigationName(Mitigation::None));
         try {
             return parseMitigation(name.empty() ? mitigationName(Mitigation::None) : name);
         } catch (const std::invalid_argument& e) {
-            fail("'" + key + "': " + e.what());
+            fail("'" + path + "': " + e.what());
         }
     }
     PSource pSource(const std::string& name, const std::string& path) const
@@ -360,16 +361,17 @@ UnitDesign readUnit(const Reader& r, const nlohmann::json& j, const std::string&
     return u;
 }
 
-DataDesign readData(const Reader& r, const nlohmann::json* j)
+DataDesign readData(const Reader& r, const nlohmann::json* j, const std::string& at)
 {
     DataDesign d;
     if (!j)
         return d;
-    r.object(*j, "data");
-    d.dataset = r.string(*j, "dataset", "data.dataset", d.dataset);
-    d.limit = r.integer(*j, "limit", "data.limit", 0, 100'000'000, d.limit);
-    d.calibration = r.string(*j, "calibration", "data.calibration", d.calibration);
-    d.calibrationLimit = r.integer(*j, "calibration_limit", "data.calibration_limit", 1, 1'000'000, d.calibrationLimit);
+    r.object(*j, at + "data");
+    d.dataset = r.string(*j, "dataset", at + "data.dataset", d.dataset);
+    d.limit = r.integer(*j, "limit", at + "data.limit", 0, 100'000'000, d.limit);
+    d.calibration = r.string(*j, "calibration", at + "data.calibration", d.calibration);
+    d.calibrationLimit =
+        r.integer(*j, "calibration_limit", at + "data.calibration_limit", 1, 1'000'000, d.calibrationLimit);
     return d;
 }
 
@@ -398,7 +400,7 @@ Design readVersion1(const Reader& r, const nlohmann::json& json)
     d.unit.approx.exactCells = r.cells(c, "exactCells", "circuit.exactCells");
     d.p = r.probability(r.require(c, "p", "circuit.p"), "circuit.p");
     d.pSource = r.pSource(r.string(c, "inputStatistic", "circuit.inputStatistic"), "circuit.inputStatistic");
-    d.mitigation = r.mitigation(json, "mitigation");
+    d.mitigation = r.mitigation(json, "mitigation", "mitigation");
     d.model = r.string(json, "model", "model");
     d.comparison = r.string(json, "comparisonModel", "comparisonModel");
     d.selectedLayer = r.integer(json, "selectedLayer", "selectedLayer", -1, std::numeric_limits<int>::max(), -1);
@@ -406,26 +408,28 @@ Design readVersion1(const Reader& r, const nlohmann::json& json)
     return d;
 }
 
-Design readDesign(const Reader& r, const nlohmann::json& j)
+// `at` prefixes every key path in messages ("design." in a session file).
+Design readDesign(const Reader& r, const nlohmann::json& j, const std::string& at)
 {
-    r.object(j, "design");
+    r.object(j, at.empty() ? "design" : at.substr(0, at.size() - 1));
     Design d;
-    d.inputs = r.integer(r.require(j, "inputs", "inputs"), "inputs", 1, kMaxPopcountInputs);
-    d.unit = readUnit(r, r.require(j, "unit", "unit"), "unit");
-    d.p = r.probability(r.require(j, "p", "p"), "p");
-    d.pSource = r.pSource(r.string(j, "p_source", "p_source"), "p_source");
-    d.model = r.string(j, "model", "model");
-    d.comparison = r.string(j, "comparison_model", "comparison_model");
-    d.selectedLayer = r.integer(j, "selected_layer", "selected_layer", -1, std::numeric_limits<int>::max(), -1);
+    d.inputs = r.integer(r.require(j, "inputs", at + "inputs"), at + "inputs", 1, kMaxPopcountInputs);
+    d.unit = readUnit(r, r.require(j, "unit", at + "unit"), at + "unit");
+    d.p = r.probability(r.require(j, "p", at + "p"), at + "p");
+    d.pSource = r.pSource(r.string(j, "p_source", at + "p_source"), at + "p_source");
+    d.model = r.string(j, "model", at + "model");
+    d.comparison = r.string(j, "comparison_model", at + "comparison_model");
+    d.selectedLayer = r.integer(j, "selected_layer", at + "selected_layer", -1, std::numeric_limits<int>::max(), -1);
     if (const nlohmann::json* layers = r.find(j, "layers")) {
-        r.object(*layers, "layers");
+        r.object(*layers, at + "layers");
         for (const auto& [key, value] : layers->items()) {
-            const int index = r.integer(nlohmann::json::parse(key, nullptr, false), "layers." + key, 0, 65535);
-            d.layers[index] = readUnit(r, value, "layers." + key);
+            const std::string path = at + "layers." + shownText(key);
+            const int index = r.integer(nlohmann::json::parse(key, nullptr, false), path, 0, 65535);
+            d.layers[index] = readUnit(r, value, path);
         }
     }
-    d.mitigation = r.mitigation(j, "mitigation");
-    d.data = readData(r, r.find(j, "data"));
+    d.mitigation = r.mitigation(j, "mitigation", at + "mitigation");
+    d.data = readData(r, r.find(j, "data"), at);
     return d;
 }
 
@@ -433,7 +437,7 @@ Design readDesign(const Reader& r, const nlohmann::json& j)
 
 Design designFromJson(const nlohmann::json& json, const std::string& origin)
 {
-    return readDesign(Reader(origin), json);
+    return readDesign(Reader(origin), json, "");
 }
 
 Design sessionFromJson(const nlohmann::json& json, const std::string& origin)
@@ -450,7 +454,7 @@ Design sessionFromJson(const nlohmann::json& json, const std::string& origin)
     if (v != kSessionVersion)
         r.fail("unsupported session version (this workbench reads versions 1 and " + std::to_string(kSessionVersion)
                + ")");
-    return designFromJson(r.require(json, "design", "design"), origin);
+    return readDesign(r, r.require(json, "design", "design"), "design.");
 }
 
 } // namespace axbnn

@@ -129,8 +129,8 @@ Dataset loadIdxDataset(const std::string& imagesPath, const std::string& labelsP
 {
     if (limit < 0)
         throw std::invalid_argument("image limit must be 0 (all) or positive");
-    IdxArray images = readIdxFile(imagesPath, static_cast<uint64_t>(limit));
-    IdxArray labels = readIdxFile(labelsPath, static_cast<uint64_t>(limit));
+    IdxArray images = readIdxFile(imagesPath, static_cast<uint64_t>(limit), IdxKind::Images);
+    IdxArray labels = readIdxFile(labelsPath, static_cast<uint64_t>(limit), IdxKind::Labels);
     if (images.dims.size() != 3 && images.dims.size() != 4)
         throw std::runtime_error(imagesPath
                                  + ": expected images of 3 (n x H x W) or 4 (n x H x W x C) dimensions, found "

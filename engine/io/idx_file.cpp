@@ -87,9 +87,31 @@ std::string gzipCompress(const std::string& raw, const std::string& path)
     return out;
 }
 
+const char* expectedText(IdxKind kind)
+{
+    return kind == IdxKind::Images ? "images (0x00000803, or 0x00000804 with channels)"
+        : kind == IdxKind::Labels  ? "labels (0x00000801)"
+                                   : "labels (0x00000801) or images (0x00000803)";
+}
+
+// What an IDX magic of unsigned bytes and `dims` dimensions holds.
+std::string heldText(uint32_t magic, int dims)
+{
+    const std::string what = dims == 1 ? "labels"
+        : dims == 3                    ? "images"
+        : dims == 4                    ? "images with channels"
+                                       : "a " + std::to_string(dims) + "-dimensional array";
+    return "holds " + what + " (IDX magic " + hex(magic, 8) + ")";
+}
+
+bool fits(IdxKind kind, int dims)
+{
+    return kind == IdxKind::Any || (kind == IdxKind::Labels ? dims == 1 : dims == 3 || dims == 4);
+}
+
 } // namespace
 
-IdxArray readIdxFile(const std::string& path, uint64_t maxItems)
+IdxArray readIdxFile(const std::string& path, uint64_t maxItems, IdxKind expected)
 {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))
@@ -105,15 +127,26 @@ IdxArray readIdxFile(const std::string& path, uint64_t maxItems)
         throw std::runtime_error(path + ": truncated: no complete IDX header");
     const uint32_t magicValue =
         uint32_t(magic[0]) << 24 | uint32_t(magic[1]) << 16 | uint32_t(magic[2]) << 8 | magic[3];
-    if (magic[0] != 0 || magic[1] != 0)
+    if (magic[0] != 0 || magic[1] != 0) {
+        // A header written little-endian reads as 0x0d080000 and the like.
+        const uint32_t swapped =
+            uint32_t(magic[3]) << 24 | uint32_t(magic[2]) << 16 | uint32_t(magic[1]) << 8 | magic[0];
+        const bool littleEndian =
+            magic[2] == 0 && magic[3] == 0 && magic[1] == kUnsignedByte && magic[0] >= 1 && magic[0] <= 4;
         throw std::runtime_error(path + ": not an IDX file (magic " + hex(magicValue, 8)
-                                 + ", expected 0x00000801 for labels or 0x00000803 for images)");
+                                 + (littleEndian
+                                        ? ", which is " + hex(swapped, 8) + " byte-swapped: IDX headers are big-endian"
+                                        : std::string())
+                                 + "), expected " + expectedText(expected));
+    }
     if (magic[2] != kUnsignedByte)
         throw std::runtime_error(path + ": IDX element type " + hex(magic[2], 2)
                                  + " is not supported (only 0x08, unsigned bytes)");
     if (magic[3] < 1 || magic[3] > 4)
         throw std::runtime_error(path + ": IDX files with " + std::to_string(magic[3])
                                  + " dimensions are not supported (1 to 4)");
+    if (!fits(expected, magic[3]))
+        throw std::runtime_error(path + ": " + heldText(magicValue, magic[3]) + ", expected " + expectedText(expected));
 
     IdxArray a;
     uint64_t total = 1;

@@ -22,7 +22,14 @@ struct IdxArray {
 // the header. Throws std::runtime_error naming the file on a missing file,
 // bad magic, unsupported element type, a plain file shorter than its header
 // promises, truncated data or (reading all) data after the end.
-IdxArray readIdxFile(const std::string& path, uint64_t maxItems = 0);
+//
+// `expected` says what the caller wants: a file that holds the other kind
+// (labels given as images, a 2-dimensional array, a little-endian header) is
+// refused from its magic, before its data is read, with a message naming both:
+// "FILE: holds labels (IDX magic 0x00000801), expected images (0x00000803, or
+// 0x00000804 with channels)".
+enum class IdxKind { Any, Images, Labels };
+IdxArray readIdxFile(const std::string& path, uint64_t maxItems = 0, IdxKind expected = IdxKind::Any);
 
 // Writes atomically; gzip-compressed if `path` ends in ".gz".
 void writeIdxFile(const std::string& path, const IdxArray& array);

@@ -1,6 +1,7 @@
 // Append-only journal file with torn-line recovery.
 #include "sweep/sweep_journal.h"
 #include "util/json_depth.h"
+#include "util/shown_text.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -24,6 +25,12 @@ nlohmann::json shallowJson(std::string_view line)
     return nlohmann::json::parse(line, nullptr, false);
 }
 
+// Compared as a value: value("journal", "") throws when it is not a string.
+bool isJournalHeader(const nlohmann::json& h)
+{
+    return h.is_object() && h.contains("journal") && h["journal"] == "axbnn-sweep";
+}
+
 nlohmann::ordered_json headerJson(const SweepJournalHeader& h)
 {
     return {{"journal", "axbnn-sweep"},
@@ -31,6 +38,23 @@ nlohmann::ordered_json headerJson(const SweepJournalHeader& h)
             {"spec_hash", h.specHash},
             {"points", h.points},
             {"shard", std::to_string(h.shardIndex) + "/" + std::to_string(h.shardCount)}};
+}
+
+// What differs between a journal's header and this run's, field by field:
+// "points 3 (this run: 2)". Empty when the fields agree (only the layout differs).
+std::string headerDifference(const nlohmann::json& found, const nlohmann::ordered_json& expected)
+{
+    std::string out;
+    for (const auto& [key, want] : expected.items()) {
+        const auto it = found.find(key);
+        const std::string have = it == found.end() ? std::string("missing") : shownText(it->dump());
+        if (it == found.end() || *it != nlohmann::json(want))
+            out += (out.empty() ? "" : ", ") + key + " " + have + " (this run: " + want.dump() + ")";
+    }
+    for (const auto& [key, value] : found.items())
+        if (!expected.contains(key))
+            out += (out.empty() ? "" : ", ") + std::string("unknown key ") + shownText(key);
+    return out;
 }
 
 std::runtime_error ioError(const std::string& path, const char* what)
@@ -68,7 +92,7 @@ SweepJournal::SweepJournal(const std::string& path, const SweepJournalHeader& he
         static const std::string kStart = R"({"journal":"axbnn-sweep")";
         const std::string first = text.substr(0, headerEnd);
         const nlohmann::json h = shallowJson(first);
-        const bool journal = (h.is_object() && h.value("journal", "") == "axbnn-sweep")
+        const bool journal = isJournalHeader(h)
             || (headerEnd == std::string::npos && (kStart.rfind(text, 0) == 0 || text.rfind(kStart, 0) == 0));
         if (!journal) {
             ::close(fd_);
@@ -83,15 +107,14 @@ SweepJournal::SweepJournal(const std::string& path, const SweepJournalHeader& he
     }
     if (!restart && headerEnd != std::string::npos) {
         const std::string found = text.substr(0, headerEnd);
-        if (found != expected) {
+        const nlohmann::json h = found == expected ? nlohmann::json() : shallowJson(found);
+        // The same fields in another layout (spaces, key order) are the same run.
+        const std::string difference = h.is_object() ? headerDifference(h, headerJson(header)) : std::string("?");
+        if (found != expected && !difference.empty()) {
             ::close(fd_);
-            nlohmann::json h = shallowJson(found);
-            const bool ours = h.is_object() && h.value("journal", "") == "axbnn-sweep";
+            const bool ours = isJournalHeader(h);
             throw std::runtime_error(path
-                                     + (ours ? ": belongs to another run (spec_hash " + h.value("spec_hash", "?")
-                                                + ", shard " + h.value("shard", "?") + "; this one: spec_hash "
-                                                + header.specHash + ", shard " + std::to_string(header.shardIndex) + "/"
-                                                + std::to_string(header.shardCount) + ")"
+                                     + (ours ? ": belongs to another run (its header has " + difference + ")"
                                              : ": exists and is not a sweep journal")
                                      + "; rerun with --restart to discard it, or choose another --out");
         }

@@ -2,6 +2,7 @@
 #include "sweep/pareto.h"
 #include "sweep/sweep_spec.h"
 #include "sweep/sweep_table.h"
+#include "util/shown_text.h"
 
 #include <algorithm>
 #include <map>
@@ -76,10 +77,14 @@ SweepTable mergeSweepTables(const std::vector<std::pair<std::string, SweepTable>
             first = name;
             merged.specHash = t.specHash;
             merged.points = t.points;
-        } else if (t.specHash != merged.specHash || t.points != merged.points) {
-            throw std::invalid_argument(name + ": comes from another sweep (spec_hash " + t.specHash + ", "
-                                        + std::to_string(t.points) + " points) than " + first + " (spec_hash "
-                                        + merged.specHash + ", " + std::to_string(merged.points) + " points)");
+        } else if (t.specHash != merged.specHash) {
+            throw std::invalid_argument(name + ": comes from another sweep than " + first + " (spec_hash "
+                                        + shownText(t.specHash) + ", " + first + ": " + shownText(merged.specHash)
+                                        + ")");
+        } else if (t.points != merged.points) {
+            throw std::invalid_argument(name + ": has sweep_points " + std::to_string(t.points) + ", " + first + " "
+                                        + std::to_string(merged.points) + " (same spec_hash "
+                                        + shownText(merged.specHash) + ")");
         }
     }
     if (first.empty())

@@ -1,6 +1,9 @@
 // Reading, checking and enumerating sweep specifications (docs/sweep-format.md).
 #include "sweep/sweep_spec.h"
+#include "util/input_limits.h"
 #include "util/json_depth.h"
+#include "util/json_text.h"
+#include "util/shown_text.h"
 
 #include "bnn/mitigation.h"
 #include "circuit/approximation.h"
@@ -65,7 +68,10 @@ public:
     long long integer(const json& v, const std::string& where, long long lo, long long hi) const
     {
         if (!v.is_number_integer())
-            fail(where, "expected an integer, got " + v.dump());
+            fail(where, "expected an integer, got " + shownText(v.dump()));
+        if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(hi)) // 2^63 and up: not as a negative long long
+            fail(where,
+                 std::to_string(v.get<uint64_t>()) + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
         const long long x = v.get<long long>();
         if (x < lo || x > hi)
             fail(where, std::to_string(x) + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
@@ -74,7 +80,7 @@ public:
     double number(const json& v, const std::string& where, double lo, double hi) const
     {
         if (!v.is_number())
-            fail(where, "expected a number, got " + v.dump());
+            fail(where, "expected a number, got " + shownText(v.dump()));
         const double x = v.get<double>();
         if (!(x >= lo && x <= hi))
             fail(where, formatDouble(x) + " is outside " + formatDouble(lo) + ".." + formatDouble(hi));
@@ -83,7 +89,7 @@ public:
     std::string string(const json& v, const std::string& where) const
     {
         if (!v.is_string())
-            fail(where, "expected a string, got " + v.dump());
+            fail(where, "expected a string, got " + shownText(v.dump()));
         return v.get<std::string>();
     }
 
@@ -372,6 +378,46 @@ void parseRunOptions(const Reader& r, const json& j, SweepSpec& s, const std::st
                       {"epsilon", s.error.epsilon}};
 }
 
+// The number of points a spec asks for, from its list lengths alone, before
+// any model is loaded or point enumerated: (sizes + models x mitigations) x
+// topologies x cells x knobs x levels x p. Refused above kMaxSweepPoints.
+void checkPointCount(const Reader& r, const json& j)
+{
+    const auto length = [](const json& o, const char* key, uint64_t fallback) {
+        return o.is_object() && o.contains(key) && o[key].is_array() ? uint64_t(o[key].size()) : fallback;
+    };
+    const json none;
+    const json& approx = j.contains("approximation") ? j["approximation"] : none;
+    const uint64_t sizes = length(j, "sizes", 0), models = length(j, "models", 0);
+    const std::pair<const char*, uint64_t> axes[] = {{"topologies", length(j, "topologies", 1)},
+                                                     {"cells", length(j, "cells", 1)},
+                                                     {"knobs", length(approx, "knobs", 1)},
+                                                     {"levels", length(approx, "levels", 3)},
+                                                     {"p", length(j, "p", 1)}};
+    const uint64_t mitigations = length(j, "mitigation", 1);
+    // Saturating products: every factor is below 2^63, so a product that
+    // would pass 2^64 is detected by division.
+    bool overflow = false;
+    const auto times = [&](uint64_t a, uint64_t b) {
+        if (b != 0 && a > UINT64_MAX / b)
+            overflow = true;
+        return overflow ? UINT64_MAX : a * b;
+    };
+    const uint64_t modelPoints = times(models, mitigations);
+    uint64_t points = modelPoints > UINT64_MAX - sizes ? (overflow = true, UINT64_MAX) : sizes + modelPoints;
+    std::string product = "(" + std::to_string(sizes) + " sizes + " + std::to_string(models) + " models x "
+        + std::to_string(mitigations) + " mitigation)";
+    for (const auto& [name, n] : axes) {
+        points = times(points, n);
+        product += " x " + std::to_string(n) + " " + name;
+    }
+    if (overflow || points > kMaxSweepPoints)
+        r.fail("spec",
+               product + " = " + (overflow ? "more than 2^64" : std::to_string(points))
+                   + " points; a sweep has at most " + std::to_string(kMaxSweepPoints)
+                   + " (split it into several specs)");
+}
+
 } // namespace
 
 std::string formatDouble(double value)
@@ -388,12 +434,13 @@ SweepSpec parseSweepSpec(std::string_view text, const std::string& origin, const
     json j;
     try {
         j = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw std::invalid_argument(origin + ": not valid JSON (" + e.what() + ")");
+    } catch (const json::exception& e) {
+        throw std::invalid_argument(origin + ": " + jsonErrorText(text, e));
     }
     r.onlyKeys(j, "spec",
                {"comment", "sizes", "models", "topologies", "cells", "approximation", "mitigation", "p", "data",
                 "error", "cell_library"});
+    checkPointCount(r, j);
     SweepSpec s;
     json canon = {{"version", 1}};
     parseWorkloads(r, j, s, baseDir, canon);

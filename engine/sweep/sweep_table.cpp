@@ -1,6 +1,9 @@
 // CSV and JSON forms of sweep results; both read back to the same values.
 #include "sweep/sweep_table.h"
+#include "util/input_limits.h"
 #include "util/json_depth.h"
+#include "util/json_text.h"
+#include "util/shown_text.h"
 
 #include "sweep/sweep_spec.h"
 #include "util/atomic_file.h"
@@ -119,13 +122,22 @@ void takeIdentity(SweepTable& t, const std::string& origin)
         if (!hash || hash->empty() || !points || !index)
             throw std::invalid_argument(origin + ": row " + std::to_string(i + 1)
                                         + " lacks point, spec_hash or sweep_points");
+        // Checked before it sizes anything (merge keeps one slot per point).
+        if (*points < 1 || uint64_t(*points) > kMaxSweepPoints)
+            throw std::invalid_argument(origin + ": row " + std::to_string(i + 1) + ": sweep_points "
+                                        + std::to_string(*points) + " is outside 1.."
+                                        + std::to_string(kMaxSweepPoints));
         if (i == 0) {
             t.specHash = *hash;
             t.points = static_cast<int>(*points);
-        } else if (*hash != t.specHash || *points != t.points) {
+        } else if (*hash != t.specHash) {
             throw std::invalid_argument(origin + ": row " + std::to_string(i + 1)
-                                        + " comes from another sweep (spec_hash " + *hash + ", not " + t.specHash
-                                        + ")");
+                                        + " comes from another sweep (spec_hash " + shownText(*hash)
+                                        + ", row 1: " + shownText(t.specHash) + ")");
+        } else if (*points != t.points) {
+            throw std::invalid_argument(origin + ": row " + std::to_string(i + 1) + " has sweep_points "
+                                        + std::to_string(*points) + ", row 1 " + std::to_string(t.points)
+                                        + " (same spec_hash " + shownText(t.specHash) + ")");
         }
         if (*index < 0 || *index >= *points)
             throw std::invalid_argument(origin + ": row " + std::to_string(i + 1) + ": point " + std::to_string(*index)
@@ -302,8 +314,8 @@ SweepTable parseSweepJson(std::string_view text, const std::string& origin)
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw std::invalid_argument(origin + ": not valid JSON (" + e.what() + ")");
+    } catch (const nlohmann::json::exception& e) {
+        throw std::invalid_argument(origin + ": " + jsonErrorText(text, e));
     }
     if (!j.is_object() || j.value("format", "") != "axbnn-sweep-results" || !j.contains("rows") || !j["rows"].is_array()
         || !j.contains("points") || !j["points"].is_number_integer())
@@ -313,9 +325,14 @@ SweepTable parseSweepJson(std::string_view text, const std::string& origin)
         t.rows.push_back(sweepRowFromJson(j["rows"][i], origin + ": rows[" + std::to_string(i) + "]"));
     takeIdentity(t, origin);
     t.specHash = j.value("spec_hash", "");
-    if (!t.rows.empty() && t.points != j["points"].get<int>())
-        throw std::invalid_argument(origin + ": 'points' disagrees with the rows' sweep_points");
-    t.points = j["points"].get<int>();
+    const nlohmann::json& points = j["points"];
+    if (points < 0 || points > kMaxSweepPoints) // compared as JSON: get<int>() would wrap
+        throw std::invalid_argument(origin + ": 'points' " + shownText(points.dump()) + " is outside 0.."
+                                    + std::to_string(kMaxSweepPoints));
+    if (!t.rows.empty() && t.points != points.get<int>())
+        throw std::invalid_argument(origin + ": 'points' is " + std::to_string(points.get<int>())
+                                    + ", the rows' sweep_points " + std::to_string(t.points));
+    t.points = points.get<int>();
     return t;
 }
 

@@ -119,11 +119,32 @@ private Q_SLOTS:
         QTest::newRow("unknown architecture") << QStringList{"--arch", "resnet"} << "unknown architecture 'resnet'";
         QTest::newRow("even kernel") << QStringList{"--arch", "vgg3", "--kernel", "4"} << "odd kernel";
         QTest::newRow("kernel beyond the image") << QStringList{"--arch", "vgg3", "--kernel", "29"} << "does not fit";
-        QTest::newRow("zero epochs") << QStringList{"--epochs", "0"} << "epochs must be positive";
-        QTest::newRow("negative epochs") << QStringList{"--epochs", "-3"} << "epochs must be positive";
+        // The ranges --help shows are the ones the trainer accepts (issue 20).
+        QTest::newRow("zero epochs") << QStringList{"--epochs", "0"} << "--epochs: Value 0 not in range 1 to";
+        QTest::newRow("negative epochs") << QStringList{"--epochs", "-3"} << "--epochs: Value -3 not in range 1 to";
+        QTest::newRow("hidden too wide") << QStringList{"--hidden", "65537"}
+                                         << "--hidden: Value 65537 not in range 1 to 65536";
+        QTest::newRow("batch of one") << QStringList{"--batch", "1"} << "--batch: Value 1 not in range 2 to 4096";
+        QTest::newRow("no channels") << QStringList{"--channels", "0"} << "--channels: Value 0 not in range 1 to 4096";
         QTest::newRow("both error sources")
             << QStringList{"--approx-lsb", "1", "--error-model", AXBNN_CLI} << "either --error-model";
         QTest::newRow("missing data") << QStringList{"--data", "/nonexistent/data.h5"} << "/nonexistent/data.h5";
+    }
+
+    void helpShowsTheAcceptedRanges()
+    {
+        const Run train = runCli({"train", "--help"});
+        QCOMPARE(train.exitCode, 0);
+        for (const char* range :
+             {"--hidden INT:INT in [1 - 65536]", "--batch INT:INT in [2 - 4096]", "--channels INT:INT in [1 - 4096]"})
+            QVERIFY2(train.out.contains(QString::fromLatin1(range)), range);
+        // error-model --help once said 1..1,048,576 while more than 65,536 failed.
+        const Run errorModel = runCli({"error-model", "--help"});
+        QVERIFY2(errorModel.out.contains("--fan-in INT:INT:INT in [1 - 65536]"), qPrintable(errorModel.out));
+        const Run wide =
+            runCli({"error-model", "--fan-in", "65537", "--approx-lsb", "1", "--out", "/nonexistent/e.json"});
+        QVERIFY(wide.exitCode != 0);
+        QVERIFY2(wide.err.contains("--fan-in: Value 65537 not in range 1 to 65536"), qPrintable(wide.err));
     }
 
     void badInputGivesOneClearError()

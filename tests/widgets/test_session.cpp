@@ -187,7 +187,9 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<QString>("expected");
         const QByteArray head = R"({"format":"axbnn-session","version":1,)";
-        QTest::newRow("not json") << QByteArray("{oops") << "not JSON";
+        QTest::newRow("not json") << QByteArray("{oops") << "line 1 column 2: not valid JSON (syntax error";
+        QTest::newRow("number overflow") << QByteArray("{\"format\": \"axbnn-session\",\n \"version\": 1e400}")
+                                         << "line 2 column 13: the number 1e400 is out of range";
         QTest::newRow("wrong format") << QByteArray(R"({"format":"x","version":1})") << "not a workbench session";
         QTest::newRow("future version") << QByteArray(R"({"format":"axbnn-session","version":9})")
                                         << "unsupported session version";
@@ -221,6 +223,17 @@ private Q_SLOTS:
         QTest::newRow("unknown mitigation") << head
                 + R"("circuit":{"inputs":9,"topology":"dadda","faCell":"maj","lsbColumns":0,"levels":0,"p":0.5},"mitigation":"magic"})"
                                             << "'mitigation': unknown mitigation 'magic' (known: none, bias, tune)";
+        // Version 2: the key path under "design" and the limit (issue 20).
+        const QByteArray head2 = R"({"format":"axbnn-session","version":2,"design":{"unit":{},"p":0.5,)";
+        QTest::newRow("v2 inputs 10^9") << head2 + R"("inputs":1000000000}})"
+                                        << "'design.inputs' must be an integer in 1..65536";
+        QTest::newRow("v2 unit width") << head2 + R"("inputs":9,"layers":{"2":{"unit_width":70000}}}})"
+                                       << "'design.layers.2.unit_width' must be an integer in 0..65536";
+        QTest::newRow("v2 data limit") << head2 + R"("inputs":9,"data":{"limit":-1}}})"
+                                       << "'design.data.limit' must be an integer in 0..100000000";
+        QTest::newRow("v2 unknown mitigation")
+            << head2 + R"("inputs":9,"mitigation":"magic"}})"
+            << "'design.mitigation': unknown mitigation 'magic' (known: none, bias, tune)";
     }
 
     void badSessionsNameTheProblem()

@@ -1,12 +1,15 @@
 // The exploration state, its background evaluation and the panels that read
 // and change it (run with QT_QPA_PLATFORM=offscreen).
 #include "panels/controls_panel.h"
+#include "panels/summary_panel.h"
 #include "plots/cost_plot_panel.h"
 #include "plots/error_plot_panel.h"
-#include "state/exploration_state.h"
-#include "state/latest_only_runner.h"
 #include "plots/plot_hover.h"
-#include "panels/summary_panel.h"
+#include "state/exploration_state.h"
+#include "state/first_results.h"
+#include "state/latest_only_runner.h"
+#include "state/model_evaluator.h"
+#include "widget_test_support.h"
 
 #include "circuit/popcount_builder.h"
 
@@ -48,6 +51,48 @@ class TestWorkbench : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // Issue 20: `--screenshot` with a model the data does not fit waited 120 s
+    // and said "no result". The wait (FirstResultsWatcher, which has no timer)
+    // now ends on the accuracy job's failure, naming the model and the reason.
+    void firstResultsHearAnAccuracyFailure()
+    {
+        ExplorationState state;
+        Dataset other = *test::smallDataset(40); // 8x8 images, relabelled as 10x10 below
+        other.shape = {10, 10, 1};
+        other.images.resize(size_t(40) * 100);
+        const auto data = std::make_shared<const Dataset>(std::move(other));
+        state.models()->setDatasets(data, data);
+        FirstResultsWatcher watcher(&state);
+        QSignalSpy ready(&watcher, &FirstResultsWatcher::ready);
+        QSignalSpy failed(&watcher, &FirstResultsWatcher::failed);
+        state.setModel(test::loadedModel(test::smallModel(), "/models/small-8x8.h5"));
+        state.refresh();
+        QVERIFY(QTest::qWaitFor([&] { return watcher.isDone(); }, kTimeoutMs));
+        QCOMPARE(ready.count(), 0);
+        QCOMPARE(failed.count(), 1);
+        const QString message = failed.first().first().toString();
+        QVERIFY2(message.startsWith(QStringLiteral("model /models/small-8x8.h5: ")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("failed: ")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("10x10x1")) || message.contains(QStringLiteral("8x8x1")),
+                 qPrintable(message));
+    }
+
+    // The same wait with data that fits ends ready, not failed.
+    void firstResultsAreReadyWhenTheDataFits()
+    {
+        ExplorationState state;
+        const auto data = test::smallDataset(40);
+        state.models()->setDatasets(data, data);
+        FirstResultsWatcher watcher(&state);
+        QSignalSpy ready(&watcher, &FirstResultsWatcher::ready);
+        QSignalSpy failed(&watcher, &FirstResultsWatcher::failed);
+        state.setModel(test::loadedModel(test::smallModel(), "/models/small-8x8.h5"));
+        state.refresh();
+        QVERIFY(QTest::qWaitFor([&] { return watcher.isDone(); }, kTimeoutMs));
+        QCOMPARE(failed.count(), 0);
+        QCOMPARE(ready.count(), 1);
+    }
+
     void settersSignalOnlyRealChanges_data()
     {
         QTest::addColumn<QString>("setter");

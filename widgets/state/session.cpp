@@ -1,6 +1,7 @@
 // Reading, writing and applying session files.
 #include "state/session.h"
 #include "util/json_depth.h"
+#include "util/json_text.h"
 
 #include "state/exploration_state.h"
 
@@ -44,12 +45,13 @@ Session loadSession(const QString& path)
     if (file.size() > kMaxSessionBytes)
         fail(QStringLiteral("%1: a session is at most %2 MB").arg(path).arg(kMaxSessionBytes >> 20));
     const QByteArray bytes = file.readAll();
-    checkJsonDepth(std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), path.toStdString());
+    const std::string_view text(bytes.constData(), static_cast<size_t>(bytes.size()));
+    checkJsonDepth(text, path.toStdString());
     nlohmann::json doc;
     try {
-        doc = nlohmann::json::parse(bytes.begin(), bytes.end());
-    } catch (const nlohmann::json::parse_error& e) {
-        fail(QStringLiteral("%1: not JSON (%2)").arg(path, QString::fromUtf8(e.what())));
+        doc = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) { // 1e400 too: out_of_range, not parse_error
+        fail(QStringLiteral("%1: %2").arg(path, QString::fromStdString(jsonErrorText(text, e))));
     }
     return sessionFromJson(doc, path.toStdString());
 }

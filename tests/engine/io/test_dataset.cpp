@@ -304,8 +304,23 @@ private Q_SLOTS:
         QTest::newRow("count mismatch") << 0 << "has 6 images but";
         QTest::newRow("label too large")
             << 1 << "t10k-labels-idx1-ubyte.gz: label 3 at index 2 is not below the class count 3";
-        QTest::newRow("labels 2-D") << 2 << "expected labels of 1 dimension, found 2";
-        QTest::newRow("images 1-D") << 3 << "expected images of 3 (n x H x W) or 4 (n x H x W x C) dimensions";
+        // Issue 20: what the file holds, from its magic, against what was expected.
+        QTest::newRow("labels 2-D")
+            << 2
+            << "t10k-labels-idx1-ubyte.gz: holds a 2-dimensional array (IDX magic 0x00000802), expected labels "
+               "(0x00000801)";
+        QTest::newRow("images 1-D")
+            << 3
+            << "t10k-images-idx3-ubyte.gz: holds labels (IDX magic 0x00000801), expected images (0x00000803, or "
+               "0x00000804 with channels)";
+        QTest::newRow("files swapped")
+            << 4 << "t10k-images-idx3-ubyte.gz: holds labels (IDX magic 0x00000801), expected images";
+        QTest::newRow("images as labels")
+            << 5 << "t10k-labels-idx1-ubyte.gz: holds images (IDX magic 0x00000803), expected labels (0x00000801)";
+        QTest::newRow("little-endian header")
+            << 6
+            << "t10k-images-idx3-ubyte: not an IDX file (magic 0x03080000, which is 0x00000803 byte-swapped: "
+               "IDX headers are big-endian), expected images";
     }
 
     void inconsistentIdxPairIsRejected()
@@ -318,6 +333,23 @@ private Q_SLOTS:
         case 1: writeIdxFile(d + "/t10k-labels-idx1-ubyte.gz", ramp({6}, 4)); break;
         case 2: writeIdxFile(d + "/t10k-labels-idx1-ubyte.gz", ramp({6, 1}, 3)); break;
         case 3: writeIdxFile(d + "/t10k-images-idx3-ubyte.gz", ramp({6})); break;
+        case 4: {
+            const std::string images = readBytes(d + "/t10k-images-idx3-ubyte.gz");
+            fs::copy_file(d + "/t10k-labels-idx1-ubyte.gz", d + "/t10k-images-idx3-ubyte.gz",
+                          fs::copy_options::overwrite_existing);
+            writeBytes(d + "/t10k-labels-idx1-ubyte.gz", images);
+            break;
+        }
+        case 5: writeIdxFile(d + "/t10k-labels-idx1-ubyte.gz", ramp({6, 5, 4}, 3)); break;
+        case 6: {
+            fs::remove(d + "/t10k-images-idx3-ubyte.gz");
+            std::string plain = {3, 8, 0, 0}; // the header of 6 x 5 x 4 written little-endian
+            for (uint32_t dim : {6u, 5u, 4u})
+                for (int shift : {0, 8, 16, 24})
+                    plain.push_back(char((dim >> shift) & 0xff));
+            writeBytes(d + "/t10k-images-idx3-ubyte", plain + std::string(120, '\0'));
+            break;
+        }
         }
         const QString error = errorOf([&] { loadDataset(d); });
         QVERIFY2(error.contains(expected), qPrintable(error));

@@ -28,6 +28,15 @@ const char* kSmallSpec = R"({
   "p": [0.3, 0.5]
 })";
 
+// "from/div, (from+1)/div, ..., to/div" as a JSON list body.
+QString numberList(int from, int to, int div)
+{
+    QStringList out;
+    for (int i = from; i <= to; ++i)
+        out << QString::number(double(i) / div, 'g', 17);
+    return out.join(u',');
+}
+
 SweepSpec spec(const std::string& text = kSmallSpec, const std::string& dir = {})
 {
     return parseSweepSpec(text, "spec.json", dir);
@@ -145,6 +154,27 @@ void TestSweep::badSpecGivesOneClearError_data()
                                     << "appears twice";
     QTest::newRow("unknown method") << R"({"sizes": [9], "error": {"method": "guess"}})"
                                     << "error.method";
+    // Issue 20: counted from the list lengths before anything is enumerated
+    // or loaded (this one would have been 19.5 million points, 6 GB).
+    QTest::newRow("too many points")
+        << QString(R"({"sizes": [%1], "approximation": {"levels": [%2]}, "p": [%3]})")
+               .arg(numberList(1, 300, 1), numberList(0, 64, 1), numberList(1, 1000, 1000))
+        << "spec: (300 sizes + 0 models x 1 mitigation) x 1 topologies x 1 cells x 1 knobs x 65 levels x 1000 p = "
+           "19500000 points; a sweep has at most 100000";
+    QTest::newRow("points beyond 2^64")
+        << QString(
+               R"({"sizes": [%1], "cells": [%2], "topologies": [%2], "p": [%2], "approximation": {"knobs": [%2], "levels": [%2]}})")
+               .arg(numberList(1, 10000, 1), numberList(1, 10000, 1))
+        << "= more than 2^64 points; a sweep has at most 100000";
+    QTest::newRow("size 2^63 not negative") << R"({"sizes": [9223372036854775808]})"
+                                            << "sizes[0]: 9223372036854775808 is outside 1..65536";
+    QTest::newRow("size 2^64-1 not -1") << R"({"sizes": [{"n": 18446744073709551615}]})"
+                                        << "sizes[0].n: 18446744073709551615 is outside 1..65536";
+    QTest::newRow("number overflow") << "{\"sizes\": [9],\n \"p\": [1e400]}"
+                                     << "spec.json: line 2 column 8: the number 1e400 is out of range";
+    QTest::newRow("long value cut")
+        << QString(R"({"sizes": ["%1"]})").arg(QString(100000, u'x'))
+        << "sizes[0]: expected an integer, got \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...";
 }
 
 void TestSweep::badSpecGivesOneClearError()
@@ -159,6 +189,7 @@ void TestSweep::badSpecGivesOneClearError()
         QVERIFY2(what.startsWith("spec.json: "), qPrintable(what));
         QVERIFY2(what.contains(mention), qPrintable(what));
         QVERIFY(!what.contains('\n'));
+        QVERIFY2(what.size() < 400, qPrintable(what.left(400)));
     }
 }
 
@@ -240,6 +271,38 @@ void TestSweep::journalOfAnotherRunIsRejectedUnlessRestart()
     const SweepOutcome restarted = run(other, journal, 1, {}, {}, true);
     QCOMPARE(restarted.evaluated, 3);
     QCOMPARE(restarted.resumed, 0);
+    // Issue 20: the message names the field that differs with both values,
+    // not two identical spec_hash/shard pairs.
+    std::string text = readFile(journal);
+    const std::string points = "\"points\":3,";
+    QVERIFY(text.find(points) != std::string::npos);
+    std::string changed = text;
+    changed.replace(changed.find(points), points.size(), "\"points\":4,");
+    writeText(journal, changed);
+    try {
+        run(other, journal);
+        QFAIL("no error");
+    } catch (const std::runtime_error& e) {
+        QVERIFY2(QString(e.what()).contains("its header has points 4 (this run: 3)"), e.what());
+        QVERIFY2(!QString(e.what()).contains("spec_hash"), e.what());
+    }
+    try {
+        run(spec(), journal);
+        QFAIL("no error");
+    } catch (const std::runtime_error& e) {
+        QVERIFY2(QString(e.what()).contains(
+                     QString("spec_hash \"%1\" (this run: \"%2\")")
+                         .arg(QString::fromStdString(other.hash), QString::fromStdString(spec().hash))),
+                 e.what());
+    }
+    // The same fields in another layout are the same run: resumed, not refused.
+    std::string spaced = text;
+    spaced.replace(0, 1, "{ ");
+    writeText(journal, spaced);
+    QCOMPARE(run(other, journal).resumed, 3);
+    // A header whose "journal" is not a string is not ours, and not a crash.
+    writeText(journal, "{\"journal\":5}\n");
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, run(other, journal, 1, {}, {}, true));
     // Not a journal at all: never overwritten.
     writeText(journal, "my notes");
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, run(other, journal));
@@ -291,6 +354,31 @@ void TestSweep::mergeRejectsOverlapMissingForeign()
     QVERIFY(error({{"a", a}, {"b", b}, {"a2", a}}).contains("appears in both a and a2"));
     QVERIFY(error({{"a", a}}).contains("12 of 24 points are missing"));
     QVERIFY(error({{"a", a}, {"f", foreign}}).contains("f: comes from another sweep"));
+    // Only the differing field, with both values (issue 20: identical pairs were printed).
+    SweepTable longer = b;
+    longer.points = 25;
+    QCOMPARE(error({{"a", a}, {"l", longer}}),
+             QString("l: has sweep_points 25, a 24 (same spec_hash %1)").arg(QString::fromStdString(a.specHash)));
+    // Rows of one file: the field that differs, and sweep_points bounded before merge sizes by it.
+    std::string csv = sweepCsv(a);
+    const std::string tail = "," + a.specHash + ",24\n";
+    const size_t second = csv.find(tail, csv.find(tail) + 1);
+    csv.replace(second, tail.size(), "," + a.specHash + ",25\n");
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseSweepCsv(csv, "x.csv"));
+    try {
+        parseSweepCsv(csv, "x.csv");
+    } catch (const std::invalid_argument& e) {
+        QVERIFY2(QString(e.what()).contains("row 2 has sweep_points 25, row 1 24"), e.what());
+    }
+    std::string huge = sweepCsv(a);
+    for (size_t at = huge.find(tail); at != std::string::npos; at = huge.find(tail))
+        huge.replace(at, tail.size(), "," + a.specHash + ",4294967298\n"); // wrapped to 2 as an int
+    try {
+        parseSweepCsv(huge, "x.csv");
+        QFAIL("no error");
+    } catch (const std::invalid_argument& e) {
+        QVERIFY2(QString(e.what()).contains("row 1: sweep_points 4294967298 is outside 1..100000"), e.what());
+    }
     QVERIFY(error({}).contains("no shard"));
 }
 
