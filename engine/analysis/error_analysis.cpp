@@ -42,8 +42,13 @@ ErrorStats analyzeErrors(const Netlist& netlist, const ErrorOptions& options)
     case ErrorMethod::Auto: break;
     }
     detail::checkOptions(netlist, options);
-    if (netlist.inputs <= std::min(options.exhaustiveMaxInputs, kMaxExhaustiveInputs))
-        return analyzeExhaustive(netlist, options);
+    std::string note;
+    if (netlist.inputs <= std::min(options.exhaustiveMaxInputs, kMaxExhaustiveInputs)) {
+        if (netlist.outputBits() <= kMaxExhaustiveOutputBits)
+            return analyzeExhaustive(netlist, options);
+        note = "exhaustive enumeration not used: the circuit has " + std::to_string(netlist.outputBits())
+            + " output bits, it handles at most " + std::to_string(kMaxExhaustiveOutputBits) + "; ";
+    }
     std::string why = "the circuit has no adder nodes";
     if (!netlist.nodes.empty()) {
         try {
@@ -53,7 +58,7 @@ ErrorStats analyzeErrors(const Netlist& netlist, const ErrorOptions& options)
         }
     }
     ErrorStats stats = analyzeMonteCarlo(netlist, options);
-    stats.precision.append(" (propagation not used: ").append(why).append(")");
+    stats.precision.append(" (").append(note).append("propagation not used: ").append(why).append(")");
     return stats;
 }
 

@@ -16,6 +16,9 @@ enum class ErrorMethod { Auto, Exhaustive, Propagation, MonteCarlo };
 
 // Largest N analyzeExhaustive enumerates (2^30 vectors take seconds).
 inline constexpr int kMaxExhaustiveInputs = 30;
+// Most output bits analyzeExhaustive handles (it gathers lane values as
+// bytes); an imported circuit may have more than its N needs.
+inline constexpr int kMaxExhaustiveOutputBits = 8;
 // Propagation tracks at most this many low bits of a node's approximate value.
 inline constexpr int kMaxPropagationClassBits = 12;
 
@@ -71,8 +74,9 @@ ErrorStats analyzeMonteCarlo(const Netlist& netlist, const ErrorOptions& options
 // trees), would need more than kMaxPropagationClassBits low bits of a value,
 // or the propagation would exceed the options' budget.
 ErrorStats analyzePropagation(const Netlist& netlist, const ErrorOptions& options);
-// Auto: exhaustive up to exhaustiveMaxInputs, else propagation where the
-// netlist has adder nodes and it fits the budget, else Monte Carlo.
+// Auto: exhaustive up to exhaustiveMaxInputs (and kMaxExhaustiveOutputBits),
+// else propagation where the netlist has adder nodes and it fits the budget,
+// else Monte Carlo, whose precision then says why the others were not used.
 ErrorStats analyzeErrors(const Netlist& netlist, const ErrorOptions& options);
 
 } // namespace axbnn

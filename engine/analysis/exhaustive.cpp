@@ -12,7 +12,6 @@ namespace axbnn {
 namespace {
 
 constexpr int kChunkWords = 64;
-constexpr int kMaxOutputBits = 8; // lane values are gathered as bytes
 
 // kSpread[b]: byte j is bit j of b, so eight lanes' bits transpose at once.
 constexpr auto kSpread = [] {
@@ -35,8 +34,10 @@ ErrorStats analyzeExhaustive(const Netlist& netlist, const ErrorOptions& options
                                     + " (use propagation or Monte Carlo)");
     const Simulator sim(netlist);
     const int outBits = sim.outputBits();
-    if (outBits > kMaxOutputBits)
-        throw std::invalid_argument("exhaustive enumeration supports at most 8 output bits");
+    if (outBits > kMaxExhaustiveOutputBits)
+        throw std::invalid_argument("exhaustive enumeration handles at most " + std::to_string(kMaxExhaustiveOutputBits)
+                                    + " output bits; this circuit has " + std::to_string(outBits)
+                                    + " (use Monte Carlo: --method monte-carlo)");
 
     const uint64_t words = n >= 6 ? uint64_t{1} << (n - 6) : 1;
     const int lanes = n >= 6 ? 64 : 1 << n;

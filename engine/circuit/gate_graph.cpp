@@ -1,6 +1,9 @@
 // Gate graph checks (drivers, loops) and its translation to a gate Netlist.
 #include "circuit/gate_graph.h"
 
+#include "circuit/design_limits.h"
+#include "util/input_limits.h"
+
 #include <algorithm>
 #include <array>
 #include <stdexcept>
@@ -11,6 +14,9 @@ GateGraph::GateGraph(std::string origin, int inputs) : origin_(std::move(origin)
 {
     if (inputs < 1)
         throw std::runtime_error(origin_ + ": the circuit has no inputs");
+    if (inputs > kMaxPopcountInputs)
+        throw std::runtime_error(origin_ + ": the circuit has " + std::to_string(inputs) + " inputs, more than the "
+                                 + std::to_string(kMaxPopcountInputs) + " a popcount may have");
     items_.resize(2 + static_cast<size_t>(inputs));
     for (int i = 0; i < inputs; ++i)
         items_[2 + i].kind = Kind::Input;
@@ -21,8 +27,22 @@ void GateGraph::fail(const std::string& where, const std::string& what) const
     throw std::runtime_error(origin_ + (where.empty() ? "" : ": " + where) + ": " + what);
 }
 
+void GateGraph::reserve(size_t nodes)
+{
+    items_.reserve(2 + std::min(nodes, static_cast<size_t>(kMaxNetlistNodes)));
+}
+
+void GateGraph::checkRoom(const std::string& where) const
+{
+    if (static_cast<long long>(items_.size()) - 2 >= kMaxNetlistNodes)
+        fail(where,
+             "the netlist has more than " + std::to_string(kMaxNetlistNodes)
+                 + " gates and wire bits, the most an imported netlist may have");
+}
+
 GateGraph::Node GateGraph::wire(std::string name, std::string where)
 {
+    checkRoom(where);
     Item w;
     w.kind = Kind::Wire;
     w.name = std::move(name);
@@ -55,6 +75,7 @@ GateGraph::Node GateGraph::undefined(const std::string& where)
 
 GateGraph::Node GateGraph::gate(Gate kind, Node a, Node b, Node c, const std::string& where)
 {
+    checkRoom(where);
     Item g;
     g.kind = Kind::Gate;
     g.gate = kind;
@@ -66,28 +87,50 @@ GateGraph::Node GateGraph::gate(Gate kind, Node a, Node b, Node c, const std::st
     return static_cast<Node>(items_.size() - 1);
 }
 
-GateGraph::Node GateGraph::resolve(Node n) const
-{
-    size_t steps = 0;
-    while (items_[n].kind == Kind::Wire) {
-        const Item& w = items_[n];
-        if (!w.driven && w.name.empty())
-            fail(w.where, "an x or z constant reaches an output (only 0 and 1 can be simulated)");
-        if (!w.driven)
-            fail(w.where, "'" + w.name + "' is read but never assigned");
-        if (++steps > items_.size())
-            fail(w.drivenWhere, "combinational loop: '" + w.name + "' is assigned from itself");
-        n = w.in[0];
+// Follows wires to the gate, input or constant they carry and remembers the
+// answer for every wire on the way, so that a long chain of assignments is
+// walked once, not once for each of its readers.
+class GateGraph::Resolver {
+public:
+    explicit Resolver(const GateGraph& g) : g_(g), root_(g.items_.size(), kUnknown) {}
+
+    Node operator()(Node n)
+    {
+        path_.clear();
+        while (g_.items_[n].kind == Kind::Wire && root_[n] == kUnknown) {
+            const Item& w = g_.items_[n];
+            if (!w.driven && w.name.empty())
+                g_.fail(w.where, "an x or z constant reaches an output (only 0 and 1 can be simulated)");
+            if (!w.driven)
+                g_.fail(w.where, "'" + w.name + "' is read but never assigned");
+            root_[n] = kOnPath;
+            path_.push_back(n);
+            n = w.in[0];
+            if (g_.items_[n].kind == Kind::Wire && root_[n] == kOnPath)
+                g_.fail(g_.items_[n].drivenWhere,
+                        "combinational loop: '" + g_.items_[n].name + "' is assigned from itself");
+        }
+        const Node r = g_.items_[n].kind == Kind::Wire ? root_[n] : n;
+        for (Node p : path_)
+            root_[p] = r;
+        return r;
     }
-    return n;
-}
+
+private:
+    static constexpr Node kUnknown = -1, kOnPath = -2;
+    const GateGraph& g_;
+    std::vector<Node> root_, path_;
+};
 
 Netlist GateGraph::build(const std::vector<Node>& outputs, const CellLibrary* overrides) const
 {
     if (outputs.empty())
         fail("", "the circuit has no outputs");
-    // Gates with wires resolved away.
-    std::vector<Item> g = items_;
+    // Gates with wires resolved away (a compact copy: names stay in items_).
+    std::vector<Slot> g(items_.size());
+    for (size_t i = 0; i < items_.size(); ++i)
+        g[i] = {items_[i].kind, items_[i].gate, {items_[i].in[0], items_[i].in[1], items_[i].in[2]}};
+    Resolver resolve(*this);
     std::vector<Node> outs;
     std::vector<char> reachable(g.size(), 0);
     // Iterative DFS from the outputs: 1 = on the stack, 2 = done. A node met
@@ -103,7 +146,7 @@ Netlist GateGraph::build(const std::vector<Node>& outputs, const CellLibrary* ov
         state[r] = 1;
         while (!stack.empty()) {
             auto& [n, k] = stack.back();
-            Item& it = g[n];
+            Slot& it = g[n];
             if (it.kind != Kind::Gate || k == 3) {
                 state[n] = 2;
                 stack.pop_back();
@@ -115,7 +158,7 @@ Netlist GateGraph::build(const std::vector<Node>& outputs, const CellLibrary* ov
             const Node child = resolve(it.in[at]);
             it.in[at] = child;
             if (state[child] == 1)
-                fail(g[child].where, "combinational loop: this assignment depends on its own output");
+                fail(items_[child].where, "combinational loop: this assignment depends on its own output");
             if (state[child] == 0) {
                 state[child] = 1;
                 stack.push_back({child, 0});
@@ -138,11 +181,11 @@ Netlist GateGraph::build(const std::vector<Node>& outputs, const CellLibrary* ov
             && std::find(kinds.begin(), kinds.end(), g[n].gate) != kinds.end();
     };
     for (size_t i = 0; i < g.size(); ++i) {
-        Item& it = g[i];
+        Slot& it = g[i];
         if (!reachable[i] || it.kind != Kind::Gate)
             continue;
         if (it.gate == Gate::Inv && single(it.in[0], {Gate::And2, Gate::Or2, Gate::Xor2})) {
-            const Item inner = g[it.in[0]];
+            const Slot inner = g[it.in[0]];
             it.gate = inner.gate == Gate::And2 ? Gate::Nand2 : inner.gate == Gate::Or2 ? Gate::Nor2 : Gate::Xnor2;
             it.in[0] = inner.in[0];
             it.in[1] = inner.in[1];
@@ -181,7 +224,7 @@ Netlist GateGraph::build(const std::vector<Node>& outputs, const CellLibrary* ov
                 stack.pop_back();
                 continue;
             }
-            const Item& it = g[n];
+            const Slot& it = g[n];
             const int arity = gateArity(it.gate);
             if (k < arity) {
                 stack.push_back({it.in[k++], 0});

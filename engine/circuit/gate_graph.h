@@ -17,10 +17,15 @@ public:
     using Node = int;
     static constexpr Node kZero = 0, kOne = 1;
 
-    // `origin` (a file name) starts every error message.
+    // `origin` (a file name) starts every error message. At most
+    // kMaxPopcountInputs inputs (circuit/design_limits.h); the graph holds at
+    // most kMaxNetlistNodes inputs, wires and gates (util/input_limits.h): the
+    // importers check both before they build, these checks are the backstop.
     GateGraph(std::string origin, int inputs);
 
     int inputs() const { return inputs_; }
+    // Room for `nodes` inputs, wires and gates in all (at most kMaxNetlistNodes).
+    void reserve(size_t nodes);
     Node input(int i) const { return 2 + i; }
     // A named wire whose driver is given later by drive(). `where` locates it
     // in the source for messages ("line 12", "netname \"w\"").
@@ -57,7 +62,14 @@ private:
         std::string where; // declaration (wire) or assignment (gate)
         std::string drivenWhere;
     };
-    Node resolve(Node n) const;
+    // Compact copy of a node for build(): kind, gate and inputs.
+    struct Slot {
+        Kind kind = Kind::Const;
+        Gate gate = Gate::Buf;
+        Node in[3] = {kZero, kZero, kZero};
+    };
+    class Resolver;
+    void checkRoom(const std::string& where) const;
 
     std::string origin_;
     int inputs_ = 0;

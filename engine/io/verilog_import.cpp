@@ -2,12 +2,15 @@
 // wires bit by bit, expressions gates, instances are flattened.
 #include "io/verilog_import.h"
 
+#include "circuit/design_limits.h"
 #include "circuit/gate_graph.h"
+#include "io/verilog_hierarchy.h"
 #include "io/verilog_parser.h"
+#include "util/input_limits.h"
+#include "util/shown_text.h"
 
 #include <cstdlib>
 #include <map>
-#include <set>
 #include <stdexcept>
 
 namespace axbnn {
@@ -32,9 +35,18 @@ struct Scope {
     std::map<std::string, Bits> bits;
 };
 
+// The hierarchical prefix of an instance's wires ("u1.u7."), for messages:
+// names are cut to 40 characters and a deep path keeps its last 40, so that
+// long names in a deep hierarchy do not multiply into gigabytes of names.
+std::string subPrefix(const std::string& prefix, const std::string& instance)
+{
+    std::string p = prefix + shownText(instance) + ".";
+    return p.size() > 40 ? "..." + p.substr(p.size() - 37) : p;
+}
+
 class Elaborator {
 public:
-    Elaborator(GateGraph& g, const std::map<std::string, const Module*>& modules) : g_(g), modules_(modules) {}
+    Elaborator(GateGraph& g, const Hierarchy& modules) : g_(g), modules_(modules) {}
 
     Scope scope(const Module& m, const std::string& prefix, bool top)
     {
@@ -44,11 +56,13 @@ public:
             Bits& b = s.bits[name];
             const int w = width(net);
             const int step = net.msb >= net.lsb ? 1 : -1;
+            const std::string base = prefix + shownText(name);
+            b.reserve(static_cast<size_t>(w));
             for (int k = 0; k < w; ++k) {
                 if (top && net.dir == Net::Input) {
                     b.push_back(g_.input(k));
                 } else {
-                    std::string n = prefix + name;
+                    std::string n = base;
                     if (w > 1 || net.msb != 0)
                         n += "[" + std::to_string(net.lsb + step * k) + "]";
                     b.push_back(g_.wire(n, at(net.line)));
@@ -58,10 +72,13 @@ public:
         return s;
     }
 
+    // Recurses once per module level: Hierarchy::check has bounded the levels
+    // (kMaxNetlistHierarchyDepth) and refused cycles before.
     void elaborate(const Scope& s, const std::string& prefix, int depth)
     {
-        if (depth > 64)
-            g_.fail(at(s.module->line), "module '" + s.module->name + "' instantiates itself");
+        if (depth >= kMaxNetlistHierarchyDepth)
+            g_.fail(at(s.module->line),
+                    "the module hierarchy is more than " + std::to_string(kMaxNetlistHierarchyDepth) + " levels deep");
         for (const Assign& a : s.module->assigns)
             connect(lvalue(*a.lhs, s), eval(*a.rhs, s), a.line);
         for (const Instance& inst : s.module->instances) {
@@ -69,17 +86,18 @@ public:
                 primitive(*gate, inst, s);
                 continue;
             }
-            auto it = modules_.find(inst.module);
-            if (it == modules_.end())
+            const Module* sub = modules_.find(inst.module);
+            if (!sub)
                 g_.fail(at(inst.line),
-                        "unknown module '" + inst.module
+                        "unknown module '" + shownText(inst.module)
                             + "' (not defined in this file and not a Yosys gate primitive)");
-            const std::string sub = prefix + inst.name + ".";
-            Scope inner = scope(*it->second, sub, false);
+            const std::string subName = subPrefix(prefix, inst.name);
+            Scope inner = scope(*sub, subName, false);
             for (const Connection& c : inst.connections) {
-                auto port = it->second->nets.find(c.port);
-                if (port == it->second->nets.end() || port->second.dir == Net::Wire)
-                    g_.fail(at(c.line), "module '" + inst.module + "' has no port '" + c.port + "'");
+                auto port = sub->nets.find(c.port);
+                if (port == sub->nets.end() || port->second.dir == Net::Wire)
+                    g_.fail(at(c.line),
+                            "module '" + shownText(inst.module) + "' has no port '" + shownText(c.port) + "'");
                 if (!c.expr)
                     continue;
                 const Bits& portBits = inner.bits.at(c.port);
@@ -88,35 +106,42 @@ public:
                 else
                     connect(lvalue(*c.expr, s), portBits, c.line);
             }
-            elaborate(inner, sub, depth + 1);
+            elaborate(inner, subName, depth + 1);
         }
     }
 
 private:
+    // A Yosys gate primitive: every port of the gate (A, B, S as its arity
+    // asks, and Y) connected once, to one bit.
     void primitive(Gate gate, const Instance& inst, const Scope& s)
     {
-        Node in[3] = {GateGraph::kZero, GateGraph::kZero, GateGraph::kZero};
-        const Bits* y = nullptr;
-        Bits out;
-        const char* names[3] = {"A", "B", "S"};
+        const char* names[4] = {"A", "B", "S", "Y"};
+        const int arity = gateArity(gate);
+        const std::string what = "instance '" + shownText(inst.name) + "' of '" + inst.module + "': ";
+        Node pin[4] = {GateGraph::kZero, GateGraph::kZero, GateGraph::kZero, GateGraph::kZero};
+        bool seen[4] = {false, false, false, false};
         for (const Connection& c : inst.connections) {
-            int k = -1;
-            for (int i = 0; i < gateArity(gate); ++i)
+            int k = c.port == "Y" ? 3 : -1;
+            for (int i = 0; i < arity; ++i)
                 if (c.port == names[i])
                     k = i;
-            if (c.port == "Y") {
-                out = c.expr ? lvalue(*c.expr, s) : Bits{};
-                y = &out;
-            } else if (k >= 0 && c.expr) {
-                const Bits b = eval(*c.expr, s);
-                in[k] = b.empty() ? GateGraph::kZero : b[0];
-            } else {
-                g_.fail(at(c.line), "'" + inst.module + "' has no port '" + c.port + "'");
-            }
+            if (k < 0)
+                g_.fail(at(c.line), "'" + inst.module + "' has no port '" + shownText(c.port) + "'");
+            if (seen[k])
+                g_.fail(at(c.line), what + "port " + names[k] + " is connected twice");
+            seen[k] = true;
+            if (!c.expr)
+                g_.fail(at(c.line), what + "port " + names[k] + " is left empty");
+            const Bits b = k == 3 ? lvalue(*c.expr, s) : eval(*c.expr, s);
+            if (b.size() != 1)
+                g_.fail(at(c.line),
+                        what + "port " + names[k] + " must connect one bit, it connects " + std::to_string(b.size()));
+            pin[k] = b[0];
         }
-        if (!y || y->size() != 1)
-            g_.fail(at(inst.line), "instance '" + inst.name + "' must connect port Y to one bit");
-        g_.drive((*y)[0], g_.gate(gate, in[0], in[1], in[2], at(inst.line)), at(inst.line));
+        for (int k : {0, 1, 2, 3})
+            if ((k < arity || k == 3) && !seen[k])
+                g_.fail(at(inst.line), what + "port " + names[k] + " is not connected");
+        g_.drive(pin[3], g_.gate(gate, pin[0], pin[1], pin[2], at(inst.line)), at(inst.line));
     }
 
     void connect(const Bits& lhs, Bits rhs, int line)
@@ -149,6 +174,15 @@ private:
         return Bits(all.begin() + lo, all.begin() + hi + 1);
     }
 
+    // Hierarchy::check has refused wider expressions already; the backstop.
+    void checkWidth(size_t bits, int line) const
+    {
+        if (bits > static_cast<size_t>(kMaxNetlistVectorWidth))
+            g_.fail(at(line),
+                    "expression is more than " + std::to_string(kMaxNetlistVectorWidth)
+                        + " bits wide, the most a netlist vector may have");
+    }
+
     Bits lvalue(const Expr& e, const Scope& s)
     {
         if (e.op == Expr::Ref)
@@ -157,6 +191,7 @@ private:
             Bits out;
             for (auto it = e.args.rbegin(); it != e.args.rend(); ++it) {
                 const Bits b = lvalue(**it, s);
+                checkWidth(out.size() + b.size(), e.line);
                 out.insert(out.end(), b.begin(), b.end());
             }
             return out;
@@ -212,12 +247,14 @@ private:
             Bits out;
             for (auto it = e.args.rbegin(); it != e.args.rend(); ++it) {
                 const Bits b = eval(**it, s);
+                checkWidth(out.size() + b.size(), e.line);
                 out.insert(out.end(), b.begin(), b.end());
             }
             return out;
         }
         case Expr::Repeat: {
             const Bits b = eval(*e.args[0], s);
+            checkWidth(b.size() * static_cast<size_t>(std::max(e.count, 0)), e.line);
             Bits out;
             for (int i = 0; i < e.count; ++i)
                 out.insert(out.end(), b.begin(), b.end());
@@ -228,32 +265,8 @@ private:
     }
 
     GateGraph& g_;
-    const std::map<std::string, const Module*>& modules_;
+    const Hierarchy& modules_;
 };
-
-const Module& topModule(const std::vector<Module>& modules, const std::string& top, const std::string& origin)
-{
-    std::set<std::string> instantiated;
-    for (const Module& m : modules)
-        for (const Instance& i : m.instances)
-            instantiated.insert(i.module);
-    std::vector<const Module*> roots;
-    for (const Module& m : modules) {
-        if (!top.empty() && m.name == top)
-            return m;
-        if (!instantiated.count(m.name))
-            roots.push_back(&m);
-    }
-    if (!top.empty())
-        throw std::runtime_error(origin + ": no module named '" + top + "'");
-    if (roots.size() != 1) {
-        std::string names;
-        for (const Module* m : roots)
-            names += (names.empty() ? "" : ", ") + m->name;
-        throw std::runtime_error(origin + ": cannot tell the top module (candidates: " + names + ")");
-    }
-    return *roots[0];
-}
 
 } // namespace
 
@@ -261,12 +274,8 @@ Netlist importVerilog(std::string_view text, const std::string& origin, const Ce
                       const std::string& top)
 {
     const std::vector<Module> modules = parseModules(tokenize(text, origin), origin);
-    std::map<std::string, const Module*> byName;
-    for (const Module& m : modules)
-        if (!byName.emplace(m.name, &m).second)
-            throw std::runtime_error(origin + ": line " + std::to_string(m.line) + ": module '" + m.name
-                                     + "' is defined twice");
-    const Module& m = topModule(modules, top, origin);
+    Hierarchy hierarchy(modules, origin);
+    const Module& m = hierarchy.top(top);
     std::vector<std::pair<std::string, const Net*>> ins, outs;
     for (const auto& [name, net] : m.nets) {
         if (net.dir == Net::Input)
@@ -280,8 +289,15 @@ Netlist importVerilog(std::string_view text, const std::string& origin, const Ce
                                    "output vector (the count), it has "
                                  + std::to_string(ins.size()) + " inputs and " + std::to_string(outs.size())
                                  + " outputs");
-    GateGraph g(origin, width(*ins[0].second));
-    Elaborator e(g, byName);
+    const Net& in = *ins[0].second;
+    if (width(in) > kMaxPopcountInputs)
+        throw std::runtime_error(origin + ": line " + std::to_string(in.line) + ": input '" + shownText(ins[0].first)
+                                 + "' has " + std::to_string(width(in)) + " bits, more popcount inputs than the "
+                                 + std::to_string(kMaxPopcountInputs) + " a circuit may have");
+    const uint64_t nodes = hierarchy.check(m);
+    GateGraph g(origin, width(in));
+    g.reserve(static_cast<size_t>(nodes)); // no doubling of a graph near the limit
+    Elaborator e(g, hierarchy);
     Scope s = e.scope(m, "", true);
     e.elaborate(s, "", 0);
     const Bits& y = s.bits.at(outs[0].first);

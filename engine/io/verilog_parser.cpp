@@ -2,7 +2,12 @@
 // input/output/wire declarations, continuous assignments and instances.
 #include "io/verilog_parser.h"
 
+#include "util/input_limits.h"
+#include "util/shown_text.h"
+
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <set>
 #include <stdexcept>
 
@@ -128,12 +133,19 @@ private:
     std::pair<int, int> range()
     {
         accept("signed");
+        const int line = peek().line;
         if (!accept("["))
             return {0, 0};
         const int msb = integer();
         expect(":");
         const int lsb = integer();
         expect("]");
+        const int width = std::abs(msb - lsb) + 1;
+        if (width > kMaxNetlistVectorWidth)
+            fail(line,
+                 "range [" + std::to_string(msb) + ":" + std::to_string(lsb) + "] is " + std::to_string(width)
+                     + " bits wide, more than the " + std::to_string(kMaxNetlistVectorWidth)
+                     + " a netlist vector may have");
         return {msb, lsb};
     }
 
@@ -367,6 +379,37 @@ private:
         }
         return e;
     }
+    // The value of `digits` in `base` modulo 2^width, least significant bit
+    // first. Every base here is even, so base^k is a multiple of 2^width for
+    // k >= width: only the last `width` digits count, each in width/64 steps.
+    std::vector<int> digitsValue(const std::string& digits, int base, int width, int line, const std::string& s) const
+    {
+        std::vector<int> d(digits.size());
+        for (size_t i = 0; i < digits.size(); ++i) {
+            const char ch = digits[i];
+            d[i] = std::isdigit(static_cast<unsigned char>(ch)) ? ch - '0'
+                : (ch >= 'a' && ch <= 'f')                      ? ch - 'a' + 10
+                                                                : -1;
+            if (d[i] < 0 || d[i] >= base)
+                fail(line, "unsupported digit '" + std::string(1, ch) + "' in constant '" + shownText(s) + "'");
+        }
+        std::vector<uint64_t> limbs(static_cast<size_t>(width + 63) / 64, 0);
+        const size_t first = d.size() > static_cast<size_t>(width) ? d.size() - static_cast<size_t>(width) : 0;
+        for (size_t i = first; i < d.size(); ++i) {
+            uint64_t carry = static_cast<uint64_t>(d[i]);
+            for (uint64_t& limb : limbs) { // limb * base + carry, 32 bits at a time
+                const uint64_t lo = (limb & 0xFFFFFFFFu) * static_cast<uint64_t>(base) + carry;
+                const uint64_t hi = (limb >> 32) * static_cast<uint64_t>(base) + (lo >> 32);
+                limb = (hi << 32) | (lo & 0xFFFFFFFFu);
+                carry = hi >> 32;
+            }
+        }
+        std::vector<int> value(static_cast<size_t>(width));
+        for (int k = 0; k < width; ++k)
+            value[static_cast<size_t>(k)] = static_cast<int>((limbs[static_cast<size_t>(k) / 64] >> (k % 64)) & 1);
+        return value;
+    }
+
     std::unique_ptr<Expr> constant()
     {
         const Token& t = next();
@@ -385,8 +428,10 @@ private:
             base = bc == 'b' ? 2 : bc == 'o' ? 8 : bc == 'h' ? 16 : 10;
             digits = s.substr(b + 1);
         }
-        if (width < 1 || width > 4096)
-            fail(t.line, "constant width out of range in '" + s + "'");
+        if (width < 1 || width > kMaxNetlistConstantWidth)
+            fail(t.line,
+                 "constant '" + shownText(s) + "' must be 1 to " + std::to_string(kMaxNetlistConstantWidth)
+                     + " bits wide");
         std::vector<int> value; // least significant first
         std::string clean;
         for (char ch : digits)
@@ -399,24 +444,7 @@ private:
             for (auto it = clean.rbegin(); it != clean.rend(); ++it)
                 value.push_back(*it == '0' ? 0 : *it == '1' ? 1 : -1);
         } else {
-            // value = value * base + digit, on a little-endian bit vector
-            for (char ch : clean) {
-                const int d = std::isdigit(static_cast<unsigned char>(ch)) ? ch - '0'
-                    : (ch >= 'a' && ch <= 'f')                             ? ch - 'a' + 10
-                                                                           : -1;
-                if (d < 0 || d >= base)
-                    fail(t.line, "unsupported digit '" + std::string(1, ch) + "' in constant '" + s + "'");
-                int carry = d;
-                for (int& bit : value) {
-                    const int v = bit * base + carry;
-                    bit = v & 1;
-                    carry = v >> 1;
-                }
-                while (carry) {
-                    value.push_back(carry & 1);
-                    carry >>= 1;
-                }
-            }
+            value = digitsValue(clean, base, width, t.line, s);
         }
         value.resize(static_cast<size_t>(width), 0);
         e->bits = std::move(value);

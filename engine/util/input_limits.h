@@ -10,6 +10,26 @@
 namespace axbnn {
 
 // ---- netlists (Verilog, Yosys JSON) -----------------------------------------
+// (docs/netlist-import.md, "Limits"; the popcount inputs of an imported
+// circuit are capped by kMaxPopcountInputs, circuit/design_limits.h)
+
+// Bits of one Verilog port, wire or expression value, and of one Yosys port:
+// 4x the widest vector a popcount has (its kMaxPopcountInputs inputs).
+inline constexpr int kMaxNetlistVectorWidth = 1 << 18;
+// Bits of one Verilog constant (4'hA has 4): far above any constant a gate
+// netlist writes (1'b0, 1'hx), small enough to convert in no time.
+inline constexpr int kMaxNetlistConstantWidth = 4096;
+// Module levels from the top module down (the top is level 1): the
+// elaborator recurses once per level; real netlists have 1 to 3.
+inline constexpr int kMaxNetlistHierarchyDepth = 64;
+// Module and gate-primitive instances after flattening (Verilog) and cells
+// (Yosys JSON): 8x the ~500,000 gates of a gate-level 65,536-input adder tree
+// (our own export of it has 87,370 cell instances).
+inline constexpr long long kMaxNetlistInstances = 1LL << 22;
+// Gates and wire bits after flattening (the importers' gate graph, about
+// 250 bytes each at worst): 2.6x the 1.16 M of our 65,536-input adder tree
+// export, and an import at the limit stays under ~0.8 GB and ~3 s.
+inline constexpr long long kMaxNetlistNodes = 3'000'000;
 
 // ---- model files (HDF5) -----------------------------------------------------
 

@@ -6,6 +6,7 @@
 
 #include "cli_test_support.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,6 +16,9 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <iterator>
+#include <utility>
 
 class TestCliImport : public QObject {
     Q_OBJECT
@@ -74,6 +78,80 @@ private Q_SLOTS:
         const Run missing = runCli({"import-netlist", dir.filePath("none.v")});
         QVERIFY(missing.exitCode != 0);
         QVERIFY(missing.err.contains("none.v"));
+    }
+
+    // Issue 20: hostile netlists end in one message naming the file, the
+    // place and the limit, at once and with nothing on stdout.
+    void hostileNetlistsAreOneClearError()
+    {
+        QTemporaryDir dir;
+        QString hierarchy = "module l0(input [1:0] x, output [1:0] y);\n  assign y = x;\nendmodule\n";
+        for (int i = 1; i <= 44; ++i)
+            hierarchy += QString("module l%1(input [1:0] x, output [1:0] y);\n  wire [1:0] t;\n"
+                                 "  l%2 a(.x(x), .y(t));\n  l%2 b(.x(t), .y(y));\nendmodule\n")
+                             .arg(i)
+                             .arg(i - 1);
+        const QString json = "{\"modules\": {\"m\": {\"ports\": {\"x\": {\"direction\": \"input\", \"bits\": [2, 3]}, "
+                             "\"y\": {\"direction\": \"output\", \"bits\": [4, 3]}}, \"cells\": {\"g\": "
+                             "{\"type\": \"$_AND_\", \"connections\": {\"A\": [2], \"Y\": [4]}}}}}}";
+        const std::pair<const char*, QString> files[] = {
+            {"h40.v", hierarchy},
+            {"rec.v", "module a(input [1:0] x, output [1:0] y);\n  a u(.x(x), .y(y));\nendmodule\n"},
+            {"wide.v", "module w(input [999999:0] x, output [3:0] y);\n  assign y = x[3:0];\nendmodule\n"},
+            {"n262144.v", "module w(input [262143:0] x, output [3:0] y);\n  assign y = x[3:0];\nendmodule\n"},
+            {"and.json", json}};
+        const char* messages[] = {
+            ": line 219: flattening module 'l44' makes 35184372088830 module and gate instances, more than the "
+            "4194304 an imported netlist may have\n",
+            ": line 2: module 'a' instantiates itself: a -> a\n",
+            ": line 1: range [999999:0] is 1000000 bits wide, more than the 262144 a netlist vector may have\n",
+            ": line 1: input 'x' has 262144 bits, more popcount inputs than the 65536 a circuit may have\n",
+            ": cell 'g' ($_AND_): port B is not connected\n"};
+        for (size_t i = 0; i < std::size(files); ++i) {
+            const QString path = dir.filePath(files[i].first);
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(files[i].second.toUtf8());
+            f.close();
+            QElapsedTimer clock;
+            clock.start();
+            const Run r = runCli({"import-netlist", path});
+            QCOMPARE(r.exitCode, 1);
+            QCOMPARE(r.err, "axbnn: error: " + path + messages[i]);
+            QVERIFY(r.out.isEmpty());
+            QVERIFY2(clock.elapsed() < 10000, files[i].first);
+        }
+    }
+
+    // A 3-input counter with a 9-bit output: auto falls back to Monte Carlo
+    // and says why; exhaustive names its limit and the method that works.
+    void nineBitCounterFallsBackToMonteCarlo()
+    {
+        QTemporaryDir dir;
+        const QString v = dir.filePath("c9.v");
+        QFile f(v);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("module c9(input [2:0] x, output [8:0] y);\n"
+                "  assign y = {7'b0, (x[0] & x[1]) | (x[2] & (x[0] | x[1])), x[0] ^ x[1] ^ x[2]};\nendmodule\n");
+        f.close();
+        const QString note = "(exhaustive enumeration not used: the circuit has 9 output bits, it handles at most 8; "
+                             "propagation not used: the circuit has no adder nodes)";
+        for (const char* method : {"auto", "monte-carlo"}) {
+            const QJsonObject j = runCliJson({"import-netlist", v, "--method", method, "--samples", "4096"});
+            const QJsonObject e = j["error"].toObject();
+            QCOMPARE(e["method"].toString(), QString("monte-carlo"));
+            QCOMPARE(e["error_rate"].toDouble(), 0.0);
+            QCOMPARE(e["precision"].toString().contains(note), std::string(method) == "auto");
+        }
+        const Run text = runCli({"import-netlist", v});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains("  method       monte-carlo: ") && text.out.contains(note), qPrintable(text.out));
+        const Run r = runCli({"import-netlist", v, "--method", "exhaustive"});
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.err,
+                 QString("axbnn: error: exhaustive enumeration handles at most 8 output bits; this circuit has 9 "
+                         "(use Monte Carlo: --method monte-carlo)\n"));
+        QVERIFY(r.out.isEmpty());
     }
 
     void testbenchFromBothCommandsRunsUnderIcarus()

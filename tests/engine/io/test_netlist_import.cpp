@@ -297,6 +297,50 @@ endmodule
         QTest::newRow("deep concatenation")
             << head + "  assign y = {x[1], " + QString(n, '{') + "x[0]" + QString(n, '}') + "};\nendmodule\n"
             << deep;
+        // Limits and cycles (issue 20): refused before anything is built.
+        QTest::newRow("recursive module")
+            << QString("module a(input [1:0] x, output [1:0] y);\n  a u(.x(x), .y(y));\nendmodule\n")
+            << "line 2: module 'a' instantiates itself: a -> a";
+        QTest::newRow("cycle below the top") << head
+                + "  b u(.x(x), .y(y));\nendmodule\n"
+                  "module b(input [1:0] x, output [1:0] y);\n  c u(.x(x), .y(y));\nendmodule\n"
+                  "module c(input [1:0] x, output [1:0] y);\n  b u(.x(x), .y(y));\nendmodule\n"
+                                             << "line 8: module 'b' instantiates itself: b -> c -> b";
+        QTest::newRow("wide port") << QString("module w(input [999999:0] x, output [3:0] y);\n"
+                                              "  assign y = x[3:0];\nendmodule\n")
+                                   << "line 1: range [999999:0] is 1000000 bits wide, more than the 262144 a "
+                                      "netlist vector may have";
+        QTest::newRow("too many inputs")
+            << QString("module w(input [262143:0] x, output [3:0] y);\n  assign y = x[3:0];\nendmodule\n")
+            << "line 1: input 'x' has 262144 bits, more popcount inputs than the 65536 a circuit may have";
+        QTest::newRow("wide repetition") << head
+                + "  wire [1:0] w;\n  assign w = {200000{x}};\n  assign y = x;\n"
+                  "endmodule\n"
+                                         << "line 3: expression is 400000 bits wide, more than the 262144";
+        QString wires;
+        for (int i = 0; i < 16; ++i)
+            wires += QString("  wire [199999:0] w%1;\n").arg(i);
+        QTest::newRow("too many wire bits")
+            << head + wires + "  assign y = x;\nendmodule\n"
+            << "line 1: flattening module 'm' makes 3200004 gates and wire bits, more than the 3000000 an "
+               "imported netlist may have";
+        QTest::newRow("wide constant") << head + "  assign y = 4097'b0;\nendmodule\n"
+                                       << "line 2: constant '4097'b0' must be 1 to 4096 bits wide";
+        QTest::newRow("gate without B") << head
+                + "  \\$_AND_ g (.A(x[0]), .Y(y[0]));\n  assign y[1] = x[1];\n"
+                  "endmodule\n"
+                                        << "line 2: instance 'g' of '$_AND_': port B is not connected";
+        QTest::newRow("gate without Y") << head + "  \\$_NOT_ g (.A(x[0]));\n  assign y = x;\nendmodule\n"
+                                        << "line 2: instance 'g' of '$_NOT_': port Y is not connected";
+        QTest::newRow("gate port of two bits")
+            << head + "  \\$_OR_ g (.A(x), .B(x[1]), .Y(y[0]));\n  assign y[1] = x[1];\nendmodule\n"
+            << "line 2: instance 'g' of '$_OR_': port A must connect one bit, it connects 2";
+        QTest::newRow("gate port left empty")
+            << head + "  \\$_OR_ g (.A(), .B(x[1]), .Y(y[0]));\n  assign y[1] = x[1];\nendmodule\n"
+            << "line 2: instance 'g' of '$_OR_': port A is left empty";
+        QTest::newRow("gate port twice") << head
+                + "  \\$_OR_ g (.A(x[0]), .A(x[1]), .B(x[1]), .Y(y[0]));\n  assign y[1] = x[1];\nendmodule\n"
+                                         << "line 2: instance 'g' of '$_OR_': port A is connected twice";
         QStringList chain;
         for (int i = 0; i < 40000; ++i)
             chain << (i % 2 ? "x[1]" : "x[0]");
