@@ -290,6 +290,25 @@ def read_model(path, for_reference=True):
     return model
 
 
+def fixed_str(value):
+    """`value` as a fixed-length UTF-8 string attribute value (NUL padded).
+
+    Variable-length strings (h5py's default for a str) live in the file's
+    global heap, which libhdf5 1.10 can crash on when it is corrupt; the
+    format's writers store fixed-length strings (docs/model-format.md).
+    """
+    import h5py
+    b = str(value).encode("utf-8")
+    return np.array(b, dtype=h5py.string_dtype("utf-8", max(len(b), 1)))
+
+
+def fixed_strs(values):
+    """A 1-D array of fixed-length UTF-8 strings, as long as the longest."""
+    import h5py
+    bs = [str(v).encode("utf-8") for v in values]
+    return np.array(bs, dtype=h5py.string_dtype("utf-8", max([len(b) for b in bs] + [1])))
+
+
 def write_model(model, path, packed=False):
     """Writes `model` in the format of docs/model-format.md, atomically."""
     import h5py
@@ -305,23 +324,23 @@ def write_model(model, path, packed=False):
     os.close(fd)
     try:
         with h5py.File(tmp, "w") as f:
-            f.attrs["format"] = MODEL_FORMAT
+            f.attrs["format"] = fixed_str(MODEL_FORMAT)
             f.attrs["format_version"] = np.int32(MODEL_FORMAT_VERSION)
             f.attrs["input_shape"] = np.array(model.input_shape, dtype=np.int32)
-            f.attrs["input_encoding"] = INPUT_ENCODING
+            f.attrs["input_encoding"] = fixed_str(INPUT_ENCODING)
             meta = f.create_group("meta")
             for key, value in model.meta.items():
                 if key == "class_names":
-                    meta.attrs[key] = np.array(value, dtype=h5py.string_dtype())
+                    meta.attrs[key] = fixed_strs(value)
                 elif key == "accuracy_at_save":
                     meta.attrs[key] = float(value)
                 else:
-                    meta.attrs[key] = str(value)
+                    meta.attrs[key] = fixed_str(value)
             layers = f.create_group("layers")
             for i, l in enumerate(model.layers):
                 g = layers.create_group(f"{i:02d}_{l.name}")
-                g.attrs["kind"] = l.kind
-                g.attrs["name"] = l.name
+                g.attrs["kind"] = fixed_str(l.kind)
+                g.attrs["name"] = fixed_str(l.name)
                 g.attrs["in_shape"] = np.array(l.in_shape, dtype=np.int32)
                 g.attrs["out_shape"] = np.array(l.out_shape, dtype=np.int32)
                 for key in ("kernel", "stride", "padding", "pool"):

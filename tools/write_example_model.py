@@ -20,6 +20,20 @@ import h5py
 import numpy as np
 
 
+def text(value):
+    """A fixed-length UTF-8 string attribute. h5py writes a plain str as a
+    variable-length string, which the workbench also reads, but through a
+    slower checked path (docs/model-format.md section 2)."""
+    b = value.encode("utf-8")
+    return np.array(b, dtype=h5py.string_dtype("utf-8", max(len(b), 1)))
+
+
+def texts(values):
+    """A 1-D array of fixed-length UTF-8 strings, as long as the longest."""
+    bs = [v.encode("utf-8") for v in values]
+    return np.array(bs, dtype=h5py.string_dtype("utf-8", max([len(b) for b in bs] + [1])))
+
+
 def pattern(n, a, b):
     """Deterministic +1/-1 weights: element i is +1 iff (a*i + b) mod 5 < 2."""
     i = np.arange(n)
@@ -31,8 +45,8 @@ def write_layer(layers, index, kind, name, in_shape, out_shape, *, weights=None,
                 pool=2, packed=False, floats=None):
     """One layer group /layers/<index>_<name>; see docs/model-format.md."""
     g = layers.create_group(f"{index:02d}_{name}")
-    g.attrs["kind"] = kind                      # inputconv, conv, dense, maxpool, scores
-    g.attrs["name"] = name
+    g.attrs["kind"] = text(kind)                      # inputconv, conv, dense, maxpool, scores
+    g.attrs["name"] = text(name)
     g.attrs["in_shape"] = np.array(in_shape, dtype=np.int32)    # [H, W, C]
     g.attrs["out_shape"] = np.array(out_shape, dtype=np.int32)
     g.attrs["kernel"] = np.int32(kernel)
@@ -62,18 +76,18 @@ def main():
     args = parser.parse_args()
 
     with h5py.File(args.output, "w") as f:
-        f.attrs["format"] = "axbnn-bnn"
+        f.attrs["format"] = text("axbnn-bnn")
         f.attrs["format_version"] = np.int32(1)
         f.attrs["input_shape"] = np.array([6, 6, 1], dtype=np.int32)
-        f.attrs["input_encoding"] = "uint8 pixels 0..255"
+        f.attrs["input_encoding"] = text("uint8 pixels 0..255")
 
         meta = f.create_group("meta")
-        meta.attrs["dataset"] = "example"
-        meta.attrs["class_names"] = np.array(["circle", "square", "triangle"], dtype=h5py.string_dtype())
-        meta.attrs["training_recipe"] = "written by tools/write_example_model.py"
+        meta.attrs["dataset"] = text("example")
+        meta.attrs["class_names"] = texts(["circle", "square", "triangle"])
+        meta.attrs["training_recipe"] = text("written by tools/write_example_model.py")
         meta.attrs["accuracy_at_save"] = -1.0
-        meta.attrs["approximation_config"] = json.dumps({"cell": "maj-fa", "approx_lsb": 2})
-        meta.attrs["author"] = "h5py example"   # any other string attribute is kept as extra metadata
+        meta.attrs["approximation_config"] = text(json.dumps({"cell": "maj-fa", "approx_lsb": 2}))
+        meta.attrs["author"] = text("h5py example")   # any other string attribute is kept as extra metadata
 
         layers = f.create_group("layers")
         c = np.arange(4)

@@ -4,7 +4,10 @@
 #include "io/dataset.h"
 
 #include "io/hdf5_io.h"
+#include "io/hdf5_isolation.h"
 #include "io/idx_file.h"
+
+#include "util/input_limits.h"
 
 #include <algorithm>
 #include <cctype>
@@ -184,8 +187,45 @@ Dataset loadIdxDirectory(const std::string& dir, bool test, int limit)
     return loadSplit(dir, test, std::move(names), dir, "", limit);
 }
 
-Dataset loadDatasetH5(const std::string& path)
+namespace {
+
+// A dataset that promises more bytes than the file can hold is refused
+// before anything is allocated: contiguous data must lie inside the file,
+// and chunked data cannot expand more than deflate can.
+void checkStorage(const h5::Object& d, uint64_t declared, const std::string& path)
 {
+    std::error_code ec;
+    const uint64_t fileBytes = fs::file_size(path, ec);
+    const uint64_t stored = d.storedBytes();
+    const haddr_t offset = d.contiguousOffset();
+    const auto refuse = [&](const std::string& why) {
+        d.fail("declares " + d.dimsText() + " (" + std::to_string(declared) + " bytes) but " + why
+               + "; the file is truncated or corrupt");
+    };
+    if (ec || declared == 0)
+        return;
+    if (offset != HADDR_UNDEF && (offset > fileBytes || stored > fileBytes - offset))
+        refuse("the file of " + std::to_string(fileBytes) + " bytes ends before its data");
+    if (stored == 0 || declared / kMaxHdf5ExpansionRatio > stored)
+        refuse("the file stores only " + std::to_string(stored) + " bytes of it (at most "
+               + std::to_string(kMaxHdf5ExpansionRatio) + " times that can be compressed data)");
+}
+
+} // namespace
+
+Dataset loadDatasetH5(const std::string& path, int limit)
+{
+    if (limit < 0)
+        throw std::invalid_argument("image limit must be 0 (all) or positive");
+    {
+        const h5::Object root = h5::openFile(path);
+        if (root.hasVariableLengthStrings()) // h5py's strings: read them in a child first
+            h5::verifyInChild(path, [&] {
+                const h5::Object r = h5::openFile(path);
+                if (r.hasAttribute("class_names"))
+                    (void)r.stringsAttribute("class_names");
+            });
+    }
     const h5::Object root = h5::openFile(path);
     for (const char* name : {"images", "labels"})
         if (!root.has(name))
@@ -200,14 +240,16 @@ Dataset loadDatasetH5(const std::string& path)
     const std::vector<hsize_t> dims = images.dims();
     if (dims.size() != 3 && dims.size() != 4)
         images.fail("expected shape [n, height, width, channels] or [n, height, width], found " + images.dimsText());
-    uint64_t bytes = dims[0];
+    uint64_t imageBytes = 1;
     for (size_t i = 1; i < dims.size(); ++i) {
         if (dims[i] < 1 || dims[i] > kMaxDim)
             images.fail("image dimension " + std::to_string(dims[i]) + " out of range 1.." + std::to_string(kMaxDim));
-        bytes *= dims[i];
+        imageBytes *= dims[i];
     }
-    if (dims[0] > uint64_t(std::numeric_limits<int>::max()) || bytes > kMaxBytes)
+    if (dims[0] > uint64_t(std::numeric_limits<int>::max()) || dims[0] > kMaxBytes / imageBytes)
         images.fail("too large (" + images.dimsText() + ")");
+    checkStorage(images, dims[0] * imageBytes, path);
+    const hsize_t count = limit > 0 ? std::min<hsize_t>(dims[0], hsize_t(limit)) : dims[0];
 
     const h5::Object labels = root.open("labels");
     if (labels.kind() != h5::Kind::Dataset || labels.typeClass() != H5T_INTEGER)
@@ -215,7 +257,8 @@ Dataset loadDatasetH5(const std::string& path)
     if (labels.dims() != std::vector<hsize_t>{dims[0]})
         labels.fail("expected shape [" + std::to_string(dims[0]) + "] (one label per image), found "
                     + labels.dimsText());
-    const std::vector<int64_t> wide = labels.read<int64_t>(dims[0]);
+    checkStorage(labels, dims[0] * labels.typeSize(), path);
+    const std::vector<int64_t> wide = labels.readFirstRows<int64_t>(count);
 
     Dataset d;
     d.classNames = root.hasAttribute("class_names") ? root.stringsAttribute("class_names") : std::vector<std::string>{};
@@ -230,8 +273,8 @@ Dataset loadDatasetH5(const std::string& path)
     if (d.classNames.empty())
         d.classNames = digitNames(d.labels);
     d.shape = {int(dims[1]), int(dims[2]), dims.size() == 4 ? int(dims[3]) : 1};
-    d.count = int(dims[0]);
-    d.images = images.read<uint8_t>(size_t(bytes));
+    d.count = int(count);
+    d.images = images.readFirstRows<uint8_t>(count);
     d.source = path;
     return d;
 }
@@ -282,7 +325,7 @@ Dataset loadDataset(const std::string& spec, int limit)
         if (split)
             throw std::runtime_error(spec + ": an HDF5 dataset file has no train/test split; drop the '"
                                      + spec.substr(base.size()) + "'");
-        return loadDatasetH5(base);
+        return loadDatasetH5(base, limit);
     }
     throw std::runtime_error(spec
                              + ": no such dataset (expected fashion-mnist, fashion-mnist:train, a directory "

@@ -36,17 +36,18 @@ Dataset loadFashionMnist(const std::string& dir = kFashionMnistDir, bool test = 
 Dataset loadIdxDirectory(const std::string& dir, bool test = true, int limit = 0);
 
 // HDF5: /images uint8 [n,H,W,C] or [n,H,W], /labels integer [n], optional
-// root attribute class_names.
-Dataset loadDatasetH5(const std::string& path);
+// root attribute class_names. `limit` > 0: only the first `limit` images
+// and labels are read (a hyperslab). A dataset that declares more data than
+// the file can hold is refused before anything is allocated.
+Dataset loadDatasetH5(const std::string& path, int limit = 0);
 // Writes atomically: /images uint8 [n,H,W,C] and /labels uint8 [n], both
 // deflate-compressed, and the class names.
 void saveDatasetH5(const Dataset& dataset, const std::string& path);
 
 // "fashion-mnist" (test split), "fashion-mnist:train", "fashion-mnist:test",
 // a directory of IDX files (optionally with ":train" / ":test") or an HDF5
-// dataset file. `limit` > 0: IDX data is read only up to the first `limit`
-// images, so a header that promises millions costs nothing (HDF5 files are
-// read whole).
+// dataset file. `limit` > 0: IDX and HDF5 data is read only up to the first
+// `limit` images, so a header that promises millions costs nothing.
 Dataset loadDataset(const std::string& spec, int limit = 0);
 
 } // namespace axbnn

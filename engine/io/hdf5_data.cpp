@@ -4,6 +4,8 @@
 
 #include "io/hdf5_detail.h"
 
+#include "util/isolated_run.h"
+
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -18,6 +20,19 @@ herr_t collectAttributeName(hid_t, const char* name, const H5A_info_t*, void* da
 {
     static_cast<std::vector<std::string>*>(data)->emplace_back(name);
     return 0;
+}
+
+// Stops the iteration (1) at the first variable-length string attribute.
+herr_t findVariableLengthString(hid_t location, const char* name, const H5A_info_t*, void*)
+{
+    Id a(H5Aopen(location, name, H5P_DEFAULT), H5Aclose);
+    Id t(a.valid() ? H5Aget_type(a.get()) : -1, H5Tclose);
+    if (!t.valid())
+        return 0; // unreadable types are refused when read, before any data
+    return H5Tis_variable_str(t.get()) > 0 || H5Tdetect_class(t.get(), H5T_VLEN) > 0
+            || H5Tdetect_class(t.get(), H5T_REFERENCE) > 0
+        ? 1
+        : 0;
 }
 
 } // namespace
@@ -38,13 +53,25 @@ std::vector<std::string> Object::attributeNames() const
     return names;
 }
 
+bool Object::hasVariableLengthStrings() const
+{
+    hsize_t idx = 0;
+    const herr_t found = H5Aiterate2(id(), H5_INDEX_NAME, H5_ITER_NATIVE, &idx, findVariableLengthString, nullptr);
+    if (found < 0)
+        fail(withDetail("cannot list attributes"));
+    return found > 0;
+}
+
+// One lookup by name (libhdf5 scans the object header for it); the second,
+// to tell a missing attribute from a broken one, only on failure.
 Id Object::openAttribute(const std::string& name) const
 {
-    if (!hasAttribute(name))
-        fail("missing attribute '" + name + "'");
     Id a(H5Aopen(id(), name.c_str(), H5P_DEFAULT), H5Aclose);
-    if (!a.valid())
+    if (!a.valid()) {
+        if (!hasAttribute(name))
+            fail("missing attribute '" + name + "'");
         failAttribute(name, withDetail("cannot open"));
+    }
     return a;
 }
 
@@ -113,7 +140,9 @@ std::vector<std::string> Object::readStrings(hid_t attr, const std::string& name
         H5Tset_size(mem.get(), H5T_VARIABLE);
         H5Tset_cset(mem.get(), H5Tget_cset(ftype.get()));
         std::vector<char*> ptrs(n, nullptr);
+        isolatedNote(where() + ": attribute '" + name + "'"); // places a crash of the checking child
         const herr_t st = H5Aread(attr, mem.get(), ptrs.data());
+        isolatedNote("");
         for (char* p : ptrs) {
             out.emplace_back(p ? p : "");
             if (p)
@@ -168,21 +197,24 @@ void writeAttr(const Object& o, const std::string& name, hid_t fileType, hid_t s
 
 void Object::writeAttribute(const std::string& name, const std::string& value) const
 {
-    Id t = utf8StringType();
+    Id t = fixedUtf8StringType(value.size());
     Id s = scalarSpace();
-    const char* p = value.c_str();
-    writeAttr(*this, name, t.get(), s.get(), t.get(), &p);
+    std::vector<char> bytes(std::max<size_t>(value.size(), 1), '\0');
+    std::copy(value.begin(), value.end(), bytes.begin());
+    writeAttr(*this, name, t.get(), s.get(), t.get(), bytes.data());
 }
 
 void Object::writeAttribute(const std::string& name, const std::vector<std::string>& values) const
 {
-    Id t = utf8StringType();
-    Id s = vectorSpace(values.size());
-    std::vector<const char*> ptrs;
+    size_t width = 1;
     for (const std::string& v : values)
-        ptrs.push_back(v.c_str());
-    const char* none = nullptr;
-    writeAttr(*this, name, t.get(), s.get(), t.get(), ptrs.empty() ? &none : ptrs.data());
+        width = std::max(width, v.size());
+    Id t = fixedUtf8StringType(width);
+    Id s = vectorSpace(values.size());
+    std::vector<char> bytes(std::max<size_t>(values.size(), 1) * width, '\0');
+    for (size_t i = 0; i < values.size(); ++i)
+        std::copy(values[i].begin(), values[i].end(), bytes.begin() + long(i * width));
+    writeAttr(*this, name, t.get(), s.get(), t.get(), bytes.data());
 }
 
 void Object::writeAttribute(const std::string& name, int32_t value) const
@@ -262,6 +294,41 @@ std::vector<T> Object::read(size_t count) const
         fail(withDetail("cannot read"));
     return values;
 }
+
+template <class T>
+std::vector<T> Object::readFirstRows(hsize_t rows) const
+{
+    const std::vector<hsize_t> d = dims();
+    if (d.empty() || rows > d[0])
+        fail("cannot read " + std::to_string(rows) + " rows of shape " + dimsText());
+    std::vector<hsize_t> start(d.size(), 0), count = d;
+    count[0] = rows;
+    hsize_t total = 1;
+    for (hsize_t c : count)
+        total *= c;
+    std::vector<T> values(total);
+    if (total == 0)
+        return values;
+    Id file(H5Dget_space(id()), H5Sclose);
+    Id mem(H5Screate_simple(1, &total, nullptr), H5Sclose);
+    if (H5Sselect_hyperslab(file.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0
+        || H5Dread(id(), nativeType<T>(), mem.get(), file.get(), H5P_DEFAULT, values.data()) < 0)
+        fail(withDetail("cannot read"));
+    return values;
+}
+
+hsize_t Object::storedBytes() const
+{
+    return H5Dget_storage_size(id());
+}
+
+haddr_t Object::contiguousOffset() const
+{
+    return H5Dget_offset(id());
+}
+
+template std::vector<uint8_t> Object::readFirstRows<uint8_t>(hsize_t) const;
+template std::vector<int64_t> Object::readFirstRows<int64_t>(hsize_t) const;
 
 template std::vector<int8_t> Object::read<int8_t>(size_t) const;
 template std::vector<uint8_t> Object::read<uint8_t>(size_t) const;

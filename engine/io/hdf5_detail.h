@@ -4,6 +4,7 @@
 
 #include "io/hdf5_io.h"
 
+#include <algorithm>
 #include <string>
 #include <type_traits>
 
@@ -57,10 +58,14 @@ inline Id vectorSpace(hsize_t n)
     return n == 0 ? Id(H5Screate(H5S_NULL), H5Sclose) : Id(H5Screate_simple(1, &n, nullptr), H5Sclose);
 }
 
-inline Id utf8StringType()
+// Fixed-length UTF-8 of `size` bytes (at least 1), NUL padded: what the
+// workbench writes. Variable-length strings live in the file's global heap,
+// whose corrupt object lengths crash libhdf5 1.10 while reading.
+inline Id fixedUtf8StringType(size_t size)
 {
     Id t(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(t.get(), H5T_VARIABLE);
+    H5Tset_size(t.get(), std::max<size_t>(size, 1));
+    H5Tset_strpad(t.get(), H5T_STR_NULLPAD);
     H5Tset_cset(t.get(), H5T_CSET_UTF8);
     return t;
 }

@@ -5,6 +5,8 @@
 #include "io/hdf5_detail.h"
 
 #include "util/atomic_file.h"
+#include "util/input_limits.h"
+#include "util/isolated_run.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -12,6 +14,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <mutex>
 #include <stdexcept>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -60,6 +63,14 @@ herr_t Id::reset()
     return status;
 }
 
+std::shared_ptr<void> lockLibrary()
+{
+    static std::recursive_mutex mutex;
+    if (inIsolatedChild())
+        return {};
+    return std::make_shared<std::unique_lock<std::recursive_mutex>>(mutex);
+}
+
 void silenceErrors()
 {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -89,9 +100,19 @@ std::string typeName(hid_t type)
 
 // ---- Object ---------------------------------------------------------------
 
-Object::Object(std::shared_ptr<const std::string> file, std::string path, Id id, Kind kind)
-    : file_(std::move(file)), path_(std::move(path)), id_(std::move(id)), kind_(kind)
+Object::Object(std::shared_ptr<const std::string> file, std::string path, Id id, Kind kind, std::shared_ptr<void> lock)
+    : file_(std::move(file)), path_(std::move(path)), lock_(std::move(lock)), id_(std::move(id)), kind_(kind)
 {}
+
+void Object::checkAttributeCount() const
+{
+    H5O_info_t info;
+    if (H5Oget_info2(id(), &info, H5O_INFO_NUM_ATTRS) < 0)
+        fail(withDetail("cannot count the attributes"));
+    if (info.num_attrs > kMaxAttributesPerObject)
+        fail(std::to_string(info.num_attrs) + " attributes, more than the limit of "
+             + std::to_string(kMaxAttributesPerObject) + " per object");
+}
 
 std::string Object::where() const
 {
@@ -144,7 +165,9 @@ Object Object::open(const std::string& name) const
     if (!obj.valid())
         throw std::runtime_error(*file_ + ": " + withDetail(childPath(name) + ": cannot open"));
     const Kind k = kindOf(obj.get());
-    return Object(file_, childPath(name), std::move(obj), k);
+    Object o(file_, childPath(name), std::move(obj), k, lock_);
+    o.checkAttributeCount();
+    return o;
 }
 
 Object Object::group(const std::string& name) const
@@ -162,7 +185,7 @@ Object Object::createGroup(const std::string& name) const
     Id g(H5Gcreate2(id(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
     if (!g.valid())
         throw std::runtime_error(*file_ + ": " + withDetail(childPath(name) + ": cannot create group"));
-    return Object(file_, childPath(name), std::move(g), Kind::Group);
+    return Object(file_, childPath(name), std::move(g), Kind::Group, lock_);
 }
 
 // ---- files ------------------------------------------------------------------
@@ -177,6 +200,7 @@ Object openFile(const std::string& path)
         throw std::runtime_error(path + ": no such file");
     if (fs::is_directory(st))
         throw std::runtime_error(path + ": is a directory, not a file");
+    std::shared_ptr<void> lock = lockLibrary();
     Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
     // Weak close: the file stays open while the returned root group (or any
     // object opened from it) is, and closes with the last of them.
@@ -187,10 +211,12 @@ Object openFile(const std::string& path)
     Id root(H5Gopen2(file.get(), "/", H5P_DEFAULT), H5Gclose);
     if (!root.valid())
         throw std::runtime_error(path + ": " + withDetail("not a readable HDF5 file"));
-    return Object(std::make_shared<const std::string>(path), "/", std::move(root), Kind::Group);
+    Object o(std::make_shared<const std::string>(path), "/", std::move(root), Kind::Group, std::move(lock));
+    o.checkAttributeCount();
+    return o;
 }
 
-NewFile::NewFile(const std::string& path) : path_(path)
+NewFile::NewFile(const std::string& path) : path_(path), lock_(lockLibrary())
 {
     silenceErrors();
     std::string tmpl;
@@ -210,7 +236,8 @@ NewFile::NewFile(const std::string& path) : path_(path)
         std::remove(tmp_.c_str());
         throw std::runtime_error(msg);
     }
-    root_ = std::make_unique<Object>(std::make_shared<const std::string>(path), "/", std::move(root), Kind::Group);
+    root_ =
+        std::make_unique<Object>(std::make_shared<const std::string>(path), "/", std::move(root), Kind::Group, lock_);
 }
 
 NewFile::~NewFile()

@@ -39,6 +39,12 @@ void silenceErrors();
 // The most specific message on this thread's HDF5 error stack, or "".
 std::string errorDetail();
 
+// The process-wide lock that every open file (openFile, NewFile) holds until
+// its last Object is closed, so that no other thread is inside libhdf5 when
+// one forks a checking child (hdf5_isolation.h). Recursive; a no-op in that
+// child, which has no other threads and must not wait for its parent's lock.
+std::shared_ptr<void> lockLibrary();
+
 // "int8", "uint8", "int32", "float32", "string", ... for messages.
 std::string typeName(hid_t type);
 
@@ -47,7 +53,9 @@ enum class Kind { Group, Dataset, Other };
 // An open group or dataset, with the file name and object path for messages.
 class Object {
 public:
-    Object(std::shared_ptr<const std::string> file, std::string path, Id id, Kind kind);
+    // `lock`: lockLibrary() of the file, kept until this object closes.
+    Object(std::shared_ptr<const std::string> file, std::string path, Id id, Kind kind,
+           std::shared_ptr<void> lock = {});
 
     const std::string& file() const { return *file_; }
     const std::string& path() const { return path_; }
@@ -75,6 +83,12 @@ public:
     // variable-length strings, and a scalar or any-rank array.
     bool hasAttribute(const std::string& name) const;
     std::vector<std::string> attributeNames() const;
+    // True if an attribute has a variable-length string type (found from the
+    // types alone; no string data is read).
+    bool hasVariableLengthStrings() const;
+    // Fails unless the object has at most kMaxAttributesPerObject attributes
+    // (input_limits.h); openFile and open() check every object they return.
+    void checkAttributeCount() const;
     H5T_class_t attributeClass(const std::string& name) const;
     std::vector<int64_t> intsAttribute(const std::string& name) const;
     int64_t intAttribute(const std::string& name) const; // exactly one value
@@ -82,8 +96,9 @@ public:
     std::vector<std::string> stringsAttribute(const std::string& name) const;
     std::string stringAttribute(const std::string& name) const; // exactly one value
 
-    // Writers: UTF-8 variable-length strings (h5py reads them as str),
-    // int32 and float64 numbers.
+    // Writers: fixed-length UTF-8 strings, NUL padded, as long as the longest
+    // value (at least 1 byte; h5py reads them as bytes), int32 and float64
+    // numbers.
     void writeAttribute(const std::string& name, const std::string& value) const;
     void writeAttribute(const std::string& name, const std::vector<std::string>& values) const;
     void writeAttribute(const std::string& name, int32_t value) const;
@@ -102,6 +117,15 @@ public:
     // int64_t, float); `count` must equal the number of elements.
     template <class T>
     std::vector<T> read(size_t count) const;
+    // Reads only the first `rows` entries along the first axis (a hyperslab),
+    // converted to T; `rows` must not exceed dims()[0].
+    template <class T>
+    std::vector<T> readFirstRows(hsize_t rows) const;
+    // Bytes of data the file holds for this dataset (after compression;
+    // 0 if never written), and where contiguous data starts (or
+    // HADDR_UNDEF when chunked).
+    hsize_t storedBytes() const;
+    haddr_t contiguousOffset() const;
     // Writes T values (int8_t, uint8_t, int32_t, float) in the matching
     // little-endian file type; `compress` chunks and deflates (level 4).
     template <class T>
@@ -117,13 +141,15 @@ private:
 
     std::shared_ptr<const std::string> file_;
     std::string path_;
+    std::shared_ptr<void> lock_; // released after id_ closes
     Id id_;
     Kind kind_;
 };
 
 // Opens an existing file read-only and returns its root group. Fails with
 // "path: no such file", "path: is a directory" or
-// "path: not a readable HDF5 file (detail)".
+// "path: not a readable HDF5 file (detail)". The file stays open (and
+// lockLibrary() held) while any Object opened from it is.
 Object openFile(const std::string& path);
 
 // A new HDF5 file written beside `path` under a temporary name and renamed
@@ -144,6 +170,7 @@ public:
 private:
     std::string path_;
     std::string tmp_;
+    std::shared_ptr<void> lock_;
     Id file_;
     std::unique_ptr<Object> root_;
     bool committed_ = false;

@@ -3,6 +3,7 @@
 #include "io/model_file.h"
 
 #include "io/hdf5_io.h"
+#include "io/hdf5_isolation.h"
 
 #include <nlohmann/json.hpp>
 
@@ -349,9 +350,30 @@ void checkSavable(const Model& m)
                                             + "': float parameter name '" + key + "' is reserved");
 }
 
-} // namespace
+// The objects whose attributes the loader reads: the root, /meta, /layers
+// and the layer groups. Nothing but types is looked at.
+bool hasVariableLengthStrings(const std::string& path)
+{
+    const h5::Object root = h5::openFile(path);
+    if (root.hasVariableLengthStrings())
+        return true;
+    for (const char* name : {"meta", "layers"}) {
+        if (!root.has(name))
+            continue;
+        const h5::Object g = root.open(name);
+        if (g.kind() != h5::Kind::Group)
+            continue;
+        if (g.hasVariableLengthStrings())
+            return true;
+        if (std::string(name) == "layers")
+            for (const h5::Object::Child& c : g.children())
+                if (c.kind == h5::Kind::Group && g.open(c.name).hasVariableLengthStrings())
+                    return true;
+    }
+    return false;
+}
 
-Model loadModel(const std::string& path)
+Model readModelFile(const std::string& path)
 {
     const h5::Object root = h5::openFile(path);
     if (!root.hasAttribute("format"))
@@ -404,6 +426,15 @@ Model loadModel(const std::string& path)
     if (const std::optional<ModelProblem> p = findModelProblem(m))
         throw std::runtime_error(path + ": " + (p->layer >= 0 ? groupPaths[size_t(p->layer)] + ": " : "") + p->message);
     return m;
+}
+
+} // namespace
+
+Model loadModel(const std::string& path)
+{
+    if (hasVariableLengthStrings(path))
+        h5::verifyInChild(path, [&] { (void)readModelFile(path); });
+    return readModelFile(path);
 }
 
 void saveModel(const Model& model, const std::string& path, const ModelSaveOptions& options)

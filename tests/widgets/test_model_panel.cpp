@@ -1,9 +1,12 @@
 // The Model dock: loading a model fills the layer table, choosing a layer sets
 // N, a corrupt file shows an error and changes nothing (offscreen).
-#include "state/exploration_state.h"
 #include "panels/layer_table_model.h"
 #include "panels/model_panel.h"
+#include "state/exploration_state.h"
 #include "widget_test_support.h"
+
+#include "../engine/io/model_file_test_support.h"
+#include "../engine/io/vlen_model_support.h"
 
 #include "circuit/cost_model.h"
 #include "circuit/popcount_builder.h"
@@ -140,6 +143,41 @@ private Q_SLOTS:
         QCOMPARE(f.state.model(), before); // the same object: nothing replaced
         QCOMPARE(f.state.selectedLayer(), 3);
         QCOMPARE(f.state.spec().inputs, spec.inputs);
+        QCOMPARE(f.view()->model()->rowCount(), static_cast<int>(f.model.layers.size()));
+    }
+
+    // Issue 20: corrupt variable-length string data made libhdf5 segfault and
+    // took the whole workbench down. Now the load fails in a checking child
+    // process: an error naming the file, and the workbench goes on working.
+    void corruptStringDataShowsAnErrorAndTheWorkbenchGoesOn()
+    {
+        Fixture f;
+        QVERIFY(f.load(f.path));
+        const auto before = f.state.model();
+        const QString corrupt = f.dir.filePath(QStringLiteral("vlen_corrupt.h5"));
+        QVERIFY(testing::saveVariableLengthModel(testing::vggModel(), corrupt.toStdString()));
+        QVERIFY(testing::corruptFirstHeapObjectLength(corrupt.toStdString()));
+
+        QSignalSpy failed(&f.panel, &ModelPanel::loadFailed);
+        f.state.openModel(corrupt);
+        QVERIFY(failed.wait(kTimeoutMs));
+        QCOMPARE(failed.at(0).at(0).toString(), corrupt);
+        const QString error = failed.at(0).at(1).toString();
+        QVERIFY2(error.contains(corrupt
+                                + ": attribute 'format': corrupt variable-length string data: the HDF5 "
+                                  "library crashed reading it (signal 11"),
+                 qPrintable(error));
+        auto* box = f.panel.findChild<QMessageBox*>(QStringLiteral("modelLoadError"));
+        QVERIFY(box && box->isVisible());
+        QVERIFY(box->informativeText().contains("corrupt variable-length string data"));
+        QCOMPARE(f.state.model(), before);
+
+        // The same workbench then opens a good file with variable-length strings.
+        box->close();
+        const QString good = f.dir.filePath(QStringLiteral("vlen_good.h5"));
+        QVERIFY(testing::saveVariableLengthModel(f.model, good.toStdString()));
+        QVERIFY(f.load(good));
+        QVERIFY(f.state.model() != before);
         QCOMPARE(f.view()->model()->rowCount(), static_cast<int>(f.model.layers.size()));
     }
 };

@@ -432,6 +432,109 @@ private Q_SLOTS:
         QVERIFY2(error.contains(expected), qPrintable(error));
     }
 
+    // Issue 20: under a limit only the images asked for are read (a
+    // hyperslab), and the first ones are the same as in a whole read.
+    void h5LimitReadsOnlyTheFirstImages()
+    {
+        const Dataset d = smallDataset();
+        saveDatasetH5(d, path("limited.h5"));
+        const Dataset e = loadDataset(path("limited.h5"), 2);
+        QCOMPARE(e.count, 2);
+        QCOMPARE(e.shape, d.shape);
+        const size_t bytes = size_t(d.shape.size()) * 2;
+        QCOMPARE(e.images, std::vector<uint8_t>(d.images.begin(), d.images.begin() + long(bytes)));
+        QCOMPARE(e.labels, std::vector<uint8_t>(d.labels.begin(), d.labels.begin() + 2));
+        QCOMPARE(loadDatasetH5(path("limited.h5"), 1000).count, d.count);
+    }
+
+    // Issue 20: a dataset that declares far more images than the file holds
+    // is refused before anything is allocated, even under a limit.
+    void h5DeclaredSizeIsCheckedAgainstTheFile()
+    {
+        const std::string sparse = path("sparse.h5");
+        {
+            // 8 M images of 28x28 in 1-image chunks, only the first written:
+            // every other chunk would read as the fill value (6 GB of zeros).
+            h5::Id f(H5Fcreate(sparse.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+            const hsize_t dims[3] = {8000000, 28, 28}, chunk[3] = {1, 28, 28}, one[3] = {1, 28, 28};
+            h5::Id space(H5Screate_simple(3, dims, nullptr), H5Sclose);
+            h5::Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+            H5Pset_chunk(dcpl.get(), 3, chunk);
+            H5Pset_deflate(dcpl.get(), 4);
+            h5::Id d(H5Dcreate2(f.get(), "images", H5T_STD_U8LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                     H5Dclose);
+            const std::vector<uint8_t> pixels(28 * 28, 3);
+            const hsize_t start[3] = {0, 0, 0};
+            h5::Id mem(H5Screate_simple(3, one, nullptr), H5Sclose);
+            H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, one, nullptr);
+            QVERIFY(H5Dwrite(d.get(), H5T_NATIVE_UINT8, mem.get(), space.get(), H5P_DEFAULT, pixels.data()) >= 0);
+            const hsize_t n = 8000000;
+            h5::Id lspace(H5Screate_simple(1, &n, nullptr), H5Sclose);
+            h5::Id lcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+            const hsize_t lchunk = 4096;
+            H5Pset_chunk(lcpl.get(), 1, &lchunk);
+            h5::Id l(H5Dcreate2(f.get(), "labels", H5T_STD_U8LE, lspace.get(), H5P_DEFAULT, lcpl.get(), H5P_DEFAULT),
+                     H5Dclose);
+        }
+        QVERIFY(fs::file_size(sparse) < 100000);
+        const QString error = errorOf([&] { loadDataset(sparse, 10); });
+        QVERIFY2(error.startsWith(QString::fromStdString(sparse)
+                                  + ": /images: declares [8000000, 28, 28] (6272000000 "
+                                    "bytes) but the file stores only "),
+                 qPrintable(error));
+        QVERIFY2(error.endsWith("; the file is truncated or corrupt"), qPrintable(error));
+
+        // A truncated file.
+        const std::string cut = path("cut.h5");
+        {
+            h5::NewFile f(cut);
+            const std::vector<uint8_t> pixels(4000 * 16, 1);
+            const std::vector<uint8_t> labels(4000, 0);
+            f.root().writeDataset<uint8_t>("labels", {4000}, labels.data());
+            f.root().writeDataset<uint8_t>("images", {4000, 4, 4}, pixels.data());
+            f.commit();
+        }
+        fs::resize_file(cut, fs::file_size(cut) - 20000);
+        // libhdf5 compares the end of file the superblock records first.
+        const QString truncated = errorOf([&] { loadDataset(cut, 5); });
+        QVERIFY2(truncated.startsWith(QString::fromStdString(cut) + ": not a readable HDF5 file (truncated file"),
+                 qPrintable(truncated));
+    }
+
+    // Issue 20: h5py writes class names as variable-length strings; corrupt
+    // string data is read in a child process first and refused by name.
+    void h5CorruptClassNamesAreRefusedNotCrashed()
+    {
+        const std::string file = path("vlen_names.h5");
+        saveDatasetH5(smallDataset(), file);
+        {
+            h5::Id f(H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
+            const std::vector<std::string> names = h5::openFile(file).stringsAttribute("class_names");
+            QVERIFY(H5Adelete(f.get(), "class_names") >= 0);
+            h5::Id t(H5Tcopy(H5T_C_S1), H5Tclose);
+            H5Tset_size(t.get(), H5T_VARIABLE);
+            const hsize_t n = names.size();
+            h5::Id s(H5Screate_simple(1, &n, nullptr), H5Sclose);
+            std::vector<const char*> ptrs;
+            for (const std::string& v : names)
+                ptrs.push_back(v.c_str());
+            h5::Id a(H5Acreate2(f.get(), "class_names", t.get(), s.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+            QVERIFY(H5Awrite(a.get(), t.get(), ptrs.data()) >= 0);
+        }
+        QCOMPARE(loadDatasetH5(file).classNames, smallDataset().classNames); // still read
+        std::string bytes = readBytes(file);
+        const size_t gcol = bytes.find("GCOL");
+        QVERIFY(gcol != std::string::npos);
+        bytes[gcol + 16 + 8 + 7] = char(0x80);
+        writeBytes(file, bytes);
+        const QString error = errorOf([&] { loadDatasetH5(file); });
+        QVERIFY2(error.startsWith(QString::fromStdString(file)
+                                  + ": attribute 'class_names': corrupt "
+                                    "variable-length string data: the HDF5 library"),
+                 qPrintable(error));
+        QVERIFY2(error.endsWith("the file cannot be loaded"), qPrintable(error));
+    }
+
     void invalidDatasetIsNotSaved()
     {
         Dataset d = smallDataset();

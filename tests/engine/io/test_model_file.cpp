@@ -231,11 +231,14 @@ private Q_SLOTS:
         p.start(python,
                 {"-c",
                  "import sys, h5py\n"
+                 "s = lambda v: v.decode('utf-8')\n" // fixed-length strings read as bytes
                  "f = h5py.File(sys.argv[1], 'r')\n"
                  "w = f['layers/02_conv/weights'][...]\n"
-                 "print(f.attrs['format'], f.attrs['format_version'], list(f.attrs['input_shape']))\n"
+                 "print(s(f.attrs['format']), f.attrs['format_version'], list(f.attrs['input_shape']))\n"
                  "print(w.dtype, list(w.shape), int(w.sum()), int(f['layers/02_conv/threshold'][1]))\n"
-                 "print('|'.join(f['meta'].attrs['class_names']), f['meta'].attrs['training_recipe'])\n"
+                 "print('|'.join(map(s, f['meta'].attrs['class_names'])), s(f['meta'].attrs['training_recipe']))\n"
+                 "print(f.attrs.get_id('format').get_type().get_cset() == h5py.h5t.CSET_UTF8,\n"
+                 "      f.attrs.get_id('format').get_type().is_variable_str())\n"
                  "print(sorted(f['layers'].keys()))\n",
                  QString::fromStdString(path("for_h5py.h5"))});
         QVERIFY(p.waitForFinished(60000));
@@ -247,7 +250,8 @@ private Q_SLOTS:
         QCOMPARE(lines.value(0), QString("axbnn-bnn 1 [12, 12, 1]"));
         QCOMPARE(lines.value(1), QString("int8 [8, 3, 3, 8] %1 %2").arg(sum).arg(m.layers[2].thresholds.threshold[1]));
         QCOMPARE(lines.value(2), QString("a|b|c|d|e|f|g|h|i|j ") + QString::fromStdString(m.meta.trainingRecipe));
-        QCOMPARE(lines.value(3),
+        QCOMPARE(lines.value(3), QString("True False")); // fixed-length UTF-8
+        QCOMPARE(lines.value(4),
                  QString("['00_inputconv', '01_maxpool', '02_conv', '03_maxpool2', '04_dense', '05_scores']"));
     }
 };

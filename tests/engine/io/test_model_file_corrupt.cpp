@@ -2,9 +2,13 @@
 // the file, the object and the problem, never a crash.
 #include "bnn/model.h"
 #include "io/hdf5_io.h"
+#include "io/hdf5_isolation.h"
 #include "io/model_file.h"
 
 #include "model_file_test_support.h"
+#include "vlen_model_support.h"
+
+#include "util/input_limits.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -13,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <unistd.h>
 
 using namespace axbnn;
 using namespace axbnn::testing;
@@ -282,6 +287,114 @@ private Q_SLOTS:
         QVERIFY2(error.startsWith(expected), qPrintable(error));
         QVERIFY2(error.contains(problem), qPrintable(error));
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, loadModel(file));
+    }
+
+    // Issue 20: the workbench writes fixed-length strings, so its files have
+    // no global heap at all, and the loader sees no variable-length string.
+    void savedModelHasNoVariableLengthStrings()
+    {
+        const std::string file = path("fixed.h5");
+        saveModel(vggModel(), file);
+        std::ifstream in(file, std::ios::binary);
+        const std::string bytes(std::istreambuf_iterator<char>(in), {});
+        QVERIFY(bytes.find("GCOL") == std::string::npos);
+        const h5::Object root = h5::openFile(file);
+        QVERIFY(!root.hasVariableLengthStrings());
+        QVERIFY(!root.group("meta").hasVariableLengthStrings());
+        QVERIFY(!root.group("layers").group("02_conv").hasVariableLengthStrings());
+    }
+
+    // Files with variable-length strings (older workbench files, h5py's str)
+    // are still read, through the checking child.
+    void variableLengthModelStillLoads()
+    {
+        const std::string file = path("vlen.h5");
+        QVERIFY(saveVariableLengthModel(vggModel(), file));
+        QVERIFY(h5::openFile(file).hasVariableLengthStrings());
+        QVERIFY(h5::openFile(file).group("meta").hasVariableLengthStrings());
+        compareModels(loadModel(file), vggModel());
+    }
+
+    // The reproducer of issue 20: one byte of a global heap object's length.
+    // libhdf5 dies of SIGSEGV reading it; the checking child takes the blow.
+    void corruptStringDataIsRefusedNotCrashed()
+    {
+        const std::string file = path("vlen_corrupt.h5");
+        QVERIFY(saveVariableLengthModel(vggModel(), file));
+        QVERIFY(corruptFirstHeapObjectLength(file));
+        const QString error = errorOf([&] { loadModel(file); });
+        QVERIFY2(error.startsWith(QString::fromStdString(file)
+                                  + ": attribute 'format': corrupt variable-length "
+                                    "string data: the HDF5 library crashed reading it"),
+                 qPrintable(error));
+        QVERIFY2(error.contains("(signal 11, ") && error.endsWith("the file cannot be loaded"), qPrintable(error));
+        compareModels(loadModel(path("vlen.h5")), vggModel()); // this process is fine
+    }
+
+    // A child that does not finish is killed at the time limit.
+    void hangingCheckIsCutOff()
+    {
+        const std::string file = path("vlen.h5");
+        const QString error = errorOf([&] {
+            h5::verifyInChild(
+                file, [] { ::pause(); }, 1);
+        });
+        QCOMPARE(error,
+                 QString::fromStdString(file)
+                     + ": corrupt HDF5 data: the HDF5 library did not finish reading "
+                       "it within 1 s; the file cannot be loaded");
+        QVERIFY(h5::stringCheckSeconds(file) >= kStringCheckBaseSeconds);
+        // The child's own error message comes back as it is.
+        QCOMPARE(errorOf([&] { h5::verifyInChild(file, [] { throw std::runtime_error("f.h5: /x: bad"); }); }),
+                 QString("f.h5: /x: bad"));
+    }
+
+    // Issue 20: 40,000 attributes took 143 s (libhdf5 scans the object header
+    // for every name). They are counted first and refused.
+    void tooManyAttributesAreRefused()
+    {
+        const std::string file = path("attributes.h5");
+        saveModel(vggModel(), file);
+        {
+            // Dense attribute storage (libver latest) writes 40,000 quickly.
+            h5::Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+            H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
+            h5::Id f(H5Fopen(file.c_str(), H5F_ACC_RDWR, fapl.get()), H5Fclose);
+            QVERIFY(f.valid());
+            QVERIFY(H5Ldelete(f.get(), "meta", H5P_DEFAULT) >= 0);
+            h5::Id g(H5Gcreate2(f.get(), "meta", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+            h5::Id space(H5Screate(H5S_SCALAR), H5Sclose);
+            for (int i = 0; i < 40000; ++i) {
+                const int32_t v = i;
+                h5::Id a(H5Acreate2(g.get(), ("x" + std::to_string(i)).c_str(), H5T_STD_I32LE, space.get(), H5P_DEFAULT,
+                                    H5P_DEFAULT),
+                         H5Aclose);
+                QVERIFY(a.valid() && H5Awrite(a.get(), H5T_NATIVE_INT32, &v) >= 0);
+            }
+        }
+        const QString error = errorOf([&] { loadModel(file); });
+        QCOMPARE(error,
+                 QString::fromStdString(file) + ": /meta: 40000 attributes, more than the limit of "
+                     + QString::number(kMaxAttributesPerObject) + " per object");
+    }
+
+    // Exactly the limit (compact storage, as h5py writes by default) loads.
+    void attributesUpToTheLimitLoad()
+    {
+        const std::string file = path("attributes_ok.h5");
+        Model m = vggModel();
+        const size_t own = 5 + m.meta.extra.size(); // dataset, class_names, recipe, accuracy, approximation
+        for (size_t i = own; i < kMaxAttributesPerObject; ++i)
+            m.meta.extra["k" + std::to_string(i)] = "v";
+        saveModel(m, file);
+        QCOMPARE(loadModel(file).meta.extra.size(), size_t(kMaxAttributesPerObject) - 5);
+        m.meta.extra["one_more"] = "v";
+        saveModel(m, file);
+        const QString error = errorOf([&] { loadModel(file); });
+        QVERIFY2(error.endsWith(QString(": /meta: %1 attributes, more than the limit of %2 per object")
+                                    .arg(kMaxAttributesPerObject + 1)
+                                    .arg(kMaxAttributesPerObject)),
+                 qPrintable(error));
     }
 };
 
