@@ -64,7 +64,7 @@ public:
                 } else {
                     std::string n = base;
                     if (w > 1 || net.msb != 0)
-                        n += "[" + std::to_string(net.lsb + step * k) + "]";
+                        n.append("[").append(std::to_string(net.lsb + step * k)).append("]");
                     b.push_back(g_.wire(n, at(net.line)));
                 }
             }
