@@ -3,7 +3,7 @@
 # a check that the scripts call only what the set-up installs, the main job
 # (scripts/run.sh, headless) with only those programs on PATH, the normal
 # build's tests, then the engine and its tests under AddressSanitizer and
-# UndefinedBehaviorSanitizer.
+# UndefinedBehaviorSanitizer (clang), and a short run of every fuzz harness.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 configure build
@@ -27,8 +27,12 @@ ctest --test-dir build --output-on-failure -j "$jobs"
 # Left out under the sanitizers: the Icarus/Yosys cross-checks and the two
 # PyTorch comparisons, whose time is spent in the external tools (their C++
 # side, axbnn eval/train, is exercised by the CLI suites that do run).
+# One clang build serves the sanitizer suite and the fuzz harnesses (fuzz/).
 echo "== engine tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-configure build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAXBNN_SANITIZE=ON -DAXBNN_GUI=OFF -DAXBNN_BENCH=OFF
+configure build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  -DAXBNN_SANITIZE=ON -DAXBNN_FUZZ=ON -DAXBNN_GUI=OFF -DAXBNN_BENCH=OFF
 build build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" -E '^test_(verilog|verilog_file|torch_reference|torch_train)$'
+# About a minute per loader (docs/fuzzing.md has the longer run).
+bash scripts/fuzz.sh 60

@@ -48,7 +48,7 @@ template <int W, CellCode Code, bool CPrev, bool KeepCarry>
     uint64_t* const ps = slots + op.sum;
     uint64_t* const pk = slots + op.carry;
     for (int h = 0; h < W / 4; ++h) {
-        V4 a, b, c, s, k;
+        V4 a, b, c, s, k = {}; // k: set before use; {} keeps clang's -Wuninitialized quiet
         load(a, pa + 4 * h);
         load(b, pb + 4 * h);
         if constexpr (CPrev)

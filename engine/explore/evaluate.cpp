@@ -149,8 +149,8 @@ void EvaluationCache::load(const std::string& path)
     const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     checkJsonDepth(text, path);
     nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object() || doc.value("format", "") != kCacheFormat || !doc.contains("counts")
-        || !doc["counts"].is_array())
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("format") || doc["format"] != kCacheFormat
+        || !doc.contains("counts") || !doc["counts"].is_array())
         throw std::runtime_error(path + ": not an evaluation cache (expected {\"format\": \"" + kCacheFormat
                                  + "\", \"counts\": [...]})");
     std::map<std::string, AccuracyCount> read;

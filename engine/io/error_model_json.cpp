@@ -282,7 +282,7 @@ ErrorModel loadErrorModel(const std::filesystem::path& path)
     json j;
     try {
         j = json::parse(content);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // parse_error, or out_of_range for a number beyond a double
         fail(origin, std::string("not valid JSON (") + e.what() + ")");
     }
     return errorModelFromJson(j, origin);

@@ -104,7 +104,7 @@ InferenceConfig parseLayerConfig(std::string_view text, const std::string& origi
     json doc;
     try {
         doc = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // parse_error, or out_of_range for a number beyond a double
         fail(origin, std::string("not valid JSON: ") + e.what());
     }
     if (!doc.is_object())
@@ -112,6 +112,8 @@ InferenceConfig parseLayerConfig(std::string_view text, const std::string& origi
     for (const auto& [key, value] : doc.items())
         if (key != "default" && key != "layers" && key != "include_scores")
             fail(origin, "unknown key '" + key + "'");
+    if (doc.contains("include_scores") && !doc["include_scores"].is_boolean())
+        fail(origin, "include_scores must be true or false");
     InferenceConfig config;
     if (doc.contains("default")) {
         const bool scores = doc.value("include_scores", false);

@@ -79,6 +79,49 @@ private Q_SLOTS:
                      (std::string(name) + ": " + m).c_str());
         }
     }
+
+    // Found by fuzz/fuzz_layer_config, fuzz_error_model and
+    // fuzz_evaluation_cache (tests/data/fuzz/): a number beyond a double is
+    // the JSON library's out_of_range, not a parse_error, and escaped with
+    // the library's text alone; a mistyped include_scores or cache format
+    // was its type_error. Each is now refused naming the file.
+    void fuzzFindingsAreRefusedByName()
+    {
+        const Model model = randomModel(
+            {4, 4, 1}, {{LayerKind::InputConv, 4, 3, 1, 1}, {LayerKind::Dense, 8}, {LayerKind::Scores, 10}}, 1);
+        QTemporaryDir dir;
+        auto file = [&](const char* name, const std::string& text) {
+            const std::string path = dir.filePath(name).toStdString();
+            std::ofstream(path) << text;
+            return path;
+        };
+        const std::string huge = file("huge.json", "{\"format\": \"axbnn-error-model\", \"version\": 1e400}");
+        const std::string cache = file("cache.json", "{\"format\": 7, \"counts\": []}");
+        const struct {
+            const char* name;
+            std::function<void()> load;
+            const char* expected;
+        } cases[]{
+            {"layer config 1e400",
+             [&] {
+                 parseLayerConfig("{\"default\": {\"approx_lsb\": 1e400}}", "l.json", model, CellLibrary::defaults());
+             },
+             "l.json: not valid JSON"},
+            {"layer config include_scores",
+             [&] {
+                 parseLayerConfig("{\"default\": {}, \"include_scores\": \"yes\"}", "l.json", model,
+                                  CellLibrary::defaults());
+             },
+             "l.json: include_scores must be true or false"},
+            {"error model 1e400", [&] { loadErrorModel(huge); }, "huge.json: not valid JSON"},
+            {"evaluation cache format 7", [&] { EvaluationCache().load(cache); },
+             "cache.json: not an evaluation cache"},
+        };
+        for (const auto& c : cases) {
+            const std::string m = messageOf(c.load);
+            QVERIFY2(m.find(c.expected) != std::string::npos, (std::string(c.name) + ": " + m).c_str());
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestJsonDepth)
