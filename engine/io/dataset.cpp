@@ -211,21 +211,8 @@ void checkStorage(const h5::Object& d, uint64_t declared, const std::string& pat
                + std::to_string(kMaxHdf5ExpansionRatio) + " times that can be compressed data)");
 }
 
-} // namespace
-
-Dataset loadDatasetH5(const std::string& path, int limit)
+Dataset readDatasetH5(const std::string& path, int limit)
 {
-    if (limit < 0)
-        throw std::invalid_argument("image limit must be 0 (all) or positive");
-    {
-        const h5::Object root = h5::openFile(path);
-        if (root.hasVariableLengthStrings()) // h5py's strings: read them in a child first
-            h5::verifyInChild(path, [&] {
-                const h5::Object r = h5::openFile(path);
-                if (r.hasAttribute("class_names"))
-                    (void)r.stringsAttribute("class_names");
-            });
-    }
     const h5::Object root = h5::openFile(path);
     for (const char* name : {"images", "labels"})
         if (!root.has(name))
@@ -279,6 +266,8 @@ Dataset loadDatasetH5(const std::string& path, int limit)
     return d;
 }
 
+} // namespace
+
 void saveDatasetH5(const Dataset& d, const std::string& path)
 {
     try {
@@ -299,6 +288,16 @@ void saveDatasetH5(const Dataset& d, const std::string& path)
         root.writeDataset<uint8_t>("labels", {n}, d.labels.data(), true);
     }
     file.commit();
+}
+
+Dataset loadDatasetH5(const std::string& path, int limit)
+{
+    if (limit < 0)
+        throw std::invalid_argument("image limit must be 0 (all) or positive");
+    // libhdf5 can crash on corrupt files (string data, attribute lists,
+    // chunks): a child reads the same images first (io/hdf5_isolation.h).
+    h5::verifyInChild(path, [&] { (void)readDatasetH5(path, limit); });
+    return readDatasetH5(path, limit);
 }
 
 Dataset loadDataset(const std::string& spec, int limit)

@@ -12,18 +12,18 @@
 
 namespace axbnn::h5 {
 
-int stringCheckSeconds(const std::string& path)
+int checkSeconds(const std::string& path)
 {
     std::error_code ec;
     const std::uintmax_t size = std::filesystem::file_size(path, ec);
-    const uint64_t extra = ec ? 0 : uint64_t(size) / kStringCheckBytesPerSecond;
-    return kStringCheckBaseSeconds + int(std::min<uint64_t>(extra, 3600));
+    const uint64_t extra = ec ? 0 : uint64_t(size) / kHdf5CheckBytesPerSecond;
+    return kHdf5CheckBaseSeconds + int(std::min<uint64_t>(extra, 3600));
 }
 
 void verifyInChild(const std::string& path, const std::function<void()>& load, int seconds)
 {
     if (seconds <= 0)
-        seconds = stringCheckSeconds(path);
+        seconds = checkSeconds(path);
     std::shared_ptr<void> lock = lockLibrary();
     const IsolatedRun run = runIsolated(
         [&] {

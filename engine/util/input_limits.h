@@ -39,12 +39,14 @@ inline constexpr long long kMaxNetlistNodes = 3'000'000;
 // millisecond, and a model has about 10 per object (plus its extra metadata).
 inline constexpr uint64_t kMaxAttributesPerObject = 1024;
 
-// Time a child process gets to load a model file that holds variable-length
-// strings (io/hdf5_isolation.h), before it is killed: the base ...
-inline constexpr int kStringCheckBaseSeconds = 5;
+// Time the checking child process gets to read a model or HDF5 dataset file
+// (io/hdf5_isolation.h) before it is killed and the file refused: the base
+// (a sample model loads in about 10 ms, so this is generous even on a busy
+// machine, and stays below the fuzzers' 5 s per input) ...
+inline constexpr int kHdf5CheckBaseSeconds = 3;
 // ... plus one second per this many bytes of file, so that big legitimate
-// models are never cut off (a valid model loads at well over 100 MB/s).
-inline constexpr uint64_t kStringCheckBytesPerSecond = uint64_t{64} << 20;
+// files are never cut off (a valid model loads at well over 100 MB/s).
+inline constexpr uint64_t kHdf5CheckBytesPerSecond = uint64_t{64} << 20;
 
 // How many bytes an HDF5 dataset (model weights, dataset images) may declare
 // per byte the file stores for it: deflate expands at most 1032-fold, so a

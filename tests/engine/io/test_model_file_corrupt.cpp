@@ -343,7 +343,7 @@ private Q_SLOTS:
                  QString::fromStdString(file)
                      + ": corrupt HDF5 data: the HDF5 library did not finish reading "
                        "it within 1 s; the file cannot be loaded");
-        QVERIFY(h5::stringCheckSeconds(file) >= kStringCheckBaseSeconds);
+        QVERIFY(h5::checkSeconds(file) >= kHdf5CheckBaseSeconds);
         // The child's own error message comes back as it is.
         QCOMPARE(errorOf([&] { h5::verifyInChild(file, [] { throw std::runtime_error("f.h5: /x: bad"); }); }),
                  QString("f.h5: /x: bad"));
@@ -385,7 +385,7 @@ private Q_SLOTS:
         Model m = vggModel();
         const size_t own = 5 + m.meta.extra.size(); // dataset, class_names, recipe, accuracy, approximation
         for (size_t i = own; i < kMaxAttributesPerObject; ++i)
-            m.meta.extra["k" + std::to_string(i)] = "v";
+            m.meta.extra[std::string("k").append(std::to_string(i))] = "v";
         saveModel(m, file);
         QCOMPARE(loadModel(file).meta.extra.size(), size_t(kMaxAttributesPerObject) - 5);
         m.meta.extra["one_more"] = "v";
