@@ -1,7 +1,7 @@
 // The error-model file (docs/error-model.md): JSON writing with one line per
 // row of P(e | s), and reading with a message for every malformed field.
 #include "io/error_model_json.h"
-#include "util/json_depth.h"
+#include "util/json_text.h"
 
 #include "util/atomic_file.h"
 
@@ -278,14 +278,7 @@ ErrorModel loadErrorModel(const std::filesystem::path& path)
     std::ostringstream text;
     text << in.rdbuf();
     const std::string content = text.str();
-    checkJsonDepth(content, origin);
-    json j;
-    try {
-        j = json::parse(content);
-    } catch (const json::exception& e) { // parse_error, or out_of_range for a number beyond a double
-        fail(origin, std::string("not valid JSON (") + e.what() + ")");
-    }
-    return errorModelFromJson(j, origin);
+    return errorModelFromJson(parseJsonText(content, origin), origin); // names the place of a bad number
 }
 
 } // namespace axbnn

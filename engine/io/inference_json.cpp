@@ -1,6 +1,6 @@
 // Parses per-layer popcount configurations; serialises mitigation reports.
 #include "io/inference_json.h"
-#include "util/json_depth.h"
+#include "util/json_text.h"
 
 #include "circuit/design_limits.h"
 #include "circuit/knobs.h"
@@ -100,13 +100,7 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
 InferenceConfig parseLayerConfig(std::string_view text, const std::string& origin, const Model& model,
                                  const CellLibrary& library)
 {
-    checkJsonDepth(text, origin);
-    json doc;
-    try {
-        doc = json::parse(text);
-    } catch (const json::exception& e) { // parse_error, or out_of_range for a number beyond a double
-        fail(origin, std::string("not valid JSON: ") + e.what());
-    }
+    const json doc = parseJsonText(text, origin); // checks the depth, names the place of a bad number
     if (!doc.is_object())
         fail(origin, "expected an object with \"default\" and/or \"layers\"");
     for (const auto& [key, value] : doc.items())

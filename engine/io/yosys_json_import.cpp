@@ -4,7 +4,7 @@
 #include "circuit/design_limits.h"
 #include "circuit/gate_graph.h"
 #include "util/input_limits.h"
-#include "util/json_depth.h"
+#include "util/json_text.h"
 #include "util/shown_text.h"
 
 #include <nlohmann/json.hpp>
@@ -78,13 +78,7 @@ const json& pinBit(const json& conn, const char* pin, const std::string& where, 
 Netlist importYosysJson(std::string_view text, const std::string& origin, const CellLibrary* library,
                         const std::string& top)
 {
-    checkJsonDepth(text, origin);
-    json doc;
-    try {
-        doc = json::parse(text);
-    } catch (const json::parse_error& e) {
-        fail(origin, std::string("not valid JSON: ") + e.what());
-    }
+    const json doc = parseJsonText(text, origin); // checks the depth, names the place of a bad number
     if (!doc.is_object() || !doc.contains("modules") || !doc["modules"].is_object() || doc["modules"].empty())
         fail(origin, "not a Yosys netlist: expected an object with \"modules\"");
     try {
@@ -204,7 +198,7 @@ Netlist importYosysJson(std::string_view text, const std::string& origin, const 
         }
         return g.build(outs, library);
     } catch (const json::exception& e) {
-        fail(origin, std::string("malformed Yosys netlist: ") + e.what());
+        fail(origin, "malformed Yosys netlist: " + jsonLibraryProblem(e));
     }
 }
 

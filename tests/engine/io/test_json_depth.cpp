@@ -106,14 +106,14 @@ private Q_SLOTS:
              [&] {
                  parseLayerConfig("{\"default\": {\"approx_lsb\": 1e400}}", "l.json", model, CellLibrary::defaults());
              },
-             "l.json: not valid JSON"},
+             "l.json: line 1 column 28: the number 1e400 is out of range"},
             {"layer config include_scores",
              [&] {
                  parseLayerConfig("{\"default\": {}, \"include_scores\": \"yes\"}", "l.json", model,
                                   CellLibrary::defaults());
              },
              "l.json: include_scores must be true or false"},
-            {"error model 1e400", [&] { loadErrorModel(huge); }, "huge.json: not valid JSON"},
+            {"error model 1e400", [&] { loadErrorModel(huge); }, "huge.json: line 1 column"},
             {"evaluation cache format 7", [&] { EvaluationCache().load(cache); },
              "cache.json: not an evaluation cache"},
         };
