@@ -1,10 +1,8 @@
 // The session loader (the workbench's Open session, docs/session-format.md):
-// the engine's part of widgets/state/session.cpp loadSession, i.e. the depth
-// check, the JSON parse and sessionFromJson. A loaded session writes and
+// sessionFromText, the engine's part of widgets/state/session.cpp loadSession. A loaded session writes and
 // reads back as the same design.
 #include "explore/design.h"
 #include "fuzz_support.h"
-#include "util/json_depth.h"
 
 using namespace axbnn;
 
@@ -14,14 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     fuzz::refusalOk(
         [&] {
-            checkJsonDepth(text, origin);
-            nlohmann::json doc;
-            try {
-                doc = nlohmann::json::parse(text);
-            } catch (const nlohmann::json::parse_error& e) {
-                throw std::runtime_error(origin + ": not JSON (" + e.what() + ")"); // as loadSession says it
-            }
-            const Design design = sessionFromJson(doc, origin);
+            const Design design = sessionFromText(text, origin);
             fuzz::mustNotThrow(
                 [&] {
                     const nlohmann::json written = sessionJson(design);

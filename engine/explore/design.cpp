@@ -5,6 +5,7 @@
 #include "circuit/design_limits.h"
 #include "circuit/knobs.h"
 #include "util/fnv1a.h"
+#include "util/json_text.h"
 
 #include <cmath>
 #include <cstdio>
@@ -455,6 +456,11 @@ Design sessionFromJson(const nlohmann::json& json, const std::string& origin)
         r.fail("unsupported session version (this workbench reads versions 1 and " + std::to_string(kSessionVersion)
                + ")");
     return readDesign(r, r.require(json, "design", "design"), "design.");
+}
+
+Design sessionFromText(std::string_view text, const std::string& origin)
+{
+    return sessionFromJson(parseJsonText(text, origin), origin);
 }
 
 } // namespace axbnn

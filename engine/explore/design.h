@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace axbnn {
@@ -110,6 +111,10 @@ nlohmann::json sessionJson(const Design& design);
 // workbench 0.x), checking every key against the limits
 // (circuit/design_limits.h). Throws std::runtime_error "origin: key: problem".
 Design sessionFromJson(const nlohmann::json& json, const std::string& origin);
+// The text of a session file: nesting depth (util/json_depth.h), JSON with
+// the place of a syntax error or bad number (util/json_text.h), then
+// sessionFromJson. What the workbench's Open session reads.
+Design sessionFromText(std::string_view text, const std::string& origin);
 Design designFromJson(const nlohmann::json& json, const std::string& origin);
 
 } // namespace axbnn

@@ -39,6 +39,9 @@ void verifyInChild(const std::string& path, const std::function<void()>& load, i
     case IsolatedRun::Status::Signalled:
         throw std::runtime_error(place + ": the HDF5 library crashed reading it (signal " + std::to_string(run.signal)
                                  + ", " + signalName(run.signal) + "); the file cannot be loaded");
+    case IsolatedRun::Status::Died: // a sanitizer or an abort handler ended it (fuzzing builds)
+        throw std::runtime_error(place + ": the HDF5 library failed reading it (the checking process ended with status "
+                                 + std::to_string(run.exitCode) + " and no result); the file cannot be loaded");
     case IsolatedRun::Status::TimedOut:
         throw std::runtime_error(place + ": the HDF5 library did not finish reading it within "
                                  + std::to_string(seconds) + " s; the file cannot be loaded");

@@ -181,10 +181,11 @@ IsolatedRun runIsolated(const std::function<void()>& work, std::chrono::millisec
         run.signal = WTERMSIG(status);
     } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && finished) {
         run.status = IsolatedRun::Status::Finished;
-    } else {
+    } else if (!run.message.empty()) {
         run.status = IsolatedRun::Status::Failed;
-        if (run.message.empty())
-            run.message = "the checking process ended without a result";
+    } else {
+        run.status = IsolatedRun::Status::Died;
+        run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     }
     return run;
 }

@@ -14,6 +14,7 @@ struct IsolatedRun {
         Finished, // work() returned
         Failed, // work() threw; `message` is its what()
         Signalled, // the child was killed by signal `signal`
+        Died, // the child exited with status `exitCode` and no result (a sanitizer's or abort handler's exit)
         TimedOut, // still running at the time limit; killed
         NotStarted, // fork or pipe failed; `message` says why
     };
@@ -21,6 +22,7 @@ struct IsolatedRun {
     std::string message;
     std::string note; // the last isolatedNote() of the child, "" if none or cleared
     int signal = 0;
+    int exitCode = 0;
 };
 
 // Forks; the child resets the crash signals to their default action, turns

@@ -1,7 +1,5 @@
 // Reading, writing and applying session files.
 #include "state/session.h"
-#include "util/json_depth.h"
-#include "util/json_text.h"
 
 #include "state/exploration_state.h"
 
@@ -46,14 +44,11 @@ Session loadSession(const QString& path)
         fail(QStringLiteral("%1: a session is at most %2 MB").arg(path).arg(kMaxSessionBytes >> 20));
     const QByteArray bytes = file.readAll();
     const std::string_view text(bytes.constData(), static_cast<size_t>(bytes.size()));
-    checkJsonDepth(text, path.toStdString());
-    nlohmann::json doc;
     try {
-        doc = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& e) { // 1e400 too: out_of_range, not parse_error
-        fail(QStringLiteral("%1: %2").arg(path, QString::fromStdString(jsonErrorText(text, e))));
+        return sessionFromText(text, path.toStdString());
+    } catch (const std::exception& e) {
+        fail(QString::fromStdString(e.what()));
     }
-    return sessionFromJson(doc, path.toStdString());
 }
 
 void applySession(ExplorationState& state, const Session& session)
