@@ -4,21 +4,7 @@
 #include "explore/evaluate.h"
 #include "fuzz_support.h"
 
-#include <sstream>
-
 using namespace axbnn;
-
-namespace {
-
-std::string readWhole(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
@@ -36,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
                     back.load(first);
                     fuzz::check(back.size() == cache.size(), "a saved cache reloads with another size");
                     back.save(second);
-                    fuzz::check(readWhole(first) == readWhole(second), "a saved cache reloads different");
+                    fuzz::check(fuzz::readWhole(first) == fuzz::readWhole(second), "a saved cache reloads different");
                 },
                 "saving a loaded cache and loading it back");
         },

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <new>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -56,6 +57,15 @@ inline std::string writeScratch(const std::string& name, const uint8_t* data, si
 }
 
 // A broken invariant: print it and abort, so libFuzzer keeps the input.
+// The whole content of a file ("" if it cannot be read).
+inline std::string readWhole(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
 [[noreturn]] inline void fail(const std::string& what)
 {
     std::fprintf(stderr, "fuzz invariant broken: %s\n", what.c_str());

@@ -6,19 +6,9 @@
 #include "fuzz_support.h"
 #include "sweep/sweep_journal.h"
 
-#include <sstream>
-
 using namespace axbnn;
 
 namespace {
-
-std::string readWhole(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // The header of the seeds in fuzz/corpus/sweep_journal.
 const SweepJournalHeader kHeader{"00c0ffee00c0ffee", 8, 0, 1};
@@ -42,7 +32,7 @@ void openOnce(const uint8_t* data, size_t size, bool restart)
                                     && std::holds_alternative<std::string>(r[ColPointId]),
                                 "a journal row without a point index or id");
             }
-            const std::string kept = readWhole(path);
+            const std::string kept = fuzz::readWhole(path);
             fuzz::check(restart || kept == original.substr(0, kept.size())
                             || (original.find('\n') == std::string::npos && kHeaderLine.rfind(original, 0) == 0),
                         "opening a journal changed more than a torn last line");
@@ -57,7 +47,7 @@ void openOnce(const uint8_t* data, size_t size, bool restart)
         },
         path);
     if (!opened)
-        fuzz::check(readWhole(path) == original, "a refused journal file was changed");
+        fuzz::check(fuzz::readWhole(path) == original, "a refused journal file was changed");
 }
 
 } // namespace

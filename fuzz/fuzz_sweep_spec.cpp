@@ -8,21 +8,7 @@
 #include "sweep/sweep_spec.h"
 #include "tiny_model.h"
 
-#include <sstream>
-
 using namespace axbnn;
-
-namespace {
-
-std::string readWhole(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
@@ -43,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
             fuzz::mustNotThrow(
                 [&] {
                     const std::string dir = std::filesystem::path(path).parent_path().string();
-                    nlohmann::json relaid = nlohmann::json::parse(readWhole(path));
+                    nlohmann::json relaid = nlohmann::json::parse(fuzz::readWhole(path));
                     relaid.erase("comment");
                     const SweepSpec back = parseSweepSpec(relaid.dump(2), "relaid.json", dir);
                     fuzz::check(back.hash == spec.hash && back.canonical == spec.canonical,
