@@ -59,10 +59,11 @@ InferenceResult InferenceEngine::run(const Dataset& data, int first, int count, 
                                      const ProgressFn& progress) const
 {
     if (data.shape != input_)
-        throw std::invalid_argument("dataset images are " + std::to_string(data.shape.height) + "x"
-                                    + std::to_string(data.shape.width) + "x" + std::to_string(data.shape.channels)
-                                    + " but the model expects " + std::to_string(input_.height) + "x"
-                                    + std::to_string(input_.width) + "x" + std::to_string(input_.channels));
+        throw std::invalid_argument((data.source.empty() ? std::string() : data.source + ": ") + "dataset images are "
+                                    + std::to_string(data.shape.height) + "x" + std::to_string(data.shape.width) + "x"
+                                    + std::to_string(data.shape.channels) + " but the model expects "
+                                    + std::to_string(input_.height) + "x" + std::to_string(input_.width) + "x"
+                                    + std::to_string(input_.channels));
     if (first < 0 || count < 0 || first > data.count || count > data.count - first)
         throw std::invalid_argument("images " + std::to_string(first) + ".." + std::to_string(first + count - 1)
                                     + " are outside the dataset (" + std::to_string(data.count) + " images)");

@@ -58,6 +58,13 @@ void sendRecord(char kind, const std::string& text)
     sigprocmask(SIG_UNBLOCK, &all, nullptr);
     const rlimit noCore{0, 0};
     setrlimit(RLIMIT_CORE, &noCore);
+    // What the child has to say goes through the pipe; its own diagnostics
+    // (a library's, or a sanitizer's report of the crash being contained)
+    // would only add lines to the one error the user sees.
+    if (const int null = ::open("/dev/null", O_WRONLY); null >= 0) {
+        ::dup2(null, STDERR_FILENO);
+        ::close(null);
+    }
     int status = 0;
     try {
         work();

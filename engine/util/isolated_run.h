@@ -26,7 +26,7 @@ struct IsolatedRun {
 };
 
 // Forks; the child resets the crash signals to their default action, turns
-// off core dumps, runs work() and leaves with _exit (no atexit handlers, no
+// off core dumps, sends its standard error to /dev/null, runs work() and leaves with _exit (no atexit handlers, no
 // static destructors). A multithreaded caller must make sure that no other
 // thread holds a lock work() needs at the moment of the fork (the child has
 // only the calling thread); `afterFork`, if given, runs in the parent right

@@ -397,6 +397,16 @@ private Q_SLOTS:
         QVERIFY(throwsInvalid([&] { engine.predictOne(std::vector<uint8_t>(5)); }));
         QVERIFY(throwsInvalid([&] { PopcountUnit(10, circuit(Topology::AdderTree, 1, 0, -3)); }));
         QCOMPARE(engine.predict(data, 3, 0).size(), size_t{0});
+        // A dataset of the wrong shape is named by the file it came from.
+        Dataset named = wrongShape;
+        named.source = "/data/other.h5";
+        try {
+            engine.predict(named, 0, 1);
+            QFAIL("a dataset of another shape was accepted");
+        } catch (const std::invalid_argument& e) {
+            const QString message = e.what();
+            QVERIFY2(message.startsWith("/data/other.h5: dataset images are 28x28x1 but the model expects"), e.what());
+        }
     }
 };
 
