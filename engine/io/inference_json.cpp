@@ -67,7 +67,12 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
             fail(origin, where + ".netlist must name a Verilog (.v) or Yosys JSON (.json) file");
         if (path.is_relative() && !std::filesystem::path(origin).parent_path().empty())
             path = std::filesystem::path(origin).parent_path() / path;
-        auto net = std::make_shared<const Netlist>(importNetlistFile(path.string(), &library));
+        std::shared_ptr<const Netlist> net;
+        try { // the netlist's own error names its file and line; say which entry refers to it
+            net = std::make_shared<const Netlist>(importNetlistFile(path.string(), &library));
+        } catch (const std::exception& e) {
+            fail(origin, where + ".netlist: " + e.what());
+        }
         PopcountUnitConfig unit = PopcountUnitConfig::makeImported(std::move(net), path.string());
         unit.unitWidth = integer(kUnitWidth, 0, kMaxUnitWidth);
         if (unit.unitWidth != 0 && unit.unitWidth != unit.netlist->inputs)

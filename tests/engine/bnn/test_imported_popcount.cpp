@@ -118,12 +118,14 @@ private Q_SLOTS:
              {std::pair{R"({"default": {"netlist": "pc16.v", "approx_lsb": 2}})",
                         "'approx_lsb' does not apply to an imported netlist"},
               std::pair{R"({"default": {"netlist": "pc16.v", "unit_width": 8}})", "has 16 inputs but unit_width is 8"},
-              std::pair{R"({"default": {"netlist": "missing.v"}})", "cannot open netlist file"}}) {
+              std::pair{R"({"default": {"netlist": "missing.v"}})",
+                        "layers.json: default.netlist: "}}) { // then the netlist's own message
             try {
                 parseLayerConfig(text, cfg, m, lib);
                 QFAIL("no error");
             } catch (const std::runtime_error& e) {
                 QVERIFY2(QString(e.what()).contains(message), e.what());
+                QVERIFY2(QString(e.what()).startsWith(QString::fromStdString(cfg)), e.what());
             }
         }
     }
