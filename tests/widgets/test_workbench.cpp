@@ -45,6 +45,26 @@ bool waitForReport(const ExplorationState& state, int lsbColumns)
         kTimeoutMs);
 }
 
+// The small model (8x8 input) opened with `data`, and what a
+// FirstResultsWatcher heard by the time it was done: ready signals and the
+// failure messages.
+std::pair<int, QStringList> waitForFirstResults(std::shared_ptr<const Dataset> data)
+{
+    ExplorationState state;
+    state.models()->setDatasets(data, data);
+    FirstResultsWatcher watcher(&state);
+    QSignalSpy ready(&watcher, &FirstResultsWatcher::ready);
+    QSignalSpy failed(&watcher, &FirstResultsWatcher::failed);
+    state.setModel(test::loadedModel(test::smallModel(), "/models/small-8x8.h5"));
+    state.refresh();
+    if (!QTest::qWaitFor([&] { return watcher.isDone(); }, kTimeoutMs))
+        return {-1, {QStringLiteral("the watcher never finished")}};
+    QStringList messages;
+    for (const QList<QVariant>& args : failed)
+        messages << args.first().toString();
+    return {int(ready.count()), messages};
+}
+
 } // namespace
 
 class TestWorkbench : public QObject {
@@ -56,21 +76,13 @@ private Q_SLOTS:
     // now ends on the accuracy job's failure, naming the model and the reason.
     void firstResultsHearAnAccuracyFailure()
     {
-        ExplorationState state;
         Dataset other = *test::smallDataset(40); // 8x8 images, relabelled as 10x10 below
         other.shape = {10, 10, 1};
         other.images.resize(size_t(40) * 100);
-        const auto data = std::make_shared<const Dataset>(std::move(other));
-        state.models()->setDatasets(data, data);
-        FirstResultsWatcher watcher(&state);
-        QSignalSpy ready(&watcher, &FirstResultsWatcher::ready);
-        QSignalSpy failed(&watcher, &FirstResultsWatcher::failed);
-        state.setModel(test::loadedModel(test::smallModel(), "/models/small-8x8.h5"));
-        state.refresh();
-        QVERIFY(QTest::qWaitFor([&] { return watcher.isDone(); }, kTimeoutMs));
-        QCOMPARE(ready.count(), 0);
-        QCOMPARE(failed.count(), 1);
-        const QString message = failed.first().first().toString();
+        const auto [ready, failed] = waitForFirstResults(std::make_shared<const Dataset>(std::move(other)));
+        QCOMPARE(ready, 0);
+        QCOMPARE(failed.size(), 1);
+        const QString message = failed.first();
         QVERIFY2(message.startsWith(QStringLiteral("model /models/small-8x8.h5: ")), qPrintable(message));
         QVERIFY2(message.contains(QStringLiteral("failed: ")), qPrintable(message));
         QVERIFY2(message.contains(QStringLiteral("10x10x1")) || message.contains(QStringLiteral("8x8x1")),
@@ -80,17 +92,9 @@ private Q_SLOTS:
     // The same wait with data that fits ends ready, not failed.
     void firstResultsAreReadyWhenTheDataFits()
     {
-        ExplorationState state;
-        const auto data = test::smallDataset(40);
-        state.models()->setDatasets(data, data);
-        FirstResultsWatcher watcher(&state);
-        QSignalSpy ready(&watcher, &FirstResultsWatcher::ready);
-        QSignalSpy failed(&watcher, &FirstResultsWatcher::failed);
-        state.setModel(test::loadedModel(test::smallModel(), "/models/small-8x8.h5"));
-        state.refresh();
-        QVERIFY(QTest::qWaitFor([&] { return watcher.isDone(); }, kTimeoutMs));
-        QCOMPARE(failed.count(), 0);
-        QCOMPARE(ready.count(), 1);
+        const auto [ready, failed] = waitForFirstResults(test::smallDataset(40));
+        QCOMPARE(failed.size(), 0);
+        QCOMPARE(ready, 1);
     }
 
     void settersSignalOnlyRealChanges_data()

@@ -115,7 +115,7 @@ private Q_SLOTS:
         const Model m = model();
         const Dataset data = images(250);
         Design d;
-        d.model = "m";
+        d.model = std::string(1, 'm'); // not = "m": GCC 12 warns -Wrestrict falsely on it here
         d.unit.approx.lsbColumns = 2;
         d.mitigation = Mitigation::Bias;
         InferenceConfig config =
