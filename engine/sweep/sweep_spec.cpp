@@ -1,4 +1,5 @@
-// Reading, checking and enumerating sweep specifications (docs/sweep-format.md).
+// Reading and checking sweep specifications (docs/sweep-format.md); their
+// points are enumerated in sweep_points.cpp.
 #include "sweep/sweep_spec.h"
 #include "util/input_limits.h"
 #include "util/json_depth.h"
@@ -464,39 +465,6 @@ SweepSpec loadSweepSpec(const std::string& path)
     text << in.rdbuf();
     const std::filesystem::path p(path);
     return parseSweepSpec(text.str(), path, p.has_parent_path() ? p.parent_path().string() : std::string());
-}
-
-std::vector<SweepPoint> enumerateSweep(const SweepSpec& spec)
-{
-    static const std::vector<Mitigation> noMitigation{Mitigation::None};
-    std::vector<SweepPoint> points;
-    for (size_t w = 0; w < spec.workloads.size(); ++w) {
-        const SweepWorkload& wl = spec.workloads[w];
-        for (Topology t : spec.topologies)
-            for (const SweepCells& c : spec.cells)
-                for (Knob k : spec.knobs)
-                    for (int level : spec.levels)
-                        for (const Mitigation m : wl.hasModel() ? spec.mitigations : noMitigation)
-                            for (double p : spec.p) {
-                                SweepPoint pt;
-                                pt.index = static_cast<int>(points.size());
-                                pt.workload = static_cast<int>(w);
-                                pt.topology = t;
-                                pt.cells = c;
-                                pt.knob = k;
-                                pt.level = level;
-                                pt.mitigation = m;
-                                pt.p = p;
-                                pt.key = "n=" + std::to_string(wl.inputs) + "|k=" + std::to_string(wl.kernel)
-                                    + "|channels=" + std::to_string(wl.channels) + "|model=" + wl.model
-                                    + "|layer=" + wl.layer + "|topology=" + topologyName(t) + "|fa=" + c.fa
-                                    + "|ha=" + c.ha + "|knob=" + knobName(k) + "|level=" + std::to_string(level)
-                                    + "|mitigation=" + mitigationName(m) + "|p=" + formatDouble(p);
-                                pt.id = fnv1a64Hex(pt.key);
-                                points.push_back(std::move(pt));
-                            }
-    }
-    return points;
 }
 
 } // namespace axbnn
