@@ -15,6 +15,8 @@
 using namespace axbnn;
 using namespace axbnn::test;
 
+// Under the sanitizers (10-30 times slower) the suites that compare with the
+// gate-level reference run on fewer rows and images (see the _data functions).
 #ifdef AXBNN_SANITIZED_BUILD
 constexpr bool kSanitizedBuild = true;
 #else
@@ -113,15 +115,15 @@ private Q_SLOTS:
         QTest::addColumn<int>("lsb");
         QTest::addColumn<int>("levels");
         QTest::addColumn<int>("width");
-        // Under the sanitizers a third of the rows, chosen so that every
-        // model meets every topology and every setting: they look for memory
+        // Under the sanitizers every fourth row, chosen so that every model
+        // meets every topology and every setting: they look for memory
         // errors, which the gate-level comparison of the full table (the
         // normal build runs all of it) does not need 60 rows to reach.
         int row = 0;
         for (int m : {0, 1, 2})
             for (Topology t : {Topology::AdderTree, Topology::Dadda, Topology::Chain, Topology::Wallace})
                 for (auto [lsb, levels, width] : {std::tuple{2, 0, 0}, {1, 0, 61}, {3, 1, 0}, {0, 2, 100}, {4, 0, 17}})
-                    if (!kSanitizedBuild || row++ % 3 == 0)
+                    if (!kSanitizedBuild || row++ % 4 == 0)
                         QTest::addRow("model%d-%s-lsb%d-lev%d-w%d", m, topologyName(t).c_str(), lsb, levels, width)
                             << m << t << lsb << levels << width;
     }
@@ -198,7 +200,7 @@ private Q_SLOTS:
         const Model m = makeModel(model);
         const InferenceConfig config =
             InferenceConfig::withCircuit(m, circuit(Topology::AdderTree, lsb, 0, width), true);
-        Dataset data = makeDataset(m.input, 20, 500 + model);
+        Dataset data = makeDataset(m.input, kSanitizedBuild ? 8 : 20, 500 + model);
         const size_t size = m.input.size();
         for (int i = 0; i < data.count; ++i) {
             uint8_t* image = data.images.data() + i * size;
@@ -240,7 +242,7 @@ private Q_SLOTS:
         const InferenceConfig config = approximate
             ? InferenceConfig::withCircuit(m, circuit(Topology::AdderTree, 2, 0, 0), true)
             : InferenceConfig{};
-        Dataset data = makeDataset(m.input, 24, 700 + model);
+        Dataset data = makeDataset(m.input, kSanitizedBuild ? 12 : 24, 700 + model);
         const size_t size = m.input.size();
         for (int i = 0; i < data.count; ++i) { // dark but for a band that moves from image to image
             uint8_t* image = data.images.data() + i * size;
