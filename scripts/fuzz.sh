@@ -24,8 +24,7 @@ if [ -n "${FUZZ_ONLY:-}" ]; then
   read -r -a loaders <<< "$FUZZ_ONLY"
 fi
 
-configure "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-  -DAXBNN_SANITIZE=ON -DAXBNN_FUZZ=ON -DAXBNN_GUI=OFF -DAXBNN_BENCH=OFF
+configure_sanitized "$dir"
 build "$dir" "${loaders[@]/#/fuzz_}" > /dev/null
 
 # Longest input per format: a few times the largest seed, so that mutations

