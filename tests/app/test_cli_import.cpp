@@ -6,7 +6,6 @@
 
 #include "cli_test_support.h"
 
-#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -113,13 +112,10 @@ private Q_SLOTS:
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write(files[i].second.toUtf8());
             f.close();
-            QElapsedTimer clock;
-            clock.start();
-            const Run r = runCli({"import-netlist", path});
+            const Run r = runCli({"import-netlist", path}); // a hang fails by runCli's timeout
             QCOMPARE(r.exitCode, 1);
             QCOMPARE(r.err, "axbnn: error: " + path + messages[i]);
             QVERIFY(r.out.isEmpty());
-            QVERIFY2(clock.elapsed() < 10000, files[i].first);
         }
     }
 

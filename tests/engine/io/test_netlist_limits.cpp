@@ -8,7 +8,6 @@
 
 #include "import_test_support.h"
 
-#include <QElapsedTimer>
 #include <QStringList>
 #include <QTest>
 
@@ -60,14 +59,13 @@ private Q_SLOTS:
                         .arg(i)
                         .arg(i - 1);
         QVERIFY(text.size() < 8192);
-        QElapsedTimer clock;
-        clock.start();
+        // Counted bottom-up, not by flattening (which would never end: the
+        // suite's 600 s timeout catches that; tests assert no wall time).
         const QString what = importError(text, "h.v");
         QVERIFY2(what
                      == "h.v: line 219: flattening module 'l44' makes 35184372088830 module and gate instances, "
                         "more than the 4194304 an imported netlist may have",
                  qPrintable(what));
-        QVERIFY(clock.elapsed() < 5000);
     }
 
     // 64 module levels import; 70 are refused naming the chain.
@@ -105,10 +103,9 @@ private Q_SLOTS:
         }
         text += "  wire [1:0] c = 2'd" + std::string(100000, '1') + ";\n  assign y = {c[1] & c[0], g["
             + std::to_string(n) + "]};\nendmodule\n";
-        QElapsedTimer clock;
-        clock.start();
+        // Quadratic following would take hours: the suite's timeout catches
+        // it (benchmarks, not tests, measure time).
         const Netlist net = importVerilog(text, "chain.v");
-        QVERIFY2(clock.elapsed() < 20000, qPrintable(QString::number(clock.elapsed())));
         // g[n] = x1 ^ (n copies of x0) = x1 (n is even); c = 111...1 mod 4 = 3.
         QCOMPARE(truthTable(net), (std::vector<uint64_t>{2, 2, 3, 3}));
     }
