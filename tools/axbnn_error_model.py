@@ -8,6 +8,8 @@ import json
 from axbnn_model import np, ToolError  # noqa: F401  (numpy, with its clear import error)
 
 ERROR_FORMAT = "axbnn-error-model"
+# The file's "statistic" (docs/error-model.md; engine/bnn/error_model.h kErrorStatistics).
+ERROR_STATISTICS = ("iid", "measured", "data")
 
 
 def load_error_model(path):
@@ -39,7 +41,7 @@ def load_error_model(path):
         if not isinstance(rows, list) or len(rows) != n + 1:
             raise ToolError(f"{where}.conditional has {len(rows) if isinstance(rows, list) else 0} rows but "
                             f"fan-in {n} needs {n + 1} (s = 0..{n})")
-        e_min, probs = [], []
+        e_min, probs, samples = [], [], []
         for s, r in enumerate(rows):
             if not isinstance(r, dict) or r.get("s") != s:
                 raise ToolError(f"{where}.conditional[{s}] has s = {r.get('s') if isinstance(r, dict) else None}; "
@@ -53,14 +55,21 @@ def load_error_model(path):
                 raise ToolError(f"{where}.conditional[{s}].p sums to {p.sum()}, not 1")
             if not isinstance(r.get("e_min"), int):
                 raise ToolError(f"{where}.conditional[{s}].e_min must be a whole number")
+            n_s = r.get("n", 0)   # statistic "data": samples the row was counted from
+            if not isinstance(n_s, int) or isinstance(n_s, bool) or n_s < 0:
+                raise ToolError(f"{where}.conditional[{s}].n must be a whole number from 0")
             e_min.append(r["e_min"])
             probs.append(p)
+            samples.append(n_s)
         if not isinstance(l.get("layer", -1), int) or l.get("kind") not in ("conv", "dense", "scores", "unit"):
             raise ToolError(f"{where}: \"layer\" must be a whole number and \"kind\" conv, dense, scores or unit")
         out.append({"layer": l.get("layer", -1), "kind": l.get("kind"), "fan_in": n,
                     "e_min": e_min, "probs": probs, "mean_error": l.get("mean_error"),
-                    "bit_flip_probability": l.get("bit_flip_probability")})
-    return {"circuit": doc.get("circuit", {}), "layers": out, "path": path}
+                    "bit_flip_probability": l.get("bit_flip_probability"), "row_samples": samples})
+    statistic = doc.get("statistic", "iid")
+    if statistic not in ERROR_STATISTICS:
+        raise ToolError(f"{path}: statistic must be one of {', '.join(ERROR_STATISTICS)}, not {json.dumps(statistic)}")
+    return {"circuit": doc.get("circuit", {}), "layers": out, "path": path, "statistic": statistic}
 
 
 class ErrorInjector:

@@ -166,7 +166,7 @@ ErrorModel abstractErrorModel(const Model& model, const InferenceConfig& config,
 {
     ErrorModel result;
     result.circuit = layerConfigDocument(model, config);
-    result.statistic = xnorP.empty() ? "iid" : "measured";
+    result.statistic = xnorP.empty() ? kStatisticIid : kStatisticMeasured;
     result.seed = options.seed;
     // Layers with the same fan-in and unit share their rows (VGG3 7x7: conv2
     // and fc1 both count 3136 inputs); the seed is the same, so are the rows.

@@ -17,6 +17,15 @@
 
 namespace axbnn {
 
+// The file's "statistic" (docs/error-model.md): "iid" and "measured" rows
+// are P(e | s) for uniformly random patterns with s ones (i.i.d. XNOR
+// outputs; "measured": the summary p was measured on data); "data" rows were
+// counted on real data through the bit-exact circuit (bnn/data_error_model.h).
+inline constexpr const char* kStatisticIid = "iid";
+inline constexpr const char* kStatisticMeasured = "measured";
+inline constexpr const char* kStatisticData = "data";
+inline constexpr const char* kErrorStatistics[] = {kStatisticIid, kStatisticMeasured, kStatisticData};
+
 struct LayerErrorModel {
     int layer = -1; // model layer index; -1 for a bare circuit
     std::string kind; // "conv", "dense", "scores" (model.h layer kind names); "unit" for a bare circuit
@@ -35,6 +44,10 @@ struct LayerErrorModel {
     // "error-free" (the unit has no approximate cell: P(0 | s) = 1).
     std::string method;
     uint64_t samplesPerSum = 0; // "sampled" only
+    // Statistic "data": the (s, e) pairs counted for row s; the row is
+    // (counts + priorSamples * i.i.d. row) / (rowSamples[s] + priorSamples).
+    // Empty for the other statistics.
+    std::vector<uint64_t> rowSamples;
     nlohmann::json circuit; // this layer's unit, as a unit of docs/layer-config.md
 
     // E[e | s] and E[e^2 | s] from row s.
@@ -47,8 +60,13 @@ struct ErrorModel {
     // ({"default": unit, "include_scores": b} or {"layers": {index: unit}}),
     // so `axbnn eval --config` can run a model on the circuit it was trained for.
     nlohmann::json circuit;
-    std::string statistic; // "iid" or "measured"
+    std::string statistic; // one of kErrorStatistics
     std::string modelFile; // source model when the statistic was measured, else empty
+    // Statistic "data": where the rows were counted, on how many images, and
+    // the weight (in samples) of the i.i.d. row blended into every row.
+    std::string dataSource;
+    int dataImages = 0;
+    double priorSamples = 0;
     uint64_t seed = 1; // seed of the sampled rows
     std::vector<LayerErrorModel> layers; // one per approximate binary layer, in layer order
 

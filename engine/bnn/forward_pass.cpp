@@ -329,6 +329,33 @@ void ForwardPass::collectStats(const LayerPlan& p, LayerStats& s) const
                 if (thresholded)
                     s.flipped += (exact > p.gt[o]) != (approx > p.gt[o]);
             }
+    if (circuit && errorBySum_)
+        addErrorsBySum(p, s);
+}
+
+// A separate loop, so that statistics without it cost what they did.
+void ForwardPass::addErrorsBySum(const LayerPlan& p, LayerStats& s) const
+{
+    if (s.errorBySum.empty())
+        s.errorBySum.resize(static_cast<size_t>(p.fanIn) + 1);
+    for (int img = 0; img < count_; ++img) {
+        const size_t base = img * valueStride_;
+        for (size_t at = base; at < base + static_cast<size_t>(p.positions) * p.outputs; ++at) {
+            const int32_t exact = exact_[at];
+            LayerStats::ErrorRow& row = s.errorBySum[static_cast<size_t>(std::clamp(exact, 0, p.fanIn))];
+            const int e = circuit_[at] - exact;
+            if (row.counts.empty()) {
+                row.offset = e;
+                row.counts.assign(1, 0);
+            } else if (e < row.offset) {
+                row.counts.insert(row.counts.begin(), static_cast<size_t>(row.offset - e), 0);
+                row.offset = e;
+            } else if (e - row.offset >= static_cast<int>(row.counts.size())) {
+                row.counts.resize(static_cast<size_t>(e - row.offset) + 1, 0);
+            }
+            ++row.counts[static_cast<size_t>(e - row.offset)];
+        }
+    }
 }
 
 void ForwardPass::recordTrace(const LayerPlan& p, LayerTrace& t) const

@@ -24,6 +24,9 @@ public:
     void run(const uint8_t* const* images, int count, float* scores, InferenceStats* stats = nullptr,
              ForwardTrace* trace = nullptr);
 
+    // With statistics: also fill LayerStats::errorBySum of circuit layers.
+    void countErrorsBySum(bool on) { errorBySum_ = on; }
+
     uint64_t circuitGroups() const { return circuitGroups_; }
     uint64_t skippedGroups() const { return skippedGroups_; }
     uint64_t zeroImagePatches() const { return zeroImagePatches_; }
@@ -50,6 +53,7 @@ private:
     }
     void copyRepeats(const LayerPlan& p);
     void collectStats(const LayerPlan& p, LayerStats& s) const;
+    void addErrorsBySum(const LayerPlan& p, LayerStats& s) const;
     void recordTrace(const LayerPlan& p, LayerTrace& t) const;
 
     const std::vector<LayerPlan>& plan_;
@@ -57,6 +61,7 @@ private:
     CircuitRunner circuits_;
     int count_ = 0;
     bool detail_ = false; // stats or trace: circuit values of every neuron wanted
+    bool errorBySum_ = false;
     size_t actStride_ = 0, valueStride_ = 0, patchStride_ = 0;
     std::vector<uint64_t> in_, out_; // activations, image i at i * actStride_
     std::vector<int32_t> exact_, circuit_; // per-neuron values, image i at i * valueStride_

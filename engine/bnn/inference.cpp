@@ -96,6 +96,7 @@ InferenceResult InferenceEngine::run(const Dataset& data, int first, int count, 
     auto work = [&](int id) {
         try {
             ForwardPass pass(*plan_);
+            pass.countErrorsBySum(collectStats && config_.errorBySum);
             const uint8_t* images[ForwardPass::kBatch];
             for (int b; !stop && (b = nextBatch++) < batches;) {
                 const int begin = b * ForwardPass::kBatch;

@@ -74,6 +74,18 @@ void LayerStats::merge(const LayerStats& o)
     flipped += o.flipped;
     mergeHistogram(marginHistogram, marginOffset, o.marginHistogram, o.marginOffset);
     mergeHistogram(errorHistogram, errorOffset, o.errorHistogram, o.errorOffset);
+    if (errorBySum.size() < o.errorBySum.size())
+        errorBySum.resize(o.errorBySum.size());
+    for (size_t s = 0; s < o.errorBySum.size(); ++s)
+        mergeHistogram(errorBySum[s].counts, errorBySum[s].offset, o.errorBySum[s].counts, o.errorBySum[s].offset);
+}
+
+uint64_t LayerStats::ErrorRow::total() const
+{
+    uint64_t n = 0;
+    for (uint64_t c : counts)
+        n += c;
+    return n;
 }
 
 void InferenceStats::merge(const InferenceStats& o)

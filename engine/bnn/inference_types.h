@@ -35,6 +35,10 @@ struct InferenceConfig {
     std::vector<std::vector<int>> neuronShift;
     int threads = 0; // 0: std::thread::hardware_concurrency()
     SkipMode skip = SkipMode::Auto;
+    // With statistics (InferenceEngine::run with collectStats): also count
+    // every circuit layer's (exact popcount, error) pairs in
+    // LayerStats::errorBySum, for error models from data (bnn/data_error_model.h).
+    bool errorBySum = false;
 
     // `unit` on every Conv and Dense layer (and on the Scores layer if
     // includeScores); everything else exact.
@@ -84,6 +88,15 @@ struct LayerStats {
     uint64_t flipped = 0;
     int errorOffset = 0;
     std::vector<uint64_t> errorHistogram;
+    // Circuit units with InferenceConfig::errorBySum: errorBySum[s] counts
+    // the errors of the neurons whose exact popcount is s (0..fan-in),
+    // counts[i] those with error i + offset; empty otherwise.
+    struct ErrorRow {
+        int offset = 0;
+        std::vector<uint64_t> counts;
+        uint64_t total() const;
+    };
+    std::vector<ErrorRow> errorBySum;
 
     double xnorOneFraction() const { return xnorInputs ? double(xnorOnes) / double(xnorInputs) : 0.0; }
     void merge(const LayerStats& other);

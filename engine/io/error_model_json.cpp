@@ -3,10 +3,13 @@
 #include "io/error_model_json.h"
 #include "util/json_text.h"
 
+#include "bnn/data_error_model.h"
 #include "util/atomic_file.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -20,6 +23,7 @@ constexpr const char* kFormat = "axbnn-error-model";
 constexpr int kVersion = 1;
 constexpr double kRowSumTolerance = 1e-9;
 constexpr int kMaxFanIn = 1 << 24;
+constexpr long kMaxSamples = 1L << 53; // exact as a double
 
 json layerHeaderJson(const LayerErrorModel& l)
 {
@@ -41,7 +45,10 @@ json layerHeaderJson(const LayerErrorModel& l)
 
 json rowJson(const LayerErrorModel& l, int s)
 {
-    return {{"s", s}, {"e_min", l.eMin[s]}, {"p", l.probs[s]}};
+    json row = {{"s", s}, {"e_min", l.eMin[s]}, {"p", l.probs[s]}};
+    if (!l.rowSamples.empty())
+        row["n"] = l.rowSamples[static_cast<size_t>(s)];
+    return row;
 }
 
 [[noreturn]] void fail(const std::string& origin, const std::string& what)
@@ -122,6 +129,11 @@ LayerErrorModel layerFromJson(const json& j, const std::string& where, const std
         const json& r = rows[s];
         if (!r.is_object())
             fail(origin, at + " must be an object {\"s\", \"e_min\", \"p\"}");
+        if (r.contains("n")) { // samples counted for the row (statistic "data"); missing: 0
+            l.rowSamples.resize(rows.size(), 0);
+            l.rowSamples[static_cast<size_t>(s)] =
+                static_cast<uint64_t>(integerField(r, "n", 0, kMaxSamples, at, origin));
+        }
         const long rowS = integerField(r, "s", 0, kMaxFanIn, at, origin);
         if (rowS != s)
             fail(origin,
@@ -172,8 +184,10 @@ LayerErrorModel layerFromJson(const json& j, const std::string& where, const std
         l.meanError = numberField(j, "mean_error", 0, where, origin);
         l.errorStd = numberField(j, "error_std", 0, where, origin);
         l.bitFlipProbability = numberField(j, "bit_flip_probability", 0, where, origin);
+    } else if (!l.rowSamples.empty()) {
+        setDataErrorSummary(l, p); // a hand-written file may leave the summary out
     } else {
-        setErrorSummary(l, p); // a hand-written file may leave the summary out
+        setErrorSummary(l, p);
     }
     return l;
 }
@@ -191,13 +205,16 @@ nlohmann::json errorModelJson(const ErrorModel& model)
         j["conditional"] = std::move(rows);
         layers.push_back(std::move(j));
     }
-    return {{"format", kFormat},
-            {"version", kVersion},
-            {"circuit", model.circuit.is_null() ? json::object() : model.circuit},
-            {"statistic", model.statistic},
-            {"model_file", model.modelFile},
-            {"seed", model.seed},
-            {"layers", std::move(layers)}};
+    json j = {{"format", kFormat},
+              {"version", kVersion},
+              {"circuit", model.circuit.is_null() ? json::object() : model.circuit},
+              {"statistic", model.statistic},
+              {"model_file", model.modelFile},
+              {"seed", model.seed},
+              {"layers", std::move(layers)}};
+    if (model.statistic == kStatisticData)
+        j["data"] = {{"source", model.dataSource}, {"images", model.dataImages}, {"prior_samples", model.priorSamples}};
+    return j;
 }
 
 ErrorModel errorModelFromJson(const nlohmann::json& j, const std::string& origin)
@@ -220,9 +237,25 @@ ErrorModel errorModelFromJson(const nlohmann::json& j, const std::string& origin
             fail(origin, "circuit must be an object (docs/layer-config.md)");
         m.circuit = j["circuit"];
     }
-    m.statistic = textField(j, "statistic", "iid", "error model", origin);
-    if (m.statistic != "iid" && m.statistic != "measured")
-        fail(origin, "statistic must be \"iid\" or \"measured\", not \"" + m.statistic + "\"");
+    m.statistic = textField(j, "statistic", kStatisticIid, "error model", origin);
+    if (std::find(std::begin(kErrorStatistics), std::end(kErrorStatistics), m.statistic)
+        == std::end(kErrorStatistics)) {
+        std::string known;
+        for (const char* name : kErrorStatistics)
+            known += (known.empty() ? "\"" : ", \"") + std::string(name) + "\"";
+        fail(origin, "statistic must be one of " + known + ", not \"" + m.statistic + "\"");
+    }
+    if (j.contains("data")) {
+        const json& d = j["data"];
+        if (!d.is_object())
+            fail(origin, "data must be an object {\"source\", \"images\", \"prior_samples\"}");
+        m.dataSource = textField(d, "source", "", "data", origin);
+        if (d.contains("images"))
+            m.dataImages = static_cast<int>(integerField(d, "images", 0, 1L << 31, "data", origin));
+        m.priorSamples = numberField(d, "prior_samples", 0.0, "data", origin);
+        if (m.priorSamples < 0.0)
+            fail(origin, "data.prior_samples must not be negative");
+    }
     m.modelFile = textField(j, "model_file", "", "error model", origin);
     if (j.contains("seed")) {
         if (!j["seed"].is_number_unsigned() && !(j["seed"].is_number_integer() && j["seed"].get<long>() >= 0))
@@ -249,8 +282,9 @@ void saveErrorModel(const ErrorModel& model, const std::filesystem::path& path)
     const json full = errorModelJson(model);
     std::ostringstream out;
     out << "{\n";
-    for (const char* key : {"format", "version", "circuit", "statistic", "model_file", "seed"})
-        out << "  " << json(key).dump() << ": " << full[key].dump() << ",\n";
+    for (const char* key : {"format", "version", "circuit", "statistic", "model_file", "seed", "data"})
+        if (full.contains(key))
+            out << "  " << json(key).dump() << ": " << full[key].dump() << ",\n";
     out << "  \"layers\": [";
     for (size_t i = 0; i < model.layers.size(); ++i) {
         json header = full["layers"][i];

@@ -228,6 +228,19 @@ void BatchPass::bnEvalSign(int li, int count)
     });
 }
 
+void BatchPass::injectErrors(int l, uint64_t key)
+{
+    if (!injector_ || !injector_->injects(l))
+        return;
+    std::vector<float>& z = state_[static_cast<size_t>(l)].z;
+    const int64_t n = static_cast<int64_t>(z.size());
+    const uint64_t layerKey = streamKey(key, static_cast<uint64_t>(l));
+    pool_.run(blocks(n, kElemBlock), [&](int t, int) {
+        const int64_t first = int64_t{t} * kElemBlock;
+        injector_->inject(l, z.data() + first, std::min(kElemBlock, n - first), first, layerKey);
+    });
+}
+
 float BatchPass::forwardTrain(const float* pixels, const uint8_t* labels, int count, float momentum, uint64_t key,
                               int& correct)
 {
@@ -237,15 +250,7 @@ float BatchPass::forwardTrain(const float* pixels, const uint8_t* labels, int co
     for (size_t li = 0; li < net_.layers.size(); ++li) {
         const int l = static_cast<int>(li);
         convForward(l, in, count);
-        if (injector_ && injector_->injects(l)) {
-            std::vector<float>& z = state_[li].z;
-            const int64_t n = static_cast<int64_t>(z.size());
-            const uint64_t layerKey = streamKey(key, li);
-            pool_.run(blocks(n, kElemBlock), [&](int t, int) {
-                const int64_t first = int64_t{t} * kElemBlock;
-                injector_->inject(l, z.data() + first, std::min(kElemBlock, n - first), first, layerKey);
-            });
-        }
+        injectErrors(l, key);
         poolForward(l, count, true);
         bnTrain(l, count, momentum);
         in = state_[li].a.data();
@@ -413,13 +418,15 @@ void BatchPass::backward()
     }
 }
 
-void BatchPass::forwardEval(const float* pixels, int count, float* scores)
+void BatchPass::forwardEval(const float* pixels, int count, float* scores, bool inject, uint64_t key)
 {
     const float* in = pixels;
     const size_t last = net_.layers.size() - 1;
     for (size_t li = 0; li < net_.layers.size(); ++li) {
         const int l = static_cast<int>(li);
         convForward(l, in, count);
+        if (inject)
+            injectErrors(l, key);
         poolForward(l, count, false);
         if (li == last)
             break;

@@ -33,15 +33,18 @@ public:
     void backward();
     const std::vector<LayerGrads>& grads() const { return grads_; }
 
-    // Eval-mode binarized forward pass (running statistics, no injection):
-    // `scores` gets count x classes values computed exactly as the folded
-    // model's scores (scoreOf), so argmax agrees with the inference engine.
-    void forwardEval(const float* pixels, int count, float* scores);
+    // Eval-mode binarized forward pass (running statistics): `scores` gets
+    // count x classes values computed exactly as the folded model's scores
+    // (scoreOf), so argmax agrees with the inference engine. With `inject`,
+    // the injector's errors (seeded by `key`) are added as in forwardTrain:
+    // the trained network on the abstracted approximate hardware.
+    void forwardEval(const float* pixels, int count, float* scores, bool inject = false, uint64_t key = 0);
 
     struct LayerState;
 
 private:
     void convForward(int l, const float* in, int count);
+    void injectErrors(int l, uint64_t key); // into state_[l].z
     void poolForward(int l, int count, bool keepArgmax);
     void bnTrain(int l, int count, float momentum);
     void bnEvalSign(int l, int count);

@@ -227,7 +227,8 @@ TrainResult trainNetwork(const TrainConfig& config, const Dataset& train, const 
     return result;
 }
 
-std::vector<int> predictWithNetwork(const Network& net, const Dataset& data, int first, int count, int threads)
+std::vector<int> predictWithNetwork(const Network& net, const Dataset& data, int first, int count, int threads,
+                                    const ErrorModel* errors, uint64_t seed)
 {
     checkData(net.spec, data, "the data");
     if (first < 0 || count < 0 || first > data.count || count > data.count - first)
@@ -235,7 +236,8 @@ std::vector<int> predictWithNetwork(const Network& net, const Dataset& data, int
     constexpr int kEvalBatch = 256;
     Network copy = net; // BatchPass keeps a mutable reference; eval mode changes nothing
     TaskPool pool(threads);
-    BatchPass pass(copy, pool, nullptr);
+    const ErrorInjector injector = errors ? ErrorInjector(*errors, net) : ErrorInjector();
+    BatchPass pass(copy, pool, &injector);
     const int pixels = net.spec.input.size(), classes = net.spec.classes;
     std::vector<float> input(static_cast<size_t>(kEvalBatch) * pixels),
         scores(static_cast<size_t>(kEvalBatch) * classes);
@@ -244,7 +246,7 @@ std::vector<int> predictWithNetwork(const Network& net, const Dataset& data, int
         const int n = std::min(kEvalBatch, count - b);
         for (int i = 0; i < n; ++i)
             loadPixels(data, first + b + i, 0, 0, input.data() + static_cast<size_t>(i) * pixels);
-        pass.forwardEval(input.data(), n, scores.data());
+        pass.forwardEval(input.data(), n, scores.data(), errors != nullptr, streamKey(seed, static_cast<uint64_t>(b)));
         for (int i = 0; i < n; ++i) {
             const float* s = scores.data() + static_cast<size_t>(i) * classes;
             predicted[b + i] = static_cast<int>(std::max_element(s, s + classes) - s);

@@ -56,7 +56,11 @@ TrainResult trainNetwork(const TrainConfig& config, const Dataset& train, const 
 
 // The trainer's own eval-mode binarized forward pass (float GEMM, running
 // batch-norm statistics): the predicted class of images first..first+count-1.
-std::vector<int> predictWithNetwork(const Network& net, const Dataset& data, int first, int count, int threads = 0);
+// With `errors`, every popcount of the layers it names gets an error drawn
+// from its P(e | s) as in training (seeded by `seed`; the same for any
+// thread count): the accuracy the trainer expects on the approximate hardware.
+std::vector<int> predictWithNetwork(const Network& net, const Dataset& data, int first, int count, int threads = 0,
+                                    const ErrorModel* errors = nullptr, uint64_t seed = 0);
 
 // One training step's building blocks, exposed for tests: the loss of a
 // fixed batch in training mode, and its gradients (weights as

@@ -116,6 +116,48 @@ private Q_SLOTS:
         QCOMPARE(correct(viaConfig), correct(viaKnobs));
     }
 
+    // --statistic data: rows counted on the images (the engine's counts),
+    // the source in the file, and one comparison line per layer.
+    void dataStatisticCountsTheImages()
+    {
+        QTemporaryDir dir;
+        const QString model = smallModel(dir);
+        const QString out = dir.filePath("d.json"), iidOut = dir.filePath("i.json");
+        const QStringList common{"error-model", "--model",       model,     "--approx-lsb", "2",
+                                 "--data",      "fashion-mnist", "--limit", "40",           "--samples",
+                                 "512",         "--threads",     "1"};
+        const Run r = runCli(common + QStringList{"--statistic", "data", "--prior-samples", "4", "--out", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("data vs i.i.d."));
+        const ErrorModel m = loadErrorModel(out.toStdString());
+        QCOMPARE(m.statistic, std::string("data"));
+        QCOMPARE(m.dataImages, 40);
+        QCOMPARE(m.priorSamples, 4.0);
+        QVERIFY(!m.dataSource.empty());
+        QCOMPARE(m.layers.size(), size_t{2});
+        checkErrorModelFits(m, loadModel(model.toStdString()));
+        const Model loaded = loadModel(model.toStdString());
+        for (const LayerErrorModel& l : m.layers) {
+            uint64_t total = 0;
+            for (uint64_t n : l.rowSamples)
+                total += n;
+            // Every neuron of every image is one sample.
+            QCOMPARE(total, uint64_t(40) * static_cast<uint64_t>(loaded.layers[l.layer].outputs()));
+            bool listed = false; // the comparison line: layer, kind, samples, ...
+            for (const QString& line : r.out.split('\n')) {
+                const QStringList f = line.split(' ', Qt::SkipEmptyParts);
+                listed = listed
+                    || (f.size() == 11 && f[0] == QString::number(l.layer) && f[1] == QString::fromStdString(l.kind)
+                        && f[2] == QString::number(total));
+            }
+            QVERIFY2(listed, qPrintable(r.out));
+        }
+        // The i.i.d. path with the same images is the "measured" file.
+        QCOMPARE(runCli(common + QStringList{"--out", iidOut}).exitCode, 0);
+        QCOMPARE(loadErrorModel(iidOut.toStdString()).statistic, std::string("measured"));
+        QVERIFY(!readAll(iidOut).contains("\"n\":"));
+    }
+
     void perLayerConfigSelectsLayers()
     {
         QTemporaryDir dir;
@@ -156,6 +198,16 @@ private Q_SLOTS:
         QTest::newRow("unknown cell") << QStringList{"--fan-in", "9", "--approx-lsb", "1", "--cell", "nand"} << "nand";
         QTest::newRow("bad data") << QStringList{"--model", "MODEL", "--approx-lsb", "1", "--data", "/nonexistent"}
                                   << "nonexistent";
+        QTest::newRow("data statistic without data")
+            << QStringList{"--model", "MODEL", "--approx-lsb", "1", "--statistic", "data"} << "--data";
+        QTest::newRow("accuracy without batch-norm parameters")
+            << QStringList{"--model", "MODEL", "--approx-lsb", "1", "--accuracy-data", "fashion-mnist"} << "batch-norm";
+        QTest::newRow("unknown statistic")
+            << QStringList{"--model", "MODEL", "--approx-lsb", "1", "--statistic", "real"} << "--statistic";
+        QTest::newRow("negative prior") << QStringList{"--model",         "MODEL", "--approx-lsb", "1",
+                                                       "--statistic",     "data",  "--data",       "fashion-mnist",
+                                                       "--prior-samples", "-1"}
+                                        << "--prior-samples";
     }
 
     void badInputGivesOneErrorLine()
