@@ -91,6 +91,11 @@ BatchPass::BatchPass(Network& net, TaskPool& pool, const ErrorInjector* injector
 
 BatchPass::~BatchPass() = default;
 
+const float* BatchPass::preActivations(int layer) const
+{
+    return state_[layer].pre();
+}
+
 void BatchPass::convForward(int li, const float* in, int count)
 {
     const TrainLayer& l = net_.layers[li];
@@ -237,7 +242,16 @@ float BatchPass::forwardTrain(const float* pixels, const uint8_t* labels, int co
     for (size_t li = 0; li < net_.layers.size(); ++li) {
         const int l = static_cast<int>(li);
         convForward(l, in, count);
-        if (injector_ && injector_->injects(l)) {
+        if (!imageInjectors_.empty()) {
+            std::vector<float>& z = state_[li].z;
+            const int64_t per = static_cast<int64_t>(z.size()) / count; // image-major
+            const uint64_t layerKey = streamKey(key, li);
+            pool_.run(count, [&](int i, int) {
+                const ErrorInjector* injector = imageInjectors_[i];
+                if (injector && injector->injects(l))
+                    injector->inject(l, z.data() + i * per, per, i * per, layerKey);
+            });
+        } else if (injector_ && injector_->injects(l)) {
             std::vector<float>& z = state_[li].z;
             const int64_t n = static_cast<int64_t>(z.size());
             const uint64_t layerKey = streamKey(key, li);

@@ -37,6 +37,16 @@ public:
     // `scores` gets count x classes values computed exactly as the folded
     // model's scores (scoreOf), so argmax agrees with the inference engine.
     void forwardEval(const float* pixels, int count, float* scores);
+    // After a forward pass: layer `layer`'s values before batch-norm (after
+    // max-pool), count * output positions rows of its channels.
+    const float* preActivations(int layer) const;
+    // The injector of the next forward passes (null: exact), e.g. another
+    // approximation level per batch.
+    void setInjector(const ErrorInjector* injector) { injector_ = injector && injector->active() ? injector : nullptr; }
+    // One injector per image of the next forward passes (null entries:
+    // exact), e.g. a level per image; empty: setInjector's for all. An
+    // element draws from the same random stream as with one injector.
+    void setImageInjectors(std::vector<const ErrorInjector*> perImage) { imageInjectors_ = std::move(perImage); }
 
     struct LayerState;
 
@@ -51,6 +61,7 @@ private:
     Network& net_;
     TaskPool& pool_;
     const ErrorInjector* injector_;
+    std::vector<const ErrorInjector*> imageInjectors_;
     std::vector<LayerState> state_;
     std::vector<LayerGrads> grads_;
     std::vector<std::vector<float>> cols_, dcols_; // per worker scratch
