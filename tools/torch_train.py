@@ -272,7 +272,7 @@ def set_level(net, levels, mix, seed, step, count):
     return [k] * count
 
 
-def recalibrate(net, images, batch, inject, generator, count=10000, levels=None, seed=1, mix="batch"):
+def recalibrate(net, images, batch, inject, generator, count=10000, levels=None, seed=1, mix="image"):
     """Batch-norm statistics as plain averages over up to `count` training images (the running
     averages of a short run still remember their initial values, which would misplace thresholds).
     With levels, batch k runs at level_of_step(seed, len(levels), k)."""
@@ -485,8 +485,8 @@ def main(argv=None):
     parser.add_argument("--init", help="fine-tune this model file (the architecture comes from it)")
     parser.add_argument("--init-latent", type=float, default=1.0,
                         help="fine-tuning: latent weights start at sign(w) * this / sqrt(fan-in) (default 1)")
-    parser.add_argument("--level-mix", choices=("batch", "image"), default="batch",
-                        help="multi-level training: one level per batch or per image (default batch)")
+    parser.add_argument("--level-mix", choices=("batch", "image"), default="image",
+                        help="multi-level training: one level per batch or per image (default image)")
     parser.add_argument("--warmup", type=float, default=0.0,
                         help="linear learning-rate warm-up over this fraction of the steps (default 0)")
     parser.add_argument("--out", help="model file to write (HDF5, docs/model-format.md)")

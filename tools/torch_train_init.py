@@ -196,7 +196,7 @@ def init_from_model(net, layers, model, latent, images, fold, bn_eps, count=256)
     return kept, len(rebuild)
 
 
-def training_record(mode, init_name, levels, level_mix="batch"):
+def training_record(mode, init_name, levels, level_mix="image"):
     """The "training" metadata record (engine/bnn/training_record.h)."""
     import json
     record = {"mode": mode}

@@ -50,7 +50,7 @@ struct TrainArgs {
     std::string init;
     float initLatent = 1.0f;
     bool json = false;
-    std::string levelMix = train::levelMixName(train::LevelMix::Batch);
+    std::string levelMix = train::levelMixName(train::TrainConfig{}.levelMix);
     std::vector<std::string> given; // architecture options and --lr as typed
     int unitWidth = 0;
     bool includeScores = false;
@@ -437,21 +437,22 @@ void addTrainCommand(CLI::App& app)
         ->check(CLI::Range(0, 100'000'000));
     cmd->add_option("--error-model", args->errorModels,
                     "Inject the errors of this error-model file (docs/error-model.md; axbnn error-model); a comma-"
-                    "separated list (with 'exact' for the exact level) trains at one of them per batch")
+                    "separated list (with 'exact' for the exact level) trains one model at every level")
         ->delimiter(',');
     // The circuit options that describe the approximate popcount (the error
     // model is abstracted in process); --seed is shared with training.
     CircuitOptions& c = args->circuit;
     addStructureOptions(cmd, c);
-    // The knobs take a list here: several values train at one level per batch.
+    // The knobs take a list here: several values train one model at every level.
     for (const KnobInfo& knob : knobTable()) {
         cmd->remove_option(cmd->get_option(knob.option));
         std::vector<int>& values = knob.knob == Knob::LsbColumns ? args->lsbValues : args->levelValues;
         const std::string what = knob.knob == Knob::LsbColumns
             ? "Approximate the cells in the K least significant columns of every adder"
             : "Approximate the cells on the first L tree levels (nearest the inputs)";
-        cmd->add_option(knob.option, values,
-                        what + "; a comma-separated list (e.g. 0,1,2,3) trains at one level per batch (0: exact)")
+        cmd->add_option(
+               knob.option, values,
+               what + "; a comma-separated list (e.g. 0,1,2,3) trains one model at every level (0: exact; --level-mix)")
             ->check(CLI::Range(0, knob.max))
             ->delimiter(',');
     }
@@ -465,7 +466,7 @@ void addTrainCommand(CLI::App& app)
         ->capture_default_str();
     cmd->add_option("--out,-o", args->out, "Model file to write (HDF5, docs/model-format.md)")->required();
     cmd->add_option("--level-mix", args->levelMix,
-                    "Multi-level training: one level per batch (batch) or per image within every batch (image)")
+                    "Multi-level training: a level per image within every batch (image) or one per batch (batch)")
         ->capture_default_str();
     cmd->add_flag("--json", args->json, "Print one JSON object (accuracy, epochs with seconds, levels) at the end");
     cmd->callback([args, cmd]() {

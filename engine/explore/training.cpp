@@ -203,7 +203,7 @@ TrainOutcome runTraining(const TrainRequest& r, const train::TrainProgressFn& pr
     outcome.injected = config.errorModel.has_value() || !config.levels.empty();
     for (const train::TrainLevel& level : config.levels)
         outcome.levels.push_back(level.label);
-    outcome.levelBatches = result.levelBatches;
+    outcome.levelImages = result.levelImages;
     outcome.init = result.init;
     return outcome;
 }

@@ -64,7 +64,7 @@ struct TrainOutcome {
     std::vector<train::EpochSummary> epochs;
     bool injected = false; // trained with an error model
     std::vector<std::string> levels; // multi-level: the level labels
-    std::vector<int64_t> levelBatches; // ... and the batches trained at each
+    std::vector<int64_t> levelImages; // ... and the images trained at each
     train::InitReport init; // fine-tuning: how the init model was taken over
 };
 

@@ -84,7 +84,7 @@ struct TrainConfig {
     // step so that every cycle of levels.size() batches visits each level
     // once in a shuffled order (levelOfStep).
     std::vector<TrainLevel> levels;
-    LevelMix levelMix = LevelMix::Batch;
+    LevelMix levelMix = LevelMix::Image; // measured better than Batch (docs/training.md)
     // Fine-tuning: start from this model's weights and batch-norm instead of
     // a random initialisation (networkFromModel, docs/training.md); `net`
     // must describe its architecture (specOfModel). initName names it in

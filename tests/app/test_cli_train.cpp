@@ -194,7 +194,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString out = dir.filePath("m.h5");
-        const Run r = runCli(quick(out) + QStringList{"--approx-lsb", "0,1", "--cell", "maj-fa", "--json"});
+        const Run r = runCli(
+            quick(out) + QStringList{"--approx-lsb", "0,1", "--cell", "maj-fa", "--level-mix", "batch", "--json"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QJsonArray levels = QJsonDocument::fromJson(r.out.toUtf8()).object()["levels"].toArray();
         QCOMPARE(levels.size(), 2);
@@ -210,9 +211,8 @@ private Q_SLOTS:
         QCOMPARE(record["levels"].toArray().size(), 2);
         QCOMPARE(record["level_mix"].toString(), QString("batch"));
 
-        // --level-mix image: half of every batch's images at each level.
-        const Run mixed = runCli(
-            quick(out) + QStringList{"--approx-lsb", "0,1", "--cell", "maj-fa", "--level-mix", "image", "--json"});
+        // The default, --level-mix image: half of every batch's images at each level.
+        const Run mixed = runCli(quick(out) + QStringList{"--approx-lsb", "0,1", "--cell", "maj-fa", "--json"});
         QVERIFY2(mixed.exitCode == 0, qPrintable(mixed.err));
         const QJsonArray perImage = QJsonDocument::fromJson(mixed.out.toUtf8()).object()["levels"].toArray();
         QCOMPARE(perImage[0].toObject()["images"].toInt(), 320);

@@ -163,7 +163,7 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         r = run(kPython,
                 {kTrainer, "--init", base, "--epochs", "1", "--limit", "512", "--test-limit", "100", "--threads", "1",
-                 "--error-model", "exact," + em, "--json", "--out", multi});
+                 "--error-model", "exact," + em, "--level-mix", "batch", "--json", "--out", multi});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QJsonObject result = lastJsonLine(r.out);
         QCOMPARE(result["levels"].toArray().size(), 2);

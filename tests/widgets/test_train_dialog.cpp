@@ -299,7 +299,7 @@ private Q_SLOTS:
         QVERIFY(finished.wait(kTimeoutMs));
         const TrainOutcome& outcome = *f.dialog.outcome();
         QCOMPARE(outcome.levels, (std::vector<std::string>{"exact", "lsb 1"}));
-        QCOMPARE(outcome.levelBatches, (std::vector<int64_t>{5, 5}));
+        QCOMPARE(outcome.levelImages, (std::vector<int64_t>{160, 160})); // 10 batches of 32, mixed per image
         QCOMPARE(outcome.init.layersFromBatchNorm, 3);
         const Model model = loadModel(f.output().toStdString());
         QCOMPARE(model.layers[1].fanIn(), 24); // the init model's hidden width, not the form's 40

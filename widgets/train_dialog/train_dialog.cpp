@@ -240,8 +240,8 @@ void TrainDialog::finish(const TrainOutcome& outcome)
                     .arg(outcome.testImages);
     text += tr(").");
     for (size_t i = 0; i < outcome.levels.size(); ++i)
-        text += (i ? QStringLiteral(", ") : tr(" Batches per level: "))
-            + QStringLiteral("%1 %2").arg(QString::fromStdString(outcome.levels[i])).arg(outcome.levelBatches[i]);
+        text += (i ? QStringLiteral(", ") : tr(" Images per level: "))
+            + QStringLiteral("%1 %2").arg(QString::fromStdString(outcome.levels[i])).arg(outcome.levelImages[i]);
     status_->setText(text);
     updateEnabled();
     Q_EMIT trainingFinished(QString::fromStdString(outcome.path));

@@ -112,7 +112,7 @@ QWidget* TrainDialog::buildForm()
     levels_ = new QLineEdit;
     levels_->setObjectName(QStringLiteral("levelsEdit"));
     levels_->setPlaceholderText(tr("the Controls panel's level only; or e.g. 0,1,2,3"));
-    levels_->setToolTip(tr("Multi-level training: LSB columns to train at, one drawn per batch (0: exact), so "
+    levels_->setToolTip(tr("Multi-level training: LSB columns to train at, mixed within every batch (0: exact), so "
                            "that one model holds at every level"));
     auto* levelsLabel = new QLabel(tr("LSB le&vels"));
     levelsLabel->setBuddy(levels_);

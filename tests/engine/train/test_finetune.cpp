@@ -218,6 +218,7 @@ private Q_SLOTS:
         zero.layers.push_back(uniformRows(2, "conv", 72, 0, {1.0}));
         biased.layers.push_back(uniformRows(2, "conv", 72, -3, {0.5, 0.0, 0.0, 0.5}));
         c.levels = {{"exact", std::nullopt}, {"zero", zero}};
+        c.levelMix = train::LevelMix::Batch;
         c.epochs = 3;
         train::TrainConfig exact3 = tinyConfig(Arch::Vgg3);
         exact3.epochs = 3;
