@@ -29,8 +29,13 @@ read back and evaluated with tools/torch_reference.py, which must predict the sa
 
   /usr/bin/python3 tools/torch_train.py --arch fc|vgg3 [--kernel 3|5|7] [--channels 64]
       [--hidden 2048] [--epochs E] [--error-model FILE.json] --out FILE.h5 [--seed S] [--batch B]
-      [--lr LR] [--threads T] [--limit N] [--test-limit N] [--json]
+      [--lr LR] [--warmup F] [--threads T] [--limit N] [--test-limit N] [--json]
+      [--init MODEL.h5 [--init-latent S]] [--error-model A.json,exact,B.json]
   /usr/bin/python3 tools/torch_train.py --self-check --error-model FILE.json [--samples N]
+
+--init fine-tunes a model file (the architecture comes from it; --lr defaults to 0.0005) and a
+comma-separated --error-model list trains at one level per batch ('exact' for the exact level), as
+the native trainer does (tools/torch_train_init.py, docs/torch-train.md).
 
 --self-check draws errors with the training injection for several s of every layer of the file
 and compares their frequencies with the table (5 standard errors); exit 1 on a mismatch.
@@ -46,11 +51,13 @@ sys.dont_write_bytecode = True  # no tools/__pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch_reference as ref  # noqa: E402  (exits with a clear message without numpy)
 from axbnn_error_model import ErrorInjector, check_fits, load_error_model  # noqa: E402
+import torch_train_init as ft  # noqa: E402
 
 np = ref.np
 ToolError = ref.ToolError
 PROG = "torch_train.py"
 BN_EPS = 1e-5
+FINE_TUNE_LR = 0.0005   # --lr's default with --init (a tenth of the default, as in the native trainer)
 
 
 # ---- the network --------------------------------------------------------------------------
@@ -99,6 +106,7 @@ def build_net(layers, errors):
             self.norms = nn.ModuleList()
             self.slot = {}
             self.injectors = {}
+            self.image_levels = None   # (injector dicts per level, level per image) for --level-mix image
             for i, l in enumerate(layers):
                 if l.kind == "maxpool":
                     continue
@@ -138,7 +146,15 @@ def build_net(layers, errors):
                 else:   # dense, scores: inputs in H, W, C order
                     flat = x.permute(0, 2, 3, 1).reshape(n, -1)
                     v = (F.linear(flat, wb) + fan) * 0.5
-                if inject and i in self.injectors:
+                if inject and self.image_levels is not None:
+                    dicts, per_image = self.image_levels
+                    e = torch.zeros_like(v)
+                    for k, d in enumerate(dicts):
+                        mask = per_image == k
+                        if i in d and bool(mask.any()):
+                            e[mask] = d[i].sample(v[mask], generator).to(v.dtype)
+                    v = v + e                                                       # straight through
+                elif inject and i in self.injectors:
                     e = self.injectors[i].sample(v, generator).to(v.dtype)
                     v = v + e                                                       # straight through
                 if l.kind == "scores":
@@ -243,24 +259,56 @@ def binarized_predict(net, layers, images, batch=500):
 
 # ---- training -----------------------------------------------------------------------------
 
-def recalibrate(net, images, batch, inject, generator, count=10000):
+def set_level(net, levels, mix, seed, step, count):
+    """Points the injection at step `step`'s level (mix batch) or levels per image (mix image);
+    returns the level of each image."""
+    import torch
+    if mix == "image":
+        per_image = ft.levels_of_images(seed, len(levels), step, count)
+        net.image_levels = (levels, torch.tensor(per_image))
+        return per_image
+    k = ft.level_of_step(seed, len(levels), step)
+    net.injectors = levels[k]
+    return [k] * count
+
+
+def recalibrate(net, images, batch, inject, generator, count=10000, levels=None, seed=1, mix="image"):
     """Batch-norm statistics as plain averages over up to `count` training images (the running
-    averages of a short run still remember their initial values, which would misplace thresholds)."""
+    averages of a short run still remember their initial values, which would misplace thresholds).
+    With levels, batch k runs at level_of_step(seed, len(levels), k)."""
     import torch
     for norm in net.norms:
         norm.reset_running_stats()
         norm.momentum = None
     net.train()
     with torch.no_grad():
-        for b in range(0, min(count, len(images)), batch):
+        for k, b in enumerate(range(0, min(count, len(images)), batch)):
+            if levels:
+                set_level(net, levels, mix, seed, k + 1, min(b + batch, len(images)) - b)
             if min(b + batch, len(images)) - b >= 2:
                 net(images[b:b + batch], inject=inject, generator=generator)
 
-def train(args):
+def train(args, given):
+    init_model = None
+    if args.init:
+        init_model = ref.read_model(args.init)
+        spec = ft.spec_of_model(init_model, architecture)
+        mismatch = ft.architecture_mismatch(args, spec, given)
+        if mismatch:
+            raise ToolError(f"{mismatch} (--init {args.init}); the architecture comes from the init model: "
+                            "leave the option out")
+        args.arch, args.kernel, args.channels, args.hidden = spec
     layers = architecture(args.arch, args.kernel, args.channels, args.hidden)
-    errors = load_error_model(args.error_model) if args.error_model else None
-    if errors:
-        check_fits(errors, layers)
+    entries = ft.split_levels(args.error_model)
+    levels = []   # (label, error model or None) per level
+    for e in entries:
+        em = None if e == ft.EXACT_LEVEL else load_error_model(e)
+        if em:
+            check_fits(em, layers)
+        levels.append((ft.EXACT_LEVEL if em is None else os.path.basename(e), em))
+    errors = levels[0][1] if len(levels) == 1 else None
+    if len(levels) <= 1:
+        levels = []
     import torch
     import torch.nn.functional as F
     torch.set_num_threads(args.threads)
@@ -273,9 +321,22 @@ def train(args):
     images = torch.from_numpy(np.ascontiguousarray(train_data.images[:n_train])).permute(0, 3, 1, 2).float()
     labels = torch.from_numpy(train_data.labels[:n_train].astype(np.int64))
     net = build_net(layers, errors)
+    level_injectors = [{e["layer"]: ErrorInjector(e) for e in em["layers"]} if em else {} for _, em in levels]
+    kept = rebuilt = 0
+    if init_model is not None:
+        kept, rebuilt = ft.init_from_model(net, layers, init_model, args.init_latent, images, fold, BN_EPS)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     steps = args.epochs * math.ceil(n_train / args.batch)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda k: 0.5 * (1 + math.cos(math.pi * min(k, steps) / max(1, steps))))
+    warm = round(args.warmup * steps)
+
+    def schedule(k):   # linear warm-up over `warm` steps, then the cosine to 0
+        if k < warm:
+            return (k + 1) / warm
+        return 0.5 * (1 + math.cos(math.pi * min(k - warm, steps - warm) / max(1, steps - warm)))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, schedule)
+    level_batches = [0] * len(levels)
+    level_images = [0] * len(levels)
+    step = 0
     gen = torch.Generator().manual_seed(args.seed)
     noise = torch.Generator().manual_seed(args.seed + 1)
     start = time.time()
@@ -289,6 +350,12 @@ def train(args):
             idx = order[b:b + args.batch]
             if len(idx) < 2:
                 continue   # batch-norm needs two samples
+            step += 1
+            if levels:
+                for k in set_level(net, level_injectors, args.level_mix, args.seed, step, len(idx)):
+                    level_images[k] += 1
+                if args.level_mix == "batch":
+                    level_batches[k] += 1
             out = net(images[idx], inject=True, generator=noise)
             loss = F.cross_entropy(out, labels[idx])
             opt.zero_grad()
@@ -308,7 +375,9 @@ def train(args):
         if not args.json:
             print(f"epoch {epoch + 1}/{args.epochs}: loss {line['loss']:.4f}, train accuracy "
                   f"{line['train_accuracy']:.4f}{' (errors injected)' if errors else ''}, {seconds:.1f} s", flush=True)
-    recalibrate(net, images, args.batch, errors is not None, noise)
+    if args.epochs > 0 or init_model is None:   # --epochs 0 --init: the init model as it is
+        recalibrate(net, images, args.batch, errors is not None or bool(levels), noise,
+                    levels=level_injectors, seed=args.seed, mix=args.level_mix)
     net.eval()
     test_images = test_data.images[:n_test]
     pred = binarized_predict(net, layers, test_images)
@@ -327,14 +396,24 @@ def train(args):
     recipe = (f"tools/torch_train.py --arch {args.arch}{shape} --hidden {args.hidden} --epochs {args.epochs} "
               f"--batch {args.batch} --lr {args.lr} --seed {args.seed}"
               + (f" --limit {args.limit}" if args.limit else "")
+              + (f" --warmup {args.warmup}" if args.warmup else "")
+              + (f" --init {os.path.basename(args.init)} --init-latent {args.init_latent}" if args.init else "")
               + (f" --error-model {os.path.basename(args.error_model)}" if errors else "")
+              + (" --error-model " + ",".join(label for label, _ in levels) + f" --level-mix {args.level_mix}"
+                 if levels else "")
               + f"; {n_train} Fashion-MNIST training images; binary weights and activations with the "
                 "straight-through estimator, Adam with cosine decay, batch-norm folded into thresholds"
               + ("; popcount errors injected from P(e | s)" if errors else ""))
+    circuit = errors
+    for _, em in levels:   # several levels: the last approximate one (the record lists them all)
+        circuit = em or circuit
+    mode = "multi-level" if levels else "aware" if errors else "exact"
     meta = {"dataset": "fashion-mnist", "class_names": list(ref.FASHION_CLASSES), "training_recipe": recipe,
             "accuracy_at_save": float(accuracy),
-            "approximation_config": json.dumps(errors["circuit"], sort_keys=True) if errors else "",
-            "trainer": "tools/torch_train.py", "accuracy_test_images": str(n_test)}
+            "approximation_config": json.dumps(circuit["circuit"], sort_keys=True) if circuit else "",
+            "trainer": "tools/torch_train.py", "accuracy_test_images": str(n_test),
+            "training": ft.training_record(mode, os.path.basename(args.init) if args.init else "", levels,
+                                           args.level_mix)}
     if errors:
         meta["error_model"] = os.path.basename(args.error_model)
     model = fold(net, layers, meta)
@@ -347,7 +426,12 @@ def train(args):
                         f"{int((ref_pred != pred).sum())} of {n_test} images (internal error)")
     result = {"out": args.out, "arch": args.arch, "accuracy": accuracy, "correct": correct, "test_images": n_test,
               "accuracy_injected": injected, "train_images": n_train, "epochs": log,
-              "seconds": time.time() - start}
+              "seconds": time.time() - start, "learning_rate": args.lr}
+    if levels:
+        result["levels"] = [{"label": label, "batches": n, "images": m}
+                            for (label, _), n, m in zip(levels, level_batches, level_images)]
+    if init_model is not None:
+        result["init"] = {"model": args.init, "layers_from_batch_norm": kept, "layers_from_thresholds": rebuilt}
     if args.json:
         print(json.dumps(result))
     else:
@@ -391,16 +475,24 @@ def self_check(args):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
-    parser.add_argument("--arch", default="vgg3", help="fc or vgg3")
-    parser.add_argument("--kernel", type=int, default=3, help="vgg3 kernel size (3, 5 or 7)")
-    parser.add_argument("--channels", type=int, default=64, help="vgg3 conv channels (default 64)")
-    parser.add_argument("--hidden", type=int, default=2048, help="hidden dense width (default 2048)")
+    parser.add_argument("--arch", help="fc or vgg3 (default vgg3; with --init: the init model's)")
+    parser.add_argument("--kernel", type=int, help="vgg3 kernel size (3, 5 or 7; default 3)")
+    parser.add_argument("--channels", type=int, help="vgg3 conv channels (default 64)")
+    parser.add_argument("--hidden", type=int, help="hidden dense width (default 2048)")
     parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--error-model", help="inject errors from this error-model JSON (docs/error-model.md)")
+    parser.add_argument("--error-model", help="inject errors from this error-model JSON (docs/error-model.md); a "
+                        "comma-separated list (with 'exact') trains at one level per batch")
+    parser.add_argument("--init", help="fine-tune this model file (the architecture comes from it)")
+    parser.add_argument("--init-latent", type=float, default=1.0,
+                        help="fine-tuning: latent weights start at sign(w) * this / sqrt(fan-in) (default 1)")
+    parser.add_argument("--level-mix", choices=("batch", "image"), default="image",
+                        help="multi-level training: one level per batch or per image (default image)")
+    parser.add_argument("--warmup", type=float, default=0.0,
+                        help="linear learning-rate warm-up over this fraction of the steps (default 0)")
     parser.add_argument("--out", help="model file to write (HDF5, docs/model-format.md)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", type=int, default=128)
-    parser.add_argument("--lr", type=float, default=0.005)
+    parser.add_argument("--lr", type=float, help="Adam learning rate (default 0.005; 0.0005 with --init)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0, help="train on the first N training images (0: all)")
     parser.add_argument("--test-limit", type=int, default=0, help="evaluate on the first N test images (0: all)")
@@ -408,18 +500,28 @@ def main(argv=None):
     parser.add_argument("--self-check", action="store_true", help="check the injection against --error-model")
     parser.add_argument("--samples", type=int, default=200000, help="draws per s for --self-check")
     args = parser.parse_args(argv)
+    given = {k for k in ("arch", "kernel", "channels", "hidden", "lr") if getattr(args, k) is not None}
+    for k, default in (("arch", "vgg3"), ("kernel", 3), ("channels", 64), ("hidden", 2048)):
+        if getattr(args, k) is None:
+            setattr(args, k, default)
+    if args.lr is None:
+        args.lr = FINE_TUNE_LR if args.init else 0.005
     try:
         if args.threads < 1 or args.batch < 2 or args.epochs < 0 or args.limit < 0 or args.test_limit < 0 \
                 or args.channels < 1 or args.hidden < 1 or args.samples < 1 or not args.lr > 0:
             raise ToolError("--threads and --channels/--hidden must be at least 1, --batch at least 2, --lr "
                             "positive, --epochs/--limit/--test-limit not negative")
+        if not 0 <= args.warmup < 1 or not 1e-3 <= args.init_latent <= 64:
+            raise ToolError("--warmup must be in [0, 1) and --init-latent in [0.001, 64]")
+        if args.init and not os.path.isfile(args.init):
+            raise ToolError(f"--init {args.init}: no such file")
         if args.self_check:
             if not args.error_model:
                 raise ToolError("--self-check needs --error-model FILE.json")
             return self_check(args)
         if not args.out:
             raise ToolError("--out FILE.h5 is required")
-        return train(args)
+        return train(args, given)
     except ToolError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 1

@@ -7,6 +7,7 @@
 #include "commands.h"
 
 #include "circuit/design_limits.h"
+#include "circuit/knobs.h"
 #include "io/error_model_json.h"
 
 #include "bnn/error_model.h"
@@ -16,12 +17,14 @@
 #include "train/trainer.h"
 #include "util/atomic_file.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 
 #include <unistd.h>
@@ -35,13 +38,20 @@ struct TrainArgs {
     int kernel = 3, channels = 64, hidden = 2048;
     int epochs = 10, batch = 64;
     float lr = 1e-3f;
+    float warmup = 0.0f;
     bool augment = false;
     uint64_t seed = 1;
     int threads = 0;
     std::string data = "fashion-mnist";
     std::string testData;
     int limit = 0, testLimit = 0;
-    std::string errorModel;
+    std::vector<std::string> errorModels; // "exact" for the exact level
+    std::vector<int> lsbValues, levelValues; // the circuit knobs, one value or a list of levels
+    std::string init;
+    float initLatent = 1.0f;
+    bool json = false;
+    std::string levelMix = train::levelMixName(train::TrainConfig{}.levelMix);
+    std::vector<std::string> given; // architecture options and --lr as typed
     int unitWidth = 0;
     bool includeScores = false;
     uint64_t samplesPerSum = 4096;
@@ -84,9 +94,11 @@ std::string clock(double seconds)
     return buf;
 }
 
-ErrorModel circuitErrorModel(const TrainArgs& a, const train::NetworkSpec& spec)
+ErrorModel circuitErrorModel(const TrainArgs& a, const train::NetworkSpec& spec, int lsb, int levels)
 {
-    const CircuitSpec cs = a.circuit.spec(1);
+    CircuitSpec cs = a.circuit.spec(1);
+    cs.approx.lsbColumns = lsb;
+    cs.approx.levels = levels;
     PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(cs.topology, cs.approx, a.unitWidth);
     if (!a.circuit.cellsFile.empty())
         unit.library = a.circuit.library();
@@ -105,6 +117,135 @@ ErrorModel circuitErrorModel(const TrainArgs& a, const train::NetworkSpec& spec)
     return m;
 }
 
+const std::string kExactLevel = train::kExactLevelLabel;
+
+// The error sources of the options: one error model (config.errorModel),
+// none, or several levels (config.levels) when --approx-lsb, --approx-levels
+// or --error-model lists more than one.
+void setErrorSources(const TrainArgs& a, train::TrainConfig& config)
+{
+    const std::vector<int> lsb = a.lsbValues.empty() ? std::vector<int>{0} : a.lsbValues;
+    const std::vector<int> levels = a.levelValues.empty() ? std::vector<int>{0} : a.levelValues;
+    if (a.errorModels.size() == 1 && a.errorModels[0] != kExactLevel) {
+        config.errorModel = loadErrorModel(a.errorModels[0]);
+        return;
+    }
+    if (a.errorModels.size() > 1) {
+        for (const std::string& file : a.errorModels) {
+            train::TrainLevel level;
+            level.label = file == kExactLevel ? file : std::filesystem::path(file).filename().string();
+            if (file != kExactLevel)
+                level.errors = loadErrorModel(file);
+            config.levels.push_back(std::move(level));
+        }
+        return;
+    }
+    const size_t count = std::max(lsb.size(), levels.size());
+    for (size_t i = 0; i < count; ++i) {
+        const int l = lsb[std::min(i, lsb.size() - 1)], v = levels[std::min(i, levels.size() - 1)];
+        train::TrainLevel level;
+        level.label = train::levelLabel(l, v);
+        if (l != 0 || v != 0)
+            level.errors = circuitErrorModel(a, config.net, l, v);
+        config.levels.push_back(std::move(level));
+    }
+    if (count == 1) { // one level: plain exact or approximation-aware training
+        config.errorModel = std::move(config.levels[0].errors);
+        config.levels.clear();
+    }
+}
+
+bool given(const TrainArgs& a, const char* option)
+{
+    return std::find(a.given.begin(), a.given.end(), option) != a.given.end();
+}
+
+// The error options that contradict each other, before anything is loaded.
+void checkErrorOptions(const TrainArgs& a)
+{
+    const bool knobs = std::any_of(a.lsbValues.begin(), a.lsbValues.end(), [](int v) { return v != 0; })
+        || std::any_of(a.levelValues.begin(), a.levelValues.end(), [](int v) { return v != 0; });
+    if (knobs && !a.errorModels.empty())
+        throw std::invalid_argument("give either --error-model or circuit options (--approx-lsb, --approx-levels), "
+                                    "not both");
+    if (a.lsbValues.size() > 1 && a.levelValues.size() > 1)
+        throw std::invalid_argument("multi-level training varies one knob: give a list to "
+                                    + std::string(knobInfo(Knob::LsbColumns).option) + " or to "
+                                    + knobInfo(Knob::Levels).option + ", not to both");
+    auto twice = [](const auto& list, const std::string& option) {
+        for (size_t i = 0; i < list.size(); ++i)
+            for (size_t j = 0; j < i; ++j)
+                if (list[i] == list[j]) {
+                    std::ostringstream s;
+                    s << option << " lists " << list[i] << " twice";
+                    throw std::invalid_argument(s.str());
+                }
+    };
+    twice(a.errorModels, "--error-model");
+    twice(a.lsbValues, knobInfo(Knob::LsbColumns).option);
+    twice(a.levelValues, knobInfo(Knob::Levels).option);
+    for (const std::string& file : a.errorModels)
+        if (file != kExactLevel && !std::filesystem::is_regular_file(file))
+            throw std::invalid_argument("--error-model: " + file
+                                        + " is not a file (list error-model files, or 'exact' for the exact level)");
+}
+
+// Fine-tuning: the architecture from the init model (architecture options
+// that disagree are refused), a lower default learning rate.
+void applyInit(const TrainArgs& a, train::TrainConfig& config)
+{
+    auto model = std::make_shared<Model>(loadModel(a.init));
+    train::NetworkSpec spec;
+    try {
+        spec = train::specOfModel(*model);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument("--init " + a.init + ": " + e.what());
+    }
+    const std::string mismatch = train::architectureMismatch(config.net, spec, a.given);
+    if (!mismatch.empty())
+        throw std::invalid_argument(mismatch + " (--init " + a.init
+                                    + "); the architecture comes from the init model: leave the option out");
+    config.net = spec;
+    config.bnEpsilon = train::bnEpsilonOfModel(*model, config.bnEpsilon);
+    config.init = std::move(model);
+    config.initName = std::filesystem::path(a.init).filename().string();
+    config.initLatent = a.initLatent;
+    if (!given(a, "--lr"))
+        config.learningRate = train::kFineTuneLearningRate;
+}
+
+// --json: one object on standard output (bench/run_train_bench.sh reads it).
+void printResultJson(const TrainArgs& a, const train::TrainConfig& config, const train::TrainResult& r, int testImages)
+{
+    nlohmann::json j;
+    j["out"] = a.out;
+    j["arch"] = train::archName(config.net.arch);
+    j["test_accuracy"] = r.testAccuracy;
+    j["test_images"] = testImages;
+    j["learning_rate"] = config.learningRate;
+    double seconds = 0;
+    j["epochs"] = nlohmann::json::array();
+    for (const train::EpochSummary& e : r.epochs) {
+        j["epochs"].push_back({{"loss", e.loss},
+                               {"train_accuracy", e.trainAccuracy},
+                               {"test_accuracy", e.testAccuracy},
+                               {"seconds", e.seconds}});
+        seconds += e.seconds;
+    }
+    j["seconds"] = seconds;
+    if (!config.levels.empty()) {
+        j["levels"] = nlohmann::json::array();
+        for (size_t i = 0; i < config.levels.size(); ++i)
+            j["levels"].push_back(
+                {{"label", config.levels[i].label}, {"batches", r.levelBatches[i]}, {"images", r.levelImages[i]}});
+    }
+    if (config.init)
+        j["init"] = {{"model", a.init},
+                     {"layers_from_batch_norm", r.init.layersFromBatchNorm},
+                     {"layers_from_thresholds", r.init.layersFromThresholds}};
+    std::printf("%s\n", j.dump().c_str());
+}
+
 void runTrain(const TrainArgs& a)
 {
     train::TrainConfig config;
@@ -118,13 +259,21 @@ void runTrain(const TrainArgs& a)
     config.epochs = a.epochs;
     config.batch = a.batch;
     config.learningRate = a.lr;
+    config.warmupFraction = a.warmup;
+    const auto mix = train::levelMixFromName(a.levelMix);
+    if (!mix) {
+        std::string known;
+        for (const train::LevelMixInfo& m : train::levelMixes())
+            known += (known.empty() ? "" : ", ") + std::string(m.name);
+        throw std::invalid_argument("--level-mix: unknown mix '" + a.levelMix + "' (known: " + known + ")");
+    }
+    config.levelMix = *mix;
     config.augment = a.augment;
     config.seed = a.seed;
     config.threads = a.threads;
-    const bool knobs = a.circuit.lsbColumns > 0 || a.circuit.levels > 0;
-    if (knobs && !a.errorModel.empty())
-        throw std::invalid_argument("give either --error-model or circuit options (--approx-lsb, --approx-levels), "
-                                    "not both");
+    checkErrorOptions(a);
+    if (!a.init.empty())
+        applyInit(a, config);
     train::validateTrainConfig(config); // before loading anything
     checkWritable(a.out);
 
@@ -140,21 +289,35 @@ void runTrain(const TrainArgs& a)
             testData.labels.resize(a.testLimit);
         }
     }
-    config.net.input = trainData.shape;
-    config.net.classes = trainData.classes();
+    if (!config.init) { // a fine-tuned network keeps the init model's input and classes; the trainer checks the data
+        config.net.input = trainData.shape;
+        config.net.classes = trainData.classes();
+    }
     train::validateTrainConfig(config);
 
-    if (!a.errorModel.empty())
-        config.errorModel = loadErrorModel(a.errorModel);
-    else if (knobs)
-        config.errorModel = circuitErrorModel(a, config.net);
+    setErrorSources(a, config);
+    const Model skeleton = train::foldNetwork(train::makeNetwork(config.net, a.seed));
     if (config.errorModel)
-        checkErrorModelFits(*config.errorModel, train::foldNetwork(train::makeNetwork(config.net, a.seed)));
+        checkErrorModelFits(*config.errorModel, skeleton);
+    for (const train::TrainLevel& level : config.levels)
+        if (level.errors)
+            checkErrorModelFits(*level.errors, skeleton);
 
     const int images = a.limit > 0 ? std::min(a.limit, trainData.count) : trainData.count;
+    std::string how = config.errorModel ? " with injected popcount errors" : "";
+    if (!config.levels.empty()) {
+        how = " at the levels";
+        for (size_t i = 0; i < config.levels.size(); ++i)
+            how += (i ? ", " : " ") + config.levels[i].label;
+        how += std::string(" (one per ") + train::levelMixName(config.levelMix) + ")";
+    }
+    if (config.init) {
+        char lr[32];
+        std::snprintf(lr, sizeof lr, "%g", config.learningRate);
+        how += ", fine-tuned from " + config.initName + " (lr " + lr + ")";
+    }
     std::fprintf(stderr, "training %s on %d images of %s%s, %d epoch%s\n", train::archName(config.net.arch).c_str(),
-                 images, trainData.source.c_str(), config.errorModel ? " with injected popcount errors" : "",
-                 config.epochs, config.epochs == 1 ? "" : "s");
+                 images, trainData.source.c_str(), how.c_str(), config.epochs, config.epochs == 1 ? "" : "s");
     const bool tty = ::isatty(STDERR_FILENO) != 0;
     double lastShown = -1e9;
     auto progress = [&](const train::TrainProgress& p) {
@@ -193,6 +356,21 @@ void runTrain(const TrainArgs& a)
     const train::TrainResult result =
         train::trainNetwork(config, trainData, testSpec.empty() ? nullptr : &testData, a.limit, progress);
     saveModel(result.model, a.out);
+    if (a.json) {
+        printResultJson(a, config, result, testSpec.empty() ? 0 : testData.count);
+        return;
+    }
+    if (config.init)
+        std::printf("initialised from %s: batch-norm of %d layers from the file, %d rebuilt from thresholds\n",
+                    a.init.c_str(), result.init.layersFromBatchNorm, result.init.layersFromThresholds);
+    if (!config.levels.empty()) {
+        const bool images = config.levelMix == train::LevelMix::Image;
+        std::printf("%s per level:", images ? "images" : "batches");
+        for (size_t i = 0; i < config.levels.size(); ++i)
+            std::printf("%s %s %lld", i ? "," : "", config.levels[i].label.c_str(),
+                        static_cast<long long>(images ? result.levelImages[i] : result.levelBatches[i]));
+        std::printf("\n");
+    }
     if (result.testAccuracy >= 0)
         std::printf("test accuracy %.2f%% (%d images of %s, exact popcount)\n", 100 * result.testAccuracy,
                     testData.count, testData.source.c_str());
@@ -223,7 +401,24 @@ void addTrainCommand(CLI::App& app)
     cmd->add_option("--batch", args->batch, "Images per batch (batch-norm needs 2 or more)")
         ->check(CLI::Range(2, 4096))
         ->capture_default_str();
-    cmd->add_option("--lr", args->lr, "Adam learning rate (cosine-decayed to 1% over the run)")->capture_default_str();
+    char fineTuneLr[32];
+    std::snprintf(fineTuneLr, sizeof fineTuneLr, "%g", train::kFineTuneLearningRate);
+    cmd->add_option("--lr", args->lr,
+                    std::string("Adam learning rate (cosine-decayed to 1% over the run; ") + fineTuneLr
+                        + " when fine-tuning with --init)")
+        ->capture_default_str();
+    cmd->add_option("--warmup", args->warmup,
+                    "Linear learning-rate warm-up over this fraction of the steps, then the cosine (0: none)")
+        ->check(CLI::Range(0.0, 0.99))
+        ->capture_default_str();
+    cmd->add_option("--init", args->init,
+                    "Fine-tune: start from this model file's weights and batch-norm; the architecture comes from it "
+                    "(docs/training.md)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--init-latent", args->initLatent,
+                    "Fine-tuning: latent weights start at sign(w) * this / sqrt(fan-in)")
+        ->check(CLI::Range(1e-3, 64.0))
+        ->capture_default_str();
     cmd->add_flag("--augment", args->augment, "Random shifts of up to 2 pixels");
     cmd->add_option("--seed", args->seed, "Random seed (same seed: the same model)")
         ->check(kSeedValidator)
@@ -240,13 +435,27 @@ void addTrainCommand(CLI::App& app)
         ->check(CLI::Range(0, 100'000'000));
     cmd->add_option("--test-limit", args->testLimit, "Test on the first N images only (0: all)")
         ->check(CLI::Range(0, 100'000'000));
-    cmd->add_option("--error-model", args->errorModel,
-                    "Inject the errors of this error-model file (docs/error-model.md; axbnn error-model)")
-        ->check(CLI::ExistingFile);
+    cmd->add_option("--error-model", args->errorModels,
+                    "Inject the errors of this error-model file (docs/error-model.md; axbnn error-model); a comma-"
+                    "separated list (with 'exact' for the exact level) trains one model at every level")
+        ->delimiter(',');
     // The circuit options that describe the approximate popcount (the error
     // model is abstracted in process); --seed is shared with training.
     CircuitOptions& c = args->circuit;
     addStructureOptions(cmd, c);
+    // The knobs take a list here: several values train one model at every level.
+    for (const KnobInfo& knob : knobTable()) {
+        cmd->remove_option(cmd->get_option(knob.option));
+        std::vector<int>& values = knob.knob == Knob::LsbColumns ? args->lsbValues : args->levelValues;
+        const std::string what = knob.knob == Knob::LsbColumns
+            ? "Approximate the cells in the K least significant columns of every adder"
+            : "Approximate the cells on the first L tree levels (nearest the inputs)";
+        cmd->add_option(
+               knob.option, values,
+               what + "; a comma-separated list (e.g. 0,1,2,3) trains one model at every level (0: exact; --level-mix)")
+            ->check(CLI::Range(0, knob.max))
+            ->delimiter(',');
+    }
     cmd->add_option("--p", c.p, "XNOR-output statistic for the error model's summary numbers")
         ->check(CLI::Range(0.0, 1.0));
     cmd->add_option("--unit-width", args->unitWidth, "Inputs per popcount unit (0: whole fan-in)")
@@ -256,7 +465,16 @@ void addTrainCommand(CLI::App& app)
         ->check(CLI::Range(uint64_t{64}, uint64_t{1} << 20))
         ->capture_default_str();
     cmd->add_option("--out,-o", args->out, "Model file to write (HDF5, docs/model-format.md)")->required();
-    cmd->callback([args]() { runTrain(*args); });
+    cmd->add_option("--level-mix", args->levelMix,
+                    "Multi-level training: a level per image within every batch (image) or one per batch (batch)")
+        ->capture_default_str();
+    cmd->add_flag("--json", args->json, "Print one JSON object (accuracy, epochs with seconds, levels) at the end");
+    cmd->callback([args, cmd]() {
+        for (const char* option : {"--arch", "--kernel", "--channels", "--hidden", "--lr"})
+            if (cmd->count(option) > 0)
+                args->given.push_back(option);
+        runTrain(*args);
+    });
 }
 
 } // namespace axbnn::cli

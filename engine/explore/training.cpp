@@ -61,13 +61,13 @@ Model skeletonOf(const train::TrainConfig& config)
     return train::foldNetwork(train::makeNetwork(config.net, config.seed));
 }
 
-ErrorModel circuitErrorModel(const TrainRequest& r, const Model& skeleton)
+ErrorModel circuitErrorModel(const TrainRequest& r, const Model& skeleton, const ApproxConfig& approx)
 {
     if (r.topology == Topology::Imported)
         throw std::invalid_argument("the workbench explores an imported netlist of one fan-in; training needs a "
                                     "circuit for every layer's fan-in: choose a built topology or an error-model "
                                     "file (axbnn error-model)");
-    InferenceConfig config = modelCircuitConfig(skeleton, r.topology, r.approx, -1);
+    InferenceConfig config = modelCircuitConfig(skeleton, r.topology, approx, -1);
     bool any = false;
     for (PopcountUnitConfig& unit : config.popcount) {
         if (!unit.circuit)
@@ -97,16 +97,14 @@ Dataset firstImages(const Dataset& data, int count)
     return d;
 }
 
-} // namespace
-
-std::shared_ptr<const ErrorModel> requestErrorModel(const TrainRequest& r, const Dataset& train)
+// The error model of `r` for the network `config` describes, at `approx`.
+std::shared_ptr<const ErrorModel> errorModelFor(const TrainRequest& r, const train::TrainConfig& config,
+                                                const ApproxConfig& approx)
 {
-    train::TrainConfig config = trainConfig(r.settings);
-    config.net.input = train.shape;
-    config.net.classes = train.classes();
     switch (r.errors) {
     case ErrorSource::None: return nullptr;
-    case ErrorSource::Circuit: return std::make_shared<const ErrorModel>(circuitErrorModel(r, skeletonOf(config)));
+    case ErrorSource::Circuit:
+        return std::make_shared<const ErrorModel>(circuitErrorModel(r, skeletonOf(config), approx));
     case ErrorSource::File: {
         if (r.errorModelPath.empty())
             throw std::invalid_argument("choose an error-model file (docs/error-model.md) or another error source");
@@ -118,6 +116,20 @@ std::shared_ptr<const ErrorModel> requestErrorModel(const TrainRequest& r, const
     return nullptr;
 }
 
+} // namespace
+
+std::shared_ptr<const ErrorModel> requestErrorModel(const TrainRequest& r, const Dataset& train)
+{
+    train::TrainConfig config = trainConfig(r.settings);
+    if (!r.initPath.empty()) {
+        config.net = train::specOfModel(loadModel(r.initPath));
+    } else {
+        config.net.input = train.shape;
+        config.net.classes = train.classes();
+    }
+    return errorModelFor(r, config, r.approx);
+}
+
 TrainOutcome runTraining(const TrainRequest& r, const train::TrainProgressFn& progress, const TrainStageFn& stage)
 {
     auto say = [&](const std::string& text) {
@@ -125,6 +137,19 @@ TrainOutcome runTraining(const TrainRequest& r, const train::TrainProgressFn& pr
             stage(text);
     };
     train::TrainConfig config = trainConfig(r.settings);
+    if (!r.initPath.empty()) { // the architecture comes from the init model
+        auto model = std::make_shared<Model>(loadModel(r.initPath));
+        try {
+            config.net = train::specOfModel(*model);
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(r.initPath + ": " + e.what());
+        }
+        config.bnEpsilon = train::bnEpsilonOfModel(*model, config.bnEpsilon);
+        config.init = std::move(model);
+        config.initName = std::filesystem::path(r.initPath).filename().string();
+    }
+    if (!r.lsbLevels.empty() && r.errors != ErrorSource::Circuit)
+        throw std::invalid_argument("a list of levels needs the workbench's circuit as the error source");
     train::validateTrainConfig(config); // before loading anything
     checkModelPathWritable(r.outPath);
 
@@ -133,8 +158,10 @@ TrainOutcome runTraining(const TrainRequest& r, const train::TrainProgressFn& pr
     const auto fullTest = r.test ? r.test : sharedDataset("fashion-mnist");
     const Dataset test =
         r.testLimit > 0 && r.testLimit < fullTest->count ? firstImages(*fullTest, r.testLimit) : *fullTest;
-    config.net.input = trainData->shape;
-    config.net.classes = trainData->classes();
+    if (!config.init) {
+        config.net.input = trainData->shape;
+        config.net.classes = trainData->classes();
+    }
     train::validateTrainConfig(config);
     if (test.shape.size() != trainData->shape.size() || test.classes() != trainData->classes())
         throw std::invalid_argument("the test images do not fit the training images (size or classes differ)");
@@ -143,8 +170,25 @@ TrainOutcome runTraining(const TrainRequest& r, const train::TrainProgressFn& pr
         say("abstracting the error model of the circuit…");
     else if (r.errors == ErrorSource::File)
         say("reading the error model…");
-    if (const auto errors = requestErrorModel(r, *trainData))
+    if (r.lsbLevels.size() > 1) {
+        const Model skeleton = skeletonOf(config);
+        for (int lsb : r.lsbLevels) {
+            ApproxConfig approx = r.approx;
+            approx.lsbColumns = lsb;
+            train::TrainLevel level;
+            level.label = train::levelLabel(lsb, approx.levels);
+            if (lsb > 0 || approx.levels > 0)
+                level.errors = circuitErrorModel(r, skeleton, approx);
+            config.levels.push_back(std::move(level));
+        }
+    } else if (r.lsbLevels.size() == 1) {
+        ApproxConfig approx = r.approx;
+        approx.lsbColumns = r.lsbLevels[0];
+        if (approx.lsbColumns > 0 || approx.levels > 0)
+            config.errorModel = *errorModelFor(r, config, approx);
+    } else if (const auto errors = errorModelFor(r, config, r.approx)) {
         config.errorModel = *errors;
+    }
 
     say("training…");
     const train::TrainResult result = train::trainNetwork(config, *trainData, &test, r.limit, progress);
@@ -156,7 +200,11 @@ TrainOutcome runTraining(const TrainRequest& r, const train::TrainProgressFn& pr
     outcome.testAccuracy = result.testAccuracy;
     outcome.testImages = test.count;
     outcome.epochs = result.epochs;
-    outcome.injected = config.errorModel.has_value();
+    outcome.injected = config.errorModel.has_value() || !config.levels.empty();
+    for (const train::TrainLevel& level : config.levels)
+        outcome.levels.push_back(level.label);
+    outcome.levelImages = result.levelImages;
+    outcome.init = result.init;
     return outcome;
 }
 

@@ -45,6 +45,12 @@ struct TrainRequest {
     std::shared_ptr<const CellLibrary> library; // null: the built-in cells
     double p = 0.5; // statistic of the error model's summary numbers
     std::string errorModelPath; // ErrorSource::File
+    // ErrorSource::Circuit: LSB-column counts to train at, one drawn per
+    // batch (0: exact); empty: the workbench's own level only.
+    std::vector<int> lsbLevels;
+    // Fine-tuning: the model file to start from ("" : a random start). Its
+    // architecture replaces the settings' (mlp, kernel, channels, hidden).
+    std::string initPath;
     std::string outPath;
     std::shared_ptr<const Dataset> train; // null: Fashion-MNIST's training split
     std::shared_ptr<const Dataset> test; // null: Fashion-MNIST's test split
@@ -57,6 +63,9 @@ struct TrainOutcome {
     int testImages = 0;
     std::vector<train::EpochSummary> epochs;
     bool injected = false; // trained with an error model
+    std::vector<std::string> levels; // multi-level: the level labels
+    std::vector<int64_t> levelImages; // ... and the images trained at each
+    train::InitReport init; // fine-tuning: how the init model was taken over
 };
 
 // What the job is doing before the first batch (for the dialog's status line).

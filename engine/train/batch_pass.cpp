@@ -91,6 +91,11 @@ BatchPass::BatchPass(Network& net, TaskPool& pool, const ErrorInjector* injector
 
 BatchPass::~BatchPass() = default;
 
+const float* BatchPass::preActivations(int layer) const
+{
+    return state_[layer].pre();
+}
+
 void BatchPass::convForward(int li, const float* in, int count)
 {
     const TrainLayer& l = net_.layers[li];
@@ -228,13 +233,22 @@ void BatchPass::bnEvalSign(int li, int count)
     });
 }
 
-void BatchPass::injectErrors(int l, uint64_t key)
+void BatchPass::injectErrors(int l, int count, uint64_t key)
 {
+    std::vector<float>& z = state_[static_cast<size_t>(l)].z;
+    const uint64_t layerKey = streamKey(key, static_cast<uint64_t>(l));
+    if (!imageInjectors_.empty()) { // a level per image
+        const int64_t per = static_cast<int64_t>(z.size()) / count; // image-major
+        pool_.run(count, [&](int i, int) {
+            const ErrorInjector* injector = imageInjectors_[static_cast<size_t>(i)];
+            if (injector && injector->injects(l))
+                injector->inject(l, z.data() + i * per, per, i * per, layerKey);
+        });
+        return;
+    }
     if (!injector_ || !injector_->injects(l))
         return;
-    std::vector<float>& z = state_[static_cast<size_t>(l)].z;
     const int64_t n = static_cast<int64_t>(z.size());
-    const uint64_t layerKey = streamKey(key, static_cast<uint64_t>(l));
     pool_.run(blocks(n, kElemBlock), [&](int t, int) {
         const int64_t first = int64_t{t} * kElemBlock;
         injector_->inject(l, z.data() + first, std::min(kElemBlock, n - first), first, layerKey);
@@ -250,7 +264,7 @@ float BatchPass::forwardTrain(const float* pixels, const uint8_t* labels, int co
     for (size_t li = 0; li < net_.layers.size(); ++li) {
         const int l = static_cast<int>(li);
         convForward(l, in, count);
-        injectErrors(l, key);
+        injectErrors(l, count, key);
         poolForward(l, count, true);
         bnTrain(l, count, momentum);
         in = state_[li].a.data();
@@ -426,7 +440,7 @@ void BatchPass::forwardEval(const float* pixels, int count, float* scores, bool 
         const int l = static_cast<int>(li);
         convForward(l, in, count);
         if (inject)
-            injectErrors(l, key);
+            injectErrors(l, count, key);
         poolForward(l, count, false);
         if (li == last)
             break;

@@ -39,12 +39,22 @@ public:
     // the injector's errors (seeded by `key`) are added as in forwardTrain:
     // the trained network on the abstracted approximate hardware.
     void forwardEval(const float* pixels, int count, float* scores, bool inject = false, uint64_t key = 0);
+    // After a forward pass: layer `layer`'s values before batch-norm (after
+    // max-pool), count * output positions rows of its channels.
+    const float* preActivations(int layer) const;
+    // The injector of the next forward passes (null: exact), e.g. another
+    // approximation level per batch.
+    void setInjector(const ErrorInjector* injector) { injector_ = injector && injector->active() ? injector : nullptr; }
+    // One injector per image of the next forward passes (null entries:
+    // exact), e.g. a level per image; empty: setInjector's for all. An
+    // element draws from the same random stream as with one injector.
+    void setImageInjectors(std::vector<const ErrorInjector*> perImage) { imageInjectors_ = std::move(perImage); }
 
     struct LayerState;
 
 private:
     void convForward(int l, const float* in, int count);
-    void injectErrors(int l, uint64_t key); // into state_[l].z
+    void injectErrors(int l, int count, uint64_t key); // into state_[l].z of `count` images
     void poolForward(int l, int count, bool keepArgmax);
     void bnTrain(int l, int count, float momentum);
     void bnEvalSign(int l, int count);
@@ -54,6 +64,7 @@ private:
     Network& net_;
     TaskPool& pool_;
     const ErrorInjector* injector_;
+    std::vector<const ErrorInjector*> imageInjectors_;
     std::vector<LayerState> state_;
     std::vector<LayerGrads> grads_;
     std::vector<std::vector<float>> cols_, dcols_; // per worker scratch

@@ -1,7 +1,13 @@
 // Architecture names, configuration checks and the recipe text.
 #include "train/train_config.h"
 
+#include "circuit/knobs.h"
+#include "train/error_injection.h"
+
 #include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <numeric>
 #include <sstream>
 #include <stdexcept>
 
@@ -47,8 +53,9 @@ void validateTrainConfig(const TrainConfig& c)
                                         + std::to_string(inner) + "x" + std::to_string(inner)
                                         + " input of its second convolution, e.g. 3, 5 or 7");
     }
-    if (c.epochs <= 0)
-        throw std::invalid_argument("epochs must be positive, got " + std::to_string(c.epochs));
+    if (c.epochs < 0 || (c.epochs == 0 && !c.init))
+        throw std::invalid_argument("epochs must be positive, got " + std::to_string(c.epochs)
+                                    + (c.epochs == 0 ? " (0 only when fine-tuning: the init model re-folded)" : ""));
     if (c.batch < 2 || c.batch > 4096)
         throw std::invalid_argument("batch size must be 2..4096 (batch-norm needs batch statistics), got "
                                     + std::to_string(c.batch));
@@ -62,6 +69,90 @@ void validateTrainConfig(const TrainConfig& c)
         throw std::invalid_argument("augmentation shift must be 0..4 pixels");
     if (c.threads < 0)
         throw std::invalid_argument("threads must be 0 (all cores) or positive");
+    if (!(c.warmupFraction >= 0.0f && c.warmupFraction < 1.0f))
+        throw std::invalid_argument("warm-up fraction must be in [0, 1), got " + std::to_string(c.warmupFraction));
+    if (c.errorModel && !c.levels.empty())
+        throw std::invalid_argument("give either one error model or a list of approximation levels, not both");
+    if (!(c.initLatent > 0.0f && c.initLatent <= 64.0f))
+        throw std::invalid_argument("initial latent-weight scale must be in (0, 64], got "
+                                    + std::to_string(c.initLatent));
+}
+
+std::string levelLabel(int lsbColumns, int levels)
+{
+    if (lsbColumns == 0 && levels == 0)
+        return kExactLevelLabel;
+    std::string s;
+    if (lsbColumns > 0)
+        s = std::string(knobName(Knob::LsbColumns)) + " " + std::to_string(lsbColumns);
+    if (levels > 0)
+        s += (s.empty() ? "" : ", ") + std::string(knobName(Knob::Levels)) + " " + std::to_string(levels);
+    return s;
+}
+
+namespace {
+
+constexpr LevelMixInfo kLevelMixes[] = {{LevelMix::Batch, "batch"}, {LevelMix::Image, "image"}};
+
+} // namespace
+
+std::span<const LevelMixInfo> levelMixes()
+{
+    return kLevelMixes;
+}
+
+std::optional<LevelMix> levelMixFromName(const std::string& name)
+{
+    for (const LevelMixInfo& m : kLevelMixes)
+        if (name == m.name)
+            return m.mix;
+    return std::nullopt;
+}
+
+const char* levelMixName(LevelMix mix)
+{
+    for (const LevelMixInfo& m : kLevelMixes)
+        if (m.mix == mix)
+            return m.name;
+    return "";
+}
+
+std::vector<int> levelsOfImages(const TrainConfig& c, int64_t step, int count)
+{
+    const int n = std::max<int>(1, static_cast<int>(c.levels.size()));
+    std::vector<int> perm(count);
+    std::iota(perm.begin(), perm.end(), 0);
+    const uint64_t key = streamKey(c.seed, 0x1e7e16, static_cast<uint64_t>(step));
+    for (int i = count - 1; i > 0; --i)
+        std::swap(perm[i], perm[mix64(key + i) % static_cast<uint64_t>(i + 1)]);
+    for (int& p : perm)
+        p %= n;
+    return perm;
+}
+
+int levelOfStep(const TrainConfig& c, int64_t step)
+{
+    const int n = static_cast<int>(c.levels.size());
+    if (n <= 1)
+        return 0;
+    const int64_t cycle = (step - 1) / n;
+    std::vector<int> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    const uint64_t key = streamKey(c.seed, 0x1e7e15, static_cast<uint64_t>(cycle));
+    for (int i = n - 1; i > 0; --i)
+        std::swap(order[i], order[mix64(key + i) % static_cast<uint64_t>(i + 1)]);
+    return order[(step - 1) % n];
+}
+
+float learningRateAt(const TrainConfig& c, int64_t step, int64_t totalSteps)
+{
+    const int64_t warmup = std::llround(static_cast<double>(c.warmupFraction) * totalSteps);
+    if (step <= warmup)
+        return c.learningRate * static_cast<float>(step) / static_cast<float>(warmup);
+    const double t = static_cast<double>(step - 1 - warmup) / std::max<int64_t>(1, totalSteps - 1 - warmup);
+    return c.learningRate
+        * (c.finalLrFraction
+           + (1.0f - c.finalLrFraction) * 0.5f * static_cast<float>(1.0 + std::cos(std::numbers::pi * t)));
 }
 
 std::vector<int> modelLayerIndices(const NetworkSpec& spec)
@@ -82,6 +173,16 @@ std::string recipeText(const TrainConfig& c)
       << c.bnMomentum << ", eps " << c.bnEpsilon << "; STE (sign, |pre-activation| <= 1), latent weights clipped to "
       << "[-1, 1]; augment " << (c.augment ? "shift +-" + std::to_string(c.augmentShift) : std::string("none"))
       << "; seed " << c.seed << (c.errorModel ? "; error injection from the abstracted error model" : "");
+    if (c.warmupFraction > 0.0f)
+        s << "; linear warm-up over " << c.warmupFraction * 100 << "% of the steps";
+    if (!c.levels.empty()) {
+        s << "; multi-level training, one level per " << levelMixName(c.levelMix) << " of:";
+        for (size_t i = 0; i < c.levels.size(); ++i)
+            s << (i ? ", " : " ") << c.levels[i].label;
+    }
+    if (c.init)
+        s << "; fine-tuned from " << (c.initName.empty() ? std::string("a model") : c.initName)
+          << " (latent weights sign * " << c.initLatent << " / sqrt(fan-in))";
     return s.str();
 }
 

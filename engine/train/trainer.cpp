@@ -5,6 +5,7 @@
 #include "io/error_model_json.h"
 
 #include "bnn/inference.h"
+#include "bnn/training_record.h"
 #include "train/batch_pass.h"
 #include "train/error_injection.h"
 #include "train/fold.h"
@@ -12,7 +13,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <numbers>
 
 namespace axbnn::train {
 
@@ -91,23 +91,46 @@ double testAccuracy(const Model& model, const Dataset& test, int threads)
     return test.count > 0 ? static_cast<double>(correct) / test.count : -1.0;
 }
 
+// The summary of an error model for the metadata: the P(e | s) rows are
+// megabytes for a 3136-wide layer and follow from the circuit
+// (axbnn error-model).
+std::string errorModelSummary(const ErrorModel& model)
+{
+    nlohmann::json summary = errorModelJson(model);
+    for (auto& layer : summary["layers"])
+        layer.erase("conditional");
+    return summary.dump();
+}
+
 ModelMetadata metadataFor(const TrainConfig& config, const Dataset& train, const Network& net)
 {
     ModelMetadata meta;
     meta.dataset = train.source.find("fashion") != std::string::npos ? "fashion-mnist" : train.source;
     meta.classNames = train.classNames;
     meta.trainingRecipe = recipeText(config);
-    if (config.errorModel)
-        meta.approximationConfig = config.errorModel->circuit.is_null() ? "{}" : config.errorModel->circuit.dump();
+    // One error model: its circuit. Several levels: the last approximate one
+    // in the order given (the record lists them all).
+    const ErrorModel* circuit = config.errorModel ? &*config.errorModel : nullptr;
+    for (const TrainLevel& level : config.levels)
+        if (level.errors)
+            circuit = &*level.errors;
+    if (circuit)
+        meta.approximationConfig = circuit->circuit.is_null() ? "{}" : circuit->circuit.dump();
     meta.extra["trainer"] = "axbnn native trainer";
     meta.extra["bn_epsilon"] = std::to_string(net.bnEpsilon);
-    if (config.errorModel) {
-        // The summary only: the P(e | s) rows are megabytes for a 3136-wide
-        // layer and follow from the circuit above (axbnn error-model).
-        nlohmann::json summary = errorModelJson(*config.errorModel);
-        for (auto& layer : summary["layers"])
-            layer.erase("conditional");
-        meta.extra["error_model"] = summary.dump();
+    if (circuit)
+        meta.extra["error_model"] = errorModelSummary(*circuit);
+    {
+        TrainingRecord record;
+        record.mode = !config.levels.empty() ? TrainingMode::MultiLevel
+            : config.errorModel              ? TrainingMode::Aware
+                                             : TrainingMode::Exact;
+        record.init = config.init ? (config.initName.empty() ? std::string("(unnamed)") : config.initName) : "";
+        for (const TrainLevel& level : config.levels)
+            record.levels.push_back({level.label, level.errors ? level.errors->circuit : nlohmann::json()});
+        if (!config.levels.empty())
+            record.levelMix = levelMixName(config.levelMix);
+        meta.extra[kTrainingRecordKey] = trainingRecordText(record);
     }
     return meta;
 }
@@ -128,11 +151,36 @@ TrainResult trainNetwork(const TrainConfig& config, const Dataset& train, const 
     const int batches = count / batch; // the incomplete last batch is dropped (reshuffled every epoch)
 
     TrainResult result;
-    result.network = makeNetwork(config.net, config.seed, config.bnEpsilon);
+    if (config.init) {
+        const NetworkSpec spec = specOfModel(*config.init);
+        if (!(spec == config.net))
+            throw std::invalid_argument("the network to train is not the init model's architecture (take it from "
+                                        "specOfModel)");
+        result.network =
+            networkFromModel(*config.init, config.initLatent, bnEpsilonOfModel(*config.init, config.bnEpsilon), train,
+                             kInitCalibrationImages, config.threads, &result.init);
+    } else {
+        result.network = makeNetwork(config.net, config.seed, config.bnEpsilon);
+    }
     Network& net = result.network;
+    // Kinds and fan-ins of every error model, before any work.
+    std::vector<const ErrorModel*> models;
     if (config.errorModel)
-        checkErrorModelFits(*config.errorModel, foldNetwork(net)); // kinds and fan-ins, before any work
+        models.push_back(&*config.errorModel);
+    for (const TrainLevel& level : config.levels)
+        if (level.errors)
+            models.push_back(&*level.errors);
+    if (!models.empty()) {
+        const Model skeleton = foldNetwork(net);
+        for (const ErrorModel* m : models)
+            checkErrorModelFits(*m, skeleton);
+    }
     const ErrorInjector injector = config.errorModel ? ErrorInjector(*config.errorModel, net) : ErrorInjector();
+    std::vector<ErrorInjector> levelInjectors;
+    for (const TrainLevel& level : config.levels)
+        levelInjectors.push_back(level.errors ? ErrorInjector(*level.errors, net) : ErrorInjector());
+    result.levelBatches.assign(config.levels.size(), 0);
+    result.levelImages.assign(config.levels.size(), 0);
     TaskPool pool(config.threads);
     BatchPass pass(net, pool, &injector);
     std::vector<AdamState> adamW(net.layers.size()), adamG(net.layers.size()), adamB(net.layers.size());
@@ -169,14 +217,25 @@ TrainResult trainNetwork(const TrainConfig& config, const Dataset& train, const 
                 labels[i] = train.labels[index];
             }
             ++step;
+            if (!config.levels.empty() && config.levelMix == LevelMix::Image) {
+                std::vector<const ErrorInjector*> perImage(batch);
+                const std::vector<int> levels = levelsOfImages(config, step, batch);
+                for (int i = 0; i < batch; ++i) {
+                    perImage[i] = &levelInjectors[levels[i]];
+                    ++result.levelImages[levels[i]];
+                }
+                pass.setImageInjectors(std::move(perImage));
+            } else if (!config.levels.empty()) {
+                const int level = levelOfStep(config, step);
+                pass.setInjector(&levelInjectors[level]);
+                ++result.levelBatches[level];
+                result.levelImages[level] += batch;
+            }
             int correct = 0;
             const float loss = pass.forwardTrain(input.data(), labels.data(), batch, config.bnMomentum,
                                                  streamKey(config.seed, 0xe770, step), correct);
             pass.backward();
-            const double t = static_cast<double>(step - 1) / std::max<int64_t>(1, totalSteps - 1);
-            const float lr = config.learningRate
-                * (config.finalLrFraction
-                   + (1.0f - config.finalLrFraction) * 0.5f * static_cast<float>(1.0 + std::cos(std::numbers::pi * t)));
+            const float lr = learningRateAt(config, step, totalSteps);
             const std::vector<LayerGrads>& g = pass.grads();
             for (size_t l = 0; l < net.layers.size(); ++l) {
                 adamStep(pool, net.layers[l].weights, g[l].weights, adamW[l], lr, step, true);
@@ -222,7 +281,12 @@ TrainResult trainNetwork(const TrainConfig& config, const Dataset& train, const 
                 throw TrainingCancelled();
         }
     }
-    result.testAccuracy = result.epochs.back().testAccuracy;
+    if (config.epochs == 0) { // fine-tuning for no epoch: the init model as the trainer rebuilt it
+        result.model = foldNetwork(net, metadataFor(config, train, net));
+        result.testAccuracy = test ? testAccuracy(result.model, *test, pool.threads()) : -1;
+    } else {
+        result.testAccuracy = result.epochs.back().testAccuracy;
+    }
     result.model.meta.accuracyAtSave = result.testAccuracy;
     return result;
 }

@@ -7,6 +7,7 @@
 
 #include "bnn/model.h"
 #include "io/dataset.h"
+#include "train/init_network.h"
 #include "train/network.h"
 #include "train/train_config.h"
 
@@ -46,10 +47,15 @@ struct TrainResult {
     Model model; // folded, metadata filled (accuracy_at_save from the last epoch)
     std::vector<EpochSummary> epochs;
     double testAccuracy = -1; // of `model` in the inference engine, exact mode
+    std::vector<int64_t> levelBatches; // multi-level, LevelMix::Batch: batches trained at each level
+    std::vector<int64_t> levelImages; // multi-level: images trained at each level
+    InitReport init; // fine-tuning: how the init model's layers were taken over
 };
 
 // Trains on `train` (first `limit` images, 0 = all) and evaluates on `test`
-// (may be null) after each epoch. Throws std::invalid_argument for a bad
+// (may be null) after each epoch; with config.init, fine-tunes that model
+// (its first 256 training images calibrate layers whose batch-norm must be
+// rebuilt from thresholds). Throws std::invalid_argument for a bad
 // configuration or data that does not fit it, TrainingCancelled on request.
 TrainResult trainNetwork(const TrainConfig& config, const Dataset& train, const Dataset* test, int limit = 0,
                          const TrainProgressFn& progress = {});

@@ -14,6 +14,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <cmath>
+
 namespace {
 
 // A quick MLP run: 640 training images, 200 test images.
@@ -129,6 +131,92 @@ private Q_SLOTS:
         QTest::newRow("both error sources")
             << QStringList{"--approx-lsb", "1", "--error-model", AXBNN_CLI} << "either --error-model";
         QTest::newRow("missing data") << QStringList{"--data", "/nonexistent/data.h5"} << "/nonexistent/data.h5";
+        QTest::newRow("level listed twice") << QStringList{"--approx-lsb", "1,1"} << "--approx-lsb lists 1 twice";
+        QTest::newRow("two knob lists") << QStringList{"--approx-lsb", "0,1", "--approx-levels", "1,2"}
+                                        << "varies one knob";
+        QTest::newRow("missing level file")
+            << QStringList{"--error-model", "exact,/nonexistent/e.json"} << "/nonexistent/e.json is not a file";
+        QTest::newRow("missing init model") << QStringList{"--init", "/nonexistent/m.h5"} << "/nonexistent/m.h5";
+        QTest::newRow("unknown level mix")
+            << QStringList{"--level-mix", "pixel"} << "--level-mix: unknown mix 'pixel' (known: batch, image)";
+        QTest::newRow("level beyond the knob's range") << QStringList{"--approx-lsb", "0,99"} << "--approx-lsb";
+    }
+
+    // --init: the architecture comes from the model (its hidden width 32
+    // without --hidden), a lower default learning rate, the batch-norm of
+    // every layer taken over, and the record names the init model.
+    void fineTuneFromAModel()
+    {
+        QTemporaryDir dir;
+        const QString base = dir.filePath("base.h5"), out = dir.filePath("ft.h5");
+        QVERIFY(runCli(quick(base)).exitCode == 0);
+        const Run r = runCli({"train", "--init", base, "--epochs", "1", "--limit", "640", "--test-limit", "200",
+                              "--batch", "32", "--approx-lsb", "1", "--cell", "maj-fa", "--json", "--out", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("fine-tuned from base.h5 (lr 0.0001)"), qPrintable(r.err));
+        const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(j["arch"].toString(), QString("fc"));
+        QCOMPARE(j["init"].toObject()["layers_from_batch_norm"].toInt(), 3);
+        QVERIFY(std::fabs(j["learning_rate"].toDouble() - 1e-4) < 1e-9);
+        QCOMPARE(j["epochs"].toArray().size(), 1);
+        const axbnn::Model m = axbnn::loadModel(out.toStdString());
+        QCOMPARE(m.layers[1].fanIn(), 32);
+        const QJsonObject record =
+            QJsonDocument::fromJson(QByteArray::fromStdString(m.meta.extra.at("training"))).object();
+        QCOMPARE(record["init"].toString(), QString("base.h5"));
+        QCOMPARE(record["mode"].toString(), QString("aware"));
+    }
+
+    // Architecture options that disagree with the init model: one message
+    // naming the option; agreeing ones are accepted.
+    void mismatchingInitOptionsAreRefused()
+    {
+        QTemporaryDir dir;
+        const QString base = dir.filePath("base.h5"), out = dir.filePath("ft.h5");
+        QVERIFY(runCli(quick(base)).exitCode == 0);
+        const QStringList common{"train", "--init", base, "--limit", "64", "--test-limit", "50", "--out", out};
+        for (const auto& [args, message] : std::vector<std::pair<QStringList, QString>>{
+                 {{"--hidden", "64"}, "--hidden 64 but the init model has hidden width 32"},
+                 {{"--arch", "vgg3"}, "--arch vgg3 but the init model is fc"}}) {
+            const Run r = runCli(common + args);
+            QVERIFY(r.exitCode != 0);
+            QVERIFY2(r.err.contains(message) && r.err.contains("--init"), qPrintable(r.err));
+            QCOMPARE(r.err.count("axbnn: error:"), 1);
+            QVERIFY(!QFile::exists(out));
+        }
+        const Run ok = runCli(common + QStringList{"--hidden", "32", "--arch", "fc"});
+        QVERIFY2(ok.exitCode == 0, qPrintable(ok.err));
+    }
+
+    // --approx-lsb 0,1: one level per batch, 20 batches split 10 / 10, the
+    // record lists both levels and approximation_config the circuit.
+    void multiLevelRunCountsItsBatches()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("m.h5");
+        const Run r = runCli(
+            quick(out) + QStringList{"--approx-lsb", "0,1", "--cell", "maj-fa", "--level-mix", "batch", "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonArray levels = QJsonDocument::fromJson(r.out.toUtf8()).object()["levels"].toArray();
+        QCOMPARE(levels.size(), 2);
+        QCOMPARE(levels[0].toObject()["label"].toString(), QString("exact"));
+        QCOMPARE(levels[1].toObject()["label"].toString(), QString("lsb 1"));
+        QCOMPARE(levels[0].toObject()["batches"].toInt(), 10);
+        QCOMPARE(levels[1].toObject()["batches"].toInt(), 10);
+        const axbnn::Model m = axbnn::loadModel(out.toStdString());
+        QVERIFY(QString::fromStdString(m.meta.approximationConfig).contains("maj-fa"));
+        const QJsonObject record =
+            QJsonDocument::fromJson(QByteArray::fromStdString(m.meta.extra.at("training"))).object();
+        QCOMPARE(record["mode"].toString(), QString("multi-level"));
+        QCOMPARE(record["levels"].toArray().size(), 2);
+        QCOMPARE(record["level_mix"].toString(), QString("batch"));
+
+        // The default, --level-mix image: half of every batch's images at each level.
+        const Run mixed = runCli(quick(out) + QStringList{"--approx-lsb", "0,1", "--cell", "maj-fa", "--json"});
+        QVERIFY2(mixed.exitCode == 0, qPrintable(mixed.err));
+        const QJsonArray perImage = QJsonDocument::fromJson(mixed.out.toUtf8()).object()["levels"].toArray();
+        QCOMPARE(perImage[0].toObject()["images"].toInt(), 320);
+        QCOMPARE(perImage[1].toObject()["images"].toInt(), 320);
     }
 
     void helpShowsTheAcceptedRanges()

@@ -5,16 +5,20 @@
 #include "bnn/error_model.h"
 #include "io/error_model_json.h"
 #include "io/model_file.h"
+#include "train/train_config.h"
 
 #include "cli_test_support.h"
 
 #include <QtTest>
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+
+#include <cmath>
 
 namespace {
 
@@ -124,6 +128,70 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(dir_.filePath("k5.h5")));
     }
 
+    // --init with a model of the native trainer: the architecture comes from
+    // it (options that disagree are named); zero epochs write the init
+    // model's very thresholds back (batch-norm converted from the native
+    // units, or rebuilt from the thresholds); an error-model list trains at
+    // one level per batch, as the native trainer does.
+    void fineTuneANativeModel()
+    {
+        const QString base = dir_.filePath("native.h5");
+        Run r = run(QStringLiteral(AXBNN_CLI),
+                    {"train", "--arch", "fc", "--hidden", "32", "--epochs", "1", "--limit", "640", "--batch", "32",
+                     "--lr", "0.01", "--test-limit", "100", "--out", base});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = run(kPython, {kTrainer, "--init", base, "--hidden", "64", "--out", dir_.filePath("no.h5")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("--hidden 64 but the init model has hidden width 32"), qPrintable(r.err));
+
+        const QString same = dir_.filePath("same.h5");
+        r = run(kPython,
+                {kTrainer, "--init", base, "--epochs", "0", "--test-limit", "200", "--threads", "1", "--json", "--out",
+                 same});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const axbnn::Model a = axbnn::loadModel(base.toStdString()), b = axbnn::loadModel(same.toStdString());
+        for (size_t i = 0; i + 1 < a.layers.size(); ++i) {
+            QVERIFY(a.layers[i].weights == b.layers[i].weights);
+            QVERIFY2(a.layers[i].thresholds.threshold == b.layers[i].thresholds.threshold,
+                     qPrintable(QString::number(i)));
+        }
+        QCOMPARE(engineCorrect(same, 200), engineCorrect(base, 200));
+
+        const QString em = dir_.filePath("fc_lsb1.json"), multi = dir_.filePath("multi.h5");
+        r = run(QStringLiteral(AXBNN_CLI),
+                {"error-model", "--model", base, "--approx-lsb", "1", "--samples", "512", "--out", em});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = run(kPython,
+                {kTrainer, "--init", base, "--epochs", "1", "--limit", "512", "--test-limit", "100", "--threads", "1",
+                 "--error-model", "exact," + em, "--level-mix", "batch", "--json", "--out", multi});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject result = lastJsonLine(r.out);
+        QCOMPARE(result["levels"].toArray().size(), 2);
+        QCOMPARE(result["levels"].toArray()[0].toObject()["batches"].toInt(), 2); // 4 batches of 128
+        QVERIFY(std::fabs(result["learning_rate"].toDouble() - 0.0005) < 1e-12);
+        const axbnn::Model m = axbnn::loadModel(multi.toStdString());
+        const auto record = nlohmann::json::parse(m.meta.extra.at("training"));
+        QCOMPARE(record.at("mode").get<std::string>(), std::string("multi-level"));
+        QCOMPARE(record.at("init").get<std::string>(), std::string("native.h5"));
+    }
+
+    // Both trainers draw the same level for every batch of a seed.
+    void levelSequenceMatchesTheNativeTrainer()
+    {
+        const Run r = run(kPython,
+                          {"-B", "-c",
+                           "import sys; sys.path.insert(0, '" AXBNN_TOOLS "'); import torch_train_init as ft; "
+                           "print(' '.join(str(ft.level_of_step(7, 3, k)) for k in range(1, 61)))"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        axbnn::train::TrainConfig c;
+        c.seed = 7;
+        c.levels.resize(3);
+        QStringList native;
+        for (int k = 1; k <= 60; ++k)
+            native << QString::number(axbnn::train::levelOfStep(c, k));
+        QCOMPARE(r.out.trimmed(), native.join(' '));
+    }
+
     void badOptionsGiveOneErrorLine_data()
     {
         QTest::addColumn<QStringList>("args");
@@ -132,6 +200,8 @@ private Q_SLOTS:
         QTest::newRow("even kernel") << QStringList{"--arch", "vgg3", "--kernel", "4"} << "--kernel 4";
         QTest::newRow("error model") << QStringList{"--error-model", "/nonexistent.json"} << "nonexistent";
         QTest::newRow("no output") << QStringList{"--arch", "fc"} << "--out";
+        QTest::newRow("level twice") << QStringList{"--error-model", "exact,exact"} << "lists 'exact' twice";
+        QTest::newRow("missing init model") << QStringList{"--init", "/nonexistent.h5"} << "/nonexistent.h5";
     }
 
     void badOptionsGiveOneErrorLine()

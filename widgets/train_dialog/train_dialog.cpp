@@ -1,4 +1,4 @@
-// The training dialog: the form, the background run and its live display.
+// The training dialog: the background run and its live display (the form: train_dialog_form.cpp).
 #include "train_dialog/train_dialog.h"
 
 #include "state/exploration_state.h"
@@ -34,16 +34,6 @@ QString clockText(double seconds)
     if (s >= 3600)
         return QStringLiteral("%1:%2:%3").arg(s / 3600).arg(twoDigits(s / 60 % 60), twoDigits(s % 60));
     return QStringLiteral("%1:%2").arg(s / 60).arg(twoDigits(s % 60));
-}
-
-QSpinBox* spin(const char* name, int min, int max, int value, const QString& tip)
-{
-    auto* box = new QSpinBox;
-    box->setObjectName(QLatin1String(name));
-    box->setRange(min, max);
-    box->setValue(value);
-    box->setToolTip(tip);
-    return box;
 }
 
 } // namespace
@@ -126,108 +116,6 @@ TrainDialog::TrainDialog(ExplorationState* state, QWidget* parent)
 
 TrainDialog::~TrainDialog() = default;
 
-QWidget* TrainDialog::buildForm()
-{
-    auto* widget = new QWidget;
-    auto* form = new QFormLayout(widget);
-    form->setContentsMargins(0, 0, 0, 0);
-
-    arch_ = new QComboBox;
-    arch_->setObjectName(QStringLiteral("archCombo"));
-    arch_->addItem(tr("VGG3 (conv, pool, conv, pool, dense, dense)"), QStringLiteral("vgg3"));
-    arch_->addItem(tr("fc: MLP (dense, dense, dense)"), QStringLiteral("fc"));
-    arch_->setToolTip(tr("Network architecture (docs/training.md)"));
-    form->addRow(tr("&Architecture"), arch_);
-    kernel_ = new QComboBox;
-    kernel_->setObjectName(QStringLiteral("kernelCombo"));
-    for (int k : {3, 5, 7})
-        kernel_->addItem(QStringLiteral("%1 x %1").arg(k), k);
-    kernel_->setToolTip(tr("VGG3 convolution kernel size: the second convolution's popcount has "
-                           "k x k x channels inputs (576, 1600, 3136 with 64 channels)"));
-    form->addRow(tr("&Kernel"), kernel_);
-    channels_ = spin("channelsSpin", 1, 4096, 64, tr("VGG3 convolution channels"));
-    form->addRow(tr("C&hannels"), channels_);
-    hidden_ = spin("hiddenSpin", 1, 65536, 2048, tr("Hidden dense width (both MLP layers, VGG3's first dense layer)"));
-    form->addRow(tr("&Hidden width"), hidden_);
-    epochs_ = spin("epochsSpin", 1, 1000, 10, tr("Passes over the training images"));
-    form->addRow(tr("&Epochs"), epochs_);
-    batch_ = spin("batchSpin", 2, 4096, 64, tr("Images per batch (batch-norm needs at least 2)"));
-    form->addRow(tr("&Batch size"), batch_);
-    lr_ = new QDoubleSpinBox;
-    lr_->setObjectName(QStringLiteral("lrSpin"));
-    lr_->setDecimals(5);
-    lr_->setRange(0.00001, 1.0);
-    lr_->setSingleStep(0.0001);
-    lr_->setValue(0.001);
-    lr_->setToolTip(tr("Adam learning rate, cosine-decayed to 1% of it over the run"));
-    form->addRow(tr("&Learning rate"), lr_);
-    seed_ = spin("seedSpin", 0, 1'000'000'000, 1, tr("Random seed: the same seed and settings give the same model"));
-    form->addRow(tr("&Seed"), seed_);
-    limit_ = spin("limitSpin", 0, 100'000'000, 0,
-                  tr("Train on the first N training images only, for quick runs (0: all 60,000)"));
-    limit_->setSpecialValueText(tr("all"));
-    form->addRow(tr("Training &images"), limit_);
-    testLimit_ = spin("testLimitSpin", 0, 100'000'000, 0,
-                      tr("Test accuracy after each epoch on the first N test images (0: all 10,000)"));
-    testLimit_->setSpecialValueText(tr("all"));
-    form->addRow(tr("Tes&t images"), testLimit_);
-
-    errors_ = new QComboBox;
-    errors_->setObjectName(QStringLiteral("errorSourceCombo"));
-    errors_->addItem(tr("None (exact training)"), static_cast<int>(ErrorSource::None));
-    errors_->addItem(tr("The workbench's current circuit"), static_cast<int>(ErrorSource::Circuit));
-    errors_->addItem(tr("Error-model file"), static_cast<int>(ErrorSource::File));
-    errors_->setToolTip(tr("Approximation-aware training: every popcount gets an error drawn from "
-                           "the abstracted error model P(e | s) of this circuit"));
-    form->addRow(tr("E&rror injection"), errors_);
-    circuit_ = new QLabel;
-    circuit_->setObjectName(QStringLiteral("trainCircuitLabel"));
-    circuit_->setWordWrap(true);
-    circuit_->setToolTip(tr("The circuit of the Controls panel, applied to every conv and dense layer's "
-                            "fan-in (hand-toggled cells are not carried over)"));
-    form->addRow(QString(), circuit_);
-    auto* fileRow = new QHBoxLayout;
-    errorFile_ = new QLineEdit;
-    errorFile_->setObjectName(QStringLiteral("errorModelEdit"));
-    errorFile_->setPlaceholderText(tr("error model JSON (axbnn error-model)"));
-    errorFile_->setToolTip(tr("An error-model file made for this architecture (docs/error-model.md)"));
-    errorBrowse_ = new QToolButton;
-    errorBrowse_->setText(tr("…"));
-    errorBrowse_->setToolTip(tr("Choose an error-model file"));
-    fileRow->addWidget(errorFile_, 1);
-    fileRow->addWidget(errorBrowse_);
-    auto* fileLabel = new QLabel(tr("Error &model"));
-    fileLabel->setBuddy(errorFile_);
-    form->addRow(fileLabel, fileRow);
-
-    auto* outRow = new QHBoxLayout;
-    output_ = new QLineEdit;
-    output_->setObjectName(QStringLiteral("outputEdit"));
-    output_->setToolTip(tr("Model file to write (HDF5); written only when training completes"));
-    auto* outBrowse = new QToolButton;
-    outBrowse->setText(tr("…"));
-    outBrowse->setToolTip(tr("Choose where to save the trained model"));
-    outRow->addWidget(output_, 1);
-    outRow->addWidget(outBrowse);
-    auto* outLabel = new QLabel(tr("&Output file"));
-    outLabel->setBuddy(output_);
-    form->addRow(outLabel, outRow);
-
-    connect(arch_, &QComboBox::currentIndexChanged, this, [this] {
-        updateEnabled();
-        suggestOutput();
-    });
-    connect(kernel_, &QComboBox::currentIndexChanged, this, &TrainDialog::suggestOutput);
-    connect(errors_, &QComboBox::currentIndexChanged, this, [this] {
-        updateEnabled();
-        suggestOutput();
-    });
-    connect(output_, &QLineEdit::textEdited, this, [this] { outputEdited_ = true; });
-    connect(outBrowse, &QToolButton::clicked, this, &TrainDialog::browseOutput);
-    connect(errorBrowse_, &QToolButton::clicked, this, &TrainDialog::browseErrorModel);
-    return widget;
-}
-
 void TrainDialog::setDatasets(std::shared_ptr<const Dataset> train, std::shared_ptr<const Dataset> test)
 {
     trainData_ = std::move(train);
@@ -254,6 +142,9 @@ TrainRequest TrainDialog::request() const
     r.library = state_->sharedLibrary();
     r.p = state_->spec().p;
     r.errorModelPath = errorFile_->text().trimmed().toStdString();
+    if (r.errors == ErrorSource::Circuit)
+        r.lsbLevels = typedLevels();
+    r.initPath = init_->text().trimmed().toStdString();
     r.outPath = output_->text().trimmed().toStdString();
     r.train = trainData_;
     r.test = testData_;
@@ -264,6 +155,12 @@ void TrainDialog::start()
 {
     if (runner_.isBusy())
         return;
+    QString levelsError;
+    typedLevels(&levelsError);
+    if (!levelsError.isEmpty() && static_cast<ErrorSource>(errors_->currentData().toInt()) == ErrorSource::Circuit) {
+        fail(levelsError);
+        return;
+    }
     const TrainRequest request = this->request();
     outcome_.reset();
     curves_->clear();
@@ -342,6 +239,9 @@ void TrainDialog::finish(const TrainOutcome& outcome)
                     .arg(100.0 * outcome.testAccuracy, 0, 'f', 2)
                     .arg(outcome.testImages);
     text += tr(").");
+    for (size_t i = 0; i < outcome.levels.size(); ++i)
+        text += (i ? QStringLiteral(", ") : tr(" Images per level: "))
+            + QStringLiteral("%1 %2").arg(QString::fromStdString(outcome.levels[i])).arg(outcome.levelImages[i]);
     status_->setText(text);
     updateEnabled();
     Q_EMIT trainingFinished(QString::fromStdString(outcome.path));
@@ -360,10 +260,14 @@ void TrainDialog::updateEnabled()
     const bool running = runner_.isBusy();
     form_->setEnabled(!running);
     const bool vgg = arch_->currentData().toString() == QLatin1String("vgg3");
-    kernel_->setEnabled(vgg);
-    channels_->setEnabled(vgg);
+    const bool scratch = init_->text().trimmed().isEmpty(); // else the architecture comes from the init model
+    arch_->setEnabled(scratch);
+    kernel_->setEnabled(vgg && scratch);
+    channels_->setEnabled(vgg && scratch);
+    hidden_->setEnabled(scratch);
     const auto source = static_cast<ErrorSource>(errors_->currentData().toInt());
     circuit_->setVisible(source == ErrorSource::Circuit);
+    levels_->setEnabled(source == ErrorSource::Circuit);
     errorFile_->setEnabled(source == ErrorSource::File);
     errorBrowse_->setEnabled(source == ErrorSource::File);
     train_->setEnabled(!running);
@@ -401,30 +305,17 @@ void TrainDialog::suggestOutput()
     const bool vgg = arch_->currentData().toString() == QLatin1String("vgg3");
     QString name =
         vgg ? QStringLiteral("trained_vgg3_k%1").arg(kernel_->currentData().toInt()) : QStringLiteral("trained_fc");
-    if (static_cast<ErrorSource>(errors_->currentData().toInt()) != ErrorSource::None)
+    if (!init_->text().trimmed().isEmpty())
+        name = QFileInfo(init_->text().trimmed()).completeBaseName() + QStringLiteral("_ft");
+    const auto source = static_cast<ErrorSource>(errors_->currentData().toInt());
+    if (source == ErrorSource::Circuit && typedLevels().size() > 1)
+        name += QStringLiteral("_multi");
+    else if (source != ErrorSource::None)
         name += QStringLiteral("_approx");
     // The folder the workbench was started in, unless it cannot be written
     // (e.g. started from a desktop launcher in /).
     const QDir folder = QFileInfo(QDir::currentPath()).isWritable() ? QDir::current() : QDir::home();
     output_->setText(folder.absoluteFilePath(name + QStringLiteral(".h5")));
-}
-
-void TrainDialog::browseOutput()
-{
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Save trained model"), output_->text(), tr("BNN models (*.h5 *.hdf5)"));
-    if (path.isEmpty())
-        return;
-    output_->setText(path);
-    outputEdited_ = true;
-}
-
-void TrainDialog::browseErrorModel()
-{
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open error model"), errorFile_->text(),
-                                                      tr("Error models (*.json);;All files (*)"));
-    if (!path.isEmpty())
-        errorFile_->setText(path);
 }
 
 void TrainDialog::closeEvent(QCloseEvent* event)

@@ -4,13 +4,14 @@
 // loads the trained model into the workbench (docs/training.md, GUI section).
 #pragma once
 
-#include "state/progress_runner.h"
 #include "explore/training.h"
+#include "state/progress_runner.h"
 
 #include <QDialog>
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -70,6 +71,10 @@ private:
     QWidget* buildForm();
     void browseOutput();
     void browseErrorModel();
+    void browseInit();
+    // The LSB levels typed in the form (empty: none typed); sets `error`
+    // when the text is not a list of column counts.
+    std::vector<int> typedLevels(QString* error = nullptr) const;
     void updateEnabled();
     void updateCircuitText();
     void suggestOutput();
@@ -96,6 +101,9 @@ private:
     QLabel* circuit_ = nullptr;
     QLineEdit* errorFile_ = nullptr;
     QToolButton* errorBrowse_ = nullptr;
+    QLineEdit* levels_ = nullptr;
+    QLineEdit* init_ = nullptr;
+    QToolButton* initBrowse_ = nullptr;
     QLineEdit* output_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QLabel* status_ = nullptr;
