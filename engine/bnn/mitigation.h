@@ -56,6 +56,9 @@ struct MitigationTrial {
 };
 
 struct LayerMitigation {
+    // The model layer, or -1 for the whole-network decisions (one rule
+    // applied to every approximate layer at once), which come first; only
+    // `trials` and the correct counts are filled for them.
     int layer = 0;
     Mitigation step = Mitigation::Bias; // Bias or Tune: the procedure this entry belongs to
     // Bias: the layer's XNOR statistic and errors on the fit images, with the
@@ -92,7 +95,9 @@ struct MitigationReport {
     // Correct calibration images (all of them) without mitigation and with it:
     // correctAfter >= correctBefore always.
     int correctBefore = 0, correctAfter = 0;
-    std::vector<LayerMitigation> layers; // in the order decided (Bias entries before Tune entries)
+    // In the order decided: per step (Bias entries before Tune entries) the
+    // whole-network entry (layer -1), then one entry per layer.
+    std::vector<LayerMitigation> layers;
     // Extra hardware: every method changes the threshold constants only (the
     // comparators keep their width); no cells.
     int extraCells = 0;
@@ -116,13 +121,15 @@ std::vector<std::optional<double>> trainedMeanErrors(const Model& model);
 // std::invalid_argument unless 2 <= count <= calibration.count or when the
 // images do not fit the model.
 //
-// Sets config.thresholdShift for layers with a circuit unit, one layer after
-// the other, each measured with the earlier layers' kept shifts in place.
+// Sets config.thresholdShift for layers with a circuit unit: first every
+// layer at once by one rule, then one layer after the other, each measured
+// with the earlier layers' kept shifts in place.
 MitigationReport biasCompensation(const Model& model, InferenceConfig& config, const Dataset& calibration, int count,
                                   const InferenceConfig* trainedFor = nullptr);
 // Sets config.neuronShift for thresholded layers (Conv, Dense) with a
-// circuit unit, in layer order, each fitted with the earlier layers' kept
-// shifts in place; keeps config.thresholdShift.
+// circuit unit: first every layer towards one target, then layer by layer
+// (and per neuron group), each fitted with the earlier layers' kept shifts
+// in place; keeps config.thresholdShift.
 MitigationReport thresholdTuning(const Model& model, InferenceConfig& config, const Dataset& calibration, int count,
                                  const InferenceConfig* trainedFor = nullptr);
 
