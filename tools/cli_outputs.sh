@@ -43,7 +43,7 @@ run "circuit 64 chain or-ha" "$axbnn" circuit -n 64 --topology chain --approx-ls
 run "cost-table" "$axbnn" cost-table -n 9,49,576 --out "$work/cost.csv"
 cat "$work/cost.csv"
 for model in "$m" "$a"; do
-  for mitigation in none bias tune; do
+  for mitigation in none bias tune bias-tune; do
     echo "== eval $model lsb 2 $mitigation"
     "$axbnn" eval --model "$model" --approx-lsb 2 --mitigation "$mitigation" --limit 500 \
       --calibration-limit 200 --json --stats | untimed

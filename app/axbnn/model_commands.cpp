@@ -98,6 +98,33 @@ Design makeDesign(const EvalArgs& a, const Model& model, const CellLibrary& libr
     return design;
 }
 
+// The mitigation report (docs/inference.md "Mitigation"): per layer what was
+// kept, then every change tried and why it was kept or not.
+void printMitigation(const std::string& mode, const MitigationReport& r)
+{
+    std::printf("mitigation %s\n", mode.c_str());
+    if (r.method == Mitigation::None)
+        return;
+    std::printf("  %s; fit on %d calibration images, kept only what %d held-out images confirm\n", r.trainedFor.c_str(),
+                r.fitImages, r.heldOutImages);
+    for (const LayerMitigation& m : r.layers) {
+        if (m.layer < 0)
+            std::printf("  all layers %s, at once:\n", mitigationName(m.step));
+        else if (m.step == Mitigation::Tune)
+            std::printf("  layer %d tune: %d neurons re-tuned, shifts %+d..%+d, agreement with %s %.4f -> %.4f\n",
+                        m.layer, m.tunedNeurons, m.minShift, m.maxShift, m.target.c_str(), m.agreementBefore,
+                        m.agreementAfter);
+        else
+            std::printf("  layer %d bias: threshold shift %+d (measured error %+.2f, expected %+.2f)\n", m.layer,
+                        m.shift, m.measuredError, m.expectedError);
+        for (const MitigationTrial& t : m.trials)
+            std::printf("    %s %s: %s\n", t.kept ? "[kept]" : "[dropped]", t.change.c_str(), t.reason.c_str());
+    }
+    std::printf("  calibration images right: %d -> %d of %d\n", r.correctBefore, r.correctAfter, r.calibrationImages);
+    std::printf("  hardware: %d extra cells; threshold constants re-programmed, comparator widths unchanged\n",
+                r.extraCells);
+}
+
 void runEval(const EvalArgs& a)
 {
     const Model model = loadModel(a.model);
@@ -199,18 +226,7 @@ void runEval(const EvalArgs& a)
                         st["flipped_fraction"].get<double>());
         }
     }
-    std::printf("mitigation %s\n", a.mitigation.c_str());
-    for (const LayerMitigation& m : mitigation.layers) {
-        if (mitigation.method == Mitigation::Tune)
-            std::printf("  layer %d: %d neurons re-tuned, shifts %+d..%+d, agreement with exact %.4f -> %.4f\n",
-                        m.layer, m.tunedNeurons, m.minShift, m.maxShift, m.agreementBefore, m.agreementAfter);
-        else
-            std::printf("  layer %d: threshold shift %+d (expected error %+.2f, measured %+.2f)\n", m.layer, m.shift,
-                        m.expectedError, m.measuredError);
-    }
-    if (mitigation.method != Mitigation::None)
-        std::printf("  hardware: %d extra cells; threshold constants re-programmed, comparator widths unchanged\n",
-                    mitigation.extraCells);
+    printMitigation(a.mitigation, mitigation);
     std::printf("accuracy  %.4f (%d of %d)\n", accuracy, correct, count);
     std::printf("time      %.3f s, %.0f images/s on %d threads%s\n", seconds, seconds > 0 ? count / seconds : 0.0,
                 engine.threads(), a.repeat > 1 ? (" (median of " + std::to_string(a.repeat) + " passes)").c_str() : "");
@@ -302,8 +318,9 @@ void addModelCommands(CLI::App& app)
         ->check(CLI::Range(0, kMaxUnitWidth));
     eval->add_flag("--include-scores", args->includeScores, "Also use the approximate unit in the last (scores) layer");
     eval->add_option("--mitigation", args->mitigation,
-                     "none; bias: shift thresholds by the circuit's expected error; tune: re-fit each "
-                     "neuron's threshold on the calibration data")
+                     "none; bias: shift thresholds by the circuit's measured error; tune: re-fit neurons' "
+                     "thresholds; bias-tune: both (each change kept only where it helps on held-out "
+                     "calibration images)")
         ->check(CLI::IsMember(mitigationNames()))
         ->capture_default_str();
     eval->add_option("--calibration", args->calibration,

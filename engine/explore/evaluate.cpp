@@ -1,6 +1,7 @@
 // The evaluation entry: design -> inference configuration -> accuracy.
 #include "explore/evaluate.h"
 
+#include "io/inference_json.h"
 #include "io/netlist_import.h"
 #include "util/atomic_file.h"
 #include "util/json_depth.h"
@@ -202,6 +203,28 @@ std::string preparedKey(const std::string& hash, const Dataset* calibration, con
         + "|library=" + (options.library ? options.library->source() : "");
 }
 
+// The popcount units an approximation-aware model was trained for (its
+// metadata's approximation_config, a docs/layer-config.md document), which
+// mitigation targets; nullopt for an exactly trained model or when the
+// document does not fit the model or its netlists cannot be read (mitigation
+// then reports the circuit as not available).
+std::optional<InferenceConfig> trainedCircuit(const Model& model, const CellLibrary* library)
+{
+    const std::string& text = model.meta.approximationConfig;
+    if (text.empty() || text == "{}")
+        return std::nullopt;
+    try {
+        InferenceConfig config =
+            parseLayerConfig(text, "approximation_config", model, library ? *library : CellLibrary::defaults());
+        if (library)
+            for (PopcountUnitConfig& unit : config.popcount)
+                unit.library = *library;
+        return config;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
 } // namespace
 
 std::shared_ptr<const PreparedDesign> prepareDesign(const Model& model, const Design& design,
@@ -220,8 +243,11 @@ std::shared_ptr<const PreparedDesign> prepareDesign(const Model& model, const De
         if (!calibration)
             throw std::invalid_argument(std::string(mitigationName(design.mitigation))
                                         + " mitigation needs calibration images");
-        prepared->mitigation =
-            applyMitigation(design.mitigation, model, prepared->config, *calibration, design.data.calibrationLimit);
+        std::optional<InferenceConfig> trained = trainedCircuit(model, options.library);
+        if (trained)
+            trained->threads = options.threads;
+        prepared->mitigation = applyMitigation(design.mitigation, model, prepared->config, *calibration,
+                                               design.data.calibrationLimit, trained ? &*trained : nullptr);
     }
     if (options.cache)
         options.cache->storePrepared(key, prepared);

@@ -150,25 +150,48 @@ InferenceConfig loadLayerConfig(const std::string& path, const Model& model, con
 
 nlohmann::json mitigationJson(const MitigationReport& report)
 {
+    auto optional = [](const std::optional<double>& v) { return v ? json(*v) : json(); };
     json layers = json::array();
     for (const auto& m : report.layers) {
-        json j = {{"layer", m.layer}, {"threshold_bits", m.thresholdBits}};
-        if (report.method == Mitigation::Tune) {
+        json j = {{"layer", m.layer}, {"step", mitigationName(m.step)}, {"threshold_bits", m.thresholdBits}};
+        if (m.step == Mitigation::Tune) {
             j["min_shift"] = m.minShift;
             j["max_shift"] = m.maxShift;
             j["tuned_neurons"] = m.tunedNeurons;
+            j["target"] = m.target;
             j["agreement_before"] = m.agreementBefore;
             j["agreement_after"] = m.agreementAfter;
         } else {
             j["xnor_one_fraction"] = m.xnorOneFraction;
             j["expected_error"] = m.expectedError;
             j["measured_error"] = m.measuredError;
+            j["trained_circuit_error"] = optional(m.trainedCircuitError);
+            j["trained_model_error"] = optional(m.trainedModelError);
             j["threshold_shift"] = m.shift;
         }
+        j["fit_correct_before"] = m.fitCorrectBefore;
+        j["fit_correct_after"] = m.fitCorrectAfter;
+        j["held_out_correct_before"] = m.heldOutCorrectBefore;
+        j["held_out_correct_after"] = m.heldOutCorrectAfter;
+        json trials = json::array();
+        for (const MitigationTrial& t : m.trials) {
+            json tj = {{"change", t.change},   {"min_shift", t.minShift}, {"max_shift", t.maxShift},
+                       {"neurons", t.neurons}, {"kept", t.kept},          {"reason", t.reason}};
+            tj["fit_correct"] = t.fitCorrect >= 0 ? json(t.fitCorrect) : json();
+            if (t.judged)
+                tj["held_out"] = {{"gained", t.gained}, {"lost", t.lost}, {"needed", t.needed}};
+            trials.push_back(tj);
+        }
+        j["trials"] = trials;
         layers.push_back(j);
     }
     return {{"method", mitigationName(report.method)},
             {"calibration_images", report.calibrationImages},
+            {"fit_images", report.fitImages},
+            {"held_out_images", report.heldOutImages},
+            {"trained_for", report.trainedFor},
+            {"correct_before", report.correctBefore},
+            {"correct_after", report.correctAfter},
             {"extra_cells", report.extraCells},
             {"layers", layers}};
 }

@@ -58,6 +58,14 @@ private Q_SLOTS:
         QCOMPARE(reopened.spec().approx.exactCells, std::vector<int>{3});
         QCOMPARE(reopened.spec().p, 0.3);
         QCOMPARE(reopened.mitigation(), QStringLiteral("bias"));
+        // Every mode's name round-trips (bias-tune included).
+        for (const MitigationInfo& mode : mitigationModes()) {
+            state.setMitigation(QString::fromUtf8(mode.name));
+            saveSession(captureSession(state), path);
+            ExplorationState again;
+            applySession(again, loadSession(path));
+            QCOMPARE(again.mitigation(), QString::fromUtf8(mode.name));
+        }
     }
 
     void sessionWithModelRestoresLayerAndOverrides()
@@ -220,9 +228,10 @@ private Q_SLOTS:
         QTest::newRow("fractional levels")
             << head + R"("circuit":{"inputs":9,"topology":"dadda","faCell":"maj","lsbColumns":0,"levels":1.5,"p":0.5}})"
             << "'circuit.levels' must be an integer in 0..1048576";
-        QTest::newRow("unknown mitigation") << head
+        QTest::newRow("unknown mitigation")
+            << head
                 + R"("circuit":{"inputs":9,"topology":"dadda","faCell":"maj","lsbColumns":0,"levels":0,"p":0.5},"mitigation":"magic"})"
-                                            << "'mitigation': unknown mitigation 'magic' (known: none, bias, tune)";
+            << "'mitigation': unknown mitigation 'magic' (known: none, bias, tune, bias-tune)";
         // Version 2: the key path under "design" and the limit (issue 20).
         const QByteArray head2 = R"({"format":"axbnn-session","version":2,"design":{"unit":{},"p":0.5,)";
         QTest::newRow("v2 inputs 10^9") << head2 + R"("inputs":1000000000}})"
@@ -233,7 +242,7 @@ private Q_SLOTS:
                                        << "'design.data.limit' must be an integer in 0..100000000";
         QTest::newRow("v2 unknown mitigation")
             << head2 + R"("inputs":9,"mitigation":"magic"}})"
-            << "'design.mitigation': unknown mitigation 'magic' (known: none, bias, tune)";
+            << "'design.mitigation': unknown mitigation 'magic' (known: none, bias, tune, bias-tune)";
     }
 
     void badSessionsNameTheProblem()

@@ -351,6 +351,14 @@ private Q_SLOTS:
                  QStringLiteral("dadda"));
         QCOMPARE(controls.findChild<QSlider*>(QStringLiteral("levelsSlider"))->value(), 4);
         QCOMPARE(controls.findChild<QLabel*>(QStringLiteral("levelsValue"))->text(), QStringLiteral("4"));
+        // The mitigation menu offers every mode of the one table, and follows the state.
+        auto* mitigation = controls.findChild<QComboBox*>(QStringLiteral("mitigationCombo"));
+        QCOMPARE(mitigation->count(), static_cast<int>(mitigationModes().size()));
+        for (const MitigationInfo& mode : mitigationModes()) {
+            QVERIFY(mitigation->findText(QString::fromUtf8(mode.name)) >= 0);
+            state.setMitigation(QString::fromUtf8(mode.name));
+            QCOMPARE(mitigation->currentText(), QString::fromUtf8(mode.name));
+        }
     }
 
     void everyControlHasATooltip()

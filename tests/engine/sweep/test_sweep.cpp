@@ -427,15 +427,15 @@ void TestSweep::modelAccuracyOncePerModel()
     data.classNames = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
     saveDatasetH5(data, dir.filePath("d.h5").toStdString());
     const SweepSpec s = spec(R"({"models": ["m.h5"], "approximation": {"levels": [0, 2]},
-        "mitigation": ["none", "bias", "tune"], "p": [0.4, 0.5],
+        "mitigation": ["none", "bias", "tune", "bias-tune"], "p": [0.4, 0.5],
         "data": {"dataset": "d.h5", "limit": 50, "calibration": "d.h5", "calibration_limit": 20}})",
                              dir.path().toStdString());
     QCOMPARE(s.workloads[0].layer, std::string("conv2")); // the first binary conv layer by default
     QCOMPARE(s.workloads[0].inputs, 36);
     const SweepOutcome o = run(s, "", 2);
-    QCOMPARE(o.table.rows.size(), size_t{12});
+    QCOMPARE(o.table.rows.size(), size_t{16});
     QCOMPARE(o.exactAccuracyRuns, 1);
-    QCOMPARE(o.accuracyRuns, 3); // level 2 with none, bias and tune; p does not change accuracy
+    QCOMPARE(o.accuracyRuns, 4); // level 2 with each mitigation; p does not change accuracy
     // The exact accuracy is what the inference engine says.
     const Dataset loaded = loadDataset(dir.filePath("d.h5").toStdString());
     const std::vector<int> pred = InferenceEngine(model).predict(loaded, 0, 50);
@@ -450,23 +450,26 @@ void TestSweep::modelAccuracyOncePerModel()
         if (std::get<int64_t>(r[ColLevel]) == 0)
             QCOMPARE(acc, correct / 50.0);
     }
-    // Tuning in a sweep is the engine's tuning on the sweep's calibration images.
+    // Each mitigation in a sweep is the engine's on the sweep's calibration images.
     ApproxConfig approx;
     approx.lsbColumns = 2;
-    InferenceConfig tuned =
-        InferenceConfig::withCircuit(model, PopcountUnitConfig::makeCircuit(Topology::AdderTree, approx));
-    thresholdTuning(model, tuned, loaded, 20);
-    const std::vector<int> tunedPred = InferenceEngine(model, tuned).predict(loaded, 0, 50);
-    int tunedCorrect = 0;
-    for (int i = 0; i < 50; ++i)
-        tunedCorrect += tunedPred[i] == loaded.labels[i];
-    int tuneRows = 0;
-    for (const SweepRow& r : o.table.rows)
-        if (std::get<std::string>(r[ColMitigation]) == "tune" && std::get<int64_t>(r[ColLevel]) == 2) {
-            QCOMPARE(std::get<double>(r[ColAccuracy]), tunedCorrect / 50.0);
-            ++tuneRows;
-        }
-    QCOMPARE(tuneRows, 2); // one per p
+    for (const Mitigation mode : {Mitigation::Tune, Mitigation::BiasTune}) {
+        InferenceConfig tuned =
+            InferenceConfig::withCircuit(model, PopcountUnitConfig::makeCircuit(Topology::AdderTree, approx));
+        applyMitigation(mode, model, tuned, loaded, 20);
+        const std::vector<int> tunedPred = InferenceEngine(model, tuned).predict(loaded, 0, 50);
+        int tunedCorrect = 0;
+        for (int i = 0; i < 50; ++i)
+            tunedCorrect += tunedPred[i] == loaded.labels[i];
+        int tuneRows = 0;
+        for (const SweepRow& r : o.table.rows)
+            if (std::get<std::string>(r[ColMitigation]) == mitigationName(mode)
+                && std::get<int64_t>(r[ColLevel]) == 2) {
+                QCOMPARE(std::get<double>(r[ColAccuracy]), tunedCorrect / 50.0);
+                ++tuneRows;
+            }
+        QCOMPARE(tuneRows, 2); // one per p
+    }
 
     // An evaluation cache file: a second sweep over the same designs (other
     // p values, another mitigation list) takes its counts from the file and
