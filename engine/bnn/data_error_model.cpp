@@ -80,22 +80,10 @@ void setDataErrorSummary(LayerErrorModel& layer, double xnorP)
         setErrorSummary(layer, xnorP);
         return;
     }
-    layer.xnorP = xnorP;
-    double rate = 0.0, mean = 0.0, square = 0.0, conditionalVariance = 0.0;
-    for (int s = 0; s <= layer.fanIn; ++s) {
-        const double w = static_cast<double>(layer.rowSamples[static_cast<size_t>(s)]) / static_cast<double>(total);
-        if (w == 0.0)
-            continue;
-        const double m = layer.conditionalMean(s), m2 = layer.conditionalMeanSquare(s);
-        rate += w * (1.0 - zeroErrorProbability(layer, s));
-        mean += w * m;
-        square += w * m2;
-        conditionalVariance += w * std::max(0.0, m2 - m * m);
-    }
-    layer.errorRate = std::clamp(rate, 0.0, 1.0);
-    layer.meanError = mean;
-    layer.errorStd = std::sqrt(std::max(0.0, square - mean * mean));
-    layer.bitFlipProbability = equivalentBitFlipProbability(layer.fanIn, conditionalVariance);
+    std::vector<double> weights(layer.rowSamples.size());
+    for (size_t s = 0; s < weights.size(); ++s)
+        weights[s] = static_cast<double>(layer.rowSamples[s]) / static_cast<double>(total);
+    setErrorSummary(layer, xnorP, weights);
 }
 
 ErrorModel blendDataErrorModel(const ErrorModel& iid, const MeasuredErrors& measured, double priorSamples)

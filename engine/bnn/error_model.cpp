@@ -63,10 +63,18 @@ void setErrorSummary(LayerErrorModel& layer, double xnorP)
     if (!(xnorP >= 0.0 && xnorP <= 1.0))
         throw std::invalid_argument("error model: the XNOR statistic p must be between 0 and 1, not "
                                     + std::to_string(xnorP));
+    std::vector<double> weights(static_cast<size_t>(layer.fanIn) + 1);
+    for (int s = 0; s <= layer.fanIn; ++s)
+        weights[static_cast<size_t>(s)] = detail::binomialPmf(layer.fanIn, s, xnorP);
+    setErrorSummary(layer, xnorP, weights);
+}
+
+void setErrorSummary(LayerErrorModel& layer, double xnorP, const std::vector<double>& weights)
+{
     layer.xnorP = xnorP;
     double rate = 0.0, mean = 0.0, square = 0.0, conditionalVariance = 0.0;
     for (int s = 0; s <= layer.fanIn; ++s) {
-        const double w = detail::binomialPmf(layer.fanIn, s, xnorP);
+        const double w = weights[static_cast<size_t>(s)];
         if (w == 0.0)
             continue;
         const std::vector<double>& row = layer.probs[s];

@@ -103,6 +103,9 @@ LayerErrorModel abstractLayerErrorModel(const PopcountUnit& unit, double xnorP, 
 // Recomputes the summary numbers (errorRate .. bitFlipProbability) of
 // `layer` from its rows at `xnorP` (docs/error-model.md defines them).
 void setErrorSummary(LayerErrorModel& layer, double xnorP);
+// The same numbers over s weighted by `weights` (fanIn + 1 values summing to
+// 1), e.g. the exact popcounts measured on data; records xnorP as given.
+void setErrorSummary(LayerErrorModel& layer, double xnorP, const std::vector<double>& weights);
 // The bit-flip probability q whose i.i.d. flips of the N XNOR outputs give a
 // popcount error of the same conditional variance, Var(e | s) = N q (1 - q):
 // setErrorSummary passes E[Var(e | s)] over s ~ Binomial(N, xnorP). 1/2 when

@@ -198,11 +198,7 @@ MitigationReport biasCompensation(const Model& model, InferenceConfig& config, c
     // layers' shifts. A layer alone can look harmful when only the later
     // layers' shifts make it pay.
     if (!approximate.empty()) {
-        LayerMitigation whole;
-        whole.layer = -1;
-        whole.step = Mitigation::Bias;
-        whole.fitCorrectBefore = fit.fitCorrect();
-        whole.heldOutCorrectBefore = fit.heldOutCorrect();
+        LayerMitigation whole = fit.entry(-1, Mitigation::Bias);
         std::vector<Candidate> candidates;
         for (const ShiftRule rule : {ShiftRule::Measured, ShiftRule::MinusCircuit, ShiftRule::MinusModel}) {
             if ((rule == ShiftRule::MinusCircuit && !trainedFor)
@@ -250,9 +246,7 @@ MitigationReport biasCompensation(const Model& model, InferenceConfig& config, c
         if (!stats)
             stats = InferenceEngine(model, fit.current()).run(calibration, 0, fit.fitImages(), true).stats;
         const LayerStats& s = stats->layers[i];
-        LayerMitigation m;
-        m.layer = li;
-        m.step = Mitigation::Bias;
+        LayerMitigation m = fit.entry(li, Mitigation::Bias);
         m.thresholdBits = unit.valueBits();
         m.xnorOneFraction = s.xnorOneFraction();
         ErrorOptions options;
@@ -262,8 +256,6 @@ MitigationReport biasCompensation(const Model& model, InferenceConfig& config, c
         m.measuredError = meanError(s);
         m.trainedCircuitError = trainedCircuit[i];
         m.trainedModelError = trainedModel[i];
-        m.fitCorrectBefore = fit.fitCorrect();
-        m.heldOutCorrectBefore = fit.heldOutCorrect();
 
         // The candidate shifts: the measured error (what an exactly trained
         // model needs), and for an aware model the part of it that it did

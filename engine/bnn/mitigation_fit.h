@@ -31,6 +31,17 @@ public:
     const InferenceConfig& current() const { return current_; }
     int fitCorrect() const { return fitCorrect_; }
     int heldOutCorrect() const { return heldOutCorrect_; }
+    // A report entry for model layer `layer` (-1: the whole network) and
+    // `step`, with the counts of the current configuration as "before".
+    LayerMitigation entry(int layer, Mitigation step) const
+    {
+        LayerMitigation m;
+        m.layer = layer;
+        m.step = step;
+        m.fitCorrectBefore = fitCorrect_;
+        m.heldOutCorrectBefore = heldOutCorrect_;
+        return m;
+    }
 
     // Scores every candidate on the fit images, judges the best one (the
     // first of equals) on the held-out images if it beats the current

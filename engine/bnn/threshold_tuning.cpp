@@ -110,11 +110,7 @@ MitigationReport thresholdTuning(const Model& model, InferenceConfig& config, co
     // in order behind the earlier layers' fits. A layer alone can look
     // harmful when only the later layers' re-fits make it pay.
     if (!tuned.empty()) {
-        LayerMitigation whole;
-        whole.layer = -1;
-        whole.step = Mitigation::Tune;
-        whole.fitCorrectBefore = fit.fitCorrect();
-        whole.heldOutCorrectBefore = fit.heldOutCorrect();
+        LayerMitigation whole = fit.entry(-1, Mitigation::Tune);
         std::vector<Candidate> candidates;
         std::vector<size_t> targetOf;
         for (size_t k = 0; k < targets.size(); ++k) {
@@ -157,12 +153,8 @@ MitigationReport thresholdTuning(const Model& model, InferenceConfig& config, co
     // Then layer by layer, behind the earlier layers' kept changes.
     for (size_t t = 0; t < tuned.size(); ++t) {
         const int li = tuned[t];
-        LayerMitigation m;
-        m.layer = li;
-        m.step = Mitigation::Tune;
+        LayerMitigation m = fit.entry(li, Mitigation::Tune);
         m.thresholdBits = valueBits[t];
-        m.fitCorrectBefore = fit.fitCorrect();
-        m.heldOutCorrectBefore = fit.heldOutCorrect();
         const std::vector<int32_t> values =
             traceLayers(model, fit.current(), {li}, calibration, 0, fit.fitImages()).front().values;
         // The neurons a fit moves: those whose own shift it changes.
