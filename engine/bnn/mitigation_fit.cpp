@@ -63,7 +63,10 @@ std::string trainedForText(const Model& model, const InferenceConfig* trainedFor
 
 std::string signedText(int value)
 {
-    return (value >= 0 ? "+" : "") + std::to_string(value);
+    std::string text = std::to_string(value);
+    if (value >= 0)
+        text.insert(text.begin(), '+'); // not "+" + text: GCC 12 warns falsely (-Wrestrict)
+    return text;
 }
 
 void parallelImages(int count, int threads, const std::function<void(int)>& fn)
