@@ -34,6 +34,14 @@ Case makeCase(bool aware, int lsb)
 
 constexpr int kCalibration = 200, kTest = 400;
 
+// Under the sanitizers (10-30 times slower; they look for memory errors)
+// two rows: the exact model at LSB 2 and the aware one at LSB 3.
+#ifdef AXBNN_SANITIZED_BUILD
+constexpr bool kSanitizedBuild = true;
+#else
+constexpr bool kSanitizedBuild = false;
+#endif
+
 } // namespace
 
 class TestMitigationRule : public QObject {
@@ -46,7 +54,8 @@ private Q_SLOTS:
         QTest::addColumn<int>("lsb");
         for (bool aware : {false, true})
             for (int lsb : {1, 2, 3})
-                QTest::addRow("%s lsb %d", aware ? "aware" : "exact", lsb) << aware << lsb;
+                if (!kSanitizedBuild || lsb == (aware ? 3 : 2))
+                    QTest::addRow("%s lsb %d", aware ? "aware" : "exact", lsb) << aware << lsb;
     }
 
     // Calibration: the report's counts are what the configurations give, and
