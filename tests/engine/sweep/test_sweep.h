@@ -1,4 +1,4 @@
-// The sweep engine's test suite (test_sweep.cpp, test_pareto.cpp).
+// The sweep engine's test suite (test_sweep.cpp, test_sweep_accuracy.cpp, test_pareto.cpp).
 #pragma once
 
 #include <QObject>
