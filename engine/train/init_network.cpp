@@ -98,12 +98,12 @@ void rebuildFromThresholds(TrainLayer& l, const Layer& ml, const float* pre, int
 
 } // namespace
 
-NetworkSpec specOfModel(const Model& m)
+NetworkSpec specOfModel(const Model& m, const std::string& what)
 {
     NetworkSpec s;
     s.input = m.input;
     s.classes = m.classes();
-    const std::string prefix = "the init model is not an fc or vgg3 network of this trainer: ";
+    const std::string prefix = what + " is not an fc or vgg3 network of this trainer: ";
     if (m.layers.size() == 3) {
         s.arch = Arch::Mlp;
         s.hidden = m.layers[0].out.channels;

@@ -17,7 +17,7 @@ namespace axbnn::train {
 // kernel, channels, hidden width, input shape, classes). Throws
 // std::invalid_argument naming the first layer that no fc or vgg3 network
 // of this trainer has.
-NetworkSpec specOfModel(const Model& model);
+NetworkSpec specOfModel(const Model& model, const std::string& what = "the init model");
 
 // The batch-norm epsilon the model was trained with (metadata bn_epsilon),
 // or `fallback`.

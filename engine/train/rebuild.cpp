@@ -1,46 +1,16 @@
-// rebuildNetwork: the trainer's spec read off the layer list, the float
-// parameters copied back, and the fold checked against the model.
+// rebuildNetwork: the trainer's spec read off the layer list (specOfModel,
+// as fine-tuning reads it), the float parameters copied back, and the fold
+// checked against the model.
 #include "train/rebuild.h"
 
 #include "train/fold.h"
+#include "train/init_network.h"
 
 #include <stdexcept>
 #include <string>
 
 namespace axbnn::train {
 namespace {
-
-bool kindsAre(const Model& m, std::initializer_list<LayerKind> kinds)
-{
-    if (m.layers.size() != kinds.size())
-        return false;
-    size_t i = 0;
-    for (LayerKind k : kinds)
-        if (m.layers[i++].kind != k)
-            return false;
-    return true;
-}
-
-NetworkSpec specOf(const Model& m)
-{
-    using K = LayerKind;
-    NetworkSpec spec;
-    spec.input = m.input;
-    spec.classes = m.classes();
-    if (kindsAre(m, {K::InputConv, K::MaxPool, K::Conv, K::MaxPool, K::Dense, K::Scores})) {
-        spec.arch = Arch::Vgg3;
-        spec.kernel = m.layers[0].kernel;
-        spec.channels = m.layers[0].out.channels;
-        spec.hidden = m.layers[4].outputs();
-    } else if (kindsAre(m, {K::InputConv, K::Dense, K::Scores})) {
-        spec.arch = Arch::Mlp;
-        spec.hidden = m.layers[0].outputs();
-    } else {
-        throw std::invalid_argument("the model is neither the trainer's VGG3 (inputconv, maxpool, conv, maxpool, "
-                                    "dense, scores) nor its MLP (inputconv, dense, scores)");
-    }
-    return spec;
-}
 
 std::string where(const Model& m, int i)
 {
@@ -65,7 +35,7 @@ const std::vector<float>& param(const Model& m, int i, const char* key, int chan
 
 Network rebuildNetwork(const Model& model)
 {
-    const NetworkSpec spec = specOf(model);
+    const NetworkSpec spec = specOfModel(model, "the model");
     float epsilon = 1e-5f;
     if (const auto it = model.meta.extra.find("bn_epsilon"); it != model.meta.extra.end()) {
         try {
