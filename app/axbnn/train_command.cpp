@@ -54,6 +54,7 @@ struct TrainArgs {
     std::vector<std::string> given; // architecture options and --lr as typed
     int unitWidth = 0;
     bool includeScores = false;
+    bool hardwareInTheLoop = false;
     uint64_t samplesPerSum = 4096;
     std::string out;
 };
@@ -94,7 +95,8 @@ std::string clock(double seconds)
     return buf;
 }
 
-ErrorModel circuitErrorModel(const TrainArgs& a, const train::NetworkSpec& spec, int lsb, int levels)
+// The circuits of one level on every binary layer of the architecture.
+InferenceConfig circuitConfig(const TrainArgs& a, const Model& skeleton, int lsb, int levels)
 {
     CircuitSpec cs = a.circuit.spec(1);
     cs.approx.lsbColumns = lsb;
@@ -102,9 +104,16 @@ ErrorModel circuitErrorModel(const TrainArgs& a, const train::NetworkSpec& spec,
     PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(cs.topology, cs.approx, a.unitWidth);
     if (!a.circuit.cellsFile.empty())
         unit.library = a.circuit.library();
+    InferenceConfig config = InferenceConfig::withCircuit(skeleton, unit, a.includeScores);
+    config.threads = a.threads;
+    return config;
+}
+
+ErrorModel circuitErrorModel(const TrainArgs& a, const train::NetworkSpec& spec, int lsb, int levels)
+{
     // The architecture's layer list (weights do not matter for P(e | s)).
     const Model skeleton = train::foldNetwork(train::makeNetwork(spec, a.seed));
-    const InferenceConfig config = InferenceConfig::withCircuit(skeleton, unit, a.includeScores);
+    const InferenceConfig config = circuitConfig(a, skeleton, lsb, levels);
     ErrorModelOptions options;
     options.samplesPerSum = a.samplesPerSum;
     options.seed = a.seed;
@@ -145,12 +154,15 @@ void setErrorSources(const TrainArgs& a, train::TrainConfig& config)
         const int l = lsb[std::min(i, lsb.size() - 1)], v = levels[std::min(i, levels.size() - 1)];
         train::TrainLevel level;
         level.label = train::levelLabel(l, v);
-        if (l != 0 || v != 0)
+        if ((l != 0 || v != 0) && a.hardwareInTheLoop)
+            level.circuit = circuitConfig(a, train::foldNetwork(train::makeNetwork(config.net, a.seed)), l, v);
+        else if (l != 0 || v != 0)
             level.errors = circuitErrorModel(a, config.net, l, v);
         config.levels.push_back(std::move(level));
     }
     if (count == 1) { // one level: plain exact or approximation-aware training
         config.errorModel = std::move(config.levels[0].errors);
+        config.circuit = std::move(config.levels[0].circuit);
         config.levels.clear();
     }
 }
@@ -168,6 +180,10 @@ void checkErrorOptions(const TrainArgs& a)
     if (knobs && !a.errorModels.empty())
         throw std::invalid_argument("give either --error-model or circuit options (--approx-lsb, --approx-levels), "
                                     "not both");
+    if (a.hardwareInTheLoop && !knobs)
+        throw std::invalid_argument("--hardware-in-the-loop counts through the circuits of the circuit options: give "
+                                    + std::string(knobInfo(Knob::LsbColumns).option) + " or "
+                                    + knobInfo(Knob::Levels).option + " (an error-model file has no circuit)");
     if (a.lsbValues.size() > 1 && a.levelValues.size() > 1)
         throw std::invalid_argument("multi-level training varies one knob: give a list to "
                                     + std::string(knobInfo(Knob::LsbColumns).option) + " or to "
@@ -304,12 +320,16 @@ void runTrain(const TrainArgs& a)
             checkErrorModelFits(*level.errors, skeleton);
 
     const int images = a.limit > 0 ? std::min(a.limit, trainData.count) : trainData.count;
-    std::string how = config.errorModel ? " with injected popcount errors" : "";
+    std::string how = config.errorModel ? " with injected popcount errors"
+        : config.circuit                ? " through the bit-exact popcount circuits (hardware in the loop)"
+                                        : "";
     if (!config.levels.empty()) {
         how = " at the levels";
         for (size_t i = 0; i < config.levels.size(); ++i)
             how += (i ? ", " : " ") + config.levels[i].label;
         how += std::string(" (one per ") + train::levelMixName(config.levelMix) + ")";
+        if (a.hardwareInTheLoop)
+            how += " through the bit-exact popcount circuits (hardware in the loop)";
     }
     if (config.init) {
         char lr[32];
@@ -461,6 +481,9 @@ void addTrainCommand(CLI::App& app)
     cmd->add_option("--unit-width", args->unitWidth, "Inputs per popcount unit (0: whole fan-in)")
         ->check(CLI::Range(0, kMaxUnitWidth));
     cmd->add_flag("--include-scores", args->includeScores, "Also approximate the last (scores) layer");
+    cmd->add_flag("--hardware-in-the-loop", args->hardwareInTheLoop,
+                  "Count every popcount of the forward pass through the bit-exact circuit of the circuit options "
+                  "(straight-through gradients) instead of injecting errors from its abstracted error model");
     cmd->add_option("--samples", args->samplesPerSum, "Error model: random patterns per exact count s")
         ->check(CLI::Range(uint64_t{64}, uint64_t{1} << 20))
         ->capture_default_str();

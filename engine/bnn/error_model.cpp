@@ -136,9 +136,8 @@ bool hasPopcount(LayerKind kind)
     return kind == LayerKind::Conv || kind == LayerKind::Dense || kind == LayerKind::Scores;
 }
 
-// The configuration as a docs/layer-config.md document: one "default" unit
-// when every Conv/Dense layer shares it (and Scores shares it or is exact),
-// otherwise one entry per circuit layer.
+} // namespace
+
 nlohmann::json layerConfigDocument(const Model& model, const InferenceConfig& config)
 {
     nlohmann::json common;
@@ -166,8 +165,6 @@ nlohmann::json layerConfigDocument(const Model& model, const InferenceConfig& co
         return {{"default", common}, {"include_scores", scoresToo}};
     return {{"layers", perLayer}};
 }
-
-} // namespace
 
 ErrorModel abstractErrorModel(const Model& model, const InferenceConfig& config, const std::vector<double>& xnorP,
                               const ErrorModelOptions& options)

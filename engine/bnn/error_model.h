@@ -114,6 +114,10 @@ double equivalentBitFlipProbability(int fanIn, double conditionalVariance);
 
 // The layer-config unit description of `unit` (docs/layer-config.md).
 nlohmann::json unitConfigJson(const PopcountUnitConfig& unit);
+// `config` as a docs/layer-config.md document: one "default" unit when every
+// Conv/Dense layer of `model` shares it (and Scores shares it or is exact),
+// otherwise one entry per circuit layer (ErrorModel::circuit).
+nlohmann::json layerConfigDocument(const Model& model, const InferenceConfig& config);
 
 // Throws std::invalid_argument ("error model layer 2 has fan-in 576 but model
 // layer 2 has fan-in 1600") when an entry does not describe a binary layer of

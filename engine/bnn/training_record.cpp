@@ -51,6 +51,8 @@ TrainingRecord trainingRecordOf(const ModelMetadata& meta)
     if (j.contains("init") && j["init"].is_string())
         r.init = j["init"].get<std::string>();
     r.levelMix = j.value("level_mix", std::string());
+    r.hardwareInTheLoop = j.contains("hardware_in_the_loop") && j["hardware_in_the_loop"].is_boolean()
+        && j["hardware_in_the_loop"].get<bool>();
     if (j.contains("levels") && j["levels"].is_array())
         for (const nlohmann::json& level : j["levels"]) {
             if (!level.is_object())
@@ -77,6 +79,8 @@ std::string trainingRecordText(const TrainingRecord& r)
     }
     if (!r.levelMix.empty())
         j["level_mix"] = r.levelMix;
+    if (r.hardwareInTheLoop)
+        j["hardware_in_the_loop"] = true;
     return j.dump();
 }
 

@@ -43,6 +43,9 @@ struct TrainingRecord {
     std::string init; // the model it was fine-tuned from (file name); "" from scratch
     std::vector<TrainingLevelRecord> levels; // MultiLevel: every level in the order given
     std::string levelMix; // MultiLevel: "batch" (a level per batch) or "image" (per image)
+    // The errors came from the circuits themselves in the forward pass, not
+    // from an error model ("hardware_in_the_loop": true).
+    bool hardwareInTheLoop = false;
     bool recorded = false; // read from the record (false: inferred from older metadata)
 
     bool fineTuned() const { return !init.empty(); }

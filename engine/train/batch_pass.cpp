@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace axbnn::train {
 
@@ -233,21 +234,45 @@ void BatchPass::bnEvalSign(int li, int count)
     });
 }
 
-void BatchPass::injectErrors(int l, int count, uint64_t key)
+void BatchPass::injectErrors(int l, const float* in, int count, uint64_t key)
 {
-    std::vector<float>& z = state_[static_cast<size_t>(l)].z;
+    LayerState& s = state_[static_cast<size_t>(l)];
+    std::vector<float>& z = s.z;
     const uint64_t layerKey = streamKey(key, static_cast<uint64_t>(l));
+    auto countThrough = [&](const ErrorInjector& injector, const std::vector<int>& images) {
+        injector.circuit(l).apply(net_.layers[static_cast<size_t>(l)], in, s.wb.data(), z.data(), images, pool_);
+    };
     if (!imageInjectors_.empty()) { // a level per image
+        // Hardware in the loop: each level's circuit counts its images together.
+        std::vector<std::pair<const ErrorInjector*, std::vector<int>>> circuitImages;
+        for (int i = 0; i < count; ++i) {
+            const ErrorInjector* injector = imageInjectors_[static_cast<size_t>(i)];
+            if (!injector || !injector->usesCircuit(l))
+                continue;
+            auto it = std::find_if(circuitImages.begin(), circuitImages.end(),
+                                   [&](const auto& entry) { return entry.first == injector; });
+            if (it == circuitImages.end())
+                it = circuitImages.insert(circuitImages.end(), {injector, {}});
+            it->second.push_back(i);
+        }
+        for (const auto& [injector, images] : circuitImages)
+            countThrough(*injector, images);
         const int64_t per = static_cast<int64_t>(z.size()) / count; // image-major
         pool_.run(count, [&](int i, int) {
             const ErrorInjector* injector = imageInjectors_[static_cast<size_t>(i)];
-            if (injector && injector->injects(l))
+            if (injector && injector->injects(l) && !injector->usesCircuit(l))
                 injector->inject(l, z.data() + i * per, per, i * per, layerKey);
         });
         return;
     }
     if (!injector_ || !injector_->injects(l))
         return;
+    if (injector_->usesCircuit(l)) {
+        std::vector<int> images(static_cast<size_t>(count));
+        std::iota(images.begin(), images.end(), 0);
+        countThrough(*injector_, images);
+        return;
+    }
     const int64_t n = static_cast<int64_t>(z.size());
     pool_.run(blocks(n, kElemBlock), [&](int t, int) {
         const int64_t first = int64_t{t} * kElemBlock;
@@ -264,7 +289,7 @@ float BatchPass::forwardTrain(const float* pixels, const uint8_t* labels, int co
     for (size_t li = 0; li < net_.layers.size(); ++li) {
         const int l = static_cast<int>(li);
         convForward(l, in, count);
-        injectErrors(l, count, key);
+        injectErrors(l, in, count, key);
         poolForward(l, count, true);
         bnTrain(l, count, momentum);
         in = state_[li].a.data();
@@ -440,7 +465,7 @@ void BatchPass::forwardEval(const float* pixels, int count, float* scores, bool 
         const int l = static_cast<int>(li);
         convForward(l, in, count);
         if (inject)
-            injectErrors(l, count, key);
+            injectErrors(l, in, count, key);
         poolForward(l, count, false);
         if (li == last)
             break;

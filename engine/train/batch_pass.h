@@ -54,7 +54,8 @@ public:
 
 private:
     void convForward(int l, const float* in, int count);
-    void injectErrors(int l, int count, uint64_t key); // into state_[l].z of `count` images
+    // Into state_[l].z of `count` images whose layer input is `in`.
+    void injectErrors(int l, const float* in, int count, uint64_t key);
     void poolForward(int l, int count, bool keepArgmax);
     void bnTrain(int l, int count, float momentum);
     void bnEvalSign(int l, int count);

@@ -1,6 +1,9 @@
 // ErrorInjector: matches the error model's layers to the trained layers.
 #include "train/error_injection.h"
 
+#include "bnn/layer_plan.h"
+#include "train/fold.h"
+
 #include <stdexcept>
 #include <string>
 
@@ -41,9 +44,31 @@ ErrorInjector::ErrorInjector(const ErrorModel& model, const Network& net)
         samplers_.clear();
 }
 
+ErrorInjector::ErrorInjector(const InferenceConfig& circuits, const Network& net)
+{
+    const std::vector<LayerPlan> plans = planLayers(foldNetwork(net), circuits);
+    circuits_.resize(net.layers.size());
+    bool any = false;
+    for (size_t t = 0; t < net.layers.size(); ++t) {
+        const LayerPlan& plan = plans[static_cast<size_t>(net.layers[t].modelLayer)];
+        if (!net.layers[t].pixels && plan.usesCircuit()) {
+            circuits_[t] = std::make_shared<const CircuitLayer>(plan);
+            any = true;
+        }
+    }
+    if (!any)
+        circuits_.clear();
+}
+
 bool ErrorInjector::injects(int trainLayer) const
 {
-    return trainLayer >= 0 && static_cast<size_t>(trainLayer) < samplers_.size() && samplers_[trainLayer].has_value();
+    return (trainLayer >= 0 && static_cast<size_t>(trainLayer) < samplers_.size() && samplers_[trainLayer].has_value())
+        || usesCircuit(trainLayer);
+}
+
+bool ErrorInjector::usesCircuit(int trainLayer) const
+{
+    return trainLayer >= 0 && static_cast<size_t>(trainLayer) < circuits_.size() && circuits_[trainLayer];
 }
 
 void ErrorInjector::inject(int trainLayer, float* dots, int64_t count, int64_t first, uint64_t key) const

@@ -1,13 +1,17 @@
 // Error injection of approximation-aware training (docs/domain.md section 7):
 // every binary layer's popcount s gets an error e drawn from P(e | s) of the
 // abstracted error model before its max-pool / batch-norm (dot += 2e); the
-// gradient passes straight through.
+// gradient passes straight through. Or, hardware in the loop, the layer's
+// bit-exact circuit counts (train/circuit_injection.h).
 #pragma once
 
 #include "bnn/error_model.h"
+#include "bnn/inference_types.h"
+#include "train/circuit_injection.h"
 #include "train/network.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -20,9 +24,16 @@ public:
     // index). Throws std::invalid_argument if a model layer is not a binary
     // layer of this network or its fan-in differs.
     ErrorInjector(const ErrorModel& model, const Network& net);
+    // Hardware in the loop: every trained layer with a circuit in `circuits`
+    // (per model layer, InferenceConfig::unitFor) counts through it.
+    ErrorInjector(const InferenceConfig& circuits, const Network& net);
 
-    bool active() const { return !samplers_.empty(); }
+    bool active() const { return !samplers_.empty() || !circuits_.empty(); }
     bool injects(int trainLayer) const;
+    // The layer counts through its circuit (CircuitLayer::apply) rather than
+    // taking sampled errors (inject).
+    bool usesCircuit(int trainLayer) const;
+    const CircuitLayer& circuit(int trainLayer) const { return *circuits_[trainLayer]; }
     // Adds 2e to each of `count` dot products (exact integers as float) of
     // a layer with fan-in N; element i draws its error from the counter-based
     // random stream (key, first + i), so any partition gives the same result.
@@ -30,6 +41,7 @@ public:
 
 private:
     std::vector<std::optional<ErrorSampler>> samplers_; // per trained layer
+    std::vector<std::shared_ptr<const CircuitLayer>> circuits_; // per trained layer (null: none)
 };
 
 // Counter-based 64-bit mixing (splitmix64 finaliser): independent streams

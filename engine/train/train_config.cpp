@@ -71,8 +71,14 @@ void validateTrainConfig(const TrainConfig& c)
         throw std::invalid_argument("threads must be 0 (all cores) or positive");
     if (!(c.warmupFraction >= 0.0f && c.warmupFraction < 1.0f))
         throw std::invalid_argument("warm-up fraction must be in [0, 1), got " + std::to_string(c.warmupFraction));
-    if (c.errorModel && !c.levels.empty())
-        throw std::invalid_argument("give either one error model or a list of approximation levels, not both");
+    if ((c.errorModel || c.circuit) && !c.levels.empty())
+        throw std::invalid_argument("give either one error source or a list of approximation levels, not both");
+    if (c.errorModel && c.circuit)
+        throw std::invalid_argument("give either an error model or circuits (hardware in the loop), not both");
+    for (const TrainLevel& level : c.levels)
+        if (level.errors && level.circuit)
+            throw std::invalid_argument("level '" + level.label
+                                        + "' has both an error model and circuits (hardware in the loop)");
     if (!(c.initLatent > 0.0f && c.initLatent <= 64.0f))
         throw std::invalid_argument("initial latent-weight scale must be in (0, 64], got "
                                     + std::to_string(c.initLatent));
@@ -162,6 +168,11 @@ std::vector<int> modelLayerIndices(const NetworkSpec& spec)
     return {0, 2, 4, 5};
 }
 
+bool hardwareInTheLoop(const TrainConfig& c)
+{
+    return c.circuit || std::any_of(c.levels.begin(), c.levels.end(), [](const TrainLevel& l) { return l.circuit; });
+}
+
 std::string recipeText(const TrainConfig& c)
 {
     std::ostringstream s;
@@ -172,7 +183,8 @@ std::string recipeText(const TrainConfig& c)
       << c.learningRate << " cosine to " << c.learningRate * c.finalLrFraction << "; batch-norm momentum "
       << c.bnMomentum << ", eps " << c.bnEpsilon << "; STE (sign, |pre-activation| <= 1), latent weights clipped to "
       << "[-1, 1]; augment " << (c.augment ? "shift +-" + std::to_string(c.augmentShift) : std::string("none"))
-      << "; seed " << c.seed << (c.errorModel ? "; error injection from the abstracted error model" : "");
+      << "; seed " << c.seed << (c.errorModel ? "; error injection from the abstracted error model" : "")
+      << (hardwareInTheLoop(c) ? "; hardware in the loop (forward pass through the bit-exact circuits)" : "");
     if (c.warmupFraction > 0.0f)
         s << "; linear warm-up over " << c.warmupFraction * 100 << "% of the steps";
     if (!c.levels.empty()) {

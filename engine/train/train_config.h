@@ -4,6 +4,7 @@
 #pragma once
 
 #include "bnn/error_model.h"
+#include "bnn/inference_types.h"
 #include "bnn/model.h"
 
 #include <cstdint>
@@ -44,10 +45,13 @@ inline constexpr const char* kExactLevelLabel = "exact";
 std::string levelLabel(int lsbColumns, int levels);
 
 // One approximation level of multi-level training: a label for reports
-// ("exact", "lsb 2") and the errors injected at it (none: exact).
+// ("exact", "lsb 2") and the errors injected at it: sampled from an error
+// model, or hardware in the loop, the circuits themselves (neither: exact).
 struct TrainLevel {
     std::string label;
     std::optional<ErrorModel> errors;
+    std::optional<InferenceConfig> circuit;
+    bool exact() const { return !errors && !circuit; }
 };
 
 // How multi-level training mixes its levels: one level per batch, or one
@@ -79,6 +83,11 @@ struct TrainConfig {
     // Approximation-aware training: errors injected per binary layer (matched
     // by model layer index; fan-ins must agree).
     std::optional<ErrorModel> errorModel;
+    // Hardware-in-the-loop training (instead of errorModel): the forward
+    // pass counts every binary layer that has a circuit here (per model
+    // layer) through that circuit, bit-exactly; gradients pass straight
+    // through (train/circuit_injection.h).
+    std::optional<InferenceConfig> circuit;
     // Multi-level training: when not empty (errorModel must then be empty),
     // each batch runs at one of these levels, drawn from the seed and the
     // step so that every cycle of levels.size() batches visits each level
@@ -115,6 +124,9 @@ std::vector<int> modelLayerIndices(const NetworkSpec& spec);
 // The learning rate of step `step` (1-based) of `totalSteps`: linear warm-up,
 // then cosine decay to finalLrFraction.
 float learningRateAt(const TrainConfig& config, int64_t step, int64_t totalSteps);
+
+// Whether any error source of `config` is a circuit (hardware in the loop).
+bool hardwareInTheLoop(const TrainConfig& config);
 
 // Text for ModelMetadata::trainingRecipe.
 std::string recipeText(const TrainConfig& config);

@@ -108,31 +108,49 @@ ModelMetadata metadataFor(const TrainConfig& config, const Dataset& train, const
     meta.dataset = train.source.find("fashion") != std::string::npos ? "fashion-mnist" : train.source;
     meta.classNames = train.classNames;
     meta.trainingRecipe = recipeText(config);
-    // One error model: its circuit. Several levels: the last approximate one
-    // in the order given (the record lists them all).
-    const ErrorModel* circuit = config.errorModel ? &*config.errorModel : nullptr;
+    // One error source: its circuit. Several levels: the last approximate
+    // one in the order given (the record lists them all).
+    const ErrorModel* errors = config.errorModel ? &*config.errorModel : nullptr;
+    const InferenceConfig* circuits = config.circuit ? &*config.circuit : nullptr;
     for (const TrainLevel& level : config.levels)
-        if (level.errors)
-            circuit = &*level.errors;
-    if (circuit)
-        meta.approximationConfig = circuit->circuit.is_null() ? "{}" : circuit->circuit.dump();
+        if (!level.exact()) {
+            errors = level.errors ? &*level.errors : nullptr;
+            circuits = level.circuit ? &*level.circuit : nullptr;
+        }
+    const Model skeleton = circuits || !config.levels.empty() ? foldNetwork(net) : Model();
+    auto circuitOf = [&](const ErrorModel* e, const InferenceConfig* c) {
+        return e ? e->circuit : c ? layerConfigDocument(skeleton, *c) : nlohmann::json();
+    };
+    const nlohmann::json circuit = circuitOf(errors, circuits);
+    if (errors || circuits)
+        meta.approximationConfig = circuit.is_null() ? "{}" : circuit.dump();
     meta.extra["trainer"] = "axbnn native trainer";
     meta.extra["bn_epsilon"] = std::to_string(net.bnEpsilon);
-    if (circuit)
-        meta.extra["error_model"] = errorModelSummary(*circuit);
+    if (errors)
+        meta.extra["error_model"] = errorModelSummary(*errors);
     {
         TrainingRecord record;
-        record.mode = !config.levels.empty() ? TrainingMode::MultiLevel
-            : config.errorModel              ? TrainingMode::Aware
-                                             : TrainingMode::Exact;
+        record.mode = !config.levels.empty()      ? TrainingMode::MultiLevel
+            : config.errorModel || config.circuit ? TrainingMode::Aware
+                                                  : TrainingMode::Exact;
         record.init = config.init ? (config.initName.empty() ? std::string("(unnamed)") : config.initName) : "";
         for (const TrainLevel& level : config.levels)
-            record.levels.push_back({level.label, level.errors ? level.errors->circuit : nlohmann::json()});
+            record.levels.push_back(
+                {level.label,
+                 circuitOf(level.errors ? &*level.errors : nullptr, level.circuit ? &*level.circuit : nullptr)});
         if (!config.levels.empty())
             record.levelMix = levelMixName(config.levelMix);
+        record.hardwareInTheLoop = hardwareInTheLoop(config);
         meta.extra[kTrainingRecordKey] = trainingRecordText(record);
     }
     return meta;
+}
+
+// The error source of one level (or of the whole run).
+ErrorInjector injectorFor(const std::optional<ErrorModel>& errors, const std::optional<InferenceConfig>& circuit,
+                          const Network& net)
+{
+    return errors ? ErrorInjector(*errors, net) : circuit ? ErrorInjector(*circuit, net) : ErrorInjector();
 }
 
 } // namespace
@@ -175,10 +193,10 @@ TrainResult trainNetwork(const TrainConfig& config, const Dataset& train, const 
         for (const ErrorModel* m : models)
             checkErrorModelFits(*m, skeleton);
     }
-    const ErrorInjector injector = config.errorModel ? ErrorInjector(*config.errorModel, net) : ErrorInjector();
+    const ErrorInjector injector = injectorFor(config.errorModel, config.circuit, net);
     std::vector<ErrorInjector> levelInjectors;
     for (const TrainLevel& level : config.levels)
-        levelInjectors.push_back(level.errors ? ErrorInjector(*level.errors, net) : ErrorInjector());
+        levelInjectors.push_back(injectorFor(level.errors, level.circuit, net));
     result.levelBatches.assign(config.levels.size(), 0);
     result.levelImages.assign(config.levels.size(), 0);
     TaskPool pool(config.threads);
@@ -291,8 +309,10 @@ TrainResult trainNetwork(const TrainConfig& config, const Dataset& train, const 
     return result;
 }
 
-std::vector<int> predictWithNetwork(const Network& net, const Dataset& data, int first, int count, int threads,
-                                    const ErrorModel* errors, uint64_t seed)
+namespace {
+
+std::vector<int> predictWith(const Network& net, const Dataset& data, int first, int count, int threads,
+                             const ErrorInjector& injector, uint64_t seed)
 {
     checkData(net.spec, data, "the data");
     if (first < 0 || count < 0 || first > data.count || count > data.count - first)
@@ -300,7 +320,6 @@ std::vector<int> predictWithNetwork(const Network& net, const Dataset& data, int
     constexpr int kEvalBatch = 256;
     Network copy = net; // BatchPass keeps a mutable reference; eval mode changes nothing
     TaskPool pool(threads);
-    const ErrorInjector injector = errors ? ErrorInjector(*errors, net) : ErrorInjector();
     BatchPass pass(copy, pool, &injector);
     const int pixels = net.spec.input.size(), classes = net.spec.classes;
     std::vector<float> input(static_cast<size_t>(kEvalBatch) * pixels),
@@ -310,13 +329,27 @@ std::vector<int> predictWithNetwork(const Network& net, const Dataset& data, int
         const int n = std::min(kEvalBatch, count - b);
         for (int i = 0; i < n; ++i)
             loadPixels(data, first + b + i, 0, 0, input.data() + static_cast<size_t>(i) * pixels);
-        pass.forwardEval(input.data(), n, scores.data(), errors != nullptr, streamKey(seed, static_cast<uint64_t>(b)));
+        pass.forwardEval(input.data(), n, scores.data(), injector.active(), streamKey(seed, static_cast<uint64_t>(b)));
         for (int i = 0; i < n; ++i) {
             const float* s = scores.data() + static_cast<size_t>(i) * classes;
             predicted[b + i] = static_cast<int>(std::max_element(s, s + classes) - s);
         }
     }
     return predicted;
+}
+
+} // namespace
+
+std::vector<int> predictWithNetwork(const Network& net, const Dataset& data, int first, int count, int threads,
+                                    const ErrorModel* errors, uint64_t seed)
+{
+    return predictWith(net, data, first, count, threads, errors ? ErrorInjector(*errors, net) : ErrorInjector(), seed);
+}
+
+std::vector<int> predictWithCircuits(const Network& net, const Dataset& data, int first, int count,
+                                     const InferenceConfig& circuits, int threads)
+{
+    return predictWith(net, data, first, count, threads, ErrorInjector(circuits, net), 0);
 }
 
 BatchGradients batchGradients(Network& net, const float* pixels, const uint8_t* labels, int count,

@@ -68,6 +68,12 @@ TrainResult trainNetwork(const TrainConfig& config, const Dataset& train, const 
 std::vector<int> predictWithNetwork(const Network& net, const Dataset& data, int first, int count, int threads = 0,
                                     const ErrorModel* errors = nullptr, uint64_t seed = 0);
 
+// The same pass with every layer that has a circuit in `circuits` counting
+// through it (hardware in the loop): equal, image for image, to the
+// inference engine on the folded network with `circuits`.
+std::vector<int> predictWithCircuits(const Network& net, const Dataset& data, int first, int count,
+                                     const InferenceConfig& circuits, int threads = 0);
+
 // One training step's building blocks, exposed for tests: the loss of a
 // fixed batch in training mode, and its gradients (weights as
 // d loss / d binarized weight, i.e. what the latent weights receive).
