@@ -237,6 +237,8 @@ void printResultJson(const TrainArgs& a, const train::TrainConfig& config, const
     j["out"] = a.out;
     j["arch"] = train::archName(config.net.arch);
     j["test_accuracy"] = r.testAccuracy;
+    if (config.circuit)
+        j["circuit_test_accuracy"] = r.circuitTestAccuracy;
     j["test_images"] = testImages;
     j["learning_rate"] = config.learningRate;
     double seconds = 0;
@@ -246,6 +248,8 @@ void printResultJson(const TrainArgs& a, const train::TrainConfig& config, const
                                {"train_accuracy", e.trainAccuracy},
                                {"test_accuracy", e.testAccuracy},
                                {"seconds", e.seconds}});
+        if (config.circuit)
+            j["epochs"].back()["circuit_test_accuracy"] = e.circuitTestAccuracy;
         seconds += e.seconds;
     }
     j["seconds"] = seconds;
@@ -348,6 +352,8 @@ void runTrain(const TrainArgs& a)
                          100 * p.accuracy);
             if (p.testAccuracy >= 0)
                 std::fprintf(stderr, ", test accuracy %.2f%%", 100 * p.testAccuracy);
+            if (p.circuitTestAccuracy >= 0)
+                std::fprintf(stderr, " (%.2f%% through the circuits)", 100 * p.circuitTestAccuracy);
             std::fprintf(stderr, " (%s elapsed, %s left)\n", clock(p.elapsedSeconds).c_str(),
                          clock(p.remainingSeconds).c_str());
             return true;
@@ -394,6 +400,9 @@ void runTrain(const TrainArgs& a)
     if (result.testAccuracy >= 0)
         std::printf("test accuracy %.2f%% (%d images of %s, exact popcount)\n", 100 * result.testAccuracy,
                     testData.count, testData.source.c_str());
+    if (result.circuitTestAccuracy >= 0)
+        std::printf("test accuracy %.2f%% through the circuits it was trained with\n",
+                    100 * result.circuitTestAccuracy);
     std::printf("wrote %s\n", a.out.c_str());
 }
 

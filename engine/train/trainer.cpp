@@ -79,9 +79,9 @@ void checkData(const NetworkSpec& spec, const Dataset& data, const char* what)
                                     + " classes but the network has " + std::to_string(spec.classes));
 }
 
-double testAccuracy(const Model& model, const Dataset& test, int threads)
+double testAccuracy(const Model& model, const Dataset& test, int threads, const InferenceConfig* circuits = nullptr)
 {
-    InferenceConfig config;
+    InferenceConfig config = circuits ? *circuits : InferenceConfig();
     config.threads = threads;
     const InferenceEngine engine(model, config);
     const std::vector<int> predicted = engine.predict(test, 0, test.count);
@@ -282,6 +282,8 @@ TrainResult trainNetwork(const TrainConfig& config, const Dataset& train, const 
         result.model = foldNetwork(net, metadataFor(config, train, net));
         if (test)
             summary.testAccuracy = testAccuracy(result.model, *test, pool.threads());
+        if (test && config.circuit)
+            summary.circuitTestAccuracy = testAccuracy(result.model, *test, pool.threads(), &*config.circuit);
         summary.seconds = seconds() - epochStart;
         result.epochs.push_back(summary);
         if (progress) {
@@ -295,6 +297,7 @@ TrainResult trainNetwork(const TrainConfig& config, const Dataset& train, const 
             p.remainingSeconds = p.elapsedSeconds / epoch * (config.epochs - epoch);
             p.epochEnd = true;
             p.testAccuracy = summary.testAccuracy;
+            p.circuitTestAccuracy = summary.circuitTestAccuracy;
             if (!progress(p))
                 throw TrainingCancelled();
         }
@@ -302,8 +305,11 @@ TrainResult trainNetwork(const TrainConfig& config, const Dataset& train, const 
     if (config.epochs == 0) { // fine-tuning for no epoch: the init model as the trainer rebuilt it
         result.model = foldNetwork(net, metadataFor(config, train, net));
         result.testAccuracy = test ? testAccuracy(result.model, *test, pool.threads()) : -1;
+        if (test && config.circuit)
+            result.circuitTestAccuracy = testAccuracy(result.model, *test, pool.threads(), &*config.circuit);
     } else {
         result.testAccuracy = result.epochs.back().testAccuracy;
+        result.circuitTestAccuracy = result.epochs.back().circuitTestAccuracy;
     }
     result.model.meta.accuracyAtSave = result.testAccuracy;
     return result;

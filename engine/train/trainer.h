@@ -27,6 +27,9 @@ struct TrainProgress {
     // model in the inference engine (exact mode), or -1 without test data.
     bool epochEnd = false;
     double testAccuracy = -1;
+    // Hardware in the loop (TrainConfig::circuit): the same through the
+    // circuits trained with, or -1.
+    double circuitTestAccuracy = -1;
 };
 
 // Called on the training thread after every batch and at every epoch's end;
@@ -40,6 +43,7 @@ public:
 
 struct EpochSummary {
     double loss = 0, trainAccuracy = 0, testAccuracy = -1, seconds = 0;
+    double circuitTestAccuracy = -1; // TrainProgress::circuitTestAccuracy
 };
 
 struct TrainResult {
@@ -47,6 +51,7 @@ struct TrainResult {
     Model model; // folded, metadata filled (accuracy_at_save from the last epoch)
     std::vector<EpochSummary> epochs;
     double testAccuracy = -1; // of `model` in the inference engine, exact mode
+    double circuitTestAccuracy = -1; // ... through TrainConfig::circuit (hardware in the loop), or -1
     std::vector<int64_t> levelBatches; // multi-level, LevelMix::Batch: batches trained at each level
     std::vector<int64_t> levelImages; // multi-level: images trained at each level
     InitReport init; // fine-tuning: how the init model's layers were taken over

@@ -1,7 +1,10 @@
 // `axbnn train`: a short run writes a loadable model and reports its test
 // accuracy; every kind of bad input gives one clear error line, a non-zero
 // exit and no output file.
+#include "bnn/training_record.h"
 #include "io/model_file.h"
+
+#include <nlohmann/json.hpp>
 
 #include "cli_test_support.h"
 
@@ -55,6 +58,26 @@ private Q_SLOTS:
         const Run r = runCli(quick(out) + QStringList{"--approx-lsb", "1", "--cell", "maj-fa"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const axbnn::Model m = axbnn::loadModel(out.toStdString());
+        QVERIFY(QString::fromStdString(m.meta.approximationConfig).contains("maj-fa"));
+    }
+
+    // --hardware-in-the-loop: no error model is abstracted, the record and
+    // the recipe say how the model was trained, and the accuracy through the
+    // circuits is reported (in --json too).
+    void hardwareInTheLoopRunReportsTheCircuitAccuracy()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("m.h5");
+        const Run r = runCli(quick(out) + QStringList{"--approx-lsb", "2", "--hardware-in-the-loop", "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(!r.err.contains("abstracting the error model"));
+        QVERIFY(r.err.contains("hardware in the loop"));
+        const nlohmann::json j = nlohmann::json::parse(r.out.toStdString());
+        QVERIFY(j["circuit_test_accuracy"].get<double>() > 0.2);
+        QCOMPARE(j["epochs"][0]["circuit_test_accuracy"], j["circuit_test_accuracy"]);
+        const axbnn::Model m = axbnn::loadModel(out.toStdString());
+        QVERIFY(axbnn::trainingRecordOf(m.meta).hardwareInTheLoop);
+        QVERIFY(QString::fromStdString(m.meta.trainingRecipe).contains("hardware in the loop"));
         QVERIFY(QString::fromStdString(m.meta.approximationConfig).contains("maj-fa"));
     }
 
@@ -140,6 +163,10 @@ private Q_SLOTS:
         QTest::newRow("unknown level mix")
             << QStringList{"--level-mix", "pixel"} << "--level-mix: unknown mix 'pixel' (known: batch, image)";
         QTest::newRow("level beyond the knob's range") << QStringList{"--approx-lsb", "0,99"} << "--approx-lsb";
+        QTest::newRow("hardware in the loop without a circuit")
+            << QStringList{"--hardware-in-the-loop"} << "--hardware-in-the-loop counts through the circuits";
+        QTest::newRow("hardware in the loop with an error-model file")
+            << QStringList{"--hardware-in-the-loop", "--error-model", AXBNN_CLI} << "--hardware-in-the-loop";
     }
 
     // --init: the architecture comes from the model (its hidden width 32
