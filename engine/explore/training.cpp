@@ -61,7 +61,8 @@ Model skeletonOf(const train::TrainConfig& config)
     return train::foldNetwork(train::makeNetwork(config.net, config.seed));
 }
 
-ErrorModel circuitErrorModel(const TrainRequest& r, const Model& skeleton, const ApproxConfig& approx)
+// The workbench's circuit at `approx` on every conv and dense layer.
+InferenceConfig circuitConfig(const TrainRequest& r, const Model& skeleton, const ApproxConfig& approx)
 {
     if (r.topology == Topology::Imported)
         throw std::invalid_argument("the workbench explores an imported netlist of one fan-in; training needs a "
@@ -79,6 +80,13 @@ ErrorModel circuitErrorModel(const TrainRequest& r, const Model& skeleton, const
     if (!any)
         throw std::invalid_argument("the workbench's circuit is exact (no approximate cell): there are no errors "
                                     "to inject; raise the approximation level or choose 'none'");
+    config.threads = r.settings.threads;
+    return config;
+}
+
+ErrorModel circuitErrorModel(const TrainRequest& r, const Model& skeleton, const ApproxConfig& approx)
+{
+    const InferenceConfig config = circuitConfig(r, skeleton, approx);
     ErrorModelOptions options;
     options.seed = r.settings.seed;
     options.threads = r.settings.threads;
@@ -166,7 +174,10 @@ TrainOutcome runTraining(const TrainRequest& r, const train::TrainProgressFn& pr
     if (test.shape.size() != trainData->shape.size() || test.classes() != trainData->classes())
         throw std::invalid_argument("the test images do not fit the training images (size or classes differ)");
 
-    if (r.errors == ErrorSource::Circuit)
+    const bool throughCircuits = r.errors == ErrorSource::Circuit && r.hardwareInTheLoop;
+    if (throughCircuits)
+        say("building the circuits…");
+    else if (r.errors == ErrorSource::Circuit)
         say("abstracting the error model of the circuit…");
     else if (r.errors == ErrorSource::File)
         say("reading the error model…");
@@ -177,17 +188,22 @@ TrainOutcome runTraining(const TrainRequest& r, const train::TrainProgressFn& pr
             approx.lsbColumns = lsb;
             train::TrainLevel level;
             level.label = train::levelLabel(lsb, approx.levels);
-            if (lsb > 0 || approx.levels > 0)
+            if ((lsb > 0 || approx.levels > 0) && throughCircuits)
+                level.circuit = circuitConfig(r, skeleton, approx);
+            else if (lsb > 0 || approx.levels > 0)
                 level.errors = circuitErrorModel(r, skeleton, approx);
             config.levels.push_back(std::move(level));
         }
-    } else if (r.lsbLevels.size() == 1) {
+    } else {
         ApproxConfig approx = r.approx;
-        approx.lsbColumns = r.lsbLevels[0];
-        if (approx.lsbColumns > 0 || approx.levels > 0)
-            config.errorModel = *errorModelFor(r, config, approx);
-    } else if (const auto errors = errorModelFor(r, config, r.approx)) {
-        config.errorModel = *errors;
+        if (r.lsbLevels.size() == 1)
+            approx.lsbColumns = r.lsbLevels[0];
+        const bool approximate = r.lsbLevels.empty() || approx.lsbColumns > 0 || approx.levels > 0;
+        if (approximate && throughCircuits)
+            config.circuit = circuitConfig(r, skeletonOf(config), approx);
+        else if (approximate)
+            if (const auto errors = errorModelFor(r, config, approx))
+                config.errorModel = *errors;
     }
 
     say("training…");
@@ -200,7 +216,8 @@ TrainOutcome runTraining(const TrainRequest& r, const train::TrainProgressFn& pr
     outcome.testAccuracy = result.testAccuracy;
     outcome.testImages = test.count;
     outcome.epochs = result.epochs;
-    outcome.injected = config.errorModel.has_value() || !config.levels.empty();
+    outcome.injected = config.errorModel.has_value() || config.circuit.has_value() || !config.levels.empty();
+    outcome.circuitTestAccuracy = result.circuitTestAccuracy;
     for (const train::TrainLevel& level : config.levels)
         outcome.levels.push_back(level.label);
     outcome.levelImages = result.levelImages;

@@ -48,6 +48,10 @@ struct TrainRequest {
     // ErrorSource::Circuit: LSB-column counts to train at, one drawn per
     // batch (0: exact); empty: the workbench's own level only.
     std::vector<int> lsbLevels;
+    // ErrorSource::Circuit: count through the bit-exact circuits in every
+    // forward pass (hardware in the loop, docs/training.md) instead of
+    // injecting errors from their abstracted error model.
+    bool hardwareInTheLoop = false;
     // Fine-tuning: the model file to start from ("" : a random start). Its
     // architecture replaces the settings' (mlp, kernel, channels, hidden).
     std::string initPath;
@@ -62,7 +66,8 @@ struct TrainOutcome {
     double testAccuracy = -1; // of the saved model, exact mode (-1: no test data)
     int testImages = 0;
     std::vector<train::EpochSummary> epochs;
-    bool injected = false; // trained with an error model
+    bool injected = false; // trained with an error model or through the circuits
+    double circuitTestAccuracy = -1; // hardware in the loop: through the circuits (-1: not measured)
     std::vector<std::string> levels; // multi-level: the level labels
     std::vector<int64_t> levelImages; // ... and the images trained at each
     train::InitReport init; // fine-tuning: how the init model was taken over

@@ -16,6 +16,7 @@
 #include "train_dialog/train_dialog.h"
 #include "widget_test_support.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
@@ -312,6 +313,33 @@ private Q_SLOTS:
         f.child<QLineEdit>("levelsEdit")->setText(QStringLiteral("1,x"));
         const QString error = f.trainExpectingError();
         QVERIFY2(error.contains(QStringLiteral("LSB levels: 'x'")), qPrintable(error));
+    }
+
+    // "Count through the circuit": hardware in the loop, enabled only for
+    // the workbench's circuit; no error model is abstracted, the record and
+    // the status line say so.
+    void hardwareInTheLoopTrainsThroughTheCircuit()
+    {
+        Fixture f;
+        auto* check = f.child<QCheckBox>("hardwareInTheLoopCheck");
+        f.setErrors(ErrorSource::File);
+        QVERIFY(!check->isEnabled());
+        f.state.setLsbColumns(2);
+        f.setErrors(ErrorSource::Circuit);
+        QVERIFY(check->isEnabled());
+        check->setChecked(true);
+        QVERIFY(f.dialog.request().hardwareInTheLoop);
+        f.setOutput(QStringLiteral("hil.h5"));
+        QSignalSpy finished(&f.dialog, &TrainDialog::trainingFinished);
+        f.train();
+        QVERIFY(finished.wait(kTimeoutMs));
+        const TrainOutcome& outcome = *f.dialog.outcome();
+        QVERIFY(outcome.injected);
+        QVERIFY(outcome.circuitTestAccuracy >= 0.0);
+        QVERIFY(f.child<QLabel>("trainStatus")->text().contains(QStringLiteral("through the circuit")));
+        const Model model = loadModel(f.output().toStdString());
+        QVERIFY(trainingRecordOf(model.meta).hardwareInTheLoop);
+        QVERIFY(model.meta.extra.count("error_model") == 0);
     }
 
     void exactCircuitIsRefused()

@@ -4,6 +4,7 @@
 #include "state/exploration_state.h"
 #include "train_dialog/train_curve_plot.h"
 
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -142,8 +143,10 @@ TrainRequest TrainDialog::request() const
     r.library = state_->sharedLibrary();
     r.p = state_->spec().p;
     r.errorModelPath = errorFile_->text().trimmed().toStdString();
-    if (r.errors == ErrorSource::Circuit)
+    if (r.errors == ErrorSource::Circuit) {
         r.lsbLevels = typedLevels();
+        r.hardwareInTheLoop = hardwareInTheLoop_->isChecked();
+    }
     r.initPath = init_->text().trimmed().toStdString();
     r.outPath = output_->text().trimmed().toStdString();
     r.train = trainData_;
@@ -238,6 +241,8 @@ void TrainDialog::finish(const TrainOutcome& outcome)
         text += tr(", test accuracy %1% on %2 images, exact popcount")
                     .arg(100.0 * outcome.testAccuracy, 0, 'f', 2)
                     .arg(outcome.testImages);
+    if (outcome.circuitTestAccuracy >= 0)
+        text += tr("; %1% through the circuit").arg(100.0 * outcome.circuitTestAccuracy, 0, 'f', 2);
     text += tr(").");
     for (size_t i = 0; i < outcome.levels.size(); ++i)
         text += (i ? QStringLiteral(", ") : tr(" Images per level: "))
@@ -268,6 +273,7 @@ void TrainDialog::updateEnabled()
     const auto source = static_cast<ErrorSource>(errors_->currentData().toInt());
     circuit_->setVisible(source == ErrorSource::Circuit);
     levels_->setEnabled(source == ErrorSource::Circuit);
+    hardwareInTheLoop_->setEnabled(source == ErrorSource::Circuit);
     errorFile_->setEnabled(source == ErrorSource::File);
     errorBrowse_->setEnabled(source == ErrorSource::File);
     train_->setEnabled(!running);

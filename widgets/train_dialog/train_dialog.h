@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -102,6 +103,7 @@ private:
     QLineEdit* errorFile_ = nullptr;
     QToolButton* errorBrowse_ = nullptr;
     QLineEdit* levels_ = nullptr;
+    QCheckBox* hardwareInTheLoop_ = nullptr;
     QLineEdit* init_ = nullptr;
     QToolButton* initBrowse_ = nullptr;
     QLineEdit* output_ = nullptr;

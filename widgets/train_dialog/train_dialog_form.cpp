@@ -4,6 +4,7 @@
 
 #include "circuit/design_limits.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -117,6 +118,13 @@ QWidget* TrainDialog::buildForm()
     auto* levelsLabel = new QLabel(tr("LSB le&vels"));
     levelsLabel->setBuddy(levels_);
     form->addRow(levelsLabel, levels_);
+    hardwareInTheLoop_ = new QCheckBox(tr("Count through the circuit (hardware in the &loop)"));
+    hardwareInTheLoop_->setObjectName(QStringLiteral("hardwareInTheLoopCheck"));
+    hardwareInTheLoop_->setToolTip(tr("Every forward pass counts each popcount through the bit-exact circuit, with "
+                                      "straight-through gradients, instead of injecting errors drawn from its "
+                                      "abstracted error model: the network learns the circuit's real errors "
+                                      "(docs/training.md)"));
+    form->addRow(QString(), hardwareInTheLoop_);
     auto* fileRow = new QHBoxLayout;
     errorFile_ = new QLineEdit;
     errorFile_->setObjectName(QStringLiteral("errorModelEdit"));
