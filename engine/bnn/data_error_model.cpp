@@ -49,6 +49,35 @@ void setMinMax(LayerErrorModel& l)
     }
 }
 
+// E[e | s] at a fractional s: linear between the neighbouring rows.
+double meanAt(const LayerErrorModel& l, double s)
+{
+    const int lo = std::clamp(static_cast<int>(std::floor(s)), 0, l.fanIn);
+    const int hi = std::min(lo + 1, l.fanIn);
+    const double t = std::clamp(s - lo, 0.0, 1.0);
+    return (1.0 - t) * l.conditionalMean(lo) + t * l.conditionalMean(hi);
+}
+
+void setNeuronShifts(LayerErrorModel& l, const std::vector<LayerStats::NeuronBin>& bins, double priorSamples)
+{
+    constexpr int kBins = LayerStats::kNeuronBins;
+    l.neuronBins = 0;
+    l.neuronShift.clear();
+    if (bins.empty() || bins.size() % kBins != 0)
+        return;
+    l.neuronBins = kBins;
+    l.neuronShift.assign(bins.size(), 0.0);
+    for (size_t i = 0; i < bins.size(); ++i) {
+        const LayerStats::NeuronBin& b = bins[i];
+        if (b.count == 0)
+            continue;
+        const double n = static_cast<double>(b.count);
+        // Sum over the samples of E[e | s], taken at their mean s.
+        const double expected = n * meanAt(l, static_cast<double>(b.sumSum) / n);
+        l.neuronShift[i] = (static_cast<double>(b.sumError) - expected) / (n + priorSamples);
+    }
+}
+
 } // namespace
 
 MeasuredErrors measureErrors(const Model& model, const InferenceConfig& config, const Dataset& data, int first,
@@ -65,6 +94,7 @@ MeasuredErrors measureErrors(const Model& model, const InferenceConfig& config, 
     for (size_t i = 0; i < m.layers.size() && i < run.stats.layers.size(); ++i) {
         const LayerStats& s = run.stats.layers[i];
         m.layers[i].bySum = s.errorBySum;
+        m.layers[i].byNeuron = s.errorByNeuron;
         if (s.xnorInputs > 0)
             m.layers[i].xnorP = s.xnorOneFraction();
     }
@@ -134,6 +164,7 @@ ErrorModel blendDataErrorModel(const ErrorModel& iid, const MeasuredErrors& meas
         }
         setMinMax(l);
         setDataErrorSummary(l, m.xnorP);
+        setNeuronShifts(l, m.byNeuron, priorSamples);
     }
     return result;
 }

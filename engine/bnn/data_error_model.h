@@ -18,6 +18,7 @@ namespace axbnn {
 // What a run of the circuit on data measured, per model layer.
 struct MeasuredLayerErrors {
     std::vector<LayerStats::ErrorRow> bySum; // row s: errors of the neurons with exact popcount s
+    std::vector<LayerStats::NeuronBin> byNeuron; // LayerStats::errorByNeuron
     double xnorP = 0.5; // fraction of XNOR outputs that are 1
 };
 struct MeasuredErrors {
@@ -38,6 +39,10 @@ inline constexpr double kDefaultPriorSamples = 16.0;
 // layers) gets rows (counts_s + priorSamples * iid_s) / (n_s + priorSamples)
 // from `measured`, so a row without samples is the i.i.d. row, and its
 // summary numbers over the measured s distribution (setDataErrorSummary).
+// Each neuron o also gets its own shift per s-bin b
+// (LayerErrorModel::neuronShift): sum over its n samples of (e - E[e | s]
+// of the blended row) / (n + priorSamples), what sets it apart from the
+// layer's other neurons.
 // Throws std::invalid_argument if priorSamples is negative or not finite.
 ErrorModel blendDataErrorModel(const ErrorModel& iid, const MeasuredErrors& measured, double priorSamples);
 

@@ -48,6 +48,20 @@ struct LayerErrorModel {
     // (counts + priorSamples * i.i.d. row) / (rowSamples[s] + priorSamples).
     // Empty for the other statistics.
     std::vector<uint64_t> rowSamples;
+    // Statistic "data" (may be empty): neuron o's error at exact popcount s
+    // is e + neuronShift[o * neuronBins + s * neuronBins / (fanIn + 1)], e
+    // drawn from row s: the neuron's own mean error beyond the row's (a
+    // neuron's error is a fixed function of its weights and inputs, not a
+    // draw shared by the layer).
+    int neuronBins = 0;
+    std::vector<double> neuronShift;
+    int neurons() const { return neuronBins > 0 ? static_cast<int>(neuronShift.size()) / neuronBins : 0; }
+    double shiftOf(int neuron, int s) const
+    {
+        return neuronShift.empty() ? 0.0
+                                   : neuronShift[static_cast<size_t>(neuron) * neuronBins
+                                                 + static_cast<size_t>(int64_t{s} * neuronBins / (fanIn + 1))];
+    }
     nlohmann::json circuit; // this layer's unit, as a unit of docs/layer-config.md
 
     // E[e | s] and E[e^2 | s] from row s.

@@ -338,12 +338,21 @@ void ForwardPass::addErrorsBySum(const LayerPlan& p, LayerStats& s) const
 {
     if (s.errorBySum.empty())
         s.errorBySum.resize(static_cast<size_t>(p.fanIn) + 1);
+    constexpr int kBins = LayerStats::kNeuronBins;
+    if (s.errorByNeuron.empty())
+        s.errorByNeuron.resize(static_cast<size_t>(p.outputs) * kBins);
     for (int img = 0; img < count_; ++img) {
         const size_t base = img * valueStride_;
         for (size_t at = base; at < base + static_cast<size_t>(p.positions) * p.outputs; ++at) {
-            const int32_t exact = exact_[at];
-            LayerStats::ErrorRow& row = s.errorBySum[static_cast<size_t>(std::clamp(exact, 0, p.fanIn))];
-            const int e = circuit_[at] - exact;
+            const int32_t exact = std::clamp(exact_[at], 0, p.fanIn);
+            LayerStats::ErrorRow& row = s.errorBySum[static_cast<size_t>(exact)];
+            const int e = circuit_[at] - exact_[at];
+            const size_t neuron = (at - base) % static_cast<size_t>(p.outputs);
+            LayerStats::NeuronBin& bin =
+                s.errorByNeuron[neuron * kBins + static_cast<size_t>(int64_t{exact} * kBins / (p.fanIn + 1))];
+            ++bin.count;
+            bin.sumError += e;
+            bin.sumSum += exact;
             if (row.counts.empty()) {
                 row.offset = e;
                 row.counts.assign(1, 0);

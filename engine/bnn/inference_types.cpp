@@ -78,6 +78,13 @@ void LayerStats::merge(const LayerStats& o)
         errorBySum.resize(o.errorBySum.size());
     for (size_t s = 0; s < o.errorBySum.size(); ++s)
         mergeHistogram(errorBySum[s].counts, errorBySum[s].offset, o.errorBySum[s].counts, o.errorBySum[s].offset);
+    if (errorByNeuron.size() < o.errorByNeuron.size())
+        errorByNeuron.resize(o.errorByNeuron.size());
+    for (size_t i = 0; i < o.errorByNeuron.size(); ++i) {
+        errorByNeuron[i].count += o.errorByNeuron[i].count;
+        errorByNeuron[i].sumError += o.errorByNeuron[i].sumError;
+        errorByNeuron[i].sumSum += o.errorByNeuron[i].sumSum;
+    }
 }
 
 uint64_t LayerStats::ErrorRow::total() const

@@ -97,6 +97,16 @@ struct LayerStats {
         uint64_t total() const;
     };
     std::vector<ErrorRow> errorBySum;
+    // ... and per neuron: errorByNeuron[o * kNeuronBins + b] sums the errors
+    // and the exact popcounts of neuron o's samples whose s falls in bin
+    // b = s * kNeuronBins / (fan-in + 1) (a neuron's own error, which the
+    // rows pooled over the layer average away).
+    static constexpr int kNeuronBins = 16;
+    struct NeuronBin {
+        uint64_t count = 0;
+        int64_t sumError = 0, sumSum = 0;
+    };
+    std::vector<NeuronBin> errorByNeuron;
 
     double xnorOneFraction() const { return xnorInputs ? double(xnorOnes) / double(xnorInputs) : 0.0; }
     void merge(const LayerStats& other);

@@ -24,6 +24,8 @@ constexpr int kVersion = 1;
 constexpr double kRowSumTolerance = 1e-9;
 constexpr int kMaxFanIn = 1 << 24;
 constexpr long kMaxSamples = 1L << 53; // exact as a double
+constexpr long kMaxNeuronBins = 64;
+constexpr long kMaxNeurons = 1L << 20;
 
 json layerHeaderJson(const LayerErrorModel& l)
 {
@@ -174,6 +176,28 @@ LayerErrorModel layerFromJson(const json& j, const std::string& where, const std
         l.minError = std::min(l.minError, l.eMin[s]);
         l.maxError = std::max(l.maxError, l.eMin[s] + static_cast<int>(l.probs[s].size()) - 1);
     }
+    if (j.contains("neuron_shift")) {
+        const std::string at = where + ".neuron_shift";
+        const json& ns = j["neuron_shift"];
+        if (!ns.is_object())
+            fail(origin, at + " must be an object {\"bins\", \"values\"}");
+        l.neuronBins = static_cast<int>(integerField(ns, "bins", 1, kMaxNeuronBins, at, origin));
+        const json& values = field(ns, "values", at, origin);
+        if (!values.is_array() || values.empty() || values.size() % static_cast<size_t>(l.neuronBins) != 0
+            || values.size() / static_cast<size_t>(l.neuronBins) > static_cast<size_t>(kMaxNeurons))
+            fail(origin,
+                 at + ".values must be an array of neurons x bins (" + std::to_string(l.neuronBins)
+                     + ") numbers, at most " + std::to_string(kMaxNeurons) + " neurons");
+        l.neuronShift.reserve(values.size());
+        for (size_t i = 0; i < values.size(); ++i) {
+            if (!values[i].is_number() || !std::isfinite(values[i].get<double>())
+                || std::abs(values[i].get<double>()) > static_cast<double>(l.fanIn))
+                fail(origin,
+                     at + ".values[" + std::to_string(i) + "] must be a finite number within +-"
+                         + std::to_string(l.fanIn) + " (the fan-in)");
+            l.neuronShift.push_back(values[i].get<double>());
+        }
+    }
     const double p = numberField(j, "xnor_p", 0.5, where, origin);
     if (p < 0.0 || p > 1.0)
         fail(origin, where + ".xnor_p must be between 0 and 1");
@@ -203,6 +227,8 @@ nlohmann::json errorModelJson(const ErrorModel& model)
         for (int s = 0; s <= l.fanIn; ++s)
             rows.push_back(rowJson(l, s));
         j["conditional"] = std::move(rows);
+        if (!l.neuronShift.empty())
+            j["neuron_shift"] = {{"bins", l.neuronBins}, {"values", l.neuronShift}};
         layers.push_back(std::move(j));
     }
     json j = {{"format", kFormat},

@@ -4,6 +4,8 @@
 #include "bnn/layer_plan.h"
 #include "train/fold.h"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -37,7 +39,15 @@ ErrorInjector::ErrorInjector(const ErrorModel& model, const Network& net)
             throw std::invalid_argument(where + " ('" + l.name + "') has fan-in " + std::to_string(lm.fanIn)
                                         + " but the network being trained has fan-in " + std::to_string(l.fanIn)
                                         + " there; build the error model for this architecture and kernel");
+        if (!lm.neuronShift.empty() && lm.neurons() != l.channels())
+            throw std::invalid_argument(where + " ('" + l.name + "') has per-neuron shifts for "
+                                        + std::to_string(lm.neurons()) + " neurons but the layer has "
+                                        + std::to_string(l.channels()));
         samplers_[found].emplace(lm);
+        if (!lm.neuronShift.empty()) {
+            shifts_.resize(net.layers.size());
+            shifts_[found] = {l.channels(), lm.neuronBins, lm.neuronShift};
+        }
         any = true;
     }
     if (!any)
@@ -75,9 +85,22 @@ void ErrorInjector::inject(int trainLayer, float* dots, int64_t count, int64_t f
 {
     const ErrorSampler& sampler = *samplers_[trainLayer];
     const int n = sampler.fanIn();
+    const NeuronShifts* shifts = static_cast<size_t>(trainLayer) < shifts_.size() && !shifts_[trainLayer].shift.empty()
+        ? &shifts_[trainLayer]
+        : nullptr;
     for (int64_t i = 0; i < count; ++i) {
         const int s = (static_cast<int>(dots[i]) + n) / 2;
-        const int e = sampler.sample(s, mix64(key + static_cast<uint64_t>(first + i)));
+        const uint64_t random = mix64(key + static_cast<uint64_t>(first + i));
+        int e = sampler.sample(s, random);
+        if (shifts) { // the neuron's own shift: its floor, plus 1 with the probability of its fraction
+            const int64_t neuron = (first + i) % shifts->outputs; // elements are [position][neuron]
+            const double shift = shifts->shift[static_cast<size_t>(neuron) * shifts->bins
+                                               + static_cast<size_t>(int64_t{s} * shifts->bins / (n + 1))];
+            const double whole = std::floor(shift);
+            const double u = static_cast<double>(mix64(random ^ 0x5e1f5e1f5e1f5e1full) >> 11) * 0x1.0p-53;
+            e += static_cast<int>(whole) + (u < shift - whole ? 1 : 0);
+            e = std::max(e, -s); // a count is never negative
+        }
         dots[i] += static_cast<float>(2 * e);
     }
 }

@@ -41,6 +41,11 @@ public:
 
 private:
     std::vector<std::optional<ErrorSampler>> samplers_; // per trained layer
+    struct NeuronShifts { // LayerErrorModel::neuronShift of a trained layer (empty: none)
+        int outputs = 0, bins = 0;
+        std::vector<double> shift;
+    };
+    std::vector<NeuronShifts> shifts_; // per trained layer
     std::vector<std::shared_ptr<const CircuitLayer>> circuits_; // per trained layer (null: none)
 };
 

@@ -97,8 +97,10 @@ double testAccuracy(const Model& model, const Dataset& test, int threads, const 
 std::string errorModelSummary(const ErrorModel& model)
 {
     nlohmann::json summary = errorModelJson(model);
-    for (auto& layer : summary["layers"])
+    for (auto& layer : summary["layers"]) {
         layer.erase("conditional");
+        layer.erase("neuron_shift");
+    }
     return summary.dump();
 }
 

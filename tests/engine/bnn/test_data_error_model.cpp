@@ -125,6 +125,8 @@ private Q_SLOTS:
 
         const ReferenceForward ref(m, config);
         std::vector<Counts> direct(m.layers.size());
+        constexpr int kBins = LayerStats::kNeuronBins;
+        std::vector<std::vector<LayerStats::NeuronBin>> neuronBins(m.layers.size());
         for (int i = 0; i < data.count; ++i) {
             const ForwardTrace t = ref.run(data.image(i));
             for (size_t li = 1; li < m.layers.size(); ++li) {
@@ -133,8 +135,17 @@ private Q_SLOTS:
                 const std::vector<int> s = exactPopcounts(m, static_cast<int>(li), t.layers[li - 1].activations);
                 QCOMPARE(s.size(), t.layers[li].values.size());
                 direct[li].resize(static_cast<size_t>(m.layers[li].fanIn()) + 1);
-                for (size_t k = 0; k < s.size(); ++k)
-                    ++direct[li][s[k]][t.layers[li].values[k] - s[k]];
+                const int outputs = m.layers[li].out.channels, fanIn = m.layers[li].fanIn();
+                neuronBins[li].resize(static_cast<size_t>(outputs) * kBins);
+                for (size_t k = 0; k < s.size(); ++k) {
+                    const int e = t.layers[li].values[k] - s[k];
+                    ++direct[li][s[k]][e];
+                    LayerStats::NeuronBin& b =
+                        neuronBins[li][(k % outputs) * kBins + static_cast<size_t>(s[k] * kBins / (fanIn + 1))];
+                    ++b.count;
+                    b.sumError += e;
+                    b.sumSum += s[k];
+                }
             }
         }
         int layers = 0;
@@ -147,6 +158,13 @@ private Q_SLOTS:
             }
             ++layers;
             QCOMPARE(rows.size(), direct[li].size());
+            // Per neuron and bin of s: the same samples, errors and counts.
+            const std::vector<LayerStats::NeuronBin>& bins = measured.layers[li].byNeuron;
+            QCOMPARE(bins.size(), neuronBins[li].size());
+            for (size_t i = 0; i < bins.size(); ++i)
+                QVERIFY2(bins[i].count == neuronBins[li][i].count && bins[i].sumError == neuronBins[li][i].sumError
+                             && bins[i].sumSum == neuronBins[li][i].sumSum,
+                         qPrintable(QString("layer %1 neuron %2 bin %3").arg(li).arg(i / kBins).arg(i % kBins)));
             for (size_t s = 0; s < rows.size(); ++s) {
                 std::map<int, uint64_t> engine;
                 for (size_t i = 0; i < rows[s].counts.size(); ++i)
@@ -215,6 +233,27 @@ private Q_SLOTS:
                 }
             }
             QVERIFY(seen > 10 && unseen > 10);
+            // Each neuron's shift: its errors beyond the blended rows' means, shrunk by the prior.
+            int shifted = 0;
+            for (const LayerErrorModel& l : d.layers) {
+                const auto& bins = measured.layers[l.layer].byNeuron;
+                QCOMPARE(l.neuronShift.size(), bins.size());
+                QCOMPARE(l.neurons(), m.layers[l.layer].out.channels);
+                for (size_t i = 0; i < bins.size(); ++i) {
+                    if (bins[i].count == 0) {
+                        QCOMPARE(l.neuronShift[i], 0.0);
+                        continue;
+                    }
+                    const double n = static_cast<double>(bins[i].count), meanS = bins[i].sumSum / n;
+                    const int s0 = static_cast<int>(meanS), s1 = std::min(s0 + 1, l.fanIn);
+                    const double rowMean =
+                        (1 - (meanS - s0)) * l.conditionalMean(s0) + (meanS - s0) * l.conditionalMean(s1);
+                    const double want = (bins[i].sumError - n * rowMean) / (n + prior);
+                    QVERIFY(std::abs(l.neuronShift[i] - want) < 1e-9);
+                    shifted += std::abs(want) > 0.05;
+                }
+            }
+            QVERIFY(shifted > 0); // neurons differ from their layer's rows
         }
 
         // The file: statistic, data source, per-row counts; read back alike.
@@ -232,10 +271,13 @@ private Q_SLOTS:
             QVERIFY(back.layers[k].rowSamples == d.layers[k].rowSamples);
             QVERIFY(back.layers[k].eMin == d.layers[k].eMin);
             QCOMPARE(back.layers[k].meanError, d.layers[k].meanError);
+            QCOMPARE(back.layers[k].neuronBins, d.layers[k].neuronBins);
+            QVERIFY(back.layers[k].neuronShift == d.layers[k].neuronShift);
         }
         // An i.i.d. file carries none of it.
         saveErrorModel(iid, path);
         QVERIFY(loadErrorModel(path).layers[0].rowSamples.empty());
+        QVERIFY(loadErrorModel(path).layers[0].neuronShift.empty());
     }
 
     // (b) Strongly correlated inputs make the data rows differ from the

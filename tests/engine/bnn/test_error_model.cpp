@@ -366,6 +366,9 @@ private Q_SLOTS:
         QTest::addRow("fan-in") << "layers[0].fan_in must be a whole number from 1";
         QTest::addRow("kind") << "layers[0].kind must be";
         QTest::addRow("no-layers") << "missing \"layers\"";
+        QTest::addRow("shift-bins") << "layers[0].neuron_shift.bins must be a whole number from 1 to 64";
+        QTest::addRow("shift-count") << "layers[0].neuron_shift.values must be an array of neurons x bins (4)";
+        QTest::addRow("shift-size") << "layers[0].neuron_shift.values[1] must be a finite number within +-9";
     }
 
     void badFilesAreRefusedWithTheirMessage()
@@ -393,6 +396,12 @@ private Q_SLOTS:
             layer["kind"] = "pool";
         else if (tag == "no-layers")
             j.erase("layers");
+        else if (tag == "shift-bins")
+            layer["neuron_shift"] = {{"bins", 0}, {"values", {0.5}}};
+        else if (tag == "shift-count")
+            layer["neuron_shift"] = {{"bins", 4}, {"values", {0.5, 0.25, 0.0}}};
+        else if (tag == "shift-size")
+            layer["neuron_shift"] = {{"bins", 1}, {"values", {0.5, 1e9}}};
         std::string text = j.dump();
         if (tag == "not-json")
             text.resize(text.size() / 2);

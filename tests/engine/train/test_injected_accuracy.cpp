@@ -92,13 +92,17 @@ private Q_SLOTS:
                 != train::predictWithNetwork(rebuilt, testData, 0, 500, 2, &data, 8)); // the seed draws
         QVERIFY2(exact - circuit >= 3.0, "the circuit must cost accuracy, or the comparison proves nothing");
         // Issue 17 asks for 1 point. Rows of P(e | s) pooled over a layer's
-        // neurons do not get there: injected errors are independent draws,
-        // the circuit's a fixed function of each neuron's pattern (presumably
-        // what is missing: not yet shown). On this network the data model is
-        // 11.3 points above the circuit (i.i.d. rows: 14.4); on other small
-        // networks 0.3 to 16 points, either side (docs/error-model.md). An
-        // XPASS here means the gap has closed.
-        QEXPECT_FAIL("", "P(e | s) pooled over neurons does not predict the circuit's accuracy yet", Continue);
+        // neurons, even with each neuron's own shift, do not get there: on
+        // this network the data model is 6.1 points above the circuit (rows
+        // only: 11.3; i.i.d. rows: 14.4; docs/error-model.md). An XPASS here
+        // means the gap has closed.
+        // The neurons' shifts bring the injected accuracy closer to the circuit's.
+        ErrorModel rowsOnly = data;
+        for (LayerErrorModel& l : rowsOnly.layers)
+            l.neuronShift.clear(), l.neuronBins = 0;
+        QVERIFY(std::abs(withData - circuit)
+                < std::abs(injectedAccuracy(trained.network, rowsOnly, testData) - circuit));
+        QEXPECT_FAIL("", "P(e | s) with per-neuron shifts does not predict the circuit's accuracy yet", Continue);
         QVERIFY2(std::abs(withData - circuit) <= 1.0,
                  qPrintable(QString("data model %1%% vs circuit %2%%").arg(withData).arg(circuit)));
     }
