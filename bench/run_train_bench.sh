@@ -7,7 +7,9 @@
 # same error-model file: MAJ-FA in 2 LSB columns) and fine-tuning (both start
 # from the same exact model and inject those errors). Compares the epoch
 # times each trainer reports in its --json output (the training steps, not
-# loading data or importing torch). Needs a build and /usr/bin/python3 with
+# loading data or importing torch). Native only, the same fine-tuning through
+# the bit-exact circuits (--hardware-in-the-loop; PyTorch has no such mode),
+# against native fine-tuning with injected errors. Needs a build and /usr/bin/python3 with
 # torch (bash scripts/setup.sh). THREADS (1), LIMIT (6000), ROUNDS (1; the
 # best round counts), INIT (sample_models/fmnist_vgg3_k3_exact.h5).
 set -euo pipefail
@@ -27,6 +29,7 @@ declare -A extra=(
   [exact]=""
   [aware]="--error-model $errors"
   [finetune]="--init $init --error-model $errors"
+  [hil]="--init $init --approx-lsb 2 --cell maj-fa --hardware-in-the-loop"
 )
 for round in $(seq "$rounds"); do
   for run in exact aware finetune; do
@@ -37,6 +40,9 @@ for round in $(seq "$rounds"); do
     /usr/bin/python3 tools/torch_train.py "${common[@]}" ${extra[$run]} --out "$out/torch_$run.h5" \
       | tail -n 1 > "$out/torch_${run}_$round.json"
   done
+  # shellcheck disable=SC2086
+  build/bin/axbnn train "${common[@]}" ${extra[hil]} --out "$out/native_hil.h5" 2> /dev/null \
+    > "$out/native_hil_$round.json"
 done
 python3 - "$out" "$rounds" "$threads" "$limit" <<'PY'
 import json, sys
@@ -49,4 +55,6 @@ print("|---|---|---|---|")
 for run, label in (("exact", "exact"), ("aware", "approximation-aware"), ("finetune", "fine-tuning, aware")):
     n, t = best("native", run), best("torch", run)
     print(f"| {label} | {n:.1f} | {t:.1f} | {t / n:.2f}x |")
+hil, aware = best("native", "hil"), best("native", "finetune")
+print(f"| fine-tuning, hardware in the loop | {hil:.1f} | - | {hil / aware:.2f}x the aware fine-tuning |")
 PY
