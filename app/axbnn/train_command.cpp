@@ -424,8 +424,9 @@ void addTrainCommand(CLI::App& app)
     cmd->add_option("--hidden", args->hidden, "Hidden dense width (both MLP layers, VGG3's first dense layer)")
         ->check(CLI::Range(1, 65536))
         ->capture_default_str();
-    cmd->add_option("--epochs,-e", args->epochs, "Epochs over the training images")
-        ->check(CLI::Range(1, std::numeric_limits<int>::max()))
+    cmd->add_option("--epochs,-e", args->epochs,
+                    "Epochs over the training images (0 only with --init: the init model as the trainer rebuilds it)")
+        ->check(CLI::Range(0, std::numeric_limits<int>::max()))
         ->capture_default_str();
     cmd->add_option("--batch", args->batch, "Images per batch (batch-norm needs 2 or more)")
         ->check(CLI::Range(2, 4096))
