@@ -94,14 +94,9 @@ private Q_SLOTS:
         // Issue 17 asks for 1 point. Rows of P(e | s) pooled over a layer's
         // neurons, even with each neuron's own shift, do not get there: on
         // this network the data model is 6.1 points above the circuit (rows
-        // only: 11.3; i.i.d. rows: 14.4; docs/error-model.md). An XPASS here
-        // means the gap has closed.
-        // The neurons' shifts bring the injected accuracy closer to the circuit's.
-        ErrorModel rowsOnly = data;
-        for (LayerErrorModel& l : rowsOnly.layers)
-            l.neuronShift.clear(), l.neuronBins = 0;
-        QVERIFY(std::abs(withData - circuit)
-                < std::abs(injectedAccuracy(trained.network, rowsOnly, testData) - circuit));
+        // only: 11.3; i.i.d. rows: 14.4). On four other small networks the
+        // shifts helped twice and hurt twice (docs/error-model.md). An XPASS
+        // here means the gap has closed.
         QEXPECT_FAIL("", "P(e | s) with per-neuron shifts does not predict the circuit's accuracy yet", Continue);
         QVERIFY2(std::abs(withData - circuit) <= 1.0,
                  qPrintable(QString("data model %1%% vs circuit %2%%").arg(withData).arg(circuit)));
