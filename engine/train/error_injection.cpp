@@ -44,7 +44,6 @@ ErrorInjector::ErrorInjector(const ErrorModel& model, const Network& net)
                                         + std::to_string(lm.neurons()) + " neurons but the layer has "
                                         + std::to_string(l.channels()));
         samplers_[found].emplace(lm);
-
         if (!lm.neuronShift.empty()) {
             shifts_.resize(net.layers.size());
             shifts_[found] = {l.channels(), lm.neuronBins, lm.neuronShift};
