@@ -50,8 +50,8 @@ uint8_t dependence(const CellType& t, int output, const InputStates& states)
     uint8_t mask = 0;
     for (int j = 0; j < t.inputs; ++j)
         for (unsigned i = 0; i < (1u << t.inputs) && states[j] == kUnknown; ++i)
-            if (!((i >> j) & 1) && consistent(i, states, t.inputs) &&
-                ((table >> i) & 1) != ((table >> (i | (1u << j))) & 1))
+            if (!((i >> j) & 1) && consistent(i, states, t.inputs)
+                && ((table >> i) & 1) != ((table >> (i | (1u << j))) & 1))
                 mask |= static_cast<uint8_t>(1u << j);
     return mask;
 }
@@ -151,6 +151,14 @@ std::optional<Cover> covers(const CellType& c, const std::array<std::optional<Re
     return std::nullopt;
 }
 
+// Which output of a part drives a cell output: 0 sum, 1 carry, -1 none,
+// kFromInverter: an inverter on the cell's other output.
+constexpr int kFromInverter = -2;
+struct Part {
+    const CellType* cell;
+    std::array<int, 2> from;
+};
+
 class Coster {
 public:
     explicit Coster(const Netlist& net)
@@ -165,6 +173,9 @@ public:
             if (!overridden)
                 candidates_.push_back(gate);
         }
+        for (const auto& c : candidates_)
+            if (c.name == gateName(Gate::Inv))
+                inverter_ = &c;
     }
 
     LiveCell cost(int typeIndex, const CellType& t, const InputStates& states, std::array<bool, 2> live)
@@ -204,64 +215,90 @@ private:
         }
         if (relevant != (1u << t.inputs) - 1)
             reduced = true;
-        const auto take = [&](const CellType& c, const std::array<int, 2>& from) {
-            cell.areaUm2 += c.areaUm2;
-            cell.transistors += c.transistors;
-            for (int o = 0; o < 2; ++o)
-                if (from[o] >= 0) {
-                    cell.delayPs[o] = from[o] == 0 ? c.delaySumPs : c.delayCarryPs;
-                    cell.energyFj[o] = from[o] == 0 ? c.energySumFj : c.energyCarryFj;
-                }
-        };
-        const std::array<int, 2> self{wanted[0] ? 0 : -1, wanted[1] ? 1 : -1};
         if (!wanted[0] && !wanted[1])
             return cell;
-        if (!reduced) {
-            take(t, self);
-            return cell;
+        std::vector<Part> chosen{{&t, {wanted[0] ? 0 : -1, wanted[1] ? 1 : -1}}};
+        if (reduced)
+            chosen = cheapestParts(t, states, wanted, relevant, cell.dependsOn, chosen);
+        for (const auto& part : chosen) {
+            cell.areaUm2 += part.cell->areaUm2;
+            cell.transistors += part.cell->transistors;
+            for (int o = 0; o < 2; ++o)
+                if (part.from[o] >= 0) {
+                    cell.delayPs[o] = part.from[o] == 0 ? part.cell->delaySumPs : part.cell->delayCarryPs;
+                    cell.energyFj[o] = part.from[o] == 0 ? part.cell->energySumFj : part.cell->energyCarryFj;
+                }
         }
-        // Re-express both wanted functions over their common relevant inputs.
+        for (const auto& part : chosen)
+            for (int o = 0; o < 2; ++o)
+                if (part.from[o] == kFromInverter) {
+                    cell.delayPs[o] = cell.delayPs[1 - o] + part.cell->delaySumPs;
+                    cell.energyFj[o] = part.cell->energySumFj;
+                }
+        return cell;
+    }
+
+    // The cell kinds that compute the wanted outputs of a reduced cell.
+    std::vector<Part> cheapestParts(const CellType& t, const InputStates& states,
+                                    const std::array<std::optional<Reduced>, 2>& wanted, uint8_t relevant,
+                                    const std::array<uint8_t, 2>& dependsOn, std::vector<Part> chosen) const
+    {
+        // Both wanted functions over their common relevant inputs.
         std::array<std::optional<Reduced>, 2> common;
         for (int o = 0; o < 2; ++o)
             if (wanted[o])
                 common[o] = reduce(t, o, states, relevant);
         const size_t r = common[0] ? common[0]->relevant.size() : common[1]->relevant.size();
 
-        // The full cell, one candidate for all, or one candidate per output.
-        std::optional<Cover> best;
-        for (const auto& c : candidates_)
-            if (auto cover = covers(c, common, r); cover && (!best || cover->cheaperThan(*best->cell)))
-                best = cover;
-        if (wanted[0] && wanted[1]) {
-            std::array<std::optional<Cover>, 2> each;
-            for (int o = 0; o < 2; ++o) {
+        // The full cell, one candidate for all, one candidate per output, or
+        // for complementary outputs (S = NOT C) one of them and an inverter:
+        // the cheapest (transistors, then area); the full cell on a tie.
+        const auto price = [](const std::vector<Part>& parts) {
+            int tr = 0;
+            double area = 0.0;
+            for (const auto& p : parts) {
+                tr += p.cell->transistors;
+                area += p.cell->areaUm2;
+            }
+            return std::tuple(tr, area);
+        };
+        const auto consider = [&](std::vector<Part> parts) {
+            if (price(parts) < price(chosen))
+                chosen = std::move(parts);
+        };
+        const auto cheapest = [&](const std::array<std::optional<Reduced>, 2>& target, size_t inputs) {
+            std::optional<Cover> found;
+            for (const auto& c : candidates_)
+                if (auto cover = covers(c, target, inputs); cover && (!found || cover->cheaperThan(*found->cell)))
+                    found = cover;
+            return found;
+        };
+        if (const auto all = cheapest(common, r))
+            consider({{all->cell, all->from}});
+        std::array<std::optional<Cover>, 2> each;
+        for (int o = 0; o < 2; ++o)
+            if (wanted[o]) {
                 std::array<std::optional<Reduced>, 2> one;
-                one[o] = reduce(t, o, states, cell.dependsOn[o]);
-                for (const auto& c : candidates_)
-                    if (auto cover = covers(c, one, one[o]->relevant.size());
-                        cover && (!each[o] || cover->cheaperThan(*each[o]->cell)))
-                        each[o] = cover;
+                one[o] = reduce(t, o, states, dependsOn[o]);
+                each[o] = cheapest(one, one[o]->relevant.size());
             }
-            if (each[0] && each[1]) {
-                const int t2 = each[0]->cell->transistors + each[1]->cell->transistors;
-                const double a2 = each[0]->cell->areaUm2 + each[1]->cell->areaUm2;
-                const int t1 = best ? best->cell->transistors : t.transistors;
-                const double a1 = best ? best->cell->areaUm2 : t.areaUm2;
-                if (std::tie(t2, a2) < std::tie(t1, a1) && std::tie(t2, a2) < std::tie(t.transistors, t.areaUm2)) {
-                    take(*each[0]->cell, {each[0]->from[0], -1});
-                    take(*each[1]->cell, {-1, each[1]->from[1]});
-                    return cell;
+        if (each[0] && each[1]) {
+            consider({{each[0]->cell, {each[0]->from[0], -1}}, {each[1]->cell, {-1, each[1]->from[1]}}});
+            const unsigned ones = (1u << (1u << r)) - 1;
+            if ((common[0]->table ^ common[1]->table) == ones)
+                for (int o = 0; o < 2; ++o) {
+                    std::array<int, 2> from{-1, -1};
+                    from[o] = each[o]->from[o];
+                    std::array<int, 2> inverted{-1, -1};
+                    inverted[1 - o] = kFromInverter;
+                    consider({{each[o]->cell, from}, {inverter_, inverted}});
                 }
-            }
         }
-        if (best && best->cheaperThan(t))
-            take(*best->cell, best->from);
-        else
-            take(t, self);
-        return cell;
+        return chosen;
     }
 
     std::vector<CellType> candidates_;
+    const CellType* inverter_ = nullptr;
     std::map<std::tuple<int, InputStates, std::array<bool, 2>>, LiveCell> memo_;
 };
 
