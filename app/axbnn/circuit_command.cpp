@@ -95,6 +95,8 @@ void runCells(const CircuitOptions& o, bool json)
                                 {"exact", c.isExact()}};
             if (c.hasCarry)
                 j["carry"] = carry;
+            if (c.energyInputFj != std::array<double, 3>{})
+                j["input_energy_fj"] = std::vector<double>(c.energyInputFj.begin(), c.energyInputFj.begin() + c.inputs);
             cells.push_back(j);
         }
         std::cout << nlohmann::json{{"source", lib.source()}, {"cells", cells}}.dump(2) << "\n";

@@ -2,6 +2,7 @@
 // its truth table, with area, transistor count, delay and energy (docs/domain.md sections 2-4).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -30,6 +31,10 @@ struct CellType {
     double delayCarryPs = 0.0; // worst input -> carry arc
     double energySumFj = 0.0; // energy per transition of the sum output
     double energyCarryFj = 0.0; // energy per transition of the carry output
+    // Internal energy per transition of input pin a, b, c (Liberty input-pin
+    // internal_power, mean of rise and fall); the driver's charging of the
+    // pin is in the driving output's figure.
+    std::array<double, 3> energyInputFj{};
 
     int sum(unsigned combination) const { return (sumTable >> combination) & 1; }
     int carry(unsigned combination) const { return hasCarry ? (carryTable >> combination) & 1 : 0; }

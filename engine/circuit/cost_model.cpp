@@ -98,7 +98,9 @@ double switchingEnergyFj(const Netlist& netlist, const LiveLogic& live, const Co
     Rng rng(options.seed);
     BernoulliWords(options.p).fill(inputs, rng);
     const Simulator sim(netlist);
-    std::vector<Signal> watched;
+    std::vector<Signal> watched; // primary inputs (for input-pin energy) and cell outputs
+    for (int i = 0; i < netlist.inputs; ++i)
+        watched.push_back(kFirstInput + static_cast<Signal>(i));
     for (const auto& c : netlist.cells) {
         watched.push_back(c.sum);
         if (c.carry != kNoSignal)
@@ -167,6 +169,9 @@ double switchingEnergyFj(const Netlist& netlist, const LiveLogic& live, const Co
         energy += toggles[c.sum] / pairs * live.cells[k].energyFj[0];
         if (c.carry != kNoSignal)
             energy += toggles[c.carry] / pairs * live.cells[k].energyFj[1];
+        for (int i = 0; i < netlist.typeOf(c).inputs; ++i)
+            if (live.cells[k].inputEnergyFj[i] > 0 && c.in[i] >= kFirstInput)
+                energy += toggles[c.in[i]] / pairs * live.cells[k].inputEnergyFj[i];
     }
     return energy;
 }

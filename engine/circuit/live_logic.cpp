@@ -229,6 +229,8 @@ private:
                     cell.energyFj[o] = part.from[o] == 0 ? part.cell->energySumFj : part.cell->energyCarryFj;
                 }
         }
+        if (chosen.size() == 1 && chosen[0].cell == &t)
+            cell.inputEnergyFj = t.energyInputFj;
         for (const auto& part : chosen)
             for (int o = 0; o < 2; ++o)
                 if (part.from[o] == kFromInverter) {

@@ -24,6 +24,9 @@ struct LiveCell {
     int transistors = 0;
     std::array<double, 2> delayPs{};
     std::array<double, 2> energyFj{};
+    // Input-pin energy per transition of input a, b, c: the cell's own when
+    // it is kept whole, zero when it is removed or replaced.
+    std::array<double, 3> inputEnergyFj{};
     std::array<uint8_t, 2> dependsOn{};
     std::array<bool, 2> live{}; // observed, not constant (a copied input counts as live)
 };

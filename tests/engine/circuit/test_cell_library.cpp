@@ -81,7 +81,8 @@ private Q_SLOTS:
         const auto lib = CellLibrary::fromJsonText(R"({"cells": [
             {"name": "my-fa", "inputs": 3, "sum": "01101000", "carry": "00010111",
              "area_um2": 11.5, "transistors": 16, "delay_ps": {"sum": 120, "carry": 90},
-             "energy_fj": 4.5},
+             "energy_fj": 4.5, "input_energy_fj": [0.5, 0, 1.25]},
+            {"name": "or3x", "inputs": 2, "sum": "0111", "input_energy_fj": 0.75},
             {"name": "fa", "inputs": 3, "sum": "01101001", "carry": "00010111", "area_um2": 30}
         ]})",
                                                    "test.json");
@@ -92,6 +93,8 @@ private Q_SLOTS:
         QCOMPARE(c.delaySumPs, 120.0);
         QCOMPARE(c.delayCarryPs, 90.0);
         QCOMPARE(c.energyCarryFj, 4.5);
+        QCOMPARE(c.energyInputFj, (std::array<double, 3>{0.5, 0, 1.25}));
+        QCOMPARE(lib.at("or3x").energyInputFj, (std::array<double, 3>{0.75, 0.75, 0}));
         QCOMPARE(c.error(7), -1); // sum bit of 111 cleared
         QVERIFY(!c.isExact());
         QCOMPARE(lib.at("fa").areaUm2, 30.0); // overrides the default
@@ -157,6 +160,12 @@ private Q_SLOTS:
         QTest::newRow("object delay")
             << R"({"cells": [{"name": "x", "inputs": 2, "sum": "0110", "delay_ps": {"sum": {}}}]})"
             << "cells[0].delay_ps.sum must be a number";
+        QTest::newRow("input energy count")
+            << R"({"cells": [{"name": "x", "inputs": 2, "sum": "0110", "input_energy_fj": [1, 2, 3]}]})"
+            << "cells[0].input_energy_fj must be a number or an array of 2 numbers (pins a, b)";
+        QTest::newRow("negative input energy")
+            << R"({"cells": [{"name": "x", "inputs": 3, "sum": "01101001", "input_energy_fj": [1, -2, 3]}]})"
+            << "cells[0].input_energy_fj[1] must be a finite number >= 0";
         QTest::newRow("too many cells") << "{\"cells\": ["
                 + QStringList(kMaxLibraryCells + 1, QStringLiteral("{}")).join(u',') + "]}"
                                         << QStringLiteral("\"cells\" lists %1 cells; a library file holds at most %2")
