@@ -174,8 +174,7 @@ void addCellsCommand(CLI::App& app)
     auto options = std::make_shared<CircuitOptions>();
     auto json = std::make_shared<bool>(false);
     CLI::App* cmd = app.add_subcommand("cells", "List the cell library");
-    cmd->add_option("--cells", options->cellsFile, "Cell library JSON extending the defaults")
-        ->check(CLI::ExistingFile);
+    addCellsOption(cmd, *options);
     cmd->add_flag("--json", *json, "Print JSON");
     cmd->callback([options, json]() { runCells(*options, *json); });
 }

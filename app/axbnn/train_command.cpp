@@ -100,7 +100,7 @@ ErrorModel circuitErrorModel(const TrainArgs& a, const train::NetworkSpec& spec,
     cs.approx.lsbColumns = lsb;
     cs.approx.levels = levels;
     PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(cs.topology, cs.approx, a.unitWidth);
-    if (!a.circuit.cellsFile.empty())
+    if (a.circuit.customLibrary())
         unit.library = a.circuit.library();
     // The architecture's layer list (weights do not matter for P(e | s)).
     const Model skeleton = train::foldNetwork(train::makeNetwork(spec, a.seed));

@@ -1,5 +1,6 @@
 // Default SKY130 cell table and the JSON loader for user cell libraries.
 #include "circuit/cell_library.h"
+#include "circuit/cmos45_cells.h"
 #include "util/input_limits.h"
 #include "util/json_depth.h"
 #include "util/json_text.h"
@@ -299,6 +300,11 @@ CellType readCell(const json& c, const std::string& where, const std::string& or
 
 CellLibrary CellLibrary::fromJsonText(std::string_view text, const std::string& origin)
 {
+    return fromJsonText(text, origin, defaults());
+}
+
+CellLibrary CellLibrary::fromJsonText(std::string_view text, const std::string& origin, const CellLibrary& base)
+{
     checkJsonDepth(text, origin);
     json doc;
     try {
@@ -313,7 +319,7 @@ CellLibrary CellLibrary::fromJsonText(std::string_view text, const std::string& 
         fail(origin,
              "\"cells\" lists " + std::to_string(cells.size()) + " cells; a library file holds at most "
                  + std::to_string(kMaxLibraryCells));
-    CellLibrary lib = defaults();
+    CellLibrary lib = base;
     lib.source_ = origin;
     for (size_t i = 0; i < cells.size(); ++i) {
         const std::string where = "cells[" + std::to_string(i) + "]";
@@ -328,12 +334,40 @@ CellLibrary CellLibrary::fromJsonText(std::string_view text, const std::string& 
 
 CellLibrary CellLibrary::fromJsonFile(const std::string& path)
 {
+    return fromJsonFile(path, defaults());
+}
+
+CellLibrary CellLibrary::cmos45()
+{
+    static const CellLibrary lib = [] {
+        CellLibrary l = fromJsonText(kCmos45CellsJson, "cmos45");
+        l.source_ = nlohmann::json::parse(kCmos45CellsJson).at("source").get<std::string>() + " (built-in)";
+        return l;
+    }();
+    return lib;
+}
+
+CellLibrary CellLibrary::named(const std::string& nameOrFile)
+{
+    if (nameOrFile == kBuiltInLibraries[0])
+        return defaults();
+    if (nameOrFile == kBuiltInLibraries[1])
+        return cmos45();
+    if (!std::ifstream(nameOrFile, std::ios::binary))
+        throw std::runtime_error("cell library '" + shownText(nameOrFile) + "' is neither a built-in library ("
+                                 + std::string(kBuiltInLibraries[0]) + ", " + std::string(kBuiltInLibraries[1])
+                                 + ") nor a readable file");
+    return fromJsonFile(nameOrFile);
+}
+
+CellLibrary CellLibrary::fromJsonFile(const std::string& path, const CellLibrary& base)
+{
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw std::runtime_error(path + ": cannot open cell library file");
     std::ostringstream text;
     text << in.rdbuf();
-    return fromJsonText(text.str(), path);
+    return fromJsonText(text.str(), path, base);
 }
 
 } // namespace axbnn
