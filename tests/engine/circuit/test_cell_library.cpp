@@ -102,6 +102,48 @@ private Q_SLOTS:
         QCOMPARE(lib.source(), std::string("test.json"));
     }
 
+    // cmos45: the same cells and functions as SKY130, other figures, every
+    // output with a delay and an energy.
+    void cmos45HasTheSameCellsWithItsOwnFigures()
+    {
+        const CellLibrary sky = CellLibrary::defaults();
+        const CellLibrary cmos = CellLibrary::cmos45();
+        QCOMPARE(cmos.cells().size(), sky.cells().size());
+        for (const CellType& c : cmos.cells()) {
+            const CellType& s = sky.at(c.name);
+            QCOMPARE(c.inputs, s.inputs);
+            QCOMPARE(c.hasCarry, s.hasCarry);
+            QCOMPARE(c.sumTable, s.sumTable);
+            QCOMPARE(c.carry(7), s.carry(7));
+            QVERIFY2(c.areaUm2 > 0 && c.areaUm2 != s.areaUm2, c.name.c_str());
+            if (c.sumTable != 0 && c.sumTable != 0xFF)
+                QVERIFY2(c.delaySumPs > 0 && c.energySumFj > 0, c.name.c_str());
+            if (c.hasCarry && c.carryTable != 0)
+                QVERIFY2(c.delayCarryPs > 0 && c.energyCarryFj > 0, c.name.c_str());
+        }
+        QCOMPARE(cmos.at("fa").transistors, 28); // the mirror adder
+        QCOMPARE(cmos.at("maj-fa").transistors, 12); // mirror majority + inverter
+        QVERIFY(QString::fromStdString(cmos.source()).contains("cmos45"));
+    }
+
+    void librariesByName()
+    {
+        QCOMPARE(CellLibrary::named("sky130").source(), CellLibrary::defaults().source());
+        QCOMPARE(CellLibrary::named("cmos45").at("fa").areaUm2, CellLibrary::cmos45().at("fa").areaUm2);
+        try {
+            CellLibrary::named("/no/such-library");
+            QFAIL("no error for an unknown library");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(QString(e.what()).contains("'/no/such-library' is neither a built-in library (sky130, cmos45)"),
+                     e.what());
+        }
+        // A user file extends the base it is given.
+        const CellLibrary extended = CellLibrary::fromJsonText(
+            R"({"cells": [{"name": "x", "inputs": 2, "sum": "0110"}]})", "x.json", CellLibrary::cmos45());
+        QCOMPARE(extended.at("fa").transistors, 28);
+        QVERIFY(extended.find("x") != nullptr);
+    }
+
     void malformedJsonIsRejectedWithItsReason_data()
     {
         QTest::addColumn<QString>("json");
