@@ -11,6 +11,13 @@ while read -r line; do
   line=${line%%#*}
   for p in $line; do packages+=("$p"); done
 done < scripts/packages.txt
+# --characterize: also what regenerating the cmos45 cell table needs.
+if [ "${1:-}" = --characterize ]; then
+  while read -r line; do
+    line=${line%%#*}
+    for p in $line; do packages+=("$p"); done
+  done < scripts/packages-characterize.txt
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -95,6 +95,8 @@ void runCells(const CircuitOptions& o, bool json)
                                 {"exact", c.isExact()}};
             if (c.hasCarry)
                 j["carry"] = carry;
+            if (c.energyInputFj != std::array<double, 3>{})
+                j["input_energy_fj"] = std::vector<double>(c.energyInputFj.begin(), c.energyInputFj.begin() + c.inputs);
             cells.push_back(j);
         }
         std::cout << nlohmann::json{{"source", lib.source()}, {"cells", cells}}.dump(2) << "\n";
@@ -172,8 +174,7 @@ void addCellsCommand(CLI::App& app)
     auto options = std::make_shared<CircuitOptions>();
     auto json = std::make_shared<bool>(false);
     CLI::App* cmd = app.add_subcommand("cells", "List the cell library");
-    cmd->add_option("--cells", options->cellsFile, "Cell library JSON extending the defaults")
-        ->check(CLI::ExistingFile);
+    addCellsOption(cmd, *options);
     cmd->add_flag("--json", *json, "Print JSON");
     cmd->callback([options, json]() { runCells(*options, *json); });
 }

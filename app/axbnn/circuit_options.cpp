@@ -9,16 +9,20 @@
 
 namespace axbnn::cli {
 
-namespace {
+namespace {} // namespace
 
 void addCellsOption(CLI::App* cmd, CircuitOptions& o)
 {
-    cmd->add_option("--cells", o.cellsFile,
-                    "Cell library JSON (docs/cell-library.md) extending the built-in SKY130 table")
+    std::string names;
+    for (std::string_view n : kBuiltInLibraries)
+        names += (names.empty() ? "" : "|") + std::string(n);
+    cmd->add_option("--library", o.libraryName,
+                    "Base cell library: " + names + " (docs/cell-library.md) or a cell library JSON extending "
+                        + std::string(kBuiltInLibraries[0]))
+        ->capture_default_str();
+    cmd->add_option("--cells", o.cellsFile, "Cell library JSON (docs/cell-library.md) extending the --library table")
         ->check(CLI::ExistingFile);
 }
-
-} // namespace
 
 void addCircuitOptions(CLI::App* cmd, CircuitOptions& o, bool withCellIds)
 {
@@ -79,7 +83,8 @@ void addAnalysisOptions(CLI::App* cmd, CircuitOptions& o)
 
 CellLibrary CircuitOptions::library() const
 {
-    return cellsFile.empty() ? CellLibrary::defaults() : CellLibrary::fromJsonFile(cellsFile);
+    const CellLibrary base = CellLibrary::named(libraryName);
+    return cellsFile.empty() ? base : CellLibrary::fromJsonFile(cellsFile, base);
 }
 
 CircuitSpec CircuitOptions::spec(int inputs) const

@@ -20,17 +20,22 @@ struct CircuitOptions {
     std::vector<int> exactCells;
     double p = 0.5;
     std::string cellsFile;
+    std::string libraryName{kBuiltInLibraries[0]}; // --library: a built-in name or a JSON file
     std::string method = "auto";
     uint64_t samples = 1u << 16;
     uint64_t seed = 12345;
     double epsilon = 1e-15;
 
     CellLibrary library() const;
+    // True when --library or --cells chose other cells than the SKY130 defaults.
+    bool customLibrary() const { return !cellsFile.empty() || libraryName != kBuiltInLibraries[0]; }
     // Everything but the number of inputs; validates names.
     CircuitSpec spec(int inputs) const;
 };
 
 // Registers the options on `cmd`; `withCellIds` adds --approx-cells/--exact-cells.
+// --library and --cells.
+void addCellsOption(CLI::App* cmd, CircuitOptions& o);
 void addCircuitOptions(CLI::App* cmd, CircuitOptions& options, bool withCellIds);
 // Only what builds and approximates the circuit: --topology, --cell,
 // --ha-cell, --approx-lsb, --approx-levels, --cells (every command that

@@ -47,7 +47,7 @@ PopcountUnitConfig unitFromOptions(const ErrorModelArgs& a)
 {
     const CircuitSpec spec = a.circuit.spec(1);
     PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(spec.topology, spec.approx, a.unitWidth);
-    if (!a.circuit.cellsFile.empty())
+    if (a.circuit.customLibrary())
         unit.library = a.circuit.library();
     return unit;
 }

@@ -102,7 +102,7 @@ InferenceConfig circuitConfig(const TrainArgs& a, const Model& skeleton, int lsb
     cs.approx.lsbColumns = lsb;
     cs.approx.levels = levels;
     PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(cs.topology, cs.approx, a.unitWidth);
-    if (!a.circuit.cellsFile.empty())
+    if (a.circuit.customLibrary())
         unit.library = a.circuit.library();
     InferenceConfig config = InferenceConfig::withCircuit(skeleton, unit, a.includeScores);
     config.threads = a.threads;

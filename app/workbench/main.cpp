@@ -5,8 +5,8 @@
 #include "startup_files.h"
 #include "train_screenshot.h"
 
-#include "state/exploration_state.h"
 #include "panels/session_actions.h"
+#include "state/exploration_state.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -112,6 +112,11 @@ int main(int argc, char* argv[])
                                  QStringLiteral("Show plot tab <index> (0 = error distribution)."),
                                  QStringLiteral("index"));
     parser.addOption(tab);
+    const QCommandLineOption library(
+        QStringLiteral("library"),
+        QStringLiteral("Cell library: sky130 (default), cmos45 or a cell library JSON (docs/cell-library.md)."),
+        QStringLiteral("name|file"), QString::fromLatin1(axbnn::kBuiltInLibraries[0]));
+    parser.addOption(library);
     parser.addPositionalArgument(QStringLiteral("file"),
                                  QStringLiteral("A model (.h5) to open, or a session (.json) to restore."),
                                  QStringLiteral("[file]"));
@@ -120,6 +125,7 @@ int main(int argc, char* argv[])
     parser.process(app);
 
     axbnn::CircuitSpec design;
+    axbnn::CellLibrary cells;
     try {
         for (const DesignOption& option : designOptions())
             if (parser.isSet(option.option))
@@ -128,8 +134,14 @@ int main(int argc, char* argv[])
         std::fprintf(stderr, "axbnn-workbench: %s\n", e.what());
         return 2;
     }
+    try {
+        cells = axbnn::CellLibrary::named(parser.value(library).toStdString());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "axbnn-workbench: --library: %s\n", e.what());
+        return 2;
+    }
     // Out-of-range values are reported by the engine, in the window.
-    axbnn::gui::ExplorationState state(design, axbnn::CellLibrary::defaults());
+    axbnn::gui::ExplorationState state(design, cells);
 
     MainWindow window(&state);
     if (parser.isSet(trainScreenshot)) {

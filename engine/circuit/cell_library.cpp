@@ -1,5 +1,6 @@
 // Default SKY130 cell table and the JSON loader for user cell libraries.
 #include "circuit/cell_library.h"
+#include "circuit/cmos45_cells.h"
 #include "util/input_limits.h"
 #include "util/json_depth.h"
 #include "util/json_text.h"
@@ -50,6 +51,12 @@ constexpr double kXor3Area = 23.7728, kXor3Delay = 381.6, kXor3Energy = 44.91 + 
 constexpr double kMajDelay = 256.0, kMajEnergy = 13.49 + kLoadEnergy;
 constexpr double kInvDelay = 48.8, kInvEnergy = 2.71 + kLoadEnergy;
 constexpr double kOr2Delay = 162.7, kOr2Energy = 9.53 + kLoadEnergy;
+// Input-pin internal energy (fJ per input transition): mean of the pin's
+// internal_power fall_power and rise_power at input transition 0.0531 ns.
+// Of the cells above only maj3_1 and or2_1 have such tables (fa_1, ha_1,
+// xor2_1, xor3_1, inv_1 have none). docs/cell-library.md.
+constexpr std::array<double, 3> kMajInputEnergy{0.0118, 0.5347, 0.2662}; // maj3_1 A, B, C
+constexpr std::array<double, 3> kOr2InputEnergy{0.0283, 0.1874, 0.0}; // or2_1 A, B
 
 // Areas: sky130_fd_sc_hd cell width x 2.72 um row height (docs/domain.md section 4,
 // SkyWater SKY130 PDK, sky130_fd_sc_hd). Delays and energies: see
@@ -59,7 +66,7 @@ constexpr double kOr2Delay = 162.7, kOr2Energy = 9.53 + kLoadEnergy;
 // isolated instance of each cell (docs/verilog.md).
 CellType makeCell(std::string name, std::string description, int inputs, bool hasCarry, uint8_t sumTable,
                   uint8_t carryTable, double area, int transistors, double delaySum, double delayCarry,
-                  double energySum, double energyCarry)
+                  double energySum, double energyCarry, std::array<double, 3> energyInput = {})
 {
     CellType c;
     c.name = std::move(name);
@@ -74,6 +81,7 @@ CellType makeCell(std::string name, std::string description, int inputs, bool ha
     c.delayCarryPs = hasCarry ? delayCarry : 0.0;
     c.energySumFj = energySum;
     c.energyCarryFj = hasCarry ? energyCarry : 0.0;
+    c.energyInputFj = energyInput;
     return c;
 }
 
@@ -94,11 +102,11 @@ CellLibrary CellLibrary::defaults()
                      0, kXor3Energy, 0));
     // Approximate cells (docs/domain.md section 3).
     lib.add(makeCell("maj-fa", "MAJ-FA: C = MAJ(a,b,c), S = NOT C (maj3_1 + inv_1)", 3, true, 0x17, 0xE8,
-                     10.0096 + 3.7536, 16, kMajDelay + kInvDelay, kMajDelay, kInvEnergy, kMajEnergy));
+                     10.0096 + 3.7536, 16, kMajDelay + kInvDelay, kMajDelay, kInvEnergy, kMajEnergy, kMajInputEnergy));
     lib.add(makeCell("maj", "carry-only: C = MAJ(a,b,c), S = 0 (maj3_1)", 3, true, 0x00, 0xE8, 10.0096, 14, 0,
-                     kMajDelay, 0, kMajEnergy));
+                     kMajDelay, 0, kMajEnergy, kMajInputEnergy));
     lib.add(makeCell("or-ha", "OR half adder: S = a OR b, C = 0 (or2_1)", 2, true, 0xE, 0x0, 6.256, 6, kOr2Delay, 0,
-                     kOr2Energy, 0));
+                     kOr2Energy, 0, kOr2InputEnergy));
     return lib;
 }
 
@@ -193,6 +201,33 @@ std::pair<double, double> pair(const json& j, const char* key, const std::string
     return {number(v, "sum", where + "." + key, origin, 0), number(v, "carry", where + "." + key, origin, 0)};
 }
 
+// "input_energy_fj": one number for every input pin, or one per pin [a, b(, c)].
+std::array<double, 3> inputEnergies(const json& j, int inputs, const std::string& where, const std::string& origin)
+{
+    constexpr const char* key = "input_energy_fj";
+    std::array<double, 3> e{};
+    if (!j.contains(key))
+        return e;
+    const auto& v = j.at(key);
+    if (v.is_number()) {
+        const double x = number(j, key, where, origin, 0);
+        for (int i = 0; i < inputs; ++i)
+            e[i] = x;
+        return e;
+    }
+    if (!v.is_array() || v.size() != static_cast<size_t>(inputs))
+        fail(origin,
+             where + "." + key + " must be a number or an array of " + std::to_string(inputs) + " numbers (pins a, b"
+                 + (inputs == 3 ? ", c)" : ")"));
+    for (int i = 0; i < inputs; ++i) {
+        const auto& x = v[static_cast<size_t>(i)];
+        e[i] = x.is_number() ? x.get<double>() : -1.0;
+        if (!std::isfinite(e[i]) || e[i] < 0 || e[i] > 1e9)
+            fail(origin, where + "." + key + "[" + std::to_string(i) + "] must be a finite number >= 0");
+    }
+    return e;
+}
+
 } // namespace
 
 namespace {
@@ -256,6 +291,7 @@ CellType readCell(const json& c, const std::string& where, const std::string& or
     std::tie(cell.energySumFj, cell.energyCarryFj) = pair(c, "energy_fj", where, origin);
     if (!cell.hasCarry)
         cell.delayCarryPs = cell.energyCarryFj = 0;
+    cell.energyInputFj = inputEnergies(c, cell.inputs, where, origin);
     checkStructuralCell(cell, where, origin);
     return cell;
 }
@@ -263,6 +299,11 @@ CellType readCell(const json& c, const std::string& where, const std::string& or
 } // namespace
 
 CellLibrary CellLibrary::fromJsonText(std::string_view text, const std::string& origin)
+{
+    return fromJsonText(text, origin, defaults());
+}
+
+CellLibrary CellLibrary::fromJsonText(std::string_view text, const std::string& origin, const CellLibrary& base)
 {
     checkJsonDepth(text, origin);
     json doc;
@@ -278,7 +319,7 @@ CellLibrary CellLibrary::fromJsonText(std::string_view text, const std::string& 
         fail(origin,
              "\"cells\" lists " + std::to_string(cells.size()) + " cells; a library file holds at most "
                  + std::to_string(kMaxLibraryCells));
-    CellLibrary lib = defaults();
+    CellLibrary lib = base;
     lib.source_ = origin;
     for (size_t i = 0; i < cells.size(); ++i) {
         const std::string where = "cells[" + std::to_string(i) + "]";
@@ -293,12 +334,40 @@ CellLibrary CellLibrary::fromJsonText(std::string_view text, const std::string& 
 
 CellLibrary CellLibrary::fromJsonFile(const std::string& path)
 {
+    return fromJsonFile(path, defaults());
+}
+
+CellLibrary CellLibrary::cmos45()
+{
+    static const CellLibrary lib = [] {
+        CellLibrary l = fromJsonText(kCmos45CellsJson, "cmos45");
+        l.source_ = nlohmann::json::parse(kCmos45CellsJson).at("source").get<std::string>() + " (built-in)";
+        return l;
+    }();
+    return lib;
+}
+
+CellLibrary CellLibrary::named(const std::string& nameOrFile)
+{
+    if (nameOrFile == kBuiltInLibraries[0])
+        return defaults();
+    if (nameOrFile == kBuiltInLibraries[1])
+        return cmos45();
+    if (!std::ifstream(nameOrFile, std::ios::binary))
+        throw std::runtime_error("cell library '" + shownText(nameOrFile) + "' is neither a built-in library ("
+                                 + std::string(kBuiltInLibraries[0]) + ", " + std::string(kBuiltInLibraries[1])
+                                 + ") nor a readable file");
+    return fromJsonFile(nameOrFile);
+}
+
+CellLibrary CellLibrary::fromJsonFile(const std::string& path, const CellLibrary& base)
+{
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw std::runtime_error(path + ": cannot open cell library file");
     std::ostringstream text;
     text << in.rdbuf();
-    return fromJsonText(text.str(), path);
+    return fromJsonText(text.str(), path, base);
 }
 
 } // namespace axbnn

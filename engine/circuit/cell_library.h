@@ -2,6 +2,7 @@
 // its truth table, with area, transistor count, delay and energy (docs/domain.md sections 2-4).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -30,6 +31,10 @@ struct CellType {
     double delayCarryPs = 0.0; // worst input -> carry arc
     double energySumFj = 0.0; // energy per transition of the sum output
     double energyCarryFj = 0.0; // energy per transition of the carry output
+    // Internal energy per transition of input pin a, b, c (Liberty input-pin
+    // internal_power, mean of rise and fall); the driver's charging of the
+    // pin is in the driving output's figure.
+    std::array<double, 3> energyInputFj{};
 
     int sum(unsigned combination) const { return (sumTable >> combination) & 1; }
     int carry(unsigned combination) const { return hasCarry ? (carryTable >> combination) & 1 : 0; }
@@ -42,16 +47,29 @@ struct CellType {
     bool isExact() const;
 };
 
+// Names of the built-in libraries (CellLibrary::named), the default first.
+inline constexpr std::array<std::string_view, 2> kBuiltInLibraries{"sky130", "cmos45"};
+
 // A named set of cell kinds. The popcount builders use the exact cells
 // "fa", "ha", "xor2" and "xor3"; approximation swaps in cells of equal arity.
 class CellLibrary {
 public:
     // SKY130 sky130_fd_sc_hd figures (see cell_library.cpp for the source).
     static CellLibrary defaults();
-    // The defaults, extended or overridden by the cells of a JSON file
-    // (format: docs/cell-library.md). Throws std::runtime_error on bad input.
+    // Static-CMOS transistor-level cells characterised with ngspice and a
+    // 45 nm predictive model (tools/characterize_cmos45.py; the same cells,
+    // other figures). Logic gates of imported netlists keep SKY130 figures.
+    static CellLibrary cmos45();
+    // A built-in library by name (kBuiltInLibraries) or else a JSON file
+    // extending the SKY130 defaults. Throws std::runtime_error on bad input.
+    static CellLibrary named(const std::string& nameOrFile);
+    // `base` (the defaults unless given), extended or overridden by the cells
+    // of a JSON file (format: docs/cell-library.md). Throws
+    // std::runtime_error on bad input.
     static CellLibrary fromJsonFile(const std::string& path);
+    static CellLibrary fromJsonFile(const std::string& path, const CellLibrary& base);
     static CellLibrary fromJsonText(std::string_view text, const std::string& origin);
+    static CellLibrary fromJsonText(std::string_view text, const std::string& origin, const CellLibrary& base);
 
     const std::vector<CellType>& cells() const { return cells_; }
     const CellType* find(std::string_view name) const;

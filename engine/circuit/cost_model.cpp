@@ -1,6 +1,7 @@
 // Cell counts, area, transistors, static timing and switching energy.
 #include "circuit/cost_model.h"
 
+#include "circuit/live_logic.h"
 #include "circuit/simulator.h"
 #include "util/cpu_dispatch.h"
 #include "util/random_bits.h"
@@ -61,19 +62,24 @@ CountTogglesFn countTogglesFunction()
     return countTogglesPortable;
 }
 
-} // namespace
-
-double criticalPathPs(const Netlist& netlist)
+// Arrival of each output: latest arrival at the inputs it depends on plus
+// its delay as costed (zero for constant, unobserved or copied outputs).
+double criticalPathPs(const Netlist& netlist, const LiveLogic& live)
 {
     std::vector<double> arrival(netlist.signalCount, 0.0);
-    for (const auto& c : netlist.cells) {
-        const CellType& t = netlist.typeOf(c);
-        double in = 0.0;
-        for (int i = 0; i < t.inputs; ++i)
-            in = std::max(in, arrival[c.in[i]]);
-        arrival[c.sum] = in + t.delaySumPs;
-        if (c.carry != kNoSignal)
-            arrival[c.carry] = in + t.delayCarryPs;
+    for (size_t k = 0; k < netlist.cells.size(); ++k) {
+        const CellInstance& c = netlist.cells[k];
+        const LiveCell& cell = live.cells[k];
+        for (int o = 0; o < 2; ++o) {
+            const Signal out = o == 0 ? c.sum : c.carry;
+            if (out == kNoSignal)
+                continue;
+            double in = 0.0;
+            for (int i = 0; i < netlist.typeOf(c).inputs; ++i)
+                if ((cell.dependsOn[o] >> i) & 1)
+                    in = std::max(in, arrival[c.in[i]]);
+            arrival[out] = in + cell.delayPs[o];
+        }
     }
     double worst = 0.0;
     for (Signal s : netlist.outputs)
@@ -81,7 +87,7 @@ double criticalPathPs(const Netlist& netlist)
     return worst;
 }
 
-double switchingEnergyFj(const Netlist& netlist, const CostOptions& options)
+double switchingEnergyFj(const Netlist& netlist, const LiveLogic& live, const CostOptions& options)
 {
     if (netlist.cells.empty())
         return 0.0;
@@ -92,7 +98,9 @@ double switchingEnergyFj(const Netlist& netlist, const CostOptions& options)
     Rng rng(options.seed);
     BernoulliWords(options.p).fill(inputs, rng);
     const Simulator sim(netlist);
-    std::vector<Signal> watched;
+    std::vector<Signal> watched; // primary inputs (for input-pin energy) and cell outputs
+    for (int i = 0; i < netlist.inputs; ++i)
+        watched.push_back(kFirstInput + static_cast<Signal>(i));
     for (const auto& c : netlist.cells) {
         watched.push_back(c.sum);
         if (c.carry != kNoSignal)
@@ -156,31 +164,47 @@ double switchingEnergyFj(const Netlist& netlist, const CostOptions& options)
 
     const double pairs = static_cast<double>(words) * 64 - 1;
     double energy = 0.0;
-    for (const auto& c : netlist.cells) {
-        const CellType& t = netlist.typeOf(c);
-        energy += toggles[c.sum] / pairs * t.energySumFj;
+    for (size_t k = 0; k < netlist.cells.size(); ++k) {
+        const CellInstance& c = netlist.cells[k];
+        energy += toggles[c.sum] / pairs * live.cells[k].energyFj[0];
         if (c.carry != kNoSignal)
-            energy += toggles[c.carry] / pairs * t.energyCarryFj;
+            energy += toggles[c.carry] / pairs * live.cells[k].energyFj[1];
+        for (int i = 0; i < netlist.typeOf(c).inputs; ++i)
+            if (live.cells[k].inputEnergyFj[i] > 0 && c.in[i] >= kFirstInput)
+                energy += toggles[c.in[i]] / pairs * live.cells[k].inputEnergyFj[i];
     }
     return energy;
+}
+
+} // namespace
+
+double criticalPathPs(const Netlist& netlist)
+{
+    return criticalPathPs(netlist, liveLogic(netlist));
+}
+
+double switchingEnergyFj(const Netlist& netlist, const CostOptions& options)
+{
+    return switchingEnergyFj(netlist, liveLogic(netlist), options);
 }
 
 CircuitCost computeCost(const Netlist& netlist, const CostOptions& options)
 {
     CircuitCost cost;
+    const LiveLogic live = liveLogic(netlist);
     for (const auto& t : netlist.types)
         cost.counts[t.name] = 0;
-    for (const auto& c : netlist.cells) {
-        const CellType& t = netlist.typeOf(c);
+    for (size_t k = 0; k < netlist.cells.size(); ++k) {
+        const CellType& t = netlist.typeOf(netlist.cells[k]);
         ++cost.counts[t.name];
-        cost.areaUm2 += t.areaUm2;
-        cost.transistors += t.transistors;
+        cost.areaUm2 += live.cells[k].areaUm2;
+        cost.transistors += live.cells[k].transistors;
         if (!t.isExact())
             ++cost.approximateCells;
     }
     cost.cells = static_cast<int>(netlist.cells.size());
-    cost.delayPs = criticalPathPs(netlist);
-    cost.energyFj = switchingEnergyFj(netlist, options);
+    cost.delayPs = criticalPathPs(netlist, live);
+    cost.energyFj = switchingEnergyFj(netlist, live, options);
     cost.outputBits = netlist.outputBits();
     return cost;
 }

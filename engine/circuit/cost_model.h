@@ -32,12 +32,17 @@ struct CircuitCost {
     int outputBits = 0;
 };
 
-// Arrival time of every signal: max over a cell's inputs plus its arc delay.
+// Cells are costed at what synthesis keeps of them once constants are
+// propagated and unobserved logic removed (circuit/live_logic.h).
+
+// Arrival time of every signal: max over the cell inputs it depends on plus
+// its arc delay.
 double criticalPathPs(const Netlist& netlist);
 
 // Expected switching energy per evaluation from a bit-parallel simulation of
 // consecutive independent Bernoulli(p) vectors: sum over cell outputs of
-// toggle probability times the cell's energy per output transition.
+// toggle probability times the cell's energy per output transition (live
+// outputs only).
 double switchingEnergyFj(const Netlist& netlist, const CostOptions& options);
 
 CircuitCost computeCost(const Netlist& netlist, const CostOptions& options = {});

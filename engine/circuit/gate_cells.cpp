@@ -14,6 +14,7 @@ struct GateSpec {
     int transistors; // Yosys `abc -g cmos` + `stat -tech cmos` of the gate alone
     double delayPs; // see docs/cell-library.md: measured arc or named proxy
     double energyFj; // internal energy + 5.5 fJ load, likewise
+    std::array<double, 3> inputEnergyFj{}; // input-pin internal energy (or2_1 only)
 };
 
 // Order of enum Gate. Delay/energy of inv_1, xor2_1 and or2_1 are the liberty
@@ -24,7 +25,7 @@ constexpr GateSpec kGates[kGateKinds] = {
     {"inv", "inverter (inv_1)", 1, 0x5, 3.7536, 2, 48.8, 2.71 + kLoad},
     {"buf", "buffer (buf_1; timing proxy: 2 x inv_1)", 1, 0xA, 3.7536, 4, 97.6, 2 * 2.71 + kLoad},
     {"and2", "AND (and2_1; timing proxy: or2_1)", 2, 0x8, 6.256, 6, 162.7, 9.53 + kLoad},
-    {"or2", "OR (or2_1)", 2, 0xE, 6.256, 6, 162.7, 9.53 + kLoad},
+    {"or2", "OR (or2_1)", 2, 0xE, 6.256, 6, 162.7, 9.53 + kLoad, {0.0283, 0.1874, 0.0}},
     {"nand2", "NAND (nand2_1; timing proxy: inv_1)", 2, 0x7, 3.7536, 4, 48.8, 2.71 + kLoad},
     {"nor2", "NOR (nor2_1; timing proxy: inv_1)", 2, 0x1, 3.7536, 4, 48.8, 2.71 + kLoad},
     {"xor2", "XOR (xor2_1)", 2, 0x6, 8.7584, 12, 149.5, 8.38 + kLoad},
@@ -60,12 +61,14 @@ CellType gateCell(Gate gate, const CellLibrary* overrides)
     c.transistors = g.transistors;
     c.delaySumPs = g.delayPs;
     c.energySumFj = g.energyFj;
+    c.energyInputFj = g.inputEnergyFj;
     // The built-in "xor2" adder cell is xor2_1 too, so its figures are the gate's.
     if (const CellType* user = overrides ? overrides->find(g.name) : nullptr) {
         c.areaUm2 = user->areaUm2;
         c.transistors = user->transistors;
         c.delaySumPs = user->delaySumPs;
         c.energySumFj = user->energySumFj;
+        c.energyInputFj = user->energyInputFj;
     }
     return c;
 }

@@ -219,7 +219,9 @@ void parseCircuitAxes(const Reader& r, const json& j, SweepSpec& s, const std::s
     if (j.contains("cell_library")) {
         s.cellLibrary = r.string(j["cell_library"], "cell_library");
         try {
-            s.library = CellLibrary::fromJsonFile(resolve(s.cellLibrary, baseDir));
+            const bool builtIn =
+                std::find(kBuiltInLibraries.begin(), kBuiltInLibraries.end(), s.cellLibrary) != kBuiltInLibraries.end();
+            s.library = CellLibrary::named(builtIn ? s.cellLibrary : resolve(s.cellLibrary, baseDir));
         } catch (const std::exception& e) {
             r.fail("cell_library", e.what());
         }

@@ -54,6 +54,21 @@ private Q_SLOTS:
         QVERIFY(approx["transistors"].toInt() < exact["transistors"].toInt());
     }
 
+    // --library cmos45: the same circuit (cells, error) costed with the
+    // transistor-level table; the library is named in the report.
+    void libraryChoosesTheCellTable()
+    {
+        const QStringList args{"circuit", "-n", "64", "--approx-lsb", "2"};
+        const QJsonObject sky = runCliJson(args);
+        const QJsonObject cmos = runCliJson(args + QStringList{"--library", "cmos45"});
+        QCOMPARE(cmos["cells"].toInt(), sky["cells"].toInt());
+        QCOMPARE(cmos["error"].toObject()["mae"].toDouble(), sky["error"].toObject()["mae"].toDouble());
+        QVERIFY(cmos["cell_library"].toString().contains("cmos45"));
+        QVERIFY(cmos["area_um2"].toDouble() < sky["area_um2"].toDouble() / 2);
+        QVERIFY(cmos["transistors"].toInt() != sky["transistors"].toInt());
+        QCOMPARE(runCliJson(args + QStringList{"--library", "sky130"}), sky);
+    }
+
     void summaryIsReadable()
     {
         const Run r = runCli({"circuit", "--inputs", "49", "--approx-lsb", "1"});
@@ -152,8 +167,9 @@ private Q_SLOTS:
         QVERIFY(top.out.contains("circuit"));
         const Run r = runCli({"circuit", "--help"});
         QCOMPARE(r.exitCode, 0);
-        for (const char* opt : {"--inputs", "--topology", "--cell", "--ha-cell", "--approx-lsb", "--approx-levels",
-                                "--approx-cells", "--p", "--json", "--verilog", "--cells", "--method", "--samples"})
+        for (const char* opt :
+             {"--inputs", "--topology", "--cell", "--ha-cell", "--approx-lsb", "--approx-levels", "--approx-cells",
+              "--p", "--json", "--verilog", "--cells", "--library", "--method", "--samples"})
             QVERIFY2(r.out.contains(opt), opt);
     }
 
@@ -283,6 +299,8 @@ private Q_SLOTS:
             << QStringList{"circuit", "-n", "9", "--cells", "/no/such.json"} << "/no/such.json";
         QTest::newRow("malformed cell file")
             << QStringList{"circuit", "-n", "9", "--cells", "@bad"} << "not valid JSON";
+        QTest::newRow("unknown library") << QStringList{"circuit", "-n", "9", "--library", "cmos7"}
+                                         << "'cmos7' is neither a built-in library";
         QTest::newRow("unknown command") << QStringList{"frobnicate"} << "frobnicate";
         QTest::newRow("unknown option") << QStringList{"circuit", "-n", "9", "--fast"} << "--fast";
         QTest::newRow("missing model") << QStringList{"eval", "--model", "/no/model.h5"} << "/no/model.h5";

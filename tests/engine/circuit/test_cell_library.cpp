@@ -81,7 +81,8 @@ private Q_SLOTS:
         const auto lib = CellLibrary::fromJsonText(R"({"cells": [
             {"name": "my-fa", "inputs": 3, "sum": "01101000", "carry": "00010111",
              "area_um2": 11.5, "transistors": 16, "delay_ps": {"sum": 120, "carry": 90},
-             "energy_fj": 4.5},
+             "energy_fj": 4.5, "input_energy_fj": [0.5, 0, 1.25]},
+            {"name": "or3x", "inputs": 2, "sum": "0111", "input_energy_fj": 0.75},
             {"name": "fa", "inputs": 3, "sum": "01101001", "carry": "00010111", "area_um2": 30}
         ]})",
                                                    "test.json");
@@ -92,11 +93,55 @@ private Q_SLOTS:
         QCOMPARE(c.delaySumPs, 120.0);
         QCOMPARE(c.delayCarryPs, 90.0);
         QCOMPARE(c.energyCarryFj, 4.5);
+        QCOMPARE(c.energyInputFj, (std::array<double, 3>{0.5, 0, 1.25}));
+        QCOMPARE(lib.at("or3x").energyInputFj, (std::array<double, 3>{0.75, 0.75, 0}));
         QCOMPARE(c.error(7), -1); // sum bit of 111 cleared
         QVERIFY(!c.isExact());
         QCOMPARE(lib.at("fa").areaUm2, 30.0); // overrides the default
         QVERIFY(lib.find("maj-fa") != nullptr);
         QCOMPARE(lib.source(), std::string("test.json"));
+    }
+
+    // cmos45: the same cells and functions as SKY130, other figures, every
+    // output with a delay and an energy.
+    void cmos45HasTheSameCellsWithItsOwnFigures()
+    {
+        const CellLibrary sky = CellLibrary::defaults();
+        const CellLibrary cmos = CellLibrary::cmos45();
+        QCOMPARE(cmos.cells().size(), sky.cells().size());
+        for (const CellType& c : cmos.cells()) {
+            const CellType& s = sky.at(c.name);
+            QCOMPARE(c.inputs, s.inputs);
+            QCOMPARE(c.hasCarry, s.hasCarry);
+            QCOMPARE(c.sumTable, s.sumTable);
+            QCOMPARE(c.carry(7), s.carry(7));
+            QVERIFY2(c.areaUm2 > 0 && c.areaUm2 != s.areaUm2, c.name.c_str());
+            if (c.sumTable != 0 && c.sumTable != 0xFF)
+                QVERIFY2(c.delaySumPs > 0 && c.energySumFj > 0, c.name.c_str());
+            if (c.hasCarry && c.carryTable != 0)
+                QVERIFY2(c.delayCarryPs > 0 && c.energyCarryFj > 0, c.name.c_str());
+        }
+        QCOMPARE(cmos.at("fa").transistors, 28); // the mirror adder
+        QCOMPARE(cmos.at("maj-fa").transistors, 12); // mirror majority + inverter
+        QVERIFY(QString::fromStdString(cmos.source()).contains("cmos45"));
+    }
+
+    void librariesByName()
+    {
+        QCOMPARE(CellLibrary::named("sky130").source(), CellLibrary::defaults().source());
+        QCOMPARE(CellLibrary::named("cmos45").at("fa").areaUm2, CellLibrary::cmos45().at("fa").areaUm2);
+        try {
+            CellLibrary::named("/no/such-library");
+            QFAIL("no error for an unknown library");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(QString(e.what()).contains("'/no/such-library' is neither a built-in library (sky130, cmos45)"),
+                     e.what());
+        }
+        // A user file extends the base it is given.
+        const CellLibrary extended = CellLibrary::fromJsonText(
+            R"({"cells": [{"name": "x", "inputs": 2, "sum": "0110"}]})", "x.json", CellLibrary::cmos45());
+        QCOMPARE(extended.at("fa").transistors, 28);
+        QVERIFY(extended.find("x") != nullptr);
     }
 
     void malformedJsonIsRejectedWithItsReason_data()
@@ -157,6 +202,12 @@ private Q_SLOTS:
         QTest::newRow("object delay")
             << R"({"cells": [{"name": "x", "inputs": 2, "sum": "0110", "delay_ps": {"sum": {}}}]})"
             << "cells[0].delay_ps.sum must be a number";
+        QTest::newRow("input energy count")
+            << R"({"cells": [{"name": "x", "inputs": 2, "sum": "0110", "input_energy_fj": [1, 2, 3]}]})"
+            << "cells[0].input_energy_fj must be a number or an array of 2 numbers (pins a, b)";
+        QTest::newRow("negative input energy")
+            << R"({"cells": [{"name": "x", "inputs": 3, "sum": "01101001", "input_energy_fj": [1, -2, 3]}]})"
+            << "cells[0].input_energy_fj[1] must be a finite number >= 0";
         QTest::newRow("too many cells") << "{\"cells\": ["
                 + QStringList(kMaxLibraryCells + 1, QStringLiteral("{}")).join(u',') + "]}"
                                         << QStringLiteral("\"cells\" lists %1 cells; a library file holds at most %2")

@@ -82,6 +82,24 @@ private Q_SLOTS:
         QCOMPARE(switchingEnergyFj(buildPopcount(64, Topology::AdderTree, lib_), options), 0.0);
     }
 
+    // maj's input pins have internal energy (maj3_1's Liberty tables): on
+    // uniform inputs each pin and the carry toggle with probability 1/2; the
+    // constant sum costs nothing.
+    void inputPinEnergyCountsInputToggles()
+    {
+        const Netlist maj = applyApproximation(buildPopcount(3, Topology::AdderTree, lib_), lib_,
+                                               ApproxConfig{.lsbColumns = 1, .faCell = "maj"});
+        const CellType& t = lib_.at("maj");
+        QVERIFY(t.energyInputFj[1] > 0);
+        CostOptions options;
+        options.energyVectors = 1 << 16;
+        const double pins = t.energyInputFj[0] + t.energyInputFj[1] + t.energyInputFj[2];
+        const double expected = 0.5 * (t.energyCarryFj + pins);
+        const double got = switchingEnergyFj(maj, options);
+        QVERIFY2(std::abs(got - expected) < 0.02 * expected, qPrintable(QString::number(got)));
+        QVERIFY(std::abs(got - 0.5 * t.energyCarryFj) > 0.01 * expected); // the pins are counted
+    }
+
     void energyIsReproducibleForASeed()
     {
         const Netlist net = buildPopcount(200, Topology::AdderTree, lib_);

@@ -47,6 +47,9 @@ inline Netlist makeNetlist(int inputs, Topology topology, const QString& variant
     } else if (variant == "maj-fa+or-ha") {
         config.faCell = "maj-fa";
         config.haCell = "or-ha";
+    } else if (variant == "or-ha") {
+        config.faCell = "fa";
+        config.haCell = "or-ha";
     } else if (variant == "maj") {
         config.faCell = "maj";
     } else if (variant == "odd") {
