@@ -9,16 +9,12 @@
 
 namespace axbnn::cli {
 
-namespace {
-
 void addCellsOption(CLI::App* cmd, CircuitOptions& o)
 {
     cmd->add_option("--cells", o.cellsFile,
                     "Cell library JSON (docs/cell-library.md) extending the built-in SKY130 table")
         ->check(CLI::ExistingFile);
 }
-
-} // namespace
 
 void addCircuitOptions(CLI::App* cmd, CircuitOptions& o, bool withCellIds)
 {

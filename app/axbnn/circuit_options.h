@@ -37,6 +37,8 @@ void addCircuitOptions(CLI::App* cmd, CircuitOptions& options, bool withCellIds)
 // describes a circuit registers them here, so they are spelled and bounded
 // alike everywhere).
 void addStructureOptions(CLI::App* cmd, CircuitOptions& options);
+// Only --cells (the cell library file).
+void addCellsOption(CLI::App* cmd, CircuitOptions& options);
 // Only the analysis options (--p, --cells, --method, --samples, --seed,
 // --epsilon), for circuits that are given rather than built (import-netlist).
 void addAnalysisOptions(CLI::App* cmd, CircuitOptions& options);
