@@ -113,6 +113,8 @@ const Evaluated* SearchProblem::evaluate(const SearchPoint& point)
     e.cost = costs_.network(e.units);
     index_.emplace(key, e.order);
     archive_.push_back(std::move(e));
+    if (!journal_.empty() && cache_)
+        cache_->save(journal_);
     if (limits_.progress) {
         SearchProgress p;
         p.evaluations = evaluations();

@@ -83,6 +83,9 @@ public:
     SearchProblem(const SearchSpace& space, const SearchCosts& costs, const SearchData& data, Objective objective,
                   double budgetPoints, SearchLimits limits, EvaluationCache* cache);
 
+    // Rewrite the cache to `path` (atomically) after every evaluation: the
+    // journal a stopped search resumes from ("" : none).
+    void setJournal(std::string path) { journal_ = std::move(path); }
     const SearchSpace& space() const { return space_; }
     Objective objective() const { return objective_; }
     const SearchData& data() const { return data_; }
@@ -125,6 +128,7 @@ private:
     double budget_;
     SearchLimits limits_;
     EvaluationCache* cache_;
+    std::string journal_;
     std::chrono::steady_clock::time_point start_;
     SearchStop stop_ = SearchStop::None;
     AccuracyCount exactProxy_;

@@ -37,6 +37,7 @@ SearchResult runSearch(SearchProblem& pb, const SearchOptions& options, Evaluati
 {
     const auto start = std::chrono::steady_clock::now();
     SearchResult r;
+    pb.setJournal(options.journal);
     makeStrategy(options.strategy)->run(pb, options.seed);
     r.stop = pb.stopped();
     r.evaluations = pb.evaluations();
