@@ -13,13 +13,16 @@
 namespace axbnn {
 namespace {
 
-constexpr std::array<StrategyInfo, 4> kStrategies{{
+constexpr std::array<StrategyInfo, 5> kStrategies{{
     {StrategyKind::Greedy, "greedy",
      "per-layer descent from the exact design: the one-knob change that loses the least accuracy per cost saved "
      "while the budget holds, then a per-layer polish"},
     {StrategyKind::Nsga2, "nsga2", "NSGA-II evolutionary search over the whole front, budgeted by evaluations"},
     {StrategyKind::Random, "random", "uniformly random networks of the space (the baseline)"},
     {StrategyKind::Exhaustive, "exhaustive", "every network of the space (only when it fits --evaluations)"},
+    {StrategyKind::Global, "global",
+     "the sweep over the global knobs: every searched layer gets the same unit (the reference a per-layer "
+     "search must beat)"},
 }};
 
 } // namespace
@@ -212,6 +215,44 @@ public:
     }
 };
 
+// Every grid point of the first layer applied to all layers (by value;
+// points some layer's axes lack are skipped), each mode.
+class GlobalSweep : public SearchStrategy {
+public:
+    void run(SearchProblem& pb, uint64_t) override
+    {
+        const SearchSpace& s = pb.space();
+        const LayerSpace& first = s.layers.front();
+        for (int m = 0; m < static_cast<int>(s.mitigations.size()); ++m)
+            for (int g = 0; g < first.gridSize(); ++g) {
+                const auto c = first.coords(g);
+                SearchPoint p;
+                p.mitigation = m;
+                for (const LayerSpace& l : s.layers) {
+                    std::array<int, LayerSpace::AxisCount> k{};
+                    bool found = indexOf(l.topologies, first.topologies[c[0]], k[0])
+                        && indexOf(l.unitWidths, first.unitWidths[c[1]], k[1])
+                        && indexOf(l.cells, first.cells[c[2]], k[2]) && indexOf(l.haCells, first.haCells[c[3]], k[3])
+                        && indexOf(l.lsb, first.lsb[c[4]], k[4]) && indexOf(l.levels, first.levels[c[5]], k[5]);
+                    if (!found)
+                        break;
+                    p.grid.push_back(l.pointOf(k));
+                }
+                if (p.grid.size() == s.layers.size() && !pb.evaluate(p))
+                    return;
+            }
+    }
+
+private:
+    template <typename T>
+    static bool indexOf(const std::vector<T>& values, const T& v, int& index)
+    {
+        const auto it = std::find(values.begin(), values.end(), v);
+        index = static_cast<int>(it - values.begin());
+        return it != values.end();
+    }
+};
+
 } // namespace
 
 std::span<const StrategyInfo> strategyTable()
@@ -264,6 +305,7 @@ std::unique_ptr<SearchStrategy> makeStrategy(StrategyKind kind)
     case StrategyKind::Nsga2: return makeNsga2();
     case StrategyKind::Random: return std::make_unique<RandomSearch>();
     case StrategyKind::Exhaustive: return std::make_unique<Exhaustive>();
+    case StrategyKind::Global: return std::make_unique<GlobalSweep>();
     }
     throw std::logic_error("makeStrategy: unknown strategy");
 }

@@ -15,7 +15,7 @@
 
 namespace axbnn {
 
-enum class StrategyKind { Greedy, Nsga2, Random, Exhaustive };
+enum class StrategyKind { Greedy, Nsga2, Random, Exhaustive, Global };
 
 struct StrategyInfo {
     StrategyKind kind;

@@ -144,6 +144,27 @@ private Q_SLOTS:
         QVERIFY(greedy->evaluations() < all->evaluations());
     }
 
+    void globalSweepGivesEveryLayerTheSameKnobs()
+    {
+        Setup s;
+        EvaluationCache cache;
+        auto global = s.problem(5.0, &cache);
+        makeStrategy(StrategyKind::Global)->run(*global, 1);
+        QVERIFY(global->evaluations() > 1);
+        for (const Evaluated& e : global->archive()) { // the grid point that reached it: one value per axis
+            const LayerSpace &a = s.space.layers[0], &b = s.space.layers[1];
+            const auto ca = a.coords(e.point.grid[0]), cb = b.coords(e.point.grid[1]);
+            QCOMPARE(a.topologies[ca[LayerSpace::Topo]], b.topologies[cb[LayerSpace::Topo]]);
+            QCOMPARE(a.cells[ca[LayerSpace::Cell]], b.cells[cb[LayerSpace::Cell]]);
+            QCOMPARE(a.lsb[ca[LayerSpace::Lsb]], b.lsb[cb[LayerSpace::Lsb]]);
+            QCOMPARE(a.levels[ca[LayerSpace::Levels]], b.levels[cb[LayerSpace::Levels]]);
+        }
+        auto all = s.problem(5.0, &cache);
+        makeStrategy(StrategyKind::Exhaustive)->run(*all, 1);
+        QVERIFY(global->best() && all->best());
+        QVERIFY(all->cost(*all->best()) <= global->cost(*global->best()));
+    }
+
     void writtenDesignGivesTheReportedAccuracyInEval_data()
     {
         QTest::addColumn<int>("mitigation");
@@ -189,7 +210,7 @@ private Q_SLOTS:
         QTest::addColumn<int>("strategy");
         QTest::addColumn<int>("stopAfter");
         for (const StrategyInfo& info : strategyTable())
-            if (info.kind != StrategyKind::Exhaustive)
+            if (info.kind != StrategyKind::Exhaustive && info.kind != StrategyKind::Global)
                 for (int stop : {1, 7})
                     QTest::addRow("%s after %d", info.name, stop) << static_cast<int>(info.kind) << stop;
     }
