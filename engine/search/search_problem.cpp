@@ -129,10 +129,10 @@ const Evaluated* SearchProblem::evaluate(const SearchPoint& point)
     return &archive_.back();
 }
 
-bool SearchProblem::meetsBudget(const Evaluated& e) const
+bool SearchProblem::withinLoss(const Evaluated& e, double points) const
 {
-    // In counts, so that the comparison is exact: loss <= budget points.
-    const double allowed = budget_ / 100.0 * e.proxy.images;
+    // In counts, so that the comparison is exact: loss <= `points`.
+    const double allowed = points / 100.0 * e.proxy.images;
     const double exactCorrect = exactProxy_.accuracy() * e.proxy.images;
     return exactCorrect - e.proxy.correct <= allowed + 1e-9;
 }

@@ -100,7 +100,9 @@ public:
 
     double exactProxyAccuracy() const { return exactProxy_.accuracy(); }
     double budgetPoints() const { return budget_; }
-    bool meetsBudget(const Evaluated& e) const;
+    bool meetsBudget(const Evaluated& e) const { return withinLoss(e, budget_); }
+    // Proxy accuracy at most `points` below the exact model's.
+    bool withinLoss(const Evaluated& e, double points) const;
     double cost(const Evaluated& e) const { return e.cost.of(objective_); }
     NetworkCost costOf(const SearchPoint& point) const;
     NetworkCost unitCost(int layer, int unit) const { return costs_.unitCost(layer, unit); }

@@ -65,10 +65,16 @@ public:
             const Evaluated* ex = pb.evaluate(x);
             if (!ex)
                 return;
-            if (!pb.meetsBudget(*ex))
-                continue;
-            if (!descend(pb, x, ex) || !polish(pb, x, ex))
-                return;
+            // The budget first (the answer), then the front beyond it: from
+            // there, descents with twice, four and eight times the loss.
+            for (double loss = pb.budgetPoints(), k = 0; k < 4 && !over(pb); loss *= 2, ++k) {
+                if (!pb.withinLoss(*ex, loss))
+                    continue;
+                if (!descend(pb, x, ex, loss) || !polish(pb, x, ex, loss))
+                    return;
+                if (loss <= 0)
+                    break;
+            }
         }
     }
 
@@ -79,7 +85,7 @@ private:
     bool over(const SearchProblem& pb) const { return pb.evaluations() >= share_; }
 
     // Returns false when the problem stopped the search.
-    bool descend(SearchProblem& pb, SearchPoint& x, const Evaluated*& ex)
+    bool descend(SearchProblem& pb, SearchPoint& x, const Evaluated*& ex, double loss)
     {
         const SearchSpace& s = pb.space();
         while (!over(pb)) {
@@ -100,7 +106,7 @@ private:
                     const Evaluated* ey = pb.evaluate(y);
                     if (!ey)
                         return false;
-                    if (!pb.meetsBudget(*ey))
+                    if (!pb.withinLoss(*ey, loss))
                         continue;
                     // Images lost per unit of cost saved (negative: a gain).
                     const double score = (ex->proxy.correct - ey->proxy.correct) / (cx - cy);
@@ -121,7 +127,7 @@ private:
 
     // Per layer, the nearest cheaper units (whatever knobs they differ in):
     // move to the cheapest of them that keeps the budget, until none does.
-    bool polish(SearchProblem& pb, SearchPoint& x, const Evaluated*& ex)
+    bool polish(SearchProblem& pb, SearchPoint& x, const Evaluated*& ex, double loss)
     {
         const SearchSpace& s = pb.space();
         for (bool improved = true; improved && !over(pb);) {
@@ -149,7 +155,7 @@ private:
                     const Evaluated* ey = pb.evaluate(y);
                     if (!ey)
                         return false;
-                    if (pb.meetsBudget(*ey) && (!best || cy < pb.cost(*best))) {
+                    if (pb.withinLoss(*ey, loss) && (!best || cy < pb.cost(*best))) {
                         best = ey;
                         bestPoint = y;
                     }
