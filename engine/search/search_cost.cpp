@@ -4,6 +4,7 @@
 #include "circuit/approximation.h"
 #include "circuit/cost_model.h"
 #include "circuit/popcount_builder.h"
+#include "util/name_table.h"
 
 #include <algorithm>
 #include <array>
@@ -36,21 +37,12 @@ const ObjectiveInfo& objectiveInfo(Objective objective)
 
 std::vector<std::string> objectiveNames()
 {
-    std::vector<std::string> names;
-    for (const ObjectiveInfo& o : kObjectives)
-        names.emplace_back(o.name);
-    return names;
+    return tableNames(objectiveTable());
 }
 
 Objective parseObjective(std::string_view name)
 {
-    std::string known;
-    for (const ObjectiveInfo& o : kObjectives) {
-        if (name == o.name)
-            return o.objective;
-        known += (known.empty() ? "" : ", ") + std::string(o.name);
-    }
-    throw std::invalid_argument("unknown objective '" + std::string(name) + "' (known: " + known + ")");
+    return tableEntry(objectiveTable(), name, "objective").objective;
 }
 
 double NetworkCost::of(Objective objective) const
@@ -97,29 +89,27 @@ NetworkCost SearchCosts::unitCost(int layer, int unit) const
     const double p = static_cast<size_t>(l.layer) < xnorP_.size() && xnorP_[l.layer] >= 0 ? xnorP_[l.layer] : 0.5;
     const int width = u.unitWidth == 0 || u.unitWidth >= l.fanIn ? l.fanIn : u.unitWidth;
     const int full = l.fanIn / width, rest = l.fanIn % width;
-    Raw total = chunk(u, width, p);
-    total.area *= full;
-    total.energy *= full;
-    if (rest > 0) {
-        const Raw r = chunk(u, rest, p);
-        total.area += r.area;
-        total.energy += r.energy;
-        total.delay = std::max(total.delay, r.delay);
-    }
+    // The chunk circuits of a unit: `full` of `width` inputs and one of `rest`.
+    const auto chunks = [&](const UnitDesign& design) {
+        Raw total = chunk(design, width, p);
+        total.area *= full;
+        total.energy *= full;
+        if (rest > 0) {
+            const Raw r = chunk(design, rest, p);
+            total.area += r.area;
+            total.energy += r.energy;
+            total.delay = std::max(total.delay, r.delay);
+        }
+        return total;
+    };
+    Raw total = chunks(u);
     if (full + (rest > 0) > 1) {
         // The exact adders that sum the chunk values: what the exact circuit
         // of the whole fan-in spends beyond the exact circuits of its chunks.
         UnitDesign exactUnit = u;
         exactUnit.approx = {};
         const Raw whole = chunk(exactUnit, l.fanIn, p);
-        Raw parts = chunk(exactUnit, width, p);
-        parts.area *= full;
-        parts.energy *= full;
-        if (rest > 0) {
-            const Raw r = chunk(exactUnit, rest, p);
-            parts.area += r.area;
-            parts.energy += r.energy;
-        }
+        const Raw parts = chunks(exactUnit);
         total.area += std::max(0.0, whole.area - parts.area);
         total.energy += std::max(0.0, whole.energy - parts.energy);
         total.delay += std::max(0.0, whole.delay - parts.delay);

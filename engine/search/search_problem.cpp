@@ -23,16 +23,7 @@ SearchProblem::SearchProblem(const SearchSpace& space, const SearchCosts& costs,
     for (Mitigation m : space_.mitigations)
         if (m != Mitigation::None && !data_.calibration)
             throw std::invalid_argument(std::string(mitigationName(m)) + " mitigation needs calibration images");
-    Design exact = designOf({}, -1);
-    exact.data.dataset = data_.proxySpec;
-    exact.data.limit = 0;
-    EvaluateOptions o;
-    o.first = data_.proxyFirst;
-    o.count = data_.proxyCount;
-    o.threads = data_.threads;
-    o.cache = cache_;
-    o.library = data_.library;
-    exactProxy_ = axbnn::evaluate(*data_.model, exact, *data_.proxy, nullptr, o).count;
+    exactProxy_ = proxyAccuracy({}, -1, {});
 }
 
 std::vector<int> SearchProblem::unitsOf(const SearchPoint& point) const
@@ -65,6 +56,21 @@ Design SearchProblem::designOf(const std::vector<int>& units, int mitigation) co
     return d;
 }
 
+AccuracyCount SearchProblem::proxyAccuracy(const std::vector<int>& units, int mitigation, ProgressFn progress) const
+{
+    Design design = designOf(units, mitigation);
+    design.data.dataset = data_.proxySpec;
+    design.data.limit = 0;
+    EvaluateOptions o;
+    o.first = data_.proxyFirst;
+    o.count = data_.proxyCount;
+    o.threads = data_.threads;
+    o.cache = cache_;
+    o.library = data_.library;
+    o.progress = std::move(progress);
+    return axbnn::evaluate(*data_.model, design, *data_.proxy, data_.calibration, o).count;
+}
+
 bool SearchProblem::mustStop()
 {
     if (stop_ != SearchStop::None)
@@ -89,19 +95,10 @@ const Evaluated* SearchProblem::evaluate(const SearchPoint& point)
         return &archive_[static_cast<size_t>(it->second)];
     if (mustStop())
         return nullptr;
-    Design design = designOf(units, point.mitigation);
-    design.data.dataset = data_.proxySpec;
-    design.data.limit = 0;
-    EvaluateOptions o;
-    o.first = data_.proxyFirst;
-    o.count = data_.proxyCount;
-    o.threads = data_.threads;
-    o.cache = cache_;
-    o.library = data_.library;
-    o.progress = [this](int, int) { return !(limits_.cancel && limits_.cancel->load()); };
     Evaluated e;
     try {
-        e.proxy = axbnn::evaluate(*data_.model, design, *data_.proxy, data_.calibration, o).count;
+        e.proxy = proxyAccuracy(units, point.mitigation,
+                                [this](int, int) { return !(limits_.cancel && limits_.cancel->load()); });
     } catch (const InferenceCancelled&) {
         stop_ = SearchStop::Cancelled;
         return nullptr;

@@ -123,6 +123,7 @@ public:
 
 private:
     bool mustStop();
+    AccuracyCount proxyAccuracy(const std::vector<int>& units, int mitigation, ProgressFn progress) const;
     const SearchSpace& space_;
     const SearchCosts& costs_;
     SearchData data_;

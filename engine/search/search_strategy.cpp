@@ -3,6 +3,7 @@
 #include "search/search_strategy.h"
 
 #include "search/search_nsga2.h"
+#include "util/name_table.h"
 
 #include <algorithm>
 #include <array>
@@ -268,10 +269,7 @@ std::span<const StrategyInfo> strategyTable()
 
 std::vector<std::string> strategyNames()
 {
-    std::vector<std::string> names;
-    for (const StrategyInfo& s : kStrategies)
-        names.emplace_back(s.name);
-    return names;
+    return tableNames(strategyTable());
 }
 
 const char* strategyName(StrategyKind kind)
@@ -284,13 +282,7 @@ const char* strategyName(StrategyKind kind)
 
 StrategyKind parseStrategy(std::string_view name)
 {
-    std::string known;
-    for (const StrategyInfo& s : kStrategies) {
-        if (name == s.name)
-            return s.kind;
-        known += (known.empty() ? "" : ", ") + std::string(s.name);
-    }
-    throw std::invalid_argument("unknown strategy '" + std::string(name) + "' (known: " + known + ")");
+    return tableEntry(strategyTable(), name, "strategy").kind;
 }
 
 SearchPoint exactStart(const SearchSpace& space, int mitigation)
