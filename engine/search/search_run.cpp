@@ -72,6 +72,34 @@ SearchResult runSearch(SearchProblem& pb, const SearchOptions& options, Evaluati
     return r;
 }
 
+std::vector<LayerSensitivity> layerSensitivity(const SearchProblem& pb)
+{
+    const std::vector<int> exact = pb.unitsOf(exactStart(pb.space()));
+    std::vector<LayerSensitivity> out(exact.size());
+    for (const Evaluated& e : pb.archive()) {
+        if (e.mitigation != 0)
+            continue;
+        int differing = -1, count = 0;
+        for (size_t i = 0; i < exact.size(); ++i)
+            if (e.units[i] != exact[i]) {
+                differing = static_cast<int>(i);
+                ++count;
+            }
+        if (count != 1)
+            continue;
+        LayerSensitivity& s = out[static_cast<size_t>(differing)];
+        ++s.measured;
+        if (!s.worst || e.proxy.correct < s.worst->proxy.correct)
+            s.worst = &e;
+        if (pb.meetsBudget(e)) {
+            ++s.withinBudget;
+            if (!s.bestSaving || pb.cost(e) < pb.cost(*s.bestSaving))
+                s.bestSaving = &e;
+        }
+    }
+    return out;
+}
+
 nlohmann::json searchLayerConfig(const SearchProblem& pb, const Evaluated& e)
 {
     nlohmann::json layers = nlohmann::json::object();

@@ -52,6 +52,16 @@ struct SearchResult {
 // cancelled). Throws what evaluation throws.
 SearchResult runSearch(SearchProblem& problem, const SearchOptions& options, EvaluationCache& cache);
 
+// Per-layer sensitivity, from the archive: the networks that differ from
+// the exact start (first mode) in one layer only.
+struct LayerSensitivity {
+    int measured = 0; // such networks evaluated
+    int withinBudget = 0;
+    const Evaluated* bestSaving = nullptr; // the cheapest of them within the budget
+    const Evaluated* worst = nullptr; // the least accurate
+};
+std::vector<LayerSensitivity> layerSensitivity(const SearchProblem& problem);
+
 // The layer config (docs/layer-config.md) of an archive entry: every searched
 // layer by name, the rest exact.
 nlohmann::json searchLayerConfig(const SearchProblem& problem, const Evaluated& e);

@@ -17,7 +17,7 @@ namespace {
 constexpr std::array<StrategyInfo, 5> kStrategies{{
     {StrategyKind::Greedy, "greedy",
      "per-layer descent from the exact design: the one-knob change that loses the least accuracy per cost saved "
-     "while the budget holds, then a per-layer polish"},
+     "while the budget holds, then a per-layer polish; then the same with 2, 4 and 8 times the budget"},
     {StrategyKind::Nsga2, "nsga2", "NSGA-II evolutionary search over the whole front, budgeted by evaluations"},
     {StrategyKind::Random, "random", "uniformly random networks of the space (the baseline)"},
     {StrategyKind::Exhaustive, "exhaustive", "every network of the space (only when it fits --evaluations)"},

@@ -144,6 +144,25 @@ private Q_SLOTS:
         QVERIFY(greedy->evaluations() < all->evaluations());
     }
 
+    void sensitivityCountsSingleLayerChanges()
+    {
+        Setup s;
+        EvaluationCache cache;
+        auto all = s.problem(5.0, &cache);
+        makeStrategy(StrategyKind::Exhaustive)->run(*all, 1);
+        const std::vector<LayerSensitivity> sens = layerSensitivity(*all);
+        QCOMPARE(sens.size(), s.space.layers.size());
+        for (size_t i = 0; i < sens.size(); ++i) {
+            QCOMPARE(sens[i].measured, static_cast<int>(s.space.layers[i].units.size()) - 1);
+            QVERIFY(sens[i].worst);
+            QVERIFY(sens[i].withinBudget <= sens[i].measured);
+            if (sens[i].bestSaving) {
+                QVERIFY(all->meetsBudget(*sens[i].bestSaving));
+                QVERIFY(sens[i].worst->proxy.correct <= sens[i].bestSaving->proxy.correct);
+            }
+        }
+    }
+
     void globalSweepGivesEveryLayerTheSameKnobs()
     {
         Setup s;
