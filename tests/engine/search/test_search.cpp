@@ -128,7 +128,9 @@ private Q_SLOTS:
         QFETCH(double, budget);
         QFETCH(int, objective);
         Setup s;
-        EvaluationCache cache; // shared: the second search costs no inference
+        // Shared by the rows (the same model, images and designs give the
+        // same counts): every row after the first costs no inference.
+        static EvaluationCache cache;
         auto all = s.problem(budget, &cache, {}, static_cast<Objective>(objective));
         makeStrategy(StrategyKind::Exhaustive)->run(*all, 1);
         QCOMPARE(all->evaluations(), static_cast<int>(s.space.networks()));
@@ -231,7 +233,8 @@ private Q_SLOTS:
         for (const StrategyInfo& info : strategyTable())
             if (info.kind != StrategyKind::Exhaustive && info.kind != StrategyKind::Global)
                 for (int stop : {1, 7})
-                    QTest::addRow("%s after %d", info.name, stop) << static_cast<int>(info.kind) << stop;
+                    if (stop > 1 || info.kind == StrategyKind::Greedy)
+                        QTest::addRow("%s after %d", info.name, stop) << static_cast<int>(info.kind) << stop;
     }
     void interruptedAndResumedSearchGivesTheSameResult()
     {
@@ -242,7 +245,7 @@ private Q_SLOTS:
         options.strategy = static_cast<StrategyKind>(strategy);
         options.seed = 7;
         SearchLimits limits;
-        limits.evaluations = 40;
+        limits.evaluations = 30;
         EvaluationCache fresh;
         auto whole = s.problem(5.0, &fresh, limits);
         const SearchResult a = runSearch(*whole, options, fresh);
