@@ -13,6 +13,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -100,8 +101,21 @@ void printChosen(const SearchProblem& pb, const SearchResult& r, const SearchArg
     std::printf("reproduce: %s\n", evalCommand(a, mode).c_str());
 }
 
+// An output whose folder does not exist fails before the search, not after.
+void checkOutput(const std::string& path, const char* option)
+{
+    const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!folder.empty() && !std::filesystem::is_directory(folder, ec))
+        throw std::invalid_argument(std::string(option) + " " + path + ": the folder " + folder.string()
+                                    + " does not exist");
+}
+
 void runSearchCommand(const SearchArgs& a)
 {
+    checkOutput(a.out, "--out");
+    if (!a.front.empty())
+        checkOutput(a.front, "--front");
     const Model model = loadModel(a.model);
     const CellLibrary library = a.circuit.library();
     SearchSpaceSpec spec = a.space.empty() ? SearchSpaceSpec{} : loadSearchSpace(a.space);
@@ -214,13 +228,13 @@ void runSearchCommand(const SearchArgs& a)
         std::printf("  #%-4d %s %.6g: %.4f -> %.4f%s\n", v.point->order, objectiveInfo(options.objective).name,
                     problem.cost(*v.point), v.point->proxy.accuracy(), v.test.accuracy(),
                     v.meetsBudget ? "  within budget" : "");
-    if (!a.front.empty())
-        writeFileAtomically(a.front, searchFrontCsv(problem, r));
     if (!r.chosen)
         throw std::runtime_error("no design of the front met the budget on the test set (the exact model has "
                                  + std::to_string(r.exactTest.accuracy())
                                  + "); try more --evaluations, --verify or --proxy-images");
     writeFileAtomically(a.out, searchLayerConfig(problem, *r.chosen).dump(2) + "\n");
+    if (!a.front.empty())
+        writeFileAtomically(a.front, searchFrontCsv(problem, r));
     printChosen(problem, r, a);
 }
 

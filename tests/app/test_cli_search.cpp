@@ -109,6 +109,8 @@ private Q_SLOTS:
                                      << "bad.json: layers.pool1:";
         QTest::newRow("exhaustive too big")
             << QByteArray("{}") << QStringList{"--strategy", "exhaustive"} << "above --evaluations 5";
+        QTest::newRow("out folder") << QByteArray("{}") << QStringList{"--front", "/nonexistent/f.csv"}
+                                    << "--front /nonexistent/f.csv: the folder /nonexistent does not exist";
         QTest::newRow("objective") << QByteArray("{}") << QStringList{"--objective", "power"} << "--objective";
     }
     void badInputIsOneErrorLineAndNothingWritten()
