@@ -177,8 +177,8 @@ void runSearchCommand(const SearchArgs& a)
         const auto now = std::chrono::steady_clock::now();
         if (tty || p.evaluations == p.limit || now - lastPrint > std::chrono::seconds(5)) {
             lastPrint = now;
-            std::fprintf(stderr, "%s[%d/%d] %.1f s, front %d", tty ? "\r\033[K" : "", p.evaluations, p.limit, p.seconds,
-                         p.frontSize);
+            std::fprintf(stderr, "%s[%d/%d] %.1f s, front %zu", tty ? "\r\033[K" : "", p.evaluations, p.limit,
+                         p.seconds, p.front.size());
             if (p.best)
                 std::fprintf(stderr, ", best %s %.6g at proxy accuracy %.4f", objectiveInfo(options.objective).name,
                              p.best->cost.of(options.objective), p.best->proxy.accuracy());

@@ -118,7 +118,7 @@ const Evaluated* SearchProblem::evaluate(const SearchPoint& point)
         p.limit = limits_.evaluations;
         p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
         p.last = &archive_.back();
-        p.frontSize = static_cast<int>(front().size());
+        p.front = front();
         p.best = best();
         if (!limits_.progress(p))
             stop_ = SearchStop::Cancelled;

@@ -63,7 +63,9 @@ struct SearchProgress {
     int limit = 0;
     double seconds = 0.0;
     const Evaluated* last = nullptr; // just evaluated
-    int frontSize = 0;
+    // The proxy front so far, cheapest first: what a GUI redraws (the
+    // entries stay valid while the problem lives; copy what outlives the call).
+    std::vector<const Evaluated*> front;
     const Evaluated* best = nullptr; // cheapest within the budget so far (or null)
 };
 // Called after every evaluation on the searching thread; false cancels.

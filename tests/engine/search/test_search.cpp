@@ -254,10 +254,17 @@ private Q_SLOTS:
         options.journal = dir.filePath("journal.json").toStdString();
         EvaluationCache first;
         SearchLimits stopping = limits;
-        stopping.progress = [&](const SearchProgress& p) { return p.evaluations < stopAfter; };
+        bool frontSorted = true; // what a GUI redraws: the front so far, cheapest first
+        stopping.progress = [&](const SearchProgress& p) {
+            frontSorted = frontSorted && !p.front.empty() && p.last && p.last->order + 1 == p.evaluations;
+            for (size_t i = 1; i < p.front.size(); ++i)
+                frontSorted = frontSorted && p.front[i - 1]->cost.areaUm2 <= p.front[i]->cost.areaUm2;
+            return p.evaluations < stopAfter;
+        };
         auto interrupted = s.problem(5.0, &first, stopping);
         const SearchResult b = runSearch(*interrupted, options, first);
         QCOMPARE(b.stop, SearchStop::Cancelled);
+        QVERIFY(frontSorted);
         QCOMPARE(b.evaluations, stopAfter);
 
         EvaluationCache resumedCache;
