@@ -9,8 +9,6 @@
 
 namespace axbnn::cli {
 
-namespace {} // namespace
-
 void addCellsOption(CLI::App* cmd, CircuitOptions& o)
 {
     std::string names;

@@ -34,14 +34,14 @@ struct CircuitOptions {
 };
 
 // Registers the options on `cmd`; `withCellIds` adds --approx-cells/--exact-cells.
-// --library and --cells.
-void addCellsOption(CLI::App* cmd, CircuitOptions& o);
 void addCircuitOptions(CLI::App* cmd, CircuitOptions& options, bool withCellIds);
 // Only what builds and approximates the circuit: --topology, --cell,
 // --ha-cell, --approx-lsb, --approx-levels, --cells (every command that
 // describes a circuit registers them here, so they are spelled and bounded
 // alike everywhere).
 void addStructureOptions(CLI::App* cmd, CircuitOptions& options);
+// Only --library and --cells (the cell library).
+void addCellsOption(CLI::App* cmd, CircuitOptions& options);
 // Only the analysis options (--p, --cells, --method, --samples, --seed,
 // --epsilon), for circuits that are given rather than built (import-netlist).
 void addAnalysisOptions(CLI::App* cmd, CircuitOptions& options);

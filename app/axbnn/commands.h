@@ -12,6 +12,7 @@ void addCostTableCommand(CLI::App& app);
 void addModelCommands(CLI::App& app); // eval, model info
 void addErrorModelCommand(CLI::App& app);
 void addSweepCommands(CLI::App& app); // sweep, merge
+void addSearchCommand(CLI::App& app); // search (docs/search.md)
 void addImportNetlistCommand(CLI::App& app);
 void addTrainCommand(CLI::App& app); // train (docs/training.md)
 void addExportCommands(CLI::App& app); // plot, report (docs/exports.md), in axbnn-export

@@ -15,6 +15,7 @@ int main(int argc, char** argv)
     axbnn::cli::addModelCommands(app);
     axbnn::cli::addErrorModelCommand(app);
     axbnn::cli::addSweepCommands(app);
+    axbnn::cli::addSearchCommand(app);
     axbnn::cli::addImportNetlistCommand(app);
     axbnn::cli::addTrainCommand(app);
     axbnn::cli::addExportCommandNames(app);
