@@ -87,8 +87,12 @@ private Q_SLOTS:
     // constant sum costs nothing.
     void inputPinEnergyCountsInputToggles()
     {
-        const Netlist maj = applyApproximation(buildPopcount(3, Topology::AdderTree, lib_), lib_,
-                                               ApproxConfig{.lsbColumns = 1, .faCell = "maj"});
+        const Netlist maj = applyApproximation(buildPopcount(3, Topology::AdderTree, lib_), lib_, [] {
+            ApproxConfig a;
+            a.lsbColumns = 1;
+            a.faCell = "maj";
+            return a;
+        }());
         const CellType& t = lib_.at("maj");
         QVERIFY(t.energyInputFj[1] > 0);
         CostOptions options;

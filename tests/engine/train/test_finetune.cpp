@@ -217,7 +217,7 @@ private Q_SLOTS:
         ErrorModel zero, biased;
         zero.layers.push_back(uniformRows(2, "conv", 72, 0, {1.0}));
         biased.layers.push_back(uniformRows(2, "conv", 72, -3, {0.5, 0.0, 0.0, 0.5}));
-        c.levels = {{"exact", std::nullopt}, {"zero", zero}};
+        c.levels = {{"exact", std::nullopt, std::nullopt}, {"zero", zero, std::nullopt}};
         c.levelMix = train::LevelMix::Batch;
         c.epochs = 3;
         train::TrainConfig exact3 = tinyConfig(Arch::Vgg3);
@@ -226,7 +226,8 @@ private Q_SLOTS:
         QVERIFY(same.network.layers[1].weights == train::trainNetwork(exact3, data, nullptr).network.layers[1].weights);
         QCOMPARE(same.levelBatches, (std::vector<int64_t>{15, 15}));
 
-        c.levels = {{"exact", std::nullopt}, {"zero", zero}, {"biased", biased}};
+        c.levels = {
+            {"exact", std::nullopt, std::nullopt}, {"zero", zero, std::nullopt}, {"biased", biased, std::nullopt}};
         c.threads = 1;
         const train::TrainResult one = train::trainNetwork(c, data, nullptr);
         c.threads = 3;
@@ -260,7 +261,7 @@ private Q_SLOTS:
         QVERIFY(mixedOne.network.layers[1].weights != one.network.layers[1].weights);
         QCOMPARE(mixedOne.levelImages[0] + mixedOne.levelImages[1] + mixedOne.levelImages[2], int64_t{30 * 32});
         QVERIFY(mixedOne.levelImages[2] >= 300);
-        c.levels = {{"biased", biased}};
+        c.levels = {{"biased", biased, std::nullopt}};
         const train::Network perImage = train::trainNetwork(c, data, nullptr).network;
         train::TrainConfig aware = tinyConfig(Arch::Vgg3);
         aware.epochs = 3;

@@ -32,14 +32,6 @@ InferenceConfig circuitsFor(const train::TrainConfig& c, const PopcountUnitConfi
     return InferenceConfig::withCircuit(train::foldNetwork(train::makeNetwork(c.net, c.seed)), unit, includeScores);
 }
 
-int correct(const std::vector<int>& predicted, const Dataset& data)
-{
-    int n = 0;
-    for (size_t i = 0; i < predicted.size(); ++i)
-        n += predicted[i] == data.labels[i];
-    return n;
-}
-
 bool sameWeights(const train::Network& a, const train::Network& b)
 {
     for (size_t l = 0; l < a.layers.size(); ++l)
