@@ -19,6 +19,6 @@ for round in $(seq "$rounds"); do
   build/bin/axbnn search --model "$model" --budget 1 --strategy "$strategy" --evaluations "$evaluations" \
     --threads "$threads" --out "$out/result.json" --front "$out/front.csv" > "$out/search_$round.txt" 2> /dev/null
   end=$(date +%s.%N)
-  printf 'round %d: %.1f s wall (%s, %s threads); %s\n' "$round" "$(echo "$end - $start" | bc)" "$strategy" \
+  printf 'round %d: %.1f s wall (%s, %s threads); %s\n' "$round" "$(python3 -c "print($end - $start)")" "$strategy" \
     "$threads" "$(grep -m1 '^[0-9]* evaluations' "$out/search_$round.txt")"
 done
