@@ -58,10 +58,12 @@ private Q_SLOTS:
         QTest::addColumn<int>("lsb");
         QTest::addColumn<int>("unitWidth");
         QTest::addColumn<bool>("scores");
+        QTest::newRow("vgg3 k5 lsb 3 scores") << Arch::Vgg3 << 5 << 3 << 0 << true;
+#ifndef AXBNN_SANITIZED_BUILD // the sanitizer build keeps one row (test time)
         QTest::newRow("mlp lsb 3") << Arch::Mlp << 3 << 3 << 0 << false;
         QTest::newRow("vgg3 k3 lsb 2") << Arch::Vgg3 << 3 << 2 << 0 << false;
-        QTest::newRow("vgg3 k5 lsb 3 scores") << Arch::Vgg3 << 5 << 3 << 0 << true;
         QTest::newRow("vgg3 k3 lsb 2 units of 32") << Arch::Vgg3 << 3 << 2 << 32 << false;
+#endif
     }
 
     void trainerCircuitPassIsTheInferenceEngines()
