@@ -107,7 +107,7 @@ struct MitigationReport {
 // the remaining count - that are held out for the decisions.
 int mitigationFitImages(int count);
 // The net held-out gain a change must show to be kept when it turns `gained`
-// images right and `lost` wrong: max(1, ceil(2 sqrt(gained + lost))).
+// images right and `lost` wrong: max(1, ceil(3 sqrt(gained + lost))).
 int mitigationRequiredGain(int gained, int lost);
 
 // The mean error per model layer that the model's metadata says it was

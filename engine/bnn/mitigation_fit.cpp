@@ -21,7 +21,10 @@ int mitigationFitImages(int count)
 
 int mitigationRequiredGain(int gained, int lost)
 {
-    return std::max(1, static_cast<int>(std::ceil(2.0 * std::sqrt(static_cast<double>(gained + lost)))));
+    // Three standard deviations: a mitigation judges a dozen or more changes
+    // on the same held-out images, and at two a change that only reshuffles
+    // them would pass in about one mitigation of four (docs/inference.md).
+    return std::max(1, static_cast<int>(std::ceil(3.0 * std::sqrt(static_cast<double>(gained + lost)))));
 }
 
 double NeuronFit::agreementBefore() const

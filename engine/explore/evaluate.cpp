@@ -1,6 +1,10 @@
 // The evaluation entry: design -> inference configuration -> accuracy.
 #include "explore/evaluate.h"
 
+#include "bnn/error_model.h"
+
+#include "bnn/training_record.h"
+
 #include "io/inference_json.h"
 #include "io/netlist_import.h"
 #include "util/atomic_file.h"
@@ -203,15 +207,12 @@ std::string preparedKey(const std::string& hash, const Dataset* calibration, con
         + "|library=" + (options.library ? options.library->source() : "");
 }
 
-// The popcount units an approximation-aware model was trained for (its
-// metadata's approximation_config, a docs/layer-config.md document), which
-// mitigation targets; nullopt for an exactly trained model or when the
-// document does not fit the model or its netlists cannot be read (mitigation
-// then reports the circuit as not available).
-std::optional<InferenceConfig> trainedCircuit(const Model& model, const CellLibrary* library)
+// A layer-config document of the model's metadata as units, or nullopt when
+// it does not fit the model or its netlists cannot be read.
+std::optional<InferenceConfig> metadataCircuit(const std::string& text, const Model& model,
+                                               const CellLibrary* library)
 {
-    const std::string& text = model.meta.approximationConfig;
-    if (text.empty() || text == "{}")
+    if (text.empty() || text == "{}" || text == "null")
         return std::nullopt;
     try {
         InferenceConfig config =
@@ -223,6 +224,25 @@ std::optional<InferenceConfig> trainedCircuit(const Model& model, const CellLibr
     } catch (const std::exception&) {
         return std::nullopt;
     }
+}
+
+// The popcount units an approximation-aware model was trained for, which
+// mitigation targets: for a multi-level model the level whose circuits are
+// the ones evaluated (`current`), if it was one of its levels; otherwise the
+// metadata's approximation_config (a docs/layer-config.md document; a
+// multi-level model's last approximate level). nullopt for an exactly
+// trained model or when the document does not fit the model (mitigation then
+// reports the circuit as not available).
+std::optional<InferenceConfig> trainedCircuit(const Model& model, const CellLibrary* library,
+                                              const InferenceConfig& current)
+{
+    const nlohmann::json now = layerConfigDocument(model, current);
+    for (const TrainingLevelRecord& level : trainingRecordOf(model.meta).levels)
+        if (!level.circuit.is_null())
+            if (auto config = metadataCircuit(level.circuit.dump(), model, library))
+                if (layerConfigDocument(model, *config) == now)
+                    return config;
+    return metadataCircuit(model.meta.approximationConfig, model, library);
 }
 
 } // namespace
@@ -243,7 +263,7 @@ std::shared_ptr<const PreparedDesign> prepareDesign(const Model& model, const De
         if (!calibration)
             throw std::invalid_argument(std::string(mitigationName(design.mitigation))
                                         + " mitigation needs calibration images");
-        std::optional<InferenceConfig> trained = trainedCircuit(model, options.library);
+        std::optional<InferenceConfig> trained = trainedCircuit(model, options.library, prepared->config);
         if (trained)
             trained->threads = options.threads;
         prepared->mitigation = applyMitigation(design.mitigation, model, prepared->config, *calibration,
