@@ -101,4 +101,16 @@ std::vector<uint8_t> randomImages(Shape shape, int count, uint64_t seed)
     return pixels;
 }
 
+Model smallRandomModel(uint64_t seed)
+{
+    using L = LayerKind;
+    return randomModel({8, 8, 1},
+                       {{L::InputConv, 8, 3, 1, 1},
+                        {L::MaxPool, 0, 0, 1, 0, 2},
+                        {L::Conv, 8, 3, 1, 1},
+                        {L::Dense, 24},
+                        {L::Scores, 10}},
+                       seed);
+}
+
 } // namespace axbnn

@@ -24,6 +24,10 @@ Model randomModel(Shape input, const std::vector<RandomLayerSpec>& layers, uint6
 // 2, conv 64->64 kxk pad k/2, max-pool 2, dense 3136->2048, scores 2048->10.
 Model randomVgg3(uint64_t seed, int kernel = 3);
 
+// A small stack for tests: inputconv 8x8x1 -> 8 channels, max-pool 2, conv
+// 3x3x8 (fan-in 72), dense 4*4*8 -> 24 (fan-in 128), scores 24 -> 10.
+Model smallRandomModel(uint64_t seed);
+
 // count random images of `shape`, pixels uniform 0..255.
 std::vector<uint8_t> randomImages(Shape shape, int count, uint64_t seed);
 

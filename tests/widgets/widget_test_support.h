@@ -2,9 +2,9 @@
 #pragma once
 
 #include "bnn/random_model.h"
+#include "explore/model_analysis.h"
 #include "io/dataset.h"
 #include "io/model_file.h"
-#include "explore/model_analysis.h"
 
 #include <QString>
 
@@ -13,18 +13,10 @@
 
 namespace axbnn::gui::test {
 
-// inputconv 8x8x1 -> 8 ch, maxpool 2, conv 3x3x8 (fan-in 72), dense 4*4*8 -> 24
-// (fan-in 128), scores 24 -> 10.
+// bnn/random_model.h's smallRandomModel.
 inline Model smallModel(uint64_t seed = 5)
 {
-    using L = LayerKind;
-    return randomModel({8, 8, 1},
-                       {{L::InputConv, 8, 3, 1, 1},
-                        {L::MaxPool, 0, 0, 1, 0, 2},
-                        {L::Conv, 8, 3, 1, 1},
-                        {L::Dense, 24},
-                        {L::Scores, 10}},
-                       seed);
+    return smallRandomModel(seed);
 }
 
 // `model` as the workbench holds a loaded file (no XNOR statistics measured).

@@ -15,14 +15,7 @@ namespace {
 
 Model model(uint64_t seed = 5)
 {
-    using L = LayerKind;
-    return randomModel({8, 8, 1},
-                       {{L::InputConv, 8, 3, 1, 1},
-                        {L::MaxPool, 0, 0, 1, 0, 2},
-                        {L::Conv, 8, 3, 1, 1},
-                        {L::Dense, 24},
-                        {L::Scores, 10}},
-                       seed);
+    return smallRandomModel(seed);
 }
 
 Dataset images(int count)

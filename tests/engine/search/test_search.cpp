@@ -20,14 +20,7 @@ namespace {
 
 Model tinyModel()
 {
-    using L = LayerKind;
-    return randomModel({8, 8, 1},
-                       {{L::InputConv, 8, 3, 1, 1},
-                        {L::MaxPool, 0, 0, 1, 0, 2},
-                        {L::Conv, 8, 3, 1, 1},
-                        {L::Dense, 24},
-                        {L::Scores, 10}},
-                       11);
+    return smallRandomModel(11);
 }
 
 // Random images labelled by the exact model: exact accuracy is 1.
