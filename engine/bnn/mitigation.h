@@ -109,6 +109,12 @@ int mitigationFitImages(int count);
 // The net held-out gain a change must show to be kept when it turns `gained`
 // images right and `lost` wrong: max(1, ceil(3 sqrt(gained + lost))).
 int mitigationRequiredGain(int gained, int lost);
+// The version of the rules above and of the targets: a mitigated design's
+// accuracy hash includes it, so that counts cached under an older rule
+// (evaluation caches, sweep journals) are not taken for this one's. Raise it
+// whenever a change can alter what a mitigation keeps. 2: three standard
+// deviations, a multi-level model's level as its trained-for circuit.
+inline constexpr int kMitigationRuleVersion = 2;
 
 // The mean error per model layer that the model's metadata says it was
 // trained with (extra "error_model", written by `axbnn train`); nullopt for

@@ -179,6 +179,8 @@ std::string designHash(const Design& design, Aspect aspect, const Model* model, 
              {"units", accuracyUnits()},
              {"mitigation", mitigationName(design.mitigation)},
              {"data", dataJson(design.data)}};
+        if (design.mitigation != Mitigation::None) // unmitigated hashes stay as they were
+            j["mitigation_rule"] = kMitigationRuleVersion;
         break;
     case Aspect::LevelSweep: {
         nlohmann::json cells = structureJson(design.unit);
@@ -191,6 +193,8 @@ std::string designHash(const Design& design, Aspect aspect, const Model* model, 
              {"layers", layersJson(design.layers)},
              {"mitigation", mitigationName(design.mitigation)},
              {"data", dataJson(design.data)}};
+        if (design.mitigation != Mitigation::None)
+            j["mitigation_rule"] = kMitigationRuleVersion;
         break;
     }
     case Aspect::LayerCosts: j = {{"model", design.model}, {"structure", structureJson(design.unit)}}; break;
