@@ -51,6 +51,14 @@ struct Base {
     }
 };
 
+// Trained once for the whole suite (training is deterministic; the suites'
+// time under the sanitizers is mostly training).
+const Base& sharedBase()
+{
+    static const Base base;
+    return base;
+}
+
 // Every threshold, direction, score scale and offset of two models.
 void compareFolded(const Model& a, const Model& b)
 {
@@ -96,7 +104,7 @@ private Q_SLOTS:
     // (weights from the signs, batch-norm from bn_* of every layer).
     void zeroEpochsReproduceTheInitModel()
     {
-        const Base base;
+        const Base& base = sharedBase();
         const train::TrainResult r = train::trainNetwork(base.fineTune(0), base.trainData, &base.test);
         QVERIFY(r.epochs.empty());
         QCOMPARE(r.init.layersFromBatchNorm, 4);
@@ -121,7 +129,7 @@ private Q_SLOTS:
     // a fresh network's.
     void oneEpochChangesTheModel()
     {
-        const Base base;
+        const Base& base = sharedBase();
         const train::TrainResult r = train::trainNetwork(base.fineTune(1), base.trainData, &base.test);
         bool changed = false;
         for (size_t i = 0; i < r.model.layers.size(); ++i)
@@ -154,7 +162,7 @@ private Q_SLOTS:
     // thresholds and directions, negative ones included.
     void thresholdsAloneRebuildTheModel()
     {
-        const Base base;
+        const Base& base = sharedBase();
         train::Network net = train::trainNetwork(base.config, base.trainData, nullptr).network;
         for (train::TrainLayer& l : net.layers) // some neurons with direction -1
             for (size_t c = 0; c < l.gamma.size(); c += 3)
@@ -301,7 +309,7 @@ private Q_SLOTS:
 
     void badFineTuneConfigurationsAreRefused()
     {
-        const Base base;
+        const Base& base = sharedBase();
         train::TrainConfig c = base.fineTune(1);
         c.net.hidden = 32; // not the init model's
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, train::trainNetwork(c, base.trainData, nullptr));
