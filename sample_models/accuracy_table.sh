@@ -20,15 +20,8 @@ common=(--threads "${THREADS:-0}")
 read -r -a modes <<< "$("$axbnn" eval --help | sed -n 's/.*--mitigation TEXT:{\([^}]*\)}.*/\1/p' | tr ',' ' ')"
 [ ${#modes[@]} -gt 1 ] || { echo "could not read the mitigation modes from '$axbnn eval --help'" >&2; exit 1; }
 accuracy() { "$axbnn" eval --json "${common[@]}" "$@" | python3 -c 'import json, sys; print(json.load(sys.stdin)["accuracy"])'; }
-# How a sample model was trained, from its name (sample_models/README.md).
-trained() {
-  case $1 in
-    *_exact) echo "exactly" ;;
-    *_approx) echo "hardware in the loop, LSB 2" ;;
-    *_multilevel) echo "multi-level, LSB 0-3" ;;
-    *) echo "?" ;;
-  esac
-}
+# How a model was trained, from its training record (axbnn model info).
+trained() { "$axbnn" model info "$1" | sed -n 's/^trained: //p' | sed 's/approximation-aware/aware/; s/, fine-tuned from.*//'; }
 header="| model | trained | exact | LSB |"
 rule="|---|---|---|---|"
 for m in "${modes[@]}"; do header+=" $m |"; rule+="---|"; done
@@ -48,7 +41,7 @@ for f in "${files[@]}"; do
       row+=("$(python3 -c "print(f'{100 * $a:.2f}')")")
     done
     worst=$(python3 -c "v = [$(IFS=,; echo "${values[*]}")]; print(f'{100 * (min(v[1:]) - v[0]):+.2f}')")
-    line="| ${name#fmnist_} | $(trained "$name") | $(python3 -c "print(f'{100 * $exact:.2f}')") | $k |"
+    line="| ${name#fmnist_} | $(trained "$f") | $(python3 -c "print(f'{100 * $exact:.2f}')") | $k |"
     for r in "${row[@]}"; do line+=" $r |"; done
     echo "$line $worst |"
   done

@@ -1,5 +1,6 @@
 // `axbnn eval` and `axbnn model info`: run a BNN through exact or approximate
 // popcount units, and list a model's layers with their popcount cost.
+#include "bnn/training_record.h"
 #include "circuit_options.h"
 #include "commands.h"
 
@@ -266,6 +267,7 @@ void runModelInfo(const std::string& path, const CircuitOptions& o, bool json)
                                     {"classes", model.classes()},
                                     {"dataset", model.meta.dataset},
                                     {"accuracy_at_save", model.meta.accuracyAtSave},
+                                    {"trained", trainingSummary(trainingRecordOf(model.meta))},
                                     {"layers", rows}}
                          .dump(2)
                   << "\n";
@@ -273,6 +275,7 @@ void runModelInfo(const std::string& path, const CircuitOptions& o, bool json)
     }
     std::printf("%s: input %dx%dx%d, %d classes, dataset %s\n", path.c_str(), model.input.height, model.input.width,
                 model.input.channels, model.classes(), model.meta.dataset.c_str());
+    std::printf("trained: %s\n", trainingSummary(trainingRecordOf(model.meta)).c_str());
     std::printf("popcount per neuron: %s, approximate = --approx-lsb %d --approx-levels %d --cell %s\n",
                 o.topology.c_str(), o.lsbColumns, o.levels, o.cell.c_str());
     std::printf("%-3s %-12s %-9s %-12s %-12s %7s %12s %12s %10s\n", "#", "name", "kind", "in", "out", "fan-in",

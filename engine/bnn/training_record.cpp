@@ -66,6 +66,23 @@ TrainingRecord trainingRecordOf(const ModelMetadata& meta)
     return r;
 }
 
+std::string trainingSummary(const TrainingRecord& r)
+{
+    std::string s = trainingModeInfo(r.mode).label;
+    if (r.mode == TrainingMode::MultiLevel && !r.levels.empty()) {
+        s += " at";
+        for (size_t i = 0; i < r.levels.size(); ++i)
+            s += (i ? ", " : " ") + r.levels[i].label;
+        if (!r.levelMix.empty())
+            s += " (a level per " + r.levelMix + ")";
+    }
+    if (r.hardwareInTheLoop)
+        s += ", hardware in the loop";
+    if (r.fineTuned())
+        s += ", fine-tuned from " + r.init;
+    return s;
+}
+
 std::string trainingRecordText(const TrainingRecord& r)
 {
     nlohmann::json j;

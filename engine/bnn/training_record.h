@@ -57,5 +57,9 @@ struct TrainingRecord {
 TrainingRecord trainingRecordOf(const ModelMetadata& meta);
 // The JSON text stored under kTrainingRecordKey.
 std::string trainingRecordText(const TrainingRecord& record);
+// One line for people: "approximation-aware (hardware in the loop),
+// fine-tuned from exact.h5", "multi-level approximation-aware at exact,
+// lsb 1, lsb 2 (a level per image)", "exactly", "unknown".
+std::string trainingSummary(const TrainingRecord& record);
 
 } // namespace axbnn

@@ -79,6 +79,9 @@ private Q_SLOTS:
         QVERIFY(axbnn::trainingRecordOf(m.meta).hardwareInTheLoop);
         QVERIFY(QString::fromStdString(m.meta.trainingRecipe).contains("hardware in the loop"));
         QVERIFY(QString::fromStdString(m.meta.approximationConfig).contains("maj-fa"));
+        // model info says how it was trained.
+        const Run info = runCli({"model", "info", out});
+        QVERIFY2(info.out.contains("trained: approximation-aware, hardware in the loop\n"), qPrintable(info.out));
     }
 
     // An imported circuit reaches training through its error model: the
