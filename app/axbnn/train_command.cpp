@@ -2,9 +2,9 @@
 // exactly or approximation-aware (errors from an error-model file, or from a
 // circuit described by the circuit options, abstracted in process), with a
 // progress bar on a terminal.
-#include "circuit_options.h"
 #include "cli_app.h"
 #include "commands.h"
+#include "train_error_sources.h"
 
 #include "circuit/design_limits.h"
 #include "circuit/knobs.h"
@@ -31,33 +31,6 @@
 
 namespace axbnn::cli {
 namespace {
-
-struct TrainArgs {
-    CircuitOptions circuit;
-    std::string arch = "vgg3";
-    int kernel = 3, channels = 64, hidden = 2048;
-    int epochs = 10, batch = 64;
-    float lr = 1e-3f;
-    float warmup = 0.0f;
-    bool augment = false;
-    uint64_t seed = 1;
-    int threads = 0;
-    std::string data = "fashion-mnist";
-    std::string testData;
-    int limit = 0, testLimit = 0;
-    std::vector<std::string> errorModels; // "exact" for the exact level
-    std::vector<int> lsbValues, levelValues; // the circuit knobs, one value or a list of levels
-    std::string init;
-    float initLatent = 1.0f;
-    bool json = false;
-    std::string levelMix = train::levelMixName(train::TrainConfig{}.levelMix);
-    std::vector<std::string> given; // architecture options and --lr as typed
-    int unitWidth = 0;
-    bool includeScores = false;
-    bool hardwareInTheLoop = false;
-    uint64_t samplesPerSum = 4096;
-    std::string out;
-};
 
 // "fashion-mnist" and IDX directories train on their :train split and test
 // on their :test split; other specs train on what they name.
@@ -95,115 +68,9 @@ std::string clock(double seconds)
     return buf;
 }
 
-// The circuits of one level on every binary layer of the architecture.
-InferenceConfig circuitConfig(const TrainArgs& a, const Model& skeleton, int lsb, int levels)
-{
-    CircuitSpec cs = a.circuit.spec(1);
-    cs.approx.lsbColumns = lsb;
-    cs.approx.levels = levels;
-    PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(cs.topology, cs.approx, a.unitWidth);
-    if (a.circuit.customLibrary())
-        unit.library = a.circuit.library();
-    InferenceConfig config = InferenceConfig::withCircuit(skeleton, unit, a.includeScores);
-    config.threads = a.threads;
-    return config;
-}
-
-ErrorModel circuitErrorModel(const TrainArgs& a, const train::NetworkSpec& spec, int lsb, int levels)
-{
-    // The architecture's layer list (weights do not matter for P(e | s)).
-    const Model skeleton = train::foldNetwork(train::makeNetwork(spec, a.seed));
-    const InferenceConfig config = circuitConfig(a, skeleton, lsb, levels);
-    ErrorModelOptions options;
-    options.samplesPerSum = a.samplesPerSum;
-    options.seed = a.seed;
-    options.threads = a.threads;
-    std::fprintf(stderr, "abstracting the error model of the circuit ...\n");
-    ErrorModel m =
-        abstractErrorModel(skeleton, config, std::vector<double>(skeleton.layers.size(), a.circuit.p), options);
-    if (m.layers.empty())
-        throw std::invalid_argument("the circuit options select no approximate cell: nothing to inject");
-    return m;
-}
-
-const std::string kExactLevel = train::kExactLevelLabel;
-
-// The error sources of the options: one error model (config.errorModel),
-// none, or several levels (config.levels) when --approx-lsb, --approx-levels
-// or --error-model lists more than one.
-void setErrorSources(const TrainArgs& a, train::TrainConfig& config)
-{
-    const std::vector<int> lsb = a.lsbValues.empty() ? std::vector<int>{0} : a.lsbValues;
-    const std::vector<int> levels = a.levelValues.empty() ? std::vector<int>{0} : a.levelValues;
-    if (a.errorModels.size() == 1 && a.errorModels[0] != kExactLevel) {
-        config.errorModel = loadErrorModel(a.errorModels[0]);
-        return;
-    }
-    if (a.errorModels.size() > 1) {
-        for (const std::string& file : a.errorModels) {
-            train::TrainLevel level;
-            level.label = file == kExactLevel ? file : std::filesystem::path(file).filename().string();
-            if (file != kExactLevel)
-                level.errors = loadErrorModel(file);
-            config.levels.push_back(std::move(level));
-        }
-        return;
-    }
-    const size_t count = std::max(lsb.size(), levels.size());
-    for (size_t i = 0; i < count; ++i) {
-        const int l = lsb[std::min(i, lsb.size() - 1)], v = levels[std::min(i, levels.size() - 1)];
-        train::TrainLevel level;
-        level.label = train::levelLabel(l, v);
-        if ((l != 0 || v != 0) && a.hardwareInTheLoop)
-            level.circuit = circuitConfig(a, train::foldNetwork(train::makeNetwork(config.net, a.seed)), l, v);
-        else if (l != 0 || v != 0)
-            level.errors = circuitErrorModel(a, config.net, l, v);
-        config.levels.push_back(std::move(level));
-    }
-    if (count == 1) { // one level: plain exact or approximation-aware training
-        config.errorModel = std::move(config.levels[0].errors);
-        config.circuit = std::move(config.levels[0].circuit);
-        config.levels.clear();
-    }
-}
-
 bool given(const TrainArgs& a, const char* option)
 {
     return std::find(a.given.begin(), a.given.end(), option) != a.given.end();
-}
-
-// The error options that contradict each other, before anything is loaded.
-void checkErrorOptions(const TrainArgs& a)
-{
-    const bool knobs = std::any_of(a.lsbValues.begin(), a.lsbValues.end(), [](int v) { return v != 0; })
-        || std::any_of(a.levelValues.begin(), a.levelValues.end(), [](int v) { return v != 0; });
-    if (knobs && !a.errorModels.empty())
-        throw std::invalid_argument("give either --error-model or circuit options (--approx-lsb, --approx-levels), "
-                                    "not both");
-    if (a.hardwareInTheLoop && !knobs)
-        throw std::invalid_argument("--hardware-in-the-loop counts through the circuits of the circuit options: give "
-                                    + std::string(knobInfo(Knob::LsbColumns).option) + " or "
-                                    + knobInfo(Knob::Levels).option + " (an error-model file has no circuit)");
-    if (a.lsbValues.size() > 1 && a.levelValues.size() > 1)
-        throw std::invalid_argument("multi-level training varies one knob: give a list to "
-                                    + std::string(knobInfo(Knob::LsbColumns).option) + " or to "
-                                    + knobInfo(Knob::Levels).option + ", not to both");
-    auto twice = [](const auto& list, const std::string& option) {
-        for (size_t i = 0; i < list.size(); ++i)
-            for (size_t j = 0; j < i; ++j)
-                if (list[i] == list[j]) {
-                    std::ostringstream s;
-                    s << option << " lists " << list[i] << " twice";
-                    throw std::invalid_argument(s.str());
-                }
-    };
-    twice(a.errorModels, "--error-model");
-    twice(a.lsbValues, knobInfo(Knob::LsbColumns).option);
-    twice(a.levelValues, knobInfo(Knob::Levels).option);
-    for (const std::string& file : a.errorModels)
-        if (file != kExactLevel && !std::filesystem::is_regular_file(file))
-            throw std::invalid_argument("--error-model: " + file
-                                        + " is not a file (list error-model files, or 'exact' for the exact level)");
 }
 
 // Fine-tuning: the architecture from the init model (architecture options
