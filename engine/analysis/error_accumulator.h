@@ -3,6 +3,7 @@
 #pragma once
 
 #include "analysis/error_analysis.h"
+#include "util/growing_histogram.h"
 
 #include <cstdint>
 #include <map>
@@ -32,16 +33,7 @@ public:
     void add(int sum, int error, uint64_t count = 1)
     {
         Row& r = rows_[static_cast<size_t>(sum)];
-        if (r.counts.empty()) {
-            r.offset = error;
-            r.counts.assign(1, 0);
-        } else if (error < r.offset) {
-            r.counts.insert(r.counts.begin(), static_cast<size_t>(r.offset - error), 0);
-            r.offset = error;
-        } else if (error - r.offset >= static_cast<int>(r.counts.size())) {
-            r.counts.resize(static_cast<size_t>(error - r.offset) + 1, 0);
-        }
-        r.counts[static_cast<size_t>(error - r.offset)] += count;
+        addToGrowingHistogram(r.counts, r.offset, error, count);
         r.total += count;
     }
 

@@ -2,6 +2,7 @@
 // XNOR-popcount, circuit lanes, or both with the error-bound skip), max-pool
 // as OR/AND on words, and the statistics/trace side channels.
 #include "bnn/forward_pass.h"
+#include "util/growing_histogram.h"
 
 #include "bnn/packed_bits.h"
 
@@ -353,16 +354,7 @@ void ForwardPass::addErrorsBySum(const LayerPlan& p, LayerStats& s) const
             ++bin.count;
             bin.sumError += e;
             bin.sumSum += exact;
-            if (row.counts.empty()) {
-                row.offset = e;
-                row.counts.assign(1, 0);
-            } else if (e < row.offset) {
-                row.counts.insert(row.counts.begin(), static_cast<size_t>(row.offset - e), 0);
-                row.offset = e;
-            } else if (e - row.offset >= static_cast<int>(row.counts.size())) {
-                row.counts.resize(static_cast<size_t>(e - row.offset) + 1, 0);
-            }
-            ++row.counts[static_cast<size_t>(e - row.offset)];
+            addToGrowingHistogram(row.counts, row.offset, e);
         }
     }
 }
