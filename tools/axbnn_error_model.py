@@ -12,6 +12,25 @@ ERROR_FORMAT = "axbnn-error-model"
 ERROR_STATISTICS = ("iid", "measured", "data")
 
 
+def neuron_shift(ns, fan_in, where):
+    """The optional per-neuron shifts of a data error model (docs/error-model.md), checked as
+    engine/io/error_model_json.cpp does: None, or (bins, float64 array [neurons, bins])."""
+    if ns is None:
+        return None
+    if not isinstance(ns, dict):
+        raise ToolError(f"{where} must be an object with \"bins\" and \"values\"")
+    bins, values = ns.get("bins"), ns.get("values")
+    if not isinstance(bins, int) or isinstance(bins, bool) or not 1 <= bins <= 64:
+        raise ToolError(f"{where}.bins must be a whole number in 1..64")
+    v = np.asarray(values if isinstance(values, list) else [], dtype=np.float64)
+    if v.ndim != 1 or v.size == 0 or v.size % bins:
+        raise ToolError(f"{where}.values must be a non-empty array of neurons x {bins} numbers")
+    bad = np.flatnonzero(~np.isfinite(v) | (np.abs(v) > fan_in))
+    if bad.size:
+        raise ToolError(f"{where}.values[{int(bad[0])}] is {v[bad[0]]}, outside +-{fan_in}")
+    return bins, v.reshape(-1, bins)
+
+
 def load_error_model(path):
     """The error-model JSON, checked as loadErrorModel does (one-line ToolError otherwise)."""
     try:
@@ -65,7 +84,8 @@ def load_error_model(path):
             raise ToolError(f"{where}: \"layer\" must be a whole number and \"kind\" conv, dense, scores or unit")
         out.append({"layer": l.get("layer", -1), "kind": l.get("kind"), "fan_in": n,
                     "e_min": e_min, "probs": probs, "mean_error": l.get("mean_error"),
-                    "bit_flip_probability": l.get("bit_flip_probability"), "row_samples": samples})
+                    "bit_flip_probability": l.get("bit_flip_probability"), "row_samples": samples,
+                    "neuron_shift": neuron_shift(l.get("neuron_shift"), n, where + ".neuron_shift")})
     statistic = doc.get("statistic", "iid")
     if statistic not in ERROR_STATISTICS:
         raise ToolError(f"{path}: statistic must be one of {', '.join(ERROR_STATISTICS)}, not {json.dumps(statistic)}")
@@ -89,14 +109,30 @@ class ErrorInjector:
         self.e_min = torch.tensor(layer["e_min"], dtype=torch.int64)
         self.width = width
         self.fan_in = n
+        shifts = layer.get("neuron_shift")
+        self.shift_bins = shifts[0] if shifts else 0
+        self.shift = torch.from_numpy(shifts[1]) if shifts else None   # [neurons, bins]
 
     def sample(self, s, generator=None):
-        """s: integer-valued tensor (any shape, values 0..fan_in) -> int64 errors of the same shape."""
+        """s: integer-valued tensor (any shape, values 0..fan_in; with per-neuron shifts
+        [batch, neurons, ...]) -> int64 errors of the same shape."""
         import torch
         si = s.detach().round().to(torch.int64).clamp_(0, self.fan_in).contiguous()
         u = torch.rand(si.shape, dtype=torch.float64, generator=generator)
         idx = torch.searchsorted(self.flat, (2 * si).to(torch.float64) + u, right=True)
-        return self.e_min[si] + (idx - si * self.width)
+        e = self.e_min[si] + (idx - si * self.width)
+        if self.shift is None:
+            return e
+        # The neuron's own shift in its s-bin, as the native injector adds it: its floor,
+        # plus 1 with the probability of its fraction; a count never goes below 0.
+        if si.dim() < 2 or si.shape[1] != self.shift.shape[0]:
+            raise ToolError(f"per-neuron shifts for {self.shift.shape[0]} neurons but the layer's output "
+                            f"has shape {tuple(si.shape)}")
+        neuron = torch.arange(si.shape[1]).view([1, -1] + [1] * (si.dim() - 2)).expand_as(si)
+        shift = self.shift[neuron, si * self.shift_bins // (self.fan_in + 1)]
+        whole = torch.floor(shift)
+        up = torch.rand(si.shape, dtype=torch.float64, generator=generator) < shift - whole
+        return torch.maximum(e + whole.to(torch.int64) + up.to(torch.int64), -si)
 
 
 def check_fits(errors, layers):
@@ -117,3 +153,6 @@ def check_fits(errors, layers):
             raise ToolError(f"{where} is a {e['kind']} layer but model layer {e['layer']} is a {l.kind} layer")
         if e["fan_in"] != l.fan_in():
             raise ToolError(f"{where} has fan-in {e['fan_in']} but model layer {e['layer']} has fan-in {l.fan_in()}")
+        if e["neuron_shift"] is not None and e["neuron_shift"][1].shape[0] != l.out_shape[2]:
+            raise ToolError(f"{where} has per-neuron shifts for {e['neuron_shift'][1].shape[0]} neurons but model "
+                            f"layer {e['layer']} has {l.out_shape[2]}")

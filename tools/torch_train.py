@@ -355,6 +355,36 @@ def train(args, given):
     return 0
 
 
+def check_shifts(e, inj, samples, gen):
+    """Per-neuron mean draws against the exact mean of max(row + shift, -s), the shift rounded at
+    random: the neurons' squared z-scores pooled (chi-square with one degree per neuron)."""
+    import torch
+    bins, shift = e["neuron_shift"]
+    n, neurons, failures = e["fan_in"], shift.shape[0], []
+    count = max(200, samples // neurons)
+    for s in sorted({n // 4, n // 2, (3 * n) // 4}):
+        draws = inj.sample(torch.full((count, neurons), float(s)), gen).numpy().astype(np.float64)
+        row, lo = e["probs"][s], e["e_min"][s]
+        errors = lo + np.arange(len(row))
+        sh = shift[:, s * bins // (n + 1)]
+        whole, frac = np.floor(sh), sh - np.floor(sh)
+        values = np.concatenate([np.maximum(errors[None, :] + whole[:, None], -s),
+                                 np.maximum(errors[None, :] + whole[:, None] + 1, -s)], axis=1)
+        probs = np.concatenate([row[None, :] * (1 - frac[:, None]), row[None, :] * frac[:, None]], axis=1)
+        mean = (probs * values).sum(axis=1)
+        var = np.maximum((probs * (values - mean[:, None]) ** 2).sum(axis=1), 1e-12)
+        z2 = (draws.mean(axis=0) - mean) ** 2 / (var / count)
+        pooled = (z2.sum() - neurons) / np.sqrt(2 * neurons)   # about N(0, 1) when the draws are right
+        print(f"  layer {e['layer']} s {s}: {count} draws for each of {neurons} neurons with their shifts, "
+              f"pooled deviation {pooled:.2f} standard errors")
+        if pooled > 6:
+            o = int(np.argmax(z2))
+            failures.append(f"layer {e['layer']} s {s}: neuron means off by {pooled:.1f} pooled standard errors "
+                            f"(neuron {o}: mean draw {draws[:, o].mean():.4f}, expected {mean[o]:.4f} with "
+                            f"its shift {sh[o]:.4f})")
+    return failures
+
+
 def self_check(args):
     """Injected errors against the table for several s of every layer."""
     import torch
@@ -363,7 +393,7 @@ def self_check(args):
     gen = torch.Generator().manual_seed(args.seed)
     failures = []
     for e in errors["layers"]:
-        inj = ErrorInjector(e)
+        inj = ErrorInjector({**e, "neuron_shift": None})   # the rows alone (shifts need a neuron axis)
         n = e["fan_in"]
         for s in sorted({0, n // 4, n // 2, (3 * n) // 4, n}):
             draws = inj.sample(torch.full((args.samples,), float(s)), gen).numpy()
@@ -379,6 +409,8 @@ def self_check(args):
                 failures.append(f"layer {e['layer']} s {s}: P(e = {lo + j}) drawn {freq[j]:.5f}, table {row[j]:.5f}")
             print(f"  layer {e['layer']} s {s}: {args.samples} draws, {len(row)} errors, max deviation "
                   f"{np.max(np.abs(freq - row)):.2e}")
+        if e["neuron_shift"] is not None:
+            failures += check_shifts(e, ErrorInjector(e), args.samples, gen)
     if failures:
         for f in failures:
             print(f"{PROG}: self-check FAILED: {f}", file=sys.stderr)

@@ -128,6 +128,39 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(dir_.filePath("k5.h5")));
     }
 
+    // A data error model's per-neuron shifts: the PyTorch injector adds them
+    // as the native one does (each neuron's mean draw against the exact mean
+    // of its row plus its shift), and training with them runs.
+    void dataModelNeuronShifts()
+    {
+        const QString exact = dir_.filePath("shift_base.h5");
+        Run r = run(kPython, QStringList{kTrainer} + kSmallVgg3 + QStringList{"--epochs", "0", "--out", exact});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QString em = dir_.filePath("em_data.json");
+        r = run(QStringLiteral(AXBNN_CLI),
+                {"error-model", "--model", exact, "--approx-lsb", "2", "--data", "fashion-mnist", "--limit", "60",
+                 "--statistic", "data", "--prior-samples", "4", "--threads", "1", "--out", em});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const axbnn::ErrorModel errors = axbnn::loadErrorModel(em.toStdString());
+        bool anyShift = false;
+        for (const auto& l : errors.layers)
+            for (double s : l.neuronShift)
+                anyShift = anyShift || std::abs(s) > 0.5;
+        QVERIFY2(anyShift, "the data model has no shift large enough for the check to see");
+
+        r = run(kPython, {kTrainer, "--self-check", "--error-model", em, "--samples", "40000", "--threads", "1"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+        QVERIFY2(r.out.contains("neurons with their shifts"), qPrintable(r.out));
+        QVERIFY(r.out.contains("self-check passed"));
+
+        const QString aware = dir_.filePath("aware_data.h5");
+        QStringList opts = kSmallVgg3;
+        opts[opts.indexOf("--limit") + 1] = "300";
+        r = run(kPython, QStringList{kTrainer} + opts + QStringList{"--error-model", em, "--json", "--out", aware});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(engineCorrect(aware, 400), lastJsonLine(r.out)["correct"].toInt(-1));
+    }
+
     // --init with a model of the native trainer: the architecture comes from
     // it (options that disagree are named); zero epochs write the init
     // model's very thresholds back (batch-norm converted from the native
