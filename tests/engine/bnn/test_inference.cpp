@@ -140,7 +140,7 @@ private Q_SLOTS:
         config.thresholdShift = {0, 0, 1, -3, 2};
         const InferenceEngine engine(m, config);
         const ReferenceForward reference(m, config);
-        const Dataset data = makeDataset(m.input, 9, 200 + model);
+        const Dataset data = makeDataset(m.input, kSanitizedBuild ? 4 : 9, 200 + model);
         const InferenceResult all = engine.run(data, 0, data.count);
         bool changed = false;
         const InferenceEngine exact(m);
@@ -242,7 +242,7 @@ private Q_SLOTS:
         const InferenceConfig config = approximate
             ? InferenceConfig::withCircuit(m, circuit(Topology::AdderTree, 2, 0, 0), true)
             : InferenceConfig{};
-        Dataset data = makeDataset(m.input, kSanitizedBuild ? 12 : 24, 700 + model);
+        Dataset data = makeDataset(m.input, kSanitizedBuild ? 8 : 24, 700 + model);
         const size_t size = m.input.size();
         for (int i = 0; i < data.count; ++i) { // dark but for a band that moves from image to image
             uint8_t* image = data.images.data() + i * size;
