@@ -34,6 +34,10 @@ void printSummary(const CircuitReport& r)
     for (const auto& [kind, n] : c.counts)
         counts += (counts.empty() ? "" : ", ") + kind + " " + std::to_string(n);
     std::printf("  cells        %d (%s), %d approximate\n", c.cells, counts.c_str(), c.approximateCells);
+    if (!r.spec.approx.columnCells.empty()) // mixed popcounts only: other outputs stay as they were
+        std::printf("  column cells %s\n", cellMapText(r.spec.approx.columnCells).c_str());
+    if (!r.spec.approx.levelCells.empty())
+        std::printf("  level cells  %s\n", cellMapText(r.spec.approx.levelCells).c_str());
     std::printf("  area         %.1f um^2\n", c.areaUm2);
     std::printf("  transistors  %ld\n", c.transistors);
     std::printf("  delay        %.0f ps (critical path, static timing)\n", c.delayPs);

@@ -56,6 +56,12 @@ void addStructureOptions(CLI::App* cmd, CircuitOptions& o)
     cmd->add_option(levels.option, o.levels, "Approximate the cells on the first L tree levels (nearest the inputs)")
         ->check(CLI::Range(0, levels.max))
         ->capture_default_str();
+    cmd->add_option("--column-cells", o.columnCells,
+                    "Mixed popcount: the cell for the full adders of each listed column, e.g. 0:maj-fa,1:ama1,2:fa "
+                    "(fa: exact; wins over the knobs)");
+    cmd->add_option("--level-cells", o.levelCells,
+                    "Mixed popcount: the cell for the full adders of each listed tree level, e.g. 0:maj "
+                    "(wins over --column-cells)");
     addCellsOption(cmd, o);
 }
 
@@ -96,6 +102,8 @@ CircuitSpec CircuitOptions::spec(int inputs) const
     s.approx.exactCells = exactCells;
     s.approx.faCell = cell;
     s.approx.haCell = haCell == "none" ? std::string() : haCell;
+    s.approx.columnCells = parseCellMap(columnCells, "--column-cells", kMaxLsbColumns);
+    s.approx.levelCells = parseCellMap(levelCells, "--level-cells", kMaxTreeLevels);
     s.p = p;
     s.error.method = parseErrorMethod(method);
     s.error.samples = samples;

@@ -16,6 +16,8 @@ struct CircuitOptions {
     std::string haCell;
     int lsbColumns = 0; // the knobs keep ApproxConfig's names (circuit/knobs.h)
     int levels = 0;
+    std::string columnCells; // --column-cells 0:maj-fa,1:fa (mixed popcounts)
+    std::string levelCells; // --level-cells
     std::vector<int> extraCells;
     std::vector<int> exactCells;
     double p = 0.5;
@@ -29,6 +31,8 @@ struct CircuitOptions {
     CellLibrary library() const;
     // True when --library or --cells chose other cells than the SKY130 defaults.
     bool customLibrary() const { return !cellsFile.empty() || libraryName != kBuiltInLibraries[0]; }
+    // True when a knob or a column / level cell approximates something.
+    bool approximates() const { return lsbColumns > 0 || levels > 0 || !columnCells.empty() || !levelCells.empty(); }
     // Everything but the number of inputs; validates names.
     CircuitSpec spec(int inputs) const;
 };

@@ -159,8 +159,9 @@ void runErrorModel(const ErrorModelArgs& a)
         if (!a.config.empty()) {
             config = loadLayerConfig(a.config, *model, a.circuit.library());
         } else {
-            if (a.circuit.lsbColumns == 0 && a.circuit.levels == 0)
-                throw std::invalid_argument("no approximate popcount: set --approx-lsb or --approx-levels, or "
+            if (!a.circuit.approximates())
+                throw std::invalid_argument("no approximate popcount: set --approx-lsb, --approx-levels, "
+                                            "--column-cells or --level-cells, or "
                                             "give a per-layer --config");
             config = InferenceConfig::withCircuit(*model, unitFromOptions(a), a.includeScores);
         }

@@ -90,8 +90,7 @@ Design makeDesign(const EvalArgs& a, const Model& model, const CellLibrary& libr
         design.layers = layerUnitsOf(loadLayerConfig(a.config, model, library), &netlists);
         return design;
     }
-    const bool knobs = a.circuit.lsbColumns > 0 || a.circuit.levels > 0;
-    if (a.popcount == "exact" || (a.popcount == "auto" && !knobs))
+    if (a.popcount == "exact" || (a.popcount == "auto" && !a.circuit.approximates()))
         return design;
     const CircuitSpec spec = a.circuit.spec(1);
     design.layers = layerUnitsOf(InferenceConfig::withCircuit(

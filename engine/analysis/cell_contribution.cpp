@@ -14,15 +14,14 @@ namespace axbnn {
 namespace {
 
 // The approximate kind a cell is, or would become when toggled; null if none.
-const CellType* approximateKind(const Netlist& net, const CellInstance& cell, const CellLibrary& library,
-                                const ApproxConfig& config)
+const CellType* approximateKind(const Netlist& net, int index, const CellLibrary& library, const ApproxConfig& config)
 {
-    const CellType& type = net.typeOf(cell);
+    const CellType& type = net.typeOf(net.cells[index]);
     if (!type.isExact())
         return &type;
     const std::string* name = nullptr;
     if (type.name == "fa")
-        name = &config.faCell;
+        name = &fullAdderCellFor(net, index, config);
     else if (type.name == "ha" && !config.haCell.empty())
         name = &config.haCell;
     if (name == nullptr)
@@ -104,7 +103,7 @@ std::vector<CellContribution> cellContributions(const Netlist& netlist, const Ce
     bool any = false;
     for (size_t i = 0; i < cellCount; ++i) {
         const CellInstance& cell = netlist.cells[i];
-        const CellType* kind = approximateKind(netlist, cell, library, config);
+        const CellType* kind = approximateKind(netlist, static_cast<int>(i), library, config);
         CellContribution& r = result[i];
         r.approximate = netlist.isApproximate(cell);
         if (kind == nullptr)

@@ -6,6 +6,7 @@
 
 #include "analysis/error_accumulator.h"
 #include "bnn/error_model_tables.h"
+#include "circuit/cell_map_json.h"
 #include "circuit/knobs.h"
 
 #include <algorithm>
@@ -126,6 +127,7 @@ nlohmann::json unitConfigJson(const PopcountUnitConfig& unit)
         j[kApproxCells] = unit.approx.extraCells;
     if (!unit.approx.exactCells.empty())
         j[kExactCells] = unit.approx.exactCells;
+    addMixedCells(j, unit.approx);
     return j;
 }
 

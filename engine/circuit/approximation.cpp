@@ -3,14 +3,84 @@
 #include "util/shown_text.h"
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 
 namespace axbnn {
 
+namespace {
+
+constexpr const char* kExactFullAdder = "fa";
+
+// The column's or level's cell for full adder `c`, or null when neither is set.
+const std::string* mappedCell(const Netlist& netlist, const CellInstance& c, const ApproxConfig& config)
+{
+    if (config.columnCells.empty() && config.levelCells.empty())
+        return nullptr;
+    if (netlist.typeOf(c).name != kExactFullAdder)
+        return nullptr;
+    if (auto it = config.levelCells.find(c.level); it != config.levelCells.end())
+        return &it->second;
+    if (auto it = config.columnCells.find(c.column); it != config.columnCells.end())
+        return &it->second;
+    return nullptr;
+}
+
+} // namespace
+
 bool selectedByKnobs(const Netlist& netlist, int index, const ApproxConfig& config)
 {
     const CellInstance& c = netlist.cells[index];
+    if (const std::string* cell = mappedCell(netlist, c, config))
+        return *cell != kExactFullAdder;
     return c.column < config.lsbColumns || c.level < config.levels;
+}
+
+const std::string& fullAdderCellFor(const Netlist& netlist, int index, const ApproxConfig& config)
+{
+    const std::string* cell = mappedCell(netlist, netlist.cells[index], config);
+    return cell && *cell != kExactFullAdder ? *cell : config.faCell;
+}
+
+std::string cellMapText(const CellMap& cells)
+{
+    std::string text;
+    for (const auto& [key, cell] : cells) {
+        if (!text.empty())
+            text += ',';
+        text += std::to_string(key);
+        text += ':';
+        text += cell;
+    }
+    return text;
+}
+
+CellMap parseCellMap(std::string_view text, const std::string& what, int maxKey)
+{
+    CellMap cells;
+    size_t start = 0;
+    while (start <= text.size() && !text.empty()) {
+        const size_t end = std::min(text.find(',', start), text.size());
+        const std::string_view item = text.substr(start, end - start);
+        const size_t colon = item.find(':');
+        const auto bad = [&](const std::string& why) {
+            return std::invalid_argument(what + ": '" + shownText(std::string(item)) + "' " + why);
+        };
+        if (colon == std::string_view::npos || colon == 0 || colon + 1 == item.size())
+            throw bad("is not KEY:CELL (e.g. 0:maj-fa,1:fa)");
+        int key = 0;
+        for (char ch : item.substr(0, colon)) {
+            if (ch < '0' || ch > '9' || key > maxKey)
+                throw bad("must start with a whole number from 0 to " + std::to_string(maxKey));
+            key = key * 10 + (ch - '0');
+        }
+        if (key > maxKey)
+            throw bad("must start with a whole number from 0 to " + std::to_string(maxKey));
+        if (!cells.emplace(key, std::string(item.substr(colon + 1))).second)
+            throw bad("repeats " + std::to_string(key));
+        start = end + 1;
+    }
+    return cells;
 }
 
 bool isCellSelected(const Netlist& netlist, int index, const ApproxConfig& config)
@@ -75,8 +145,21 @@ Netlist applyApproximation(const Netlist& exact, const CellLibrary& library, con
         if (exact.types[i].name == "ha")
             haType = static_cast<int>(i);
     }
-    const int faRepl =
-        replacement(library, config.faCell, 3, "full adder").isExact() ? -1 : out.typeIndex(library, config.faCell);
+    std::map<std::string, int, std::less<>> faRepl; // cell name -> type index in out, -1: exact
+    const auto fullAdderType = [&](const std::string& name) {
+        auto it = faRepl.find(name);
+        if (it == faRepl.end())
+            it = faRepl
+                     .emplace(name,
+                              replacement(library, name, 3, "full adder").isExact() ? -1 : out.typeIndex(library, name))
+                     .first;
+        return it->second;
+    };
+    fullAdderType(config.faCell); // checked even when no cell is selected
+    for (const CellMap* cells : {&config.columnCells, &config.levelCells})
+        for (const auto& [key, name] : *cells)
+            if (name != kExactFullAdder)
+                fullAdderType(name);
     int haRepl = -1;
     if (!config.haCell.empty())
         haRepl =
@@ -92,9 +175,10 @@ Netlist applyApproximation(const Netlist& exact, const CellLibrary& library, con
         if (!pick[i])
             continue;
         CellInstance& c = out.cells[i];
-        if (c.type == faType && faRepl >= 0)
-            c.type = faRepl;
-        else if (c.type == haType && haRepl >= 0)
+        if (c.type == faType) {
+            if (const int repl = fullAdderType(fullAdderCellFor(exact, static_cast<int>(i), config)); repl >= 0)
+                c.type = repl;
+        } else if (c.type == haType && haRepl >= 0)
             c.type = haRepl;
     }
     out.dropUnusedTypes();

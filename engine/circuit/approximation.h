@@ -4,10 +4,17 @@
 
 #include "circuit/netlist.h"
 
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace axbnn {
+
+// Mixed popcounts: the cell for the full adders of one column or one tree
+// level (docs/domain.md section 3), keyed by column or level. An entry
+// selects those full adders whatever the knobs say; "fa" keeps them exact.
+using CellMap = std::map<int, std::string>;
 
 struct ApproxConfig {
     int lsbColumns = 0; // cells in columns < lsbColumns
@@ -16,9 +23,24 @@ struct ApproxConfig {
     std::vector<int> exactCells; // cell indices kept exact whatever the knobs say
     std::string faCell = "maj-fa"; // replacement for full adders
     std::string haCell; // replacement for half adders ("" = keep exact)
+    CellMap columnCells; // full adders of column c -> cell (wins over the knobs)
+    CellMap levelCells; // full adders of level l -> cell (wins over columnCells)
 
-    bool isExact() const { return lsbColumns == 0 && levels == 0 && extraCells.empty(); }
+    bool isExact() const
+    {
+        return lsbColumns == 0 && levels == 0 && extraCells.empty() && columnCells.empty() && levelCells.empty();
+    }
+    bool operator==(const ApproxConfig&) const = default;
 };
+
+// "0:maj-fa,2:ama1" (the command line's and reports' spelling; "" when empty).
+std::string cellMapText(const CellMap& cells);
+// Parses that spelling; `what` names the option in messages. Keys are whole
+// numbers 0..maxKey, each at most once. Throws std::invalid_argument.
+CellMap parseCellMap(std::string_view text, const std::string& what, int maxKey);
+// The name of the cell that replaces full adder `index` when it is selected:
+// its level's or column's cell if one is set (and not "fa"), else config.faCell.
+const std::string& fullAdderCellFor(const Netlist& netlist, int index, const ApproxConfig& config);
 
 // The config without its hand-picked cells (extraCells / exactCells), which
 // index one netlist: what applies to a circuit of another N, topology or layer.
@@ -29,7 +51,8 @@ inline ApproxConfig knobsOnly(ApproxConfig config)
     return config;
 }
 
-// Whether the knobs select cell `index` of `netlist` (before type checks).
+// Whether the knobs or a column / level cell select cell `index` of `netlist`
+// (before type checks; column and level cells select full adders only).
 bool selectedByKnobs(const Netlist& netlist, int index, const ApproxConfig& config);
 
 // Whether cell `index` is selected for approximation: by the knobs or

@@ -46,6 +46,8 @@ inline constexpr const char* kApproxCells = "approx_cells"; // hand-picked cell 
 inline constexpr const char* kExactCells = "exact_cells";
 inline constexpr const char* kUnitWidth = "unit_width";
 inline constexpr const char* kNetlist = "netlist";
+inline constexpr const char* kColumnCells = "column_cells"; // {"0": "maj-fa", ...}: mixed popcounts
+inline constexpr const char* kLevelCells = "level_cells";
 } // namespace unit_keys
 
 } // namespace axbnn

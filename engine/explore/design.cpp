@@ -2,6 +2,7 @@
 #include "explore/design.h"
 #include "util/shown_text.h"
 
+#include "circuit/cell_map_json.h"
 #include "circuit/design_limits.h"
 #include "circuit/knobs.h"
 #include "util/fnv1a.h"
@@ -17,10 +18,8 @@ namespace axbnn {
 
 bool UnitDesign::operator==(const UnitDesign& o) const
 {
-    const ApproxConfig &a = approx, &b = o.approx;
     return circuit == o.circuit && topology == o.topology && unitWidth == o.unitWidth && netlist == o.netlist
-        && a.lsbColumns == b.lsbColumns && a.levels == b.levels && a.extraCells == b.extraCells
-        && a.exactCells == b.exactCells && a.faCell == b.faCell && a.haCell == b.haCell;
+        && approx == o.approx;
 }
 
 bool Design::operator==(const Design& o) const
@@ -221,6 +220,7 @@ nlohmann::json unitDesignJson(const UnitDesign& unit)
                         {kNetlist, stringOrNull(unit.netlist)}};
     for (const KnobInfo& knob : knobTable())
         j[knob.key] = knobValue(unit.approx, knob.knob);
+    addMixedCells(j, unit.approx);
     return j;
 }
 
@@ -361,6 +361,11 @@ UnitDesign readUnit(const Reader& r, const nlohmann::json& j, const std::string&
         setKnob(u.approx, knob.knob, r.integer(j, knob.key, at + "." + knob.key, 0, knob.max, 0));
     u.approx.extraCells = r.cells(j, kApproxCells, at + "." + kApproxCells);
     u.approx.exactCells = r.cells(j, kExactCells, at + "." + kExactCells);
+    try {
+        readMixedCells(j, at, u.approx);
+    } catch (const std::invalid_argument& e) {
+        r.fail(e.what());
+    }
     u.unitWidth = r.integer(j, kUnitWidth, at + "." + kUnitWidth, 0, kMaxUnitWidth, 0);
     u.netlist = r.string(j, kNetlist, at + "." + kNetlist);
     return u;

@@ -134,6 +134,10 @@ std::string circuitOptionsText(const CircuitSpec& spec, bool withCells, bool wit
     if (!a.haCell.empty())
         text += " --ha-cell " + shellQuote(a.haCell);
     text += " --approx-lsb " + std::to_string(a.lsbColumns) + " --approx-levels " + std::to_string(a.levels);
+    if (!a.columnCells.empty())
+        text += " --column-cells " + shellQuote(cellMapText(a.columnCells));
+    if (!a.levelCells.empty())
+        text += " --level-cells " + shellQuote(cellMapText(a.levelCells));
     if (withCells && !a.extraCells.empty())
         text += " --approx-cells " + joinInts(a.extraCells);
     if (withCells && !a.exactCells.empty())

@@ -1,6 +1,8 @@
 // Serialises circuit reports for the command line and for scripts.
 #include "io/circuit_json.h"
 
+#include "circuit/cell_map_json.h"
+
 namespace axbnn {
 
 nlohmann::json errorStatsJson(const ErrorStats& s)
@@ -56,6 +58,7 @@ nlohmann::json circuitReportJson(const CircuitReport& r)
     const ApproxConfig& a = r.spec.approx;
     j["approximation"] = {{"lsb_columns", a.lsbColumns}, {"levels", a.levels},          {"cell", a.faCell},
                           {"ha_cell", a.haCell},         {"extra_cells", a.extraCells}, {"exact_cells", a.exactCells}};
+    addMixedCells(j["approximation"], a);
     j["cell_library"] = r.librarySource;
     if (!r.source.empty())
         j["source"] = r.source;

@@ -2,6 +2,7 @@
 #include "io/inference_json.h"
 #include "util/json_text.h"
 
+#include "circuit/cell_map_json.h"
 #include "circuit/design_limits.h"
 #include "circuit/knobs.h"
 #include "io/netlist_import.h"
@@ -30,8 +31,8 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
 {
     using namespace unit_keys;
     static const std::set<std::string> known{
-        kPopcount,  kTopology, kCell, kHaCell, knobInfo(Knob::LsbColumns).key, knobInfo(Knob::Levels).key,
-        kUnitWidth, kNetlist};
+        kPopcount,  kTopology, kCell,        kHaCell,    knobInfo(Knob::LsbColumns).key, knobInfo(Knob::Levels).key,
+        kUnitWidth, kNetlist,  kColumnCells, kLevelCells};
     if (!j.is_object())
         fail(origin, where + " must be an object");
     for (const auto& [key, value] : j.items())
@@ -59,7 +60,8 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
     if (popcount != "circuit")
         fail(origin, where + ".popcount must be \"exact\" or \"circuit\"");
     if (j.contains(kNetlist)) {
-        for (const char* key : {kTopology, kCell, kHaCell, knobInfo(Knob::LsbColumns).key, knobInfo(Knob::Levels).key})
+        for (const char* key : {kTopology, kCell, kHaCell, knobInfo(Knob::LsbColumns).key, knobInfo(Knob::Levels).key,
+                                kColumnCells, kLevelCells})
             if (j.contains(key))
                 fail(origin, where + ": '" + key + "' does not apply to an imported netlist");
         std::filesystem::path path = text(kNetlist, "");
@@ -88,7 +90,15 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
     for (const KnobInfo& knob : knobTable())
         setKnob(approx, knob.knob, integer(knob.key, 0, knob.max));
     try {
+        readMixedCells(j, where, approx);
+    } catch (const std::invalid_argument& e) {
+        fail(origin, e.what());
+    }
+    try {
         library.at(approx.faCell);
+        for (const CellMap* cells : {&approx.columnCells, &approx.levelCells})
+            for (const auto& [key, name] : *cells)
+                library.at(name);
         if (!approx.haCell.empty())
             library.at(approx.haCell);
         PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(parseTopology(text(kTopology, "adder-tree")), approx,

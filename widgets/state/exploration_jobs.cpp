@@ -155,9 +155,7 @@ bool ExplorationState::isCurrent(const CircuitReport& report) const
 {
     const ApproxConfig &a = report.spec.approx, &b = spec_.approx;
     return report.source == importedPath_.toStdString() && report.spec.inputs == spec_.inputs
-        && report.spec.topology == spec_.topology && report.spec.p == spec_.p && a.lsbColumns == b.lsbColumns
-        && a.levels == b.levels && a.faCell == b.faCell && a.haCell == b.haCell && a.extraCells == b.extraCells
-        && a.exactCells == b.exactCells;
+        && report.spec.topology == spec_.topology && report.spec.p == spec_.p && a == b;
 }
 
 bool ExplorationState::isBusy() const

@@ -1,6 +1,7 @@
 // An imported netlist as a layer's popcount unit: an imported exact circuit
 // gives exact inference, an imported approximate one the gate-level
-// reference's results; layer configs name netlist files.
+// reference's results; layer configs name netlist files. Also a mixed unit
+// (a cell per column and level) given by a layer config.
 #include "inference_test_support.h"
 
 #include "circuit/approximation.h"
@@ -126,6 +127,45 @@ private Q_SLOTS:
             } catch (const std::runtime_error& e) {
                 QVERIFY2(QString(e.what()).contains(message), e.what());
                 QVERIFY2(QString(e.what()).startsWith(QString::fromStdString(cfg)), e.what());
+            }
+        }
+    }
+
+    // A mixed popcount from a layer config: the unit carries the column and
+    // level cells, and inference through it equals the gate-level reference
+    // on every neuron of a batch.
+    void layerConfigMixedUnitEqualsGateLevelReference()
+    {
+        const Model m = smallModel();
+        const CellLibrary lib = CellLibrary::defaults();
+        const std::string text = R"({"default": {"topology": "wallace", "column_cells": {"0": "maj", "1": "maj-fa"},
+                                                  "level_cells": {"0": "maj-fa"}}, "include_scores": true})";
+        const InferenceConfig config = parseLayerConfig(text, "mixed.json", m, lib);
+        const PopcountUnitConfig& unit = config.unitFor(1);
+        QCOMPARE(unit.approx.columnCells, (CellMap{{0, "maj"}, {1, "maj-fa"}}));
+        QCOMPARE(unit.approx.levelCells, (CellMap{{0, "maj-fa"}}));
+        const InferenceEngine engine(m, config), exact(m);
+        const ReferenceForward reference(m, config);
+        const Dataset data = makeDataset(m.input, 8, 7);
+        bool changed = false;
+        for (int i = 0; i < data.count; ++i) {
+            const ForwardTrace expect = reference.run(data.image(i));
+            const ForwardTrace got = engine.trace(data.image(i));
+            const QString diff = traceDifference(got, expect);
+            QVERIFY2(diff.isEmpty(), qPrintable(QString("image %1: %2").arg(i).arg(diff)));
+            changed = changed || !traceDifference(got, exact.trace(data.image(i))).isEmpty();
+        }
+        QVERIFY(changed);
+        for (auto [bad, message] :
+             {std::pair{R"({"default": {"column_cells": {"x": "maj"}}})", "default.column_cells: key 'x' must be"},
+              std::pair{R"({"default": {"level_cells": {"0": 3}}})", "default.level_cells.0 must be a cell name"},
+              std::pair{R"({"default": {"column_cells": {"0": "nope"}}})", "unknown cell 'nope'"}}) {
+            try {
+                parseLayerConfig(bad, "mixed.json", m, lib);
+                QFAIL("no error");
+            } catch (const std::runtime_error& e) {
+                QVERIFY2(QString(e.what()).contains(message), e.what());
+                QVERIFY2(QString(e.what()).startsWith("mixed.json"), e.what());
             }
         }
     }

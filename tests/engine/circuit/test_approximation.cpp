@@ -6,6 +6,7 @@
 #include <QtTest>
 
 #include <bit>
+#include <map>
 
 using namespace axbnn;
 
@@ -112,6 +113,95 @@ private Q_SLOTS:
             const int expected = v == 0 ? 1 : v == 7 ? 2 : exact;
             QCOMPARE(sim.evaluate(bits), static_cast<uint64_t>(expected));
         }
+    }
+
+    // Mixed popcounts: a cell per column and per level. Each full adder gets
+    // its level's cell, else its column's, else the knobs' faCell if they
+    // select it; "fa" keeps it exact; exactCells win over everything.
+    void columnAndLevelCellsPickEachFullAddersCell_data()
+    {
+        QTest::addColumn<Topology>("topology");
+        for (Topology t : {Topology::AdderTree, Topology::Wallace, Topology::Dadda})
+            QTest::newRow(topologyName(t).c_str()) << t;
+    }
+
+    void columnAndLevelCellsPickEachFullAddersCell()
+    {
+        QFETCH(Topology, topology);
+        const Netlist exact = buildPopcount(200, topology, lib_);
+        ApproxConfig config;
+        config.lsbColumns = 3;
+        config.columnCells = {{0, "maj"}, {1, "fa"}, {4, "maj-fa"}};
+        config.levelCells = {{1, "maj-fa"}};
+        int exactOne = -1;
+        for (size_t i = 0; i < exact.cells.size() && exactOne < 0; ++i)
+            if (exact.typeOf(exact.cells[i]).name == "fa" && exact.cells[i].column == 0 && exact.cells[i].level != 1)
+                exactOne = static_cast<int>(i);
+        QVERIFY(exactOne >= 0);
+        config.exactCells = {exactOne};
+        const Netlist mixed = applyApproximation(exact, lib_, config);
+        std::map<std::string, int> seen;
+        for (size_t i = 0; i < exact.cells.size(); ++i) {
+            const CellInstance& c = exact.cells[i];
+            std::string expected = exact.typeOf(c).name;
+            if (expected == "fa" && static_cast<int>(i) != exactOne) {
+                if (c.level == 1)
+                    expected = "maj-fa";
+                else if (c.column == 0)
+                    expected = "maj";
+                else if (c.column == 1)
+                    expected = "fa";
+                else if (c.column == 4 || c.column < 3)
+                    expected = "maj-fa";
+            }
+            QCOMPARE(mixed.typeOf(mixed.cells[i]).name, expected);
+            ++seen[expected];
+            if (exact.typeOf(c).name == "fa") // half adders: selected by the knobs, kept without a haCell
+                QCOMPARE(isCellSelected(exact, static_cast<int>(i), config), expected != "fa");
+        }
+        QVERIFY(seen["maj"] > 0 && seen["maj-fa"] > 0 && seen["fa"] > 0);
+
+        // Column cells for columns 0..K-1 are the LSB knob.
+        ApproxConfig knob, columns;
+        knob.lsbColumns = 2;
+        columns.columnCells = {{0, "maj-fa"}, {1, "maj-fa"}};
+        const Netlist a = applyApproximation(exact, lib_, knob), b = applyApproximation(exact, lib_, columns);
+        for (size_t i = 0; i < a.cells.size(); ++i)
+            QCOMPARE(b.typeOf(b.cells[i]).name, a.typeOf(a.cells[i]).name);
+
+        // Toggling a cell a column cell selected keeps it exact, and back.
+        int mapped = -1;
+        for (size_t i = 0; i < exact.cells.size() && mapped < 0; ++i)
+            if (exact.typeOf(exact.cells[i]).name == "fa" && exact.cells[i].column == 4)
+                mapped = static_cast<int>(i);
+        if (mapped >= 0) {
+            const ApproxConfig off = toggleCell(exact, mapped, config);
+            QVERIFY(!isCellSelected(exact, mapped, off));
+            QVERIFY(isCellSelected(exact, mapped, toggleCell(exact, mapped, off)));
+        }
+    }
+
+    void cellMapsParseAndPrint()
+    {
+        const CellMap cells = parseCellMap("3:maj,0:maj-fa,12:fa", "--column-cells", 64);
+        QCOMPARE(cells.size(), size_t{3});
+        QCOMPARE(cells.at(12), std::string("fa"));
+        QCOMPARE(cellMapText(cells), std::string("0:maj-fa,3:maj,12:fa"));
+        QCOMPARE(parseCellMap(cellMapText(cells), "x", 64), cells);
+        QVERIFY(parseCellMap("", "x", 64).empty());
+        for (const char* bad : {"0", "0:", ":maj", "a:maj", "65:maj", "99999999999:maj", "0:maj,0:fa", "0:maj,"}) {
+            bool threw = false;
+            try {
+                parseCellMap(bad, "--column-cells", 64);
+            } catch (const std::invalid_argument& e) {
+                threw = QString(e.what()).startsWith("--column-cells: '");
+            }
+            QVERIFY2(threw, bad);
+        }
+        ApproxConfig wrong;
+        wrong.columnCells = {{0, "or-ha"}};
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 applyApproximation(buildPopcount(9, Topology::AdderTree, lib_), lib_, wrong));
     }
 
     void badConfigurationsAreRejected_data()

@@ -97,6 +97,20 @@ private Q_SLOTS:
         const nlohmann::json unit = designJson(d)["unit"];
         for (const KnobInfo& knob : knobTable())
             QCOMPARE(unit[knob.key].get<int>(), knobValue(d.unit.approx, knob.knob));
+        // Column and level cells (mixed popcounts) round-trip, change the
+        // hash, and are absent from the JSON of a unit without them.
+        QVERIFY(!unit.contains(unit_keys::kColumnCells) && !unit.contains(unit_keys::kLevelCells));
+        Design mixed = d;
+        mixed.unit.approx.columnCells = {{0, "maj"}, {2, "fa"}};
+        mixed.layers[3].approx.levelCells = {{1, "maj-fa"}};
+        const Design mixedBack = designFromJson(nlohmann::json::parse(designJson(mixed).dump()), "test");
+        QVERIFY(mixedBack == mixed);
+        QVERIFY(!(mixedBack == d));
+        QVERIFY(designHash(mixed) != designHash(d));
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                                 designFromJson(nlohmann::json::parse(R"({"inputs": 9, "unit": {"column_cells":
+                                                                          {"0": ""}}, "p": 0.5})"),
+                                                "t.json"));
         QVERIFY_THROWS_EXCEPTION(std::runtime_error,
                                  designFromJson(nlohmann::json::parse(R"({"inputs": 9, "unit": {"approx_lsb": 65},
                                                                           "p": 0.5})"),
