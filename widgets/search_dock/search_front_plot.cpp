@@ -87,7 +87,9 @@ void SearchFrontPlot::setSnapshot(const SearchSnapshot& s, Objective objective, 
         tr("network popcount %1 (%2)").arg(QString::fromUtf8(info.name), QString::fromUtf8(info.column)));
     plot_->rescaleAxes();
     plot_->xAxis->scaleRange(1.1);
-    plot_->yAxis->setRange(std::min(plot_->yAxis->range().lower, line) - 1, plot_->yAxis->range().upper + 1);
+    plot_->yAxis->setRange(std::min(plot_->yAxis->range().lower, line), std::max(plot_->yAxis->range().upper, line));
+    // Margins, so that no point sits on an axis (whose ticks would take its clicks).
+    plot_->yAxis->scaleRange(1.15);
     hideHoverMarker(plot_);
     plot_->replot();
 }

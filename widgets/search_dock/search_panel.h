@@ -38,7 +38,7 @@ public:
 
     // The form as the command's options (model: the state's main model).
     SearchCommand command() const;
-    // Fills the form (the model and data specs are the workbench's).
+    // Fills the form and the thread count (the model and data specs are the workbench's).
     void setCommand(const SearchCommand& command);
     void setThreads(int threads) { threads_ = threads; }
 

@@ -155,6 +155,7 @@ void SearchPanel::setCommand(const SearchCommand& c)
     evaluations_->setValue(c.evaluations);
     timeLimit_->setValue(c.timeLimit);
     limit_->setValue(c.setup.limit);
+    threads_ = c.setup.threads;
 }
 
 } // namespace axbnn::gui
