@@ -12,6 +12,7 @@
 #include "search_dock/search_front_plot.h"
 #include "search_dock/search_panel.h"
 #include "state/exploration_state.h"
+#include "state/session.h"
 #include "widget_test_support.h"
 
 #include <QFile>
@@ -214,6 +215,21 @@ private Q_SLOTS:
         QVERIFY(!state_->searchReport());
         state_->setLsbColumns(lsb - 1); // back to the loaded design
         QVERIFY(state_->searchReport());
+    }
+
+    void sessionKeepsThePerLayerDesign()
+    {
+        QVERIFY(state_->hasLayerUnits());
+        // Through the session file's text and back into another workbench.
+        const Design session = sessionFromText(sessionJson(captureSession(*state_)).dump(), "session.json");
+        ExplorationState other;
+        other.models()->setDatasets(test_, calibration_);
+        other.setModel(model_);
+        other.setDesign(session);
+        QCOMPARE(other.layerUnits(), state_->layerUnits());
+        QCOMPARE(other.selectedLayer(), state_->selectedLayer());
+        QCOMPARE(other.designHash(Aspect::Accuracy), state_->designHash(Aspect::Accuracy));
+        QCOMPARE(other.designHash(Aspect::LayerCosts), state_->designHash(Aspect::LayerCosts));
     }
 
     void reportSectionHasTheLayersAndTheCommands()

@@ -147,6 +147,11 @@ void ExplorationState::setDesign(const Design& d)
     if (model_ && selectedLayer_ >= 0 && netlist.isEmpty()
         && model_->model.layers[static_cast<size_t>(selectedLayer_)].fanIn() != spec_.inputs)
         selectedLayer_ = -1;
+    // A per-layer design saved by the workbench leaves the selected layer's
+    // unit to the explored circuit: it is that layer's explicit unit again.
+    if (!layers_.empty() && netlist.isEmpty() && model_ && selectedLayer_ >= 0
+        && isApproximable(model_->model.layers[static_cast<size_t>(selectedLayer_)]))
+        layers_.try_emplace(selectedLayer_, exploredUnit());
     applyMeasuredPWithoutCommit(); // the effective p, without a commit of its own
     int affects = affectedSince(hashesBefore);
     if (!report_) // nothing computed yet: everything
