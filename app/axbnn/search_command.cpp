@@ -3,10 +3,8 @@
 #include "circuit_options.h"
 #include "commands.h"
 
-#include "bnn/inference.h"
-#include "io/dataset.h"
-#include "io/model_file.h"
 #include "search/search_run.h"
+#include "search/search_setup.h"
 #include "util/atomic_file.h"
 
 #include <atomic>
@@ -66,18 +64,29 @@ double saving(double exact, double value)
     return exact > 0 ? 100.0 * (exact - value) / exact : 0.0;
 }
 
-std::string evalCommand(const SearchArgs& a, Mitigation mitigation)
+SearchCommand commandOf(const SearchArgs& a)
 {
-    std::string c = "axbnn eval --model " + a.model + " --config " + a.out + " --data " + a.data;
-    if (a.limit > 0)
-        c += " --limit " + std::to_string(a.limit);
-    if (mitigation != Mitigation::None)
-        c += std::string(" --mitigation ") + mitigationName(mitigation) + " --calibration " + a.calibration
-            + " --calibration-limit " + std::to_string(a.calibrationLimit);
-    if (a.circuit.libraryName != kBuiltInLibraries[0])
-        c += " --library " + a.circuit.libraryName;
-    if (!a.circuit.cellsFile.empty())
-        c += " --cells " + a.circuit.cellsFile;
+    SearchCommand c;
+    c.setup.model = a.model;
+    c.setup.space = a.space;
+    for (const std::string& m : a.mitigations)
+        c.setup.mitigations.push_back(parseMitigation(m));
+    c.setup.data = a.data;
+    c.setup.limit = a.limit;
+    c.setup.calibration = a.calibration;
+    c.setup.calibrationLimit = a.calibrationLimit;
+    c.setup.proxyImages = a.proxyImages;
+    c.setup.threads = a.threads;
+    c.strategy = a.strategy;
+    c.objective = a.objective;
+    c.budget = a.budget;
+    c.evaluations = a.evaluations;
+    c.timeLimit = a.timeLimit;
+    c.seed = a.seed;
+    c.library = a.circuit.libraryName;
+    c.cells = a.circuit.cellsFile;
+    c.out = a.out;
+    c.front = a.front;
     return c;
 }
 
@@ -100,7 +109,7 @@ void printChosen(const SearchProblem& pb, const SearchResult& r, const SearchArg
     std::printf("  accuracy     proxy %.4f (exact %.4f), test %.4f (exact %.4f, loss %.2f points, budget %.2f)\n",
                 e.proxy.accuracy(), pb.exactProxyAccuracy(), r.chosenTest.accuracy(), r.exactTest.accuracy(),
                 100.0 * (r.exactTest.accuracy() - r.chosenTest.accuracy()), a.budget);
-    std::printf("reproduce: %s\n", evalCommand(a, mode).c_str());
+    std::printf("reproduce: %s\n", searchEvalCommandLine(commandOf(a), mode).c_str());
 }
 
 // An output whose folder does not exist fails before the search, not after.
@@ -118,46 +127,8 @@ void runSearchCommand(const SearchArgs& a)
     checkOutput(a.out, "--out");
     if (!a.front.empty())
         checkOutput(a.front, "--front");
-    const Model model = loadModel(a.model);
-    const CellLibrary library = a.circuit.library();
-    SearchSpaceSpec spec = a.space.empty() ? SearchSpaceSpec{} : loadSearchSpace(a.space);
-    if (!a.mitigations.empty()) {
-        spec.mitigations.emplace();
-        for (const std::string& m : a.mitigations)
-            spec.mitigations->push_back(parseMitigation(m));
-    }
-    const SearchSpace space = buildSearchSpace(spec, model, library, a.space.empty() ? "search space" : a.space);
-    const Dataset test = loadDataset(a.data, a.limit);
-    const Dataset calibration = loadDataset(a.calibration, a.calibrationLimit + a.proxyImages);
-    if (calibration.count < a.calibrationLimit + a.proxyImages)
-        throw std::invalid_argument(calibration.source + ": " + std::to_string(calibration.count)
-                                    + " images; --calibration-limit " + std::to_string(a.calibrationLimit)
-                                    + " plus --proxy-images " + std::to_string(a.proxyImages) + " are needed");
-    // The layers' XNOR statistics, for the switching energy.
-    std::vector<double> xnorP(model.layers.size(), -1.0);
-    {
-        const InferenceEngine exact(model);
-        const InferenceResult run = exact.run(calibration, 0, std::min(calibration.count, 200), true);
-        for (size_t i = 0; i < model.layers.size(); ++i)
-            if (run.stats.layers[i].xnorInputs > 0)
-                xnorP[i] = run.stats.layers[i].xnorOneFraction();
-    }
-    const SearchCosts costs(space, library, xnorP);
-    SearchData data;
-    data.model = &model;
-    data.modelPath = a.model;
-    data.proxy = &calibration;
-    data.proxySpec = a.calibration;
-    data.proxyFirst = a.calibrationLimit;
-    data.proxyCount = a.proxyImages;
-    data.calibration = &calibration;
-    data.calibrationSpec = a.calibration;
-    data.calibrationLimit = a.calibrationLimit;
-    data.test = &test;
-    data.testSpec = a.data;
-    data.testLimit = a.limit;
-    data.library = &library;
-    data.threads = a.threads;
+    const std::unique_ptr<SearchSetup> setup = prepareSearch(commandOf(a).setup, a.circuit.library());
+    const SearchSpace& space = setup->space;
 
     EvaluationCache cache;
     if (!a.journal.empty())
@@ -191,7 +162,7 @@ void runSearchCommand(const SearchArgs& a)
     std::printf("search %s: %zu layers, %.4g networks, strategy %s, objective %s, budget %.2f points\n",
                 a.model.c_str(), space.layers.size(), space.networks(), a.strategy.c_str(), a.objective.c_str(),
                 a.budget);
-    SearchProblem problem(space, costs, data, options.objective, a.budget, options.limits, &cache);
+    SearchProblem problem(space, *setup->costs, setup->data, options.objective, a.budget, options.limits, &cache);
     std::signal(SIGINT, onSearchInterrupt);
     const SearchResult r = runSearch(problem, options, cache);
     std::signal(SIGINT, SIG_DFL);

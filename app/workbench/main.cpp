@@ -2,6 +2,7 @@
 #include "latency.h"
 #include "main_window.h"
 #include "screenshot.h"
+#include "search_screenshot.h"
 #include "startup_files.h"
 #include "train_screenshot.h"
 
@@ -89,6 +90,12 @@ int main(int argc, char* argv[])
                        "dialog, save the dialog as a PNG to <file> and quit."),
         QStringLiteral("file"));
     parser.addOption(trainScreenshot);
+    const QCommandLineOption searchScreenshot(
+        QStringLiteral("search-screenshot"),
+        QStringLiteral("Run a short per-layer search (budget 1 point, 40 evaluations) on the model in the "
+                       "Search dock, load its chosen design, save the dock as a PNG to <file> and quit."),
+        QStringLiteral("file"));
+    parser.addOption(searchScreenshot);
     const QCommandLineOption comparison(
         QStringLiteral("comparison"),
         QStringLiteral("Also open <model> as the comparison model (e.g. approximation-aware "
@@ -191,7 +198,9 @@ int main(int argc, char* argv[])
     if (parser.isSet(tab))
         if (auto* tabs = window.findChild<QTabWidget*>(QStringLiteral("plotTabs")))
             tabs->setCurrentIndex(parser.value(tab).toInt());
-    if (parser.isSet(screenshot)) {
+    if (parser.isSet(searchScreenshot)) {
+        scheduleSearchScreenshot(&window, &state, parser.value(searchScreenshot), 900'000);
+    } else if (parser.isSet(screenshot)) {
         // A fixed size and no saved layout, so the picture is reproducible.
         scheduleScreenshot(&window, &state, parser.value(screenshot), 120'000);
     } else {

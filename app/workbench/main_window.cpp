@@ -16,6 +16,7 @@
 #include "report/plot_export.h"
 #include "report/report_actions.h"
 #include "report/table_export.h"
+#include "search_dock/search_panel.h"
 #include "state/exploration_state.h"
 #include "sweep_dialog/sweep_dialog.h"
 #include "train_dialog/train_dialog.h"
@@ -74,12 +75,15 @@ MainWindow::MainWindow(ExplorationState* state, QWidget* parent) : QMainWindow(p
     QDockWidget* yosys =
         addDock(yosys_, tr("Yosys synthesis"), QStringLiteral("yosysDock"), Qt::RightDockWidgetArea, false);
     tabifyDockWidget(accuracy, yosys);
+    search_ = new SearchPanel(state);
+    searchDock_ = addDock(search_, tr("Search"), QStringLiteral("searchDock"), Qt::RightDockWidgetArea, false);
+    tabifyDockWidget(accuracy, searchDock_);
     accuracy->raise();
 
     sessions_ = new SessionActions(state, this);
     reports_ = new ReportActions(state, this);
     netlists_ = new NetlistActions(state, this);
-    buildMenus(modelPanel, {model, circuit_, controls, summary, accuracy, yosys});
+    buildMenus(modelPanel, {model, circuit_, controls, summary, accuracy, yosys, searchDock_});
 
     // Context menus "Export plot…" / "Export CSV…" (docs/exports.md).
     installPlotExportMenus(this);
@@ -129,6 +133,13 @@ void MainWindow::buildMenus(ModelPanel* model, const QList<QDockWidget*>& docks)
         sweep_->show();
         sweep_->raise();
     });
+
+    QAction* search = tools->addAction(tr("Searc&h per-layer design…"), this, [this] {
+        searchDock_->show();
+        searchDock_->raise();
+    });
+    search->setObjectName(QStringLiteral("searchAction"));
+    search->setToolTip(tr("The cheapest per-layer popcount design within an accuracy budget (docs/search.md)"));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* fit = view->addAction(tr("&Fit plots"), this, [this] {

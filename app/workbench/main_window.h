@@ -15,6 +15,7 @@ class TrainDialog;
 class SweepDialog;
 class NetlistActions;
 class YosysPanel;
+class SearchPanel;
 } // namespace axbnn::gui
 
 class MainWindow : public QMainWindow {
@@ -32,6 +33,8 @@ public:
     void showTrainDialog();
     axbnn::gui::ReportActions* reports() const { return reports_; }
     axbnn::gui::NetlistActions* netlists() const { return netlists_; }
+    axbnn::gui::SearchPanel* search() const { return search_; }
+    QDockWidget* searchDock() const { return searchDock_; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -49,4 +52,6 @@ private:
     axbnn::gui::SweepDialog* sweep_ = nullptr;
     axbnn::gui::NetlistActions* netlists_ = nullptr;
     axbnn::gui::YosysPanel* yosys_ = nullptr;
+    axbnn::gui::SearchPanel* search_ = nullptr;
+    QDockWidget* searchDock_ = nullptr;
 };

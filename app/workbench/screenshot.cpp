@@ -20,16 +20,23 @@ namespace {
 
 void fail(const QString& message)
 {
-    std::fprintf(stderr, "axbnn-workbench: screenshot failed: %s\n", qPrintable(message));
+    exitScreenshotFailed("screenshot", message);
+}
+
+} // namespace
+
+void exitScreenshotFailed(const char* what, const QString& message)
+{
+    std::fprintf(stderr, "axbnn-workbench: %s failed: %s\n", what, qPrintable(message));
     QApplication::exit(1);
 }
 
-bool writePng(QWidget* window, const QString& path, QString* error)
+bool writeWidgetPng(QWidget* widget, const QString& path, QString* error)
 {
     QByteArray png;
     QBuffer buffer(&png);
     buffer.open(QIODevice::WriteOnly);
-    if (!window->grab().save(&buffer, "PNG")) {
+    if (!widget->grab().save(&buffer, "PNG")) {
         *error = QStringLiteral("could not encode the PNG");
         return false;
     }
@@ -41,8 +48,6 @@ bool writePng(QWidget* window, const QString& path, QString* error)
     return true;
 }
 
-} // namespace
-
 void scheduleScreenshot(QWidget* window, ExplorationState* state, const QString& path, int timeoutMs)
 {
     auto* watcher = new FirstResultsWatcher(state, window);
@@ -50,7 +55,7 @@ void scheduleScreenshot(QWidget* window, ExplorationState* state, const QString&
         // Let the panels' replots and layout settle before grabbing.
         QTimer::singleShot(100, window, [window, path] {
             QString error;
-            if (!writePng(window, path, &error))
+            if (!writeWidgetPng(window, path, &error))
                 return fail(error);
             std::printf("wrote %s\n", qPrintable(path));
             QApplication::exit(0);

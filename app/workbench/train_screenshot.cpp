@@ -2,15 +2,13 @@
 #include "train_screenshot.h"
 
 #include "main_window.h"
+#include "screenshot.h"
 #include "train_dialog/train_dialog.h"
 
 #include <QApplication>
-#include <QBuffer>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QLineEdit>
-#include <QPixmap>
-#include <QSaveFile>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -24,25 +22,7 @@ namespace {
 
 void fail(const QString& message)
 {
-    std::fprintf(stderr, "axbnn-workbench: training screenshot failed: %s\n", qPrintable(message));
-    QApplication::exit(1);
-}
-
-bool writePng(QWidget* widget, const QString& path, QString* error)
-{
-    QByteArray png;
-    QBuffer buffer(&png);
-    buffer.open(QIODevice::WriteOnly);
-    if (!widget->grab().save(&buffer, "PNG")) {
-        *error = QStringLiteral("could not encode the PNG");
-        return false;
-    }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(png) != png.size() || !file.commit()) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    exitScreenshotFailed("training screenshot", message);
 }
 
 void setSpin(QWidget* dialog, const char* name, int value)
@@ -73,7 +53,7 @@ void scheduleTrainScreenshot(MainWindow* window, const QString& path, int timeou
     QObject::connect(dialog, &TrainDialog::trainingFinished, dialog, [dialog, path, dir, clock] {
         QTimer::singleShot(200, dialog, [dialog, path, dir, clock] {
             QString error;
-            if (!writePng(dialog, path, &error))
+            if (!writeWidgetPng(dialog, path, &error))
                 return fail(error);
             const axbnn::TrainOutcome* outcome = dialog->outcome();
             std::printf("trained %d layers in %.1f s, test accuracy %.2f%% on %d images\nwrote %s\n", outcome->layers,

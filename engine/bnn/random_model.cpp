@@ -1,6 +1,8 @@
 // Random model construction (see random_model.h).
 #include "bnn/random_model.h"
 
+#include "bnn/inference.h"
+
 #include "util/random_bits.h"
 
 #include <algorithm>
@@ -111,6 +113,21 @@ Model smallRandomModel(uint64_t seed)
                         {L::Dense, 24},
                         {L::Scores, 10}},
                        seed);
+}
+
+Dataset randomLabelledDataset(const Model& model, int count, uint64_t seed, const std::string& source)
+{
+    Dataset d;
+    d.shape = model.input;
+    d.count = count;
+    d.classNames.assign(10, "c");
+    d.source = source;
+    d.images = randomImages(d.shape, count, seed);
+    d.labels.assign(static_cast<size_t>(count), 0);
+    const std::vector<int> p = InferenceEngine(model).predict(d, 0, count);
+    for (int i = 0; i < count; ++i)
+        d.labels[static_cast<size_t>(i)] = static_cast<uint8_t>(p[static_cast<size_t>(i)]);
+    return d;
 }
 
 } // namespace axbnn

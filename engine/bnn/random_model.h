@@ -3,9 +3,11 @@
 // activations are neither constant nor all alike), random directions.
 #pragma once
 
+#include "bnn/dataset.h"
 #include "bnn/model.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace axbnn {
@@ -30,5 +32,10 @@ Model smallRandomModel(uint64_t seed);
 
 // count random images of `shape`, pixels uniform 0..255.
 std::vector<uint8_t> randomImages(Shape shape, int count, uint64_t seed);
+
+// `count` random images of the model's input shape labelled by the exact
+// model's own predictions (exact accuracy 1): a search or sweep on it
+// measures what approximation loses. classNames "c", source `source`.
+Dataset randomLabelledDataset(const Model& model, int count, uint64_t seed, const std::string& source);
 
 } // namespace axbnn

@@ -196,7 +196,11 @@ std::string designHash(const Design& design, Aspect aspect, const Model* model, 
             j["mitigation_rule"] = kMitigationRuleVersion;
         break;
     }
-    case Aspect::LayerCosts: j = {{"model", design.model}, {"structure", structureJson(design.unit)}}; break;
+    case Aspect::LayerCosts:
+        j = {{"model", design.model}, {"structure", structureJson(design.unit)}};
+        if (!design.layers.empty()) // explicit units (a per-layer design) cost as given
+            j["layers"] = layersJson(design.layers);
+        break;
     case Aspect::All: j = designJson(design); break;
     }
     j["aspect"] = static_cast<int>(aspect);

@@ -38,13 +38,16 @@ bool isApproximable(const Layer& layer)
 }
 
 std::vector<LayerCost> computeLayerCosts(const Model& model, Topology topology, const ApproxConfig& knobs,
-                                         const CellLibrary& library)
+                                         const CellLibrary& library, const std::map<int, UnitDesign>& explicitUnits)
 {
     CostOptions options;
     options.energyVectors = 128; // the cost model's minimum: the table shows area
-    const ApproxConfig approx = knobsOnly(knobs); // overrides index one netlist only
+    // Overrides index one netlist only: knobs and cells.
+    UnitDesign global;
+    global.topology = topology;
+    global.approx = knobsOnly(knobs);
 
-    std::map<int, std::pair<CircuitCost, CircuitCost>> byFanIn;
+    std::map<std::pair<int, std::string>, std::pair<CircuitCost, CircuitCost>> byUnit; // (fan-in, unit JSON)
     std::vector<LayerCost> rows;
     for (size_t i = 0; i < model.layers.size(); ++i) {
         const Layer& layer = model.layers[i];
@@ -55,16 +58,20 @@ std::vector<LayerCost> computeLayerCosts(const Model& model, Topology topology, 
         if (binary) {
             row.fanIn = layer.fanIn();
             row.popcountBits = bitsFor(static_cast<uint64_t>(row.fanIn));
-            auto it = byFanIn.find(row.fanIn);
-            if (it == byFanIn.end()) {
-                const Netlist exact = buildPopcount(row.fanIn, topology, library);
-                const Netlist approximate = applyApproximation(exact, library, approx);
-                it = byFanIn
-                         .emplace(row.fanIn, std::pair{computeCost(exact, options), computeCost(approximate, options)})
+            const auto given = explicitUnits.find(row.layer);
+            UnitDesign unit = given != explicitUnits.end() ? given->second : global;
+            if (!unit.circuit || !unit.netlist.empty())
+                unit.approx = {}; // costed as the exact circuit
+            const auto key = std::pair{row.fanIn, unitDesignJson(unit).dump()};
+            auto it = byUnit.find(key);
+            if (it == byUnit.end()) {
+                const Netlist exact = buildPopcount(row.fanIn, unit.topology, library);
+                const Netlist approximate = applyApproximation(exact, library, unit.approx);
+                it = byUnit.emplace(key, std::pair{computeCost(exact, options), computeCost(approximate, options)})
                          .first;
             }
             row.exact = it->second.first;
-            row.approximated = isApproximable(layer);
+            row.approximated = isApproximable(layer) || given != explicitUnits.end();
             row.approximate = row.approximated ? it->second.second : it->second.first;
         }
         rows.push_back(std::move(row));

@@ -7,8 +7,10 @@
 #include "bnn/model.h"
 #include "circuit/approximation.h"
 #include "circuit/cost_model.h"
+#include "explore/design.h"
 #include "io/dataset.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -44,9 +46,15 @@ struct LayerCost {
 };
 
 // Builds the exact and approximate popcount for each binary layer's fan-in
-// (once per distinct fan-in). Energy is a rough estimate (few vectors).
+// (once per distinct fan-in and unit). Energy is a rough estimate (few
+// vectors). `explicitUnits` (a design's per-layer units, by layer index)
+// replace the topology and knobs on their layers: built circuits of the
+// layer's whole fan-in with the unit's topology and knobs (a unit width or
+// an imported netlist is costed as that whole-fan-in circuit; an exact
+// unit as the exact circuit).
 std::vector<LayerCost> computeLayerCosts(const Model& model, Topology topology, const ApproxConfig& knobs,
-                                         const CellLibrary& library);
+                                         const CellLibrary& library,
+                                         const std::map<int, UnitDesign>& explicitUnits = {});
 
 // The explored circuit inside the model: every approximable layer gets a
 // circuit of its own fan-in with `approx`'s knobs; the per-cell overrides

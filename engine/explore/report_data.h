@@ -9,10 +9,33 @@
 #include "explore/cost_sweep.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace axbnn {
+
+// A search result loaded into the workbench (docs/search.md, "In the
+// workbench"): the chosen design per layer with its cost, the accuracy the
+// search measured, and the commands that reproduce both.
+struct ReportSearchLayer {
+    std::string name;
+    std::string unit; // unitSummary: "wallace maj-fa lsb 1"
+    double areaUm2 = 0, energyFj = 0, delayPs = 0; // this layer's share of the objective (docs/search.md)
+};
+struct ReportSearch {
+    std::string objective; // area | energy | delay
+    double budgetPoints = 0;
+    std::string mitigation;
+    std::vector<ReportSearchLayer> layers;
+    ReportSearchLayer total, exact; // network sums; exact: exact adder trees
+    double proxyAccuracy = 0, exactProxyAccuracy = 0;
+    int proxyImages = 0;
+    double testAccuracy = -1, exactTestAccuracy = -1; // -1: not verified on the test set
+    int testImages = 0;
+    std::string searchCommand; // axbnn search ... (the whole search)
+    std::string evalCommand; // axbnn eval --config ... (this design's test accuracy)
+};
 
 struct ReportRequest {
     std::string sessionPath; // shown in the report; may be empty
@@ -28,6 +51,7 @@ struct ReportRequest {
     bool levelSweep = true; // accuracy against level (needs a model)
     std::string data = "fashion-mnist";
     std::string calibration = "fashion-mnist:train";
+    std::optional<ReportSearch> search; // the design on screen is this search result
 };
 
 struct ReportAccuracyRow {

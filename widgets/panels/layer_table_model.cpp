@@ -111,7 +111,8 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
         "XNOR inputs per neuron: the popcount width N (k x k x C for convolutions)",
         "Output bits of the popcount, ceil(log2(N + 1))",
         "Area of one exact N-input popcount with the current topology (cell library, µm²)",
-        "Area of one popcount with the current approximation knobs (µm²)",
+        "Area of one popcount with the current approximation knobs, or with the layer's own unit in a per-layer design "
+        "(µm²)",
         "Measured fraction of XNOR outputs that are 1 (exact engine on test images)"};
     if (role == Qt::DisplayRole)
         return tr(titles[section]);

@@ -3,9 +3,9 @@
 // (QCustomPlot is a widget), which takes a fraction of a second.
 #include "report/report_actions.h"
 
+#include "report/report_writer.h"
 #include "state/background_pool.h"
 #include "state/exploration_state.h"
-#include "report/report_writer.h"
 #include "state/session.h"
 
 #include <QAction>
@@ -71,7 +71,9 @@ void ReportActions::exportTo(const QString& path, int limit)
         Q_EMIT failed(tr("A report is already being written"));
         return;
     }
-    const ReportRequest request = reportRequestFromSession(captureSession(*state_), QString(), limit);
+    ReportRequest request = reportRequestFromSession(captureSession(*state_), QString(), limit);
+    if (const auto search = state_->searchReport()) // the design on screen is a search result
+        request.search = *search;
     running_ = true;
     export_->setEnabled(false);
     auto* progress = new QProgressDialog(tr("Computing the report…"), tr("Cancel"), 0, 100, window_);

@@ -161,6 +161,40 @@ QString accuracySection(const ReportData& d)
     return h + QStringLiteral("</table>\n");
 }
 
+// The per-layer design of a loaded search result (docs/search.md).
+QString searchSection(const ReportData& d)
+{
+    if (!d.request.search)
+        return {};
+    const ReportSearch& s = *d.request.search;
+    QString h = QStringLiteral("<h2>Per-layer design (search)</h2>\n<p>The design on screen is a result of "
+                               "<code>axbnn search</code> (objective %1, budget %2 points, mitigation %3): "
+                               "one popcount unit per layer, reused for every neuron of the layer. The "
+                               "accuracy rows below use the knobs on every layer; this table is the "
+                               "per-layer design.</p>\n<table>\n")
+                    .arg(esc(s.objective), reportNumber(s.budgetPoints), esc(s.mitigation));
+    h += row({"layer", "unit", "area (µm²)", "energy (fJ/inference)", "delay (ps)"}, true);
+    const auto costRow = [](const ReportSearchLayer& l, const QString& name) {
+        return row({name, esc(l.unit), reportNumber(l.areaUm2), reportNumber(l.energyFj), reportNumber(l.delayPs)});
+    };
+    for (const ReportSearchLayer& l : s.layers)
+        h += costRow(l, esc(l.name));
+    h += costRow(s.total, QStringLiteral("<b>total</b>"));
+    h += costRow(s.exact, QStringLiteral("exact design"));
+    h += QStringLiteral("</table>\n<table>\n");
+    h += row({"accuracy", "design (%)", "exact (%)", "images"}, true);
+    h += row({QStringLiteral("proxy (calibration images)"), QString::number(100.0 * s.proxyAccuracy, 'f', 2),
+              QString::number(100.0 * s.exactProxyAccuracy, 'f', 2), QString::number(s.proxyImages)});
+    if (s.testAccuracy >= 0)
+        h += row({QStringLiteral("test set"), QString::number(100.0 * s.testAccuracy, 'f', 2),
+                  QString::number(100.0 * s.exactTestAccuracy, 'f', 2), QString::number(s.testImages)});
+    h += QStringLiteral("</table>\n");
+    h += QStringLiteral("<p class=\"cmd\">Search: <code>%1</code></p>\n").arg(esc(s.searchCommand));
+    return h
+        + QStringLiteral("<p class=\"cmd\">Test accuracy of this design: <code>%1</code></p>\n")
+              .arg(esc(s.evalCommand));
+}
+
 QString plotsSection(const ReportData& d, const QMap<QString, QByteArray>& images, bool dataUris)
 {
     QString h = QStringLiteral("<h2>Plots</h2>\n");
@@ -219,6 +253,7 @@ QString reportHtml(const ReportData& d, const QMap<QString, QByteArray>& images,
     h += QStringLiteral("<p>Commands are for <code>build/bin/axbnn</code>; each prints the numbers beside it.</p>\n");
     h += modelSection(d);
     h += configurationSection(d);
+    h += searchSection(d);
     h += circuitSection(d);
     h += errorSection(d, images, dataUris);
     h += accuracySection(d);

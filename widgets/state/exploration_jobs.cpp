@@ -179,7 +179,7 @@ void ExplorationState::startWaitingSweep()
     // The model's per-layer costs depend on the same knobs: they wait likewise.
     if (model_) {
         layerCostsRequested_ = designHash(Aspect::LayerCosts);
-        models_->evaluateLayerCosts(model_, spec_.topology, knobsOnly(spec_.approx), library_);
+        models_->evaluateLayerCosts(model_, spec_.topology, knobsOnly(spec_.approx), library_, design().layers);
     }
 }
 bool ExplorationState::isLoadingModel() const
@@ -224,7 +224,7 @@ void ExplorationState::evaluate(int affects)
     if (affects & LayerCostsOnly && !(affects & Sweep)) // with Sweep: startWaitingSweep()
     {
         layerCostsRequested_ = designHash(Aspect::LayerCosts);
-        models_->evaluateLayerCosts(model_, spec_.topology, knobsOnly(spec_.approx), library_);
+        models_->evaluateLayerCosts(model_, spec_.topology, knobsOnly(spec_.approx), library_, design().layers);
     }
     const int accuracy = affects & (Accuracy | AccuracySweepOnly);
     if (!accuracy)

@@ -13,6 +13,13 @@
 namespace axbnn::gui {
 namespace {
 
+// Whether the controls can show a layer's explicit unit as the explored
+// circuit (a unit width or an imported netlist they cannot).
+bool controlsShow(const UnitDesign& unit)
+{
+    return unit.netlist.empty() && unit.unitWidth == 0;
+}
+
 void removeIndex(std::vector<int>& cells, int index)
 {
     cells.erase(std::remove(cells.begin(), cells.end(), index), cells.end());
@@ -35,7 +42,84 @@ Design ExplorationState::design() const
         d.comparison = comparison_->path;
     d.selectedLayer = selectedLayer_;
     d.mitigation = parseMitigation(mitigation_.toStdString());
+    d.layers = layers_;
+    if (model_) // the explored layer counts with the explored circuit (d.unit)
+        if (const auto it = d.layers.find(exploredLayer(d, model_->model));
+            it != d.layers.end() && controlsShow(it->second))
+            d.layers.erase(it);
     return d;
+}
+
+UnitDesign ExplorationState::exploredUnit(const UnitDesign& base) const
+{
+    UnitDesign u;
+    u.topology = spec_.topology;
+    u.approx = spec_.approx;
+    u.netlist = importedPath_.toStdString();
+    u.unitWidth = u.netlist.empty() ? base.unitWidth : 0;
+    return u;
+}
+
+std::map<int, UnitDesign> ExplorationState::layerUnits() const
+{
+    std::map<int, UnitDesign> units = layers_;
+    if (model_) {
+        Design d; // exploredLayer() reads N and the selected layer
+        d.inputs = spec_.inputs;
+        d.selectedLayer = selectedLayer_;
+        if (const auto it = units.find(exploredLayer(d, model_->model)); it != units.end() && controlsShow(it->second))
+            it->second = exploredUnit(it->second);
+    }
+    return units;
+}
+
+void ExplorationState::keepExploredUnit()
+{
+    layers_ = layerUnits();
+}
+
+void ExplorationState::loadExploredUnit()
+{
+    if (!model_ || selectedLayer_ < 0 || !importedPath_.isEmpty()
+        || !isApproximable(model_->model.layers[static_cast<size_t>(selectedLayer_)]))
+        return;
+    const auto it = layers_.find(selectedLayer_);
+    if (it == layers_.end() || !controlsShow(it->second))
+        return;
+    spec_.inputs = model_->model.layers[static_cast<size_t>(selectedLayer_)].fanIn();
+    spec_.topology = it->second.topology;
+    spec_.approx = it->second.circuit ? it->second.approx : ApproxConfig{};
+}
+
+void ExplorationState::setSearchReport(std::shared_ptr<const ReportSearch> section)
+{
+    searchReport_ = std::move(section);
+    searchReportKey_ = countingKey();
+}
+
+std::shared_ptr<const ReportSearch> ExplorationState::searchReport() const
+{
+    return searchReport_ && searchReportKey_ == countingKey() ? searchReport_ : nullptr;
+}
+
+std::string ExplorationState::countingKey() const
+{
+    if (!model_)
+        return {};
+    nlohmann::json key = nlohmann::json::array();
+    for (const auto& unit : modelUnits(design(), model_->model))
+        key.push_back(unit && !unit->isExact() ? unitDesignJson(*unit) : nlohmann::json());
+    key.push_back(mitigation_.toStdString());
+    return key.dump();
+}
+
+void ExplorationState::clearLayerUnits()
+{
+    if (layers_.empty())
+        return;
+    const AspectHashes before = hashes();
+    layers_.clear();
+    commit(affectedSince(before));
 }
 
 void ExplorationState::setDesign(const Design& d)
@@ -52,15 +136,22 @@ void ExplorationState::setDesign(const Design& d)
     if (model_ && model_->path == d.model && d.selectedLayer >= -1
         && d.selectedLayer < static_cast<int>(model_->model.layers.size()))
         selectedLayer_ = d.selectedLayer;
+    layers_ = d.layers;
     const QString netlist = QString::fromStdString(d.unit.netlist);
-    if (netlist.isEmpty())
+    if (netlist.isEmpty()) {
         dropImport();
-    else if (netlist != importedPath_)
+        loadExploredUnit(); // an explicit unit of the selected layer wins, as in inference
+    } else if (netlist != importedPath_)
         openNetlist(netlist); // in the background; a failure leaves the built circuit
     // N and the selected layer agree (an imported netlist keeps its N).
     if (model_ && selectedLayer_ >= 0 && netlist.isEmpty()
         && model_->model.layers[static_cast<size_t>(selectedLayer_)].fanIn() != spec_.inputs)
         selectedLayer_ = -1;
+    // A per-layer design saved by the workbench leaves the selected layer's
+    // unit to the explored circuit: it is that layer's explicit unit again.
+    if (!layers_.empty() && netlist.isEmpty() && model_ && selectedLayer_ >= 0
+        && isApproximable(model_->model.layers[static_cast<size_t>(selectedLayer_)]))
+        layers_.try_emplace(selectedLayer_, exploredUnit());
     applyMeasuredPWithoutCommit(); // the effective p, without a commit of its own
     int affects = affectedSince(hashesBefore);
     if (!report_) // nothing computed yet: everything
@@ -75,6 +166,7 @@ void ExplorationState::setInputs(int inputs)
     if (inputs == spec_.inputs)
         return;
     const AspectHashes before = hashes();
+    keepExploredUnit(); // the selected layer's explicit unit keeps what the controls set
     dropImport(); // a knob of the built circuit: back to it (and to its accuracy)
     spec_.inputs = inputs;
     // N and the selected layer never disagree: a layer of another fan-in is deselected.
@@ -242,6 +334,7 @@ void ExplorationState::setModel(std::shared_ptr<const LoadedModel> model, ModelS
     }
     model_ = std::move(model);
     selectedLayer_ = -1;
+    layers_.clear(); // layer indices of another model
     layerCosts_.reset();
     accuracySweep_.reset();
     // The first layer with a popcount is the natural one to explore; selected
@@ -263,6 +356,16 @@ void ExplorationState::selectLayer(int layer)
         return;
     if (layer == selectedLayer_)
         return;
+    keepExploredUnit();
+    if (!imported_ && layer >= 0 && layers_.count(layer) && controlsShow(layers_.at(layer))
+        && isApproximable(model_->model.layers[static_cast<size_t>(layer)])) { // its unit becomes the explored circuit
+        const AspectHashes before = hashes();
+        selectedLayer_ = layer;
+        loadExploredUnit();
+        applyMeasuredPWithoutCommit();
+        commit(affectedSince(before));
+        return;
+    }
     selectedLayer_ = layer;
     Q_EMIT changed();
     if (imported_) { // the imported circuit keeps its N; it counts for the layer if N fits

@@ -10,10 +10,12 @@
 #include "analysis/circuit_report.h"
 #include "circuit/cell_library.h"
 #include "explore/design.h"
+#include "explore/report_data.h"
 
 #include <QObject>
 #include <QString>
 
+#include <map>
 #include <memory>
 
 namespace axbnn::gui {
@@ -97,6 +99,24 @@ public:
     // A name of mitigationModes() (bnn/mitigation.h)
     void setMitigation(const QString& mode);
     QString mitigation() const { return mitigation_; }
+
+    // The per-layer design: explicit units by model layer (Design::layers,
+    // e.g. a search result) replacing the knobs on those layers; empty: the
+    // knobs apply to every Conv and Dense layer. The explored circuit is
+    // the selected layer's unit: selecting a layer with an explicit unit
+    // shows that unit, and the controls then change that layer's unit only.
+    // layerUnits() includes the explored layer's unit as the controls set
+    // it. Cleared when another main model is loaded.
+    std::map<int, UnitDesign> layerUnits() const;
+    bool hasLayerUnits() const { return !layers_.empty(); }
+    // Back to the knobs on every layer (keeps the explored circuit).
+    void clearLayerUnits();
+
+    // The search result the per-layer design was loaded from (the report's
+    // search section); searchReport() is null once the design's accuracy
+    // differs from the loaded one (a control changed it).
+    void setSearchReport(std::shared_ptr<const ReportSearch> section);
+    std::shared_ptr<const ReportSearch> searchReport() const;
 
     // Models. openModel() loads in the background; on success the model
     // replaces the slot's model, on failure modelLoadFailed() is emitted and
@@ -191,6 +211,17 @@ private:
     // The report is out (or failed): the cost sweep and accuracy work that
     // waited for it start.
     void startWaitingWork();
+    // The explored circuit as a unit (unit width and netlist of `base`
+    // where the circuit cannot say them).
+    UnitDesign exploredUnit(const UnitDesign& base = {}) const;
+    // Writes the explored circuit into layers_ when the explored layer has
+    // an explicit unit (before the explored layer changes).
+    void keepExploredUnit();
+    // The selected layer's explicit unit becomes the explored circuit.
+    void loadExploredUnit();
+    // What inference counts with on every layer (exact units, circuits or
+    // not, alike) and the mitigation, as text: equal keys, equal accuracy.
+    std::string countingKey() const;
 
     mutable std::pair<const Model*, std::string> fingerprint_; // of model_, computed once
     std::shared_ptr<const CellLibrary> library_;
@@ -203,6 +234,9 @@ private:
     QString importedPath_;
     std::shared_ptr<const LoadedModel> model_, comparison_;
     int selectedLayer_ = -1;
+    std::shared_ptr<const ReportSearch> searchReport_;
+    std::string searchReportKey_; // countingKey() when it was loaded
+    std::map<int, UnitDesign> layers_; // explicit units; the explored layer's may be stale (layerUnits())
     std::shared_ptr<const CircuitReport> report_;
     std::shared_ptr<const CostSweep> costSweep_;
     std::shared_ptr<const AccuracyResult> accuracy_;

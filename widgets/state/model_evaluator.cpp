@@ -113,11 +113,13 @@ void ModelEvaluator::evaluateSweep(LevelSweepRequest request)
 }
 
 void ModelEvaluator::evaluateLayerCosts(std::shared_ptr<const LoadedModel> model, Topology topology,
-                                        const ApproxConfig& knobs, std::shared_ptr<const CellLibrary> library)
+                                        const ApproxConfig& knobs, std::shared_ptr<const CellLibrary> library,
+                                        std::map<int, UnitDesign> layers)
 {
-    layerCosts_.submit([model = std::move(model), topology, knobs, library = std::move(library)] {
-        return computeLayerCosts(model->model, topology, knobs, *library);
-    });
+    layerCosts_.submit(
+        [model = std::move(model), topology, knobs, library = std::move(library), layers = std::move(layers)] {
+            return computeLayerCosts(model->model, topology, knobs, *library, layers);
+        });
 }
 
 } // namespace axbnn::gui

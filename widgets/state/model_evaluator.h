@@ -42,8 +42,9 @@ public:
     void dropAccuracy() { accuracy_.drop(); }
     bool isAccuracyBusy() const { return accuracy_.isBusy(); }
     void evaluateSweep(LevelSweepRequest request);
+    // `layers`: the design's explicit per-layer units (computeLayerCosts).
     void evaluateLayerCosts(std::shared_ptr<const LoadedModel> model, Topology topology, const ApproxConfig& knobs,
-                            std::shared_ptr<const CellLibrary> library);
+                            std::shared_ptr<const CellLibrary> library, std::map<int, UnitDesign> layers = {});
     void cancelSweep() { sweep_.cancel(); }
     void dropSweep() { sweep_.drop(); }
     bool isSweepBusy() const { return sweep_.isBusy(); }

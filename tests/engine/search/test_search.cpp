@@ -23,30 +23,14 @@ Model tinyModel()
     return smallRandomModel(11);
 }
 
-// Random images labelled by the exact model: exact accuracy is 1.
-Dataset labelled(const Model& m, int count, uint64_t seed, const std::string& source)
-{
-    Dataset d;
-    d.shape = m.input;
-    d.count = count;
-    d.classNames.assign(10, "c");
-    d.source = source;
-    d.images = randomImages(d.shape, count, seed);
-    d.labels.assign(static_cast<size_t>(count), 0);
-    const std::vector<int> p = InferenceEngine(m).predict(d, 0, count);
-    for (int i = 0; i < count; ++i)
-        d.labels[static_cast<size_t>(i)] = static_cast<uint8_t>(p[static_cast<size_t>(i)]);
-    return d;
-}
-
 constexpr const char* kSmallSpace = R"({"topologies": ["adder-tree", "wallace"], "cells": ["maj-fa", "maj"],
     "ha_cells": [""], "lsb": [0, 1, 2], "levels": [0, 1]})";
 
 // Everything a search needs, kept alive together.
 struct Setup {
     Model model = tinyModel();
-    Dataset calibration = labelled(model, 300, 21, "calib");
-    Dataset test = labelled(model, 400, 22, "test");
+    Dataset calibration = randomLabelledDataset(model, 300, 21, "calib");
+    Dataset test = randomLabelledDataset(model, 400, 22, "test");
     SearchSpace space;
     std::unique_ptr<SearchCosts> costs;
     SearchData data;
