@@ -47,7 +47,8 @@ public:
     }
 
     // Copies `leaf` onto primary inputs [first, first + width); its inputs
-    // beyond `width` read constant 0.
+    // beyond `width` read constant 0 (and its largest output is then that of
+    // the padded block). `maxValue` is the leaf's largest output.
     Operand place(const Netlist& leaf, int first, int width, uint32_t maxValue)
     {
         Netlist& net = h_.netlist;
@@ -74,12 +75,14 @@ public:
             net.cells.push_back(c);
         }
         p.endCell = static_cast<int>(net.cells.size());
-        p.maxValue = maxValue;
-        const size_t bits = std::min(leaf.outputs.size(), static_cast<size_t>(bitsFor(maxValue)));
-        for (size_t b = 0; b < bits; ++b)
-            p.outputs.push_back(map[leaf.outputs[b]]);
+        for (Signal s : leaf.outputs)
+            p.outputs.push_back(map[s]);
         h_.leaves.push_back(p);
-        return {p.outputs, maxValue};
+        LeafPlacement& placed = h_.leaves.back();
+        placed.maxValue =
+            width < leaf.inputs ? largestOutput(leafNetlist(h_, static_cast<int>(h_.leaves.size()) - 1)) : maxValue;
+        placed.outputs.resize(std::min(placed.outputs.size(), static_cast<size_t>(bitsFor(placed.maxValue))));
+        return {placed.outputs, placed.maxValue};
     }
 
     // Ripple-carry adder as wide as a.maxValue + b.maxValue; the top column's
