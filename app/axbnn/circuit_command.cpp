@@ -4,6 +4,7 @@
 #include "cli_app.h"
 #include "commands.h"
 
+#include "analysis/hierarchical_errors.h"
 #include "circuit/design_limits.h"
 #include "circuit/testbench_writer.h"
 #include "circuit/verilog_writer.h"
@@ -70,7 +71,24 @@ void runCircuit(const CircuitArgs& a)
     const CellLibrary library = a.circuit.library();
     CircuitSpec spec = a.circuit.spec(a.inputs);
     spec.error.conditional = a.out.conditional;
-    emitCircuit(evaluateCircuit(spec, library), a.out);
+    if (!a.circuit.hierarchical()) {
+        emitCircuit(evaluateCircuit(spec, library), a.out);
+        return;
+    }
+    const LeafSpec leaf = a.circuit.leafSpec(library);
+    HierarchicalPopcount h;
+    const CircuitReport report = evaluateHierarchicalCircuit(spec, leaf, library, &h);
+    if (!a.out.json) {
+        const LeafPlacement& first = h.leaves.front();
+        const LeafPlacement& last = h.leaves.back();
+        std::printf("hierarchical: %zu leaves of %d inputs (%s)", h.leaves.size(), first.leafInputs,
+                    leaf.imported ? ("imported from " + leaf.importedPath).c_str()
+                                  : ("generated " + topologyName(spec.topology)).c_str());
+        if (last.width != first.leafInputs)
+            std::printf(", the last %s %d inputs", leaf.imported ? "padded with 0 beyond" : "narrower:", last.width);
+        std::printf(", summed by an adder tree from level %d\n", h.leafLevels);
+    }
+    emitCircuit(report, a.out);
 }
 
 void runCells(const CircuitOptions& o, bool json)
@@ -165,6 +183,7 @@ void addCircuitCommand(CLI::App& app)
         ->check(kWholeNumberValidator)
         ->check(CLI::Range(1, kMaxPopcountInputs));
     addCircuitOptions(cmd, args->circuit, true);
+    addLeafOptions(cmd, args->circuit);
     addCircuitOutputs(cmd, args->out);
     cmd->callback([args]() { runCircuit(*args); });
 }

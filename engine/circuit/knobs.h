@@ -46,6 +46,10 @@ inline constexpr const char* kApproxCells = "approx_cells"; // hand-picked cell 
 inline constexpr const char* kExactCells = "exact_cells";
 inline constexpr const char* kUnitWidth = "unit_width";
 inline constexpr const char* kNetlist = "netlist";
+// A hierarchical popcount (circuit/hierarchical_popcount.h): an imported leaf
+// block file, or the width of a generated one.
+inline constexpr const char* kLeaf = "leaf";
+inline constexpr const char* kLeafWidth = "leaf_width";
 } // namespace unit_keys
 
 } // namespace axbnn

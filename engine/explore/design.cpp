@@ -19,8 +19,8 @@ bool UnitDesign::operator==(const UnitDesign& o) const
 {
     const ApproxConfig &a = approx, &b = o.approx;
     return circuit == o.circuit && topology == o.topology && unitWidth == o.unitWidth && netlist == o.netlist
-        && a.lsbColumns == b.lsbColumns && a.levels == b.levels && a.extraCells == b.extraCells
-        && a.exactCells == b.exactCells && a.faCell == b.faCell && a.haCell == b.haCell;
+        && leaf == o.leaf && leafWidth == o.leafWidth && a.lsbColumns == b.lsbColumns && a.levels == b.levels
+        && a.extraCells == b.extraCells && a.exactCells == b.exactCells && a.faCell == b.faCell && a.haCell == b.haCell;
 }
 
 bool Design::operator==(const Design& o) const
@@ -221,6 +221,10 @@ nlohmann::json unitDesignJson(const UnitDesign& unit)
                         {kNetlist, stringOrNull(unit.netlist)}};
     for (const KnobInfo& knob : knobTable())
         j[knob.key] = knobValue(unit.approx, knob.knob);
+    if (!unit.leaf.empty()) // written only when set: designs without one keep their hashes
+        j[kLeaf] = unit.leaf;
+    if (unit.leafWidth > 0)
+        j[kLeafWidth] = unit.leafWidth;
     return j;
 }
 
@@ -363,6 +367,10 @@ UnitDesign readUnit(const Reader& r, const nlohmann::json& j, const std::string&
     u.approx.exactCells = r.cells(j, kExactCells, at + "." + kExactCells);
     u.unitWidth = r.integer(j, kUnitWidth, at + "." + kUnitWidth, 0, kMaxUnitWidth, 0);
     u.netlist = r.string(j, kNetlist, at + "." + kNetlist);
+    u.leaf = r.string(j, kLeaf, at + "." + kLeaf);
+    u.leafWidth = r.integer(j, kLeafWidth, at + "." + kLeafWidth, 0, kMaxUnitWidth, 0);
+    if (!u.leaf.empty() && u.leafWidth > 0)
+        r.fail("'" + at + "." + kLeaf + "' and '" + at + "." + kLeafWidth + "' exclude each other");
     return u;
 }
 
