@@ -29,6 +29,20 @@ int typeByName(Netlist& net, const CellType& type)
     return static_cast<int>(net.types.size() - 1);
 }
 
+// `cell` with its inputs read through `map` and fresh output signals of
+// `net`, recorded in `map`.
+CellInstance remapped(const CellInstance& cell, std::vector<Signal>& map, Netlist& net)
+{
+    CellInstance c = cell;
+    for (Signal& s : c.in)
+        if (s != kNoSignal)
+            s = map[s];
+    c.sum = map[cell.sum] = net.signalCount++;
+    if (cell.carry != kNoSignal)
+        c.carry = map[cell.carry] = net.signalCount++;
+    return c;
+}
+
 int levelCount(const Netlist& net)
 {
     int levels = 0;
@@ -63,15 +77,9 @@ public:
         p.leafInputs = leaf.inputs;
         p.firstCell = static_cast<int>(net.cells.size());
         for (const CellInstance& cell : leaf.cells) {
-            CellInstance c = cell;
+            CellInstance c = remapped(cell, map, net);
             c.type = typeByName(net, leaf.typeOf(cell));
             c.node = -1;
-            for (Signal& s : c.in)
-                if (s != kNoSignal)
-                    s = map[s];
-            c.sum = map[cell.sum] = net.signalCount++;
-            if (cell.carry != kNoSignal)
-                c.carry = map[cell.carry] = net.signalCount++;
             net.cells.push_back(c);
         }
         p.endCell = static_cast<int>(net.cells.size());
@@ -95,13 +103,7 @@ public:
         const int width = bitsFor(r.maxValue);
         Signal carry = kNoSignal;
         for (int j = 0; j < width; ++j) {
-            std::vector<Signal> in;
-            if (j < static_cast<int>(a.bits.size()))
-                in.push_back(a.bits[j]);
-            if (j < static_cast<int>(b.bits.size()))
-                in.push_back(b.bits[j]);
-            if (carry != kNoSignal)
-                in.push_back(carry);
+            const std::vector<Signal> in = rippleColumn(a.bits, b.bits, j, carry);
             if (in.size() < 2) {
                 r.bits.push_back(in.empty() ? kConst0 : in[0]);
                 carry = kNoSignal;
@@ -249,16 +251,8 @@ Netlist leafNetlist(const HierarchicalPopcount& h, int leaf)
     for (int i = 0; i < p.width; ++i)
         map[kFirstInput + p.firstInput + i] = kFirstInput + static_cast<Signal>(i);
     out.signalCount = kFirstInput + static_cast<uint32_t>(p.width);
-    for (int k = p.firstCell; k < p.endCell; ++k) {
-        CellInstance c = net.cells[static_cast<size_t>(k)];
-        for (Signal& s : c.in)
-            if (s != kNoSignal)
-                s = map[s];
-        c.sum = map[c.sum] = out.signalCount++;
-        if (c.carry != kNoSignal)
-            c.carry = map[c.carry] = out.signalCount++;
-        out.cells.push_back(c);
-    }
+    for (int k = p.firstCell; k < p.endCell; ++k)
+        out.cells.push_back(remapped(net.cells[static_cast<size_t>(k)], map, out));
     for (Signal s : p.outputs)
         out.outputs.push_back(map[s]);
     out.levels = levelCount(out);

@@ -2,11 +2,11 @@
 // enumeration where that reaches, within Monte Carlo's confidence beyond it,
 // and within the confidence of a Monte Carlo run through the circuit's own
 // Verilog simulated by Icarus (576 inputs, 36 imported 16-input blocks).
-#include "analysis/hierarchical_errors.h"
+#include "../circuit/hierarchical_test_support.h"
+#include "error_analysis_test_support.h"
 
-#include "circuit/popcount_builder.h"
+#include "analysis/hierarchical_errors.h"
 #include "circuit/verilog_writer.h"
-#include "io/verilog_import.h"
 #include "util/random_bits.h"
 
 #include <QProcess>
@@ -19,40 +19,12 @@
 #include <sstream>
 
 using namespace axbnn;
+using namespace axbnn::hierarchical_test;
+using axbnn::testing::compareExact;
+using axbnn::testing::compareWithinConfidence;
+using axbnn::testing::differ;
 
 namespace {
-
-const CellLibrary& lib()
-{
-    static const CellLibrary library = CellLibrary::defaults();
-    return library;
-}
-
-ApproxConfig knobs(int lsb, int levels)
-{
-    ApproxConfig a;
-    a.lsbColumns = lsb;
-    a.levels = levels;
-    return a;
-}
-
-LeafSpec generated(int width)
-{
-    LeafSpec s;
-    s.width = width;
-    return s;
-}
-
-// Our approximate 16-input block as gate-level Verilog, imported again: what
-// docs/cell-library.md's showcase uses as its leaf.
-LeafSpec importedBlock(int inputs, ApproxConfig approx)
-{
-    const Netlist block = applyApproximation(buildPopcount(inputs, Topology::AdderTree, lib()), lib(), approx);
-    LeafSpec s;
-    s.imported = std::make_shared<const Netlist>(importVerilog(writeVerilog(block, "block"), "block.v"));
-    s.importedPath = "block.v";
-    return s;
-}
 
 ErrorOptions options(double p, bool conditional)
 {
@@ -60,11 +32,6 @@ ErrorOptions options(double p, bool conditional)
     o.p = p;
     o.conditional = conditional;
     return o;
-}
-
-QByteArray differ(const char* what, double got, double expected)
-{
-    return QByteArray(what) + ": " + QByteArray::number(got, 'g', 12) + " vs " + QByteArray::number(expected, 'g', 12);
 }
 
 } // namespace
@@ -92,9 +59,10 @@ private Q_SLOTS:
         // imported approximate 6-input block, the last padded; 2: generated
         // leaves of 4 with LSB column 0 approximate (the tree's column 0 is a half adder).
         const HierarchicalPopcount h = variant == 0
-            ? makeHierarchicalPopcount(20, generated(6), Topology::AdderTree, knobs(0, 1), lib())
-            : variant == 1 ? makeHierarchicalPopcount(20, importedBlock(6, knobs(2, 0)), Topology::AdderTree, {}, lib())
-                           : makeHierarchicalPopcount(20, generated(4), Topology::AdderTree, knobs(1, 0), lib());
+            ? makeHierarchicalPopcount(20, generatedLeaf(6), Topology::AdderTree, knobs(0, 1), lib())
+            : variant == 1
+            ? makeHierarchicalPopcount(20, importedLeaf(gateBlock(6, knobs(2, 0))), Topology::AdderTree, {}, lib())
+            : makeHierarchicalPopcount(20, generatedLeaf(4), Topology::AdderTree, knobs(1, 0), lib());
         QVERIFY(treeIsExact(h));
         const ErrorStats conv = analyzeHierarchical(h, options(p, true));
         ErrorOptions ex = options(p, true);
@@ -102,17 +70,8 @@ private Q_SLOTS:
         const ErrorStats full = analyzeExhaustive(h.netlist, ex);
         QVERIFY(full.errorRate > 0.05); // approximate enough to be worth comparing
         QVERIFY(conv.precision.find("convolution") != std::string::npos);
+        compareExact(conv, full, 1e-12);
         const double tol = 1e-12;
-        QVERIFY2(std::abs(conv.errorRate - full.errorRate) < tol, differ("rate", conv.errorRate, full.errorRate));
-        QVERIFY2(std::abs(conv.meanError - full.meanError) < tol, differ("mean", conv.meanError, full.meanError));
-        QVERIFY2(std::abs(conv.mae - full.mae) < tol, differ("mae", conv.mae, full.mae));
-        QVERIFY2(std::abs(conv.mse - full.mse) < 1e-11, differ("mse", conv.mse, full.mse));
-        QCOMPARE(conv.minError, full.minError);
-        QCOMPARE(conv.maxError, full.maxError);
-        QCOMPARE(conv.wce, full.wce);
-        QCOMPARE(conv.pmf.size(), full.pmf.size());
-        for (const auto& [e, q] : full.pmf)
-            QVERIFY2(std::abs(conv.pmf.at(e) - q) < tol, differ("pmf", conv.pmf.at(e), q));
         QCOMPARE(conv.conditional.size(), full.conditional.size());
         for (size_t s = 0; s < full.conditional.size(); ++s) {
             const ConditionalRow &a = conv.conditional[s], &b = full.conditional[s];
@@ -129,7 +88,7 @@ private Q_SLOTS:
     void convolutionWithinMonteCarloConfidence()
     {
         const HierarchicalPopcount h =
-            makeHierarchicalPopcount(576, generated(16), Topology::AdderTree, knobs(0, 2), lib());
+            makeHierarchicalPopcount(576, generatedLeaf(16), Topology::AdderTree, knobs(0, 2), lib());
         const ErrorStats conv = analyzeHierarchicalErrors(h, options(0.5, false));
         QCOMPARE(conv.method, ErrorMethod::Propagation);
         QVERIFY(conv.precision.find("convolution of 36 leaves") != std::string::npos);
@@ -137,19 +96,13 @@ private Q_SLOTS:
         o.method = ErrorMethod::MonteCarlo;
         const ErrorStats mc = analyzeErrors(h.netlist, o);
         QVERIFY(conv.mae > 1.0);
-        QVERIFY2(std::abs(mc.errorRate - conv.errorRate) <= 4 * mc.errorRateCi,
-                 differ("rate", mc.errorRate, conv.errorRate));
-        QVERIFY2(std::abs(mc.meanError - conv.meanError) <= 4 * mc.meanErrorCi,
-                 differ("mean", mc.meanError, conv.meanError));
-        QVERIFY2(std::abs(mc.mae - conv.mae) <= 4 * mc.maeCi, differ("mae", mc.mae, conv.mae));
-        QVERIFY2(std::abs(mc.mse - conv.mse) <= 4 * mc.mseCi, differ("mse", mc.mse, conv.mse));
-        QVERIFY(mc.minError >= conv.minError && mc.maxError <= conv.maxError);
+        compareWithinConfidence(mc, conv);
     }
 
     void approximateTreeFallsBackToMonteCarlo()
     {
         const HierarchicalPopcount h =
-            makeHierarchicalPopcount(96, generated(16), Topology::AdderTree, knobs(2, 0), lib());
+            makeHierarchicalPopcount(96, generatedLeaf(16), Topology::AdderTree, knobs(2, 0), lib());
         QVERIFY(!treeIsExact(h));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, analyzeHierarchical(h, options(0.5, false)));
         const ErrorStats auto_ = analyzeHierarchicalErrors(h, options(0.5, false));
@@ -158,7 +111,7 @@ private Q_SLOTS:
                 != std::string::npos);
         // Leaves beyond enumeration decline too.
         const HierarchicalPopcount wide =
-            makeHierarchicalPopcount(96, generated(24), Topology::AdderTree, knobs(0, 1), lib());
+            makeHierarchicalPopcount(96, generatedLeaf(24), Topology::AdderTree, knobs(0, 1), lib());
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, analyzeHierarchical(wide, options(0.5, false)));
     }
 
@@ -172,7 +125,7 @@ private Q_SLOTS:
         if (iverilog.isEmpty() || vvp.isEmpty())
             QSKIP("Icarus Verilog (iverilog, vvp) is not installed; scripts/setup.sh installs it");
         const HierarchicalPopcount h =
-            makeHierarchicalPopcount(576, importedBlock(16, knobs(2, 0)), Topology::AdderTree, {}, lib());
+            makeHierarchicalPopcount(576, importedLeaf(gateBlock(16, knobs(2, 0))), Topology::AdderTree, {}, lib());
         QCOMPARE(static_cast<int>(h.leaves.size()), 36);
         const ErrorStats exact = analyzeHierarchicalErrors(h, options(0.5, false));
         QVERIFY(exact.precision.find("convolution") != std::string::npos);

@@ -1,12 +1,9 @@
 // Hierarchical popcounts: leaves cover the fan-in (the last one narrower or
 // padded), the tree adds their counts exactly, the knobs reach leaves and
 // tree by column and level, and each placed leaf can be taken out again.
-#include "circuit/hierarchical_popcount.h"
+#include "hierarchical_test_support.h"
 
-#include "circuit/popcount_builder.h"
 #include "circuit/simulator.h"
-#include "circuit/verilog_writer.h"
-#include "io/verilog_import.h"
 #include "util/random_bits.h"
 
 #include <QtTest>
@@ -14,14 +11,9 @@
 #include <numeric>
 
 using namespace axbnn;
+using namespace axbnn::hierarchical_test;
 
 namespace {
-
-const CellLibrary& lib()
-{
-    static const CellLibrary library = CellLibrary::defaults();
-    return library;
-}
 
 std::vector<uint8_t> randomBits(Rng& rng, int n)
 {
@@ -30,29 +22,6 @@ std::vector<uint8_t> randomBits(Rng& rng, int n)
     for (auto& b : bits)
         b = rng.uniform() < density ? 1 : 0;
     return bits;
-}
-
-LeafSpec generated(int width)
-{
-    LeafSpec s;
-    s.width = width;
-    return s;
-}
-
-LeafSpec imported(const Netlist& leaf)
-{
-    LeafSpec s;
-    s.imported = std::make_shared<const Netlist>(importVerilog(writeVerilog(leaf, "leaf"), "leaf.v"));
-    s.importedPath = "leaf.v";
-    return s;
-}
-
-ApproxConfig knobs(int lsb, int levels)
-{
-    ApproxConfig a;
-    a.lsbColumns = lsb;
-    a.levels = levels;
-    return a;
 }
 
 } // namespace
@@ -76,7 +45,7 @@ private Q_SLOTS:
         QFETCH(int, n);
         QFETCH(int, w);
         QFETCH(bool, importLeaf);
-        const LeafSpec spec = importLeaf ? imported(buildPopcount(w, Topology::AdderTree, lib())) : generated(w);
+        const LeafSpec spec = importLeaf ? importedLeaf(gateBlock(w, {})) : generatedLeaf(w);
         const HierarchicalPopcount h = makeHierarchicalPopcount(n, spec, Topology::AdderTree, {}, lib());
         QCOMPARE(h.netlist.inputs, n);
         QCOMPARE(static_cast<int>(h.leaves.size()), (n + w - 1) / w);
@@ -103,31 +72,31 @@ private Q_SLOTS:
     void knobsReachLeavesThenTree()
     {
         const HierarchicalPopcount leavesOnly =
-            makeHierarchicalPopcount(96, generated(16), Topology::AdderTree, knobs(0, 2), lib());
+            makeHierarchicalPopcount(96, generatedLeaf(16), Topology::AdderTree, knobs(0, 2), lib());
         QCOMPARE(leavesOnly.leafLevels, buildPopcount(16, Topology::AdderTree, lib()).levels);
         QVERIFY(treeIsExact(leavesOnly));
         QVERIFY(leavesOnly.netlist.approximateCellCount() > 0);
         for (int k = leavesOnly.treeFirstCell; k < static_cast<int>(leavesOnly.netlist.cells.size()); ++k)
             QVERIFY(leavesOnly.netlist.cells[k].level >= leavesOnly.leafLevels);
 
-        const HierarchicalPopcount withTree = makeHierarchicalPopcount(96, generated(16), Topology::AdderTree,
+        const HierarchicalPopcount withTree = makeHierarchicalPopcount(96, generatedLeaf(16), Topology::AdderTree,
                                                                        knobs(0, leavesOnly.leafLevels + 1), lib());
         QVERIFY(!treeIsExact(withTree));
 
         const HierarchicalPopcount lsb =
-            makeHierarchicalPopcount(96, generated(16), Topology::AdderTree, knobs(3, 0), lib());
+            makeHierarchicalPopcount(96, generatedLeaf(16), Topology::AdderTree, knobs(3, 0), lib());
         QVERIFY(!treeIsExact(lsb)); // the tree's full adders in columns 1 and 2
     }
 
     // A placed leaf, taken out, is the leaf itself (padding as constant 0).
     void leafNetlistIsTheLeaf()
     {
-        const Netlist block = applyApproximation(buildPopcount(8, Topology::AdderTree, lib()), lib(), knobs(2, 0));
-        const LeafSpec spec = imported(block);
+        const std::shared_ptr<const Netlist> block = gateBlock(8, knobs(2, 0));
+        const LeafSpec spec = importedLeaf(block);
         const HierarchicalPopcount h = makeHierarchicalPopcount(21, spec, Topology::AdderTree, {}, lib());
         QCOMPARE(static_cast<int>(h.leaves.size()), 3);
         QVERIFY(treeIsExact(h));
-        const Simulator ref(block);
+        const Simulator ref(*block);
         for (int l = 0; l < 3; ++l) {
             const Netlist leaf = leafNetlist(h, l);
             QCOMPARE(leaf.inputs, h.leaves[l].width);
@@ -170,9 +139,9 @@ private Q_SLOTS:
     void badSpecificationsAreRejected()
     {
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 makeHierarchicalPopcount(0, generated(4), Topology::AdderTree, {}, lib()));
+                                 makeHierarchicalPopcount(0, generatedLeaf(4), Topology::AdderTree, {}, lib()));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 makeHierarchicalPopcount(10, generated(0), Topology::AdderTree, {}, lib()));
+                                 makeHierarchicalPopcount(10, generatedLeaf(0), Topology::AdderTree, {}, lib()));
         const Netlist four = buildPopcount(4, Topology::AdderTree, lib());
         const Netlist three = buildPopcount(3, Topology::AdderTree, lib());
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, buildHierarchical(10, four, &three, lib()));
