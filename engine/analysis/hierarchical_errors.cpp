@@ -56,12 +56,24 @@ Joint convolve(const Joint& a, const Joint& b)
     return r;
 }
 
-std::map<int, double> convolve(const std::map<int, double>& a, const std::map<int, double>& b)
+// A pmf over minError .. minError + p.size() - 1, dense (thousands of leaves
+// make supports of tens of thousands of errors).
+struct Pmf {
+    int minError = 0;
+    std::vector<double> p;
+};
+
+Pmf convolve(const Pmf& a, const std::map<int, double>& b)
 {
-    std::map<int, double> r;
-    for (const auto& [e1, q1] : a)
-        for (const auto& [e2, q2] : b)
-            r[e1 + e2] += q1 * q2;
+    Pmf r;
+    if (b.empty())
+        return a;
+    const int lo = b.begin()->first, hi = b.rbegin()->first;
+    r.minError = a.minError + lo;
+    r.p.assign(a.p.size() + static_cast<size_t>(hi - lo), 0.0);
+    for (const auto& [e, q] : b)
+        for (size_t i = 0; i < a.p.size(); ++i)
+            r.p[i + static_cast<size_t>(e - lo)] += a.p[i] * q;
     return r;
 }
 
@@ -107,20 +119,25 @@ ErrorStats analyzeHierarchical(const HierarchicalPopcount& h, const ErrorOptions
 
     ErrorStats stats;
     stats.p = options.p;
-    std::map<int, double> pmf{{0, 1.0}};
+    Pmf total{0, {1.0}};
     for (const ErrorStats* leaf : perLeaf) {
-        pmf = convolve(pmf, leaf->pmf);
+        total = convolve(total, leaf->pmf);
         stats.minError += leaf->minError;
         stats.maxError += leaf->maxError;
     }
+    std::map<int, double> pmf;
+    for (size_t i = 0; i < total.p.size(); ++i)
+        if (total.p[i] > 0.0)
+            pmf[total.minError + static_cast<int>(i)] = total.p[i];
     detail::setMomentsFromPmf(stats, pmf);
     stats.wce = std::max(std::abs(stats.minError), std::abs(stats.maxError));
     stats.wceExact = true;
     stats.samples = enumerated;
     if (options.conditional) {
-        Joint total{0, 0, 0, {1.0}};
+        Joint joint{0, 0, 0, {1.0}};
         for (size_t i = 0; i < h.leaves.size(); ++i)
-            total = convolve(total, leafJoint(*perLeaf[i], h.leaves[i].width));
+            joint = convolve(joint, leafJoint(*perLeaf[i], h.leaves[i].width));
+        const Joint& total = joint;
         for (int s = 0; s <= total.inputs; ++s) {
             ConditionalRow row;
             row.sum = s;
