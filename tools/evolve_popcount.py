@@ -152,13 +152,13 @@ def mutate(gates, outputs, w, rng):
     return gates, outputs
 
 
-def verilog(gates, outputs, w, module):
+def verilog(gates, outputs, w, module, note=""):
     keep = active(gates, outputs, w)
 
     def name(s):
         return "x[%d]" % s if s < w else "n%d" % s
 
-    lines = ["// Evolved by tools/evolve_popcount.py (docs/hierarchical-popcounts.md).",
+    lines = ["// Evolved by tools/evolve_popcount.py (docs/hierarchical-popcounts.md)%s." % note,
              "module %s(input wire [%d:0] x, output wire [%d:0] y);" % (module, w - 1, len(outputs) - 1)]
     for s in sorted(keep):
         lines.append("  wire n%d;" % s)
@@ -220,7 +220,11 @@ def main(argv=None):
     if a.generations < 0 or a.offspring < 1 or a.max_mae < 0 or a.max_bias < 0 or a.max_wce < 0:
         p.error("--generations, --max-mae, --max-bias and --max-wce must be >= 0 and --offspring >= 1")
     gates, outputs, best = evolve(a.inputs, a.max_mae, a.max_bias, a.generations, a.offspring, a.seed, a.max_wce)
-    write_atomically(a.out, verilog(gates, outputs, a.inputs, a.module))
+    note = ": --inputs %d --max-mae %g --max-bias %g --max-wce %d --generations %d --offspring %d --seed %d" % (
+        a.inputs, a.max_mae, a.max_bias, a.max_wce, a.generations, a.offspring, a.seed)
+    note += "\n// area %.1f um^2 (SKY130 gates), MAE %.4f, mean error %+.4f, WCE %d (all inputs, p = 0.5)" % (
+        best[0], *best[1])
+    write_atomically(a.out, verilog(gates, outputs, a.inputs, a.module, note))
     print("result: area %.1f um^2, MAE %.4f, mean error %+.4f, WCE %d -> %s" % (best[0], *best[1], a.out))
     return 0
 
