@@ -6,6 +6,7 @@
 
 #include "analysis/hierarchical_errors.h"
 #include "circuit/design_limits.h"
+#include "circuit/knobs.h"
 #include "circuit/testbench_writer.h"
 #include "circuit/verilog_writer.h"
 #include "circuit/yosys_report.h"
@@ -78,16 +79,28 @@ void runCircuit(const CircuitArgs& a)
     const LeafSpec leaf = a.circuit.leafSpec(library);
     HierarchicalPopcount h;
     const CircuitReport report = evaluateHierarchicalCircuit(spec, leaf, library, &h);
-    if (!a.out.json) {
-        const LeafPlacement& first = h.leaves.front();
-        const LeafPlacement& last = h.leaves.back();
-        std::printf("hierarchical: %zu leaves of %d inputs (%s)", h.leaves.size(), first.leafInputs,
-                    leaf.imported ? ("imported from " + leaf.importedPath).c_str()
-                                  : ("generated " + topologyName(spec.topology)).c_str());
-        if (last.width != first.leafInputs)
-            std::printf(", the last %s %d inputs", leaf.imported ? "padded with 0 beyond" : "narrower:", last.width);
-        std::printf(", summed by an adder tree from level %d\n", h.leafLevels);
+    const LeafPlacement& first = h.leaves.front();
+    const LeafPlacement& last = h.leaves.back();
+    if (a.out.json) {
+        const nlohmann::json hierarchy = {
+            {"leaves", h.leaves.size()},
+            {"leaf_inputs", first.leafInputs},
+            {unit_keys::kLeaf, leaf.imported ? nlohmann::json(leaf.importedPath) : nlohmann::json()},
+            {"last_leaf_inputs", last.width},
+            {"last_leaf",
+             last.width == first.leafInputs ? "whole"
+                 : leaf.imported            ? "padded"
+                                            : "narrower"},
+            {"tree_first_level", h.leafLevels}};
+        emitCircuit(report, a.out, &hierarchy);
+        return;
     }
+    std::printf("hierarchical: %zu leaves of %d inputs (%s)", h.leaves.size(), first.leafInputs,
+                leaf.imported ? ("imported from " + leaf.importedPath).c_str()
+                              : ("generated " + topologyName(spec.topology)).c_str());
+    if (last.width != first.leafInputs)
+        std::printf(", the last %s %d inputs", leaf.imported ? "padded with 0 beyond" : "narrower:", last.width);
+    std::printf(", summed by an adder tree from level %d\n", h.leafLevels);
     emitCircuit(report, a.out);
 }
 
@@ -146,7 +159,7 @@ void addCircuitOutputs(CLI::App* cmd, CircuitOutputs& o)
                   "(JSON field yosys)");
 }
 
-void emitCircuit(const CircuitReport& report, const CircuitOutputs& o)
+void emitCircuit(const CircuitReport& report, const CircuitOutputs& o, const nlohmann::json* hierarchy)
 {
     if (!o.verilog.empty())
         writeVerilogFile(report.netlist, o.module, o.verilog);
@@ -160,6 +173,8 @@ void emitCircuit(const CircuitReport& report, const CircuitOutputs& o)
         yosys = runYosysReport(report.netlist);
     if (o.json) {
         nlohmann::json j = circuitReportJson(report);
+        if (hierarchy)
+            j["hierarchy"] = *hierarchy;
         if (o.yosys)
             j["yosys"] = {{"ran", yosys.ran},
                           {"message", yosys.message},

@@ -6,6 +6,7 @@
 #include "circuit/hierarchical_popcount.h"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <string>
 
@@ -68,8 +69,9 @@ struct CircuitOutputs {
     std::string module = "popcount";
 };
 void addCircuitOutputs(CLI::App* cmd, CircuitOutputs& outputs);
-// Writes the requested files, then prints the JSON object or the summary
-// (with the Yosys report beside the cost model when asked).
-void emitCircuit(const CircuitReport& report, const CircuitOutputs& outputs);
+// Writes the requested files, then prints the JSON object (with a
+// "hierarchy" object when given) or the summary (with the Yosys report beside
+// the cost model when asked).
+void emitCircuit(const CircuitReport& report, const CircuitOutputs& outputs, const nlohmann::json* hierarchy = nullptr);
 
 } // namespace axbnn::cli

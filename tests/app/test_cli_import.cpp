@@ -216,6 +216,13 @@ private Q_SLOTS:
         QCOMPARE(runCli({"circuit", "-n", "16", "--approx-lsb", "1", "--verilog", leaf}).exitCode, 0);
         const QJsonObject exact = runCliJson({"circuit", "-n", "100", "--leaf", leaf});
         QCOMPARE(exact["inputs"].toInt(), 100);
+        const QJsonObject hierarchy = exact["hierarchy"].toObject();
+        QCOMPARE(hierarchy["leaves"].toInt(), 7);
+        QCOMPARE(hierarchy["leaf_inputs"].toInt(), 16);
+        QCOMPARE(hierarchy["leaf"].toString(), leaf);
+        QCOMPARE(hierarchy["last_leaf_inputs"].toInt(), 4);
+        QCOMPARE(hierarchy["last_leaf"].toString(), QString("padded"));
+        QVERIFY(!runCliJson({"circuit", "-n", "100"}).contains("hierarchy")); // flat circuits have none
         const QJsonObject e = exact["error"].toObject();
         QCOMPARE(e["method"].toString(), QString("propagation"));
         QVERIFY2(e["precision"].toString().contains("convolution of 7 leaves"), qPrintable(e["precision"].toString()));
