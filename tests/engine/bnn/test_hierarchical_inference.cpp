@@ -72,6 +72,29 @@ private Q_SLOTS:
         checkAgainstReference(smallModel(), hierarchical(smallModel(), generatedLeaf(8), knobs(3, 0)));
     }
 
+    // An exact tree adds what chunked imported units add in software: where the
+    // fan-ins are multiples of the leaf, every neuron's value is the same.
+    void exactTreeEqualsChunkedImportedUnits()
+    {
+        const Model m = randomModel({4, 4, 1}, {{L::InputConv, 16, 3, 1, 1}, {L::Dense, 32}, {L::Scores, 10}}, 29);
+        const std::shared_ptr<const Netlist> block = gateBlock(16, knobs(2, 0));
+        InferenceConfig chunked;
+        chunked.popcount.resize(m.layers.size());
+        chunked.popcount[1] = PopcountUnitConfig::makeImported(block, "block.v"); // fan-in 256 = 16 x 16
+        InferenceConfig tree;
+        tree.popcount.resize(m.layers.size());
+        tree.popcount[1] = PopcountUnitConfig::makeHierarchical(importedLeaf(block), Topology::AdderTree, {});
+        const InferenceEngine a(m, chunked), b(m, tree), exact(m);
+        const Dataset data = makeDataset(m.input, 8, 3);
+        bool changed = false;
+        for (int i = 0; i < data.count; ++i) {
+            const QString diff = traceDifference(b.trace(data.image(i)), a.trace(data.image(i)));
+            QVERIFY2(diff.isEmpty(), qPrintable(diff));
+            changed = changed || !traceDifference(b.trace(data.image(i)), exact.trace(data.image(i))).isEmpty();
+        }
+        QVERIFY(changed);
+    }
+
     // The unit's error bound comes from the convolution where the tree is exact.
     void boundsFromConvolution()
     {
