@@ -4,7 +4,9 @@
 #include "cli_app.h"
 #include "commands.h"
 
+#include "analysis/hierarchical_errors.h"
 #include "circuit/design_limits.h"
+#include "circuit/knobs.h"
 #include "circuit/testbench_writer.h"
 #include "circuit/verilog_writer.h"
 #include "circuit/yosys_report.h"
@@ -74,7 +76,36 @@ void runCircuit(const CircuitArgs& a)
     const CellLibrary library = a.circuit.library();
     CircuitSpec spec = a.circuit.spec(a.inputs);
     spec.error.conditional = a.out.conditional;
-    emitCircuit(evaluateCircuit(spec, library), a.out);
+    if (!a.circuit.hierarchical()) {
+        emitCircuit(evaluateCircuit(spec, library), a.out);
+        return;
+    }
+    const LeafSpec leaf = a.circuit.leafSpec(library);
+    HierarchicalPopcount h;
+    const CircuitReport report = evaluateHierarchicalCircuit(spec, leaf, library, &h);
+    const LeafPlacement& first = h.leaves.front();
+    const LeafPlacement& last = h.leaves.back();
+    if (a.out.json) {
+        const nlohmann::json hierarchy = {
+            {"leaves", h.leaves.size()},
+            {"leaf_inputs", first.leafInputs},
+            {unit_keys::kLeaf, leaf.imported ? nlohmann::json(leaf.importedPath) : nlohmann::json()},
+            {"last_leaf_inputs", last.width},
+            {"last_leaf",
+             last.width == first.leafInputs ? "whole"
+                 : leaf.imported            ? "padded"
+                                            : "narrower"},
+            {"tree_first_level", h.leafLevels}};
+        emitCircuit(report, a.out, &hierarchy);
+        return;
+    }
+    std::printf("hierarchical: %zu leaves of %d inputs (%s)", h.leaves.size(), first.leafInputs,
+                leaf.imported ? ("imported from " + leaf.importedPath).c_str()
+                              : ("generated " + topologyName(spec.topology)).c_str());
+    if (last.width != first.leafInputs)
+        std::printf(", the last %s %d inputs", leaf.imported ? "padded with 0 beyond" : "narrower:", last.width);
+    std::printf(", summed by an adder tree from level %d\n", h.leafLevels);
+    emitCircuit(report, a.out);
 }
 
 void runCells(const CircuitOptions& o, bool json)
@@ -132,7 +163,7 @@ void addCircuitOutputs(CLI::App* cmd, CircuitOutputs& o)
                   "(JSON field yosys)");
 }
 
-void emitCircuit(const CircuitReport& report, const CircuitOutputs& o)
+void emitCircuit(const CircuitReport& report, const CircuitOutputs& o, const nlohmann::json* hierarchy)
 {
     if (!o.verilog.empty())
         writeVerilogFile(report.netlist, o.module, o.verilog);
@@ -146,6 +177,8 @@ void emitCircuit(const CircuitReport& report, const CircuitOutputs& o)
         yosys = runYosysReport(report.netlist);
     if (o.json) {
         nlohmann::json j = circuitReportJson(report);
+        if (hierarchy)
+            j["hierarchy"] = *hierarchy;
         if (o.yosys)
             j["yosys"] = {{"ran", yosys.ran},
                           {"message", yosys.message},
@@ -169,6 +202,7 @@ void addCircuitCommand(CLI::App& app)
         ->check(kWholeNumberValidator)
         ->check(CLI::Range(1, kMaxPopcountInputs));
     addCircuitOptions(cmd, args->circuit, true);
+    addLeafOptions(cmd, args->circuit);
     addCircuitOutputs(cmd, args->out);
     cmd->callback([args]() { runCircuit(*args); });
 }

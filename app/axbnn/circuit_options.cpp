@@ -6,6 +6,9 @@
 #include "circuit/design_limits.h"
 #include "circuit/knobs.h"
 #include "circuit/popcount_builder.h"
+#include "io/netlist_import.h"
+
+#include <algorithm>
 
 namespace axbnn::cli {
 
@@ -63,6 +66,44 @@ void addStructureOptions(CLI::App* cmd, CircuitOptions& o)
                     "Mixed popcount: the cell for the full adders of each listed tree level, e.g. 0:maj "
                     "(wins over --column-cells)");
     addCellsOption(cmd, o);
+}
+
+void addLeafOptions(CLI::App* cmd, CircuitOptions& o)
+{
+    auto option = [](std::string key) {
+        std::replace(key.begin(), key.end(), '_', '-');
+        return "--" + key;
+    };
+    CLI::Option* leaf = cmd->add_option(option(unit_keys::kLeaf), o.leaf,
+                                        "Hierarchical popcount: copies of this leaf block (gate-level Verilog .v or "
+                                        "Yosys JSON .json) cover the fan-in, the last one padded with 0, summed by an "
+                                        "adder tree")
+                            ->check(CLI::ExistingFile);
+    CLI::Option* width = cmd->add_option(option(unit_keys::kLeafWidth), o.leafWidth,
+                                         "Hierarchical popcount of generated leaves of W inputs (in --topology, the "
+                                         "last one narrower), summed by an adder tree")
+                             ->check(CLI::Range(1, kMaxUnitWidth));
+    leaf->excludes(width);
+    for (const char* other : {"--unit-width", "--config"})
+        if (CLI::Option* o2 = cmd->get_option_no_throw(other)) {
+            leaf->excludes(o2);
+            width->excludes(o2);
+        }
+}
+
+LeafSpec CircuitOptions::leafSpec(const CellLibrary& lib) const
+{
+    LeafSpec spec;
+    spec.width = leaf.empty() ? leafWidth : 0;
+    if (!leaf.empty()) {
+        try {
+            spec.imported = std::make_shared<const Netlist>(importNetlistFile(leaf, &lib));
+        } catch (const std::exception& e) {
+            throw std::runtime_error(std::string("--leaf: ") + e.what());
+        }
+        spec.importedPath = leaf;
+    }
+    return spec;
 }
 
 void addAnalysisOptions(CLI::App* cmd, CircuitOptions& o)

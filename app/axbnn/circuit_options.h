@@ -3,8 +3,10 @@
 
 #include "analysis/circuit_report.h"
 #include "circuit/cell_library.h"
+#include "circuit/hierarchical_popcount.h"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <string>
 
@@ -27,6 +29,13 @@ struct CircuitOptions {
     uint64_t samples = 1u << 16;
     uint64_t seed = 12345;
     double epsilon = 1e-15;
+    std::string leaf; // --leaf FILE: imported leaf of a hierarchical popcount
+    int leafWidth = 0; // --leaf-width W: generated leaf
+
+    bool hierarchical() const { return !leaf.empty() || leafWidth > 0; }
+    // The leaves --leaf / --leaf-width describe (the file imported); throws
+    // std::runtime_error naming --leaf and the file when it cannot be read.
+    LeafSpec leafSpec(const CellLibrary& library) const;
 
     CellLibrary library() const;
     // True when --library or --cells chose other cells than the SKY130 defaults.
@@ -44,6 +53,9 @@ void addCircuitOptions(CLI::App* cmd, CircuitOptions& options, bool withCellIds)
 // describes a circuit registers them here, so they are spelled and bounded
 // alike everywhere).
 void addStructureOptions(CLI::App* cmd, CircuitOptions& options);
+// --leaf and --leaf-width (hierarchical popcounts, docs/cell-library.md),
+// exclusive of each other and of --unit-width and --config where `cmd` has them.
+void addLeafOptions(CLI::App* cmd, CircuitOptions& options);
 // Only --library and --cells (the cell library).
 void addCellsOption(CLI::App* cmd, CircuitOptions& options);
 // Only the analysis options (--p, --cells, --method, --samples, --seed,
@@ -61,8 +73,9 @@ struct CircuitOutputs {
     std::string module = "popcount";
 };
 void addCircuitOutputs(CLI::App* cmd, CircuitOutputs& outputs);
-// Writes the requested files, then prints the JSON object or the summary
-// (with the Yosys report beside the cost model when asked).
-void emitCircuit(const CircuitReport& report, const CircuitOutputs& outputs);
+// Writes the requested files, then prints the JSON object (with a
+// "hierarchy" object when given) or the summary (with the Yosys report beside
+// the cost model when asked).
+void emitCircuit(const CircuitReport& report, const CircuitOutputs& outputs, const nlohmann::json* hierarchy = nullptr);
 
 } // namespace axbnn::cli

@@ -46,8 +46,12 @@ struct ErrorModelArgs {
 PopcountUnitConfig unitFromOptions(const ErrorModelArgs& a)
 {
     const CircuitSpec spec = a.circuit.spec(1);
-    PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(spec.topology, spec.approx, a.unitWidth);
-    if (a.circuit.customLibrary())
+    const bool custom = a.circuit.customLibrary();
+    PopcountUnitConfig unit = a.circuit.hierarchical()
+        ? PopcountUnitConfig::makeHierarchical(
+            a.circuit.leafSpec(custom ? a.circuit.library() : CellLibrary::defaults()), spec.topology, spec.approx)
+        : PopcountUnitConfig::makeCircuit(spec.topology, spec.approx, a.unitWidth);
+    if (custom)
         unit.library = a.circuit.library();
     return unit;
 }
@@ -277,6 +281,7 @@ void addErrorModelCommand(CLI::App& app)
     cmd->add_option("--threads", args->threads, "Worker threads (0: all cores; results do not depend on it)")
         ->check(CLI::Range(0, 1024));
     addCircuitOptions(cmd, args->circuit, false);
+    addLeafOptions(cmd, args->circuit);
     cmd->callback([args]() { runErrorModel(*args); });
 }
 

@@ -7,6 +7,7 @@
 #include "bnn/inference.h"
 #include "bnn/mitigation.h"
 #include "circuit/design_limits.h"
+#include "circuit/knobs.h"
 #include "circuit/popcount_builder.h"
 #include "explore/evaluate.h"
 #include "io/dataset.h"
@@ -90,11 +91,13 @@ Design makeDesign(const EvalArgs& a, const Model& model, const CellLibrary& libr
         design.layers = layerUnitsOf(loadLayerConfig(a.config, model, library), &netlists);
         return design;
     }
-    if (a.popcount == "exact" || (a.popcount == "auto" && !a.circuit.approximates()))
+    if (a.popcount == "exact" || (a.popcount == "auto" && !a.circuit.approximates() && !a.circuit.hierarchical()))
         return design;
     const CircuitSpec spec = a.circuit.spec(1);
-    design.layers = layerUnitsOf(InferenceConfig::withCircuit(
-        model, PopcountUnitConfig::makeCircuit(spec.topology, spec.approx, a.unitWidth), a.includeScores));
+    const PopcountUnitConfig unit = a.circuit.hierarchical()
+        ? PopcountUnitConfig::makeHierarchical(a.circuit.leafSpec(library), spec.topology, spec.approx)
+        : PopcountUnitConfig::makeCircuit(spec.topology, spec.approx, a.unitWidth);
+    design.layers = layerUnitsOf(InferenceConfig::withCircuit(model, unit, a.includeScores), &netlists);
     return design;
 }
 
@@ -182,6 +185,10 @@ void runEval(const EvalArgs& a)
                           {"threshold_shift", config.shiftFor(static_cast<int>(i))}});
         if (const auto& u = config.unitFor(static_cast<int>(i)); u.netlist)
             layers.back()["netlist"] = u.netlistPath;
+        else if (u.leaf.imported)
+            layers.back()[unit_keys::kLeaf] = u.leaf.importedPath;
+        else if (u.leaf.isSet())
+            layers.back()[unit_keys::kLeafWidth] = u.leaf.width;
         if (a.stats && i < result.stats.layers.size() && result.stats.layers[i].neurons > 0)
             layers.back()["stats"] = layerStatsJson(result.stats.layers[i]);
     }
@@ -341,6 +348,7 @@ void addModelCommands(CLI::App& app)
                    "Per-layer statistics: XNOR ones, values near thresholds, flipped activations "
                    "(evaluates exact and circuit values of every neuron: slower)");
     addCircuitOptions(eval, args->circuit, false);
+    addLeafOptions(eval, args->circuit);
     eval->callback([args]() { runEval(*args); });
 
     auto info = std::make_shared<std::pair<std::string, CircuitOptions>>();

@@ -121,6 +121,13 @@ nlohmann::json unitConfigJson(const PopcountUnitConfig& unit)
                         {kCell, unit.approx.faCell},
                         {kHaCell, unit.approx.haCell},
                         {kUnitWidth, unit.unitWidth}};
+    if (unit.leaf.isSet()) { // a hierarchical popcount covers the whole fan-in
+        j.erase(kUnitWidth);
+        if (unit.leaf.imported)
+            j[kLeaf] = unit.leaf.importedPath;
+        else
+            j[kLeafWidth] = unit.leaf.width;
+    }
     for (const KnobInfo& knob : knobTable())
         j[knob.key] = knobValue(unit.approx, knob.knob);
     if (!unit.approx.extraCells.empty())

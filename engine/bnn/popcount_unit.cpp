@@ -3,6 +3,7 @@
 #include "bnn/popcount_unit.h"
 
 #include "analysis/error_analysis.h"
+#include "analysis/hierarchical_errors.h"
 #include "circuit/popcount_builder.h"
 
 #include <map>
@@ -15,7 +16,7 @@ namespace {
 
 // The error range of a circuit when it is a bound over all input vectors:
 // exhaustive enumeration and propagation's interval pass are; Monte Carlo is not.
-bool errorRange(const Netlist& net, int& minError, int& maxError)
+bool errorRange(const Netlist& net, const HierarchicalPopcount* h, int& minError, int& maxError)
 {
     // Built circuits without approximate cells are exact; an imported one
     // consists of gates, so only analysis can tell.
@@ -27,7 +28,9 @@ bool errorRange(const Netlist& net, int& minError, int& maxError)
     options.p = 0.5; // every input vector has nonzero probability
     ErrorStats stats;
     try {
-        if (net.inputs <= options.exhaustiveMaxInputs)
+        if (h && net.inputs > options.exhaustiveMaxInputs)
+            stats = analyzeHierarchical(*h, options);
+        else if (net.inputs <= options.exhaustiveMaxInputs)
             stats = analyzeExhaustive(net, options);
         else
             stats = analyzePropagation(net, options);
@@ -54,6 +57,12 @@ PopcountUnit::PopcountUnit(int fanIn, const PopcountUnitConfig& config) : fanIn_
         throw std::invalid_argument("popcount unit width must be 0 (whole fan-in) or positive, not "
                                     + std::to_string(config.unitWidth));
     int width = config.unitWidth == 0 || config.unitWidth > fanIn ? fanIn : config.unitWidth;
+    if (config.leaf.isSet()) {
+        if (config.netlist || config.unitWidth != 0)
+            throw std::invalid_argument("a hierarchical popcount (leaf) covers the whole fan-in: it takes no "
+                                        "imported netlist and no unit width");
+        width = fanIn;
+    }
     if (config.netlist) {
         const int n = config.netlist->inputs;
         const std::string what = "imported popcount netlist "
@@ -79,7 +88,11 @@ PopcountUnit::PopcountUnit(int fanIn, const PopcountUnitConfig& config) : fanIn_
             Chunk c;
             c.width = w;
             std::shared_ptr<const Netlist> net;
-            if (config.netlist)
+            std::optional<HierarchicalPopcount> h;
+            if (config.leaf.isSet()) {
+                h = makeHierarchicalPopcount(w, config.leaf, config.topology, config.approx, library);
+                net = std::make_shared<const Netlist>(h->netlist);
+            } else if (config.netlist)
                 net = config.netlist;
             else
                 net = std::make_shared<Netlist>(
@@ -94,7 +107,7 @@ PopcountUnit::PopcountUnit(int fanIn, const PopcountUnitConfig& config) : fanIn_
             } else if (auto streamed = LaneSimulator::streamedIfPossible(*net); streamed.streamed()) {
                 c.streamed = std::make_shared<LaneSimulator>(std::move(streamed));
             }
-            if (!errorRange(*net, c.minError, c.maxError))
+            if (!errorRange(*net, h ? &*h : nullptr, c.minError, c.maxError))
                 boundsKnown_ = false;
             c.netlist = std::move(net);
             it = byWidth.emplace(w, std::move(c)).first;

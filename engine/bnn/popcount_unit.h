@@ -9,6 +9,7 @@
 #include "circuit/approximation.h"
 #include "circuit/cell_library.h"
 #include "circuit/first_level.h"
+#include "circuit/hierarchical_popcount.h"
 #include "circuit/lane_simulator.h"
 #include "circuit/simulator.h"
 
@@ -32,6 +33,10 @@ struct PopcountUnitConfig {
     // multiple of its inputs, and unitWidth, if set, equal to them.
     std::shared_ptr<const Netlist> netlist;
     std::string netlistPath; // where it came from, for reports
+    // Set: a hierarchical popcount over the whole fan-in (circuit/
+    // hierarchical_popcount.h): leaves built in `topology` or imported, the
+    // knobs of `approx` over the whole netlist; unitWidth must be 0.
+    LeafSpec leaf;
 
     static PopcountUnitConfig makeImported(std::shared_ptr<const Netlist> netlist, std::string path)
     {
@@ -39,6 +44,13 @@ struct PopcountUnitConfig {
         c.circuit = true;
         c.netlist = std::move(netlist);
         c.netlistPath = std::move(path);
+        return c;
+    }
+
+    static PopcountUnitConfig makeHierarchical(LeafSpec leaf, Topology topology, ApproxConfig approx)
+    {
+        PopcountUnitConfig c = makeCircuit(topology, std::move(approx));
+        c.leaf = std::move(leaf);
         return c;
     }
 

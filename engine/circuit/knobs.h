@@ -48,6 +48,10 @@ inline constexpr const char* kUnitWidth = "unit_width";
 inline constexpr const char* kNetlist = "netlist";
 inline constexpr const char* kColumnCells = "column_cells"; // {"0": "maj-fa", ...}: mixed popcounts
 inline constexpr const char* kLevelCells = "level_cells";
+// A hierarchical popcount (circuit/hierarchical_popcount.h): an imported leaf
+// block file, or the width of a generated one.
+inline constexpr const char* kLeaf = "leaf";
+inline constexpr const char* kLeafWidth = "leaf_width";
 } // namespace unit_keys
 
 } // namespace axbnn

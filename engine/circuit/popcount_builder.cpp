@@ -61,13 +61,7 @@ public:
         const int width = bitsFor(node.maxValue);
         Signal carry = cin;
         for (int j = 0; j < width; ++j) {
-            std::vector<Signal> in;
-            if (j < static_cast<int>(a.bits.size()))
-                in.push_back(a.bits[j]);
-            if (j < static_cast<int>(b.bits.size()))
-                in.push_back(b.bits[j]);
-            if (carry != kNoSignal)
-                in.push_back(carry);
+            const std::vector<Signal> in = rippleColumn(a.bits, b.bits, j, carry);
             if (in.size() >= 2) {
                 auto [s, c] = cell(in, j, level, id);
                 node.out.push_back(s);
@@ -293,6 +287,18 @@ private:
 };
 
 } // namespace
+
+std::vector<Signal> rippleColumn(const std::vector<Signal>& a, const std::vector<Signal>& b, int j, Signal carry)
+{
+    std::vector<Signal> in;
+    if (j < static_cast<int>(a.size()))
+        in.push_back(a[j]);
+    if (j < static_cast<int>(b.size()))
+        in.push_back(b[j]);
+    if (carry != kNoSignal)
+        in.push_back(carry);
+    return in;
+}
 
 Netlist buildPopcount(int inputs, Topology topology, const CellLibrary& library)
 {

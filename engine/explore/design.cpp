@@ -19,7 +19,7 @@ namespace axbnn {
 bool UnitDesign::operator==(const UnitDesign& o) const
 {
     return circuit == o.circuit && topology == o.topology && unitWidth == o.unitWidth && netlist == o.netlist
-        && approx == o.approx;
+        && leaf == o.leaf && leafWidth == o.leafWidth && approx == o.approx;
 }
 
 bool Design::operator==(const Design& o) const
@@ -225,6 +225,10 @@ nlohmann::json unitDesignJson(const UnitDesign& unit)
     for (const KnobInfo& knob : knobTable())
         j[knob.key] = knobValue(unit.approx, knob.knob);
     addMixedCells(j, unit.approx);
+    if (!unit.leaf.empty()) // written only when set: designs without one keep their hashes
+        j[kLeaf] = unit.leaf;
+    if (unit.leafWidth > 0)
+        j[kLeafWidth] = unit.leafWidth;
     return j;
 }
 
@@ -372,6 +376,10 @@ UnitDesign readUnit(const Reader& r, const nlohmann::json& j, const std::string&
     }
     u.unitWidth = r.integer(j, kUnitWidth, at + "." + kUnitWidth, 0, kMaxUnitWidth, 0);
     u.netlist = r.string(j, kNetlist, at + "." + kNetlist);
+    u.leaf = r.string(j, kLeaf, at + "." + kLeaf);
+    u.leafWidth = r.integer(j, kLeafWidth, at + "." + kLeafWidth, 0, kMaxUnitWidth, 0);
+    if (!u.leaf.empty() && u.leafWidth > 0)
+        r.fail("'" + at + "." + kLeaf + "' and '" + at + "." + kLeafWidth + "' exclude each other");
     return u;
 }
 

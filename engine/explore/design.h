@@ -28,8 +28,16 @@ struct UnitDesign {
     ApproxConfig approx; // knobs, cells and hand-picked cell indices
     int unitWidth = 0; // inputs per circuit (0: the whole fan-in)
     std::string netlist; // imported netlist file ("": built); replaces topology and approx
+    // A hierarchical popcount (circuit/hierarchical_popcount.h): an imported
+    // leaf file, or the width of a generated leaf; at most one is set.
+    std::string leaf;
+    int leafWidth = 0;
 
-    bool isExact() const { return !circuit || (netlist.empty() && approx.isExact() && approx.exactCells.empty()); }
+    bool isHierarchical() const { return !leaf.empty() || leafWidth > 0; }
+    bool isExact() const
+    {
+        return !circuit || (netlist.empty() && leaf.empty() && approx.isExact() && approx.exactCells.empty());
+    }
     bool operator==(const UnitDesign& o) const;
 };
 

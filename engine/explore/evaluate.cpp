@@ -29,18 +29,26 @@ InferenceConfig inferenceConfig(const Design& design, const Model& model, const 
         if (!units[i])
             continue;
         const UnitDesign& u = *units[i];
+        auto imported = [&](const std::string& path) {
+            if (netlists)
+                if (auto it = netlists->find(path); it != netlists->end())
+                    return it->second;
+            return std::make_shared<const Netlist>(importNetlistFile(path, library));
+        };
         PopcountUnitConfig unit;
         if (!u.circuit) {
             unit = PopcountUnitConfig::exact();
         } else if (!u.netlist.empty()) {
-            std::shared_ptr<const Netlist> net;
-            if (netlists)
-                if (auto it = netlists->find(u.netlist); it != netlists->end())
-                    net = it->second;
-            if (!net)
-                net = std::make_shared<const Netlist>(importNetlistFile(u.netlist, library));
-            unit = PopcountUnitConfig::makeImported(std::move(net), u.netlist);
+            unit = PopcountUnitConfig::makeImported(imported(u.netlist), u.netlist);
             unit.unitWidth = u.unitWidth;
+        } else if (u.isHierarchical()) {
+            LeafSpec leaf;
+            leaf.width = u.leafWidth;
+            if (!u.leaf.empty()) {
+                leaf.imported = imported(u.leaf);
+                leaf.importedPath = u.leaf;
+            }
+            unit = PopcountUnitConfig::makeHierarchical(std::move(leaf), u.topology, u.approx);
         } else {
             unit = PopcountUnitConfig::makeCircuit(u.topology, u.approx, u.unitWidth);
         }
@@ -60,6 +68,8 @@ UnitDesign unitDesignOf(const PopcountUnitConfig& unit)
     u.unitWidth = unit.unitWidth;
     if (unit.netlist)
         u.netlist = unit.netlistPath;
+    u.leaf = unit.leaf.importedPath;
+    u.leafWidth = unit.leaf.imported ? 0 : unit.leaf.width;
     return u;
 }
 
@@ -73,6 +83,8 @@ std::map<int, UnitDesign> layerUnitsOf(const InferenceConfig& config, NetlistMap
         layers[static_cast<int>(i)] = unitDesignOf(unit);
         if (unit.netlist && netlists)
             (*netlists)[unit.netlistPath] = unit.netlist;
+        if (unit.leaf.imported && netlists)
+            (*netlists)[unit.leaf.importedPath] = unit.leaf.imported;
     }
     return layers;
 }
@@ -209,8 +221,7 @@ std::string preparedKey(const std::string& hash, const Dataset* calibration, con
 
 // A layer-config document of the model's metadata as units, or nullopt when
 // it does not fit the model or its netlists cannot be read.
-std::optional<InferenceConfig> metadataCircuit(const std::string& text, const Model& model,
-                                               const CellLibrary* library)
+std::optional<InferenceConfig> metadataCircuit(const std::string& text, const Model& model, const CellLibrary* library)
 {
     if (text.empty() || text == "{}" || text == "null")
         return std::nullopt;

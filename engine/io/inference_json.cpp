@@ -24,15 +24,25 @@ using nlohmann::json;
 }
 
 // One unit description: {"popcount": "exact"|"circuit", "topology", "cell",
-// "ha_cell", "approx_lsb", "approx_levels", "unit_width", "netlist"}. A
-// relative netlist path is taken from the configuration file's directory.
+// "ha_cell", "approx_lsb", "approx_levels", "unit_width", "netlist", "leaf",
+// "leaf_width"}. A relative netlist or leaf path is taken from the
+// configuration file's directory.
 PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std::string& origin,
                              const CellLibrary& library)
 {
     using namespace unit_keys;
-    static const std::set<std::string> known{
-        kPopcount,  kTopology, kCell,        kHaCell,    knobInfo(Knob::LsbColumns).key, knobInfo(Knob::Levels).key,
-        kUnitWidth, kNetlist,  kColumnCells, kLevelCells};
+    static const std::set<std::string> known{kPopcount,
+                                             kTopology,
+                                             kCell,
+                                             kHaCell,
+                                             knobInfo(Knob::LsbColumns).key,
+                                             knobInfo(Knob::Levels).key,
+                                             kUnitWidth,
+                                             kNetlist,
+                                             kLeaf,
+                                             kLeafWidth,
+                                             kColumnCells,
+                                             kLevelCells};
     if (!j.is_object())
         fail(origin, where + " must be an object");
     for (const auto& [key, value] : j.items())
@@ -59,30 +69,47 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
         return PopcountUnitConfig::exact();
     if (popcount != "circuit")
         fail(origin, where + ".popcount must be \"exact\" or \"circuit\"");
-    if (j.contains(kNetlist)) {
-        for (const char* key : {kTopology, kCell, kHaCell, knobInfo(Knob::LsbColumns).key, knobInfo(Knob::Levels).key,
-                                kColumnCells, kLevelCells})
-            if (j.contains(key))
-                fail(origin, where + ": '" + key + "' does not apply to an imported netlist");
-        std::filesystem::path path = text(kNetlist, "");
+    // A netlist file named by `key`, relative to the configuration's directory.
+    auto importFile = [&](const char* key, std::string& pathOut) {
+        std::filesystem::path path = text(key, "");
         if (path.empty())
-            fail(origin, where + ".netlist must name a Verilog (.v) or Yosys JSON (.json) file");
+            fail(origin, where + "." + key + " must name a Verilog (.v) or Yosys JSON (.json) file");
         if (path.is_relative() && !std::filesystem::path(origin).parent_path().empty())
             path = std::filesystem::path(origin).parent_path() / path;
-        std::shared_ptr<const Netlist> net;
+        pathOut = path.string();
         try { // the netlist's own error names its file and line; say which entry refers to it
-            net = std::make_shared<const Netlist>(importNetlistFile(path.string(), &library));
+            return std::make_shared<const Netlist>(importNetlistFile(pathOut, &library));
         } catch (const std::exception& e) {
-            fail(origin, where + ".netlist: " + e.what());
+            fail(origin, where + "." + key + ": " + e.what());
         }
-        PopcountUnitConfig unit = PopcountUnitConfig::makeImported(std::move(net), path.string());
+    };
+    if (j.contains(kNetlist)) {
+        for (const char* key : {kTopology, kCell, kHaCell, knobInfo(Knob::LsbColumns).key, knobInfo(Knob::Levels).key,
+                                kLeaf, kLeafWidth, kColumnCells, kLevelCells})
+            if (j.contains(key))
+                fail(origin, where + ": '" + key + "' does not apply to an imported netlist");
+        std::string path;
+        std::shared_ptr<const Netlist> net = importFile(kNetlist, path);
+        PopcountUnitConfig unit = PopcountUnitConfig::makeImported(std::move(net), path);
         unit.unitWidth = integer(kUnitWidth, 0, kMaxUnitWidth);
         if (unit.unitWidth != 0 && unit.unitWidth != unit.netlist->inputs)
             fail(origin,
-                 where + ": the netlist " + path.string() + " has " + std::to_string(unit.netlist->inputs)
+                 where + ": the netlist " + path + " has " + std::to_string(unit.netlist->inputs)
                      + " inputs but unit_width is " + std::to_string(unit.unitWidth));
         unit.library = library;
         return unit;
+    }
+    LeafSpec leaf;
+    if (j.contains(kLeaf) || j.contains(kLeafWidth)) {
+        for (const char* key : {kUnitWidth, j.contains(kLeaf) ? kLeafWidth : kLeaf})
+            if (j.contains(key) && !(key == kUnitWidth && j[key] == 0))
+                fail(origin,
+                     where + ": '" + key + "' does not apply with '" + (j.contains(kLeaf) ? kLeaf : kLeafWidth)
+                         + "' (a hierarchical popcount)");
+        if (j.contains(kLeaf))
+            leaf.imported = importFile(kLeaf, leaf.importedPath);
+        else
+            leaf.width = integer(kLeafWidth, 1, kMaxUnitWidth);
     }
     ApproxConfig approx;
     approx.faCell = text(kCell, "maj-fa");
@@ -103,6 +130,7 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
             library.at(approx.haCell);
         PopcountUnitConfig unit = PopcountUnitConfig::makeCircuit(parseTopology(text(kTopology, "adder-tree")), approx,
                                                                   integer(kUnitWidth, 0, kMaxUnitWidth));
+        unit.leaf = std::move(leaf);
         unit.library = library;
         return unit;
     } catch (const std::invalid_argument& e) {

@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
 #include <iterator>
 #include <utility>
 
@@ -202,6 +203,64 @@ private Q_SLOTS:
         const QJsonObject dense = imported["layers"].toArray()[4].toObject();
         QCOMPARE(dense["popcount"].toString(), QString("circuit"));
         QCOMPARE(dense["netlist"].toString(), dir.filePath("pc8.v"));
+    }
+
+    // A hierarchical popcount of an imported leaf (docs/cell-library.md
+    // "Hierarchical popcounts"): exact statistics by convolution, Monte Carlo
+    // within its confidence, the options in eval and error-model, clear errors.
+    void hierarchicalPopcountOfAnImportedLeaf()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString leaf = dir.filePath("leaf16.v");
+        QCOMPARE(runCli({"circuit", "-n", "16", "--approx-lsb", "1", "--verilog", leaf}).exitCode, 0);
+        const QJsonObject exact = runCliJson({"circuit", "-n", "100", "--leaf", leaf});
+        QCOMPARE(exact["inputs"].toInt(), 100);
+        const QJsonObject hierarchy = exact["hierarchy"].toObject();
+        QCOMPARE(hierarchy["leaves"].toInt(), 7);
+        QCOMPARE(hierarchy["leaf_inputs"].toInt(), 16);
+        QCOMPARE(hierarchy["leaf"].toString(), leaf);
+        QCOMPARE(hierarchy["last_leaf_inputs"].toInt(), 4);
+        QCOMPARE(hierarchy["last_leaf"].toString(), QString("padded"));
+        QVERIFY(!runCliJson({"circuit", "-n", "100"}).contains("hierarchy")); // flat circuits have none
+        const QJsonObject e = exact["error"].toObject();
+        QCOMPARE(e["method"].toString(), QString("propagation"));
+        QVERIFY2(e["precision"].toString().contains("convolution of 7 leaves"), qPrintable(e["precision"].toString()));
+        QVERIFY(e["mae"].toDouble() > 1.0);
+        const QJsonObject mc =
+            runCliJson({"circuit", "-n", "100", "--leaf", leaf, "--method", "monte-carlo", "--samples", "65536"});
+        const QJsonObject m = mc["error"].toObject();
+        const QJsonObject ci = m["ci95"].toObject();
+        for (const char* key : {"mae", "mean_error", "error_rate"})
+            QVERIFY2(std::abs(m[key].toDouble() - e[key].toDouble()) <= 4 * ci[key].toDouble(), key);
+        const Run text = runCli({"circuit", "-n", "100", "--leaf", leaf});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.startsWith("hierarchical: 7 leaves of 16 inputs (imported from " + leaf
+                                     + "), the last padded with 0 beyond 4 inputs"),
+                 qPrintable(text.out));
+        // Generated leaves, in error-model's unit description.
+        const QString model = dir.filePath("em.json");
+        QCOMPARE(runCli({"error-model", "--fan-in", "64", "--leaf-width", "16", "--approx-levels", "2", "--out", model})
+                     .exitCode,
+                 0);
+        QVERIFY(readAll(model).contains("\"leaf_width\":16"));
+        // What does not combine, and a leaf that cannot be read: one line each.
+        for (const QStringList& args :
+             {QStringList{"circuit", "-n", "64", "--leaf", leaf, "--leaf-width", "8"},
+              QStringList{"eval", "--model", leaf, "--leaf-width", "16", "--unit-width", "16"},
+              QStringList{"circuit", "-n", "64", "--leaf", dir.filePath("pc.v")}}) {
+            const Run r = runCli(args);
+            QVERIFY(r.exitCode > 0);
+            QCOMPARE(r.err.trimmed().split('\n').size(), 1);
+            QVERIFY2(r.err.contains("--leaf"), qPrintable(r.err));
+        }
+        QFile bad(dir.filePath("bad.v"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("module m(input wire a, output wire y); assign y = b; endmodule\n");
+        bad.close();
+        const Run r = runCli({"circuit", "-n", "64", "--leaf", bad.fileName()});
+        QVERIFY(r.exitCode > 0);
+        QVERIFY2(r.err.contains("--leaf: ") && r.err.contains("bad.v"), qPrintable(r.err));
     }
 
     void yosysFlagWithoutYosysIsAMessage()

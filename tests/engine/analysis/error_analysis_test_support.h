@@ -92,4 +92,17 @@ inline void compareExact(const ErrorStats& got, const ErrorStats& want, double t
     }
 }
 
+// Monte Carlo `mc` within four of its 95% half-widths of the exact `exact`,
+// and its observed error range inside the exact one.
+inline void compareWithinConfidence(const ErrorStats& mc, const ErrorStats& exact)
+{
+    QVERIFY2(std::abs(mc.errorRate - exact.errorRate) <= 4 * mc.errorRateCi,
+             differ("rate", mc.errorRate, exact.errorRate));
+    QVERIFY2(std::abs(mc.meanError - exact.meanError) <= 4 * mc.meanErrorCi,
+             differ("mean", mc.meanError, exact.meanError));
+    QVERIFY2(std::abs(mc.mae - exact.mae) <= 4 * mc.maeCi, differ("mae", mc.mae, exact.mae));
+    QVERIFY2(std::abs(mc.mse - exact.mse) <= 4 * mc.mseCi, differ("mse", mc.mse, exact.mse));
+    QVERIFY(mc.minError >= exact.minError && mc.maxError <= exact.maxError);
+}
+
 } // namespace axbnn::testing

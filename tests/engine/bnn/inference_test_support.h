@@ -4,6 +4,7 @@
 #include "bnn/inference.h"
 #include "bnn/random_model.h"
 #include "bnn/reference_forward.h"
+#include "io/inference_json.h"
 #include "util/random_bits.h"
 
 #include <QString>
@@ -107,6 +108,40 @@ inline QString traceDifference(const ForwardTrace& a, const ForwardTrace& b)
     if (a.prediction != b.prediction)
         return QString("prediction %1 vs %2").arg(a.prediction).arg(b.prediction);
     return {};
+}
+
+// The engine with `config` against the gate-level reference on every neuron
+// of every image of `data`: the first difference ("" if none), and whether
+// the approximation changed any trace from the exact engine's (so that the
+// comparison means something).
+struct ReferenceCheck {
+    QString difference;
+    bool changed = false;
+};
+inline ReferenceCheck compareWithReference(const Model& m, const InferenceConfig& config, const Dataset& data)
+{
+    const InferenceEngine engine(m, config), exact(m);
+    const ReferenceForward reference(m, config);
+    ReferenceCheck r;
+    for (int i = 0; i < data.count && r.difference.isEmpty(); ++i) {
+        const ForwardTrace got = engine.trace(data.image(i));
+        if (const QString diff = traceDifference(got, reference.run(data.image(i))); !diff.isEmpty())
+            r.difference = QString("image %1: %2").arg(i).arg(diff);
+        r.changed = r.changed || !traceDifference(got, exact.trace(data.image(i))).isEmpty();
+    }
+    return r;
+}
+
+// The message parseLayerConfig throws for `text` ("no error" if it accepts it).
+inline QString layerConfigError(std::string_view text, const std::string& origin, const Model& m,
+                                const CellLibrary& library)
+{
+    try {
+        parseLayerConfig(text, origin, m, library);
+    } catch (const std::runtime_error& e) {
+        return QString::fromStdString(e.what());
+    }
+    return "no error";
 }
 
 // Every thresholded layer has both activations somewhere: the test means something.

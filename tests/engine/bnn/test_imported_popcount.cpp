@@ -64,19 +64,9 @@ private Q_SLOTS:
     void importedApproximateCircuitEqualsGateLevelReference()
     {
         const Model m = smallModel();
-        const InferenceConfig config = withImported(m, imported16(3));
-        const InferenceEngine engine(m, config), exact(m);
-        const ReferenceForward reference(m, config);
-        const Dataset data = makeDataset(m.input, 12, 6);
-        bool changed = false;
-        for (int i = 0; i < data.count; ++i) {
-            const ForwardTrace expect = reference.run(data.image(i));
-            const ForwardTrace got = engine.trace(data.image(i));
-            const QString diff = traceDifference(got, expect);
-            QVERIFY2(diff.isEmpty(), qPrintable(QString("image %1: %2").arg(i).arg(diff)));
-            changed = changed || !traceDifference(got, exact.trace(data.image(i))).isEmpty();
-        }
-        QVERIFY(changed); // the approximation is visible, so the comparison means something
+        const ReferenceCheck r = compareWithReference(m, withImported(m, imported16(3)), makeDataset(m.input, 12, 6));
+        QVERIFY2(r.difference.isEmpty(), qPrintable(r.difference));
+        QVERIFY(r.changed); // the approximation is visible, so the comparison means something
     }
 
     void widthMismatchIsAClearError()
@@ -121,13 +111,9 @@ private Q_SLOTS:
               std::pair{R"({"default": {"netlist": "pc16.v", "unit_width": 8}})", "has 16 inputs but unit_width is 8"},
               std::pair{R"({"default": {"netlist": "missing.v"}})",
                         "layers.json: default.netlist: "}}) { // then the netlist's own message
-            try {
-                parseLayerConfig(text, cfg, m, lib);
-                QFAIL("no error");
-            } catch (const std::runtime_error& e) {
-                QVERIFY2(QString(e.what()).contains(message), e.what());
-                QVERIFY2(QString(e.what()).startsWith(QString::fromStdString(cfg)), e.what());
-            }
+            const QString error = layerConfigError(text, cfg, m, lib);
+            QVERIFY2(error.contains(message), qPrintable(error));
+            QVERIFY2(error.startsWith(QString::fromStdString(cfg)), qPrintable(error));
         }
     }
 
