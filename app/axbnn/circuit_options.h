@@ -16,6 +16,7 @@ struct CircuitOptions {
     std::string haCell;
     int lsbColumns = 0; // the knobs keep ApproxConfig's names (circuit/knobs.h)
     int levels = 0;
+    int pairs = 0;
     std::vector<int> extraCells;
     std::vector<int> exactCells;
     double p = 0.5;

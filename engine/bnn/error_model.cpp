@@ -121,7 +121,8 @@ nlohmann::json unitConfigJson(const PopcountUnitConfig& unit)
                         {kHaCell, unit.approx.haCell},
                         {kUnitWidth, unit.unitWidth}};
     for (const KnobInfo& knob : knobTable())
-        j[knob.key] = knobValue(unit.approx, knob.knob);
+        if (knobWritten(unit.approx, knob))
+            j[knob.key] = knobValue(unit.approx, knob.knob);
     if (!unit.approx.extraCells.empty())
         j[kApproxCells] = unit.approx.extraCells;
     if (!unit.approx.exactCells.empty())

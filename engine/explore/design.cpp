@@ -19,7 +19,7 @@ bool UnitDesign::operator==(const UnitDesign& o) const
 {
     const ApproxConfig &a = approx, &b = o.approx;
     return circuit == o.circuit && topology == o.topology && unitWidth == o.unitWidth && netlist == o.netlist
-        && a.lsbColumns == b.lsbColumns && a.levels == b.levels && a.extraCells == b.extraCells
+        && a.lsbColumns == b.lsbColumns && a.levels == b.levels && a.pairs == b.pairs && a.extraCells == b.extraCells
         && a.exactCells == b.exactCells && a.faCell == b.faCell && a.haCell == b.haCell;
 }
 
@@ -220,7 +220,8 @@ nlohmann::json unitDesignJson(const UnitDesign& unit)
                         {kUnitWidth, unit.unitWidth},
                         {kNetlist, stringOrNull(unit.netlist)}};
     for (const KnobInfo& knob : knobTable())
-        j[knob.key] = knobValue(unit.approx, knob.knob);
+        if (knobWritten(unit.approx, knob))
+            j[knob.key] = knobValue(unit.approx, knob.knob);
     return j;
 }
 
@@ -399,7 +400,8 @@ Design readVersion1(const Reader& r, const nlohmann::json& json)
     d.unit.approx.haCell = r.string(c, "haCell", "circuit.haCell");
     for (const KnobInfo& knob : knobTable()) {
         const std::string path = std::string("circuit.") + knob.sessionKey;
-        setKnob(d.unit.approx, knob.knob, r.integer(r.require(c, knob.sessionKey, path), path, 0, knob.max));
+        if (knob.alwaysWritten || c.contains(knob.sessionKey))
+            setKnob(d.unit.approx, knob.knob, r.integer(r.require(c, knob.sessionKey, path), path, 0, knob.max));
     }
     d.unit.approx.extraCells = r.cells(c, "extraCells", "circuit.extraCells");
     d.unit.approx.exactCells = r.cells(c, "exactCells", "circuit.exactCells");

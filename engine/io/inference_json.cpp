@@ -29,9 +29,12 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
                              const CellLibrary& library)
 {
     using namespace unit_keys;
-    static const std::set<std::string> known{
-        kPopcount,  kTopology, kCell, kHaCell, knobInfo(Knob::LsbColumns).key, knobInfo(Knob::Levels).key,
-        kUnitWidth, kNetlist};
+    static const std::set<std::string> known = [] {
+        std::set<std::string> keys{kPopcount, kTopology, kCell, kHaCell, kUnitWidth, kNetlist};
+        for (const KnobInfo& knob : knobTable())
+            keys.insert(knob.key);
+        return keys;
+    }();
     if (!j.is_object())
         fail(origin, where + " must be an object");
     for (const auto& [key, value] : j.items())
@@ -59,7 +62,10 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
     if (popcount != "circuit")
         fail(origin, where + ".popcount must be \"exact\" or \"circuit\"");
     if (j.contains(kNetlist)) {
-        for (const char* key : {kTopology, kCell, kHaCell, knobInfo(Knob::LsbColumns).key, knobInfo(Knob::Levels).key})
+        std::vector<const char*> structural{kTopology, kCell, kHaCell};
+        for (const KnobInfo& knob : knobTable())
+            structural.push_back(knob.key);
+        for (const char* key : structural)
             if (j.contains(key))
                 fail(origin, where + ": '" + key + "' does not apply to an imported netlist");
         std::filesystem::path path = text(kNetlist, "");
