@@ -80,9 +80,7 @@ Netlist applyApproximation(const Netlist& exact, const CellLibrary& library, con
     if (config.lsbColumns < 0 || config.levels < 0 || config.pairs < 0)
         throw std::invalid_argument("approximation knobs must be >= 0");
     if (config.pairs > 0) {
-        ApproxConfig rest = config;
-        rest.pairs = 0;
-        return applyApproximation(approximationStructure(exact, library, config), library, rest);
+        return applyApproximation(approximationStructure(exact, library, config), library, knobsWithoutPairs(config));
     }
     checkIndices(config.extraCells, exact, "approximate");
     checkIndices(config.exactCells, exact, "exact");

@@ -50,6 +50,13 @@ ApproxConfig toggleCell(const Netlist& netlist, int index, ApproxConfig config);
 // all of them). Throws std::invalid_argument for pairs on an imported netlist.
 Netlist approximationStructure(const Netlist& exact, const CellLibrary& library, const ApproxConfig& config);
 
+// The config without its pairs knob: what applies to approximationStructure()'s result.
+inline ApproxConfig knobsWithoutPairs(ApproxConfig config)
+{
+    config.pairs = 0;
+    return config;
+}
+
 // Returns a copy of the exact netlist with the selected full adders ("fa")
 // replaced by config.faCell and, if set, half adders ("ha") by config.haCell.
 // Sum-only cells are never replaced. Throws std::invalid_argument for unknown
