@@ -67,6 +67,30 @@ GATES = {
             "P4 p2 b vdd vdd pmos", "P5 cb c p2 vdd pmos",
         ],
     ),
+    # y = NOT(a b + c) and y = NOT((a + b) c).
+    "aoi21": (
+        "a b c y",
+        [
+            "P1 p1 a vdd vdd pmos", "P2 p1 b vdd vdd pmos", "P3 y c p1 vdd pmos", "N1 y a n1 vss nmos",
+            "N2 n1 b vss vss nmos", "N3 y c vss vss nmos",
+        ],
+    ),
+    "oai21": (
+        "a b c y",
+        [
+            "N1 y c n1 vss nmos", "N2 n1 a vss vss nmos", "N3 n1 b vss vss nmos", "P1 p1 a vdd vdd pmos",
+            "P2 y b p1 vdd pmos", "P3 y c vdd vdd pmos",
+        ],
+    ),
+    # AMA1's sum stage: y = NOT(c (a b + an cb)), an = NOT a, cb = NOT carry.
+    "ama1sb": (
+        "a b c an cb y",
+        [
+            "N1 y c n1 vss nmos", "N2 n1 a n2 vss nmos", "N3 n2 b vss vss nmos", "N4 n1 an n3 vss nmos",
+            "N5 n3 cb vss vss nmos", "P1 y c vdd vdd pmos", "P2 p1 a vdd vdd pmos", "P3 p1 b vdd vdd pmos",
+            "P4 y an p1 vdd pmos", "P5 y cb p1 vdd pmos",
+        ],
+    ),
     # Mirror sum stage: sb = NOT(abc + (a + b + c) cb).
     "sumb": (
         "a b c cb sb",
@@ -96,6 +120,24 @@ CELLS = [
      ["majb a b c cb", "inv cb co"], "0", "co"),
     ("or-ha", "OR half adder: NOR2 + inverter (S = a OR b), C = 0, 6T", 2, "0111", "0000",
      ["nor2 a b sn", "inv sn s"], "s", "0"),
+    # The approximate mirror adders of Gupta et al., IEEE TCAD 32(1), 2013
+    # (AMA1..AMA5; docs/cell-library.md): the published truth tables as
+    # static CMOS gates of this file, not the paper's transistor netlists.
+    ("ama1", "AMA1: C = b + a c, S = c (a XNOR b); AOI21 + sum gate + inverters, 22T", 3, "00001001", "00110111",
+     ["aoi21 a c b cb", "inv cb co", "inv a an", "ama1sb a b c an cb sb", "inv sb s"], "s", "co"),
+    ("ama2", "AMA2: C = MAJ(a,b,c), S = NOT C; mirror majority gate + output inverter, 12T", 3, "11101000",
+     "00010111", ["majb a b c s", "inv s co"], "s", "co"),
+    ("ama3", "AMA3: C = b + a c, S = NOT C; AOI21 + output inverter, 8T", 3, "11001000", "00110111",
+     ["aoi21 a c b s", "inv s co"], "s", "co"),
+    ("ama4", "AMA4: C = a (buffered), S = c (b + NOT a); OAI21 + inverters, 12T", 3, "00001011", "01010101",
+     ["inv a an", "inv an co", "oai21 an b c sb", "inv sb s"], "s", "co"),
+    ("ama5", "AMA5: S = b, C = a, two buffers, 8T", 3, "00110011", "01010101",
+     ["inv b bn", "inv bn s", "inv a an", "inv an co"], "s", "co"),
+    # Weighted AND/OR pair compression: one weight-2 bit, S = 0.
+    ("and-pair", "AND pair: C = a AND b (weight 2), S = 0; NAND2 + inverter, 6T", 2, "0000", "0001",
+     ["nand2 a b cn", "inv cn co"], "0", "co"),
+    ("or-pair", "OR pair: C = a OR b (weight 2), S = 0; NOR2 + inverter, 6T", 2, "0000", "0111",
+     ["nor2 a b cn", "inv cn co"], "0", "co"),
 ]
 PINS = "abc"
 

@@ -59,6 +59,12 @@ void addStructureOptions(CLI::App* cmd, CircuitOptions& o)
     cmd->add_option(levels.option, o.levels, "Approximate the cells on the first L tree levels (nearest the inputs)")
         ->check(CLI::Range(0, levels.max))
         ->capture_default_str();
+    const KnobInfo& pairs = knobInfo(Knob::Pairs);
+    cmd->add_option(pairs.option, o.pairs,
+                    "Compress P input pairs ahead of the count to one weight-2 bit each, alternating "
+                    "and-pair / or-pair cells (at most half the inputs)")
+        ->check(CLI::Range(0, pairs.max))
+        ->capture_default_str();
     cmd->add_option("--column-cells", o.columnCells,
                     "Mixed popcount: the cell for the full adders of each listed column, e.g. 0:maj-fa,1:ama1,2:fa "
                     "(fa: exact; wins over the knobs)");
@@ -139,6 +145,7 @@ CircuitSpec CircuitOptions::spec(int inputs) const
     s.topology = parseTopology(topology);
     s.approx.lsbColumns = lsbColumns;
     s.approx.levels = levels;
+    s.approx.pairs = pairs;
     s.approx.extraCells = extraCells;
     s.approx.exactCells = exactCells;
     s.approx.faCell = cell;

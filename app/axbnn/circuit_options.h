@@ -18,6 +18,7 @@ struct CircuitOptions {
     std::string haCell;
     int lsbColumns = 0; // the knobs keep ApproxConfig's names (circuit/knobs.h)
     int levels = 0;
+    int pairs = 0;
     std::string columnCells; // --column-cells 0:maj-fa,1:fa (mixed popcounts)
     std::string levelCells; // --level-cells
     std::vector<int> extraCells;

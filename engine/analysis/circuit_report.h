@@ -23,7 +23,7 @@ struct CircuitReport {
     CircuitSpec spec;
     std::string librarySource;
     std::string source; // file an imported netlist came from; empty for built circuits
-    Netlist exact; // empty for imported netlists
+    Netlist exact; // empty for imported netlists; with AND/OR pairs the rebuilt structure, still exact
     Netlist netlist; // exact with the approximation applied
     CircuitCost cost;
     ErrorStats error;

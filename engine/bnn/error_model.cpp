@@ -129,7 +129,8 @@ nlohmann::json unitConfigJson(const PopcountUnitConfig& unit)
             j[kLeafWidth] = unit.leaf.width;
     }
     for (const KnobInfo& knob : knobTable())
-        j[knob.key] = knobValue(unit.approx, knob.knob);
+        if (knobWritten(unit.approx, knob))
+            j[knob.key] = knobValue(unit.approx, knob.knob);
     if (!unit.approx.extraCells.empty())
         j[kApproxCells] = unit.approx.extraCells;
     if (!unit.approx.exactCells.empty())

@@ -1,5 +1,7 @@
 // Applies the approximation knobs to an exact netlist by swapping cell kinds.
 #include "circuit/approximation.h"
+#include "circuit/knobs.h"
+#include "circuit/popcount_builder.h"
 #include "util/shown_text.h"
 
 #include <algorithm>
@@ -131,10 +133,25 @@ const CellType& replacement(const CellLibrary& library, const std::string& name,
 
 } // namespace
 
+Netlist approximationStructure(const Netlist& exact, const CellLibrary& library, const ApproxConfig& config)
+{
+    if (config.pairs == 0)
+        return exact;
+    const KnobInfo& info = knobInfo(Knob::Pairs);
+    if (exact.topology == Topology::Imported)
+        throw std::invalid_argument(std::string(info.option) + " / " + info.key
+                                    + " does not apply to an imported netlist (its structure is fixed)");
+    // Like the other knobs, more than there are selects all of them.
+    return buildPopcount(exact.inputs, exact.topology, library, std::min(config.pairs, exact.inputs / 2));
+}
+
 Netlist applyApproximation(const Netlist& exact, const CellLibrary& library, const ApproxConfig& config)
 {
-    if (config.lsbColumns < 0 || config.levels < 0)
+    if (config.lsbColumns < 0 || config.levels < 0 || config.pairs < 0)
         throw std::invalid_argument("approximation knobs must be >= 0");
+    if (config.pairs > 0) {
+        return applyApproximation(approximationStructure(exact, library, config), library, knobsWithoutPairs(config));
+    }
     checkIndices(config.extraCells, exact, "approximate");
     checkIndices(config.exactCells, exact, "exact");
     Netlist out = exact;

@@ -19,6 +19,9 @@ using CellMap = std::map<int, std::string>;
 struct ApproxConfig {
     int lsbColumns = 0; // cells in columns < lsbColumns
     int levels = 0; // cells on levels < levels
+    // Input pairs (2k, 2k+1), k < pairs, compressed to one weight-2 bit by
+    // "and-pair" (k even) or "or-pair" (k odd) cells ahead of the tree.
+    int pairs = 0;
     std::vector<int> extraCells; // cell indices approximated in addition
     std::vector<int> exactCells; // cell indices kept exact whatever the knobs say
     std::string faCell = "maj-fa"; // replacement for full adders
@@ -28,7 +31,8 @@ struct ApproxConfig {
 
     bool isExact() const
     {
-        return lsbColumns == 0 && levels == 0 && extraCells.empty() && columnCells.empty() && levelCells.empty();
+        return lsbColumns == 0 && levels == 0 && pairs == 0 && extraCells.empty() && columnCells.empty()
+            && levelCells.empty();
     }
     bool operator==(const ApproxConfig&) const = default;
 };
@@ -63,6 +67,19 @@ bool isCellSelected(const Netlist& netlist, int index, const ApproxConfig& confi
 // extraCells / exactCells only where the knobs disagree (the circuit view's
 // click). Throws std::invalid_argument for an index out of range.
 ApproxConfig toggleCell(const Netlist& netlist, int index, ApproxConfig config);
+
+// The netlist the other knobs and the cell indices apply to: `exact` itself,
+// or with config.pairs > 0 the same topology rebuilt with the pair cells
+// ahead of it (popcount_builder.h; more pairs than half the inputs compress
+// all of them). Throws std::invalid_argument for pairs on an imported netlist.
+Netlist approximationStructure(const Netlist& exact, const CellLibrary& library, const ApproxConfig& config);
+
+// The config without its pairs knob: what applies to approximationStructure()'s result.
+inline ApproxConfig knobsWithoutPairs(ApproxConfig config)
+{
+    config.pairs = 0;
+    return config;
+}
 
 // Returns a copy of the exact netlist with the selected full adders ("fa")
 // replaced by config.faCell and, if set, half adders ("ha") by config.haCell.

@@ -57,6 +57,17 @@ constexpr double kOr2Delay = 162.7, kOr2Energy = 9.53 + kLoadEnergy;
 // xor2_1, xor3_1, inv_1 have none). docs/cell-library.md.
 constexpr std::array<double, 3> kMajInputEnergy{0.0118, 0.5347, 0.2662}; // maj3_1 A, B, C
 constexpr std::array<double, 3> kOr2InputEnergy{0.0283, 0.1874, 0.0}; // or2_1 A, B
+// Arcs not yet read from their liberty files (docs/cell-library.md, the
+// *proxy* figures of the logic gates): a single-stage inverting cell
+// (a21oi_1) takes inv_1's arc, a two-stage one (and2_1, a21o_1, or2b_1)
+// or2_1's, xnor2_1 xor2_1's, buf_1 two inverters'.
+constexpr double kOneStageDelay = kInvDelay, kOneStageEnergy = kInvEnergy;
+constexpr double kTwoStageDelay = kOr2Delay, kTwoStageEnergy = kOr2Energy;
+constexpr double kBufDelay = 2 * kInvDelay, kBufEnergy = kInvEnergy + 2.71;
+// Areas (width x 2.72 um): inv_1, buf_1 3.7536; a21oi_1 5.0048; and2_1,
+// or2_1 6.256; a21o_1, or2b_1 7.5072; xnor2_1 8.7584; maj3_1 10.0096.
+constexpr double kInvArea = 3.7536, kBufArea = 3.7536, kA21oiArea = 5.0048, kAnd2Area = 6.256;
+constexpr double kA21oArea = 7.5072, kOr2bArea = 7.5072, kXnor2Area = 8.7584, kMajArea = 10.0096;
 
 // Areas: sky130_fd_sc_hd cell width x 2.72 um row height (docs/domain.md section 4,
 // SkyWater SKY130 PDK, sky130_fd_sc_hd). Delays and energies: see
@@ -85,6 +96,30 @@ CellType makeCell(std::string name, std::string description, int inputs, bool ha
     return c;
 }
 
+// The approximate mirror adders AMA1..AMA5 of Gupta et al., "Low-power
+// digital signal processing using approximate adders", IEEE TCAD 32(1),
+// 2013 (Table I; a = A, b = B, c = Cin), composed of sky130_fd_sc_hd cells.
+// Transistors: Yosys abc -g cmos of one instance (AMA5's buffers, which
+// Yosys removes, as two inverters each).
+void addAmaCells(CellLibrary& lib)
+{
+    lib.add(makeCell("ama1", "AMA1: C = b + a c, S = c (a XNOR b) (a21o_1; xnor2_1 + and2_1)", 3, true, 0x90, 0xEC,
+                     kA21oArea + kXnor2Area + kAnd2Area, 28, kXor2Delay + kTwoStageDelay, kTwoStageDelay,
+                     kXor2Energy + kTwoStageEnergy, kTwoStageEnergy));
+    CellType ama2 = lib.at("maj-fa"); // the same function and cells
+    ama2.name = "ama2";
+    ama2.description = "AMA2: C = MAJ(a,b,c), S = NOT C (maj3_1 + inv_1, as maj-fa)";
+    lib.add(std::move(ama2));
+    lib.add(makeCell("ama3", "AMA3: C = b + a c, S = NOT C (a21oi_1 + inv_1)", 3, true, 0x13, 0xEC,
+                     kA21oiArea + kInvArea, 8, kOneStageDelay, kOneStageDelay + kInvDelay, kOneStageEnergy,
+                     kInvEnergy));
+    lib.add(makeCell("ama4", "AMA4: C = a, S = c (b + NOT a) (buf_1; or2b_1 + and2_1)", 3, true, 0xD0, 0xAA,
+                     kBufArea + kOr2bArea + kAnd2Area, 10, 2 * kTwoStageDelay, kBufDelay, 2 * kTwoStageEnergy,
+                     kBufEnergy));
+    lib.add(makeCell("ama5", "AMA5: S = b, C = a (two buf_1)", 3, true, 0xCC, 0xAA, 2 * kBufArea, 8, kBufDelay,
+                     kBufDelay, kBufEnergy, kBufEnergy));
+}
+
 } // namespace
 
 CellLibrary CellLibrary::defaults()
@@ -102,11 +137,18 @@ CellLibrary CellLibrary::defaults()
                      0, kXor3Energy, 0));
     // Approximate cells (docs/domain.md section 3).
     lib.add(makeCell("maj-fa", "MAJ-FA: C = MAJ(a,b,c), S = NOT C (maj3_1 + inv_1)", 3, true, 0x17, 0xE8,
-                     10.0096 + 3.7536, 16, kMajDelay + kInvDelay, kMajDelay, kInvEnergy, kMajEnergy, kMajInputEnergy));
-    lib.add(makeCell("maj", "carry-only: C = MAJ(a,b,c), S = 0 (maj3_1)", 3, true, 0x00, 0xE8, 10.0096, 14, 0,
+                     kMajArea + kInvArea, 16, kMajDelay + kInvDelay, kMajDelay, kInvEnergy, kMajEnergy,
+                     kMajInputEnergy));
+    lib.add(makeCell("maj", "carry-only: C = MAJ(a,b,c), S = 0 (maj3_1)", 3, true, 0x00, 0xE8, kMajArea, 14, 0,
                      kMajDelay, 0, kMajEnergy, kMajInputEnergy));
     lib.add(makeCell("or-ha", "OR half adder: S = a OR b, C = 0 (or2_1)", 2, true, 0xE, 0x0, 6.256, 6, kOr2Delay, 0,
                      kOr2Energy, 0, kOr2InputEnergy));
+    addAmaCells(lib);
+    // Weighted AND/OR pair compression (--approx-pairs): one weight-2 bit.
+    lib.add(makeCell("and-pair", "AND pair: C = a AND b (weight 2), S = 0 (and2_1)", 2, true, 0x0, 0x8, kAnd2Area, 6, 0,
+                     kTwoStageDelay, 0, kTwoStageEnergy));
+    lib.add(makeCell("or-pair", "OR pair: C = a OR b (weight 2), S = 0 (or2_1)", 2, true, 0x0, 0xE, 6.256, 6, 0,
+                     kOr2Delay, 0, kOr2Energy, kOr2InputEnergy));
     return lib;
 }
 

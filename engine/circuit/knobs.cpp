@@ -11,6 +11,7 @@ namespace {
 constexpr KnobInfo kKnobs[] = {
     {Knob::LsbColumns, "lsb", "approx_lsb", "--approx-lsb", "lsbColumns", "LSB columns", kMaxLsbColumns},
     {Knob::Levels, "levels", "approx_levels", "--approx-levels", "levels", "tree levels", kMaxTreeLevels},
+    {Knob::Pairs, "pairs", "approx_pairs", "--approx-pairs", "pairs", "AND/OR input pairs", kMaxInputPairs, false},
 };
 
 } // namespace
@@ -33,25 +34,50 @@ const char* knobName(Knob knob)
     return knobInfo(knob).name;
 }
 
-Knob parseKnob(std::string_view name)
+std::string knobNames()
 {
     std::string known;
-    for (const KnobInfo& info : kKnobs) {
+    for (const KnobInfo& info : kKnobs)
+        known += (known.empty() ? "" : ", ") + std::string(info.name);
+    return known;
+}
+
+Knob parseKnob(std::string_view name)
+{
+    for (const KnobInfo& info : kKnobs)
         if (name == info.name || name == info.key)
             return info.knob;
-        known += (known.empty() ? "" : ", ") + std::string(info.name);
-    }
-    throw std::invalid_argument("unknown approximation knob '" + shownText(name) + "' (known: " + known + ")");
+    throw std::invalid_argument("unknown approximation knob '" + shownText(name) + "' (known: " + knobNames() + ")");
 }
+
+namespace {
+
+template <typename Config>
+auto& field(Config& approx, Knob knob)
+{
+    switch (knob) {
+    case Knob::LsbColumns: return approx.lsbColumns;
+    case Knob::Levels: return approx.levels;
+    case Knob::Pairs: return approx.pairs;
+    }
+    throw std::logic_error("unknown knob");
+}
+
+} // namespace
 
 int knobValue(const ApproxConfig& approx, Knob knob)
 {
-    return knob == Knob::LsbColumns ? approx.lsbColumns : approx.levels;
+    return field(approx, knob);
 }
 
 void setKnob(ApproxConfig& approx, Knob knob, int value)
 {
-    (knob == Knob::LsbColumns ? approx.lsbColumns : approx.levels) = value;
+    field(approx, knob) = value;
+}
+
+bool knobWritten(const ApproxConfig& approx, const KnobInfo& info)
+{
+    return info.alwaysWritten || knobValue(approx, info.knob) != 0;
 }
 
 } // namespace axbnn

@@ -7,6 +7,7 @@
 #include "circuit/design_limits.h"
 
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace axbnn {
@@ -14,6 +15,7 @@ namespace axbnn {
 enum class Knob {
     LsbColumns, // cells in the K least significant columns
     Levels, // cells on the first L tree levels
+    Pairs, // P input pairs compressed by alternating AND/OR cells ahead of the tree
 };
 
 struct KnobInfo {
@@ -24,16 +26,24 @@ struct KnobInfo {
     const char* sessionKey; // session files of version 1: "lsbColumns", "levels"
     const char* label; // GUI: "LSB columns", "tree levels"
     int max; // design_limits.h
+    // Written to design JSON, layer configs and sessions even when 0, and
+    // required in version-1 sessions. Knobs added later are written only
+    // when set, so existing files and design hashes stay as they were.
+    bool alwaysWritten = true;
 };
 
 std::span<const KnobInfo> knobTable();
 const KnobInfo& knobInfo(Knob knob);
-const char* knobName(Knob knob); // "lsb", "levels"
+const char* knobName(Knob knob); // "lsb", "levels", "pairs"
 // Accepts the name or the JSON key; throws std::invalid_argument
-// "unknown approximation knob 'x' (known: lsb, levels)".
+// "unknown approximation knob 'x' (known: lsb, levels, pairs)".
 Knob parseKnob(std::string_view name);
+// "lsb, levels, pairs": the names, for messages.
+std::string knobNames();
 int knobValue(const ApproxConfig& approx, Knob knob);
 void setKnob(ApproxConfig& approx, Knob knob, int value);
+// Whether a writer puts the knob into a file (KnobInfo::alwaysWritten or set).
+bool knobWritten(const ApproxConfig& approx, const KnobInfo& info);
 
 // The other fields of a popcount unit, one spelling each (design JSON and
 // layer configs; the command line is "--" + key with '-' for '_').

@@ -18,7 +18,7 @@ struct Operand {
 
 class Builder {
 public:
-    Builder(int inputs, Topology topology, const CellLibrary& library) : library_(library)
+    Builder(int inputs, Topology topology, const CellLibrary& library, int pairs) : library_(library), pairs_(pairs)
     {
         net_.inputs = inputs;
         net_.topology = topology;
@@ -27,7 +27,50 @@ public:
         ha_ = net_.typeIndex(library, "ha");
     }
 
-    Operand raw(int i) const { return {-1, {kFirstInput + static_cast<Signal>(i)}, 1, 1}; }
+    static Operand bit(Signal s) { return {-1, {s}, 1, 1}; }
+
+    // The inputs no pair cell reads, one bit each.
+    std::vector<Signal> singleInputs() const
+    {
+        std::vector<Signal> bits;
+        for (int i = 2 * pairs_; i < net_.inputs; ++i)
+            bits.push_back(kFirstInput + static_cast<Signal>(i));
+        return bits;
+    }
+
+    // The pair cells (column 0, level 0): input pair k becomes one weight-2
+    // bit, AND for even k, OR for odd k (a + b = AND + OR, so alternating
+    // pairs err by -1 and +1 alike). Returns those bits.
+    std::vector<Signal> pairBits()
+    {
+        std::vector<Signal> bits;
+        if (pairs_ == 0)
+            return bits;
+        const int andPair = net_.typeIndex(library_, "and-pair");
+        const int orPair = net_.typeIndex(library_, "or-pair");
+        for (int k = 0; k < pairs_; ++k) {
+            const Signal a = kFirstInput + static_cast<Signal>(2 * k);
+            bits.push_back(cell({a, a + 1}, 0, 0, -1).second);
+            net_.cells.back().type = k % 2 == 0 ? andPair : orPair;
+        }
+        return bits;
+    }
+
+    // A weight-2 operand: the bits of `q` one column up.
+    static Operand shifted(Operand q)
+    {
+        q.bits.insert(q.bits.begin(), kConst0);
+        q.maxValue *= 2;
+        return q;
+    }
+
+    int nextLevel() const
+    {
+        int level = 0;
+        for (const CellInstance& c : net_.cells)
+            level = std::max(level, c.level + 1);
+        return level;
+    }
 
     // One cell over 2 or 3 input signals; returns {sum, carry}.
     std::pair<Signal, Signal> cell(const std::vector<Signal>& in, int column, int level, int node)
@@ -76,21 +119,38 @@ public:
         return {id, net_.nodes.back().out, node.maxValue, node.inputCount};
     }
 
+    // The pair bits' tree, shifted, plus the other inputs' tree.
     void adderTree()
     {
-        const int n = net_.inputs;
+        const std::vector<Signal> pairs = pairBits();
+        const std::vector<Signal> singles = singleInputs();
+        if (pairs.empty()) {
+            net_.outputs = adderTree(singles).bits;
+            return;
+        }
+        const Operand q = shifted(adderTree(pairs));
+        if (singles.empty()) {
+            net_.outputs = q.bits;
+            return;
+        }
+        const Operand x = adderTree(singles);
+        net_.outputs = adder(x, q, kNoSignal, nextLevel()).bits;
+    }
+
+    // An adder tree over one-bit leaves (at least one).
+    Operand adderTree(const std::vector<Signal>& leaves)
+    {
+        const size_t n = leaves.size();
         std::vector<Operand> ops;
         std::vector<Operand> spares;
-        int i = 0;
+        size_t i = 0;
         for (; i + 3 <= n; i += 3)
-            ops.push_back(adder(raw(i), raw(i + 1), kFirstInput + static_cast<Signal>(i + 2), 0));
+            ops.push_back(adder(bit(leaves[i]), bit(leaves[i + 1]), leaves[i + 2], 0));
         for (; i < n; ++i)
-            spares.push_back(raw(i));
+            spares.push_back(bit(leaves[i]));
         if (ops.empty()) {
-            if (n == 1) {
-                net_.outputs = spares[0].bits;
-                return;
-            }
+            if (n == 1)
+                return spares[0];
             ops.push_back(adder(spares[0], spares[1], kNoSignal, 0));
             spares.clear();
         }
@@ -124,23 +184,29 @@ public:
             ops = std::move(next);
             ++level;
         }
-        net_.outputs = ops[0].bits;
+        return ops[0];
     }
 
+    // The single inputs, then the pair bits one column up.
     void chain()
     {
-        Operand acc = raw(0);
-        for (int i = 1; i < net_.inputs; ++i)
-            acc = adder(acc, raw(i), kNoSignal, i - 1);
+        std::vector<Operand> leaves;
+        for (Signal s : singleInputs())
+            leaves.push_back(bit(s));
+        for (Signal s : pairBits())
+            leaves.push_back(shifted(bit(s)));
+        Operand acc = leaves[0];
+        for (size_t i = 1; i < leaves.size(); ++i)
+            acc = adder(acc, leaves[i], kNoSignal, static_cast<int>(i) - 1);
         net_.outputs = acc.bits;
     }
 
     // Column compression (Wallace or Dadda) followed by a ripple-carry adder.
     void compressor(bool dadda)
     {
-        std::vector<std::vector<Signal>> cols(1);
-        for (int i = 0; i < net_.inputs; ++i)
-            cols[0].push_back(kFirstInput + static_cast<Signal>(i));
+        std::vector<std::vector<Signal>> cols{singleInputs()};
+        if (pairs_ > 0)
+            cols.push_back(pairBits()); // weight 2: column 1
         auto height = [&]() {
             size_t h = 0;
             for (const auto& c : cols)
@@ -231,7 +297,7 @@ public:
                 for (Signal s : c.in)
                     if (s != kNoSignal)
                         --uses[s];
-            } else if (!carryUsed && c.carry != kNoSignal) {
+            } else if (!carryUsed && c.carry != kNoSignal && (c.type == fa_ || c.type == ha_)) {
                 c.type = c.type == fa_ ? xor3 : xor2;
                 c.carry = kNoSignal;
             }
@@ -278,11 +344,20 @@ public:
         net_.dropUnusedTypes();
     }
 
+    // Adder nodes describe sums of primary inputs; pair bits are not.
+    void dropNodes()
+    {
+        net_.nodes.clear();
+        for (CellInstance& c : net_.cells)
+            c.node = -1;
+    }
+
     Netlist take() { return std::move(net_); }
 
 private:
     const CellLibrary& library_;
     Netlist net_;
+    int pairs_ = 0;
     int fa_ = 0, ha_ = 0;
 };
 
@@ -291,9 +366,10 @@ private:
 std::vector<Signal> rippleColumn(const std::vector<Signal>& a, const std::vector<Signal>& b, int j, Signal carry)
 {
     std::vector<Signal> in;
-    if (j < static_cast<int>(a.size()))
+    // A constant-0 bit (the empty column 0 of a shifted operand) needs no cell.
+    if (j < static_cast<int>(a.size()) && a[j] != kConst0)
         in.push_back(a[j]);
-    if (j < static_cast<int>(b.size()))
+    if (j < static_cast<int>(b.size()) && b[j] != kConst0)
         in.push_back(b[j]);
     if (carry != kNoSignal)
         in.push_back(carry);
@@ -302,10 +378,19 @@ std::vector<Signal> rippleColumn(const std::vector<Signal>& a, const std::vector
 
 Netlist buildPopcount(int inputs, Topology topology, const CellLibrary& library)
 {
+    return buildPopcount(inputs, topology, library, 0);
+}
+
+Netlist buildPopcount(int inputs, Topology topology, const CellLibrary& library, int pairs)
+{
     if (inputs < 1 || inputs > kMaxPopcountInputs)
         throw std::invalid_argument("number of inputs must be between 1 and " + std::to_string(kMaxPopcountInputs)
                                     + ", got " + std::to_string(inputs));
-    Builder b(inputs, topology, library);
+    if (pairs < 0 || pairs > inputs / 2)
+        throw std::invalid_argument("approximate input pairs must be between 0 and " + std::to_string(inputs / 2)
+                                    + " (half the " + std::to_string(inputs) + " inputs), got "
+                                    + std::to_string(pairs));
+    Builder b(inputs, topology, library, pairs);
     switch (topology) {
     case Topology::AdderTree: b.adderTree(); break;
     case Topology::Chain: b.chain(); break;
@@ -314,6 +399,8 @@ Netlist buildPopcount(int inputs, Topology topology, const CellLibrary& library)
     case Topology::Imported: throw std::invalid_argument("an imported circuit is read from a file, not built");
     }
     b.prune();
+    if (pairs > 0)
+        b.dropNodes();
     return b.take();
 }
 

@@ -14,5 +14,14 @@ Netlist buildPopcount(int inputs, Topology topology, const CellLibrary& library)
 // The bits a ripple-carry adder adds in column j: a[j] and b[j] where the
 // operands reach, and the carry into the column unless kNoSignal.
 std::vector<Signal> rippleColumn(const std::vector<Signal>& a, const std::vector<Signal>& b, int j, Signal carry);
+// The same with `pairs` input pairs (2k, 2k+1) first compressed to one
+// weight-2 bit each by "and-pair" (k even) and "or-pair" (k odd) cells on
+// level 0 (docs/domain.md section 3). The weight-2 bits enter column 1 of a
+// compressor tree; an adder tree sums them in a tree of their own and adds
+// that, shifted, to the tree of the other inputs; the chain adds them after
+// the other inputs. Such a netlist keeps no adder nodes (exact propagation
+// does not apply; exhaustive and Monte Carlo analysis do). Throws
+// std::invalid_argument for pairs outside 0..inputs / 2.
+Netlist buildPopcount(int inputs, Topology topology, const CellLibrary& library, int pairs);
 
 } // namespace axbnn

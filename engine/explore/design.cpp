@@ -223,7 +223,8 @@ nlohmann::json unitDesignJson(const UnitDesign& unit)
                         {kUnitWidth, unit.unitWidth},
                         {kNetlist, stringOrNull(unit.netlist)}};
     for (const KnobInfo& knob : knobTable())
-        j[knob.key] = knobValue(unit.approx, knob.knob);
+        if (knobWritten(unit.approx, knob))
+            j[knob.key] = knobValue(unit.approx, knob.knob);
     addMixedCells(j, unit.approx);
     if (!unit.leaf.empty()) // written only when set: designs without one keep their hashes
         j[kLeaf] = unit.leaf;
@@ -416,7 +417,8 @@ Design readVersion1(const Reader& r, const nlohmann::json& json)
     d.unit.approx.haCell = r.string(c, "haCell", "circuit.haCell");
     for (const KnobInfo& knob : knobTable()) {
         const std::string path = std::string("circuit.") + knob.sessionKey;
-        setKnob(d.unit.approx, knob.knob, r.integer(r.require(c, knob.sessionKey, path), path, 0, knob.max));
+        if (knob.alwaysWritten || c.contains(knob.sessionKey))
+            setKnob(d.unit.approx, knob.knob, r.integer(r.require(c, knob.sessionKey, path), path, 0, knob.max));
     }
     d.unit.approx.extraCells = r.cells(c, "extraCells", "circuit.extraCells");
     d.unit.approx.exactCells = r.cells(c, "exactCells", "circuit.exactCells");

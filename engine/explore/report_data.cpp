@@ -10,6 +10,7 @@
 #include "bnn/mitigation.h"
 #include "bnn/model.h"
 #include "bnn/popcount_unit.h"
+#include "circuit/knobs.h"
 #include "io/dataset.h"
 #include "io/model_file.h"
 
@@ -84,6 +85,7 @@ ReportAccuracyRow accuracyRow(const ReportRequest& r, const Model& model, const 
         design.unit.approx.haCell = r.spec.approx.haCell;
         design.unit.approx.lsbColumns = r.spec.approx.lsbColumns;
         design.unit.approx.levels = r.spec.approx.levels;
+        design.unit.approx.pairs = r.spec.approx.pairs;
     }
     EvaluateOptions options;
     options.progress = progress;
@@ -134,6 +136,8 @@ std::string circuitOptionsText(const CircuitSpec& spec, bool withCells, bool wit
     if (!a.haCell.empty())
         text += " --ha-cell " + shellQuote(a.haCell);
     text += " --approx-lsb " + std::to_string(a.lsbColumns) + " --approx-levels " + std::to_string(a.levels);
+    if (a.pairs > 0)
+        text += std::string(" ") + knobInfo(Knob::Pairs).option + " " + std::to_string(a.pairs);
     if (!a.columnCells.empty())
         text += " --column-cells " + shellQuote(cellMapText(a.columnCells));
     if (!a.levelCells.empty())
@@ -237,6 +241,7 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
         CircuitSpec pointSpec = knobSpec;
         pointSpec.approx.lsbColumns = 0;
         pointSpec.approx.levels = 0;
+        pointSpec.approx.pairs = 0;
         setKnob(pointSpec.approx, p.knob, p.level);
         std::string cmd = "axbnn eval --model " + shellQuote(request.modelPath)
             + (request.data != "fashion-mnist" ? " --data " + shellQuote(request.data) : std::string()) + " "

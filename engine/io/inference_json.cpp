@@ -31,18 +31,13 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
                              const CellLibrary& library)
 {
     using namespace unit_keys;
-    static const std::set<std::string> known{kPopcount,
-                                             kTopology,
-                                             kCell,
-                                             kHaCell,
-                                             knobInfo(Knob::LsbColumns).key,
-                                             knobInfo(Knob::Levels).key,
-                                             kUnitWidth,
-                                             kNetlist,
-                                             kLeaf,
-                                             kLeafWidth,
-                                             kColumnCells,
-                                             kLevelCells};
+    static const std::set<std::string> known = [] {
+        std::set<std::string> keys{kPopcount, kTopology, kCell,      kHaCell,      kUnitWidth,
+                                   kNetlist,  kLeaf,     kLeafWidth, kColumnCells, kLevelCells};
+        for (const KnobInfo& knob : knobTable())
+            keys.insert(knob.key);
+        return keys;
+    }();
     if (!j.is_object())
         fail(origin, where + " must be an object");
     for (const auto& [key, value] : j.items())
@@ -84,8 +79,10 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
         }
     };
     if (j.contains(kNetlist)) {
-        for (const char* key : {kTopology, kCell, kHaCell, knobInfo(Knob::LsbColumns).key, knobInfo(Knob::Levels).key,
-                                kLeaf, kLeafWidth, kColumnCells, kLevelCells})
+        std::vector<const char*> structural{kTopology, kCell, kHaCell, kLeaf, kLeafWidth, kColumnCells, kLevelCells};
+        for (const KnobInfo& knob : knobTable())
+            structural.push_back(knob.key);
+        for (const char* key : structural)
             if (j.contains(key))
                 fail(origin, where + ": '" + key + "' does not apply to an imported netlist");
         std::string path;

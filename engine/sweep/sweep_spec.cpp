@@ -10,6 +10,7 @@
 #include "bnn/mitigation.h"
 #include "circuit/approximation.h"
 #include "circuit/design_limits.h"
+#include "circuit/knobs.h"
 #include "circuit/popcount_builder.h"
 #include "io/model_file.h"
 
@@ -229,7 +230,8 @@ void parseCircuitAxes(const Reader& r, const json& j, SweepSpec& s, const std::s
                 const auto known =
                     std::find_if(table.begin(), table.end(), [&](const KnobInfo& info) { return name == info.name; });
                 if (known == table.end())
-                    r.fail("approximation." + at("knobs", i), "unknown knob '" + name + "' (known: lsb, levels)");
+                    r.fail("approximation." + at("knobs", i),
+                           "unknown knob '" + name + "' (known: " + knobNames() + ")");
                 s.knobs.push_back(known->knob);
             }
         }

@@ -79,10 +79,12 @@ private Q_SLOTS:
             const char *fa, *ha;
         };
         const Knobs knobs[] = {
-            {1, 0, "maj-fa", ""},      {2, 0, "maj-fa", ""},  {3, 0, "maj-fa", ""},
-            {0, 1, "maj-fa", ""},      {0, 2, "maj-fa", ""},  {1, 0, "maj-fa", "or-ha"},
-            {2, 0, "maj", "or-ha"},    {1, 1, "or-fa", ""},   {2, 0, "or-fa", "or-and-ha"},
-            {3, 0, "fa", "or-and-ha"}, {2, 0, "ones-fa", ""}, {0, 2, "ones-fa", "or-and-ha"},
+            {1, 0, "maj-fa", ""},      {2, 0, "maj-fa", ""},       {3, 0, "maj-fa", ""},
+            {0, 1, "maj-fa", ""},      {0, 2, "maj-fa", ""},       {1, 0, "maj-fa", "or-ha"},
+            {2, 0, "maj", "or-ha"},    {1, 1, "or-fa", ""},        {2, 0, "or-fa", "or-and-ha"},
+            {3, 0, "fa", "or-and-ha"}, {2, 0, "ones-fa", ""},      {0, 2, "ones-fa", "or-and-ha"},
+            {2, 0, "ama1", ""},        {2, 0, "ama3", ""},         {0, 2, "ama4", ""},
+            {3, 0, "ama5", ""},        {1, 0, "ama2", "and-pair"},
         };
         for (Topology t : {Topology::AdderTree, Topology::Chain})
             for (int n : {4, 5, 7, 9, 12, 15, 16}) // 15: tree nodes may wrap

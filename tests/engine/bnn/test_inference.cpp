@@ -135,26 +135,44 @@ private Q_SLOTS:
         QFETCH(int, lsb);
         QFETCH(int, levels);
         QFETCH(int, width);
-        const Model m = makeModel(model);
-        InferenceConfig config = InferenceConfig::withCircuit(m, circuit(topology, lsb, levels, width), true);
-        config.thresholdShift = {0, 0, 1, -3, 2};
-        const InferenceEngine engine(m, config);
-        const ReferenceForward reference(m, config);
-        const Dataset data = makeDataset(m.input, kSanitizedBuild ? 4 : 9, 200 + model);
-        const InferenceResult all = engine.run(data, 0, data.count);
-        bool changed = false;
-        const InferenceEngine exact(m);
-        for (int i = 0; i < data.count; ++i) {
-            const ForwardTrace expect = reference.run(data.image(i));
-            const ForwardTrace got = engine.trace(data.image(i));
-            const QString diff = traceDifference(got, expect);
-            QVERIFY2(diff.isEmpty(), qPrintable(QString("image %1: %2").arg(i).arg(diff)));
-            QCOMPARE(all.predictions[i], expect.prediction);
-            for (size_t c = 0; c < expect.scores.size(); ++c)
-                QCOMPARE(all.scores[i * expect.scores.size() + c], expect.scores[c]);
-            changed = changed || !traceDifference(got, exact.trace(data.image(i))).isEmpty();
-        }
-        QVERIFY(changed); // the approximation did change something
+        matchesGateLevelReference(model, circuit(topology, lsb, levels, width));
+    }
+
+    // The AMA cells and the AND/OR pairs (docs/cell-library.md) on every
+    // neuron of a batch; 40 pairs exceed some layers' half fan-in, which
+    // then pairs all inputs.
+    void newCellsMatchGateLevelReference_data()
+    {
+        QTest::addColumn<int>("model");
+        QTest::addColumn<Topology>("topology");
+        QTest::addColumn<QString>("cell");
+        QTest::addColumn<int>("pairs");
+        int row = 0;
+        for (int m : {0, 1})
+            for (Topology t : {Topology::AdderTree, Topology::Wallace, Topology::Dadda, Topology::Chain})
+                for (auto [cell, pairs] : {std::pair{"ama1", 0},
+                                           {"ama2", 0},
+                                           {"ama3", 0},
+                                           {"ama4", 0},
+                                           {"ama5", 0},
+                                           {"fa", 5},
+                                           {"ama1", 40}})
+                    if ((!kSanitizedBuild || row++ % 4 == 0) && (t != Topology::Chain || pairs > 0)
+                        && (m == 0 || pairs > 0)) // the AMA cells on one model, the pairs on two
+                        QTest::addRow("model%d-%s-%s-pairs%d", m, topologyName(t).c_str(), cell, pairs)
+                            << m << t << QString(cell) << pairs;
+    }
+
+    void newCellsMatchGateLevelReference()
+    {
+        QFETCH(int, model);
+        QFETCH(Topology, topology);
+        QFETCH(QString, cell);
+        QFETCH(int, pairs);
+        PopcountUnitConfig unit = circuit(topology, cell == "fa" ? 0 : 2);
+        unit.approx.faCell = cell.toStdString();
+        unit.approx.pairs = pairs;
+        matchesGateLevelReference(model, unit);
     }
 
     void multiThreadedEqualsSingleThreaded()
@@ -409,6 +427,34 @@ private Q_SLOTS:
             const QString message = e.what();
             QVERIFY2(message.startsWith("/data/other.h5: dataset images are 28x28x1 but the model expects"), e.what());
         }
+    }
+
+private:
+    // InferenceEngine against ReferenceForward through the circuits of
+    // `unit`: identical traces, predictions and scores on a batch, and the
+    // approximation changes something.
+    static void matchesGateLevelReference(int model, const PopcountUnitConfig& unit)
+    {
+        const Model m = makeModel(model);
+        InferenceConfig config = InferenceConfig::withCircuit(m, unit, true);
+        config.thresholdShift = {0, 0, 1, -3, 2};
+        const InferenceEngine engine(m, config);
+        const ReferenceForward reference(m, config);
+        const Dataset data = makeDataset(m.input, kSanitizedBuild ? 4 : 9, 200 + model);
+        const InferenceResult all = engine.run(data, 0, data.count);
+        bool changed = false;
+        const InferenceEngine exact(m);
+        for (int i = 0; i < data.count; ++i) {
+            const ForwardTrace expect = reference.run(data.image(i));
+            const ForwardTrace got = engine.trace(data.image(i));
+            const QString diff = traceDifference(got, expect);
+            QVERIFY2(diff.isEmpty(), qPrintable(QString("image %1: %2").arg(i).arg(diff)));
+            QCOMPARE(all.predictions[i], expect.prediction);
+            for (size_t c = 0; c < expect.scores.size(); ++c)
+                QCOMPARE(all.scores[i * expect.scores.size() + c], expect.scores[c]);
+            changed = changed || !traceDifference(got, exact.trace(data.image(i))).isEmpty();
+        }
+        QVERIFY(changed); // the approximation did change something
     }
 };
 

@@ -62,6 +62,38 @@ private Q_SLOTS:
             QVERIFY(replaced > 0);
     }
 
+    // With pairs the knobs and hand picks index the rebuilt structure: the
+    // approximate netlist has its cells, one toggled cell changes kind, and
+    // an imported netlist refuses pairs; more pairs than N / 2 pair all inputs.
+    void pairsKnobIndexesTheRebuiltStructure()
+    {
+        const CellLibrary lib = CellLibrary::defaults();
+        const Netlist exact = buildPopcount(40, Topology::Wallace, lib);
+        ApproxConfig config;
+        config.pairs = 6;
+        const Netlist structure = approximationStructure(exact, lib, config);
+        QVERIFY(structure.cells.size() != exact.cells.size());
+        int full = -1;
+        for (size_t i = 0; i < structure.cells.size() && full < 0; ++i)
+            if (structure.typeOf(structure.cells[i]).name == "fa")
+                full = static_cast<int>(i);
+        QVERIFY(full >= 0);
+        const ApproxConfig toggled = toggleCell(structure, full, config);
+        const Netlist net = applyApproximation(exact, lib, toggled);
+        QCOMPARE(net.cells.size(), structure.cells.size());
+        QCOMPARE(net.typeOf(net.cells[full]).name, std::string("maj-fa"));
+        QCOMPARE(net.approximateCellCount(), 6 + 1);
+        config.pairs = 1000;
+        int pairCells = 0;
+        const Netlist all = applyApproximation(exact, lib, config);
+        for (const CellInstance& c : all.cells)
+            pairCells += all.typeOf(c).name.ends_with("-pair") ? 1 : 0;
+        QCOMPARE(pairCells, 20);
+        Netlist imported = exact;
+        imported.topology = Topology::Imported;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, applyApproximation(imported, lib, config));
+    }
+
     void explicitCellListsOverrideTheKnobs()
     {
         const Netlist exact = buildPopcount(27, Topology::AdderTree, lib_);

@@ -77,8 +77,7 @@ private Q_SLOTS:
         QCOMPARE(live.cells[1].dependsOn, (std::array<uint8_t, 2>{3, 3}));
         QCOMPARE(live.cells[1].delayPs[0], gateCell(Gate::Xor2).delaySumPs);
         QCOMPARE(live.cells[1].delayPs[1], gateCell(Gate::And2).delaySumPs);
-        QCOMPARE(computeCost(b.net, {.energyVectors = 128}).transistors,
-                 long{lib_.at("maj").transistors + halfAdder});
+        QCOMPARE(computeCost(b.net, {.energyVectors = 128}).transistors, long{lib_.at("maj").transistors + halfAdder});
     }
 
     // or-ha's carry is 0: a half adder adding it to x passes x on (a wire,
@@ -97,6 +96,29 @@ private Q_SLOTS:
         const CircuitCost cost = computeCost(b.net, {.energyVectors = 128});
         QCOMPARE(cost.transistors, long{lib_.at("or-ha").transistors});
         QCOMPARE(cost.delayPs, lib_.at("or-ha").delaySumPs);
+    }
+
+    // The pair cells' sum is constant 0 and unread: only the carry lives,
+    // costed as the cell's own AND/OR (no sum delay or energy), with a
+    // constant-0 output bit that costs nothing, in every topology.
+    void pairCellsCostTheirCarryOnly()
+    {
+        for (const CellLibrary& lib : {CellLibrary::defaults(), CellLibrary::cmos45()}) {
+            for (Topology t : {Topology::AdderTree, Topology::Wallace, Topology::Dadda, Topology::Chain}) {
+                const Netlist one = buildPopcount(2, t, lib, 1); // a single and-pair: outputs {0, AND}
+                QCOMPARE(one.cells.size(), size_t{1});
+                const LiveLogic live = liveLogic(one);
+                QCOMPARE(live.value[one.cells[0].sum], int8_t{0});
+                QVERIFY(!live.cells[0].live[0] && live.cells[0].live[1]);
+                const CellType& andPair = lib.at("and-pair");
+                QCOMPARE(live.cells[0].delayPs[0], 0.0);
+                QCOMPARE(live.cells[0].energyFj[0], 0.0);
+                const CircuitCost cost = computeCost(one, {.energyVectors = 128});
+                QVERIFY(cost.transistors <= long{andPair.transistors});
+                QVERIFY(cost.transistors > 0);
+                QCOMPARE(cost.delayPs, std::min(andPair.delayCarryPs, gateCell(Gate::And2).delaySumPs));
+            }
+        }
     }
 
     // Logic with no path to an output, and outputs that are constant, cost

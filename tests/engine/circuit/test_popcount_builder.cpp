@@ -193,6 +193,65 @@ private Q_SLOTS:
         QVERIFY(w.levels <= d.levels);
     }
 
+    // With P pairs ahead of the tree, every topology computes
+    // popcount(inputs 2P..N-1) + 2 * sum_k (k even ? AND : OR)(x_2k, x_2k+1)
+    // on every input vector, from level-0 pair cells, without adder nodes.
+    void pairsCompressAheadOfAnExactCount_data()
+    {
+        QTest::addColumn<Topology>("topology");
+        QTest::addColumn<int>("n");
+        QTest::addColumn<int>("pairs");
+        for (Topology t : kAll)
+            for (auto [n, pairs] : {std::pair{2, 1}, {3, 1}, {5, 2}, {9, 4}, {12, 6}, {13, 3}, {16, 1}, {16, 7}})
+                QTest::addRow("%s-%d-p%d", topologyName(t).c_str(), n, pairs) << t << n << pairs;
+    }
+
+    void pairsCompressAheadOfAnExactCount()
+    {
+        QFETCH(Topology, topology);
+        QFETCH(int, n);
+        QFETCH(int, pairs);
+        const Netlist net = buildPopcount(n, topology, CellLibrary::defaults(), pairs);
+        QVERIFY(net.nodes.empty());
+        int pairCells = 0;
+        for (const CellInstance& c : net.cells) {
+            const std::string& kind = net.typeOf(c).name;
+            if (kind != "and-pair" && kind != "or-pair")
+                continue;
+            ++pairCells;
+            QCOMPARE(c.level, 0);
+            const int k = static_cast<int>(c.in[0] - kFirstInput) / 2;
+            QCOMPARE(kind, std::string(k % 2 == 0 ? "and-pair" : "or-pair"));
+            QCOMPARE(c.in[1], c.in[0] + 1);
+        }
+        QCOMPARE(pairCells, pairs);
+        QCOMPARE(net.outputBits(), bitsFor(static_cast<uint64_t>(n)));
+        const Simulator sim(net);
+        for (uint32_t v = 0; v < (1u << n); ++v) {
+            std::vector<uint8_t> bits(static_cast<size_t>(n));
+            for (int i = 0; i < n; ++i)
+                bits[static_cast<size_t>(i)] = (v >> i) & 1;
+            uint64_t expected = static_cast<uint64_t>(std::popcount(v >> (2 * pairs)));
+            for (int k = 0; k < pairs; ++k) {
+                const int a = bits[2 * k], b = bits[2 * k + 1];
+                expected += 2 * static_cast<uint64_t>(k % 2 == 0 ? (a & b) : (a | b));
+            }
+            QCOMPARE(sim.evaluate(bits), expected);
+        }
+    }
+
+    void pairsBeyondHalfTheInputsAreRejected()
+    {
+        const CellLibrary lib = CellLibrary::defaults();
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, buildPopcount(9, Topology::Wallace, lib, 5));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, buildPopcount(9, Topology::AdderTree, lib, -1));
+        // Zero pairs is the plain builder, cell for cell.
+        const Netlist plain = buildPopcount(64, Topology::Dadda, lib);
+        const Netlist zero = buildPopcount(64, Topology::Dadda, lib, 0);
+        QCOMPARE(zero.cells.size(), plain.cells.size());
+        QCOMPARE(zero.outputs, plain.outputs);
+    }
+
     void rejectsOutOfRangeInputCounts()
     {
         const CellLibrary lib = CellLibrary::defaults();

@@ -52,6 +52,14 @@ inline Netlist makeNetlist(int inputs, Topology topology, const QString& variant
         config.haCell = "or-ha";
     } else if (variant == "maj") {
         config.faCell = "maj";
+    } else if (variant.startsWith("ama")) { // the AMA cells in the 2 LSB columns
+        config.faCell = variant.toStdString();
+    } else if (variant == "pairs") { // a quarter of the inputs as AND/OR pairs, the rest exact
+        config.lsbColumns = 0;
+        config.pairs = inputs / 4 > 0 ? inputs / 4 : 1;
+    } else if (variant == "pairs+maj-fa") {
+        config.faCell = "maj-fa";
+        config.pairs = inputs / 4 > 0 ? inputs / 4 : 1;
     } else if (variant == "odd") {
         config.faCell = "odd-fa.v2";
     } else if (variant == "clash") {

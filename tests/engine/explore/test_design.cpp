@@ -86,6 +86,7 @@ private Q_SLOTS:
         d.unit.topology = Topology::Dadda;
         d.unit.approx.haCell = "or-ha";
         d.unit.approx.levels = 3;
+        d.unit.approx.pairs = 5;
         d.layers[3].approx.lsbColumns = 1;
         d.layers[4].circuit = false;
         d.mitigation = Mitigation::Tune;
@@ -111,6 +112,10 @@ private Q_SLOTS:
                                  designFromJson(nlohmann::json::parse(R"({"inputs": 9, "unit": {"column_cells":
                                                                           {"0": ""}}, "p": 0.5})"),
                                                 "t.json"));
+        // A knob added later is written only when set: older files and hashes stay as they were.
+        d.unit.approx.pairs = 0;
+        QVERIFY(!designJson(d)["unit"].contains(knobInfo(Knob::Pairs).key));
+        QCOMPARE(designFromJson(designJson(d), "test").unit.approx.pairs, 0);
         QVERIFY_THROWS_EXCEPTION(std::runtime_error,
                                  designFromJson(nlohmann::json::parse(R"({"inputs": 9, "unit": {"approx_lsb": 65},
                                                                           "p": 0.5})"),
