@@ -67,6 +67,8 @@ MainWindow::MainWindow(ExplorationState* state, QWidget* parent) : QMainWindow(p
     connect(state, &ExplorationState::changed, circuitView,
             [state, circuitView] { circuitView->setStale(state->report() && !state->isCurrent(*state->report())); });
     connect(circuitView, &CircuitView::cellToggled, state, &ExplorationState::toggleCell);
+    connect(circuitView, &CircuitView::columnCellChosen, state, &ExplorationState::setColumnCell);
+    connect(circuitView, &CircuitView::levelCellChosen, state, &ExplorationState::setLevelCell);
     circuit_ =
         addDock(circuitView, tr("Circuit view"), QStringLiteral("circuitViewDock"), Qt::BottomDockWidgetArea, false);
     splitDockWidget(model, circuit_, Qt::Horizontal);

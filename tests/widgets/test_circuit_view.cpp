@@ -11,11 +11,13 @@
 #include "circuit/popcount_builder.h"
 
 #include <QLabel>
+#include <QMenu>
 #include <QTemporaryDir>
 #include <QXmlStreamReader>
 #include <QtTest>
 
 #include <algorithm>
+#include <memory>
 #include <set>
 
 using namespace axbnn;
@@ -383,6 +385,74 @@ private Q_SLOTS:
                                 kTimeoutMs));
         QVERIFY(view.circuitScene()->cellItem(fa)->look().approximate);
         QVERIFY(view.circuitScene()->cellItem(fa)->look().fill != before);
+    }
+
+    // Mixed popcounts from the circuit view: the right-click menu of a full
+    // adder sets its column's cell in the state, the report brings the
+    // circuit with that cell in every full adder of the column and the view
+    // shows them approximate; "As the knobs say" clears it.
+    void cellMenuSetsTheColumnCell()
+    {
+        CircuitSpec spec;
+        spec.inputs = 27;
+        ExplorationState state(spec, CellLibrary::defaults());
+        CircuitView view;
+        view.resize(900, 600);
+        view.show();
+        QObject::connect(&state, &ExplorationState::reportReady, &view, &CircuitView::setReport);
+        QObject::connect(&view, &CircuitView::columnCellChosen, &state, &ExplorationState::setColumnCell);
+        QObject::connect(&view, &CircuitView::levelCellChosen, &state, &ExplorationState::setLevelCell);
+        QSignalSpy ready(&view, &CircuitView::sceneReady);
+        state.refresh();
+        QVERIFY(ready.wait(kTimeoutMs));
+        const Netlist exact = view.report()->exact;
+        int fa = 0, ha = 0;
+        while (exact.typeOf(exact.cells[fa]).name != "fa")
+            ++fa;
+        while (exact.typeOf(exact.cells[ha]).name == "fa")
+            ++ha;
+        QVERIFY(view.cellMenu(ha) == nullptr); // only full adders have a cell of their column
+        const int column = exact.cells[fa].column;
+        auto pick = [&](const QString& menuTitle, const QString& text) {
+            std::unique_ptr<QMenu> menu(view.cellMenu(fa));
+            QVERIFY(menu);
+            for (QAction* sub : menu->actions())
+                if (sub->menu() && sub->text() == menuTitle)
+                    for (QAction* a : sub->menu()->actions())
+                        if (a->text() == text) {
+                            a->trigger();
+                            return;
+                        }
+            QFAIL(qPrintable("no action " + menuTitle + " > " + text));
+        };
+        pick(QStringLiteral("Column %1 cell").arg(column), QStringLiteral("maj"));
+        QCOMPARE(state.spec().approx.columnCells, (CellMap{{column, "maj"}}));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return !state.isBusy() && view.report()->spec.approx.columnCells == state.spec().approx.columnCells;
+            },
+            kTimeoutMs));
+        int inColumn = 0;
+        for (size_t i = 0; i < exact.cells.size(); ++i)
+            if (exact.typeOf(exact.cells[i]).name == "fa" && exact.cells[i].column == column) {
+                QCOMPARE(view.report()->netlist.typeOf(view.report()->netlist.cells[i]).name, std::string("maj"));
+                QVERIFY(view.circuitScene()->cellItem(static_cast<int>(i))->look().approximate);
+                ++inColumn;
+            }
+        QVERIFY(inColumn > 0);
+        { // the menu marks the current choice
+            std::unique_ptr<QMenu> menu(view.cellMenu(fa));
+            bool checked = false;
+            for (QAction* sub : menu->actions())
+                if (sub->menu() && sub->text().startsWith("Column"))
+                    for (QAction* a : sub->menu()->actions())
+                        checked = checked || (a->isChecked() && a->text() == "maj");
+            QVERIFY(checked);
+        }
+        pick(QStringLiteral("Level %1 cell").arg(exact.cells[fa].level), QStringLiteral("fa (exact)"));
+        QCOMPARE(state.spec().approx.levelCells, (CellMap{{exact.cells[fa].level, "fa"}}));
+        pick(QStringLiteral("Column %1 cell").arg(column), QStringLiteral("As the knobs say"));
+        QVERIFY(state.spec().approx.columnCells.empty());
     }
 
     void keysZoomAndFitFollowsResize()

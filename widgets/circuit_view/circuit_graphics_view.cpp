@@ -115,6 +115,16 @@ void CircuitGraphicsView::mouseReleaseEvent(QMouseEvent* event)
     pressed_ = false;
 }
 
+void CircuitGraphicsView::contextMenuEvent(QContextMenuEvent* event)
+{
+    if (CellItem* cell = cellAt(event->pos())) {
+        Q_EMIT cellMenuRequested(cell->cellId(), event->globalPos());
+        event->accept();
+        return;
+    }
+    QGraphicsView::contextMenuEvent(event);
+}
+
 bool CircuitGraphicsView::viewportEvent(QEvent* event)
 {
     if (event->type() == QEvent::ToolTip) {

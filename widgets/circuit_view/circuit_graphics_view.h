@@ -32,12 +32,15 @@ public:
 
 Q_SIGNALS:
     void cellClicked(int cellId);
+    // A right click (or the menu key) on a cell; `globalPos` places a menu.
+    void cellMenuRequested(int cellId, const QPoint& globalPos);
 
 protected:
     void wheelEvent(QWheelEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
     bool viewportEvent(QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
 

@@ -47,6 +47,12 @@ CircuitView::CircuitView(QWidget* parent)
         return cellToolTip(id);
     };
     connect(view_, &CircuitGraphicsView::cellClicked, this, &CircuitView::onCellClicked);
+    connect(view_, &CircuitGraphicsView::cellMenuRequested, this, [this](int cellId, const QPoint& at) {
+        if (QMenu* menu = cellMenu(cellId, this)) {
+            menu->setAttribute(Qt::WA_DeleteOnClose);
+            menu->popup(at);
+        }
+    });
 
     auto button = [this](const QString& text, const QString& tip, auto slot) {
         auto* b = new QToolButton;

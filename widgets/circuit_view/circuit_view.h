@@ -15,6 +15,7 @@
 #include <vector>
 
 class QComboBox;
+class QMenu;
 class QLabel;
 
 namespace axbnn::gui {
@@ -62,6 +63,11 @@ public:
     // tooltips ask for them, a plain report change does not.
     void requestContributions();
     QString cellToolTip(int cellId) const;
+    // The menu a right click on cell `cellId` opens (null unless it is a full
+    // adder of a built circuit): "Column c cell" and "Level l cell", each
+    // listing the library's full-adder cells; choosing one emits
+    // columnCellChosen / levelCellChosen. The caller owns the menu.
+    QMenu* cellMenu(int cellId, QWidget* parent = nullptr);
     bool isBusy() const { return layoutRunner_.isBusy() || contributionRunner_.isBusy(); }
 
     struct BuildTimes {
@@ -72,6 +78,10 @@ public:
 
 Q_SIGNALS:
     void cellToggled(int cellId);
+    // Mixed popcounts (docs/domain.md section 3): the cell chosen for the
+    // full adders of a column or level; "" clears the choice (the knobs decide).
+    void columnCellChosen(int column, const QString& cell);
+    void levelCellChosen(int level, const QString& cell);
     void sceneReady();
     void contributionsReady();
 

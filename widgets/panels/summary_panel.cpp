@@ -39,6 +39,12 @@ QString describe(const CircuitSpec& spec)
                      .arg(QString::fromStdString(spec.approx.faCell))
                      .arg(spec.approx.lsbColumns)
                      .arg(spec.approx.levels);
+    if (spec.approx.pairs > 0)
+        approx += QStringLiteral(", %1 pairs").arg(spec.approx.pairs);
+    if (!spec.approx.columnCells.empty())
+        approx += QStringLiteral(", columns %1").arg(QString::fromStdString(cellMapText(spec.approx.columnCells)));
+    if (!spec.approx.levelCells.empty())
+        approx += QStringLiteral(", levels %1").arg(QString::fromStdString(cellMapText(spec.approx.levelCells)));
     return QStringLiteral("N = %1, %2, %3, p = %4")
         .arg(spec.inputs)
         .arg(QString::fromStdString(topologyName(spec.topology)), approx, fixed(spec.p, 2));

@@ -205,6 +205,45 @@ void ExplorationState::setFaCell(const QString& cell)
     commit(affectedSince(before));
 }
 
+namespace {
+
+// Sets or clears (cell "") one entry of a column / level cell map; false if nothing changes.
+bool setMapped(CellMap& cells, int key, const QString& cell)
+{
+    if (cell.isEmpty())
+        return cells.erase(key) > 0;
+    const std::string name = cell.toStdString();
+    auto [it, added] = cells.emplace(key, name);
+    if (!added && it->second == name)
+        return false;
+    it->second = name;
+    return true;
+}
+
+} // namespace
+
+void ExplorationState::setColumnCell(int column, const QString& cell)
+{
+    CellMap cells = spec_.approx.columnCells;
+    if (column < 0 || !setMapped(cells, column, cell))
+        return;
+    const AspectHashes before = hashes();
+    dropImport();
+    spec_.approx.columnCells = std::move(cells);
+    commit(affectedSince(before));
+}
+
+void ExplorationState::setLevelCell(int level, const QString& cell)
+{
+    CellMap cells = spec_.approx.levelCells;
+    if (level < 0 || !setMapped(cells, level, cell))
+        return;
+    const AspectHashes before = hashes();
+    dropImport();
+    spec_.approx.levelCells = std::move(cells);
+    commit(affectedSince(before));
+}
+
 void ExplorationState::setHaCell(const QString& cell)
 {
     std::string name = cell.toStdString();

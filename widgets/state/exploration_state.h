@@ -85,6 +85,9 @@ public:
     void setFaCell(const QString& cell);
     // Cell replacing the selected half adders ("" or "none": they stay exact).
     void setHaCell(const QString& cell);
+    // Mixed popcounts: the full-adder cell of a column or tree level ("" clears it).
+    void setColumnCell(int column, const QString& cell);
+    void setLevelCell(int level, const QString& cell);
     void setLsbColumns(int columns);
     void setLevels(int levels);
     void setP(double p);
