@@ -15,7 +15,7 @@ namespace {
 constexpr int kMaxEnumeratedLeafInputs = 20;
 
 // A value the tree sums: a leaf's count or an adder's result.
-struct Operand {
+struct TreeOperand {
     std::vector<Signal> bits;
     uint32_t maxValue = 0;
 };
@@ -63,7 +63,7 @@ public:
     // Copies `leaf` onto primary inputs [first, first + width); its inputs
     // beyond `width` read constant 0 (and its largest output is then that of
     // the padded block). `maxValue` is the leaf's largest output.
-    Operand place(const Netlist& leaf, int first, int width, uint32_t maxValue)
+    TreeOperand place(const Netlist& leaf, int first, int width, uint32_t maxValue)
     {
         Netlist& net = h_.netlist;
         std::vector<Signal> map(leaf.signalCount, kNoSignal);
@@ -95,10 +95,10 @@ public:
 
     // Ripple-carry adder as wide as a.maxValue + b.maxValue; the top column's
     // carry is zero, so its cell is the sum-only twin.
-    Operand adder(const Operand& a, const Operand& b, int level)
+    TreeOperand adder(const TreeOperand& a, const TreeOperand& b, int level)
     {
         Netlist& net = h_.netlist;
-        Operand r;
+        TreeOperand r;
         r.maxValue = a.maxValue + b.maxValue;
         const int width = bitsFor(r.maxValue);
         Signal carry = kNoSignal;
@@ -124,12 +124,12 @@ public:
         return r;
     }
 
-    HierarchicalPopcount finish(std::vector<Operand> ops, int leafLevels)
+    HierarchicalPopcount finish(std::vector<TreeOperand> ops, int leafLevels)
     {
         h_.leafLevels = leafLevels;
         h_.treeFirstCell = static_cast<int>(h_.netlist.cells.size());
         for (int t = 0; ops.size() > 1; ++t) {
-            std::vector<Operand> next;
+            std::vector<TreeOperand> next;
             for (size_t k = 0; k + 1 < ops.size(); k += 2)
                 next.push_back(adder(ops[k], ops[k + 1], leafLevels + t));
             if (ops.size() % 2 == 1)
@@ -195,7 +195,7 @@ HierarchicalPopcount buildHierarchical(int inputs, const Netlist& leaf, const Ne
     HierarchyBuilder b(inputs, leaf.topology, library);
     const uint32_t leafMax = largestOutput(leaf);
     int leafLevels = levelCount(leaf);
-    std::vector<Operand> ops;
+    std::vector<TreeOperand> ops;
     for (int first = 0; first < inputs; first += w) {
         const int width = std::min(w, inputs - first);
         if (width < w && lastLeaf) {
