@@ -32,9 +32,12 @@ if ((${#missing[@]})); then
 fi
 
 jobs=$(nproc)
+# A unity build (the sources of each target compiled in batches): on 2 cores
+# the Release build takes about 40% less CPU time than file by file
+# (docs/performance.md); the sanitizer build below is one too.
 configure() { # <build dir> [cmake options...]
   local dir=$1; shift
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_UNITY_BUILD=ON "$@" >/dev/null
 }
 build() { # <build dir> [targets...]: all targets when none are named
   local dir=$1; shift

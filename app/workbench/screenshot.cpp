@@ -18,7 +18,7 @@ using namespace axbnn::gui;
 
 namespace {
 
-void fail(const QString& message)
+void failScreenshot(const QString& message)
 {
     exitScreenshotFailed("screenshot", message);
 }
@@ -56,15 +56,16 @@ void scheduleScreenshot(QWidget* window, ExplorationState* state, const QString&
         QTimer::singleShot(100, window, [window, path] {
             QString error;
             if (!writeWidgetPng(window, path, &error))
-                return fail(error);
+                return failScreenshot(error);
             std::printf("wrote %s\n", qPrintable(path));
             QApplication::exit(0);
         });
     });
     // An engine error (a model the data does not fit included) ends the wait at once.
-    QObject::connect(watcher, &FirstResultsWatcher::failed, window, [](const QString& message) { fail(message); });
+    QObject::connect(watcher, &FirstResultsWatcher::failed, window,
+                     [](const QString& message) { failScreenshot(message); });
     QTimer::singleShot(timeoutMs, watcher, [watcher, timeoutMs] {
         if (!watcher->isDone())
-            fail(QStringLiteral("no result after %1 s").arg(timeoutMs / 1000));
+            failScreenshot(QStringLiteral("no result after %1 s").arg(timeoutMs / 1000));
     });
 }

@@ -17,7 +17,7 @@ using namespace axbnn::gui;
 
 namespace {
 
-void fail(const QString& message)
+void failSearchScreenshot(const QString& message)
 {
     exitScreenshotFailed("search screenshot", message);
 }
@@ -45,21 +45,22 @@ void scheduleSearchScreenshot(MainWindow* window, ExplorationState* state, const
         c.setup.threads = 1; // a shared machine: one inference thread
         panel->setCommand(c);
         if (!panel->start())
-            fail(panel->lastError());
+            failSearchScreenshot(panel->lastError());
     };
     QObject::connect(state, &ExplorationState::modelChanged, panel, begin);
     QObject::connect(state, &ExplorationState::modelLoadFailed, panel,
-                     [](const QString&, const QString& message) { fail(message); });
-    QObject::connect(panel, &SearchPanel::searchFailed, panel, [](const QString& message) { fail(message); });
+                     [](const QString&, const QString& message) { failSearchScreenshot(message); });
+    QObject::connect(panel, &SearchPanel::searchFailed, panel,
+                     [](const QString& message) { failSearchScreenshot(message); });
     QObject::connect(panel, &SearchPanel::searchFinished, panel, [panel, dock, path] {
         const auto s = panel->snapshot();
         if (s->chosen < 0)
-            return fail(QStringLiteral("no design met the budget: %1").arg(panel->statusText()));
+            return failSearchScreenshot(QStringLiteral("no design met the budget: %1").arg(panel->statusText()));
         panel->loadPoint(s->chosen);
         QTimer::singleShot(300, dock, [panel, dock, path, s] {
             QString error;
             if (!writeWidgetPng(dock, path, &error))
-                return fail(error);
+                return failSearchScreenshot(error);
             const auto& p = s->front[static_cast<size_t>(s->chosen)];
             std::printf("%d evaluations in %.1f s; chosen #%d: area %.1f um^2 (exact %.1f), test accuracy %.4f "
                         "(exact %.4f)\nwrote %s\n",
@@ -68,7 +69,8 @@ void scheduleSearchScreenshot(MainWindow* window, ExplorationState* state, const
             QApplication::exit(0);
         });
     });
-    QTimer::singleShot(timeoutMs, panel,
-                       [timeoutMs] { fail(QStringLiteral("no result after %1 s").arg(timeoutMs / 1000)); });
+    QTimer::singleShot(timeoutMs, panel, [timeoutMs] {
+        failSearchScreenshot(QStringLiteral("no result after %1 s").arg(timeoutMs / 1000));
+    });
     QTimer::singleShot(0, panel, begin); // the model may be loaded already
 }

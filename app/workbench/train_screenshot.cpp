@@ -20,7 +20,7 @@ using namespace axbnn::gui;
 
 namespace {
 
-void fail(const QString& message)
+void failTrainScreenshot(const QString& message)
 {
     exitScreenshotFailed("training screenshot", message);
 }
@@ -54,7 +54,7 @@ void scheduleTrainScreenshot(MainWindow* window, const QString& path, int timeou
         QTimer::singleShot(200, dialog, [dialog, path, dir, clock] {
             QString error;
             if (!writeWidgetPng(dialog, path, &error))
-                return fail(error);
+                return failTrainScreenshot(error);
             const axbnn::TrainOutcome* outcome = dialog->outcome();
             std::printf("trained %d layers in %.1f s, test accuracy %.2f%% on %d images\nwrote %s\n", outcome->layers,
                         clock->elapsed() / 1000.0, 100.0 * outcome->testAccuracy, outcome->testImages,
@@ -62,8 +62,10 @@ void scheduleTrainScreenshot(MainWindow* window, const QString& path, int timeou
             QApplication::exit(0);
         });
     });
-    QObject::connect(dialog, &TrainDialog::trainingFailed, dialog, [](const QString& message) { fail(message); });
-    QTimer::singleShot(timeoutMs, dialog,
-                       [timeoutMs] { fail(QStringLiteral("no result after %1 s").arg(timeoutMs / 1000)); });
+    QObject::connect(dialog, &TrainDialog::trainingFailed, dialog,
+                     [](const QString& message) { failTrainScreenshot(message); });
+    QTimer::singleShot(timeoutMs, dialog, [timeoutMs] {
+        failTrainScreenshot(QStringLiteral("no result after %1 s").arg(timeoutMs / 1000));
+    });
     dialog->start();
 }
