@@ -70,6 +70,36 @@ void addTopologyRows(std::initializer_list<int> sizes)
 
 } // namespace
 
+// A state of N inputs and a circuit view wired as the main window wires them
+// (reports to the view; clicks and menu choices back to the state).
+struct WiredView {
+    ExplorationState state;
+    CircuitView view;
+
+    explicit WiredView(int inputs) : state(specOf(inputs), CellLibrary::defaults())
+    {
+        view.resize(900, 600);
+        view.show();
+        QObject::connect(&state, &ExplorationState::reportReady, &view, &CircuitView::setReport);
+        QObject::connect(&view, &CircuitView::cellToggled, &state, &ExplorationState::toggleCell);
+        QObject::connect(&view, &CircuitView::columnCellChosen, &state, &ExplorationState::setColumnCell);
+        QObject::connect(&view, &CircuitView::levelCellChosen, &state, &ExplorationState::setLevelCell);
+    }
+    static CircuitSpec specOf(int inputs)
+    {
+        CircuitSpec spec;
+        spec.inputs = inputs;
+        return spec;
+    }
+    // Computes the first report and waits for its scene.
+    bool firstScene()
+    {
+        QSignalSpy ready(&view, &CircuitView::sceneReady);
+        state.refresh();
+        return ready.wait(kTimeoutMs);
+    }
+};
+
 class TestCircuitView : public QObject {
     Q_OBJECT
 
@@ -361,17 +391,10 @@ private Q_SLOTS:
     // The whole loop: click -> state's ApproxConfig -> new report -> new colour.
     void clickToggleReachesTheStateAndComesBack()
     {
-        CircuitSpec spec;
-        spec.inputs = 9;
-        ExplorationState state(spec, CellLibrary::defaults());
-        CircuitView view;
-        view.resize(900, 600);
-        view.show();
-        QObject::connect(&state, &ExplorationState::reportReady, &view, &CircuitView::setReport);
-        QObject::connect(&view, &CircuitView::cellToggled, &state, &ExplorationState::toggleCell);
-        QSignalSpy ready(&view, &CircuitView::sceneReady);
-        state.refresh();
-        QVERIFY(ready.wait(kTimeoutMs));
+        WiredView wired(9);
+        QVERIFY(wired.firstScene());
+        ExplorationState& state = wired.state;
+        CircuitView& view = wired.view;
         const auto& exact = view.report()->exact;
         int fa = 0;
         while (exact.typeOf(exact.cells[fa]).name != "fa")
@@ -393,18 +416,10 @@ private Q_SLOTS:
     // shows them approximate; "As the knobs say" clears it.
     void cellMenuSetsTheColumnCell()
     {
-        CircuitSpec spec;
-        spec.inputs = 27;
-        ExplorationState state(spec, CellLibrary::defaults());
-        CircuitView view;
-        view.resize(900, 600);
-        view.show();
-        QObject::connect(&state, &ExplorationState::reportReady, &view, &CircuitView::setReport);
-        QObject::connect(&view, &CircuitView::columnCellChosen, &state, &ExplorationState::setColumnCell);
-        QObject::connect(&view, &CircuitView::levelCellChosen, &state, &ExplorationState::setLevelCell);
-        QSignalSpy ready(&view, &CircuitView::sceneReady);
-        state.refresh();
-        QVERIFY(ready.wait(kTimeoutMs));
+        WiredView wired(27);
+        QVERIFY(wired.firstScene());
+        ExplorationState& state = wired.state;
+        CircuitView& view = wired.view;
         const Netlist exact = view.report()->exact;
         int fa = 0, ha = 0;
         while (exact.typeOf(exact.cells[fa]).name != "fa")
