@@ -13,6 +13,7 @@
 
 #include "circuit/popcount_builder.h"
 
+#include <QSpinBox>
 #include <QtTest>
 
 #include "plots/customplot.h"
@@ -199,6 +200,32 @@ private Q_SLOTS:
         QCOMPARE(status->text(), QStringLiteral("ready"));
     }
 
+    // The pairs knob in the controls: bounded by N/2, it reaches the state
+    // (clearing hand picks, which index the old structure), and the summary
+    // shows the circuit with the pairs (less area than the exact one).
+    void pairsSpinRebuildsTheCircuit()
+    {
+        ExplorationState state;
+        ControlsPanel controls(&state);
+        SummaryPanel summary(&state);
+        auto* spin = controls.findChild<QSpinBox*>(QStringLiteral("pairsSpin"));
+        auto* area = summary.findChild<QLabel*>(QStringLiteral("areaValue"));
+        QVERIFY(spin && area);
+        state.refresh();
+        QVERIFY(waitForReport(state, 0));
+        QCOMPARE(spin->maximum(), state.spec().inputs / 2);
+        const double exactArea = leadingNumber(area);
+        state.setCellOverrides({1}, {});
+        spin->setValue(state.spec().inputs / 4);
+        QCOMPARE(state.spec().approx.pairs, state.spec().inputs / 4);
+        QVERIFY(state.spec().approx.extraCells.empty());
+        QVERIFY(QTest::qWaitFor(
+            [&] { return !state.isBusy() && state.report() && state.report()->spec.approx.pairs == spin->value(); },
+            kTimeoutMs));
+        QVERIFY2(qAbs(leadingNumber(area) - engineArea(state.spec(), state.library())) < 0.1, qPrintable(area->text()));
+        QVERIFY(leadingNumber(area) < exactArea);
+    }
+
     void staleResultIsDropped()
     {
         ExplorationState state;
@@ -373,7 +400,7 @@ private Q_SLOTS:
             QVERIFY2(!w->toolTip().isEmpty(), qPrintable(w->objectName()));
             ++checked;
         }
-        QCOMPARE(checked, 11); // N, k, C, topology, FA cell, HA cell, 2 sliders, p, p source, mitigation
+        QCOMPARE(checked, 12); // N, k, C, topology, FA cell, HA cell, 2 sliders, pairs, p, p source, mitigation
     }
 };
 

@@ -4,6 +4,7 @@
 #include "state/exploration_state.h"
 
 #include "bnn/mitigation.h"
+#include "circuit/knobs.h"
 
 #include <QComboBox>
 
@@ -194,6 +195,14 @@ QWidget* ControlsPanel::buildApproximationGroup()
     form->addRow(tr("Tree levels"), sliderRow(levels_, levelsValue_));
     connect(levels_, &QSlider::valueChanged, state_, &ExplorationState::setLevels);
 
+    const KnobInfo& pairs = knobInfo(Knob::Pairs);
+    pairs_ = new QSpinBox;
+    pairs_->setObjectName(QStringLiteral("pairsSpin"));
+    pairs_->setToolTip(tr("Input pairs compressed ahead of the count to one weight-2 bit each, alternating AND "
+                          "and OR (unbiased on independent inputs); at most half the inputs; 0 = off"));
+    form->addRow(QString::fromUtf8(pairs.label), pairs_);
+    connect(pairs_, &QSpinBox::valueChanged, state_, &ExplorationState::setPairs);
+
     overrides_ = new QLabel;
     overrides_->setObjectName(QStringLiteral("overridesValue"));
     overrides_->setToolTip(tr("Cells forced approximate or exact by hand (circuit view); "
@@ -263,8 +272,8 @@ void ControlsPanel::syncFromState()
 {
     const CircuitSpec& spec = state_->spec();
     const QSignalBlocker blockInputs(inputs_), blockTopology(topology_), blockCell(cell_), blockHa(haCell_),
-        blockLsb(lsb_), blockLevels(levels_), blockP(p_), blockStatistic(statistic_), blockMitigation(mitigation_),
-        blockKernel(kernelSize_), blockChannels(channels_);
+        blockLsb(lsb_), blockLevels(levels_), blockPairs(pairs_), blockP(p_), blockStatistic(statistic_),
+        blockMitigation(mitigation_), blockKernel(kernelSize_), blockChannels(channels_);
     inputs_->setValue(spec.inputs);
     topology_->setCurrentIndex(topology_->findData(static_cast<int>(spec.topology)));
     const QString cell = QString::fromStdString(spec.approx.faCell);
@@ -287,6 +296,8 @@ void ControlsPanel::syncFromState()
     lsbValue_->setText(QString::number(spec.approx.lsbColumns));
     levels_->setValue(spec.approx.levels);
     levelsValue_->setText(QString::number(spec.approx.levels));
+    pairs_->setRange(0, spec.inputs / 2);
+    pairs_->setValue(spec.approx.pairs);
     p_->setValue(spec.p);
     const bool measured = state_->inputStatistic() == InputStatistic::Measured;
     statistic_->setCurrentIndex(statistic_->findData(static_cast<int>(state_->inputStatistic())));

@@ -44,6 +44,7 @@ private:
     QLabel* lsbValue_ = nullptr;
     QSlider* levels_ = nullptr;
     QLabel* levelsValue_ = nullptr;
+    QSpinBox* pairs_ = nullptr; // 0..N/2
     QDoubleSpinBox* p_ = nullptr;
     QComboBox* statistic_ = nullptr;
     QComboBox* mitigation_ = nullptr;

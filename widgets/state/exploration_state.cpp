@@ -277,6 +277,17 @@ void ExplorationState::setLevels(int levels)
     commit(affectedSince(before));
 }
 
+void ExplorationState::setPairs(int pairs)
+{
+    if (pairs == spec_.approx.pairs || pairs < 0)
+        return;
+    const AspectHashes before = hashes();
+    dropImport(); // a knob of the built circuit: back to it
+    spec_.approx = knobsOnly(spec_.approx);
+    spec_.approx.pairs = pairs;
+    commit(affectedSince(before));
+}
+
 void ExplorationState::setP(double p)
 {
     if (p == fixedP_)

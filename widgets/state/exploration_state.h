@@ -90,6 +90,9 @@ public:
     void setLevelCell(int level, const QString& cell);
     void setLsbColumns(int columns);
     void setLevels(int levels);
+    // The pairs knob (AND/OR pairs ahead of the count): it changes the
+    // structure, so hand-picked cells are cleared as for a new topology.
+    void setPairs(int pairs);
     void setP(double p);
     void setInputStatistic(InputStatistic statistic);
     InputStatistic inputStatistic() const { return statistic_; }
