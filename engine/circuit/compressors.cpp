@@ -31,15 +31,20 @@ constexpr Compressor kCompressors[] = {
      7},
 };
 
-int gateOutput(const char* cell, int a, int b)
+} // namespace
+
+CellType compressorPartCell(std::string_view gate)
 {
     for (int g = 0; g < kGateKinds; ++g)
-        if (gateName(static_cast<Gate>(g)) == cell)
-            return gateCell(static_cast<Gate>(g)).sum(static_cast<unsigned>(a | (b << 1)));
-    throw std::logic_error(std::string("compressor part '") + cell + "' is no logic gate");
+        if (gateName(static_cast<Gate>(g)) == gate) {
+            CellType c = gateCell(static_cast<Gate>(g));
+            c.name = "c42-" + c.name;
+            c.description = c.description + ", part of an approximate 4:2 compressor";
+            c.gate = false;
+            return c;
+        }
+    throw std::logic_error("compressor part '" + std::string(gate) + "' is no logic gate");
 }
-
-} // namespace
 
 std::span<const Compressor> compressorTable()
 {
@@ -80,7 +85,7 @@ int compressorValue(const Compressor& c, unsigned combination)
             values[next++] = a ^ b;
             values[next++] = a & b;
         } else {
-            values[next++] = gateOutput(p.cell, a, b);
+            values[next++] = compressorPartCell(p.cell).sum(static_cast<unsigned>(a | (b << 1)));
         }
     }
     return values[c.sum] + 2 * values[c.carry];

@@ -6,6 +6,8 @@
 // (popcount_builder.h, knob "compressors").
 #pragma once
 
+#include "circuit/cell_library.h"
+
 #include <span>
 #include <string>
 #include <string_view>
@@ -39,6 +41,13 @@ const Compressor& defaultCompressor();
 // Throws std::invalid_argument "unknown 4:2 compressor 'x' (known: ...)".
 const Compressor& compressorNamed(std::string_view name);
 std::string compressorNames(); // "c42-hl, c42-yin"
+
+// The cell type of a compressor's logic-gate part ("or2" -> "c42-or2"): the
+// gate's truth table and SKY130 figures (circuit/gate_cells.h, under every
+// library), but not flagged as a gate: a sum-only cell whose output is not
+// the parity of its inputs counts as approximate, so reports, the circuit
+// view and inference's error bounds see where the compressors are.
+CellType compressorPartCell(std::string_view gate);
 
 // The outputs of the decomposition for combination i = x1 + 2 x2 + 4 x3 + 8 x4:
 // sum + 2 carry.

@@ -2,7 +2,6 @@
 // Dadda compressor trees with a final ripple adder, and the accumulator chain.
 #include "circuit/popcount_builder.h"
 #include "circuit/compressors.h"
-#include "circuit/gate_cells.h"
 #include "circuit/knobs.h"
 
 #include <algorithm>
@@ -93,19 +92,15 @@ public:
         return {c.sum, c.carry};
     }
 
-    // The type of a logic gate by name (gate cells keep their own figures;
-    // a library cell of the same name, e.g. the sum-only "xor2", is another type).
-    int gateType(const std::string& name)
+    // The type of a compressor's logic-gate part (circuit/compressors.h).
+    int partType(const std::string& gate)
     {
+        const CellType part = compressorPartCell(gate);
         for (size_t i = 0; i < net_.types.size(); ++i)
-            if (net_.types[i].gate && net_.types[i].name == name)
+            if (net_.types[i].name == part.name)
                 return static_cast<int>(i);
-        for (int g = 0; g < kGateKinds; ++g)
-            if (gateName(static_cast<Gate>(g)) == name) {
-                net_.types.push_back(gateCell(static_cast<Gate>(g)));
-                return static_cast<int>(net_.types.size() - 1);
-            }
-        throw std::logic_error("unknown gate " + name);
+        net_.types.push_back(part);
+        return static_cast<int>(net_.types.size() - 1);
     }
 
     // One approximate 4:2 compressor over `in` (column j, stage): its parts
@@ -123,7 +118,7 @@ public:
                 continue;
             }
             CellInstance c;
-            c.type = gateType(p.cell);
+            c.type = partType(p.cell);
             c.in[0] = values[p.a];
             c.in[1] = values[p.b];
             c.sum = net_.signalCount++;
