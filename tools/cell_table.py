@@ -17,9 +17,11 @@ TOPOLOGIES = ("adder-tree", "wallace")
 # One list of designs: a label and the options that build it (N-independent,
 # or a function of N for the pairs and the leaves).
 FULL_ADDER_CELLS = ("maj-fa", "maj", "ama1", "ama3", "ama4", "ama5")  # ama2 = maj-fa
+# The approximate 4:2 compressors (engine/circuit/compressors.cpp), Wallace and Dadda only.
+COMPRESSORS = ("c42-hl", "c42-yin")
 
 
-def designs(n):
+def designs(n, topology):
     out = [("exact", [])]
     for cell in FULL_ADDER_CELLS:
         for lsb in (1, 2, 3):
@@ -34,6 +36,10 @@ def designs(n):
     out.append(("mixed pairs n/4 + maj-fa LSB 1", ["--approx-pairs", str(n // 4), "--approx-lsb", "1"]))
     # Hierarchical: generated 16-input leaves, their first two levels approximate.
     out.append(("leaves 16, maj-fa levels 2", ["--leaf-width", "16", "--approx-levels", "2"]))
+    if topology in ("wallace", "dadda"):
+        for name in COMPRESSORS:
+            for columns in (1, 2, 3):
+                out.append((f"{name} columns {columns}", ["--compressor", name, "--approx-compressors", str(columns)]))
     return out
 
 
@@ -67,7 +73,7 @@ def main():
         for library in LIBRARIES:
             for topology in TOPOLOGIES:
                 rows = []
-                for label, options in designs(n):
+                for label, options in designs(n, topology):
                     j, err = run(args.axbnn, n, library, topology, options)
                     if j is None:
                         print(f"cell_table.py: N {n} {library} {topology} {label}: {err}", file=sys.stderr)

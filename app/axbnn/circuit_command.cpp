@@ -40,6 +40,9 @@ void printSummary(const CircuitReport& r)
         std::printf("  column cells %s\n", cellMapText(r.spec.approx.columnCells).c_str());
     if (!r.spec.approx.levelCells.empty())
         std::printf("  level cells  %s\n", cellMapText(r.spec.approx.levelCells).c_str());
+    if (r.spec.approx.compressorColumns > 0)
+        std::printf("  compressors  %s in columns < %d\n", r.spec.approx.compressor.c_str(),
+                    r.spec.approx.compressorColumns);
     std::printf("  area         %.1f um^2\n", c.areaUm2);
     std::printf("  transistors  %ld\n", c.transistors);
     std::printf("  delay        %.0f ps (critical path, static timing)\n", c.delayPs);

@@ -65,6 +65,15 @@ void addStructureOptions(CLI::App* cmd, CircuitOptions& o)
                     "and-pair / or-pair cells (at most half the inputs)")
         ->check(CLI::Range(0, pairs.max))
         ->capture_default_str();
+    const KnobInfo& compressors = knobInfo(Knob::Compressors);
+    cmd->add_option(compressors.option, o.compressorColumns,
+                    "Wallace / Dadda: reduce groups of four bits in the K least significant columns with the "
+                    "approximate 4:2 compressor of --compressor")
+        ->check(CLI::Range(0, compressors.max))
+        ->capture_default_str();
+    cmd->add_option(std::string("--") + unit_keys::kCompressor, o.compressor,
+                    "The approximate 4:2 compressor of " + std::string(compressors.option) + ": " + compressorNames())
+        ->capture_default_str();
     cmd->add_option("--column-cells", o.columnCells,
                     "Mixed popcount: the cell for the full adders of each listed column, e.g. 0:maj-fa,1:ama1,2:fa "
                     "(fa: exact; wins over the knobs)");
@@ -146,6 +155,12 @@ CircuitSpec CircuitOptions::spec(int inputs) const
     s.approx.lsbColumns = lsbColumns;
     s.approx.levels = levels;
     s.approx.pairs = pairs;
+    s.approx.compressorColumns = compressorColumns;
+    try {
+        s.approx.compressor = compressorNamed(compressor).name;
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string("--") + unit_keys::kCompressor + ": " + e.what());
+    }
     s.approx.extraCells = extraCells;
     s.approx.exactCells = exactCells;
     s.approx.faCell = cell;

@@ -19,6 +19,8 @@ struct CircuitOptions {
     int lsbColumns = 0; // the knobs keep ApproxConfig's names (circuit/knobs.h)
     int levels = 0;
     int pairs = 0;
+    int compressorColumns = 0;
+    std::string compressor{defaultCompressor().name}; // --compressor (circuit/compressors.h)
     std::string columnCells; // --column-cells 0:maj-fa,1:fa (mixed popcounts)
     std::string levelCells; // --level-cells
     std::vector<int> extraCells;

@@ -342,7 +342,7 @@ void addTrainCommand(CLI::App& app)
     addStructureOptions(cmd, c);
     // The knobs take a list here: several values train one model at every level.
     for (const KnobInfo& knob : knobTable()) {
-        if (knob.knob == Knob::Pairs) // one value, not a list of levels
+        if (knob.knob != Knob::LsbColumns && knob.knob != Knob::Levels) // one value, not a list of levels
             continue;
         cmd->remove_option(cmd->get_option(knob.option));
         std::vector<int>& values = knob.knob == Knob::LsbColumns ? args->lsbValues : args->levelValues;

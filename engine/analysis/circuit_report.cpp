@@ -72,9 +72,9 @@ CircuitReport evaluateCircuit(const CircuitSpec& spec, const CellLibrary& librar
     r.spec.cost.p = spec.p;
     r.librarySource = library.source();
     // The structure the cell indices refer to (the circuit view draws it and
-    // toggles cells of it): with AND/OR pairs, the rebuilt netlist.
+    // toggles cells of it): with AND/OR pairs or 4:2 compressors, the rebuilt netlist.
     r.exact = approximationStructure(exact, library, spec.approx);
-    r.netlist = applyApproximation(r.exact, library, knobsWithoutPairs(spec.approx));
+    r.netlist = applyApproximation(r.exact, library, knobsWithoutStructure(spec.approx));
     if (previous && previous->source.empty() && previous->librarySource == r.librarySource
         && previous->spec.p == r.spec.p && previous->spec.error == r.spec.error && previous->spec.cost == r.spec.cost
         && previous->exact.cells.size() == exact.cells.size() && sameCellKinds(previous->netlist, r.netlist)) {

@@ -23,7 +23,7 @@ struct CircuitReport {
     CircuitSpec spec;
     std::string librarySource;
     std::string source; // file an imported netlist came from; empty for built circuits
-    Netlist exact; // empty for imported netlists; with AND/OR pairs the rebuilt structure, still exact
+    Netlist exact; // empty for imported netlists; with AND/OR pairs or 4:2 compressors the rebuilt structure
     Netlist netlist; // exact with the approximation applied
     CircuitCost cost;
     ErrorStats error;

@@ -135,23 +135,27 @@ const CellType& replacement(const CellLibrary& library, const std::string& name,
 
 Netlist approximationStructure(const Netlist& exact, const CellLibrary& library, const ApproxConfig& config)
 {
-    if (config.pairs == 0)
+    if (config.pairs == 0 && config.compressorColumns == 0)
         return exact;
-    const KnobInfo& info = knobInfo(Knob::Pairs);
+    const KnobInfo& info = knobInfo(config.pairs > 0 ? Knob::Pairs : Knob::Compressors);
     if (exact.topology == Topology::Imported)
         throw std::invalid_argument(std::string(info.option) + " / " + info.key
                                     + " does not apply to an imported netlist (its structure is fixed)");
+    BuildOptions options;
     // Like the other knobs, more than there are selects all of them.
-    return buildPopcount(exact.inputs, exact.topology, library, std::min(config.pairs, exact.inputs / 2));
+    options.pairs = std::min(config.pairs, exact.inputs / 2);
+    options.compressorColumns = config.compressorColumns;
+    options.compressor = config.compressor;
+    return buildPopcount(exact.inputs, exact.topology, library, options);
 }
 
 Netlist applyApproximation(const Netlist& exact, const CellLibrary& library, const ApproxConfig& config)
 {
-    if (config.lsbColumns < 0 || config.levels < 0 || config.pairs < 0)
+    if (config.lsbColumns < 0 || config.levels < 0 || config.pairs < 0 || config.compressorColumns < 0)
         throw std::invalid_argument("approximation knobs must be >= 0");
-    if (config.pairs > 0) {
-        return applyApproximation(approximationStructure(exact, library, config), library, knobsWithoutPairs(config));
-    }
+    if (config.pairs > 0 || config.compressorColumns > 0)
+        return applyApproximation(approximationStructure(exact, library, config), library,
+                                  knobsWithoutStructure(config));
     checkIndices(config.extraCells, exact, "approximate");
     checkIndices(config.exactCells, exact, "exact");
     Netlist out = exact;

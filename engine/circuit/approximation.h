@@ -2,6 +2,7 @@
 // netlist are replaced by approximate cells of the same arity.
 #pragma once
 
+#include "circuit/compressors.h"
 #include "circuit/netlist.h"
 
 #include <map>
@@ -22,6 +23,11 @@ struct ApproxConfig {
     // Input pairs (2k, 2k+1), k < pairs, compressed to one weight-2 bit by
     // "and-pair" (k even) or "or-pair" (k odd) cells ahead of the tree.
     int pairs = 0;
+    // Wallace / Dadda trees reduce groups of four bits of the columns below
+    // compressorColumns with the approximate 4:2 compressor `compressor`
+    // (circuit/compressors.h).
+    int compressorColumns = 0;
+    std::string compressor = defaultCompressor().name;
     std::vector<int> extraCells; // cell indices approximated in addition
     std::vector<int> exactCells; // cell indices kept exact whatever the knobs say
     std::string faCell = "maj-fa"; // replacement for full adders
@@ -31,8 +37,8 @@ struct ApproxConfig {
 
     bool isExact() const
     {
-        return lsbColumns == 0 && levels == 0 && pairs == 0 && extraCells.empty() && columnCells.empty()
-            && levelCells.empty();
+        return lsbColumns == 0 && levels == 0 && pairs == 0 && compressorColumns == 0 && extraCells.empty()
+            && columnCells.empty() && levelCells.empty();
     }
     bool operator==(const ApproxConfig&) const = default;
 };
@@ -69,15 +75,19 @@ bool isCellSelected(const Netlist& netlist, int index, const ApproxConfig& confi
 ApproxConfig toggleCell(const Netlist& netlist, int index, ApproxConfig config);
 
 // The netlist the other knobs and the cell indices apply to: `exact` itself,
-// or with config.pairs > 0 the same topology rebuilt with the pair cells
-// ahead of it (popcount_builder.h; more pairs than half the inputs compress
-// all of them). Throws std::invalid_argument for pairs on an imported netlist.
+// or with config.pairs > 0 or config.compressorColumns > 0 the same topology
+// rebuilt with the pair cells ahead of it or the 4:2 compressors in its low
+// columns (popcount_builder.h; more pairs than half the inputs compress all
+// of them). Throws std::invalid_argument for either on an imported netlist,
+// for compressors on an adder tree or chain, and for unknown compressors.
 Netlist approximationStructure(const Netlist& exact, const CellLibrary& library, const ApproxConfig& config);
 
-// The config without its pairs knob: what applies to approximationStructure()'s result.
-inline ApproxConfig knobsWithoutPairs(ApproxConfig config)
+// The config without its structural knobs (pairs, compressors): what applies
+// to approximationStructure()'s result.
+inline ApproxConfig knobsWithoutStructure(ApproxConfig config)
 {
     config.pairs = 0;
+    config.compressorColumns = 0;
     return config;
 }
 

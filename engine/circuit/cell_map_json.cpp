@@ -47,6 +47,8 @@ void addMixedCells(nlohmann::json& unit, const ApproxConfig& approx)
         unit[unit_keys::kColumnCells] = cellMapJson(approx.columnCells);
     if (!approx.levelCells.empty())
         unit[unit_keys::kLevelCells] = cellMapJson(approx.levelCells);
+    if (approx.compressorColumns > 0)
+        unit[unit_keys::kCompressor] = approx.compressor;
 }
 
 void readMixedCells(const nlohmann::json& unit, const std::string& where, ApproxConfig& approx)
@@ -56,6 +58,17 @@ void readMixedCells(const nlohmann::json& unit, const std::string& where, Approx
         approx.columnCells = cellMapFromJson(unit[kColumnCells], where + "." + kColumnCells, kMaxLsbColumns);
     if (unit.contains(kLevelCells))
         approx.levelCells = cellMapFromJson(unit[kLevelCells], where + "." + kLevelCells, kMaxTreeLevels);
+    if (unit.contains(kCompressor)) {
+        const nlohmann::json& name = unit[kCompressor];
+        const std::string at = where + "." + kCompressor;
+        if (!name.is_string())
+            throw std::invalid_argument(at + " must be a 4:2 compressor name (known: " + compressorNames() + ")");
+        try {
+            approx.compressor = compressorNamed(name.get<std::string>()).name;
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(at + ": " + e.what());
+        }
+    }
 }
 
 } // namespace axbnn

@@ -12,6 +12,8 @@ constexpr KnobInfo kKnobs[] = {
     {Knob::LsbColumns, "lsb", "approx_lsb", "--approx-lsb", "lsbColumns", "LSB columns", kMaxLsbColumns},
     {Knob::Levels, "levels", "approx_levels", "--approx-levels", "levels", "tree levels", kMaxTreeLevels},
     {Knob::Pairs, "pairs", "approx_pairs", "--approx-pairs", "pairs", "AND/OR input pairs", kMaxInputPairs, false},
+    {Knob::Compressors, "compressors", "approx_compressors", "--approx-compressors", "compressorColumns",
+     "4:2 compressor columns", kMaxLsbColumns, false},
 };
 
 } // namespace
@@ -59,6 +61,7 @@ auto& field(Config& approx, Knob knob)
     case Knob::LsbColumns: return approx.lsbColumns;
     case Knob::Levels: return approx.levels;
     case Knob::Pairs: return approx.pairs;
+    case Knob::Compressors: return approx.compressorColumns;
     }
     throw std::logic_error("unknown knob");
 }

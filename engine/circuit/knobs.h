@@ -16,6 +16,7 @@ enum class Knob {
     LsbColumns, // cells in the K least significant columns
     Levels, // cells on the first L tree levels
     Pairs, // P input pairs compressed by alternating AND/OR cells ahead of the tree
+    Compressors, // approximate 4:2 compressors in the K low columns of Wallace / Dadda trees
 };
 
 struct KnobInfo {
@@ -34,7 +35,7 @@ struct KnobInfo {
 
 std::span<const KnobInfo> knobTable();
 const KnobInfo& knobInfo(Knob knob);
-const char* knobName(Knob knob); // "lsb", "levels", "pairs"
+const char* knobName(Knob knob); // "lsb", "levels", "pairs", "compressors"
 // Accepts the name or the JSON key; throws std::invalid_argument
 // "unknown approximation knob 'x' (known: lsb, levels, pairs)".
 Knob parseKnob(std::string_view name);
@@ -58,6 +59,9 @@ inline constexpr const char* kUnitWidth = "unit_width";
 inline constexpr const char* kNetlist = "netlist";
 inline constexpr const char* kColumnCells = "column_cells"; // {"0": "maj-fa", ...}: mixed popcounts
 inline constexpr const char* kLevelCells = "level_cells";
+// The approximate 4:2 compressor of Knob::Compressors (circuit/compressors.h);
+// written only with that knob set.
+inline constexpr const char* kCompressor = "compressor";
 // A hierarchical popcount (circuit/hierarchical_popcount.h): an imported leaf
 // block file, or the width of a generated one.
 inline constexpr const char* kLeaf = "leaf";

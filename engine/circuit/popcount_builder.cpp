@@ -1,6 +1,8 @@
 // Popcount netlist generators: adder tree of ripple-carry adders, Wallace and
 // Dadda compressor trees with a final ripple adder, and the accumulator chain.
 #include "circuit/popcount_builder.h"
+#include "circuit/compressors.h"
+#include "circuit/knobs.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -18,7 +20,9 @@ struct Operand {
 
 class Builder {
 public:
-    Builder(int inputs, Topology topology, const CellLibrary& library, int pairs) : library_(library), pairs_(pairs)
+    Builder(int inputs, Topology topology, const CellLibrary& library, const BuildOptions& options)
+        : library_(library), pairs_(options.pairs), compressorColumns_(options.compressorColumns),
+          compressor_(options.compressorColumns > 0 ? &compressorNamed(options.compressor) : nullptr)
     {
         net_.inputs = inputs;
         net_.topology = topology;
@@ -86,6 +90,44 @@ public:
         c.node = node;
         net_.cells.push_back(c);
         return {c.sum, c.carry};
+    }
+
+    // The type of a compressor's logic-gate part (circuit/compressors.h).
+    int partType(const std::string& gate)
+    {
+        const CellType part = compressorPartCell(gate);
+        for (size_t i = 0; i < net_.types.size(); ++i)
+            if (net_.types[i].name == part.name)
+                return static_cast<int>(i);
+        net_.types.push_back(part);
+        return static_cast<int>(net_.types.size() - 1);
+    }
+
+    // One approximate 4:2 compressor over `in` (column j, stage): its parts
+    // as cells; returns {sum, carry}.
+    std::pair<Signal, Signal> compress42(const Signal* in, int column, int stage)
+    {
+        std::vector<Signal> values(in, in + 4);
+        for (int k = 0; k < compressor_->partCount; ++k) {
+            const CompressorPart& p = compressor_->parts[k];
+            const int col = column + p.weight;
+            if (std::string_view(p.cell) == "ha") {
+                auto [s, c] = cell({values[p.a], values[p.b]}, col, stage, -1);
+                values.push_back(s);
+                values.push_back(c);
+                continue;
+            }
+            CellInstance c;
+            c.type = partType(p.cell);
+            c.in[0] = values[p.a];
+            c.in[1] = values[p.b];
+            c.sum = net_.signalCount++;
+            c.column = col;
+            c.level = stage;
+            net_.cells.push_back(c);
+            values.push_back(c.sum);
+        }
+        return {values[compressor_->sum], values[compressor_->carry]};
     }
 
     // Ripple-carry adder node: A + B (+ cin), result as wide as its exact range.
@@ -229,6 +271,14 @@ public:
                 if (dadda) {
                     // Reduce column j (with the carries already sent into it) to `target`.
                     size_t h = bits.size() + next[j].size();
+                    // A compressor takes 4 bits to 1 (a full adder 3 to 1).
+                    while (static_cast<int>(j) < compressorColumns_ && h >= target + 3 && bits.size() - pos >= 4) {
+                        auto [s, c] = compress42(bits.data() + pos, static_cast<int>(j), stage);
+                        pos += 4;
+                        next[j].push_back(s);
+                        next[j + 1].push_back(c);
+                        h -= 3;
+                    }
                     while (h > target && bits.size() - pos >= 2) {
                         const bool full = h - target >= 2 && bits.size() - pos >= 3;
                         std::vector<Signal> in(bits.begin() + pos, bits.begin() + pos + (full ? 3 : 2));
@@ -239,6 +289,11 @@ public:
                         h -= full ? 2 : 1;
                     }
                 } else if (bits.size() > 2) {
+                    for (; static_cast<int>(j) < compressorColumns_ && bits.size() - pos >= 4; pos += 4) {
+                        auto [s, c] = compress42(bits.data() + pos, static_cast<int>(j), stage);
+                        next[j].push_back(s);
+                        next[j + 1].push_back(c);
+                    }
                     while (bits.size() - pos >= 2) {
                         const size_t take = bits.size() - pos >= 3 ? 3 : 2;
                         std::vector<Signal> in(bits.begin() + pos, bits.begin() + pos + take);
@@ -358,6 +413,8 @@ private:
     const CellLibrary& library_;
     Netlist net_;
     int pairs_ = 0;
+    int compressorColumns_ = 0;
+    const Compressor* compressor_ = nullptr;
     int fa_ = 0, ha_ = 0;
 };
 
@@ -383,6 +440,14 @@ Netlist buildPopcount(int inputs, Topology topology, const CellLibrary& library)
 
 Netlist buildPopcount(int inputs, Topology topology, const CellLibrary& library, int pairs)
 {
+    BuildOptions options;
+    options.pairs = pairs;
+    return buildPopcount(inputs, topology, library, options);
+}
+
+Netlist buildPopcount(int inputs, Topology topology, const CellLibrary& library, const BuildOptions& options)
+{
+    const int pairs = options.pairs;
     if (inputs < 1 || inputs > kMaxPopcountInputs)
         throw std::invalid_argument("number of inputs must be between 1 and " + std::to_string(kMaxPopcountInputs)
                                     + ", got " + std::to_string(inputs));
@@ -390,7 +455,15 @@ Netlist buildPopcount(int inputs, Topology topology, const CellLibrary& library,
         throw std::invalid_argument("approximate input pairs must be between 0 and " + std::to_string(inputs / 2)
                                     + " (half the " + std::to_string(inputs) + " inputs), got "
                                     + std::to_string(pairs));
-    Builder b(inputs, topology, library, pairs);
+    if (options.compressorColumns > 0 && topology != Topology::Wallace && topology != Topology::Dadda) {
+        const KnobInfo& info = knobInfo(Knob::Compressors);
+        throw std::invalid_argument(std::string(info.option) + " / " + info.key
+                                    + ": 4:2 compressors reduce the columns of wallace and dadda trees only, not of "
+                                    + topologyName(topology));
+    }
+    if (options.compressorColumns < 0)
+        throw std::invalid_argument("4:2 compressor columns must be >= 0");
+    Builder b(inputs, topology, library, options);
     switch (topology) {
     case Topology::AdderTree: b.adderTree(); break;
     case Topology::Chain: b.chain(); break;

@@ -5,6 +5,8 @@
 #include "circuit/design_limits.h"
 #include "circuit/netlist.h"
 
+#include <string>
+
 namespace axbnn {
 
 // Builds the exact popcount circuit from the library's "fa", "ha", "xor2" and
@@ -23,5 +25,21 @@ std::vector<Signal> rippleColumn(const std::vector<Signal>& a, const std::vector
 // does not apply; exhaustive and Monte Carlo analysis do). Throws
 // std::invalid_argument for pairs outside 0..inputs / 2.
 Netlist buildPopcount(int inputs, Topology topology, const CellLibrary& library, int pairs);
+
+// The structural approximations a builder applies (circuit/approximation.h's
+// pairs and compressorColumns knobs).
+struct BuildOptions {
+    int pairs = 0;
+    // Wallace / Dadda: in every reduction stage, the columns below this one
+    // reduce groups of four bits with `compressor` (circuit/compressors.h):
+    // its sum stays in the column, its carry goes to the next; the bits left
+    // over use full and half adders as usual. The final adder stays exact.
+    int compressorColumns = 0;
+    std::string compressor;
+};
+
+// The same with both; throws std::invalid_argument also for compressors on
+// an adder tree or chain and for an unknown compressor name.
+Netlist buildPopcount(int inputs, Topology topology, const CellLibrary& library, const BuildOptions& options);
 
 } // namespace axbnn

@@ -153,6 +153,7 @@ AccuracySweep computeAccuracySweep(const LevelSweepRequest& request, const WorkP
         point.unit.approx.lsbColumns = 0;
         point.unit.approx.levels = 0;
         point.unit.approx.pairs = 0;
+        point.unit.approx.compressorColumns = 0;
         setKnob(point.unit.approx, knob, level);
         LevelPoint result;
         result.knob = knob;

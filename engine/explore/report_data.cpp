@@ -86,6 +86,8 @@ ReportAccuracyRow accuracyRow(const ReportRequest& r, const Model& model, const 
         design.unit.approx.lsbColumns = r.spec.approx.lsbColumns;
         design.unit.approx.levels = r.spec.approx.levels;
         design.unit.approx.pairs = r.spec.approx.pairs;
+        design.unit.approx.compressorColumns = r.spec.approx.compressorColumns;
+        design.unit.approx.compressor = r.spec.approx.compressor;
     }
     EvaluateOptions options;
     options.progress = progress;
@@ -138,6 +140,9 @@ std::string circuitOptionsText(const CircuitSpec& spec, bool withCells, bool wit
     text += " --approx-lsb " + std::to_string(a.lsbColumns) + " --approx-levels " + std::to_string(a.levels);
     if (a.pairs > 0)
         text += std::string(" ") + knobInfo(Knob::Pairs).option + " " + std::to_string(a.pairs);
+    if (a.compressorColumns > 0)
+        text += std::string(" ") + knobInfo(Knob::Compressors).option + " " + std::to_string(a.compressorColumns)
+            + " --" + unit_keys::kCompressor + " " + a.compressor;
     if (!a.columnCells.empty())
         text += " --column-cells " + shellQuote(cellMapText(a.columnCells));
     if (!a.levelCells.empty())
@@ -242,6 +247,7 @@ ReportData computeReport(const ReportRequest& request, const WorkProgress& progr
         pointSpec.approx.lsbColumns = 0;
         pointSpec.approx.levels = 0;
         pointSpec.approx.pairs = 0;
+        pointSpec.approx.compressorColumns = 0;
         setKnob(pointSpec.approx, p.knob, p.level);
         std::string cmd = "axbnn eval --model " + shellQuote(request.modelPath)
             + (request.data != "fashion-mnist" ? " --data " + shellQuote(request.data) : std::string()) + " "

@@ -59,6 +59,8 @@ nlohmann::json circuitReportJson(const CircuitReport& r)
     j["approximation"] = {{"lsb_columns", a.lsbColumns}, {"levels", a.levels},          {"cell", a.faCell},
                           {"ha_cell", a.haCell},         {"extra_cells", a.extraCells}, {"exact_cells", a.exactCells}};
     addMixedCells(j["approximation"], a);
+    if (a.compressorColumns > 0) // with its "compressor"; other outputs stay as they were
+        j["approximation"]["compressor_columns"] = a.compressorColumns;
     j["cell_library"] = r.librarySource;
     if (!r.source.empty())
         j["source"] = r.source;

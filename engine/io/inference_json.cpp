@@ -32,8 +32,8 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
 {
     using namespace unit_keys;
     static const std::set<std::string> known = [] {
-        std::set<std::string> keys{kPopcount, kTopology, kCell,      kHaCell,      kUnitWidth,
-                                   kNetlist,  kLeaf,     kLeafWidth, kColumnCells, kLevelCells};
+        std::set<std::string> keys{kPopcount, kTopology,  kCell,        kHaCell,     kUnitWidth, kNetlist,
+                                   kLeaf,     kLeafWidth, kColumnCells, kLevelCells, kCompressor};
         for (const KnobInfo& knob : knobTable())
             keys.insert(knob.key);
         return keys;
@@ -79,7 +79,8 @@ PopcountUnitConfig parseUnit(const json& j, const std::string& where, const std:
         }
     };
     if (j.contains(kNetlist)) {
-        std::vector<const char*> structural{kTopology, kCell, kHaCell, kLeaf, kLeafWidth, kColumnCells, kLevelCells};
+        std::vector<const char*> structural{kTopology,  kCell,        kHaCell,     kLeaf,
+                                            kLeafWidth, kColumnCells, kLevelCells, kCompressor};
         for (const KnobInfo& knob : knobTable())
             structural.push_back(knob.key);
         for (const char* key : structural)

@@ -293,6 +293,15 @@ private Q_SLOTS:
         QTest::newRow("p > 1") << QStringList{"circuit", "-n", "9", "--p", "1.5"} << "--p";
         QTest::newRow("negative lsb") << QStringList{"circuit", "-n", "9", "--approx-lsb", "-1"} << "--approx-lsb";
         QTest::newRow("absurd lsb") << QStringList{"circuit", "-n", "9", "--approx-lsb", "1000"} << "--approx-lsb";
+        QTest::newRow("unknown compressor")
+            << QStringList{"circuit", "-n",           "9",    "--topology", "wallace", "--approx-compressors",
+                           "1",       "--compressor", "c42-x"}
+            << "--compressor: unknown 4:2 compressor 'c42-x' (known: c42-hl, c42-yin)";
+        QTest::newRow("compressors on an adder tree")
+            << QStringList{"circuit", "-n", "9", "--approx-compressors", "1"} << "wallace and dadda trees only";
+        QTest::newRow("absurd compressor columns")
+            << QStringList{"circuit", "-n", "9", "--topology", "dadda", "--approx-compressors", "65"}
+            << "--approx-compressors";
         QTest::newRow("cell id out of range") << QStringList{"circuit", "-n", "9", "--approx-cells", "500"} << "500";
         QTest::newRow("unknown method") << QStringList{"circuit", "-n", "9", "--method", "guess"} << "guess";
         QTest::newRow("missing cell file")

@@ -41,6 +41,10 @@ QString describe(const CircuitSpec& spec)
                      .arg(spec.approx.levels);
     if (spec.approx.pairs > 0)
         approx += QStringLiteral(", %1 pairs").arg(spec.approx.pairs);
+    if (spec.approx.compressorColumns > 0)
+        approx += QStringLiteral(", %1 in %2 columns")
+                      .arg(QString::fromStdString(spec.approx.compressor))
+                      .arg(spec.approx.compressorColumns);
     if (!spec.approx.columnCells.empty())
         approx += QStringLiteral(", columns %1").arg(QString::fromStdString(cellMapText(spec.approx.columnCells)));
     if (!spec.approx.levelCells.empty())

@@ -175,6 +175,39 @@ private Q_SLOTS:
         matchesGateLevelReference(model, unit);
     }
 
+    // The approximate 4:2 compressors (circuit/compressors.h) in the low
+    // columns of Wallace and Dadda trees, alone and with MAJ-FA in LSB 1,
+    // on every neuron of a batch.
+    void compressorsMatchGateLevelReference_data()
+    {
+        QTest::addColumn<int>("model");
+        QTest::addColumn<Topology>("topology");
+        QTest::addColumn<QString>("compressor");
+        QTest::addColumn<int>("columns");
+        QTest::addColumn<int>("lsb");
+        int row = 0;
+        for (int m : {0, 1})
+            for (Topology t : {Topology::Wallace, Topology::Dadda})
+                for (const Compressor& c : compressorTable())
+                    for (auto [columns, lsb] : {std::pair{2, 0}, {3, 1}})
+                        if (!kSanitizedBuild || row++ % 4 == 0)
+                            QTest::addRow("model%d-%s-%s-k%d-lsb%d", m, topologyName(t).c_str(), c.name, columns, lsb)
+                                << m << t << QString(c.name) << columns << lsb;
+    }
+
+    void compressorsMatchGateLevelReference()
+    {
+        QFETCH(int, model);
+        QFETCH(Topology, topology);
+        QFETCH(QString, compressor);
+        QFETCH(int, columns);
+        QFETCH(int, lsb);
+        PopcountUnitConfig unit = circuit(topology, lsb);
+        unit.approx.compressorColumns = columns;
+        unit.approx.compressor = compressor.toStdString();
+        matchesGateLevelReference(model, unit);
+    }
+
     void multiThreadedEqualsSingleThreaded()
     {
         const Model m = makeModel(2);

@@ -60,6 +60,10 @@ inline Netlist makeNetlist(int inputs, Topology topology, const QString& variant
     } else if (variant == "pairs+maj-fa") {
         config.faCell = "maj-fa";
         config.pairs = inputs / 4 > 0 ? inputs / 4 : 1;
+    } else if (variant.startsWith("c42-")) { // a 4:2 compressor in the 2 LSB columns, the rest exact
+        config.lsbColumns = 0;
+        config.compressorColumns = 2;
+        config.compressor = variant.toStdString();
     } else if (variant == "odd") {
         config.faCell = "odd-fa.v2";
     } else if (variant == "clash") {

@@ -87,6 +87,8 @@ private Q_SLOTS:
         d.unit.approx.haCell = "or-ha";
         d.unit.approx.levels = 3;
         d.unit.approx.pairs = 5;
+        d.unit.approx.compressorColumns = 2;
+        d.unit.approx.compressor = compressorTable().back().name; // not the default
         d.layers[3].approx.lsbColumns = 1;
         d.layers[4].circuit = false;
         d.mitigation = Mitigation::Tune;
@@ -116,6 +118,11 @@ private Q_SLOTS:
         d.unit.approx.pairs = 0;
         QVERIFY(!designJson(d)["unit"].contains(knobInfo(Knob::Pairs).key));
         QCOMPARE(designFromJson(designJson(d), "test").unit.approx.pairs, 0);
+        // The compressor name travels with its knob and is left out without it.
+        QCOMPARE(unit.value(unit_keys::kCompressor, ""), std::string(compressorTable().back().name));
+        d.unit.approx.compressorColumns = 0;
+        QVERIFY(!designJson(d)["unit"].contains(knobInfo(Knob::Compressors).key));
+        QVERIFY(!designJson(d)["unit"].contains(unit_keys::kCompressor));
         QVERIFY_THROWS_EXCEPTION(std::runtime_error,
                                  designFromJson(nlohmann::json::parse(R"({"inputs": 9, "unit": {"approx_lsb": 65},
                                                                           "p": 0.5})"),
