@@ -44,6 +44,19 @@ const std::string& fullAdderCellFor(const Netlist& netlist, int index, const App
     return cell && *cell != kExactFullAdder ? *cell : config.faCell;
 }
 
+int parseCellMapKey(std::string_view text, int maxKey)
+{
+    if (text.empty())
+        return -1;
+    int key = 0;
+    for (char ch : text) {
+        if (ch < '0' || ch > '9' || key > maxKey) // checked before it grows: no overflow
+            return -1;
+        key = key * 10 + (ch - '0');
+    }
+    return key <= maxKey ? key : -1;
+}
+
 std::string cellMapText(const CellMap& cells)
 {
     std::string text;
@@ -70,13 +83,8 @@ CellMap parseCellMap(std::string_view text, const std::string& what, int maxKey)
         };
         if (colon == std::string_view::npos || colon == 0 || colon + 1 == item.size())
             throw bad("is not KEY:CELL (e.g. 0:maj-fa,1:fa)");
-        int key = 0;
-        for (char ch : item.substr(0, colon)) {
-            if (ch < '0' || ch > '9' || key > maxKey)
-                throw bad("must start with a whole number from 0 to " + std::to_string(maxKey));
-            key = key * 10 + (ch - '0');
-        }
-        if (key > maxKey)
+        const int key = parseCellMapKey(item.substr(0, colon), maxKey);
+        if (key < 0)
             throw bad("must start with a whole number from 0 to " + std::to_string(maxKey));
         if (!cells.emplace(key, std::string(item.substr(colon + 1))).second)
             throw bad("repeats " + std::to_string(key));

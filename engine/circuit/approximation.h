@@ -43,6 +43,9 @@ struct ApproxConfig {
     bool operator==(const ApproxConfig&) const = default;
 };
 
+// A column or level key "0".."maxKey" (command line and JSON alike); -1 if
+// it is not a whole number in that range.
+int parseCellMapKey(std::string_view text, int maxKey);
 // "0:maj-fa,2:ama1" (the command line's and reports' spelling; "" when empty).
 std::string cellMapText(const CellMap& cells);
 // Parses that spelling; `what` names the option in messages. Keys are whole

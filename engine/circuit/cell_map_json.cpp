@@ -24,13 +24,8 @@ CellMap cellMapFromJson(const nlohmann::json& j, const std::string& where, int m
     CellMap cells;
     for (const auto& [key, value] : j.items()) {
         const std::string at = where + "." + shownText(key);
-        int number = 0;
-        bool whole = !key.empty() && key.size() <= 8;
-        for (char ch : key)
-            whole = whole && ch >= '0' && ch <= '9';
-        if (whole)
-            number = std::stoi(key);
-        if (!whole || number > maxKey)
+        const int number = parseCellMapKey(key, maxKey);
+        if (number < 0)
             throw std::invalid_argument(where + ": key '" + shownText(key) + "' must be a whole number from 0 to "
                                         + std::to_string(maxKey));
         if (!value.is_string() || value.get<std::string>().empty())

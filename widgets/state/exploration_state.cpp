@@ -224,23 +224,22 @@ bool setMapped(CellMap& cells, int key, const QString& cell)
 
 void ExplorationState::setColumnCell(int column, const QString& cell)
 {
-    CellMap cells = spec_.approx.columnCells;
-    if (column < 0 || !setMapped(cells, column, cell))
-        return;
-    const AspectHashes before = hashes();
-    dropImport();
-    spec_.approx.columnCells = std::move(cells);
-    commit(affectedSince(before));
+    setMappedCell(&ApproxConfig::columnCells, column, cell);
 }
 
 void ExplorationState::setLevelCell(int level, const QString& cell)
 {
-    CellMap cells = spec_.approx.levelCells;
-    if (level < 0 || !setMapped(cells, level, cell))
+    setMappedCell(&ApproxConfig::levelCells, level, cell);
+}
+
+void ExplorationState::setMappedCell(CellMap ApproxConfig::*map, int key, const QString& cell)
+{
+    CellMap cells = spec_.approx.*map;
+    if (key < 0 || !setMapped(cells, key, cell))
         return;
     const AspectHashes before = hashes();
-    dropImport();
-    spec_.approx.levelCells = std::move(cells);
+    dropImport(); // a knob of the built circuit: back to it
+    spec_.approx.*map = std::move(cells);
     commit(affectedSince(before));
 }
 

@@ -196,6 +196,8 @@ Q_SIGNALS:
     void netlistLoadFailed(const QString& path, const QString& message);
 
 private:
+    // setColumnCell / setLevelCell: one entry of spec_.approx.*map.
+    void setMappedCell(CellMap ApproxConfig::*map, int key, const QString& cell);
     enum Affects { Report = 1, Sweep = 2, Accuracy = 4, AccuracySweepOnly = 8, LayerCostsOnly = 16 };
     // What each kind of result depends on, for the design on screen: a
     // change recomputes exactly the kinds whose hash it changed.
