@@ -3,6 +3,7 @@
 
 #include "circuit/live_logic.h"
 #include "circuit/simulator.h"
+#include "circuit/tech_map.h"
 #include "util/cpu_dispatch.h"
 #include "util/random_bits.h"
 
@@ -198,11 +199,11 @@ CircuitCost computeCost(const Netlist& netlist, const CostOptions& options)
         const CellType& t = netlist.typeOf(netlist.cells[k]);
         ++cost.counts[t.name];
         cost.areaUm2 += live.cells[k].areaUm2;
-        cost.transistors += live.cells[k].transistors;
         if (!t.isExact())
             ++cost.approximateCells;
     }
     cost.cells = static_cast<int>(netlist.cells.size());
+    cost.transistors = mapTransistors(netlist, live).transistors;
     cost.delayPs = criticalPathPs(netlist, live);
     cost.energyFj = switchingEnergyFj(netlist, live, options);
     cost.outputBits = netlist.outputBits();

@@ -1,7 +1,9 @@
 // Area, transistors, static timing and switching energy of netlists.
 #include "circuit/approximation.h"
 #include "circuit/cost_model.h"
+#include "circuit/live_logic.h"
 #include "circuit/popcount_builder.h"
+#include "circuit/tech_map.h"
 
 #include <QtTest>
 
@@ -13,21 +15,43 @@ class TestCostModel : public QObject {
     const CellLibrary lib_ = CellLibrary::defaults();
 
 private Q_SLOTS:
-    void areaAndTransistorsAreSumsOverCells()
+    // Area is a sum over cells; transistors come from mapping the whole
+    // netlist to static CMOS gates (circuit/tech_map.h, test_tech_map).
+    void areaIsASumOverCellsTransistorsAreMapped()
     {
         const Netlist net = buildPopcount(100, Topology::Dadda, lib_);
         const CircuitCost cost = computeCost(net);
         double area = 0;
-        long transistors = 0;
+        long cellSum = 0;
         int cells = 0;
         for (const auto& [kind, n] : cost.counts) {
             area += n * lib_.at(kind).areaUm2;
-            transistors += n * lib_.at(kind).transistors;
+            cellSum += n * lib_.at(kind).transistors;
             cells += n;
         }
         QCOMPARE(cells, cost.cells);
         QVERIFY(qFuzzyCompare(cost.areaUm2, area));
-        QCOMPARE(cost.transistors, transistors);
+        const MappedTransistors mapped = mapTransistors(net, liveLogic(net));
+        QCOMPARE(cost.transistors, mapped.transistors);
+        QCOMPARE(mapped.mappedCells, cost.cells);
+        QCOMPARE(mapped.blackBoxCells, 0);
+        // The same logic, so the same order of magnitude as the cells' own figures.
+        QVERIFY(std::abs(double(cost.transistors) / double(cellSum) - 1.0) < 0.15);
+    }
+
+    // Transistor-level cells (cmos45) are not static-CMOS gates: each is
+    // costed at its own figure.
+    void transistorLevelCellsAreCostedWhole()
+    {
+        const CellLibrary cmos45 = CellLibrary::cmos45();
+        const Netlist net = buildPopcount(100, Topology::Wallace, cmos45);
+        long cellSum = 0;
+        for (const CellInstance& c : net.cells)
+            cellSum += net.typeOf(c).transistors;
+        const MappedTransistors mapped = mapTransistors(net, liveLogic(net));
+        QCOMPARE(mapped.mappedCells, 0);
+        QCOMPARE(mapped.blackBoxCells, static_cast<int>(net.cells.size()));
+        QCOMPARE(computeCost(net).transistors, cellSum);
     }
 
     void approximationSavesAreaAndDelay()

@@ -1,0 +1,283 @@
+// The static-CMOS mapping behind the transistor count (circuit/tech_map.h):
+// the cover computes the netlist, shared and related logic is counted once,
+// and cells with figures of their own stay black boxes.
+#include "circuit/cost_model.h"
+#include "circuit/live_logic.h"
+#include "circuit/simulator.h"
+#include "circuit/tech_map.h"
+
+#include "verilog_test_support.h"
+
+#include <QtTest>
+
+#include <random>
+
+using namespace axbnn;
+using axbnn::verilog_test::makeNetlist;
+
+namespace {
+
+// A netlist of `inputs` primary inputs to which cells are appended by hand.
+struct Builder {
+    CellLibrary lib = CellLibrary::defaults();
+    Netlist net;
+
+    explicit Builder(int inputs)
+    {
+        net.inputs = inputs;
+        net.signalCount = kFirstInput + static_cast<Signal>(inputs);
+    }
+    Signal x(int i) const { return kFirstInput + static_cast<Signal>(i); }
+    std::pair<Signal, Signal> cell(const std::string& kind, std::array<Signal, 3> in)
+    {
+        CellInstance c;
+        c.type = net.typeIndex(lib, kind);
+        c.in = in;
+        c.sum = net.signalCount++;
+        if (net.typeOf(c).hasCarry)
+            c.carry = net.signalCount++;
+        net.cells.push_back(c);
+        return {c.sum, c.carry};
+    }
+};
+
+long mapped(const Netlist& net)
+{
+    return mapTransistors(net, liveLogic(net)).transistors;
+}
+
+// Simulates the cover gate by gate on `vectors` input vectors (exhaustive up
+// to 2^12, else random with a random density of ones) and compares every
+// output bit with the netlist's own simulation. Black-box outputs take the
+// netlist's values. Returns an empty string when they agree.
+QString coverMismatch(const Netlist& net, int randomVectors)
+{
+    MappedCover cover;
+    const MappedTransistors m = mapTransistors(net, liveLogic(net), &cover);
+    long gateSum = 0;
+    for (const MappedGate& g : cover.gates)
+        gateSum += g.transistors;
+    if (gateSum + m.blackBoxTransistors != m.transistors)
+        return QStringLiteral("gates add up to %1 + %2, reported %3")
+            .arg(gateSum)
+            .arg(m.blackBoxTransistors)
+            .arg(m.transistors);
+    if (cover.outputs.size() != net.outputs.size())
+        return QStringLiteral("%1 cover outputs for %2 bits").arg(cover.outputs.size()).arg(net.outputs.size());
+
+    const bool exhaustive = net.inputs <= 12;
+    const int vectors = exhaustive ? 1 << net.inputs : randomVectors;
+    const int words = (vectors + 63) / 64;
+    std::vector<uint64_t> in(static_cast<size_t>(net.inputs) * words, 0);
+    std::mt19937_64 rng(7);
+    for (int v = 0; v < vectors; ++v) {
+        const double density = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+        for (int i = 0; i < net.inputs; ++i) {
+            const bool one = exhaustive ? ((v >> i) & 1) != 0 : std::bernoulli_distribution(density)(rng);
+            if (one)
+                in[static_cast<size_t>(i) * words + v / 64] |= uint64_t{1} << (v % 64);
+        }
+    }
+    // Every netlist signal's words (black-box outputs and primary outputs).
+    const Simulator sim(net);
+    std::vector<uint64_t> scratch;
+    std::vector<std::vector<uint64_t>> signalWords(net.signalCount, std::vector<uint64_t>(words, 0));
+    sim.forEachChunk(in, words, scratch, [&](const uint64_t* slots, size_t stride, int count, int first) {
+        for (Signal s = 0; s < net.signalCount; ++s) {
+            const int slot = sim.slotOf(s);
+            if (slot >= 0)
+                for (int k = 0; k < count; ++k)
+                    signalWords[s][first + k] = slots[slot * stride + k];
+        }
+    });
+    const auto signalBit = [&](Signal s, int v) {
+        if (s == kConst0 || s == kConst1)
+            return s == kConst1;
+        if (s >= kFirstInput && s < kFirstInput + static_cast<Signal>(net.inputs))
+            return ((in[(s - kFirstInput) * words + v / 64] >> (v % 64)) & 1) != 0;
+        return ((signalWords[s][v / 64] >> (v % 64)) & 1) != 0;
+    };
+
+    uint32_t nodes = 1;
+    for (const MappedGate& g : cover.gates)
+        nodes = std::max(nodes, g.node + 1);
+    for (uint32_t n : cover.inputNodes)
+        nodes = std::max(nodes, n + 1);
+    for (const auto& [n, s] : cover.blackBoxOutputs)
+        nodes = std::max(nodes, n + 1);
+    for (const auto& [n, p] : cover.outputs)
+        nodes = std::max(nodes, n + 1);
+    for (int v = 0; v < vectors; ++v) {
+        // value[n * 2 + p]: 0, 1, or 2 when not built
+        std::vector<uint8_t> value(static_cast<size_t>(nodes) * 2, 2);
+        value[0] = 0;
+        value[1] = 1;
+        const auto setBoth = [&](uint32_t n, bool b) {
+            value[n * 2] = b;
+            value[n * 2 + 1] = !b;
+        };
+        for (size_t i = 0; i < cover.inputNodes.size(); ++i)
+            setBoth(cover.inputNodes[i], signalBit(kFirstInput + static_cast<Signal>(i), v));
+        for (const auto& [n, s] : cover.blackBoxOutputs)
+            setBoth(n, signalBit(s, v));
+        for (const MappedGate& g : cover.gates) {
+            unsigned bits = 0;
+            for (int i = 0; i < g.inputs; ++i) {
+                const uint8_t b = value[g.inNode[i] * 2 + static_cast<uint32_t>(g.inPhase[i])];
+                if (b == 2)
+                    return QStringLiteral("gate of node %1 reads node %2 before it is built")
+                        .arg(g.node)
+                        .arg(g.inNode[i]);
+                bits |= static_cast<unsigned>(b) << i;
+            }
+            const uint8_t out = mappedGateOutput(g, bits) ? 1 : 0;
+            uint8_t& slot = value[g.node * 2 + static_cast<uint32_t>(g.phase)];
+            const uint8_t other = value[g.node * 2 + static_cast<uint32_t>(1 - g.phase)];
+            if (other != 2 && other == out)
+                return QStringLiteral("node %1: both phases are %2 (vector %3)").arg(g.node).arg(out).arg(v);
+            slot = out;
+        }
+        for (size_t j = 0; j < net.outputs.size(); ++j) {
+            const auto [n, p] = cover.outputs[j];
+            const uint8_t got = value[n * 2 + static_cast<uint32_t>(p)];
+            const bool want = signalBit(net.outputs[j], v);
+            if (got != (want ? 1 : 0))
+                return QStringLiteral("output bit %1 is %2, the netlist says %3 (vector %4)")
+                    .arg(j)
+                    .arg(got)
+                    .arg(want)
+                    .arg(v);
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+class TestTechMap : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void coverComputesTheNetlist_data()
+    {
+        QTest::addColumn<int>("inputs");
+        QTest::addColumn<int>("topology");
+        QTest::addColumn<QString>("variant");
+        // Exhaustive at 5 and 12 inputs, random vectors at 64.
+        for (Topology t : {Topology::AdderTree, Topology::Wallace, Topology::Dadda, Topology::Chain}) {
+            for (int n : {5, 64})
+                for (const char* v : {"exact", "maj-fa", "maj", "or-ha", "maj-fa+or-ha", "ama1", "ama3", "ama4", "ama5",
+                                      "pairs", "odd"})
+                    QTest::addRow("%s/%d/%s", topologyName(t).c_str(), n, v) << n << static_cast<int>(t) << v;
+            for (const char* v : {"exact", "maj-fa"})
+                QTest::addRow("%s/12/%s", topologyName(t).c_str(), v) << 12 << static_cast<int>(t) << v;
+        }
+        for (Topology t : {Topology::Wallace, Topology::Dadda})
+            for (const char* v : {"c42-hl", "c42-yin"})
+                QTest::addRow("%s/64/%s", topologyName(t).c_str(), v) << 64 << static_cast<int>(t) << v;
+    }
+
+    void coverComputesTheNetlist()
+    {
+        QFETCH(int, inputs);
+        QFETCH(int, topology);
+        QFETCH(QString, variant);
+        const Netlist net = makeNetlist(inputs, static_cast<Topology>(topology), variant);
+        QString mismatch;
+        try {
+            mismatch = coverMismatch(net, 512);
+        } catch (const std::exception& e) {
+            mismatch = e.what();
+        }
+        QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+        QCOMPARE(computeCost(net, {.energyVectors = 128}).transistors, mapped(net));
+    }
+
+    // Structural hashing: a second copy of a cell on the same inputs adds
+    // nothing; a cell whose outputs nobody reads adds nothing.
+    void duplicateAndUnreadLogicIsFree()
+    {
+        Builder one(3);
+        const auto [s, c] = one.cell("fa", {one.x(0), one.x(1), one.x(2)});
+        one.net.outputs = {s, c};
+        Builder two(3);
+        const auto [s1, c1] = two.cell("fa", {two.x(0), two.x(1), two.x(2)});
+        const auto [s2, c2] = two.cell("fa", {two.x(1), two.x(0), two.x(2)});
+        two.cell("fa", {s2, c1, two.x(0)}); // unread
+        two.net.outputs = {s1, c2};
+        QVERIFY(mapped(one.net) > 0);
+        QCOMPARE(mapped(two.net), mapped(one.net));
+        QVERIFY(coverMismatch(two.net, 0).isEmpty());
+    }
+
+    // MAJ-FA's S = NOT C: at most one inverter more than the carry alone.
+    void complementaryOutputsShareTheirLogic()
+    {
+        Builder carry(3);
+        const auto [s, c] = carry.cell("maj-fa", {carry.x(0), carry.x(1), carry.x(2)});
+        carry.net.outputs = {c};
+        Builder both(3);
+        const auto [s2, c2] = both.cell("maj-fa", {both.x(0), both.x(1), both.x(2)});
+        both.net.outputs = {s2, c2};
+        QVERIFY(mapped(carry.net) > 0);
+        QVERIFY(mapped(both.net) <= mapped(carry.net) + 2);
+        QVERIFY(mapped(both.net) <= both.lib.at("maj-fa").transistors);
+    }
+
+    // Inputs that are functions of each other simplify what reads them: the
+    // outputs of a first-level MAJ-FA are complements, so the exact adders
+    // above it collapse (Yosys sees the same, test_verilog): the mapped count
+    // is well under the cells' own figures, while an exact tree's is not.
+    void relatedInputsCollapseTheLogicAbove()
+    {
+        const CellLibrary lib = CellLibrary::defaults();
+        const auto cellSum = [](const Netlist& net) {
+            long t = 0;
+            const LiveLogic live = liveLogic(net);
+            for (const LiveCell& c : live.cells)
+                t += c.transistors;
+            return t;
+        };
+        const Netlist exact = buildPopcount(64, Topology::AdderTree, lib);
+        ApproxConfig config;
+        config.levelCells = {{0, "maj-fa"}};
+        const Netlist level0 = applyApproximation(exact, lib, config);
+        QVERIFY(mapped(exact) > 0.95 * cellSum(exact));
+        QVERIFY2(mapped(level0) < 0.93 * cellSum(level0),
+                 qPrintable(QStringLiteral("mapped %1, cells %2").arg(mapped(level0)).arg(cellSum(level0))));
+    }
+
+    // Cells with figures of their own (transistor-level cmos45 cells, a
+    // user's truth-table cell) are costed whole; their outputs feed the
+    // mapped logic like inputs.
+    void cellsWithTheirOwnFiguresAreBlackBoxes()
+    {
+        const Netlist net = makeNetlist(12, Topology::Wallace, "odd");
+        MappedCover cover;
+        const MappedTransistors m = mapTransistors(net, liveLogic(net), &cover);
+        int odd = 0;
+        long oddTransistors = 0;
+        for (const CellInstance& c : net.cells)
+            if (net.typeOf(c).name == "odd-fa.v2") {
+                ++odd;
+                oddTransistors += net.typeOf(c).transistors;
+            }
+        QVERIFY(odd > 0);
+        QCOMPARE(m.blackBoxCells, odd);
+        QCOMPARE(m.blackBoxTransistors, oddTransistors);
+        QCOMPARE(m.mappedCells + m.blackBoxCells, static_cast<int>(net.cells.size()));
+        QVERIFY(!cover.blackBoxOutputs.empty());
+    }
+
+    // A ripple chain of 5000 inputs (56,809 cells, most of them in a row) maps without recursion on its depth.
+    void deepNetlistsMapIteratively()
+    {
+        const Netlist net = buildPopcount(5000, Topology::Chain, CellLibrary::defaults());
+        const MappedTransistors m = mapTransistors(net, liveLogic(net));
+        QCOMPARE(m.mappedCells, static_cast<int>(net.cells.size()));
+        QVERIFY(m.transistors > 10L * static_cast<long>(net.cells.size()));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestTechMap)
+#include "test_tech_map.moc"
