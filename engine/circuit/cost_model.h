@@ -10,6 +10,12 @@
 
 namespace axbnn {
 
+// Bumped when a cost figure of the same circuit changes meaning, so that
+// results stored under the old model (sweep journals and shards, whose spec
+// hash includes it) are not mixed with new ones. 2: transistors are a
+// static-CMOS mapping of the whole netlist (circuit/tech_map.h).
+inline constexpr int kCostModelVersion = 2;
+
 struct CostOptions {
     double p = 0.5; // probability that an input bit is 1
     int energyVectors = 8192; // random vectors simulated for switching activity

@@ -1,6 +1,8 @@
 // Reading and checking sweep specifications (docs/sweep-format.md); their
 // points are enumerated in sweep_points.cpp.
 #include "sweep/sweep_spec.h"
+
+#include "circuit/cost_model.h"
 #include "util/input_limits.h"
 #include "util/json_depth.h"
 #include "util/json_text.h"
@@ -393,7 +395,7 @@ SweepSpec parseSweepSpec(std::string_view text, const std::string& origin, const
                 "error", "cell_library"});
     checkPointCount(r, j);
     SweepSpec s;
-    json canon = {{"version", 1}};
+    json canon = {{"version", 1}, {"cost_model", kCostModelVersion}};
     parseWorkloads(r, j, s, baseDir, canon);
     parseCircuitAxes(r, j, s, baseDir, canon);
     parseRunOptions(r, j, s, baseDir, canon);
