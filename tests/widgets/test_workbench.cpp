@@ -226,6 +226,44 @@ private Q_SLOTS:
         QVERIFY(leadingNumber(area) < exactArea);
     }
 
+    // The 4:2 compressor controls: enabled for Wallace and Dadda trees only,
+    // they reach the state (clearing hand picks), the report's circuit has
+    // the compressor's parts and the summary the engine's area; a topology
+    // without compressors clears the columns.
+    void compressorControlsRebuildTheCircuit()
+    {
+        ExplorationState state;
+        ControlsPanel controls(&state);
+        SummaryPanel summary(&state);
+        auto* spin = controls.findChild<QSpinBox*>(QStringLiteral("compressorColumnsSpin"));
+        auto* combo = controls.findChild<QComboBox*>(QStringLiteral("compressorCombo"));
+        auto* area = summary.findChild<QLabel*>(QStringLiteral("areaValue"));
+        QVERIFY(spin && combo && area);
+        state.setTopology(Topology::AdderTree);
+        QVERIFY(!spin->isEnabled() && !combo->isEnabled());
+        state.setTopology(Topology::Wallace);
+        QVERIFY(spin->isEnabled() && combo->isEnabled());
+        state.setCellOverrides({1}, {});
+        spin->setValue(2);
+        combo->setCurrentText(QStringLiteral("c42-yin"));
+        QCOMPARE(state.spec().approx.compressorColumns, 2);
+        QCOMPARE(state.spec().approx.compressor, std::string("c42-yin"));
+        QVERIFY(state.spec().approx.extraCells.empty());
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return !state.isBusy() && state.report() && state.report()->spec.approx.compressorColumns == 2
+                    && state.report()->spec.approx.compressor == "c42-yin";
+            },
+            kTimeoutMs));
+        const auto& counts = state.report()->cost.counts;
+        QVERIFY(counts.count("c42-xnor2") && counts.at("c42-xnor2") > 0);
+        QVERIFY2(qAbs(leadingNumber(area) - engineArea(state.spec(), state.library())) < 0.1, qPrintable(area->text()));
+        state.setTopology(Topology::AdderTree);
+        QCOMPARE(state.spec().approx.compressorColumns, 0);
+        QCOMPARE(spin->value(), 0);
+        QVERIFY(!spin->isEnabled());
+    }
+
     void staleResultIsDropped()
     {
         ExplorationState state;

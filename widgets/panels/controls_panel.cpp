@@ -1,6 +1,8 @@
 // Builds the control widgets and forwards every edit to the exploration state.
 #include "panels/controls_panel.h"
 
+#include "circuit/compressors.h"
+
 #include "state/exploration_state.h"
 
 #include "bnn/mitigation.h"
@@ -203,6 +205,26 @@ QWidget* ControlsPanel::buildApproximationGroup()
     form->addRow(QString::fromUtf8(pairs.label), pairs_);
     connect(pairs_, &QSpinBox::valueChanged, state_, &ExplorationState::setPairs);
 
+    const KnobInfo& compressors = knobInfo(Knob::Compressors);
+    compressorColumns_ = new QSpinBox;
+    compressorColumns_->setObjectName(QStringLiteral("compressorColumnsSpin"));
+    compressorColumns_->setRange(0, compressors.max);
+    compressorColumns_->setToolTip(tr("Wallace and Dadda trees: the K least significant columns reduce groups of "
+                                      "four bits with the approximate 4:2 compressor below; 0 = off"));
+    form->addRow(QString::fromUtf8(compressors.label), compressorColumns_);
+    connect(compressorColumns_, &QSpinBox::valueChanged, state_, &ExplorationState::setCompressorColumns);
+    compressor_ = new QComboBox;
+    compressor_->setObjectName(QStringLiteral("compressorCombo"));
+    for (const Compressor& c : compressorTable()) {
+        compressor_->addItem(QString::fromLatin1(c.name));
+        compressor_->setItemData(
+            compressor_->count() - 1,
+            QStringLiteral("%1 (%2)").arg(QString::fromUtf8(c.function), QString::fromUtf8(c.citation)),
+            Qt::ToolTipRole);
+    }
+    form->addRow(tr("4:2 compressor"), compressor_);
+    connect(compressor_, &QComboBox::currentTextChanged, state_, &ExplorationState::setCompressor);
+
     overrides_ = new QLabel;
     overrides_->setObjectName(QStringLiteral("overridesValue"));
     overrides_->setToolTip(tr("Cells forced approximate or exact by hand (circuit view); "
@@ -272,8 +294,9 @@ void ControlsPanel::syncFromState()
 {
     const CircuitSpec& spec = state_->spec();
     const QSignalBlocker blockInputs(inputs_), blockTopology(topology_), blockCell(cell_), blockHa(haCell_),
-        blockLsb(lsb_), blockLevels(levels_), blockPairs(pairs_), blockP(p_), blockStatistic(statistic_),
-        blockMitigation(mitigation_), blockKernel(kernelSize_), blockChannels(channels_);
+        blockLsb(lsb_), blockLevels(levels_), blockPairs(pairs_), blockCompressorColumns(compressorColumns_),
+        blockCompressor(compressor_), blockP(p_), blockStatistic(statistic_), blockMitigation(mitigation_),
+        blockKernel(kernelSize_), blockChannels(channels_);
     inputs_->setValue(spec.inputs);
     topology_->setCurrentIndex(topology_->findData(static_cast<int>(spec.topology)));
     const QString cell = QString::fromStdString(spec.approx.faCell);
@@ -298,6 +321,11 @@ void ControlsPanel::syncFromState()
     levelsValue_->setText(QString::number(spec.approx.levels));
     pairs_->setRange(0, spec.inputs / 2);
     pairs_->setValue(spec.approx.pairs);
+    const bool compressorTree = spec.topology == Topology::Wallace || spec.topology == Topology::Dadda;
+    compressorColumns_->setEnabled(compressorTree);
+    compressor_->setEnabled(compressorTree);
+    compressorColumns_->setValue(spec.approx.compressorColumns);
+    compressor_->setCurrentText(QString::fromStdString(spec.approx.compressor));
     p_->setValue(spec.p);
     const bool measured = state_->inputStatistic() == InputStatistic::Measured;
     statistic_->setCurrentIndex(statistic_->findData(static_cast<int>(state_->inputStatistic())));

@@ -45,6 +45,8 @@ private:
     QSlider* levels_ = nullptr;
     QLabel* levelsValue_ = nullptr;
     QSpinBox* pairs_ = nullptr; // 0..N/2
+    QSpinBox* compressorColumns_ = nullptr; // Wallace / Dadda only
+    QComboBox* compressor_ = nullptr;
     QDoubleSpinBox* p_ = nullptr;
     QComboBox* statistic_ = nullptr;
     QComboBox* mitigation_ = nullptr;

@@ -191,6 +191,8 @@ void ExplorationState::setTopology(Topology topology)
     dropImport(); // a knob of the built circuit: back to it
     spec_.topology = topology;
     spec_.approx = knobsOnly(spec_.approx);
+    if (topology != Topology::Wallace && topology != Topology::Dadda)
+        spec_.approx.compressorColumns = 0; // only compressor trees take them
     commit(affectedSince(before));
 }
 
@@ -284,6 +286,29 @@ void ExplorationState::setPairs(int pairs)
     dropImport(); // a knob of the built circuit: back to it
     spec_.approx = knobsOnly(spec_.approx);
     spec_.approx.pairs = pairs;
+    commit(affectedSince(before));
+}
+
+void ExplorationState::setCompressorColumns(int columns)
+{
+    if (columns == spec_.approx.compressorColumns || columns < 0)
+        return;
+    const AspectHashes before = hashes();
+    dropImport(); // a knob of the built circuit: back to it
+    spec_.approx = knobsOnly(spec_.approx);
+    spec_.approx.compressorColumns = columns;
+    commit(affectedSince(before));
+}
+
+void ExplorationState::setCompressor(const QString& name)
+{
+    const std::string compressor = name.toStdString();
+    if (compressor == spec_.approx.compressor)
+        return;
+    const AspectHashes before = hashes();
+    dropImport();
+    spec_.approx = knobsOnly(spec_.approx);
+    spec_.approx.compressor = compressor;
     commit(affectedSince(before));
 }
 

@@ -93,6 +93,11 @@ public:
     // The pairs knob (AND/OR pairs ahead of the count): it changes the
     // structure, so hand-picked cells are cleared as for a new topology.
     void setPairs(int pairs);
+    // The 4:2 compressors of Wallace / Dadda trees (columns and which
+    // compressor): structural too, so hand picks are cleared. Other
+    // topologies have none (setTopology clears the columns).
+    void setCompressorColumns(int columns);
+    void setCompressor(const QString& name);
     void setP(double p);
     void setInputStatistic(InputStatistic statistic);
     InputStatistic inputStatistic() const { return statistic_; }
