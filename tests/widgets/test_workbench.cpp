@@ -438,7 +438,8 @@ private Q_SLOTS:
             QVERIFY2(!w->toolTip().isEmpty(), qPrintable(w->objectName()));
             ++checked;
         }
-        QCOMPARE(checked, 12); // N, k, C, topology, FA cell, HA cell, 2 sliders, pairs, p, p source, mitigation
+        // N, k, C, topology, FA cell, HA cell, 2 sliders, pairs, compressor columns and kind, p, p source, mitigation
+        QCOMPARE(checked, 14);
     }
 };
 

@@ -222,6 +222,8 @@ QWidget* ControlsPanel::buildApproximationGroup()
             QStringLiteral("%1 (%2)").arg(QString::fromUtf8(c.function), QString::fromUtf8(c.citation)),
             Qt::ToolTipRole);
     }
+    compressor_->setToolTip(tr("The approximate 4:2 compressor of the compressor columns (each item's tooltip gives "
+                               "its function and source)"));
     form->addRow(tr("4:2 compressor"), compressor_);
     connect(compressor_, &QComboBox::currentTextChanged, state_, &ExplorationState::setCompressor);
 

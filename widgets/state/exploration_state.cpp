@@ -278,26 +278,25 @@ void ExplorationState::setLevels(int levels)
     commit(affectedSince(before));
 }
 
-void ExplorationState::setPairs(int pairs)
+void ExplorationState::setStructuralKnob(int ApproxConfig::*knob, int value)
 {
-    if (pairs == spec_.approx.pairs || pairs < 0)
+    if (value == spec_.approx.*knob || value < 0)
         return;
     const AspectHashes before = hashes();
     dropImport(); // a knob of the built circuit: back to it
-    spec_.approx = knobsOnly(spec_.approx);
-    spec_.approx.pairs = pairs;
+    spec_.approx = knobsOnly(spec_.approx); // hand picks index the old structure
+    spec_.approx.*knob = value;
     commit(affectedSince(before));
+}
+
+void ExplorationState::setPairs(int pairs)
+{
+    setStructuralKnob(&ApproxConfig::pairs, pairs);
 }
 
 void ExplorationState::setCompressorColumns(int columns)
 {
-    if (columns == spec_.approx.compressorColumns || columns < 0)
-        return;
-    const AspectHashes before = hashes();
-    dropImport(); // a knob of the built circuit: back to it
-    spec_.approx = knobsOnly(spec_.approx);
-    spec_.approx.compressorColumns = columns;
-    commit(affectedSince(before));
+    setStructuralKnob(&ApproxConfig::compressorColumns, columns);
 }
 
 void ExplorationState::setCompressor(const QString& name)

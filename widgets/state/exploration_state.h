@@ -201,6 +201,9 @@ Q_SIGNALS:
     void netlistLoadFailed(const QString& path, const QString& message);
 
 private:
+    // A knob that changes the netlist's structure (pairs, compressor
+    // columns): hand-picked cells are cleared, as for a new topology.
+    void setStructuralKnob(int ApproxConfig::*knob, int value);
     // setColumnCell / setLevelCell: one entry of spec_.approx.*map.
     void setMappedCell(CellMap ApproxConfig::*map, int key, const QString& cell);
     enum Affects { Report = 1, Sweep = 2, Accuracy = 4, AccuracySweepOnly = 8, LayerCostsOnly = 16 };

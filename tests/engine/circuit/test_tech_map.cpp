@@ -8,38 +8,17 @@
 
 #include "verilog_test_support.h"
 
+#include "netlist_builder.h"
+
 #include <QtTest>
 
 #include <random>
 
 using namespace axbnn;
+using axbnn::netlist_test::Builder;
 using axbnn::verilog_test::makeNetlist;
 
 namespace {
-
-// A netlist of `inputs` primary inputs to which cells are appended by hand.
-struct Builder {
-    CellLibrary lib = CellLibrary::defaults();
-    Netlist net;
-
-    explicit Builder(int inputs)
-    {
-        net.inputs = inputs;
-        net.signalCount = kFirstInput + static_cast<Signal>(inputs);
-    }
-    Signal x(int i) const { return kFirstInput + static_cast<Signal>(i); }
-    std::pair<Signal, Signal> cell(const std::string& kind, std::array<Signal, 3> in)
-    {
-        CellInstance c;
-        c.type = net.typeIndex(lib, kind);
-        c.in = in;
-        c.sum = net.signalCount++;
-        if (net.typeOf(c).hasCarry)
-            c.carry = net.signalCount++;
-        net.cells.push_back(c);
-        return {c.sum, c.carry};
-    }
-};
 
 long mapped(const Netlist& net)
 {
