@@ -139,15 +139,6 @@ nlohmann::json unitConfigJson(const PopcountUnitConfig& unit)
     return j;
 }
 
-namespace {
-
-bool hasPopcount(LayerKind kind)
-{
-    return kind == LayerKind::Conv || kind == LayerKind::Dense || kind == LayerKind::Scores;
-}
-
-} // namespace
-
 nlohmann::json layerConfigDocument(const Model& model, const InferenceConfig& config)
 {
     nlohmann::json common;

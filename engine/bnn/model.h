@@ -20,6 +20,13 @@ enum class LayerKind {
     Scores // last layer: binary dense producing integer class scores
 };
 
+// Whether a layer counts XNOR outputs with a popcount circuit (conv, dense,
+// scores).
+inline bool hasPopcount(LayerKind kind)
+{
+    return kind == LayerKind::Conv || kind == LayerKind::Dense || kind == LayerKind::Scores;
+}
+
 // "inputconv", "conv", "dense", "maxpool", "scores" (also the file form).
 std::string layerKindName(LayerKind kind);
 std::optional<LayerKind> layerKindFromName(std::string_view name);

@@ -10,11 +10,6 @@ namespace axbnn {
 
 namespace {
 
-bool hasPopcount(LayerKind k)
-{
-    return k == LayerKind::Conv || k == LayerKind::Dense || k == LayerKind::Scores;
-}
-
 int8_t activation(const Layer& l, int neuron, int32_t value, int shift)
 {
     const int64_t v = int64_t{value} - shift;
