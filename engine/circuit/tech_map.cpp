@@ -9,6 +9,7 @@
 #include <array>
 #include <limits>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 namespace axbnn {
@@ -425,6 +426,7 @@ private:
             return std::tie(a.first, a.second.size) < std::tie(b.first, b.second.size);
         });
         std::vector<Cut>& kept = cuts_[n];
+        kept.reserve(std::min<size_t>(ranked.size(), kCutsPerNode) + 1);
         kept.push_back(unit);
         for (size_t i = 0; i < ranked.size() && static_cast<int>(kept.size()) <= kCutsPerNode; ++i)
             kept.push_back(ranked[i].second);
@@ -459,6 +461,75 @@ bool staticCmosFigure(const CellType& t)
     return std::find(known.begin(), known.end(), key) != known.end();
 }
 
+// The order in which windows take the cells: for a netlist with adder nodes
+// (adder and hierarchical trees), node by node in post-order of the node
+// tree, so that a window holds whole subtrees and few signals cross its
+// boundary (the builders emit level by level, which a window would cut at
+// every signal of a level); other cells follow the cells they read. Falls
+// back to the netlist's order when that is not topological.
+std::vector<int> windowOrder(const Netlist& net)
+{
+    const size_t cells = net.cells.size();
+    std::vector<int> identity(cells);
+    for (size_t k = 0; k < cells; ++k)
+        identity[k] = static_cast<int>(k);
+    if (net.nodes.empty())
+        return identity;
+    // Post-order of the node tree from its roots (iterative).
+    std::vector<char> isChild(net.nodes.size(), 0);
+    for (const AdderNode& n : net.nodes)
+        for (int child : {n.childA, n.childB})
+            if (child >= 0 && static_cast<size_t>(child) < net.nodes.size())
+                isChild[static_cast<size_t>(child)] = 1;
+    std::vector<int> nodeRank(net.nodes.size(), -1);
+    int rank = 0;
+    std::vector<std::pair<int, int>> stack; // node, children visited
+    for (size_t root = 0; root < net.nodes.size(); ++root) {
+        if (isChild[root])
+            continue;
+        stack.emplace_back(static_cast<int>(root), 0);
+        while (!stack.empty()) {
+            auto& [n, visited] = stack.back();
+            const AdderNode& node = net.nodes[static_cast<size_t>(n)];
+            const int child = visited == 0 ? node.childA : visited == 1 ? node.childB : -2;
+            if (child == -2) {
+                nodeRank[static_cast<size_t>(n)] = rank++;
+                stack.pop_back();
+                continue;
+            }
+            ++visited;
+            if (child >= 0 && static_cast<size_t>(child) < net.nodes.size() && nodeRank[static_cast<size_t>(child)] < 0)
+                stack.emplace_back(child, 0);
+        }
+    }
+    std::vector<int> driver(net.signalCount, -1), cellRank(cells, -1);
+    for (size_t k = 0; k < cells; ++k) {
+        const CellInstance& c = net.cells[k];
+        int r =
+            c.node >= 0 && static_cast<size_t>(c.node) < net.nodes.size() ? nodeRank[static_cast<size_t>(c.node)] : -1;
+        if (r < 0)
+            for (int i = 0; i < net.typeOf(c).inputs; ++i)
+                if (const int d = driver[c.in[static_cast<size_t>(i)]]; d >= 0)
+                    r = std::max(r, cellRank[static_cast<size_t>(d)]);
+        cellRank[k] = r;
+        for (Signal out : {c.sum, c.carry})
+            if (out != kNoSignal)
+                driver[out] = static_cast<int>(k);
+    }
+    std::vector<int> order = identity;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return cellRank[static_cast<size_t>(a)] < cellRank[static_cast<size_t>(b)]; });
+    std::vector<char> placed(cells, 0);
+    for (int k : order) {
+        const CellInstance& c = net.cells[static_cast<size_t>(k)];
+        for (int i = 0; i < net.typeOf(c).inputs; ++i)
+            if (const int d = driver[c.in[static_cast<size_t>(i)]]; d >= 0 && !placed[static_cast<size_t>(d)])
+                return identity;
+        placed[static_cast<size_t>(k)] = 1;
+    }
+    return order;
+}
+
 } // namespace
 
 std::string mappedGateName(int shape)
@@ -479,62 +550,128 @@ bool mappedGateOutput(const MappedGate& gate, unsigned inputBits)
     return cmos::gateOutput(gate.shape, inputBits);
 }
 
-MappedTransistors mapTransistors(const Netlist& net, const LiveLogic& live, MappedCover* cover)
+MappedTransistors mapTransistors(const Netlist& net, const LiveLogic& live, MappedCover* cover, int windowCells)
 {
     MappedTransistors result;
-    Aig g;
-    std::vector<Lit> lit(net.signalCount, kFalse);
-    const auto signal = [&](Signal s) {
-        if (s < live.value.size() && live.value[s] != kUnknown)
-            return live.value[s] ? kTrue : kFalse;
-        return lit[s];
-    };
-    if (net.signalCount > kConst1)
-        lit[kConst1] = kTrue;
-    for (int i = 0; i < net.inputs; ++i) {
-        lit[kFirstInput + i] = g.input();
-        if (cover)
-            cover->inputNodes.push_back(nodeOf(lit[kFirstInput + i]));
-    }
-    std::vector<Lit> required;
-    for (size_t k = 0; k < net.cells.size(); ++k) {
-        const CellInstance& c = net.cells[k];
-        const CellType& t = net.typeOf(c);
-        if (staticCmosFigure(t)) {
-            ++result.mappedCells;
-            std::array<Lit, 3> in{kFalse, kFalse, kFalse};
-            for (int i = 0; i < t.inputs; ++i)
-                in[i] = signal(c.in[i]);
-            lit[c.sum] = aig::buildFunction(g, t.sumTable, t.inputs, in);
-            if (c.carry != kNoSignal)
-                lit[c.carry] = t.hasCarry ? aig::buildFunction(g, t.carryTable, t.inputs, in) : kFalse;
-            continue;
-        }
-        ++result.blackBoxCells;
-        const LiveCell& lc = live.cells[k];
-        result.blackBoxTransistors += lc.transistors;
-        uint8_t reads = 0;
-        for (int o = 0; o < 2; ++o)
-            if (lc.live[o])
-                reads |= lc.dependsOn[o];
-        for (int i = 0; i < t.inputs; ++i)
+    const int cells = static_cast<int>(net.cells.size());
+    const int window = std::max(1, windowCells);
+    const std::vector<int> order = windowOrder(net);
+    // The last position (in `order`) whose live outputs read each signal;
+    // netlist outputs are read after the last cell.
+    std::vector<int> lastRead(net.signalCount, -1);
+    for (int at = 0; at < cells; ++at) {
+        const CellInstance& c = net.cells[static_cast<size_t>(order[static_cast<size_t>(at)])];
+        const LiveCell& lc = live.cells[static_cast<size_t>(order[static_cast<size_t>(at)])];
+        const uint8_t reads = (lc.live[0] ? lc.dependsOn[0] : 0) | (lc.live[1] ? lc.dependsOn[1] : 0);
+        for (int i = 0; i < net.typeOf(c).inputs; ++i)
             if ((reads >> i) & 1u)
-                required.push_back(signal(c.in[i]));
-        for (Signal out : {c.sum, c.carry})
-            if (out != kNoSignal) {
-                lit[out] = g.input();
+                lastRead[c.in[static_cast<size_t>(i)]] = at;
+    }
+    for (Signal s : net.outputs)
+        lastRead[s] = cells;
+
+    std::vector<Lit> lit(net.signalCount, kFalse);
+    std::vector<int> litWindow(net.signalCount, -1); // which window lit[s] belongs to
+    // The node (global id, 0: constant) and phase a mapped cell's output has
+    // in the window that made it.
+    constexpr uint32_t kNotMade = 0xffffffffu;
+    std::vector<uint32_t> madeNode(net.signalCount, kNotMade);
+    std::vector<uint8_t> madePhase(net.signalCount, 0);
+    uint32_t nodeBase = 0; // cover node ids: the windows' nodes one after the other
+    for (int k0 = 0, w = 0; k0 < cells; k0 += window, ++w) {
+        const int k1 = std::min(cells, k0 + window);
+        Aig g;
+        // Outputs of one node of an earlier window (C and NOT C of a MAJ-FA)
+        // stay one input here: earlier node -> that node's literal here.
+        std::unordered_map<uint32_t, Lit> carried;
+        // A signal made outside this window's mapped logic (a primary input,
+        // an earlier window's output, a black box's output) is an input.
+        const auto input = [&](Signal s) {
+            Lit l;
+            if (madeNode[s] == 0) {
+                l = madePhase[s] ? kTrue : kFalse;
+            } else if (madeNode[s] != kNotMade) {
+                const auto [it, added] = carried.try_emplace(madeNode[s], kFalse);
+                if (added) {
+                    const Lit pi = g.input();
+                    it->second = pi ^ madePhase[s];
+                    if (cover)
+                        cover->inputs.emplace_back(nodeBase + nodeOf(pi), s);
+                }
+                l = it->second ^ madePhase[s];
+            } else {
+                l = g.input();
                 if (cover)
-                    cover->blackBoxOutputs.emplace_back(nodeOf(lit[out]), out);
+                    cover->inputs.emplace_back(nodeBase + nodeOf(l), s);
             }
-    }
-    for (Signal s : net.outputs) {
-        required.push_back(signal(s));
+            lit[s] = l;
+            litWindow[s] = w;
+            return l;
+        };
+        const auto signal = [&](Signal s) {
+            if (s == kConst0 || s == kConst1 || (s < live.value.size() && live.value[s] != kUnknown))
+                return (s == kConst1 || (s != kConst0 && live.value[s] == 1)) ? kTrue : kFalse;
+            return litWindow[s] == w ? lit[s] : input(s);
+        };
+        const auto made = [&](Signal s, Lit l) {
+            lit[s] = l;
+            litWindow[s] = w;
+            madeNode[s] = nodeOf(l) == 0 ? 0 : nodeBase + nodeOf(l);
+            madePhase[s] = negated(l) ? 1 : 0;
+        };
+        std::vector<Lit> required;
+        for (int at = k0; at < k1; ++at) {
+            const int k = order[static_cast<size_t>(at)];
+            const CellInstance& c = net.cells[static_cast<size_t>(k)];
+            const CellType& t = net.typeOf(c);
+            if (staticCmosFigure(t)) {
+                ++result.mappedCells;
+                std::array<Lit, 3> in{kFalse, kFalse, kFalse};
+                for (int i = 0; i < t.inputs; ++i)
+                    in[static_cast<size_t>(i)] = signal(c.in[static_cast<size_t>(i)]);
+                made(c.sum, aig::buildFunction(g, t.sumTable, t.inputs, in));
+                if (c.carry != kNoSignal)
+                    made(c.carry, t.hasCarry ? aig::buildFunction(g, t.carryTable, t.inputs, in) : kFalse);
+                continue;
+            }
+            ++result.blackBoxCells;
+            const LiveCell& lc = live.cells[static_cast<size_t>(k)];
+            result.blackBoxTransistors += lc.transistors;
+            const uint8_t reads = (lc.live[0] ? lc.dependsOn[0] : 0) | (lc.live[1] ? lc.dependsOn[1] : 0);
+            for (int i = 0; i < t.inputs; ++i)
+                if ((reads >> i) & 1u)
+                    required.push_back(signal(c.in[static_cast<size_t>(i)]));
+            for (Signal out : {c.sum, c.carry})
+                if (out != kNoSignal)
+                    input(out);
+        }
+        // What later windows and the netlist's outputs read.
+        for (int at = k0; at < k1; ++at) {
+            const CellInstance& c = net.cells[static_cast<size_t>(order[static_cast<size_t>(at)])];
+            if (!staticCmosFigure(net.typeOf(c)))
+                continue;
+            for (Signal out : {c.sum, c.carry})
+                if (out != kNoSignal && lastRead[out] >= k1) {
+                    const Lit l = signal(out);
+                    required.push_back(l);
+                    if (cover && nodeOf(l) != 0)
+                        cover->outputs.push_back({nodeBase + nodeOf(l), negated(l) ? 1 : 0, out});
+                }
+        }
+        Mapper mapper(g);
+        mapper.run();
+        std::vector<MappedGate> gates;
+        result.transistors += mapper.cover(required, cover ? &gates : nullptr);
         if (cover)
-            cover->outputs.emplace_back(nodeOf(required.back()), negated(required.back()) ? 1 : 0);
+            for (MappedGate& gate : gates) {
+                gate.node += nodeBase;
+                for (int i = 0; i < gate.inputs; ++i)
+                    gate.inNode[static_cast<size_t>(i)] += nodeBase;
+                cover->gates.push_back(gate);
+            }
+        nodeBase += static_cast<uint32_t>(g.size());
     }
-    Mapper mapper(g);
-    mapper.run();
-    result.transistors = mapper.cover(required, cover ? &cover->gates : nullptr) + result.blackBoxTransistors;
+    result.transistors += result.blackBoxTransistors;
     return result;
 }
 

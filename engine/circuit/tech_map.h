@@ -37,13 +37,21 @@ struct MappedGate {
 inline constexpr int kMappedInverter = -1; // NOT of the node's other phase
 inline constexpr int kMappedConstant = -2; // logic that is constant after all
 
-// The cover as gates, for checking it computes the netlist (tests).
+// The cover as gates, for checking it computes the netlist (tests). Node
+// ids are global over the windows; node 0 is constant 0.
 struct MappedCover {
-    std::vector<uint32_t> inputNodes; // node of primary input i
-    std::vector<std::pair<uint32_t, Signal>> blackBoxOutputs; // node standing for a black box's output signal
-    // (node, phase) of output bit j; node 0 is constant 0 (phase 1: 1). Only
-    // outputs of mapped logic are listed when the netlist has black boxes.
-    std::vector<std::pair<uint32_t, int>> outputs;
+    // Nodes standing for a netlist signal made outside the mapped logic of
+    // their window: a primary input, a black box's output, a signal of an
+    // earlier window.
+    std::vector<std::pair<uint32_t, Signal>> inputs;
+    // What each window makes for the netlist's outputs and later windows:
+    // (node, phase, signal). Signals that are constant are not listed.
+    struct Output {
+        uint32_t node = 0;
+        int phase = 0;
+        Signal signal = 0;
+    };
+    std::vector<Output> outputs;
     std::vector<MappedGate> gates; // every gate after the gates it reads
 };
 
@@ -60,7 +68,14 @@ bool mappedGateOutput(const MappedGate& gate, unsigned inputBits);
 // figures) is a black box at its live_logic figure, its outputs inputs of the
 // mapped logic and its inputs outputs of it. Constant and unobserved logic
 // costs nothing. Iterative (no recursion on netlist depth).
-// The cover's gates go to `cover` when given.
-MappedTransistors mapTransistors(const Netlist& netlist, const LiveLogic& live, MappedCover* cover = nullptr);
+// Cells are mapped in windows of `windowCells` cells in netlist order, so
+// memory stays bounded (about 30 MB a window) on the largest netlists;
+// signals crossing a window boundary are inputs of the later window and
+// outputs of the earlier one, and logic shared across a boundary is counted
+// in both. Every circuit of up to 20,000 cells is one window. The cover's
+// gates go to `cover` when given.
+inline constexpr int kMapWindowCells = 20000;
+MappedTransistors mapTransistors(const Netlist& netlist, const LiveLogic& live, MappedCover* cover = nullptr,
+                                 int windowCells = kMapWindowCells);
 
 } // namespace axbnn
