@@ -77,8 +77,10 @@ SummaryPanel::SummaryPanel(ExplorationState* state, QWidget* parent) : QWidget(p
     auto* costGroup = new QGroupBox(tr("Cost"));
     auto* cost = new QFormLayout(costGroup);
     area_ = addValue(cost, tr("Area"), QStringLiteral("areaValue"), tr("Sum of cell areas (cell library, um^2)"));
-    transistors_ =
-        addValue(cost, tr("Transistors"), QStringLiteral("transistorsValue"), tr("Sum of cell transistor counts"));
+    transistors_ = addValue(cost, tr("Transistors"), QStringLiteral("transistorsValue"),
+                            tr("Static-CMOS transistors of the whole circuit: its logic mapped onto NAND, NOR, "
+                               "AOI, OAI, XOR and MUX gates as synthesis maps it, shared logic counted once; "
+                               "cells with figures of their own (cmos45) count whole"));
     delay_ = addValue(cost, tr("Delay"), QStringLiteral("delayValue"),
                       tr("Critical path from any input to any output (static timing, ps)"));
     energy_ = addValue(cost, tr("Energy"), QStringLiteral("energyValue"),
