@@ -203,7 +203,8 @@ CircuitCost computeCost(const Netlist& netlist, const CostOptions& options)
             ++cost.approximateCells;
     }
     cost.cells = static_cast<int>(netlist.cells.size());
-    cost.transistors = mapTransistors(netlist, live).transistors;
+    if (options.transistors)
+        cost.transistors = mapTransistors(netlist, live).transistors;
     cost.delayPs = criticalPathPs(netlist, live);
     cost.energyFj = switchingEnergyFj(netlist, live, options);
     cost.outputBits = netlist.outputBits();

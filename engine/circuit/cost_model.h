@@ -23,6 +23,10 @@ struct CostOptions {
     // Threads of the switching-energy simulation; the result does not depend
     // on it (the same vectors, integer toggle counts added up per block).
     int threads = 1;
+    // Whether to map the netlist for its transistor count (circuit/tech_map.h,
+    // most of the time computeCost takes); callers that read only area,
+    // delay or energy turn it off and get transistors = 0.
+    bool transistors = true;
 
     bool operator==(const CostOptions&) const = default;
 };

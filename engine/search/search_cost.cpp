@@ -72,6 +72,7 @@ SearchCosts::Raw SearchCosts::chunk(const UnitDesign& unit, int width, double p)
     CostOptions options;
     options.p = p;
     options.energyVectors = 2048;
+    options.transistors = false; // the search weighs area, energy and delay only
     const Netlist exact = buildPopcount(width, unit.topology, library_);
     const CircuitCost c = computeCost(applyApproximation(exact, library_, unit.approx), options);
     return {c.areaUm2, c.energyFj, c.delayPs};
