@@ -26,6 +26,7 @@ CostSweep computeCostSweep(std::span<const int> inputs, Topology topology, const
 {
     CostOptions options;
     options.energyVectors = 128; // the cost model's minimum; energy is not plotted
+    options.transistors = false; // nor transistors: the plots show area and delay
 
     CostSweep sweep;
     sweep.topology = topology;

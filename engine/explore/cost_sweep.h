@@ -47,8 +47,8 @@ private:
 };
 
 // Builds, approximates and costs each size; no error analysis. Energy is only
-// a rough estimate here (the minimum number of simulated vectors) to stay
-// fast: use area, transistors and delay. Throws like applyApproximation.
+// a rough estimate here (the minimum number of simulated vectors) and
+// transistors are not counted (0), to stay fast: use area and delay. Throws like applyApproximation.
 // With a cache (always used with the same library) the exact netlists and
 // costs are reused; the results are the same.
 CostSweep computeCostSweep(std::span<const int> inputs, Topology topology, const ApproxConfig& approx,
